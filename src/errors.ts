@@ -1,0 +1,116 @@
+/**
+ * Every error h5traj throws on purpose is one of these classes. Each carries a stable `code`
+ * and the context as typed fields, so callers can branch on the kind without parsing messages.
+ */
+
+/** Context fields an error may carry. */
+export interface ErrorContext {
+  /** Full name of the node (or item) involved, e.g. `parameters.x`. */
+  path?: string;
+  /** File involved, if any. */
+  file?: string;
+  /** What was expected (a type, a length, a value). */
+  expected?: string;
+  /** What was found instead. */
+  got?: string;
+  /** Original error (e.g. an HDF5 diagnostic). */
+  cause?: unknown;
+}
+
+/** Base class of every h5traj error. */
+export class H5TrajError extends Error {
+  readonly code: string = 'H5TRAJ_ERROR';
+  readonly path?: string;
+  readonly file?: string;
+  readonly expected?: string;
+  readonly got?: string;
+
+  constructor(message: string, context: ErrorContext = {}) {
+    super(message, context.cause === undefined ? undefined : { cause: context.cause });
+    this.name = new.target.name;
+    if (context.path !== undefined) this.path = context.path;
+    if (context.file !== undefined) this.file = context.file;
+    if (context.expected !== undefined) this.expected = context.expected;
+    if (context.got !== undefined) this.got = context.got;
+  }
+}
+
+/** A name breaks pypet's naming rules (leading underscore, `f_`/`v_` prefix, bad characters…). */
+export class InvalidNameError extends H5TrajError {
+  override readonly code = 'INVALID_NAME';
+}
+
+/** A node that should exist was not found. */
+export class NotFoundError extends H5TrajError {
+  override readonly code = 'NOT_FOUND';
+}
+
+/** A shortcut or search matched several nodes; `candidates` lists their full names. */
+export class NotUniqueNodeError extends H5TrajError {
+  override readonly code = 'NOT_UNIQUE';
+  readonly candidates: string[];
+  constructor(message: string, candidates: string[], context: ErrorContext = {}) {
+    super(message, context);
+    this.candidates = candidates;
+  }
+}
+
+/** Adding a node whose name is already taken. */
+export class NodeExistsError extends H5TrajError {
+  override readonly code = 'NODE_EXISTS';
+}
+
+/** Changing the value of a locked parameter. */
+export class ParameterLockedError extends H5TrajError {
+  override readonly code = 'PARAMETER_LOCKED';
+}
+
+/** A value has the wrong type (unsupported by the leaf, or unlike the parameter's default). */
+export class TypeMismatchError extends H5TrajError {
+  override readonly code = 'TYPE_MISMATCH';
+}
+
+/** An argument is invalid for reasons other than its type (lengths, ranges, options). */
+export class InvalidArgumentError extends H5TrajError {
+  override readonly code = 'INVALID_ARGUMENT';
+}
+
+/** An operation is not allowed in the trajectory's current state (e.g. exploring after storing). */
+export class StateError extends H5TrajError {
+  override readonly code = 'INVALID_STATE';
+}
+
+/** Presets (`f_preset_parameter`/`f_preset_config`) that were never used by an added parameter. */
+export class PresettingError extends H5TrajError {
+  override readonly code = 'PRESETTING';
+}
+
+/** Reading or writing storage failed (I/O, HDF5 diagnostics). */
+export class StorageError extends H5TrajError {
+  override readonly code = 'STORAGE';
+}
+
+/** A file is not a trajectory file we can read, or holds a layout we do not understand. */
+export class FormatError extends H5TrajError {
+  override readonly code = 'FORMAT';
+}
+
+/** Another writer holds the file's lock. */
+export class FileLockedError extends H5TrajError {
+  override readonly code = 'FILE_LOCKED';
+}
+
+/** Two trajectories cannot be merged (different parameter spaces, bad options). */
+export class MergeError extends H5TrajError {
+  override readonly code = 'MERGE';
+}
+
+/** A run function failed; `runIdx` says which run. */
+export class RunError extends H5TrajError {
+  override readonly code = 'RUN_FAILED';
+  readonly runIdx: number;
+  constructor(message: string, runIdx: number, context: ErrorContext = {}) {
+    super(message, context);
+    this.runIdx = runIdx;
+  }
+}

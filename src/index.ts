@@ -1,0 +1,58 @@
+/**
+ * h5traj: parameter explorations in HDF5, with pypet's API and file layout.
+ * This module is the public API: named re-exports only.
+ */
+export * from './errors.js';
+export {
+  Complex,
+  NDArray,
+  Typed,
+  typed,
+  tuple,
+  isTuple,
+  type ArrayDType,
+  type DTypeHint,
+  type ScalarType,
+  type TypedValue,
+  type ValueType,
+} from './leaves/values.js';
+export { Annotations } from './tree/annotations.js';
+export { NNNode, type TreeRoot } from './tree/node.js';
+export { NNLeafNode, type LeafConstructor, type LeafOptions } from './tree/leaf-node.js';
+export {
+  NNGroupNode,
+  ConfigGroup,
+  ParameterGroup,
+  DerivedParameterGroup,
+  ResultGroup,
+  type GetOptions,
+  type AddLeafArgs,
+} from './tree/group.js';
+export { runName, runSetName, RUN_ALL, RUN_SET_ALL } from './tree/names.js';
+export { BaseParameter, Parameter, ArrayParameter, PickleParameter, type ParameterOptions } from './leaves/parameter.js';
+export { Result, PickleResult, type ResultOptions } from './leaves/result.js';
+export {
+  Trajectory,
+  PYPET_FORMAT_VERSION,
+  type TrajectoryOptions,
+  type CollectOptions,
+  type FromRunsOptions,
+} from './trajectory/trajectory.js';
+export { cartesian_product } from './trajectory/explore.js';
+export { type RunInformation, formatRuntime, formatTime } from './trajectory/runs.js';
+export { pythonRepr } from './trajectory/python-repr.js';
+export {
+  LOAD_NOTHING,
+  LOAD_SKELETON,
+  LOAD_DATA,
+  UPDATE_SKELETON,
+  UPDATE_DATA,
+  setDefaultStorageFactory,
+  type LoadMode,
+  type LoadOptions,
+  type StoreOptions,
+  type StoreItemsOptions,
+  type LoadItemsOptions,
+  type DeleteItemsOptions,
+  type StorageService,
+} from './trajectory/storage-service.js';

@@ -1,0 +1,183 @@
+/**
+ * Results: any number of named items. `f_add_result('z', 42)` makes one item named like the
+ * result; `f_add_result('out', { a, b, arr })` makes named items. Items are reached as
+ * `result.a` (natural naming) or `result.f_get('a')`.
+ */
+import { InvalidNameError, NotFoundError } from '../errors.js';
+import { NNLeafNode, type LeafOptions } from '../tree/leaf-node.js';
+import { isValidName } from '../tree/names.js';
+import {
+  isPlainObject,
+  toTypedValue,
+  Typed,
+  type AcceptRules,
+  type DTypeHint,
+  type TypedValue,
+} from './values.js';
+
+export interface ResultOptions extends LeafOptions {
+  dtype?: DTypeHint;
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/** pypet's standard result. */
+export class Result extends NNLeafNode {
+  /** Natural naming: any other property is an item. */
+  [item: string]: any;
+
+  _items = new Map<string, TypedValue>();
+  protected _dtype: DTypeHint | undefined;
+
+  constructor(fullName: string, value?: unknown, options: ResultOptions = {}) {
+    super(fullName, options.comment ?? '');
+    this._dtype = options.dtype;
+    const proxy = new Proxy(this, RESULT_HANDLER);
+    if (value !== undefined) proxy.f_set(value);
+    return proxy;
+  }
+
+  protected get _accepts(): AcceptRules {
+    return { ndarray: true, dict: true, object: false };
+  }
+
+  get _isParameter(): boolean {
+    return false;
+  }
+
+  override f_get_class_name(): string {
+    return 'Result';
+  }
+
+  /**
+   * Sets items: a plain object sets one item per key; any other value sets the item named like
+   * the result. `f_set({ out: obj })` stores an object as a single item.
+   */
+  f_set(value: unknown): void {
+    if (isPlainObject(value)) {
+      for (const [name, item] of Object.entries(value)) this.f_set_single(name, item);
+    } else {
+      this.f_set_single(this.v_name, value);
+    }
+  }
+
+  /** Sets one item. Dotted item names become nested groups on disk, as in pypet. */
+  f_set_single(name: string, value: unknown): void {
+    for (const part of name.split('.')) {
+      if (!isValidName(part) && !(part === this.v_name)) {
+        throw new InvalidNameError(
+          `'${name}' is not a valid item name for result '${this.v_full_name}': item names use letters, digits and underscores and may not start with '_', 'f_' or 'v_'.`,
+          { path: `${this.v_full_name}.${name}` },
+        );
+      }
+    }
+    const hint = value instanceof Typed ? undefined : this._dtype;
+    this._items.set(name, toTypedValue(value, this._accepts, `Item '${name}' of result '${this.v_full_name}'`, hint));
+  }
+
+  /** Sets an item with a known type (used when loading). */
+  _setTyped(name: string, value: TypedValue): void {
+    this._items.set(name, value);
+  }
+
+  /**
+   * Item values. No name: the only item (or the one named like the result); one name: its value;
+   * several: an array of values.
+   */
+  f_get(...names: string[]): any {
+    if (names.length === 0) {
+      if (this._items.size === 1) return [...this._items.values()][0]!.value;
+      const own = this._items.get(this.v_name);
+      if (own) return own.value;
+      throw new NotFoundError(
+        `Result '${this.v_full_name}' has ${this._items.size} items (${[...this._items.keys()].join(', ') || 'none'}); name the one you want.`,
+        { path: this.v_full_name },
+      );
+    }
+    const values = names.map((n) => {
+      const item = this._items.get(n);
+      if (!item) {
+        throw new NotFoundError(
+          `Result '${this.v_full_name}' has no item '${n}'; its items are: ${[...this._items.keys()].join(', ') || 'none'}.`,
+          { path: `${this.v_full_name}.${n}` },
+        );
+      }
+      return item.value;
+    });
+    return values.length === 1 ? values[0] : values;
+  }
+
+  /** The item names. */
+  f_keys(): string[] {
+    return [...this._items.keys()];
+  }
+
+  /** All items as an object (values). */
+  f_to_dict(): Record<string, unknown> {
+    return Object.fromEntries([...this._items].map(([k, v]) => [k, v.value]));
+  }
+
+  /** Items with their types, for storage. */
+  _typedItems(): [string, TypedValue][] {
+    return [...this._items];
+  }
+
+  /** Whether an item exists. */
+  f_contains(name: string): boolean {
+    return this._items.has(name);
+  }
+
+  /** Removes items by name. */
+  f_remove(...names: string[]): void {
+    for (const n of names) this._items.delete(n);
+  }
+
+  f_is_empty(): boolean {
+    return this._items.size === 0;
+  }
+
+  f_empty(): void {
+    this._items.clear();
+  }
+
+  _fastAccess(): unknown {
+    if (this._items.size === 1) {
+      const own = this._items.get(this.v_name);
+      if (own) return own.value;
+    }
+    return this;
+  }
+
+  [INSPECT](): string {
+    return `${this.f_get_class_name()} '${this.v_full_name}' { ${[...this._items.keys()].join(', ')} }`;
+  }
+}
+
+/** A result whose items are JSON-like data stored as restricted pickles (pypet's PickleResult). */
+export class PickleResult extends Result {
+  protected override get _accepts(): AcceptRules {
+    return { ndarray: false, dict: false, object: true };
+  }
+  override f_get_class_name(): string {
+    return 'PickleResult';
+  }
+}
+
+const RESULT_HANDLER: ProxyHandler<Result> = {
+  get(target, prop, receiver) {
+    if (typeof prop === 'symbol' || prop in target) return Reflect.get(target, prop, receiver);
+    if (target._items.has(prop)) return target._items.get(prop)!.value;
+    if (!isValidName(prop)) return undefined;
+    return target.f_get(prop);
+  },
+  set(target, prop, value, receiver) {
+    if (typeof prop === 'symbol' || prop in target || !isValidName(prop)) {
+      return Reflect.set(target, prop, value, receiver);
+    }
+    target.f_set_single(prop, value);
+    return true;
+  },
+  has(target, prop) {
+    return typeof prop === 'symbol' || prop in target || target._items.has(prop);
+  },
+};

@@ -1,0 +1,705 @@
+/**
+ * Python pickles, read safely and written for pypet's `PickleParameter` / `PickleResult`.
+ *
+ * Reading is a restricted unpickler: a stack machine over the opcodes of protocols 0–5 that builds
+ * only values of the shared value model and never runs code. Globals are resolved against a short
+ * whitelist (set, frozenset, complex, bytes, bytearray, `_codecs.encode`, `OrderedDict`); any other
+ * class ends decoding with an `unsupported` type naming it, rather than an error, so that a file
+ * holding e.g. a `fractions.Fraction` still loads.
+ *
+ * Writing covers JSON-like values plus the Python types the value model has (bigint, Buffer, Set,
+ * Complex, tuples). JavaScript has one number type, so a `number` is written as a Python `int` when
+ * it is a safe integer and as a `float` otherwise, unless a type hint (a {@link ValueType}, or a
+ * `typed(x, 'float')` wrapper) says otherwise. Bytes follow what CPython does: protocol 2 writes
+ * `_codecs.encode(str, 'latin1')` (`bytes()` when empty), protocol 3+ writes BINBYTES.
+ */
+import { FormatError, InvalidArgumentError, TypeMismatchError } from '../../errors.js';
+import {
+  COMPLEX_TYPES, Complex, FLOAT_TYPES, INT_TYPES, Typed, describeJs, isPlainObject, isTuple, markTuple, normalizeInteger,
+  type ScalarType, type TypedValue, type ValueType,
+} from '../../leaves/values.js';
+
+// Frozensets are JS Sets marked here, the way values.ts marks tuples, so they round-trip.
+const FROZEN = new WeakSet<Set<unknown>>();
+
+/** Marks a Set as a Python `frozenset` (written and shown as such). Returns the same Set. */
+export function markFrozenSet<T extends Set<unknown>>(s: T): T {
+  FROZEN.add(s);
+  return s;
+}
+
+/** Whether a Set was marked as a frozenset. */
+export function isFrozenSet(v: unknown): boolean {
+  return v instanceof Set && FROZEN.has(v);
+}
+
+const OP = {
+  MARK: 0x28, STOP: 0x2e, POP: 0x30, POP_MARK: 0x31, DUP: 0x32, FLOAT: 0x46, INT: 0x49, BININT: 0x4a,
+  BININT1: 0x4b, LONG: 0x4c, BININT2: 0x4d, NONE: 0x4e, PERSID: 0x50, BINPERSID: 0x51, REDUCE: 0x52,
+  STRING: 0x53, BINSTRING: 0x54, SHORT_BINSTRING: 0x55, UNICODE: 0x56, BINUNICODE: 0x58, APPEND: 0x61,
+  BUILD: 0x62, GLOBAL: 0x63, DICT: 0x64, EMPTY_DICT: 0x7d, APPENDS: 0x65, GET: 0x67, BINGET: 0x68, INST: 0x69,
+  LONG_BINGET: 0x6a, LIST: 0x6c, EMPTY_LIST: 0x5d, OBJ: 0x6f, PUT: 0x70, BINPUT: 0x71, LONG_BINPUT: 0x72,
+  SETITEM: 0x73, TUPLE: 0x74, EMPTY_TUPLE: 0x29, SETITEMS: 0x75, BINFLOAT: 0x47, PROTO: 0x80, NEWOBJ: 0x81,
+  EXT1: 0x82, EXT2: 0x83, EXT4: 0x84, TUPLE1: 0x85, TUPLE2: 0x86, TUPLE3: 0x87, NEWTRUE: 0x88, NEWFALSE: 0x89,
+  LONG1: 0x8a, LONG4: 0x8b, BINBYTES: 0x42, SHORT_BINBYTES: 0x43, SHORT_BINUNICODE: 0x8c, BINUNICODE8: 0x8d,
+  BINBYTES8: 0x8e, EMPTY_SET: 0x8f, ADDITEMS: 0x90, FROZENSET: 0x91, NEWOBJ_EX: 0x92, STACK_GLOBAL: 0x93,
+  MEMOIZE: 0x94, FRAME: 0x95, BYTEARRAY8: 0x96, NEXT_BUFFER: 0x97, READONLY_BUFFER: 0x98,
+} as const;
+const OP_NAME = new Map<number, string>(Object.entries(OP).map(([k, v]) => [v, k]));
+
+// Intermediate forms, only alive while decoding. Floats are boxed so that 2.0 stays a float in the
+// inferred type; dicts are pair lists because only at the end do we know whether all keys are str.
+class PyFloat { constructor(readonly v: number) {} }
+class PyDict { readonly pairs: [unknown, unknown][] = []; }
+class PyGlobal { constructor(readonly name: string) {} }
+/** Thrown (not an Error) to abandon decoding with an `unsupported` result. */
+class Unsupported { constructor(readonly reason: string, readonly pyclass?: string) {} }
+
+/** Callables a pickle may apply: all build plain data and have no side effects. */
+const CALLABLES = new Set([
+  'builtins.set', 'builtins.frozenset', 'builtins.complex', 'builtins.bytes', 'builtins.bytearray',
+  '_codecs.encode', 'collections.OrderedDict',
+]);
+/** Reconstruction helpers that precede the real class; kept on the stack so that the class is named. */
+const HELPERS = new Set([
+  'copy_reg._reconstructor', 'copyreg._reconstructor', 'copyreg.__newobj__', 'numpy.core.multiarray._reconstruct',
+]);
+const LATIN1 = new Set(['latin1', 'latin-1', 'iso-8859-1', 'iso8859-1']);
+const unsupportedClass = (name: string) =>
+  new Unsupported(`pickled ${name} object; h5traj does not unpickle arbitrary classes`, name);
+
+function resolveGlobal(module: string, name: string): PyGlobal {
+  const full = `${module === '__builtin__' ? 'builtins' : module}.${name}`;
+  if (!CALLABLES.has(full) && !HELPERS.has(full)) throw unsupportedClass(full);
+  return new PyGlobal(full);
+}
+
+/** Applies a whitelisted callable to already-decoded arguments (REDUCE, NEWOBJ, INST, OBJ). */
+function call(fn: unknown, args: unknown[]): unknown {
+  if (!(fn instanceof PyGlobal)) throw new Unsupported(`pickle calls ${describe(fn)}, which is not a class`);
+  const bad = () => new Unsupported(`pickled call of ${fn.name} with arguments h5traj does not recognize`, fn.name);
+  const [a, b] = args;
+  const num = (x: unknown): number => {
+    if (x instanceof PyFloat) return x.v;
+    if (typeof x === 'number' || typeof x === 'bigint') return Number(x);
+    throw bad();
+  };
+  switch (fn.name) {
+    case 'builtins.set':
+    case 'builtins.frozenset': {
+      if (args.length > 1 || (a !== undefined && !Array.isArray(a) && !(a instanceof Set))) throw bad();
+      const s = new Set(a === undefined ? [] : (a as Iterable<unknown>));
+      return fn.name === 'builtins.frozenset' ? markFrozenSet(s) : s;
+    }
+    case 'builtins.complex':
+      if (args.length > 2) throw bad();
+      return new Complex(a === undefined ? 0 : num(a), b === undefined ? 0 : num(b));
+    case 'builtins.bytes':
+    case 'builtins.bytearray':
+    case '_codecs.encode':
+      if (args.length === 0 && fn.name !== '_codecs.encode') return Buffer.alloc(0);
+      if (args.length === 1 && Buffer.isBuffer(a) && fn.name !== '_codecs.encode') return Buffer.from(a);
+      // CPython writes bytes at protocol < 3 as encode(bytes.decode('latin1'), 'latin1').
+      if (args.length === 2 && typeof a === 'string' && typeof b === 'string' && LATIN1.has(b.toLowerCase())
+        && !/[^\x00-\xff]/.test(a)) return Buffer.from(a, 'latin1');
+      throw bad();
+    case 'collections.OrderedDict':
+      if (args.length > 0) throw bad();
+      return new PyDict(); // items follow as SETITEM(S); h5traj keeps it as a plain dict
+    default:
+      throw new Unsupported(`pickle calls ${fn.name}; h5traj does not unpickle arbitrary classes`, fn.name);
+  }
+}
+
+/** Describes a JS value, or an intermediate decoding form in Python terms, for messages. */
+function describe(v: unknown): string {
+  if (typeof v === 'function') return 'a Function';
+  if (typeof v === 'symbol') return 'a Symbol';
+  if (v instanceof PyDict) return 'a dict';
+  if (v instanceof PyFloat) return 'a float';
+  if (v instanceof PyGlobal) return v.name;
+  if (v instanceof Set) return isFrozenSet(v) ? 'a frozenset' : 'a set';
+  if (Array.isArray(v)) return isTuple(v) ? 'a tuple' : 'a list';
+  return describeJs(v);
+}
+
+const INT_LITERAL = /^[+-]?\d+$/;
+const FLOAT_LITERAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/;
+const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' };
+
+/** Little-endian two's-complement bytes (LONG1/LONG4) to an integer. */
+function decodeLong(b: Buffer): number | bigint {
+  if (b.length === 0) return 0;
+  let v = BigInt('0x' + Buffer.from(b).reverse().toString('hex'));
+  if ((b[b.length - 1] ?? 0) & 0x80) v -= 1n << BigInt(8 * b.length);
+  return normalizeInteger(v);
+}
+
+/** Runs the pickle machine and returns the raw (intermediate) top-level object. */
+function run(buf: Buffer): unknown {
+  const stack: unknown[] = [];
+  const marks: number[] = []; // stack heights at each MARK
+  const memo = new Map<number, unknown>();
+  let pos = 0;
+  let at = 0; // offset of the current opcode, for messages
+  let name = '';
+  const malformed = (what: string) => new FormatError(`Malformed pickle: ${name} at byte ${at} ${what}.`);
+  const truncated = (n: number | bigint) =>
+    new FormatError(`Truncated pickle: ${name} at byte ${at} needs ${n} more bytes, but only ${buf.length - pos} remain.`);
+  const take = (n: number): Buffer => {
+    if (n > buf.length - pos) throw truncated(n);
+    pos += n;
+    return buf.subarray(pos - n, pos);
+  };
+  const line = (): Buffer => {
+    const end = buf.indexOf(0x0a, pos);
+    if (end < 0) throw new FormatError(`Truncated pickle: ${name} at byte ${at} has no newline-terminated argument.`);
+    const b = buf.subarray(pos, end);
+    pos = end + 1;
+    return b;
+  };
+  const size8 = (): number => {
+    const n = take(8).readBigUInt64LE();
+    if (n > BigInt(buf.length - pos)) throw truncated(n);
+    return Number(n);
+  };
+  const floor = () => marks[marks.length - 1] ?? 0;
+  const pop = (): unknown => {
+    if (stack.length <= floor()) throw malformed('needs an argument, but the stack is empty');
+    return stack.pop();
+  };
+  const top = (): unknown => {
+    if (stack.length <= floor()) throw malformed('needs an object to work on, but the stack is empty');
+    return stack[stack.length - 1];
+  };
+  const popMark = (): unknown[] => {
+    const m = marks.pop();
+    if (m === undefined) throw malformed('needs a MARK, but none is open');
+    return stack.splice(m);
+  };
+  const int = (s: string): number | bigint => {
+    if (!INT_LITERAL.test(s)) throw malformed(`has an invalid integer literal ${JSON.stringify(s)}`);
+    return normalizeInteger(BigInt(s));
+  };
+  const index = (): number => Number(int(line().toString('latin1')));
+  const extend = (items: unknown[]) => {
+    const list = top();
+    if (!Array.isArray(list) || isTuple(list)) throw malformed(`appends to ${describe(list)}, not to a list`);
+    for (const x of items) list.push(x); // not push(...items): a batch may exceed the argument limit
+  };
+  const setItems = (items: unknown[]) => {
+    const dict = top();
+    if (!(dict instanceof PyDict)) throw malformed(`sets items on ${describe(dict)}, not on a dict`);
+    if (items.length % 2) throw malformed('has a key without a value');
+    for (let i = 0; i < items.length; i += 2) dict.pairs.push([items[i], items[i + 1]]);
+  };
+  const dictOf = (items: unknown[]) => {
+    stack.push(new PyDict());
+    setItems(items);
+  };
+
+  while (pos < buf.length) {
+    at = pos;
+    const op = buf[pos++] ?? 0;
+    name = OP_NAME.get(op) ?? `opcode 0x${op.toString(16).padStart(2, '0')}`;
+    switch (op) {
+      case OP.PROTO: {
+        const p = take(1)[0] ?? 0;
+        if (p > 5) throw new FormatError(`Unsupported pickle protocol ${p} at byte ${at}; h5traj reads protocols 0 to 5.`);
+        break;
+      }
+      case OP.FRAME: take(8); break; // frames only group bytes; we read the buffer linearly anyway
+      case OP.STOP: return pop();
+      case OP.MARK: marks.push(stack.length); break;
+      case OP.POP: if (stack.length > floor()) stack.pop(); else popMark(); break;
+      case OP.POP_MARK: popMark(); break;
+      case OP.DUP: stack.push(top()); break;
+      case OP.INT: {
+        const s = line().toString('latin1'); // protocol 0 spells booleans as I00 / I01
+        stack.push(s === '00' ? false : s === '01' ? true : int(s));
+        break;
+      }
+      case OP.LONG: stack.push(int(line().toString('latin1').replace(/L$/, ''))); break;
+      case OP.BININT: stack.push(take(4).readInt32LE()); break;
+      case OP.BININT1: stack.push(take(1).readUInt8()); break;
+      case OP.BININT2: stack.push(take(2).readUInt16LE()); break;
+      case OP.LONG1: stack.push(decodeLong(take(take(1).readUInt8()))); break;
+      case OP.LONG4: {
+        const n = take(4).readInt32LE();
+        if (n < 0) throw malformed(`has a negative length ${n}`);
+        stack.push(decodeLong(take(n)));
+        break;
+      }
+      case OP.FLOAT: {
+        const s = line().toString('latin1').trim().toLowerCase();
+        if (/^[+-]?(inf|infinity)$/.test(s)) stack.push(new PyFloat(s.startsWith('-') ? -Infinity : Infinity));
+        else if (/^[+-]?nan$/.test(s)) stack.push(new PyFloat(NaN));
+        else if (FLOAT_LITERAL.test(s)) stack.push(new PyFloat(Number(s)));
+        else throw malformed(`has an invalid float literal ${JSON.stringify(s)}`);
+        break;
+      }
+      case OP.BINFLOAT: stack.push(new PyFloat(take(8).readDoubleBE())); break;
+      case OP.BINUNICODE: stack.push(take(take(4).readUInt32LE()).toString('utf8')); break;
+      case OP.SHORT_BINUNICODE: stack.push(take(take(1).readUInt8()).toString('utf8')); break;
+      case OP.BINUNICODE8: stack.push(take(size8()).toString('utf8')); break;
+      case OP.UNICODE: // raw-unicode-escape: latin-1 text with \uXXXX / \UXXXXXXXX escapes
+        try {
+          stack.push(line().toString('latin1').replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g,
+            (_m, u: string | undefined, U: string | undefined) => String.fromCodePoint(parseInt(u ?? U ?? '', 16))));
+        } catch {
+          throw malformed('has an escape beyond the Unicode range');
+        }
+        break;
+      case OP.SHORT_BINBYTES: stack.push(Buffer.from(take(take(1).readUInt8()))); break;
+      case OP.BINBYTES: stack.push(Buffer.from(take(take(4).readUInt32LE()))); break;
+      case OP.BINBYTES8:
+      case OP.BYTEARRAY8: stack.push(Buffer.from(take(size8()))); break;
+      // Python 2 `str` (protocols 0–2): decoded as latin-1, which never fails (Python 3 defaults to ASCII).
+      case OP.SHORT_BINSTRING: stack.push(take(take(1).readUInt8()).toString('latin1')); break;
+      case OP.BINSTRING: {
+        const n = take(4).readInt32LE();
+        if (n < 0) throw malformed(`has a negative length ${n}`);
+        stack.push(take(n).toString('latin1'));
+        break;
+      }
+      case OP.STRING: {
+        const s = line().toString('latin1');
+        if (s.length < 2 || (s[0] !== '"' && s[0] !== "'") || s[s.length - 1] !== s[0]) throw malformed('has an unquoted string');
+        stack.push(s.slice(1, -1).replace(/\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|[\s\S])/g, (m, e: string) =>
+          e[0] === 'x' ? String.fromCharCode(parseInt(e.slice(1), 16))
+            : /^[0-7]/.test(e) ? String.fromCharCode(parseInt(e, 8) & 0xff) : (ESCAPES[e] ?? (/['"\\]/.test(e) ? e : m))));
+        break;
+      }
+      case OP.NONE: stack.push(null); break;
+      case OP.NEWTRUE: stack.push(true); break;
+      case OP.NEWFALSE: stack.push(false); break;
+      case OP.EMPTY_LIST: stack.push([]); break;
+      case OP.LIST: stack.push(popMark()); break;
+      case OP.APPEND: { const v = pop(); extend([v]); break; }
+      case OP.APPENDS: extend(popMark()); break;
+      case OP.EMPTY_TUPLE: stack.push(markTuple([])); break;
+      case OP.TUPLE: stack.push(markTuple(popMark())); break;
+      case OP.TUPLE1:
+      case OP.TUPLE2:
+      case OP.TUPLE3: {
+        const n = op - OP.TUPLE1 + 1;
+        if (stack.length - floor() < n) throw malformed(`needs ${n} items, but the stack has fewer`);
+        stack.push(markTuple(stack.splice(-n)));
+        break;
+      }
+      case OP.EMPTY_DICT: stack.push(new PyDict()); break;
+      case OP.DICT: dictOf(popMark()); break;
+      case OP.SETITEM: { const v = pop(); const k = pop(); setItems([k, v]); break; }
+      case OP.SETITEMS: setItems(popMark()); break;
+      case OP.EMPTY_SET: stack.push(new Set()); break;
+      case OP.ADDITEMS: {
+        const items = popMark();
+        const set = top();
+        if (!(set instanceof Set) || isFrozenSet(set)) throw malformed(`adds items to ${describe(set)}, not to a set`);
+        for (const x of items) set.add(x);
+        break;
+      }
+      case OP.FROZENSET: stack.push(markFrozenSet(new Set(popMark()))); break;
+      case OP.PUT: memo.set(index(), top()); break;
+      case OP.BINPUT: memo.set(take(1).readUInt8(), top()); break;
+      case OP.LONG_BINPUT: memo.set(take(4).readUInt32LE(), top()); break;
+      case OP.MEMOIZE: memo.set(memo.size, top()); break;
+      case OP.GET:
+      case OP.BINGET:
+      case OP.LONG_BINGET: {
+        const i = op === OP.GET ? index() : op === OP.BINGET ? take(1).readUInt8() : take(4).readUInt32LE();
+        if (!memo.has(i)) throw malformed(`reads memo entry ${i}, which was never stored`);
+        stack.push(memo.get(i));
+        break;
+      }
+      case OP.GLOBAL: {
+        const module = line().toString('utf8');
+        stack.push(resolveGlobal(module, line().toString('utf8')));
+        break;
+      }
+      case OP.STACK_GLOBAL: {
+        const n = pop();
+        const m = pop();
+        if (typeof m !== 'string' || typeof n !== 'string') throw malformed('needs a module and a name as strings');
+        stack.push(resolveGlobal(m, n));
+        break;
+      }
+      case OP.INST: {
+        const module = line().toString('utf8');
+        const cls = resolveGlobal(module, line().toString('utf8'));
+        stack.push(call(cls, popMark()));
+        break;
+      }
+      case OP.OBJ: {
+        const [cls, ...args] = popMark();
+        if (cls === undefined) throw malformed('needs a class after its MARK');
+        stack.push(call(cls, args));
+        break;
+      }
+      case OP.REDUCE:
+      case OP.NEWOBJ: {
+        const args = pop();
+        const fn = pop();
+        if (!isTuple(args)) throw malformed(`needs an argument tuple, but found ${describe(args)}`);
+        stack.push(call(fn, args as unknown[]));
+        break;
+      }
+      case OP.NEWOBJ_EX: {
+        const kwargs = pop();
+        const args = pop();
+        const cls = pop();
+        if (!isTuple(args) || !(kwargs instanceof PyDict)) throw malformed('needs an argument tuple and a keyword dict');
+        if (kwargs.pairs.length) throw new Unsupported('pickle passes keyword arguments to a constructor');
+        stack.push(call(cls, args as unknown[]));
+        break;
+      }
+      case OP.BUILD: throw new Unsupported('pickle sets object state (BUILD), which h5traj does not apply');
+      case OP.PERSID:
+      case OP.BINPERSID: throw new Unsupported('pickle refers to persistent IDs, which h5traj cannot resolve');
+      case OP.EXT1:
+      case OP.EXT2:
+      case OP.EXT4: throw new Unsupported('pickle names classes through the copyreg extension registry');
+      case OP.NEXT_BUFFER:
+      case OP.READONLY_BUFFER: throw new Unsupported('pickle uses out-of-band buffers (protocol 5)');
+      default:
+        throw new FormatError(`Malformed pickle: unknown opcode 0x${op.toString(16).padStart(2, '0')} at byte ${at}.`);
+    }
+  }
+  throw new FormatError(`Truncated pickle: it ends at byte ${buf.length} without a STOP opcode.`);
+}
+
+const scalarOf = (value: unknown, scalar: ScalarType): TypedValue => ({ value, type: { kind: 'scalar', scalar } });
+
+/** Turns intermediate forms into value-model values, inferring the type on the way. */
+function finalize(v: unknown, active: Set<object>, done: Map<object, TypedValue>): TypedValue {
+  if (v instanceof PyFloat) return scalarOf(v.v, 'float');
+  if (typeof v === 'number' || typeof v === 'bigint') return scalarOf(v, 'int');
+  if (typeof v === 'boolean') return scalarOf(v, 'bool');
+  if (typeof v === 'string') return scalarOf(v, 'str');
+  if (Buffer.isBuffer(v)) return scalarOf(v, 'bytes');
+  if (v instanceof Complex) return scalarOf(v, 'complex');
+  if (v === null || typeof v !== 'object') return { value: null, type: { kind: 'none' } };
+  if (v instanceof PyGlobal) throw new Unsupported(`pickle holds a reference to ${v.name} itself`, v.name);
+  const cached = done.get(v);
+  if (cached) return cached; // shared references stay shared (and cannot blow up exponentially)
+  if (active.has(v)) throw new Unsupported('pickle holds a structure that contains itself; h5traj values cannot be recursive');
+  active.add(v);
+  const sub = (x: unknown) => finalize(x, active, done);
+  let out: TypedValue;
+  if (Array.isArray(v)) {
+    const parts = v.map(sub);
+    const kind = isTuple(v) ? 'tuple' : 'list';
+    const value = parts.map((p) => p.value);
+    const scalars = parts.map((p) => (p.type.kind === 'scalar' ? p.type.scalar : null));
+    const first = scalars[0];
+    const type: ValueType = first === undefined ? { kind, scalar: null }
+      : first !== null && scalars.every((s) => s === first) ? { kind, scalar: first } : { kind: 'object' };
+    out = { value: kind === 'tuple' ? markTuple(value) : value, type };
+  } else if (v instanceof PyDict) {
+    const pairs = v.pairs.map(([k, x]) => [sub(k), sub(x)] as const);
+    if (pairs.every(([k]) => typeof k.value === 'string')) {
+      out = {
+        value: Object.fromEntries(pairs.map(([k, x]) => [k.value, x.value])),
+        type: { kind: 'dict', entries: Object.fromEntries(pairs.map(([k, x]) => [k.value, x.type])) },
+      };
+    } else {
+      out = { value: new Map(pairs.map(([k, x]) => [k.value, x.value])), type: { kind: 'object' } };
+    }
+  } else if (v instanceof Set) {
+    const s = new Set([...v].map((x) => sub(x).value));
+    out = { value: isFrozenSet(v) ? markFrozenSet(s) : s, type: { kind: 'object' } };
+  } else {
+    throw new FormatError(`Malformed pickle: it produced ${describeJs(v)}, which is no Python value.`);
+  }
+  active.delete(v);
+  done.set(v, out);
+  return out;
+}
+
+/**
+ * Decodes a pickle (protocols 0–5) without executing anything.
+ *
+ * Python dicts with str keys become plain objects (`dict` type with inferred entry types; other
+ * keys give a `Map`), lists arrays, tuples {@link markTuple}ed arrays, sets and frozensets `Set`s,
+ * ints `number` or `bigint`, bytes and bytearray `Buffer`s, complex {@link Complex}, OrderedDict a
+ * plain dict. Bytes after STOP are ignored (fixed-length HDF5 strings pad pickles with NULs). A class
+ * outside the whitelist, or a recursive structure, gives
+ * `{ value: null, type: { kind: 'unsupported', reason, pyclass } }`.
+ *
+ * Python floats become `number`s, so 2.0 and 2 look alike in JS: the returned type keeps the
+ * difference for scalars, homogeneous lists/tuples and dict entries (pass it back to
+ * {@link encodePickle} / {@link pythonRepr}); inside content typed `object` (mixed lists, sets,
+ * non-str-keyed dicts) an integral float reads back as an int. JS objects also list integer-like
+ * keys (`'1'`) first, whatever the Python order was.
+ * @throws FormatError when the bytes are not a well-formed pickle (message names the byte offset).
+ */
+export function decodePickle(bytes: Buffer): TypedValue {
+  try {
+    return finalize(run(bytes), new Set(), new Map());
+  } catch (e) {
+    if (!(e instanceof Unsupported)) throw e;
+    const type: ValueType = { kind: 'unsupported', reason: e.reason };
+    if (e.pyclass !== undefined) type.pyclass = e.pyclass;
+    return { value: null, type };
+  }
+}
+
+/** The hint for a child (list element, dict entry) of a value whose type hint is `t`. */
+function childHint(t: ValueType | undefined, key: string | number): ValueType | undefined {
+  if (t?.kind === 'scalar') return t; // a scalar hint applies to a list's elements too, as in values.ts
+  if ((t?.kind === 'list' || t?.kind === 'tuple') && t.scalar) return { kind: 'scalar', scalar: t.scalar };
+  if (t?.kind === 'dict' && Object.hasOwn(t.entries, key)) return t.entries[key];
+  return undefined;
+}
+
+/** Whether Python can hash the value (set elements and dict keys must be hashable). */
+function hashable(v: unknown): boolean {
+  if (v instanceof Typed) return hashable(v.value);
+  if (Array.isArray(v)) return isTuple(v) && v.every(hashable);
+  return v === null || ['boolean', 'number', 'bigint', 'string'].includes(typeof v) || Buffer.isBuffer(v)
+    || v instanceof Complex || isFrozenSet(v);
+}
+
+/** `value.a`, `value["odd key"]`, or `value[(1, 2)]` for a Map key: where a bad part sits. */
+const keyPath = (path: string, k: unknown) =>
+  typeof k === 'string' && /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}`
+    : `${path}[${typeof k === 'string' ? JSON.stringify(k) : pythonRepr(k)}]`;
+
+/**
+ * Writes a pickle that Python's `pickle.loads` reads as the natural Python value.
+ *
+ * Supported: null (None), boolean, number (int when a safe integer and not -0, else float), bigint
+ * (int), string (str), Buffer (bytes), arrays (list), {@link markTuple}ed arrays (tuple), plain
+ * objects (dict with str keys), Map (dict with hashable keys), Set (set, or frozenset when
+ * {@link markFrozenSet}ed), {@link Complex} (complex), and `typed(x, dtype)` wrappers. `type`, for
+ * instance the type {@link decodePickle} returned, decides int / float / complex for numbers.
+ * Protocol 2 (pypet's default) to 5; no memo or framing is written, as neither is required.
+ * @throws TypeMismatchError naming the path of a value that cannot be pickled (`value.a[2] is a Function`).
+ */
+export function encodePickle(value: unknown, protocol = 2, type?: ValueType): Buffer {
+  if (!Number.isInteger(protocol) || protocol < 2 || protocol > 5) {
+    throw new InvalidArgumentError(`Pickle protocol ${protocol} is not supported for writing; use 2 to 5.`);
+  }
+  const out: Buffer[] = [];
+  const op = (...b: number[]): void => { out.push(Buffer.from(b)); };
+  const sized = (code: number, width: 1 | 4, b: Buffer) => {
+    const head = Buffer.alloc(1 + width);
+    head[0] = code;
+    if (width === 1) head.writeUInt8(b.length, 1); else head.writeUInt32LE(b.length, 1);
+    out.push(head, b);
+  };
+  const str = (s: string) => {
+    const b = Buffer.from(s, 'utf8');
+    if (protocol >= 4 && b.length < 256) sized(OP.SHORT_BINUNICODE, 1, b); else sized(OP.BINUNICODE, 4, b);
+  };
+  const global = (module: string, name: string) => {
+    if (protocol >= 4) { str(module); str(name); op(OP.STACK_GLOBAL); return; }
+    // protocol 2 uses Python 2 module names, as CPython's fix_imports does
+    out.push(Buffer.from(`c${protocol < 3 && module === 'builtins' ? '__builtin__' : module}\n${name}\n`, 'utf8'));
+  };
+  const int = (v: bigint) => {
+    if (v >= 0n && v < 0x100n) return op(OP.BININT1, Number(v));
+    if (v >= 0n && v < 0x10000n) return op(OP.BININT2, Number(v & 0xffn), Number(v >> 8n));
+    const b: number[] = [];
+    if (v >= -(2n ** 31n) && v < 2n ** 31n) {
+      for (let i = 0; i < 4; i++) b.push(Number((v >> BigInt(8 * i)) & 0xffn));
+      return op(OP.BININT, ...b);
+    }
+    // minimal little-endian two's complement, as CPython's encode_long
+    for (let x = v; ; x >>= 8n) {
+      const byte = Number(x & 0xffn);
+      b.push(byte);
+      if ((x >> 8n === 0n && !(byte & 0x80)) || (x >> 8n === -1n && byte & 0x80)) break;
+    }
+    if (b.length < 256) sized(OP.LONG1, 1, Buffer.from(b)); else sized(OP.LONG4, 4, Buffer.from(b));
+  };
+  const float = (v: number) => {
+    const b = Buffer.alloc(9);
+    b[0] = OP.BINFLOAT;
+    b.writeDoubleBE(v, 1);
+    out.push(b);
+  };
+  const complex = (c: Complex) => {
+    global('builtins', 'complex');
+    float(c.re);
+    float(c.im);
+    op(OP.TUPLE2, OP.REDUCE);
+  };
+  const mismatch = (msg: string) => new TypeMismatchError(msg);
+
+  const write = (v: unknown, path: string, hint: ValueType | undefined, active: Set<object>): void => {
+    if (v instanceof Typed) return write(v.value, path, { kind: 'scalar', scalar: v.dtype }, active);
+    if (v === null) return op(OP.NONE);
+    if (typeof v === 'boolean') return op(v ? OP.NEWTRUE : OP.NEWFALSE);
+    if (typeof v === 'bigint') return int(v);
+    if (typeof v === 'number') {
+      const s = hint?.kind === 'scalar' ? hint.scalar : undefined;
+      if (s !== undefined && INT_TYPES.has(s)) {
+        if (!Number.isInteger(v)) throw mismatch(`${path} is ${v}, which is not an integer, but its type is ${s}.`);
+        return int(BigInt(v));
+      }
+      if (s !== undefined && FLOAT_TYPES.has(s)) return float(v);
+      if (s !== undefined && COMPLEX_TYPES.has(s)) return complex(new Complex(v, 0));
+      if (s !== undefined) throw mismatch(`${path} is the number ${v}, but its type is ${s}.`);
+      return Number.isSafeInteger(v) && !Object.is(v, -0) ? int(BigInt(v)) : float(v);
+    }
+    if (typeof v === 'string') {
+      if (/\p{Cs}/u.test(v)) throw mismatch(`${path} holds a lone UTF-16 surrogate, which a pickle cannot carry as text.`);
+      return str(v);
+    }
+    if (Buffer.isBuffer(v)) {
+      if (protocol >= 3) return sized(v.length < 256 ? OP.SHORT_BINBYTES : OP.BINBYTES, v.length < 256 ? 1 : 4, v);
+      if (v.length === 0) { global('builtins', 'bytes'); return op(OP.EMPTY_TUPLE, OP.REDUCE); }
+      global('_codecs', 'encode'); // what CPython writes for bytes at protocol 2
+      str(v.toString('latin1'));
+      str('latin1');
+      return op(OP.TUPLE2, OP.REDUCE);
+    }
+    if (v instanceof Complex) return complex(v);
+    const container = Array.isArray(v) || v instanceof Set || v instanceof Map || isPlainObject(v);
+    if (!container) throw mismatch(`${path} is ${describe(v)}, which encodePickle cannot write (only JSON-like values, bigint, Buffer, Set, Map, Complex).`);
+    if (active.has(v)) throw mismatch(`${path} contains itself; a pickle written by h5traj cannot be recursive.`);
+    active.add(v);
+    const each = (items: Iterable<unknown>, paths: (i: number) => string, keyOf?: (i: number) => string | number) => {
+      let i = 0;
+      for (const x of items) {
+        write(x, paths(i), keyOf ? childHint(hint, keyOf(i)) : undefined, active);
+        i++;
+      }
+    };
+    const needHash = (x: unknown, p: string) => {
+      if (!hashable(x)) throw mismatch(`${p} is ${describe(x)}, which Python cannot hash for a set element or dict key (use a tuple for an array).`);
+    };
+    if (Array.isArray(v)) {
+      const paths = (i: number) => `${path}[${i}]`;
+      if (!isTuple(v)) {
+        op(OP.EMPTY_LIST);
+        if (v.length) { op(OP.MARK); each(v, paths, (i) => i); op(OP.APPENDS); }
+      } else if (v.length >= 1 && v.length <= 3) {
+        each(v, paths, (i) => i);
+        op(OP.TUPLE1 + v.length - 1);
+      } else if (v.length === 0) op(OP.EMPTY_TUPLE);
+      else { op(OP.MARK); each(v, paths, (i) => i); op(OP.TUPLE); }
+    } else if (v instanceof Set) {
+      const items = [...v];
+      items.forEach((x, i) => needHash(x, `${path}[${i}]`));
+      const paths = (i: number) => `${path}[${i}]`;
+      const frozen = isFrozenSet(v);
+      if (protocol >= 4) {
+        if (frozen) { op(OP.MARK); each(items, paths); op(OP.FROZENSET); } else {
+          op(OP.EMPTY_SET);
+          if (items.length) { op(OP.MARK); each(items, paths); op(OP.ADDITEMS); }
+        }
+      } else { // CPython < 4: set(list) / frozenset(list) through REDUCE
+        global('builtins', frozen ? 'frozenset' : 'set');
+        op(OP.EMPTY_LIST);
+        if (items.length) { op(OP.MARK); each(items, paths); op(OP.APPENDS); }
+        op(OP.TUPLE1, OP.REDUCE);
+      }
+    } else {
+      const pairs: [unknown, unknown][] = v instanceof Map ? [...v] : Object.entries(v as Record<string, unknown>);
+      op(OP.EMPTY_DICT);
+      if (pairs.length) {
+        op(OP.MARK);
+        for (const [k, x] of pairs) {
+          const p = keyPath(path, k);
+          needHash(k, `${p} (key)`);
+          write(k, `${p} (key)`, undefined, active);
+          write(x, p, typeof k === 'string' ? childHint(hint, k) : undefined, active);
+        }
+        op(OP.SETITEMS);
+      }
+    }
+    active.delete(v);
+  };
+
+  op(OP.PROTO, protocol);
+  write(value, 'value', type, new Set());
+  op(OP.STOP);
+  return Buffer.concat(out);
+}
+
+/** Python's `repr` of a float (shortest round-trip digits, exponent form outside 1e-4 ≤ |x| < 1e16). */
+function reprFloat(v: number): string {
+  if (Number.isNaN(v)) return 'nan';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
+  const [mant = '', e = ''] = v.toExponential().split('e'); // toExponential() gives the shortest digits
+  const sign = v < 0 ? '-' : '';
+  const digits = mant.replace(/[-.]/g, '');
+  const exp = Number(e);
+  if (exp < -4 || exp >= 16) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    return `${sign}${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  if (digits.length > exp + 1) return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+  return `${sign}${digits.padEnd(exp + 1, '0')}.0`;
+}
+
+function reprComplex(c: Complex): string {
+  const part = (x: number) => reprFloat(x).replace(/\.0$/, ''); // complex repr drops ".0"
+  const im = part(c.im);
+  if (c.re === 0 && !Object.is(c.re, -0)) return `${im}j`;
+  return `(${part(c.re)}${im.startsWith('-') ? '' : '+'}${im}j)`;
+}
+
+/** Python's quoting: single quotes unless the text has ' and no ". */
+function quote(chars: Iterable<string>, hasSingle: boolean, hasDouble: boolean, isBytes: boolean): string {
+  const q = hasSingle && !hasDouble ? '"' : "'";
+  let s = '';
+  for (const ch of chars) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (ch === '\\' || ch === q) s += '\\' + ch;
+    else if (ch === '\n') s += '\\n';
+    else if (ch === '\r') s += '\\r';
+    else if (ch === '\t') s += '\\t';
+    else if (isBytes ? c < 0x20 || c > 0x7e : ch !== ' ' && /[\p{C}\p{Z}]/u.test(ch)) { // not printable
+      s += c < 0x100 ? `\\x${c.toString(16).padStart(2, '0')}`
+        : c < 0x10000 ? `\\u${c.toString(16).padStart(4, '0')}` : `\\U${c.toString(16).padStart(8, '0')}`;
+    } else s += ch;
+  }
+  return `${isBytes ? 'b' : ''}${q}${s}${q}`;
+}
+
+/**
+ * Renders a value as Python's `repr` would (`{'a': 1, 'b': [1, 2]}`, `{1, 2, 3}`, `(1,)`, `b'\x00'`).
+ * A number prints as an int when it is a safe integer, else as a float, unless `type` (as returned
+ * by {@link decodePickle}) says which. Set order is insertion order, i.e. the order Python pickled.
+ */
+export function pythonRepr(value: unknown, type?: ValueType): string {
+  const v = value;
+  const sub = (x: unknown, key: string | number) => pythonRepr(x, childHint(type, key));
+  if (v instanceof Typed) return pythonRepr(v.value, { kind: 'scalar', scalar: v.dtype });
+  if (v === null || v === undefined) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'bigint') return String(v);
+  if (typeof v === 'number') {
+    const s = type?.kind === 'scalar' ? type.scalar : undefined;
+    if (s !== undefined && COMPLEX_TYPES.has(s)) return reprComplex(new Complex(v, 0));
+    if (s !== undefined ? INT_TYPES.has(s) && Number.isInteger(v) : Number.isSafeInteger(v) && !Object.is(v, -0)) {
+      return BigInt(v).toString();
+    }
+    return reprFloat(v);
+  }
+  if (typeof v === 'string') return quote(v, v.includes("'"), v.includes('"'), false);
+  if (Buffer.isBuffer(v)) {
+    return quote(Array.from(v, (b) => String.fromCharCode(b)), v.includes(0x27), v.includes(0x22), true);
+  }
+  if (v instanceof Complex) return reprComplex(v);
+  if (Array.isArray(v)) {
+    const items = v.map(sub);
+    if (!isTuple(v)) return `[${items.join(', ')}]`;
+    return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
+  }
+  if (v instanceof Set) {
+    const items = [...v].map((x) => pythonRepr(x)).join(', ');
+    if (isFrozenSet(v)) return v.size ? `frozenset({${items}})` : 'frozenset()';
+    return v.size ? `{${items}}` : 'set()';
+  }
+  if (v instanceof Map || isPlainObject(v)) {
+    const pairs: [unknown, unknown][] = v instanceof Map ? [...v] : Object.entries(v);
+    return `{${pairs.map(([k, x]) => `${pythonRepr(k)}: ${typeof k === 'string' ? sub(x, k) : pythonRepr(x)}`).join(', ')}}`;
+  }
+  return `<${describe(v)}>`;
+}

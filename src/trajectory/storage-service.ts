@@ -1,0 +1,92 @@
+/**
+ * The contract between a trajectory and whatever stores it. The HDF5 service in `storage/hdf5`
+ * implements it; the trajectory only talks to this interface, so `trajectory/` does not depend
+ * on `storage/`.
+ */
+import type { NNGroupNode } from '../tree/group.js';
+import type { NNLeafNode } from '../tree/leaf-node.js';
+import type { NNNode } from '../tree/node.js';
+import type { Trajectory } from './trajectory.js';
+
+/** pypet's load constants. */
+export const LOAD_NOTHING = 0;
+export const LOAD_SKELETON = 1;
+export const LOAD_DATA = 2;
+export const UPDATE_SKELETON = -1;
+export const UPDATE_DATA = -2;
+export type LoadMode = typeof LOAD_NOTHING | typeof LOAD_SKELETON | typeof LOAD_DATA | typeof UPDATE_SKELETON | typeof UPDATE_DATA;
+
+/** Options of `f_load` (pypet's names). */
+export interface LoadOptions {
+  name?: string;
+  index?: number;
+  as_new?: boolean;
+  load_parameters?: LoadMode;
+  load_derived_parameters?: LoadMode;
+  load_results?: LoadMode;
+  load_other_data?: LoadMode;
+  load_all?: LoadMode;
+  force?: boolean;
+  filename?: string;
+}
+
+/** Options of `f_store`. */
+export interface StoreOptions {
+  only_init?: boolean;
+}
+
+/** Options of `f_store_items`. */
+export interface StoreItemsOptions {
+  /** Item parts to replace on disk (`true`: all parts). */
+  overwrite?: boolean | string[];
+  /** Skip empty leaves instead of refusing them. */
+  non_empties?: boolean;
+}
+
+/** Options of `f_load_items`. */
+export interface LoadItemsOptions {
+  only_empties?: boolean;
+  load_only?: string | string[];
+  load_except?: string | string[];
+}
+
+/** Options of `f_delete_items`. */
+export interface DeleteItemsOptions {
+  remove_from_trajectory?: boolean;
+  remove_empty_groups?: boolean;
+  delete_only?: string | string[];
+}
+
+/** A storage service for trajectories (pypet's StorageService). */
+export interface StorageService {
+  /** The file the service writes to. */
+  readonly filename: string;
+  store(traj: Trajectory, options: StoreOptions): void;
+  storeItems(traj: Trajectory, items: NNNode[], options: StoreItemsOptions): void;
+  load(traj: Trajectory, options: LoadOptions): void;
+  loadItems(traj: Trajectory, items: NNLeafNode[], options: LoadItemsOptions): void;
+  /** Loads `name` below `group` (and its subtree with `recursive`); returns the node. */
+  loadChild(traj: Trajectory, group: NNGroupNode, name: string, recursive: boolean, loadData: LoadMode): NNNode;
+  /** Loads a child that exists on disk but not in memory (skeleton); undefined if absent. */
+  autoLoadChild(traj: Trajectory, group: NNGroupNode, name: string): NNNode | undefined;
+  deleteItems(traj: Trajectory, items: NNNode[], options: DeleteItemsOptions): void;
+  /** Copies the trajectory into another file. */
+  backup(traj: Trajectory, backupFilename: string): void;
+  /** Releases open files and locks. */
+  close?(): void;
+}
+
+/** Creates the default service for a filename (registered by the HDF5 storage module). */
+export type StorageFactory = (filename: string) => StorageService;
+
+let defaultFactory: StorageFactory | undefined;
+
+/** Registers the service `new Trajectory(name, { filename })` creates. */
+export function setDefaultStorageFactory(factory: StorageFactory): void {
+  defaultFactory = factory;
+}
+
+/** The registered factory, if any. */
+export function getDefaultStorageFactory(): StorageFactory | undefined {
+  return defaultFactory;
+}

@@ -1,0 +1,708 @@
+/**
+ * The trajectory: the root of the tree, its exploration, its runs and its single-run view.
+ */
+import {
+  InvalidArgumentError,
+  InvalidNameError,
+  NotFoundError,
+  PresettingError,
+  StateError,
+  TypeMismatchError,
+} from '../errors.js';
+import { BaseParameter, Parameter } from '../leaves/parameter.js';
+import { Result } from '../leaves/result.js';
+import { NNGroupNode, groupClassForBranch, type GetOptions, type GroupRoot, type LeafKind } from '../tree/group.js';
+import type { LeafConstructor, NNLeafNode } from '../tree/leaf-node.js';
+import { BRANCHES, nameProblem, runName, translatePart } from '../tree/names.js';
+import type { NNNode } from '../tree/node.js';
+import { pythonRepr } from './python-repr.js';
+import { formatTime, RunTable, type RunInformation } from './runs.js';
+import {
+  getDefaultStorageFactory,
+  type DeleteItemsOptions,
+  type LoadItemsOptions,
+  type LoadMode,
+  type LoadOptions,
+  type StorageService,
+  type StoreItemsOptions,
+  type StoreOptions,
+} from './storage-service.js';
+
+/** The version of pypet's file format h5traj follows (written to `overview/info.version`). */
+export const PYPET_FORMAT_VERSION = '0.7.0';
+/** What h5traj writes where pypet writes the Python version. */
+export const H5TRAJ_RUNTIME = `node ${process.versions.node}`;
+
+/** Options of `new Trajectory(name, options)`. */
+export interface TrajectoryOptions {
+  /** Append the creation time to the name (pypet's default: true). */
+  add_time?: boolean;
+  comment?: string;
+  /** HDF5 file; creates the default storage service for it. */
+  filename?: string;
+  /** Leaf classes of your own that loading should recognise by class name. */
+  dynamic_imports?: LeafConstructor[];
+}
+
+/** Options of the `f_get_parameters` family. */
+export interface CollectOptions {
+  fast_access?: boolean;
+  copy?: boolean;
+}
+
+/** Options of {@link Trajectory.f_get_from_runs}. */
+export interface FromRunsOptions {
+  where?: 'results' | 'r' | 'derived_parameters' | 'd';
+  use_indices?: boolean;
+  fast_access?: boolean;
+  shortcuts?: boolean;
+  max_depth?: number;
+  auto_load?: boolean;
+}
+
+/**
+ * A trajectory: config, parameters, derived parameters and results in a natural-naming tree,
+ * explored into runs.
+ *
+ * @example
+ * const traj = new Trajectory('demo', { add_time: false });
+ * traj.f_add_parameter('x', 1.0, { comment: 'first axis' });
+ * traj.f_explore(cartesian_product({ x: [1, 2, 3] }));
+ * traj.f_as_run(2); traj.x; // 3
+ */
+export class Trajectory extends NNGroupNode implements GroupRoot {
+  _trajName: string;
+  _time: string;
+  _timestamp: number;
+  _version = PYPET_FORMAT_VERSION;
+  _python = H5TRAJ_RUNTIME;
+  _idx = -1;
+  /** True while the Environment executes a run (pypet's `_is_run`). */
+  _singleRun = false;
+  _runs = new RunTable();
+  _explored = new Map<string, BaseParameter>();
+  _presets = new Map<string, unknown>();
+  _index = new Map<string, Set<NNNode>>();
+  _dynamicImports: LeafConstructor[] = [];
+  _storageService: StorageService | undefined;
+
+  v_fast_access = true;
+  v_shortcuts = true;
+  v_max_depth: number | undefined = undefined;
+  v_auto_load = false;
+  /** The class `f_add_parameter(name, value)` creates (pypet's `v_standard_parameter`). */
+  v_standard_parameter: LeafConstructor = Parameter;
+  /** The class `f_add_result(name, value)` creates. */
+  v_standard_result: LeafConstructor = Result;
+  /** The class `f_add_leaf` creates outside the four branches. */
+  v_standard_leaf: LeafConstructor = Result;
+
+  constructor(name = 'my_trajectory', options: TrajectoryOptions = {}) {
+    super('', options.comment ?? '');
+    const problem = name.includes('.') ? `'${name}' contains a dot` : nameProblem(name);
+    if (problem) throw new InvalidNameError(`The trajectory name '${name}' is not valid: ${problem}.`, { path: name });
+    this._timestamp = Date.now() / 1000;
+    this._time = formatTime(this._timestamp);
+    this._trajName = (options.add_time ?? true) ? `${name}_${this._time}` : name;
+    this._root = this;
+    this._dynamicImports = [...(options.dynamic_imports ?? [])];
+    for (const branch of BRANCHES) {
+      const Cls = groupClassForBranch(branch);
+      this._attachChild(new Cls(''), branch);
+    }
+    if (options.filename !== undefined) this._useFile(options.filename);
+  }
+
+  override f_get_class_name(): string {
+    return 'Trajectory';
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Identity
+
+  override get v_name(): string {
+    return this._trajName;
+  }
+
+  /** Creation time as `YYYY_MM_DD_HHhMMmSSs`. */
+  get v_time(): string {
+    return this._time;
+  }
+
+  /** Creation time (POSIX seconds). */
+  get v_timestamp(): number {
+    return this._timestamp;
+  }
+
+  /** The pypet format version of the trajectory. */
+  get v_version(): string {
+    return this._version;
+  }
+
+  /** The runtime that wrote the trajectory (pypet: the Python version). */
+  get v_python(): string {
+    return this._python;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Storage
+
+  get v_storage_service(): StorageService | undefined {
+    return this._storageService;
+  }
+
+  set v_storage_service(service: StorageService | undefined) {
+    this._storageService = service;
+  }
+
+  /** The HDF5 file of the storage service, if any. */
+  get v_filename(): string | undefined {
+    return this._storageService?.filename;
+  }
+
+  _useFile(filename: string): void {
+    const factory = getDefaultStorageFactory();
+    if (!factory) {
+      throw new StateError('No storage service is available; import h5traj from its main entry point so the HDF5 service registers itself.');
+    }
+    this._storageService = factory(filename);
+  }
+
+  protected _service(): StorageService {
+    if (!this._storageService) {
+      throw new StateError(
+        `The trajectory '${this.v_name}' has no storage service; create it with { filename } or set v_storage_service.`,
+      );
+    }
+    return this._storageService;
+  }
+
+  /** Stores the trajectory (only what is new or changed, as pypet does). */
+  f_store(options: StoreOptions & { filename?: string } = {}): void {
+    if (options.filename !== undefined) this._useFile(options.filename);
+    this._service().store(this, options);
+  }
+
+  /** Loads a trajectory from the file (pypet's options and load constants). */
+  f_load(options: LoadOptions = {}): void {
+    if (options.filename !== undefined) this._useFile(options.filename);
+    this._service().load(this, options);
+  }
+
+  /** Stores individual leaves or groups (names or nodes). */
+  f_store_items(items: (string | NNNode)[], options: StoreItemsOptions = {}): void {
+    this._service().storeItems(this, items.map((i) => this._node(i)), options);
+  }
+
+  f_store_item(item: string | NNNode, options: StoreItemsOptions = {}): void {
+    this.f_store_items([item], options);
+  }
+
+  /** Loads the data of individual leaves (names or nodes). */
+  f_load_items(items: (string | NNNode)[], options: LoadItemsOptions = {}): void {
+    const leaves = items.map((i) => this._node(i)).filter((n): n is NNLeafNode => n.v_is_leaf);
+    this._service().loadItems(this, leaves, options);
+  }
+
+  f_load_item(item: string | NNNode, options: LoadItemsOptions = {}): void {
+    this.f_load_items([item], options);
+  }
+
+  /** Deletes items from disk (and, with `remove_from_trajectory`, from memory). */
+  f_delete_items(items: (string | NNNode)[], options: DeleteItemsOptions = {}): void {
+    this._service().deleteItems(this, items.map((i) => this._node(i)), options);
+  }
+
+  f_delete_item(item: string | NNNode, options: DeleteItemsOptions = {}): void {
+    this.f_delete_items([item], options);
+  }
+
+  /** Loads the skeleton of everything new on disk (pypet's `f_update_skeleton`). */
+  f_update_skeleton(): void {
+    this.f_load({ load_parameters: -1, load_derived_parameters: -1, load_results: -1, load_other_data: -1 });
+  }
+
+  /** Copies the trajectory into another HDF5 file (default `backup_<name>.hdf5` beside the file). */
+  f_backup(backupFilename?: string): string {
+    const service = this._service();
+    const target = backupFilename ?? defaultBackupName(service.filename, this.v_name);
+    service.backup(this, target);
+    return target;
+  }
+
+  _node(item: string | NNNode): NNNode {
+    return typeof item === 'string' ? this.f_get<NNNode>(item, { fast_access: false }) : item;
+  }
+
+  _storeChild(group: NNGroupNode, name: string, recursive: boolean): void {
+    const node = group.f_get<NNNode>(name, { shortcuts: false });
+    const nodes = [node, ...(recursive && !node.v_is_leaf ? (node as NNGroupNode).f_iter_nodes() : [])];
+    this._service().storeItems(this, nodes, {});
+  }
+
+  _loadChild(group: NNGroupNode, name: string, recursive: boolean, loadData: number): NNNode {
+    return this._service().loadChild(this, group, name, recursive, loadData as LoadMode);
+  }
+
+  _autoLoadChild(parent: NNGroupNode, name: string): NNNode | undefined {
+    return this._storageService?.autoLoadChild(this, parent, name);
+  }
+
+  _autoLoadData(node: NNNode): void {
+    if (this._storageService && node.v_is_leaf) this._storageService.loadItems(this, [node as NNLeafNode], {});
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Tree bookkeeping (indexes, presets)
+
+  _leafClassFor(kind: LeafKind): LeafConstructor {
+    if (kind === 'result') return this.v_standard_result;
+    if (kind === 'leaf') return this.v_standard_leaf;
+    return this.v_standard_parameter;
+  }
+
+  _nodeAdded(node: NNNode): void {
+    let set = this._index.get(node.v_name);
+    if (!set) this._index.set(node.v_name, (set = new Set()));
+    set.add(node);
+    if (node instanceof BaseParameter) {
+      if (this._presets.has(node.v_full_name)) {
+        const value = this._presets.get(node.v_full_name);
+        this._presets.delete(node.v_full_name);
+        node.f_set(value);
+      }
+      if (node.v_explored) this._explored.set(node.v_full_name, node);
+    }
+  }
+
+  _nodeRemoved(node: NNNode): void {
+    this._index.get(node.v_name)?.delete(node);
+    this._explored.delete(node.v_full_name);
+  }
+
+  /** Removes leaves or groups from memory (not from disk). */
+  f_remove_items(items: (string | NNNode)[], options: { remove_empty_groups?: boolean } = {}): void {
+    for (const item of items) {
+      const node = this._node(item);
+      let parent = node._parent;
+      if (!parent) continue;
+      parent._detach(node);
+      while (options.remove_empty_groups && parent && parent._parent && !parent.f_has_children() && parent.v_depth > 1) {
+        const up: NNGroupNode | undefined = parent._parent;
+        up._detach(parent);
+        parent = up;
+      }
+    }
+  }
+
+  f_remove_item(item: string | NNNode, options: { remove_empty_groups?: boolean } = {}): void {
+    this.f_remove_items([item], options);
+  }
+
+  /** Whether the trajectory holds no parameters and no results (config is ignored). */
+  f_is_empty(): boolean {
+    for (const branch of ['parameters', 'results', 'derived_parameters']) {
+      const group = this._children.get(branch) as NNGroupNode | undefined;
+      if (group && group.f_iter_leaves().next().done === false) return false;
+    }
+    return true;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Presets and locking
+
+  /** Presets the value a parameter gets when it is added (full name; `parameters.` is implied). */
+  f_preset_parameter(name: string, value: unknown): void {
+    this._preset(name.startsWith('parameters.') ? name : `parameters.${name}`, value);
+  }
+
+  /** Presets the value a config item gets when it is added (`config.` is implied). */
+  f_preset_config(name: string, value: unknown): void {
+    this._preset(name.startsWith('config.') ? name : `config.${name}`, value);
+  }
+
+  private _preset(full: string, value: unknown): void {
+    if (this.f_contains(full)) {
+      throw new StateError(`'${full}' is already part of the trajectory; set its value directly instead of presetting it.`, {
+        path: full,
+      });
+    }
+    this._presets.set(full, value);
+  }
+
+  /** Throws {@link PresettingError} naming every preset that no added parameter used. */
+  f_check_presets(): void {
+    if (this._presets.size > 0) {
+      const names = [...this._presets.keys()];
+      throw new PresettingError(
+        `These presets were never used because no parameter with that name was added: ${names.join(', ')}.`,
+        { path: names[0] },
+      );
+    }
+  }
+
+  /** Locks every non-empty parameter and config item. */
+  f_lock_parameters(): void {
+    for (const branch of ['parameters', 'config']) this._lockBranch(branch);
+  }
+
+  /** Locks every non-empty derived parameter. */
+  f_lock_derived_parameters(): void {
+    this._lockBranch('derived_parameters');
+  }
+
+  private _lockBranch(branch: string): void {
+    const group = this._children.get(branch) as NNGroupNode | undefined;
+    if (!group) return;
+    for (const leaf of group.f_iter_leaves()) if (leaf instanceof BaseParameter && !leaf.f_is_empty()) leaf.f_lock();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Collections
+
+  private _collect(branch: string, options: CollectOptions, filter: (l: NNLeafNode) => boolean = () => true): Record<string, unknown> {
+    if (options.copy === false && options.fast_access) {
+      throw new InvalidArgumentError('fast_access needs copy: true, because values are copies by nature.');
+    }
+    const group = this._children.get(branch) as NNGroupNode | undefined;
+    const out: Record<string, unknown> = {};
+    if (!group) return out;
+    for (const leaf of group.f_iter_leaves()) {
+      if (filter(leaf)) out[leaf.v_full_name] = options.fast_access ? leaf._fastAccess() : leaf;
+    }
+    return out;
+  }
+
+  /** All parameters: full name → parameter (or value with `fast_access`). */
+  f_get_parameters(options: CollectOptions = {}): Record<string, any> {
+    return this._collect('parameters', options);
+  }
+
+  /** All config items. */
+  f_get_config(options: CollectOptions = {}): Record<string, any> {
+    return this._collect('config', options);
+  }
+
+  /** All derived parameters. */
+  f_get_derived_parameters(options: CollectOptions = {}): Record<string, any> {
+    return this._collect('derived_parameters', options);
+  }
+
+  /** All results (only the viewed run's while a run is set). */
+  f_get_results(options: CollectOptions = {}): Record<string, any> {
+    return this._collect('results', options);
+  }
+
+  /** The explored parameters, in exploration order. */
+  f_get_explored_parameters(options: CollectOptions = {}): Record<string, any> {
+    return Object.fromEntries(
+      [...this._explored].map(([full, p]) => [full, options.fast_access ? p._fastAccess() : p]),
+    );
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Exploration
+
+  /** Number of runs (pypet's `len(traj)`). */
+  get v_length(): number {
+    return this._runs.length;
+  }
+
+  /** Number of runs. */
+  f_len(): number {
+    return this._runs.length;
+  }
+
+  private _resolveParameter(key: string): BaseParameter {
+    const node = this.f_get<NNNode>(key, { fast_access: false });
+    if (!(node instanceof BaseParameter) || node.v_branch !== 'parameters') {
+      throw new TypeMismatchError(`'${key}' resolves to '${node.v_full_name}', which is not a parameter, so it cannot be explored.`, {
+        path: node.v_full_name,
+      });
+    }
+    return node;
+  }
+
+  private _checkLengths(entries: [BaseParameter, readonly unknown[]][], expected?: number): number {
+    const lengths = entries.map(([p, v]) => `'${p.v_full_name}' has ${v.length}`);
+    const first = expected ?? entries[0]?.[1].length ?? 0;
+    if (entries.some(([, v]) => v.length !== first)) {
+      throw new InvalidArgumentError(
+        `The explored ranges must all have the same length${expected !== undefined ? ` (${expected}, the current number of runs)` : ''}, but ${lengths.join(', ')}.`,
+      );
+    }
+    return first;
+  }
+
+  private _completedRuns(): number {
+    return this._runs.all().filter((r) => r.completed).length;
+  }
+
+  /**
+   * Explores parameters: one range per name, all of the same length; each value must have the
+   * type of the parameter's default. Several calls add parameters while no run has completed.
+   * @throws NotFoundError / NotUniqueNodeError for names that do not resolve to one parameter;
+   *   TypeMismatchError naming the parameter, the position and both types; StateError after runs.
+   * @example traj.f_explore(cartesian_product({ x: [1, 2], y: [3, 4] }))
+   */
+  f_explore(buildDict: Record<string, readonly unknown[]>): void {
+    if (this._singleRun) throw new StateError('f_explore is not available during a single run.');
+    if (this._completedRuns() > 0) {
+      throw new StateError(`The trajectory '${this.v_name}' has completed runs; use f_expand to add runs instead of f_explore.`);
+    }
+    const entries = Object.entries(buildDict).map(([k, v]) => {
+      if (!Array.isArray(v)) throw new TypeMismatchError(`The range of '${k}' must be an array.`, { path: k });
+      if (v.length === 0) throw new InvalidArgumentError(`The range of '${k}' is empty; a range needs at least one value.`, { path: k });
+      return [this._resolveParameter(k), v] as [BaseParameter, readonly unknown[]];
+    });
+    for (const [p] of entries) {
+      if (p.v_explored) {
+        throw new StateError(`The parameter '${p.v_full_name}' is already explored; use f_expand to add values.`, { path: p.v_full_name });
+      }
+    }
+    const length = this._checkLengths(entries, this._explored.size > 0 ? this._runs.length : undefined);
+    const done: BaseParameter[] = [];
+    try {
+      for (const [p, values] of entries) {
+        p.f_unlock();
+        p._explore(values);
+        done.push(p);
+        this._explored.set(p.v_full_name, p);
+      }
+    } catch (e) {
+      for (const p of done) {
+        p._shrink();
+        this._explored.delete(p.v_full_name);
+      }
+      throw e;
+    }
+    this._runs.resize(length);
+  }
+
+  /**
+   * Adds runs to an explored trajectory: every explored parameter gets more values (and only
+   * those). With nothing explored yet it is {@link f_explore}.
+   */
+  f_expand(buildDict: Record<string, readonly unknown[]>): void {
+    if (this._explored.size === 0) return this.f_explore(buildDict);
+    const entries = Object.entries(buildDict).map(([k, v]) => [this._resolveParameter(k), v] as [BaseParameter, readonly unknown[]]);
+    const given = new Set(entries.map(([p]) => p.v_full_name));
+    const explored = [...this._explored.keys()];
+    if (given.size !== explored.length || explored.some((n) => !given.has(n))) {
+      throw new InvalidArgumentError(
+        `f_expand must extend exactly the explored parameters (${explored.join(', ')}), but got ${[...given].join(', ')}.`,
+      );
+    }
+    const added = this._checkLengths(entries);
+    const before = entries.map(([p]) => p.f_get_range());
+    try {
+      for (const [p, values] of entries) {
+        p.f_unlock();
+        p._expand(values);
+      }
+    } catch (e) {
+      entries.forEach(([p], i) => {
+        p._restore(p._typedDefault(), before[i]);
+        p.f_lock();
+      });
+      throw e;
+    }
+    this._runs.resize(this._runs.length + added);
+  }
+
+  /** Removes all exploration (only before the trajectory is stored, unless `force`). */
+  f_shrink(options: { force?: boolean } = {}): void {
+    if (this._stored && !options.force) {
+      throw new StateError(`The trajectory '${this.v_name}' is stored; shrinking is not allowed (pass { force: true } to override).`);
+    }
+    for (const p of this._explored.values()) p._shrink();
+    this._explored.clear();
+    this._runs.resize(0);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Runs
+
+  /** Run name ↔ index: `f_idx_to_run(4)` → `run_00000004`, `f_idx_to_run('run_00000004')` → 4. */
+  f_idx_to_run(nameOrIdx: number): string;
+  f_idx_to_run(nameOrIdx: string): number;
+  f_idx_to_run(nameOrIdx: number | string): string | number {
+    const idx = this._runs.resolve(nameOrIdx);
+    return typeof nameOrIdx === 'number' ? runName(idx) : idx;
+  }
+
+  /** The run names in index order. */
+  f_get_run_names(): string[] {
+    return this._runs.all().map((r) => r.name);
+  }
+
+  /**
+   * Information about one run, or (no argument) an object of all runs keyed by run name. Records
+   * are frozen; `copy: true` (default) gives mutable copies.
+   */
+  f_get_run_information(): Record<string, RunInformation>;
+  f_get_run_information(nameOrIdx: string | number, copy?: boolean): RunInformation;
+  f_get_run_information(nameOrIdx?: string | number, copy = true): RunInformation | Record<string, RunInformation> {
+    if (nameOrIdx === undefined) {
+      return Object.fromEntries(this._runs.all().map((r) => [r.name, copy ? { ...r } : r]));
+    }
+    const info = this._runs.get(this._runs.resolve(nameOrIdx));
+    return copy ? { ...info } : info;
+  }
+
+  /** Whether a run completed; without argument, whether all did. */
+  f_is_completed(nameOrIdx?: string | number): boolean {
+    if (nameOrIdx === undefined) return this._runs.all().every((r) => r.completed === 1);
+    return this._runs.get(this._runs.resolve(nameOrIdx)).completed === 1;
+  }
+
+  /** Updates a run's record (used by the Environment and by loading). */
+  _updateRun(idx: number, patch: Partial<Omit<RunInformation, 'idx' | 'name'>>): RunInformation {
+    return this._runs.update(idx, patch);
+  }
+
+  /**
+   * Run indices whose parameter values satisfy `predicate` (values passed in the order of
+   * `names`). Unexplored parameters contribute their value for every run.
+   * @example [...traj.f_find_idx(['x', 'y'], (x, y) => x === 2 || y === 8)]
+   */
+  *f_find_idx(names: string | string[], predicate: (...values: any[]) => unknown): Generator<number> {
+    const list = typeof names === 'string' ? [names] : names;
+    const columns = list.map((n) => {
+      const node = this.f_get<NNNode>(n, { fast_access: false });
+      if (!(node instanceof BaseParameter)) {
+        throw new TypeMismatchError(`'${n}' is not a parameter (it is a ${node.f_get_class_name()}), so f_find_idx cannot use it.`, { path: n });
+      }
+      return node.v_explored ? node.f_get_range(false) : undefined;
+    });
+    const defaults = list.map((n, i) => (columns[i] ? undefined : this.f_get<BaseParameter>(n).f_get_default()));
+    for (let idx = 0; idx < this._runs.length; idx++) {
+      const values = columns.map((c, i) => (c ? c[idx] : defaults[i]));
+      if (predicate(...values)) yield idx;
+    }
+  }
+
+  /** The index of the viewed run, or -1. Setting it is {@link f_as_run}. */
+  get v_idx(): number {
+    return this._idx;
+  }
+
+  set v_idx(idx: number) {
+    this.f_as_run(idx);
+  }
+
+  /** The viewed run's name, or undefined. */
+  get v_crun(): string | undefined {
+    return this._idx >= 0 ? runName(this._idx) : undefined;
+  }
+
+  set v_crun(name: string | undefined) {
+    this.f_as_run(name ?? -1);
+  }
+
+  /** Same as {@link v_crun} (pypet's `v_as_run`). */
+  get v_as_run(): string | undefined {
+    return this.v_crun;
+  }
+
+  set v_as_run(name: string | undefined) {
+    this.f_as_run(name ?? -1);
+  }
+
+  /**
+   * Views the trajectory as one run: explored parameters give that run's values, searches see
+   * only that run's subtree, and results added at the root land under the run.
+   * `f_as_run(-1)`, `f_as_run(undefined)` or `'run_ALL'` restores the default view.
+   */
+  f_as_run(nameOrIdx: string | number | undefined | null): void {
+    if (nameOrIdx === undefined || nameOrIdx === null || nameOrIdx === -1 || nameOrIdx === 'run_ALL') {
+      this._idx = -1;
+      return;
+    }
+    const idx = typeof nameOrIdx === 'string' ? this._runs.resolve(translatePart(nameOrIdx, -1)) : this._runs.resolve(nameOrIdx);
+    this._idx = idx;
+  }
+
+  /** Restores the default view (no run). */
+  f_restore_default(): void {
+    this._idx = -1;
+  }
+
+  /**
+   * Iterates over runs, viewing the trajectory as each in turn; restores the default view at the
+   * end (also when the loop is left early).
+   */
+  *f_iter_runs(options: { start?: number; stop?: number; step?: number; yields?: 'name' | 'idx' | 'self' } = {}): Generator<any> {
+    const { start = 0, stop = this._runs.length, step = 1, yields = 'name' } = options;
+    try {
+      for (let idx = start; idx < Math.min(stop, this._runs.length); idx += step) {
+        this.f_as_run(idx);
+        yield yields === 'idx' ? idx : yields === 'self' ? this : runName(idx);
+      }
+    } finally {
+      this.f_restore_default();
+    }
+  }
+
+  /** pypet's summary of a run's explored values, e.g. `x: 1.0,   y: 1`. */
+  _parameterSummary(idx: number): string {
+    let summary = '';
+    for (const [full, p] of this._explored) {
+      const range = p.f_get_range(false);
+      const short = p.v_name;
+      const label = summary.includes(short) ? full : short;
+      let repr = pythonRepr(range[idx], p.v_value_type);
+      if (repr.length >= 512) repr = repr.slice(0, 509) + '...';
+      summary += `${summary ? ',   ' : ''}${label}: ${repr}`;
+    }
+    return summary;
+  }
+
+  /**
+   * For every run, the item `name` found below that run's group (e.g. each run's `z`), as an
+   * ordered Map of run name (or index) → item. Runs without it are left out.
+   */
+  f_get_from_runs(name: string, options: FromRunsOptions = {}): Map<string | number, any> {
+    const where = options.where === 'd' || options.where === 'derived_parameters' ? 'derived_parameters' : 'results';
+    const autoLoad = options.auto_load ?? false;
+    const out = new Map<string | number, any>();
+    const branch = this._children.get(where) as NNGroupNode;
+    let runs = branch._childOrLink('runs') as NNGroupNode | undefined;
+    if (!runs && autoLoad) runs = this._autoLoadChild(branch, 'runs') as NNGroupNode | undefined;
+    if (!runs) return out;
+    const saved = this._idx;
+    try {
+      for (let idx = 0; idx < this._runs.length; idx++) {
+        const rn = runName(idx);
+        let group = runs._childOrLink(rn) as NNGroupNode | undefined;
+        if (!group && autoLoad) group = this._autoLoadChild(runs, rn) as NNGroupNode | undefined;
+        if (!group) continue;
+        this._idx = idx;
+        const opts: GetOptions = { fast_access: options.fast_access ?? false, auto_load: autoLoad };
+        if (options.shortcuts !== undefined) opts.shortcuts = options.shortcuts;
+        if (options.max_depth !== undefined) opts.max_depth = options.max_depth;
+        let item: unknown;
+        try {
+          item = group.f_get(name, opts);
+        } catch (e) {
+          if (e instanceof NotFoundError) continue;
+          throw e;
+        }
+        out.set(options.use_indices ? idx : rn, item);
+      }
+    } finally {
+      this._idx = saved;
+    }
+    return out;
+  }
+
+  override toString(): string {
+    return `Trajectory ${this.v_name}${this.v_comment ? ` (\`${this.v_comment}\`, len:${this.v_length})` : ` (len:${this.v_length})`}`;
+  }
+}
+
+function defaultBackupName(filename: string, trajName: string): string {
+  const slash = filename.lastIndexOf('/');
+  const dir = slash < 0 ? '' : filename.slice(0, slash + 1);
+  return `${dir}backup_${trajName}.hdf5`;
+}

@@ -1,0 +1,82 @@
+/**
+ * Annotations: small extra facts attached to any node, stored as HDF5 attributes
+ * (`SRVC_AN_<key>`). Keys follow the node-name rules so that they are valid attribute suffixes.
+ */
+import { InvalidNameError } from '../errors.js';
+import { toTypedValue, valueToString, type TypedValue } from '../leaves/values.js';
+
+const KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/** The annotations of one node. Values keep their pypet type for storage. */
+export class Annotations {
+  private readonly _items = new Map<string, TypedValue>();
+
+  /** Sets annotations from an object of key → value. */
+  f_set(values: Record<string, unknown>): void {
+    for (const [key, value] of Object.entries(values)) this.f_set_single(key, value);
+  }
+
+  /** Sets one annotation. Keys must start with a letter and use letters, digits, underscores. */
+  f_set_single(key: string, value: unknown): void {
+    if (!KEY_PATTERN.test(key)) {
+      throw new InvalidNameError(
+        `The annotation key '${key}' is not valid: keys start with a letter and use only letters, digits and underscores.`,
+        { path: key },
+      );
+    }
+    this._items.set(key, toTypedValue(value, { ndarray: true, dict: false, object: false }, `annotation '${key}'`));
+  }
+
+  /** Sets an annotation with a known type (used when loading). */
+  setTyped(key: string, value: TypedValue): void {
+    this._items.set(key, value);
+  }
+
+  /** One annotation's value (no argument: all, as an object); throws for a missing key. */
+  f_get(...keys: string[]): unknown {
+    if (keys.length === 0) return this.f_to_dict();
+    const values = keys.map((k) => {
+      const item = this._items.get(k);
+      if (!item) {
+        throw new InvalidNameError(`There is no annotation '${k}'; the annotations are: ${[...this._items.keys()].join(', ') || 'none'}.`);
+      }
+      return item.value;
+    });
+    return values.length === 1 ? values[0] : values;
+  }
+
+  /** Removes an annotation. */
+  f_remove(key: string): void {
+    this._items.delete(key);
+  }
+
+  f_contains(key: string): boolean {
+    return this._items.has(key);
+  }
+
+  f_is_empty(): boolean {
+    return this._items.size === 0;
+  }
+
+  f_empty(): void {
+    this._items.clear();
+  }
+
+  /** All annotations as a plain object. */
+  f_to_dict(): Record<string, unknown> {
+    return Object.fromEntries([...this._items].map(([k, v]) => [k, v.value]));
+  }
+
+  /** Annotations with their types (for storage). */
+  typedEntries(): [string, TypedValue][] {
+    return [...this._items];
+  }
+
+  /** `key1=value1; key2=value2`, sorted by key, as pypet prints them. */
+  f_ann_to_str(): string {
+    return [...this._items.keys()]
+      .sort()
+      .map((k) => `${k}=${valueToString(this._items.get(k)?.value, 1000)}`)
+      .join('; ');
+  }
+}

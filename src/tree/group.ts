@@ -1,0 +1,573 @@
+/**
+ * Group nodes: children, adding groups and leaves by dotted names, searching, and the Proxy that
+ * gives natural naming (`traj.parameters.x`, `traj.x`, `traj['group.x']`).
+ */
+import { InvalidArgumentError, InvalidNameError, NodeExistsError, NotFoundError, StateError, TypeMismatchError } from '../errors.js';
+import { NNLeafNode, type LeafConstructor, type LeafOptions } from './leaf-node.js';
+import { isValidName, splitAndCheck, translateWildcards, isRunGroupName, runName, type Branch } from './names.js';
+import { NNNode, type TreeRoot } from './node.js';
+import { findAll, findNode, inOtherRun, type SearchOptions } from './search.js';
+
+/** The kinds of leaf a group can add, each tied to a branch. */
+export type LeafKind = 'config' | 'parameter' | 'derived_parameter' | 'result' | 'leaf';
+
+const BRANCH_OF: Record<Exclude<LeafKind, 'leaf'>, Branch> = {
+  config: 'config',
+  parameter: 'parameters',
+  derived_parameter: 'derived_parameters',
+  result: 'results',
+};
+
+const KIND_OF_BRANCH: Record<string, LeafKind> = {
+  config: 'config',
+  parameters: 'parameter',
+  derived_parameters: 'derived_parameter',
+  results: 'result',
+};
+
+/** The root's extra duties towards groups: leaf classes and the storage hooks of groups. */
+export interface GroupRoot extends TreeRoot {
+  _leafClassFor(kind: LeafKind): LeafConstructor;
+  _index: ReadonlyMap<string, ReadonlySet<NNNode>>;
+  _storeChild(group: NNGroupNode, name: string, recursive: boolean): void;
+  _loadChild(group: NNGroupNode, name: string, recursive: boolean, loadData: number): NNNode;
+}
+
+/** Options of {@link NNGroupNode.f_get}. */
+export interface GetOptions {
+  /** Return a parameter's value (or a result's single same-named item) instead of the leaf. */
+  fast_access?: boolean;
+  /** Allow hopping over groups (default true). */
+  shortcuts?: boolean;
+  /** Deepest level a shortcut may reach. */
+  max_depth?: number;
+  /** Match the last name and check the path backwards. */
+  backwards_search?: boolean;
+  /** Load missing nodes and empty leaves from storage. */
+  auto_load?: boolean;
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/** A group in the trajectory tree. Any name not starting with `f_`/`v_`/`_` may be a child. */
+export class NNGroupNode extends NNNode {
+  /** Natural naming: any other property is a child node (or its value under fast access). */
+  [name: string]: any;
+
+  _children = new Map<string, NNNode>();
+  _links = new Map<string, NNNode>();
+
+  constructor(fullName = '', comment = '') {
+    super(fullName, comment);
+    // Natural naming: unknown property names are looked up in the tree.
+    return new Proxy(this, GROUP_HANDLER);
+  }
+
+  get v_is_leaf(): boolean {
+    return false;
+  }
+
+  /** The root as groups see it. */
+  protected get _groupRoot(): GroupRoot {
+    if (!this._root) throw new StateError(`The group '${this.v_full_name}' is not part of a trajectory.`);
+    return this._root as GroupRoot;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Children
+
+  /** A direct child or link by name. */
+  _childOrLink(name: string): NNNode | undefined {
+    return this._children.get(name) ?? this._links.get(name);
+  }
+
+  /** Direct children in insertion order (no links). */
+  _childNodes(): IterableIterator<NNNode> {
+    return this._children.values();
+  }
+
+  /** Number of children (pypet's `f_children`). */
+  f_children(): number {
+    return this._children.size;
+  }
+
+  /** Whether the group has children. */
+  f_has_children(): boolean {
+    return this._children.size > 0;
+  }
+
+  /** The children as an object name → node (a copy). */
+  f_get_children(): Record<string, NNNode> {
+    return Object.fromEntries(this._children);
+  }
+
+  /** The links of this group as an object name → target node. */
+  f_get_links(): Record<string, NNNode> {
+    return Object.fromEntries(this._links);
+  }
+
+  /** Iterates the nodes below, depth first (`recursive: false`: only the children). */
+  *f_iter_nodes(options: { recursive?: boolean } = {}): IterableIterator<NNNode> {
+    const recursive = options.recursive ?? true;
+    const runIdx = this._root?.v_idx ?? -1;
+    for (const child of this._children.values()) {
+      if (inOtherRun(child.v_name, runIdx)) continue;
+      yield child;
+      if (recursive && !child.v_is_leaf) yield* (child as NNGroupNode).f_iter_nodes(options);
+    }
+  }
+
+  /** Iterates all leaves below, depth first. */
+  *f_iter_leaves(): IterableIterator<NNLeafNode> {
+    for (const node of this.f_iter_nodes()) if (node.v_is_leaf) yield node as NNLeafNode;
+  }
+
+  /**
+   * All leaves below as an object keyed by full name (or short name with `short_names`, which
+   * throws when two leaves share a name); values instead of leaves with `fast_access`.
+   */
+  f_to_dict(options: { fast_access?: boolean; short_names?: boolean } = {}): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const seen = new Map<string, string>();
+    for (const leaf of this.f_iter_leaves()) {
+      const key = options.short_names ? leaf.v_name : leaf.v_full_name;
+      if (options.short_names && seen.has(key)) {
+        throw new InvalidArgumentError(
+          `Short names are not unique: '${seen.get(key)}' and '${leaf.v_full_name}' are both called '${key}'.`,
+          { path: key },
+        );
+      }
+      seen.set(key, leaf.v_full_name);
+      out[key] = options.fast_access ? leaf._fastAccess() : leaf;
+    }
+    return out;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Searching
+
+  protected _searchOptions(options: GetOptions): SearchOptions {
+    const root = this._root as GroupRoot | undefined;
+    return {
+      shortcuts: options.shortcuts ?? root?.v_shortcuts ?? true,
+      max_depth: options.max_depth ?? root?.v_max_depth,
+      backwards_search: options.backwards_search ?? false,
+      runIdx: root?.v_idx ?? -1,
+      index: root?._index ?? new Map(),
+    };
+  }
+
+  /**
+   * Finds a node by (dotted) name; see the README for the search rules.
+   * @throws NotFoundError when nothing matches (the message says where it looked).
+   * @throws NotUniqueNodeError when a shortcut matches several nodes.
+   * @example traj.f_get('groupA.param1', { fast_access: true })
+   */
+  f_get<T = any>(name: string, options: GetOptions = {}): T {
+    const root = this._root as GroupRoot | undefined;
+    const translated = translateWildcards(name, root?.v_idx ?? -1);
+    const autoLoad = options.auto_load ?? false;
+    let node = findNode(this, translated, this._searchOptions(options));
+    if (!node && autoLoad && root) node = this._autoLoadPath(translated);
+    if (!node) throw this._notFound(translated, options);
+    if (node.v_is_leaf) {
+      const leaf = node as NNLeafNode;
+      if (autoLoad && leaf.f_is_empty() && root) root._autoLoadData(leaf);
+      if (options.fast_access) return leaf._fastAccess() as T;
+    }
+    return node as T;
+  }
+
+  /** Follows a dotted name from here, loading each missing part from storage. */
+  private _autoLoadPath(name: string): NNNode | undefined {
+    const root = this._groupRoot;
+    let node: NNNode = this;
+    for (const part of name.split('.')) {
+      if (node.v_is_leaf) return undefined;
+      const group = node as NNGroupNode;
+      const next = group._childOrLink(part) ?? root._autoLoadChild(group, part);
+      if (!next) return undefined;
+      node = next;
+    }
+    return node;
+  }
+
+  private _notFound(name: string, options: GetOptions): NotFoundError {
+    const where = this.v_full_name === '' ? 'the trajectory' : `'${this.v_full_name}'`;
+    const how = (options.shortcuts ?? this._root?.v_shortcuts ?? true) ? 'anywhere below' : 'directly under';
+    const run = (this._root?.v_idx ?? -1) >= 0 ? ` (viewing run ${runName(this._root!.v_idx)}, other runs are hidden)` : '';
+    const children = [...this._children.keys()];
+    const hint = children.length > 0 && children.length <= 12 ? ` Its children are: ${children.join(', ')}.` : '';
+    return new NotFoundError(`No node named '${name}' was found ${how} ${where}${run}.${hint}`, { path: name });
+  }
+
+  /** All nodes below matching the (dotted) name, e.g. every `z` of every run. */
+  f_get_all(name: string, options: { max_depth?: number } = {}): NNNode[] {
+    const translated = translateWildcards(name, this._root?.v_idx ?? -1);
+    return findAll(this, translated, this._searchOptions({ max_depth: options.max_depth }));
+  }
+
+  /** Whether a node (name, or the node itself) can be found from here with these options. */
+  f_contains(item: string | NNNode, options: { shortcuts?: boolean; max_depth?: number; backwards_search?: boolean } = {}): boolean {
+    const name = typeof item === 'string' ? item : item.v_full_name.slice(this.v_full_name === '' ? 0 : this.v_full_name.length + 1);
+    if (typeof item !== 'string' && !item.v_full_name.startsWith(this.v_full_name)) return false;
+    try {
+      const found = findNode(this, translateWildcards(name, this._root?.v_idx ?? -1), this._searchOptions({ shortcuts: false, ...options }));
+      return found !== undefined && (typeof item === 'string' || found === item);
+    } catch {
+      return false;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Adding
+
+  /**
+   * Resolves the full name of a new node added from this group: wildcards translated, the branch
+   * prefixed when adding at the root, and, during a run, results and derived parameters added at
+   * the root placed under `runs.run_XXXXXXXX` as pypet does.
+   */
+  protected _fullNameForNew(name: string, kind: LeafKind | 'group', branch?: Branch): string {
+    const root = this._root;
+    const idx = root?.v_idx ?? -1;
+    let parts = splitAndCheck(translateWildcards(name, idx));
+    const runScoped = branch === 'results' || branch === 'derived_parameters';
+    const inRun = idx >= 0 && runScoped && !parts.some((p) => isRunGroupName(p));
+    if (branch && this.v_is_root) {
+      if (parts[0] !== branch) {
+        if (inRun) parts = ['runs', runName(idx), ...parts];
+        parts = [branch, ...parts];
+      }
+    } else if (branch && inRun) {
+      if (this.v_depth === 1 && !(parts.length === 1 && parts[0] === 'runs')) parts = ['runs', runName(idx), ...parts];
+      else if (this.v_depth === 2 && this.v_name === 'runs') parts = [runName(idx), ...parts];
+    }
+    const full = this.v_full_name === '' ? parts.join('.') : `${this.v_full_name}.${parts.join('.')}`;
+    const fullParts = full.split('.');
+    if (fullParts[0] === 'overview') {
+      throw new InvalidNameError(`'overview' cannot be added directly under the trajectory: pypet reserves it for its bookkeeping tables.`, { path: full });
+    }
+    if (branch && fullParts[0] !== branch) {
+      throw new InvalidArgumentError(
+        `Cannot add ${kind === 'group' ? 'a group' : `a ${kind.replace('_', ' ')}`} '${full}' outside the '${branch}' branch; add it from the trajectory or from a group under '${branch}'.`,
+        { path: full },
+      );
+    }
+    return full;
+  }
+
+  /** Walks from the root along `parts`, creating missing groups; returns the last group. */
+  protected _ensureGroups(fullParts: string[], comment = ''): NNGroupNode {
+    let group: NNGroupNode = this._rootGroup();
+    for (let i = 0; i < fullParts.length; i++) {
+      const part = fullParts[i]!;
+      const existing = group._children.get(part);
+      if (existing) {
+        if (existing.v_is_leaf) {
+          throw new NodeExistsError(
+            `Cannot add below '${existing.v_full_name}': it is a leaf, not a group.`,
+            { path: existing.v_full_name },
+          );
+        }
+        group = existing as NNGroupNode;
+      } else {
+        group = group._attachChild(makeGroup(fullParts[0]!, i === fullParts.length - 1 ? comment : ''), part);
+      }
+    }
+    return group;
+  }
+
+  private _rootGroup(): NNGroupNode {
+    let g: NNGroupNode = this;
+    while (g._parent) g = g._parent;
+    return g;
+  }
+
+  /** Attaches a detached node as child `name`. */
+  _attachChild<N extends NNNode>(node: N, name: string): N {
+    if (this._children.has(name) || this._links.has(name)) {
+      throw new NodeExistsError(`'${this._childFull(name)}' already exists.`, { path: this._childFull(name) });
+    }
+    (node as unknown as { _name: string })._name = name;
+    node._attach(this, this._root);
+    this._children.set(name, node);
+    this._root?._nodeAdded(node);
+    if (!node.v_is_leaf) {
+      // A subtree attached at once (e.g. loaded) registers all its nodes.
+      for (const sub of (node as unknown as NNGroupNode)._reattachSubtree()) this._root?._nodeAdded(sub);
+    }
+    return node;
+  }
+
+  /** Re-homes every node below after this group was attached; yields them. */
+  *_reattachSubtree(): IterableIterator<NNNode> {
+    for (const [name, child] of this._children) {
+      (child as unknown as { _name: string })._name = name;
+      child._attach(this, this._root);
+      yield child;
+      if (!child.v_is_leaf) yield* (child as NNGroupNode)._reattachSubtree();
+    }
+  }
+
+  private _childFull(name: string): string {
+    return this.v_full_name === '' ? name : `${this.v_full_name}.${name}`;
+  }
+
+  /** Adds an empty group (and the groups on the way). */
+  f_add_group(name: string, options: { comment?: string } = {}): NNGroupNode {
+    return this._addGroup(name, undefined, options.comment);
+  }
+
+  f_add_parameter_group(name: string, options: { comment?: string } = {}): NNGroupNode {
+    return this._addGroup(name, 'parameters', options.comment);
+  }
+
+  f_add_config_group(name: string, options: { comment?: string } = {}): NNGroupNode {
+    return this._addGroup(name, 'config', options.comment);
+  }
+
+  f_add_derived_parameter_group(name: string, options: { comment?: string } = {}): NNGroupNode {
+    return this._addGroup(name, 'derived_parameters', options.comment);
+  }
+
+  f_add_result_group(name: string, options: { comment?: string } = {}): NNGroupNode {
+    return this._addGroup(name, 'results', options.comment);
+  }
+
+  protected _addGroup(name: string, branch: Branch | undefined, comment = ''): NNGroupNode {
+    const full = this._fullNameForNew(name, 'group', branch);
+    const parts = full.split('.');
+    const parent = this._ensureGroups(parts.slice(0, -1));
+    const last = parts[parts.length - 1]!;
+    if (parent._childOrLink(last)) {
+      throw new NodeExistsError(`The group '${full}' already exists.`, { path: full });
+    }
+    return parent._attachChild(makeGroup(parts[0]!, comment), last);
+  }
+
+  /**
+   * Adds a parameter: `f_add_parameter(name, value, { comment, dtype })`, an instance
+   * (`f_add_parameter(new ArrayParameter('x', arr))`) or a class first
+   * (`f_add_parameter(ArrayParameter, 'x', arr)`).
+   * @example traj.f_add_parameter('groupA.param1', 1.5, { comment: 'step size' })
+   */
+  f_add_parameter(...args: AddLeafArgs): any {
+    return this._addLeaf('parameter', 'parameters', args);
+  }
+
+  /** Adds a config parameter (see {@link f_add_parameter}). */
+  f_add_config(...args: AddLeafArgs): any {
+    return this._addLeaf('config', 'config', args);
+  }
+
+  /** Adds a derived parameter (see {@link f_add_parameter}); during a run it lands under the run. */
+  f_add_derived_parameter(...args: AddLeafArgs): any {
+    return this._addLeaf('derived_parameter', 'derived_parameters', args);
+  }
+
+  /**
+   * Adds a result: `f_add_result('z', 42)` (one item named like the result),
+   * `f_add_result('out', { a, b, arr })` (named items), `f_add_result('out', { out: obj })`
+   * (an object as one item). During a run it lands under `results.runs.run_XXXXXXXX`.
+   */
+  f_add_result(...args: AddLeafArgs): any {
+    return this._addLeaf('result', 'results', args);
+  }
+
+  /** Adds a generic leaf; under a standard branch it adds that branch's kind of leaf. */
+  f_add_leaf(...args: AddLeafArgs): any {
+    const nameArg = typeof args[0] === 'string' ? args[0] : typeof args[1] === 'string' ? args[1] : undefined;
+    const first = this.v_is_root && nameArg ? nameArg.split('.')[0] ?? '' : this.v_branch;
+    const kind = KIND_OF_BRANCH[first] ?? 'leaf';
+    return this._addLeaf(kind, kind === 'leaf' ? undefined : BRANCH_OF[kind], args);
+  }
+
+  /** Adds a link `name` here pointing at `target` (a node, or a name searched from the root). */
+  f_add_link(name: string, target: NNNode | string): NNNode {
+    const root = this._rootGroup();
+    const node = typeof target === 'string' ? root.f_get<NNNode>(target, { shortcuts: false }) : target;
+    const full = this._fullNameForNew(name, 'group');
+    const parts = full.split('.');
+    const parent = this._ensureGroups(parts.slice(0, -1));
+    const last = parts[parts.length - 1]!;
+    if (parent._childOrLink(last)) throw new NodeExistsError(`'${full}' already exists.`, { path: full });
+    parent._links.set(last, node);
+    return node;
+  }
+
+  /** Removes a link. */
+  f_remove_link(name: string): void {
+    if (!this._links.delete(name)) {
+      throw new NotFoundError(`'${this._childFull(name)}' is not a link.`, { path: this._childFull(name) });
+    }
+  }
+
+  protected _addLeaf(kind: LeafKind, branch: Branch | undefined, args: AddLeafArgs): NNLeafNode {
+    const { instance, name, make } = this._parseLeafArgs(kind, args);
+    const full = this._fullNameForNew(name, kind, branch);
+    const parts = full.split('.');
+    const parent = this._ensureGroups(parts.slice(0, -1));
+    const last = parts[parts.length - 1]!;
+    if (parent._childOrLink(last)) {
+      throw new NodeExistsError(`'${full}' already exists; remove it first or choose another name.`, { path: full });
+    }
+    const leaf = instance ?? make(full);
+    return parent._attachChild(leaf, last);
+  }
+
+  private _parseLeafArgs(kind: LeafKind, args: AddLeafArgs): {
+    instance?: NNLeafNode; name: string; make: (full: string) => NNLeafNode;
+  } {
+    const [first, ...rest] = args;
+    if (first instanceof NNLeafNode) {
+      return { instance: first, name: first.v_full_name, make: () => first };
+    }
+    if (typeof first === 'function') {
+      const Cls = first as LeafConstructor;
+      const [name, value, options] = rest as [string, unknown, LeafOptions | undefined];
+      if (typeof name !== 'string') {
+        throw new InvalidArgumentError(`After a leaf class, give the name as a string (got ${typeof name}).`);
+      }
+      return { name, make: (full) => new Cls(full, value, options) };
+    }
+    if (typeof first !== 'string') {
+      throw new TypeMismatchError(`The first argument must be a name, a leaf or a leaf class, not ${typeof first}.`);
+    }
+    const Cls = this._groupRoot._leafClassFor(kind);
+    const [value, options] = rest as [unknown, LeafOptions | undefined];
+    return { name: first, make: (full) => (rest.length === 0 ? new Cls(full) : new Cls(full, value, options)) };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Removing
+
+  /**
+   * Removes a direct child from memory (not from disk). A group with children needs
+   * `recursive: true`.
+   */
+  f_remove_child(name: string, options: { recursive?: boolean } = {}): void {
+    const child = this._children.get(name);
+    if (!child) {
+      if (this._links.delete(name)) return;
+      throw new NotFoundError(`'${this._childFull(name)}' does not exist, so it cannot be removed.`, { path: this._childFull(name) });
+    }
+    if (!child.v_is_leaf && (child as NNGroupNode).f_has_children() && !options.recursive) {
+      throw new InvalidArgumentError(
+        `The group '${child.v_full_name}' has children; pass { recursive: true } to remove it with its subtree.`,
+        { path: child.v_full_name },
+      );
+    }
+    this._detach(child);
+  }
+
+  /** Detaches a child and its subtree from the indexes. */
+  _detach(child: NNNode): void {
+    if (!child.v_is_leaf) {
+      for (const sub of [...(child as NNGroupNode).f_iter_nodes({ recursive: true })]) this._root?._nodeRemoved(sub);
+    }
+    this._root?._nodeRemoved(child);
+    this._children.delete(child.v_name);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Storage of subtrees (pypet's group-level I/O)
+
+  /** Stores a child (or a subtree with `recursive`) to disk. */
+  f_store_child(name: string, options: { recursive?: boolean } = {}): void {
+    this._groupRoot._storeChild(this, name, options.recursive ?? false);
+  }
+
+  /** Loads a child (or a subtree with `recursive`) from disk; `load_data` as in `f_load`. */
+  f_load_child(name: string, options: { recursive?: boolean; load_data?: number } = {}): NNNode {
+    return this._groupRoot._loadChild(this, name, options.recursive ?? false, options.load_data ?? 2);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Natural naming
+
+  /** Natural-naming read: the node (or its value under fast access). */
+  _naturalGet(name: string): unknown {
+    const root = this._root;
+    const fast = root?.v_fast_access ?? true;
+    return this.f_get(name, { fast_access: fast, auto_load: root?.v_auto_load ?? false });
+  }
+
+  /** Natural-naming write: sets a leaf's value (`traj.parameters.x = 3`). */
+  _naturalSet(name: string, value: unknown): void {
+    const node = this.f_get<NNNode>(name, { fast_access: false });
+    if (!node.v_is_leaf) {
+      throw new TypeMismatchError(`'${node.v_full_name}' is a group; only leaves can be assigned values.`, { path: node.v_full_name });
+    }
+    (node as NNLeafNode).f_set(value);
+  }
+
+  [INSPECT](): string {
+    const cls = this.f_get_class_name();
+    const kids = [...this._children.keys()];
+    const shown = kids.slice(0, 8).join(', ') + (kids.length > 8 ? `, … (${kids.length} in all)` : '');
+    return `${cls} '${this.v_full_name}' { ${shown} }`;
+  }
+}
+
+/** Arguments of the `f_add_*` leaf methods (see {@link NNGroupNode.f_add_parameter}). */
+export type AddLeafArgs =
+  | [name: string, value?: unknown, options?: LeafOptions]
+  | [leaf: NNLeafNode]
+  | [cls: LeafConstructor, name: string, value?: unknown, options?: LeafOptions];
+
+/** Groups under `config`. */
+export class ConfigGroup extends NNGroupNode {}
+/** Groups under `parameters`. */
+export class ParameterGroup extends NNGroupNode {}
+/** Groups under `derived_parameters`. */
+export class DerivedParameterGroup extends NNGroupNode {}
+/** Groups under `results`. */
+export class ResultGroup extends NNGroupNode {}
+
+/** The group class pypet uses for a branch. */
+export function groupClassForBranch(branch: string): typeof NNGroupNode {
+  switch (branch) {
+    case 'config':
+      return ConfigGroup;
+    case 'parameters':
+      return ParameterGroup;
+    case 'derived_parameters':
+      return DerivedParameterGroup;
+    case 'results':
+      return ResultGroup;
+    default:
+      return NNGroupNode;
+  }
+}
+
+function makeGroup(branch: string, comment: string): NNGroupNode {
+  const Cls = groupClassForBranch(branch);
+  return new Cls('', comment);
+}
+
+/** Names that the Proxy treats as probes (never nodes): returning undefined keeps JS idioms working. */
+function isNodeName(prop: string): boolean {
+  if (prop.includes('.')) {
+    return prop.split('.').every((p) => p === '$' || p === '$set' || isValidName(p));
+  }
+  return prop === '$' || prop === '$set' || isValidName(prop);
+}
+
+const GROUP_HANDLER: ProxyHandler<NNGroupNode> = {
+  get(target, prop, receiver) {
+    if (typeof prop === 'symbol' || prop in target) return Reflect.get(target, prop, receiver);
+    if (!isNodeName(prop)) return undefined;
+    return target._naturalGet(prop);
+  },
+  set(target, prop, value, receiver) {
+    if (typeof prop === 'symbol' || prop in target || !isNodeName(prop)) {
+      return Reflect.set(target, prop, value, receiver);
+    }
+    target._naturalSet(prop, value);
+    return true;
+  },
+  has(target, prop) {
+    if (typeof prop === 'symbol' || prop in target) return true;
+    return isNodeName(prop) && target.f_contains(prop, { shortcuts: target._root?.v_shortcuts ?? true });
+  },
+};

@@ -1,0 +1,39 @@
+/**
+ * What the tree knows about leaves. Concrete classes (parameters, results) live in `leaves/`;
+ * the tree creates them through constructors the root provides (pypet's `v_standard_parameter`,
+ * `v_standard_result`, `v_standard_leaf`), so `tree/` does not depend on `leaves/`.
+ */
+import { NNNode } from './node.js';
+
+/** Options every leaf constructor accepts. */
+export interface LeafOptions {
+  /** A comment stored with the leaf. */
+  comment?: string;
+  /** The element type to impose (e.g. `'int'`, `'int32'`, `'float32'`); see the README. */
+  dtype?: string;
+}
+
+export abstract class NNLeafNode extends NNNode {
+  get v_is_leaf(): boolean {
+    return true;
+  }
+
+  /** Whether the leaf holds no data (e.g. a skeleton loaded without data). */
+  abstract f_is_empty(): boolean;
+
+  /** Drops the leaf's data (keeps the node). */
+  abstract f_empty(): void;
+
+  /** What natural naming returns under fast access: a value, or the leaf itself. */
+  abstract _fastAccess(): unknown;
+
+  /** Sets the leaf's value through natural naming (`traj.x = 3`). */
+  abstract f_set(...args: unknown[]): void;
+
+  /** Whether the leaf is a parameter (config, parameter or derived parameter). */
+  abstract get _isParameter(): boolean;
+}
+
+/** A leaf class: `new Cls(fullName, value?, options?)`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each leaf class narrows its own options
+export type LeafConstructor = new (fullName: string, value?: unknown, options?: any) => NNLeafNode;

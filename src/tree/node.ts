@@ -1,0 +1,143 @@
+/**
+ * The base of every node in the natural-naming tree: groups, parameters and results.
+ *
+ * A node knows its parent and its root; its full name is fixed when it is attached. All public
+ * members carry pypet's `f_`/`v_` prefixes so that every other name is free for the user's tree.
+ */
+import { Annotations } from './annotations.js';
+import { isRunGroupName } from './names.js';
+import type { NNGroupNode } from './group.js';
+
+/** What the tree needs to know about its root (the trajectory), without depending on it. */
+export interface TreeRoot {
+  /** Index of the run the tree is viewed as, or -1. */
+  readonly v_idx: number;
+  /** Natural naming returns values instead of leaf objects. */
+  v_fast_access: boolean;
+  /** Natural naming may hop over groups. */
+  v_shortcuts: boolean;
+  /** Depth limit for shortcut searches (undefined: none). */
+  v_max_depth: number | undefined;
+  /** Natural naming loads missing nodes and data from storage. */
+  v_auto_load: boolean;
+  /** Called when a node is attached anywhere in the tree (keeps the root's indexes current). */
+  _nodeAdded(node: NNNode): void;
+  /** Called when a node is detached. */
+  _nodeRemoved(node: NNNode): void;
+  /** Loads a node that exists in storage but not in memory, or undefined (auto-load). */
+  _autoLoadChild(parent: NNGroupNode, name: string): NNNode | undefined;
+  /** Loads an empty leaf's data (auto-load). */
+  _autoLoadData(node: NNNode): void;
+}
+
+export abstract class NNNode {
+  /** Set when the node is attached; the root's full name is ''. */
+  protected _fullName: string;
+  protected _name: string;
+  _parent: NNGroupNode | undefined;
+  _root: TreeRoot | undefined;
+  protected _comment = '';
+  protected _annotations: Annotations | undefined;
+  /** True once the node has been written to (or loaded from) storage. */
+  _stored = false;
+
+  constructor(fullName: string, comment = '') {
+    this._fullName = fullName;
+    const dot = fullName.lastIndexOf('.');
+    this._name = dot < 0 ? fullName : fullName.slice(dot + 1);
+    this._comment = comment;
+  }
+
+  /** The node's own name. */
+  get v_name(): string {
+    return this._name;
+  }
+
+  /** The dotted name from the root, e.g. `parameters.group.x`. */
+  get v_full_name(): string {
+    return this._fullName;
+  }
+
+  /** The full name of the parent ('' under the root). */
+  get v_location(): string {
+    const dot = this._fullName.lastIndexOf('.');
+    return dot < 0 ? '' : this._fullName.slice(0, dot);
+  }
+
+  /** Number of names in the full name (0 for the root). */
+  get v_depth(): number {
+    return this._fullName === '' ? 0 : this._fullName.split('.').length;
+  }
+
+  /** The branch (first name of the full name); '' for the root. */
+  get v_branch(): string {
+    const dot = this._fullName.indexOf('.');
+    return dot < 0 ? this._fullName : this._fullName.slice(0, dot);
+  }
+
+  /** Whether the node is a leaf (parameter or result). */
+  abstract get v_is_leaf(): boolean;
+
+  /** Whether the node is the root (the trajectory). */
+  get v_is_root(): boolean {
+    return this._fullName === '' && this._parent === undefined;
+  }
+
+  /** The run group this node hangs below (`run_00000003`, `run_ALL`), or `trajectory`. */
+  get v_run_branch(): string {
+    for (const part of this._fullName.split('.')) if (isRunGroupName(part)) return part;
+    return 'trajectory';
+  }
+
+  get v_comment(): string {
+    return this._comment;
+  }
+
+  set v_comment(comment: string) {
+    this._comment = comment;
+  }
+
+  /** Whether the node has been stored to (or loaded from) disk. */
+  get v_stored(): boolean {
+    return this._stored;
+  }
+
+  /** The node's annotations. */
+  get v_annotations(): Annotations {
+    this._annotations ??= new Annotations();
+    return this._annotations;
+  }
+
+  /** Sets annotations (pypet's `f_set_annotations(**kwargs)`). */
+  f_set_annotations(values: Record<string, unknown>): void {
+    this.v_annotations.f_set(values);
+  }
+
+  /** Annotation values: one key gives its value, several an array, none an object of all. */
+  f_get_annotations(...keys: string[]): unknown {
+    return this.v_annotations.f_get(...keys);
+  }
+
+  /** Annotations as `key=value; …`. */
+  f_ann_to_str(): string {
+    return this._annotations ? this._annotations.f_ann_to_str() : '';
+  }
+
+  /** The class name (pypet stores it with each leaf). */
+  f_get_class_name(): string {
+    return this.constructor.name;
+  }
+
+  /** The root of the tree. */
+  f_get_root(): TreeRoot | undefined {
+    return this._root;
+  }
+
+  /** Re-homes the node (used when attaching); only the tree calls it. */
+  _attach(parent: NNGroupNode, root: TreeRoot | undefined): void {
+    this._parent = parent;
+    this._root = root;
+    const loc = parent.v_full_name;
+    this._fullName = loc === '' ? this._name : `${loc}.${this._name}`;
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * Finding nodes by name, as pypet's natural naming does.
+ *
+ * A dotted name is followed part by part. Each part is first looked up among the direct children
+ * (and links); with shortcuts it may also be found deeper, at the smallest depth where it occurs:
+ * two matches at that depth make the name ambiguous ({@link NotUniqueNodeError}). While the tree
+ * is viewed as a single run, the subtrees of the other runs are invisible.
+ */
+import { NotUniqueNodeError } from '../errors.js';
+import { runName, runIndexOf } from './names.js';
+import type { NNGroupNode } from './group.js';
+import type { NNNode } from './node.js';
+
+export interface SearchOptions {
+  /** Whether a part of the name may be found below (not only among) the children. */
+  shortcuts: boolean;
+  /** Deepest level (relative to the start) a shortcut may reach; undefined for no limit. */
+  max_depth?: number | undefined;
+  /** Match the last part anywhere below and check that the path passes the other parts in order. */
+  backwards_search?: boolean;
+  /** The run whose subtree is visible (-1: all runs). */
+  runIdx: number;
+  /** All nodes of the tree by short name (for searches from the root). */
+  index: ReadonlyMap<string, ReadonlySet<NNNode>>;
+}
+
+/** Whether a node lies inside the subtree of a run other than `runIdx`. */
+export function inOtherRun(fullName: string, runIdx: number): boolean {
+  if (runIdx < 0 || !fullName.includes('run_')) return false;
+  const current = runName(runIdx);
+  for (const part of fullName.split('.')) {
+    if (runIndexOf(part) !== undefined && part !== current) return true;
+  }
+  return false;
+}
+
+function depthBelow(node: NNNode, start: NNGroupNode): number {
+  return node.v_depth - start.v_depth;
+}
+
+function isBelow(node: NNNode, start: NNGroupNode): boolean {
+  const s = start.v_full_name;
+  return s === '' ? node.v_full_name !== '' : node.v_full_name.startsWith(s + '.');
+}
+
+/** Finds a node; undefined when there is none. Throws NotUniqueNodeError when ambiguous. */
+export function findNode(start: NNGroupNode, name: string, opts: SearchOptions): NNNode | undefined {
+  const parts = name.split('.');
+  if (opts.backwards_search && parts.length > 1) return backwardsSearch(start, parts, opts);
+  let node: NNNode = start;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (!node.v_is_leaf) {
+      const group = node as NNGroupNode;
+      const direct = group._childOrLink(part);
+      if (direct) {
+        node = direct;
+        continue;
+      }
+      if (opts.shortcuts) {
+        const found = shortcut(group, part, opts, parts.slice(i + 1));
+        if (found) {
+          node = found;
+          continue;
+        }
+      }
+    }
+    return undefined;
+  }
+  return node;
+}
+
+/** Whether `rest` can be followed from `node` (direct children, or shortcuts when allowed). */
+function leadsTo(node: NNNode, rest: string[], opts: SearchOptions): boolean {
+  if (rest.length === 0) return true;
+  if (node.v_is_leaf) return false;
+  try {
+    return findNode(node as NNGroupNode, rest.join('.'), opts) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** The shallowest node called `name` below `start`, respecting the run view and max depth. */
+function shortcut(start: NNGroupNode, name: string, opts: SearchOptions, rest: string[] = []): NNNode | undefined {
+  const candidates = opts.index.get(name);
+  if (!candidates || candidates.size === 0) return undefined;
+  // The index is fastest from high up; deep in a big tree a walk of the small subtree is cheaper.
+  let matches = candidates.size > 64 && start.v_depth >= 2
+    ? walkLevels(start, name, opts)
+    : shallowest([...candidates].filter((n) => isBelow(n, start) && visible(n, start, opts)), start);
+  if (matches.length === 0) return undefined;
+  // In a dotted name, the rest of the path can tell equally deep matches apart ('crun.z').
+  if (matches.length > 1 && rest.length > 0) {
+    const leading = matches.filter((m) => leadsTo(m, rest, opts));
+    if (leading.length > 0) matches = leading;
+  }
+  if (matches.length > 1) {
+    const names = matches.map((m) => m.v_full_name).sort();
+    throw new NotUniqueNodeError(
+      `The name '${name}' is ambiguous below ${start.v_full_name ? `'${start.v_full_name}'` : 'the trajectory'}: ${listSome(names)} are all ${depthBelow(matches[0]!, start)} levels down. Give more of the path.`,
+      names,
+      { path: name },
+    );
+  }
+  return matches[0];
+}
+
+function visible(n: NNNode, start: NNGroupNode, opts: SearchOptions): boolean {
+  if (opts.max_depth !== undefined && depthBelow(n, start) > opts.max_depth) return false;
+  return !inOtherRun(n.v_full_name.slice(start.v_full_name.length), opts.runIdx);
+}
+
+function shallowest(nodes: NNNode[], start: NNGroupNode): NNNode[] {
+  if (nodes.length <= 1) return nodes;
+  const min = Math.min(...nodes.map((n) => depthBelow(n, start)));
+  return nodes.filter((n) => depthBelow(n, start) === min);
+}
+
+/** Level-order walk of the subtree: the matches at the first level that has any. */
+function walkLevels(start: NNGroupNode, name: string, opts: SearchOptions): NNNode[] {
+  let level: NNGroupNode[] = [start];
+  let depth = 0;
+  while (level.length > 0 && (opts.max_depth === undefined || depth < opts.max_depth)) {
+    depth += 1;
+    const matches: NNNode[] = [];
+    const next: NNGroupNode[] = [];
+    for (const group of level) {
+      for (const child of group._childNodes()) {
+        if (opts.runIdx >= 0 && inOtherRun(child.v_name, opts.runIdx)) continue;
+        if (child.v_name === name) matches.push(child);
+        if (!child.v_is_leaf) next.push(child as NNGroupNode);
+      }
+    }
+    if (matches.length > 0) return matches;
+    level = next;
+  }
+  return [];
+}
+
+function backwardsSearch(start: NNGroupNode, parts: string[], opts: SearchOptions): NNNode | undefined {
+  const found = findAll(start, parts.join('.'), opts);
+  if (found.length > 1) {
+    const names = found.map((m) => m.v_full_name).sort();
+    throw new NotUniqueNodeError(
+      `The name '${parts.join('.')}' matches several nodes in a backwards search: ${listSome(names)}.`,
+      names,
+      { path: parts.join('.') },
+    );
+  }
+  return found[0];
+}
+
+/**
+ * Every node below `start` whose name is the last part of `name` and whose path passes the other
+ * parts in order (pypet's `f_get_all`).
+ */
+export function findAll(start: NNGroupNode, name: string, opts: SearchOptions): NNNode[] {
+  const parts = name.split('.');
+  const last = parts[parts.length - 1]!;
+  const candidates = opts.index.get(last) ?? new Set<NNNode>();
+  const startDepth = start.v_depth;
+  return [...candidates]
+    .filter((n) => isBelow(n, start) && visible(n, start, opts))
+    .filter((n) => {
+      const path = n.v_full_name.split('.').slice(startDepth, -1);
+      let i = 0;
+      for (const p of path) if (i < parts.length - 1 && p === parts[i]) i += 1;
+      return i === parts.length - 1;
+    })
+    .sort((a, b) => (a.v_full_name < b.v_full_name ? -1 : a.v_full_name > b.v_full_name ? 1 : 0));
+}
+
+/** The first few names, and how many more there are. */
+function listSome(names: string[], max = 5): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
