@@ -9,8 +9,8 @@ import {
   StateError,
   TypeMismatchError,
 } from '../errors.js';
-import { BaseParameter, Parameter } from '../leaves/parameter.js';
-import { Result } from '../leaves/result.js';
+import { ArrayParameter, BaseParameter, Parameter, PickleParameter } from '../leaves/parameter.js';
+import { PickleResult, Result } from '../leaves/result.js';
 import { NNGroupNode, groupClassForBranch, type GetOptions, type GroupRoot, type LeafKind } from '../tree/group.js';
 import type { LeafConstructor, NNLeafNode } from '../tree/leaf-node.js';
 import { BRANCHES, nameProblem, runName, translatePart } from '../tree/names.js';
@@ -254,6 +254,15 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
 
   // -------------------------------------------------------------------------------------------
   // Tree bookkeeping (indexes, presets)
+
+  /**
+   * The leaf class stored under a class name: the standard ones, or a class given in
+   * `dynamic_imports`. Unknown names give undefined (the loader decides what to do).
+   */
+  _leafClassByName(className: string): LeafConstructor | undefined {
+    const standard: Record<string, LeafConstructor> = { Parameter, ArrayParameter, PickleParameter, Result, PickleResult };
+    return standard[className] ?? this._dynamicImports.find((Cls) => Cls.name === className);
+  }
 
   _leafClassFor(kind: LeafKind): LeafConstructor {
     if (kind === 'result') return this.v_standard_result;

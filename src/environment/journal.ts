@@ -1,0 +1,118 @@
+/**
+ * The run journal: an append-only file of completed (or failed) runs beside the trajectory file.
+ *
+ * HDF5 has no journal and a killed h5wasm writer can destroy a whole file, so completed runs are
+ * made durable here first and folded into the HDF5 file later by writing a new file and renaming
+ * it. Each entry is a frame `[length u32][crc32 u32][v8-serialized payload]`; a frame cut short by
+ * a crash fails its length or checksum and is ignored, so every entry that was synced survives.
+ */
+import fs from 'node:fs';
+import v8 from 'node:v8';
+import zlib from 'node:zlib';
+import { FormatError, StorageError } from '../errors.js';
+import type { RunInformation } from '../trajectory/runs.js';
+import type { NodeRecord } from '../trajectory/records.js';
+import { fromWire, toWire } from './wire.js';
+
+const MAGIC = Buffer.from('H5TRAJ-JOURNAL-1\n');
+
+/** A run that finished: its information and the nodes it added. */
+export interface CompletedRunEntry {
+  kind: 'run';
+  idx: number;
+  info: Omit<RunInformation, 'idx' | 'name'>;
+  records: NodeRecord[];
+  /** The run function's return value (structured-clone-able), kept for `env.run`'s result. */
+  returned?: unknown;
+}
+
+/** A run whose function threw. */
+export interface FailedRunEntry {
+  kind: 'failure';
+  idx: number;
+  message: string;
+  stack: string;
+  timestamp: number;
+}
+
+export type JournalEntry = CompletedRunEntry | FailedRunEntry;
+
+/** The journal path of a trajectory file. */
+export function journalPathFor(filename: string, trajName: string): string {
+  return `${filename}.${trajName}.journal`;
+}
+
+/** Reads every intact entry; stops at the first torn or corrupt frame. */
+export function readJournal(path: string): { entries: JournalEntry[]; validBytes: number } {
+  if (!fs.existsSync(path)) return { entries: [], validBytes: 0 };
+  const buf = fs.readFileSync(path);
+  if (buf.length < MAGIC.length || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
+    if (buf.length < MAGIC.length && MAGIC.subarray(0, buf.length).equals(buf)) return { entries: [], validBytes: 0 };
+    throw new FormatError(`The file '${path}' is not an h5traj run journal.`, { file: path });
+  }
+  const entries: JournalEntry[] = [];
+  let pos = MAGIC.length;
+  while (pos + 8 <= buf.length) {
+    const length = buf.readUInt32LE(pos);
+    const crc = buf.readUInt32LE(pos + 4);
+    if (pos + 8 + length > buf.length) break;
+    const payload = buf.subarray(pos + 8, pos + 8 + length);
+    if (zlib.crc32(payload) !== crc) break;
+    entries.push(fromWire(v8.deserialize(payload)) as JournalEntry);
+    pos += 8 + length;
+  }
+  return { entries, validBytes: pos };
+}
+
+/** Appends entries to a journal; {@link sync} makes them durable. */
+export class JournalWriter {
+  private fd: number;
+  private pending = 0;
+  private offset: number;
+
+  /** Opens (creating) the journal; a torn tail from a crash is cut off first. */
+  constructor(readonly path: string) {
+    const { validBytes } = readJournal(path);
+    try {
+      this.fd = fs.openSync(path, fs.existsSync(path) ? 'r+' : 'w+');
+      if (validBytes === 0) {
+        fs.ftruncateSync(this.fd, 0);
+        fs.writeSync(this.fd, MAGIC, 0, MAGIC.length, 0);
+      } else {
+        fs.ftruncateSync(this.fd, validBytes);
+      }
+      fs.fsyncSync(this.fd);
+      this.offset = Math.max(validBytes, MAGIC.length);
+    } catch (e) {
+      throw new StorageError(`The run journal '${path}' cannot be opened for writing: ${(e as Error).message}.`, { file: path, cause: e });
+    }
+  }
+
+  /** Appends one entry (not yet durable). */
+  append(entry: JournalEntry): void {
+    const payload = v8.serialize(toWire(entry));
+    const header = Buffer.alloc(8);
+    header.writeUInt32LE(payload.length, 0);
+    header.writeUInt32LE(zlib.crc32(payload), 4);
+    fs.writeSync(this.fd, Buffer.concat([header, payload]), 0, 8 + payload.length, this.offset);
+    this.offset += 8 + payload.length;
+    this.pending += 1;
+  }
+
+  /** Entries appended since the last sync. */
+  get unsynced(): number {
+    return this.pending;
+  }
+
+  /** Flushes appended entries to disk. */
+  sync(): void {
+    if (this.pending === 0) return;
+    fs.fsyncSync(this.fd);
+    this.pending = 0;
+  }
+
+  close(): void {
+    this.sync();
+    fs.closeSync(this.fd);
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Worker-thread entry: rebuilds the trajectory's parameters from records, loads the run function
+ * from its module, and executes the runs the pool sends, one at a time.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import { attachRecord, type NodeRecord } from '../trajectory/records.js';
+import { Trajectory } from '../trajectory/trajectory.js';
+import { executeRun, type RunFunction } from './run-executor.js';
+import { fromWire, toWire } from './wire.js';
+import type { WorkerInit, WorkerReply, WorkerRequest } from './pool.js';
+
+const init = workerData as WorkerInit;
+
+async function main(): Promise<void> {
+  const port = parentPort!;
+  const traj = new Trajectory(init.trajName, { add_time: false });
+  const records = fromWire(init.records) as NodeRecord[];
+  for (const record of records) {
+    attachRecord(traj, record, (name) => {
+      const Cls = traj._leafClassByName(name);
+      if (!Cls) throw new Error(`The leaf class '${name}' is unknown in the worker.`);
+      return Cls;
+    });
+  }
+  traj._runs.resize(init.length);
+  const mod = (await import(init.module.startsWith('file:') ? init.module : pathToFileURL(init.module).href)) as Record<string, unknown>;
+  const fn = mod[init.exportName];
+  if (typeof fn !== 'function') {
+    throw new Error(`The module '${init.module}' has no exported function '${init.exportName}'.`);
+  }
+  const args = fromWire(init.args) as unknown[];
+  port.on('message', (msg: WorkerRequest) => {
+    if (msg.type === 'close') {
+      port.close();
+      return;
+    }
+    void executeRun(traj, msg.idx, fn as RunFunction, args, init.hexsha).then(
+      (entry) => port.postMessage({ type: 'done', entry: toWire(entry) } satisfies WorkerReply),
+      (e: unknown) => port.postMessage({ type: 'error', message: (e as Error).message, stack: (e as Error).stack ?? '' } satisfies WorkerReply),
+    );
+  });
+  port.postMessage({ type: 'ready' } satisfies WorkerReply);
+}
+
+main().catch((e: unknown) => {
+  parentPort!.postMessage({ type: 'error', message: (e as Error).message, stack: (e as Error).stack ?? '' } satisfies WorkerReply);
+});
