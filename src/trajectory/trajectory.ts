@@ -16,6 +16,17 @@ import type { LeafConstructor, NNLeafNode } from '../tree/leaf-node.js';
 import { BRANCHES, nameProblem, runName, translatePart } from '../tree/names.js';
 import type { NNNode } from '../tree/node.js';
 import { pythonRepr } from './python-repr.js';
+import {
+  findRuns,
+  groupRuns,
+  parameterSchema,
+  runRecords,
+  type ParameterSchema,
+  type RecordsOptions,
+  type RunFilter,
+  type RunGroup,
+  type RunRecord,
+} from './query.js';
 import { formatTime, RunTable, type RunInformation } from './runs.js';
 import {
   getDefaultStorageFactory,
@@ -705,8 +716,81 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
     return out;
   }
 
+  /**
+   * The value of result `name` in run `idx` (`'z'`, or `'out.a'` for item `a` of result `out`),
+   * or undefined. With `autoLoad`, a run group that is not in memory is loaded for the lookup and
+   * dropped again, so scanning many runs keeps memory flat.
+   */
+  _resultOfRun(idx: number, name: string, autoLoad: boolean): unknown {
+    const results = this._children.get('results') as NNGroupNode;
+    const runs = (results._childOrLink('runs') ?? (autoLoad ? this._autoLoadChild(results, 'runs') : undefined)) as NNGroupNode | undefined;
+    if (!runs) return undefined;
+    const rn = runName(idx);
+    let group = runs._childOrLink(rn) as NNGroupNode | undefined;
+    let loadedHere = false;
+    if (!group && autoLoad) {
+      group = this._autoLoadChild(runs, rn) as NNGroupNode | undefined;
+      loadedHere = group !== undefined;
+    }
+    if (!group) return undefined;
+    const saved = this._idx;
+    this._idx = idx;
+    try {
+      return lookupValue(group, name, autoLoad);
+    } finally {
+      this._idx = saved;
+      if (loadedHere) runs._detach(group);
+    }
+  }
+
+  /**
+   * Indices of the runs whose parameter values match a filter:
+   * `traj.f_find_runs({ x: { $gte: 2 }, mode: 'alpha' })`. Operators: $eq $ne $gt $gte $lt $lte
+   * $in $nin $and $or.
+   */
+  f_find_runs(filter: RunFilter): number[] {
+    return findRuns(this, filter);
+  }
+
+  /** Runs grouped by the values of some parameters: `[{ key: { x: 1 }, runs: [0, 1] }, …]`. */
+  f_groupby(names: string | string[]): RunGroup[] {
+    return groupRuns(this, names);
+  }
+
+  /** Per parameter: type, explored or constant, its distinct values and numeric range. */
+  f_get_schema(options: { max_values?: number } = {}): ParameterSchema[] {
+    return parameterSchema(this, options.max_values);
+  }
+
+  /** One record per run (run, idx, completed, explored values, chosen results), streamed. */
+  f_to_records(options: RecordsOptions = {}): Generator<RunRecord> {
+    return runRecords(this, options);
+  }
+
   override toString(): string {
     return `Trajectory ${this.v_name}${this.v_comment ? ` (\`${this.v_comment}\`, len:${this.v_length})` : ` (len:${this.v_length})`}`;
+  }
+}
+
+/** A node's value below `group` by name; `leaf.item` reaches an item of a multi-item result. */
+function lookupValue(group: NNGroupNode, name: string, autoLoad: boolean): unknown {
+  try {
+    return group.f_get(name, { fast_access: true, auto_load: autoLoad });
+  } catch (e) {
+    const dot = name.lastIndexOf('.');
+    if (!(e instanceof NotFoundError) || dot < 0) {
+      if (e instanceof NotFoundError) return undefined;
+      throw e;
+    }
+    let leaf: NNNode;
+    try {
+      leaf = group.f_get<NNNode>(name.slice(0, dot), { auto_load: autoLoad });
+    } catch (e2) {
+      if (e2 instanceof NotFoundError) return undefined;
+      throw e2;
+    }
+    const item = name.slice(dot + 1);
+    return leaf instanceof Result && leaf.f_contains(item) ? leaf.f_get(item) : undefined;
   }
 }
 
