@@ -3,6 +3,7 @@
  * This module is the public API: named re-exports only.
  */
 export * from './errors.js';
+export { HDF5StorageService } from './storage/hdf5/service.js';
 export {
   Complex,
   NDArray,
@@ -56,3 +57,20 @@ export {
   type DeleteItemsOptions,
   type StorageService,
 } from './trajectory/storage-service.js';
+export {
+  Environment,
+  shardIndices,
+  type EnvironmentOptions,
+  type RunModule,
+  type PostProcessing,
+} from './environment/environment.js';
+export { type RunFunction } from './environment/run-executor.js';
+export { type ProgressMode } from './environment/progress.js';
+export {
+  type RunFilter,
+  type FilterOps,
+  type RunGroup,
+  type ParameterSchema,
+  type RecordsOptions,
+  type RunRecord,
+} from './trajectory/query.js';

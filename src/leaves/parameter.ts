@@ -239,7 +239,7 @@ export class Parameter extends BaseParameter {
     return { ndarray: false, dict: false, object: false };
   }
   override f_get_class_name(): string {
-    return 'Parameter';
+    return this._className ?? 'Parameter';
   }
 }
 
@@ -249,7 +249,7 @@ export class ArrayParameter extends BaseParameter {
     return { ndarray: true, dict: false, object: false };
   }
   override f_get_class_name(): string {
-    return 'ArrayParameter';
+    return this._className ?? 'ArrayParameter';
   }
 }
 
@@ -263,6 +263,6 @@ export class PickleParameter extends BaseParameter {
     return { ndarray: false, dict: false, object: true };
   }
   override f_get_class_name(): string {
-    return 'PickleParameter';
+    return this._className ?? 'PickleParameter';
   }
 }

@@ -46,7 +46,7 @@ export class Result extends NNLeafNode {
   }
 
   override f_get_class_name(): string {
-    return 'Result';
+    return this._className ?? 'Result';
   }
 
   /**
@@ -159,7 +159,7 @@ export class PickleResult extends Result {
     return { ndarray: false, dict: false, object: true };
   }
   override f_get_class_name(): string {
-    return 'PickleResult';
+    return this._className ?? 'PickleResult';
   }
 }
 

@@ -6,7 +6,31 @@
 import type { NNGroupNode } from '../tree/group.js';
 import type { NNLeafNode } from '../tree/leaf-node.js';
 import type { NNNode } from '../tree/node.js';
+import type { NodeRecord } from './records.js';
+import type { RunInformation } from './runs.js';
 import type { Trajectory } from './trajectory.js';
+
+/** A completed run to write: its index, its information and the nodes it added. */
+export interface RunCommit {
+  idx: number;
+  info: Omit<RunInformation, 'idx' | 'name'>;
+  records: NodeRecord[];
+}
+
+/** A run whose function threw. */
+export interface RunFailure {
+  idx: number;
+  message: string;
+  stack: string;
+  timestamp: number;
+}
+
+/** What one atomic commit writes: completed runs, failures, and other new nodes. */
+export interface Commit {
+  runs: RunCommit[];
+  failures: RunFailure[];
+  nodes: NodeRecord[];
+}
 
 /** pypet's load constants. */
 export const LOAD_NOTHING = 0;
@@ -70,6 +94,13 @@ export interface StorageService {
   /** Loads a child that exists on disk but not in memory (skeleton); undefined if absent. */
   autoLoadChild(traj: Trajectory, group: NNGroupNode, name: string): NNNode | undefined;
   deleteItems(traj: Trajectory, items: NNNode[], options: DeleteItemsOptions): void;
+  /**
+   * Writes completed runs (their nodes and run rows), failures and other new nodes as one step
+   * that either fully happens or leaves the file as it was (the Environment's checkpoint).
+   */
+  commit(traj: Trajectory, commit: Commit): void;
+  /** The recorded failures of runs that are not completed. */
+  readFailures(traj: Trajectory): RunFailure[];
   /** Copies the trajectory into another file. */
   backup(traj: Trajectory, backupFilename: string): void;
   /** Releases open files and locks. */

@@ -14,6 +14,9 @@ export interface LeafOptions {
 }
 
 export abstract class NNLeafNode extends NNNode {
+  /** The class name stored in a file when it names a class h5traj does not have (kept for dumps). */
+  _className: string | undefined;
+
   get v_is_leaf(): boolean {
     return true;
   }

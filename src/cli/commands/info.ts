@@ -1,0 +1,42 @@
+/** `h5traj info FILE`: the trajectories in a file, with their size and state. */
+import fs from 'node:fs';
+import { HDF5StorageService } from '../../storage/hdf5/service.js';
+import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
+import { out, outJson, table } from '../io.js';
+import { openTrajectory, trajectoryNames } from '../open.js';
+
+export const info: CliCommand<CommonArgs> = {
+  command: 'info <file>',
+  describe: 'list the trajectories in a file: comment, creation time, runs, explored parameters, failures',
+  examples: [
+    ['h5traj info data/demo.hdf5', 'a table of the trajectories in the file'],
+    ['h5traj info data/demo.hdf5 --json', 'the same as JSON'],
+  ],
+  builder: (y) => withReadOptions(y),
+  handler: async (args) => {
+    const names = args.trajectory !== undefined ? [args.trajectory] : args.index !== undefined ? [trajectoryNames(args.file).at(args.index) ?? String(args.index)] : trajectoryNames(args.file);
+    const rows = names.map((name) => {
+      const traj = openTrajectory(args.file, { trajectory: name }, { load_parameters: 2, load_derived_parameters: 0, load_results: 0, load_other_data: 0 });
+      const runs = traj._runs.all();
+      const completed = runs.filter((r) => r.completed === 1).length;
+      const failed = (traj.v_storage_service as HDF5StorageService).readFailures(traj).length;
+      return {
+        name: traj.v_name,
+        comment: traj.v_comment,
+        created: traj.v_time,
+        runs: traj.v_length,
+        completed,
+        failed,
+        explored: Object.keys(traj.f_get_explored_parameters()),
+      };
+    });
+    const size = fs.statSync(args.file).size;
+    if (args.json) {
+      outJson({ file: args.file, file_bytes: size, trajectories: rows });
+      return;
+    }
+    out(`${args.file}: ${rows.length} trajector${rows.length === 1 ? 'y' : 'ies'}, ${(size / 1024 / 1024).toFixed(2)} MiB`);
+    out(table(['trajectory', 'created', 'runs', 'completed', 'failed', 'explored', 'comment'],
+      rows.map((r) => [r.name, r.created, r.runs, r.completed, r.failed, r.explored.join(', '), r.comment])));
+  },
+};

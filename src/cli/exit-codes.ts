@@ -1,0 +1,23 @@
+/**
+ * Exit codes of the CLI and the mapping from errors to them.
+ */
+import { H5TrajError } from '../errors.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERRUPTED = 130;
+
+/** A wrong command line (unknown option, bad value): exit code 2. */
+export class UsageError extends Error {}
+
+/** The program was interrupted (Ctrl-C): exit code 130. */
+export class InterruptedError extends Error {}
+
+/** The exit code for an error. */
+export function exitCodeFor(e: unknown): number {
+  if (e instanceof UsageError) return EXIT_USAGE;
+  if (e instanceof InterruptedError) return EXIT_INTERRUPTED;
+  if (e instanceof H5TrajError) return EXIT_FAILURE;
+  return EXIT_FAILURE;
+}

@@ -1,0 +1,359 @@
+/**
+ * The Environment: runs a function over every run of a trajectory — serially or on worker
+ * threads — and stores each run as it finishes, crash-safely and resumably.
+ *
+ * Crash safety: a finished run is appended to a journal beside the HDF5 file and synced; the
+ * HDF5 file itself is only ever replaced whole (a new file is written, closed and renamed over
+ * the old one by the storage service's `commit`). A `kill -9` therefore leaves the previous file
+ * intact and every synced run in the journal; `resume` folds the journal in and runs the rest.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { InvalidArgumentError, RunError, StateError } from '../errors.js';
+import { typed } from '../leaves/values.js';
+import { runName } from '../tree/names.js';
+import { getDefaultStorageFactory, type Commit, type RunCommit, type RunFailure } from '../trajectory/storage-service.js';
+import { subtreeRecords, type NodeRecord } from '../trajectory/records.js';
+import { formatTime } from '../trajectory/runs.js';
+import { Trajectory } from '../trajectory/trajectory.js';
+import { JournalWriter, journalPathFor, readJournal, type JournalEntry } from './journal.js';
+import { runOnWorkers } from './pool.js';
+import { Progress, type ProgressMode } from './progress.js';
+import { collectProvenance, type Provenance } from './provenance.js';
+import { executeRun, type RunFunction } from './run-executor.js';
+import { toWire } from './wire.js';
+
+/** A run function that worker threads can load: a module path (or file URL) and an export name. */
+export interface RunModule {
+  module: string;
+  export?: string;
+}
+
+/** Options of `new Environment(options)` (pypet's names where pypet has the option). */
+export interface EnvironmentOptions {
+  /** A trajectory, or the name of a new one (default `trajectory`). */
+  trajectory?: Trajectory | string;
+  /** The HDF5 file (default `data/<trajectory name>.hdf5`). */
+  filename?: string;
+  comment?: string;
+  /** Append the time to a new trajectory's name (default false, as in pypet's Environment). */
+  add_time?: boolean;
+  /** Replace an existing file instead of adding the trajectory to it. */
+  overwrite_file?: boolean;
+  /** Worker threads (default 1: runs in this thread). More needs a {@link RunModule}. */
+  ncores?: number;
+  /** pypet compatibility: parallel when true and ncores > 1 (ncores > 1 alone is enough here). */
+  multiproc?: boolean;
+  /** Continue the trajectory stored in `filename`: run only what is not completed (pypet's `continuable`). */
+  resume?: boolean;
+  /** Stop dispatching after the first failed run (default false: failures are collected). */
+  stop_on_error?: boolean;
+  /** Progress on stderr: 'auto' (bar on a terminal, lines otherwise), 'bar', 'lines', 'quiet'. */
+  progress?: ProgressMode;
+  /** Fold the journal into the HDF5 file at least this often during long explorations (seconds; default 300). */
+  checkpoint_seconds?: number;
+  /** Run only shard i of n (contiguous blocks of runs); the file then holds just that shard. */
+  shard?: [number, number];
+  /** Run only these run indices. */
+  run_indices?: number[];
+}
+
+/** A postprocessing hook (pypet's `add_postprocessing`): may expand the trajectory for more runs. */
+export type PostProcessing = (traj: Trajectory, results: [number, unknown][]) => unknown;
+
+/** The runs of a shard: contiguous blocks, the first shards one run larger when n does not divide. */
+export function shardIndices(length: number, shard: [number, number]): number[] {
+  const [i, n] = shard;
+  if (!Number.isInteger(n) || n < 1 || !Number.isInteger(i) || i < 0 || i >= n) {
+    throw new InvalidArgumentError(`A shard is [i, n] with 0 <= i < n, not [${i}, ${n}].`);
+  }
+  const base = Math.floor(length / n);
+  const extra = length % n;
+  const start = i * base + Math.min(i, extra);
+  const size = base + (i < extra ? 1 : 0);
+  return Array.from({ length: size }, (_, k) => start + k);
+}
+
+export class Environment {
+  readonly trajectory: Trajectory;
+  readonly filename: string;
+  /** Failures of the last `run` (also recorded in the file). */
+  failures: RunFailure[] = [];
+  /** True when the last `run` was stopped by an interrupt (Ctrl-C). */
+  interrupted = false;
+  private readonly options: EnvironmentOptions;
+  private provenance: Provenance | undefined;
+  private envGroup = '';
+  private postprocessing: PostProcessing | undefined;
+  private stopRequested = false;
+  private prepared = false;
+
+  constructor(options: EnvironmentOptions = {}) {
+    this.options = options;
+    const t = options.trajectory ?? 'trajectory';
+    this.trajectory = typeof t === 'string' ? new Trajectory(t, { add_time: options.add_time ?? false, comment: options.comment ?? '' }) : t;
+    if (typeof t !== 'string' && options.comment !== undefined) this.trajectory.v_comment = options.comment;
+    this.filename = options.filename ?? this.trajectory.v_filename ?? path.join('data', `${this.trajectory.v_name}.hdf5`);
+    const factory = getDefaultStorageFactory();
+    if (!factory) throw new StateError('No storage service is registered; import h5traj from its main entry point.');
+    if (this.trajectory.v_filename !== this.filename) this.trajectory.v_storage_service = factory(this.filename);
+    if (options.resume) {
+      if (!fs.existsSync(this.filename)) {
+        throw new StateError(`Cannot resume: the file '${this.filename}' does not exist.`, { file: this.filename });
+      }
+      this.trajectory.f_load({ name: this.trajectory.v_name, load_parameters: 2, load_derived_parameters: 1, load_results: 0, load_other_data: 0 });
+    }
+  }
+
+  /** pypet's name for the trajectory. */
+  get v_trajectory(): Trajectory {
+    return this.trajectory;
+  }
+
+  /** Registers a function called after the runs; if it expands the trajectory, the new runs run too. */
+  add_postprocessing(fn: PostProcessing): void {
+    this.postprocessing = fn;
+  }
+
+  /** Asks a running `run` to stop after the runs in flight (what Ctrl-C does). */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /** Resumes an interrupted or failed exploration: runs only what is not completed. */
+  async resume(fn: RunFunction | RunModule, ...args: unknown[]): Promise<[number, unknown][]> {
+    return this.run(fn, ...args);
+  }
+
+  /**
+   * Runs `fn(traj, ...args)` for every run that is not completed and stores each as it finishes.
+   * Returns `[run index, return value]` for the runs that completed in this call, in run order;
+   * failed runs are in {@link failures} (or, with `stop_on_error`, the first one rejects).
+   */
+  async run(fn: RunFunction | RunModule, ...args: unknown[]): Promise<[number, unknown][]> {
+    const traj = this.trajectory;
+    this.failures = [];
+    this.interrupted = false;
+    this.stopRequested = false;
+    this.prepare();
+    const journalPath = journalPathFor(this.filename, traj.v_name);
+    this.recoverJournal(journalPath);
+    const results: [number, unknown][] = [];
+    const onSigint = (): void => {
+      this.interrupted = true;
+      this.stop();
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      for (;;) {
+        const todo = this.pendingRuns();
+        await this.execute(fn, args, todo, journalPath, results);
+        if (this.stopRequested || !this.postprocessing) break;
+        const before = traj.v_length;
+        await this.postprocessing(traj, [...results]);
+        if (traj.v_length === before) break;
+        this.storeExpansion();
+      }
+      this.finish();
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+    results.sort((a, b) => a[0] - b[0]);
+    if (this.options.stop_on_error && this.failures.length > 0) {
+      const f = this.failures[0]!;
+      throw new RunError(`Run ${runName(f.idx)} failed: ${f.message}`, f.idx);
+    }
+    return results;
+  }
+
+  /** Locks parameters, checks presets, adds provenance, applies sharding and stores the start. */
+  private prepare(): void {
+    if (this.prepared) return;
+    const traj = this.trajectory;
+    traj.f_check_presets();
+    if (this.options.shard || this.options.run_indices) this.restrictRuns();
+    traj.f_lock_parameters();
+    traj.f_lock_derived_parameters();
+    this.provenance = collectProvenance(traj.v_name);
+    const p = this.provenance;
+    this.envGroup = `config.environment.environment_${p.hexsha.slice(0, 7)}_${formatTime(p.start_timestamp)}`;
+    const add = (name: string, value: unknown, comment: string): void => {
+      traj.f_add_config(`${this.envGroup}.${name}`, value, { comment });
+    };
+    add('h5traj_version', p.h5traj_version, 'h5traj version');
+    add('node_version', p.node_version, 'Node.js version');
+    add('h5wasm_version', p.h5wasm_version, 'h5wasm version');
+    add('git_commit', p.git_commit, 'git commit of the working directory');
+    add('git_dirty', p.git_dirty, 'whether the git work tree had uncommitted changes');
+    add('host', p.host, 'host name');
+    add('command_line', p.command_line, 'command line of the process');
+    add('working_directory', p.working_directory, 'working directory');
+    add('hexsha', p.hexsha, 'SHA-1 identifying this environment');
+    add('timestamp', p.start_timestamp, 'start of the exploration (POSIX seconds)');
+    add('ncores', typed(this.ncores(), 'int'), 'worker threads');
+    if (this.options.shard) add('shard', typed(this.options.shard, 'int'), 'shard i of n of the exploration');
+    if (this.options.overwrite_file && !this.options.resume && fs.existsSync(this.filename)) fs.rmSync(this.filename);
+    this.prepared = true;
+    if (!this.options.resume) traj.f_store();
+    else this.commit([], subtreeRecords(traj.f_get(this.envGroup)));
+  }
+
+  /** Keeps only the shard's (or the given) runs, renumbered from 0, as the trajectory to run. */
+  private restrictRuns(): void {
+    const traj = this.trajectory;
+    if (traj._stored) throw new StateError('Sharding applies to a new trajectory, not to one that is already stored.');
+    const indices = this.options.run_indices ?? shardIndices(traj.v_length, this.options.shard!);
+    if (indices.length === 0) throw new InvalidArgumentError('The shard or run_indices select no runs.');
+    for (const i of indices) {
+      if (!Number.isInteger(i) || i < 0 || i >= traj.v_length) {
+        throw new InvalidArgumentError(`Run index ${i} is outside the trajectory (0 to ${traj.v_length - 1}).`);
+      }
+    }
+    const ranges = Object.fromEntries(
+      Object.entries(traj.f_get_explored_parameters()).map(([name, p]) => [name, indices.map((i) => p.f_get_range(false)[i])]),
+    );
+    traj.f_shrink({ force: true });
+    traj.f_explore(ranges);
+  }
+
+  private ncores(): number {
+    const n = this.options.ncores ?? 1;
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`ncores must be a positive integer, not ${n}.`);
+    return n;
+  }
+
+  private pendingRuns(): number[] {
+    const traj = this.trajectory;
+    const out: number[] = [];
+    for (let i = 0; i < traj.v_length; i++) if (!traj.f_is_completed(i)) out.push(i);
+    return out;
+  }
+
+  /** Folds runs left in a journal by a crashed process into the file before anything else. */
+  private recoverJournal(journalPath: string): void {
+    const { entries } = readJournal(journalPath);
+    if (entries.length > 0) this.commit(entries, []);
+    if (fs.existsSync(journalPath)) fs.rmSync(journalPath);
+  }
+
+  /** Writes journaled entries into the HDF5 file (atomically) and updates the runs in memory. */
+  private commit(entries: JournalEntry[], nodes: NodeRecord[]): void {
+    const traj = this.trajectory;
+    const commit: Commit = { runs: [], failures: [], nodes };
+    for (const e of entries) {
+      if (e.idx >= traj.v_length) continue;
+      if (e.kind === 'run') {
+        if (!traj.f_is_completed(e.idx)) commit.runs.push({ idx: e.idx, info: e.info, records: e.records } satisfies RunCommit);
+      } else {
+        commit.failures.push({ idx: e.idx, message: e.message, stack: e.stack, timestamp: e.timestamp });
+      }
+    }
+    if (commit.runs.length === 0 && commit.failures.length === 0 && nodes.length === 0) return;
+    traj.v_storage_service!.commit(traj, commit);
+    for (const r of commit.runs) traj._updateRun(r.idx, r.info);
+  }
+
+  private async execute(
+    fn: RunFunction | RunModule,
+    args: unknown[],
+    todo: number[],
+    journalPath: string,
+    results: [number, unknown][],
+  ): Promise<void> {
+    if (todo.length === 0) return;
+    const traj = this.trajectory;
+    const journal = new JournalWriter(journalPath);
+    const pending: JournalEntry[] = [];
+    const progress = new Progress(todo.length, this.options.progress ?? 'auto');
+    const checkpointMs = (this.options.checkpoint_seconds ?? 300) * 1000;
+    let lastSync = Date.now();
+    let lastCheckpoint = Date.now();
+    const hexsha = this.provenance!.hexsha;
+    const onEntry = (entry: JournalEntry): void => {
+      journal.append(entry);
+      pending.push(entry);
+      if (entry.kind === 'run') results.push([entry.idx, entry.returned]);
+      else {
+        this.failures.push({ idx: entry.idx, message: entry.message, stack: entry.stack, timestamp: entry.timestamp });
+        if (this.options.stop_on_error) this.stop();
+      }
+      progress.tick(entry.kind === 'failure');
+      // Durable in batches: a sync per run would cost more than many small runs themselves.
+      if (Date.now() - lastSync >= 200 || journal.unsynced >= 500) {
+        journal.sync();
+        lastSync = Date.now();
+      }
+      if (Date.now() - lastCheckpoint >= checkpointMs) {
+        journal.sync();
+        this.commit(pending.splice(0), []);
+        lastCheckpoint = Date.now();
+      }
+    };
+    try {
+      const ncores = this.ncores();
+      if (ncores > 1 && todo.length > 1) {
+        if (typeof fn === 'function') {
+          throw new InvalidArgumentError(
+            'With ncores > 1 the run function must come from a module: pass { module: "/path/run.js", export: "run" } (closures cannot cross threads).',
+          );
+        }
+        const records = [
+          ...subtreeRecords(traj._children.get('parameters')!),
+          ...subtreeRecords(traj._children.get('config')!),
+          ...subtreeRecords(traj._children.get('derived_parameters')!),
+        ];
+        await runOnWorkers(
+          ncores,
+          {
+            trajName: traj.v_name,
+            records: toWire(records),
+            length: traj.v_length,
+            module: path.resolve(fn.module.startsWith('file:') ? new URL(fn.module).pathname : fn.module),
+            exportName: fn.export ?? 'run',
+            args: toWire(args),
+            hexsha,
+          },
+          todo,
+          onEntry,
+          () => this.stopRequested,
+        );
+      } else {
+        const run = typeof fn === 'function' ? fn : await loadRunFunction(fn);
+        for (const idx of todo) {
+          if (this.stopRequested) break;
+          onEntry(await executeRun(traj, idx, run, args, hexsha));
+        }
+      }
+    } finally {
+      progress.stop();
+      journal.sync();
+      this.commit(pending.splice(0), []);
+      journal.close();
+      fs.rmSync(journalPath, { force: true });
+    }
+  }
+
+  /** Stores the new runs after a postprocessing step expanded the trajectory. */
+  private storeExpansion(): void {
+    this.trajectory.f_store();
+  }
+
+  /** Records the end of the exploration in the provenance. */
+  private finish(): void {
+    const traj = this.trajectory;
+    const leaf = traj.f_add_config(`${this.envGroup}.finish_timestamp`, Date.now() / 1000, { comment: 'end of the exploration (POSIX seconds)' });
+    this.commit([], subtreeRecords(leaf));
+  }
+}
+
+/** Imports a run function from a module (for a serial run given as a module). */
+async function loadRunFunction(ref: RunModule): Promise<RunFunction> {
+  const { pathToFileURL } = await import('node:url');
+  const url = ref.module.startsWith('file:') ? ref.module : pathToFileURL(path.resolve(ref.module)).href;
+  const mod = (await import(url)) as Record<string, unknown>;
+  const fn = mod[ref.export ?? 'run'];
+  if (typeof fn !== 'function') {
+    throw new InvalidArgumentError(`The module '${ref.module}' has no exported function '${ref.export ?? 'run'}'.`);
+  }
+  return fn as RunFunction;
+}

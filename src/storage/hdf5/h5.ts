@@ -1,0 +1,705 @@
+/**
+ * The one module that talks to h5wasm.
+ *
+ * h5wasm reports most failures by printing an HDF5 diagnostic and returning -1, and a thrown
+ * error can leave a handle open that silently turns `close()` into a no-op (`h5wasm-notes.md`).
+ * So this wrapper never provokes an HDF5 error: it checks files before opening them, checks
+ * names before creating or deleting, keeps the default (non-throwing) error handler, and moves
+ * raw bytes only (see `h5types.ts` for encoding). It also caches what it has read — child lists,
+ * attribute names and values, dataset metadata — because every h5wasm call re-resolves the path
+ * from the root and costs 40–130 µs.
+ */
+import fs from 'node:fs';
+import nodePath from 'node:path';
+import h5wasm, { Module } from 'h5wasm/node';
+import type { Metadata } from 'h5wasm/node';
+import { FormatError, StateError, StorageError } from '../../errors.js';
+import { type H5Type, describeH5Type, stripPadding } from './h5types.js';
+
+/** How to open a file: read, read/write (must exist), create/truncate, create (must not exist). */
+export type OpenMode = 'r' | 'a' | 'w' | 'x';
+
+/** What a path names. `link` is a dangling soft link (a resolvable one reports its target). */
+export type NodeType = 'missing' | 'group' | 'dataset' | 'datatype' | 'link' | 'external';
+
+/** Raw data read from a dataset or an attribute. */
+export interface H5Data {
+  type: H5Type;
+  /** `[]` for a scalar, `null` for an HDF5 NULL dataspace (no value at all). */
+  shape: number[] | null;
+  /** Element bytes, row-major, little-endian. Empty for variable-length strings. */
+  bytes: Uint8Array;
+  /** Variable-length strings, one Buffer (UTF-8 or ASCII bytes) per element. */
+  strings?: Buffer[];
+}
+
+/** Data to write: an explicit type, a shape (`[]` = scalar) and the encoded bytes. */
+export type WriteData = { type: H5Type; shape: number[]; data: Uint8Array } | { vlenStrings: string[]; shape: number[] };
+
+/** Extra layout for {@link H5File.createDataset}. */
+export interface DatasetLayout {
+  /** Maximum shape; `null` entries are unlimited (requires `chunks`). */
+  maxshape?: (number | null)[];
+  chunks?: number[];
+}
+
+/** Metadata of a dataset. */
+export interface DatasetInfo {
+  type: H5Type;
+  shape: number[] | null;
+  maxshape: number[] | null;
+  chunks: number[] | null;
+}
+
+// Parts of h5wasm's Module that its typings leave out or that we call directly.
+type H5Mod = typeof Module & {
+  get_types(fileId: bigint, path: string): Record<string, number>;
+};
+
+let initialized = false;
+
+/** Loads the HDF5 library (once). Every other function needs it; {@link H5File.open} calls it. */
+export async function initH5(): Promise<void> {
+  if (initialized) return;
+  await h5wasm.ready;
+  initialized = true;
+}
+
+function mod(): H5Mod {
+  if (!initialized) throw new StateError('The HDF5 library is not loaded yet; await initH5() (or H5File.open) first.');
+  return Module as H5Mod;
+}
+
+// HDF5 type classes, strpad codes and get_type codes (fixed by the HDF5 C API).
+const CLASS = { INTEGER: 0, FLOAT: 1, STRING: 3, BITFIELD: 4, COMPOUND: 6, ENUM: 8, ARRAY: 10 } as const;
+const PADS = ['nullterm', 'nullpad', 'spacepad'] as const;
+const NODE_TYPES: Record<number, NodeType> = { [-1]: 'missing', 0: 'group', 1: 'dataset', 2: 'datatype', 3: 'link', 4: 'external' };
+const H5S_UNLIMITED = 18446744073709551615n;
+
+/** Converts h5wasm's type metadata into an {@link H5Type}. */
+function typeFromMeta(m: Metadata): H5Type {
+  switch (m.type) {
+    case CLASS.INTEGER:
+      return { class: 'int', size: m.size, signed: m.signed };
+    case CLASS.FLOAT:
+      return { class: 'float', size: m.size };
+    case CLASS.STRING:
+      return { class: 'string', size: m.size, vlen: m.vlen, cset: m.cset === 1 ? 'utf8' : 'ascii', pad: PADS[m.strpad ?? 0] ?? 'nullterm' };
+    case CLASS.BITFIELD:
+      return { class: 'bitfield', size: m.size };
+    case CLASS.COMPOUND:
+      return {
+        class: 'compound',
+        size: m.size,
+        members: (m.compound_type?.members ?? []).map((mm) => ({ name: mm.name, offset: mm.offset, type: typeFromMeta(mm) })),
+      };
+    case CLASS.ARRAY: {
+      const base = m.array_type as Metadata;
+      return { class: 'array', size: m.size, base: typeFromMeta(base), dims: [...(base.shape ?? [])] };
+    }
+    case CLASS.ENUM:
+      return { class: 'enum', size: m.size, signed: m.signed, members: { ...(m.enum_type?.members ?? {}) } };
+    default:
+      return { class: 'other', size: m.size, h5class: m.type };
+  }
+}
+
+const metaCache = new Map<string, Record<string, unknown>>();
+
+/** {@link typeToMeta}, cached: the same few types are written over and over. */
+function metaOf(t: H5Type, where: string): Record<string, unknown> {
+  const key = t.class === 'compound' ? JSON.stringify(t) : `${t.class}:${t.size}:${'signed' in t ? t.signed : ''}:${'cset' in t ? t.cset + t.vlen : ''}`;
+  let m = metaCache.get(key);
+  if (!m) metaCache.set(key, (m = typeToMeta(t, where)));
+  return m;
+}
+
+/** h5wasm's write metadata for a type (what its C++ side reads from the JS object). */
+function typeToMeta(t: H5Type, where: string): Record<string, unknown> {
+  const base = { size: t.size, signed: false, vlen: false, littleEndian: true };
+  switch (t.class) {
+    case 'int':
+      return { ...base, type: CLASS.INTEGER, signed: t.signed };
+    case 'float':
+      return { ...base, type: CLASS.FLOAT };
+    case 'string':
+      return { ...base, type: CLASS.STRING, vlen: t.vlen, cset: t.cset === 'utf8' ? 1 : 0 };
+    case 'compound':
+      return {
+        ...base,
+        type: CLASS.COMPOUND,
+        compound_type: {
+          nmembers: t.members.length,
+          members: t.members.map((m) => ({ ...typeToMeta(m.type, where), name: m.name, offset: m.offset })),
+        },
+      };
+    default:
+      throw new StorageError(`h5wasm cannot create ${describeH5Type(t)} data (${where}); store it as another type.`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checking a file before HDF5 sees it
+
+const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * Checks that `file` is a complete HDF5 file, so that HDF5 itself never has to fail (and print
+ * its diagnostics). Looks for the signature at 0, 512, 1024, … and compares the superblock's
+ * end-of-file address with the real size.
+ * @throws StorageError when the file is missing, a directory or unreadable; FormatError when it
+ *   is not HDF5, truncated, or marked as still open by a crashed writer.
+ */
+export function checkHdf5File(file: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'it does not exist' : `it cannot be read (${code ?? String(e)})`;
+    throw new StorageError(`Cannot open '${file}': ${why}.`, { file, cause: e });
+  }
+  if (stat.isDirectory()) throw new StorageError(`Cannot open '${file}': it is a directory, not an HDF5 file.`, { file });
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    throw new StorageError(`Cannot open '${file}': ${(e as NodeJS.ErrnoException).code ?? String(e)}.`, { file, cause: e });
+  }
+  try {
+    const head = Buffer.alloc(64);
+    for (let at = 0; at + 8 <= stat.size; at = at === 0 ? 512 : at * 2) {
+      const n = fs.readSync(fd, head, 0, head.length, at);
+      if (n < 8 || !head.subarray(0, 8).equals(SIGNATURE)) continue;
+      checkSuperblock(file, head.subarray(0, n), at, stat.size);
+      return;
+    }
+    const what = stat.size === 0 ? 'it is empty' : 'it has no HDF5 signature';
+    throw new FormatError(`'${file}' is not an HDF5 file (${what}).`, { file });
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function checkSuperblock(file: string, sb: Buffer, at: number, size: number): void {
+  const version = sb[8] ?? 0;
+  let offsetSize: number;
+  let eofAt: number;
+  let flags = 0;
+  if (version <= 1) {
+    offsetSize = sb[13] ?? 8;
+    eofAt = 24 + (version === 1 ? 4 : 0) + 2 * offsetSize; // after base and free-space addresses
+  } else {
+    offsetSize = sb[9] ?? 8;
+    flags = sb[11] ?? 0;
+    eofAt = 12 + 2 * offsetSize; // after base and superblock-extension addresses
+  }
+  if (eofAt + offsetSize > sb.length || (offsetSize !== 4 && offsetSize !== 8)) return; // unusual; let HDF5 judge
+  const read = (o: number) => (offsetSize === 8 ? Number(sb.readBigUInt64LE(o)) : sb.readUInt32LE(o));
+  const base = read(eofAt - 2 * offsetSize); // the end-of-file address is relative to it
+  const eof = read(eofAt);
+  const expected = (base || at) + eof;
+  if (eof < 2 ** 52 && expected > size) {
+    throw new FormatError(`'${file}' is truncated: it has ${size} bytes, but its superblock says ${expected}.`, { file });
+  }
+  if (version >= 3 && (flags & 0x05) !== 0) {
+    throw new FormatError(
+      `'${file}' is marked as open for writing (a writer crashed or is still running); if no one is writing it, run 'h5clear -s ${file}'.`,
+      { file },
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The file
+
+/** Paths open in this process, so that a truncating open of an open file is refused up front. */
+const openFiles = new Map<string, number>();
+
+interface NodeAttrs {
+  names: string[];
+  values: Map<string, H5Data>;
+}
+
+/**
+ * An open HDF5 file. All paths are absolute HDF5 paths (`/traj/parameters/x`). Methods throw
+ * {@link StorageError} naming the file and path when asked for something that is not there, and
+ * {@link StateError} after {@link close}.
+ *
+ * @example
+ * const f = await H5File.open('out.h5', 'w');
+ * f.ensureGroup('/traj/results');
+ * f.writeAttr('/traj', 'SRVC_INIT_COMMENT', stringAttr('hello'));
+ * f.close();
+ */
+export class H5File {
+  readonly path: string;
+  readonly mode: OpenMode;
+  private fileId: bigint;
+  private readonly key: string;
+  private readonly childCache = new Map<string, { list: string[]; set: Set<string> }>();
+  private readonly attrCache = new Map<string, NodeAttrs>();
+  private readonly infoCache = new Map<string, DatasetInfo>();
+  private readonly typeCache = new Map<string, NodeType>();
+
+  private constructor(path: string, mode: OpenMode, fileId: bigint, key: string) {
+    this.path = path;
+    this.mode = mode;
+    this.fileId = fileId;
+    this.key = key;
+  }
+
+  /**
+   * Opens (or creates) a file. Loads the HDF5 library first if needed.
+   * @throws StorageError / FormatError with a sentence naming the file and the cause.
+   */
+  static async open(path: string, mode: OpenMode = 'r'): Promise<H5File> {
+    await initH5();
+    return H5File.openSync(path, mode);
+  }
+
+  /** Like {@link open}, once {@link initH5} has finished. */
+  static openSync(path: string, mode: OpenMode = 'r'): H5File {
+    const M = mod();
+    const key = nodePath.resolve(path);
+    if (mode === 'r' || mode === 'a') {
+      checkHdf5File(path);
+      if (mode === 'a') assertAccess(path, fs.constants.W_OK, 'it is read-only');
+    } else {
+      const dir = nodePath.dirname(key);
+      if (!fs.existsSync(dir)) throw new StorageError(`Cannot create '${path}': the folder '${dir}' does not exist.`, { file: path });
+      if (fs.existsSync(key)) {
+        if (fs.statSync(key).isDirectory()) throw new StorageError(`Cannot create '${path}': it is a directory.`, { file: path });
+        if (mode === 'x') throw new StorageError(`Cannot create '${path}': the file already exists.`, { file: path });
+      }
+      if (openFiles.has(key)) throw new StorageError(`Cannot overwrite '${path}': it is open in this process; close it first.`, { file: path });
+    }
+    const access = { r: M.H5F_ACC_RDONLY, a: M.H5F_ACC_RDWR, w: M.H5F_ACC_TRUNC, x: M.H5F_ACC_EXCL }[mode];
+    const fileId = M.open(path, access, false, -1, -1);
+    if (fileId < 0n) {
+      throw new StorageError(`HDF5 could not open '${path}' (mode '${mode}'); see the HDF5 message above.`, { file: path });
+    }
+    openFiles.set(key, (openFiles.get(key) ?? 0) + 1);
+    return new H5File(path, mode, fileId, key);
+  }
+
+  /** Whether the file was opened for writing. */
+  get writable(): boolean {
+    return this.mode !== 'r';
+  }
+
+  /** Whether {@link close} has been called. */
+  get closed(): boolean {
+    return this.fileId < 0n;
+  }
+
+  private id(): bigint {
+    if (this.fileId < 0n) throw new StateError(`The HDF5 file '${this.path}' is already closed.`, { file: this.path });
+    return this.fileId;
+  }
+
+  private fail(message: string, path: string): never {
+    throw new StorageError(`${message} (in '${this.path}', at '${path}').`, { file: this.path, path });
+  }
+
+  private assertWritable(path: string): void {
+    if (!this.writable) this.fail('Cannot write: the file is open read-only', path);
+  }
+
+  /** Writes everything to disk (not a crash-safe checkpoint; see the notes). */
+  flush(): void {
+    mod().flush(this.id());
+  }
+
+  /** Flushes and closes the file. Closing twice is harmless. */
+  close(): void {
+    if (this.fileId < 0n) return;
+    const M = mod();
+    if (this.writable) M.flush(this.fileId);
+    M.close_file(this.fileId);
+    this.fileId = -1n;
+    const n = (openFiles.get(this.key) ?? 1) - 1;
+    if (n <= 0) openFiles.delete(this.key);
+    else openFiles.set(this.key, n);
+    this.childCache.clear();
+    this.attrCache.clear();
+    this.infoCache.clear();
+    this.typeCache.clear();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Structure
+
+  /** What `path` is. Soft links to existing objects report the target's type. */
+  typeOf(path: string): NodeType {
+    if (path === '/' || this.childCache.has(path)) return 'group'; // only groups have child lists
+    const known = this.typeCache.get(path);
+    if (known) return known;
+    const parent = parentOf(path);
+    const cached = this.childCache.get(parent);
+    if (cached && !cached.set.has(baseName(path))) return 'missing';
+    const type = NODE_TYPES[mod().get_type(this.id(), path)] ?? 'missing';
+    if (type !== 'missing') this.typeCache.set(path, type); // nothing is ever deleted
+    return type;
+  }
+
+  /** Whether something (group, dataset, link) is at `path`. */
+  exists(path: string): boolean {
+    if (path === '/' || this.typeCache.has(path) || this.attrCache.has(path) || this.childCache.has(path)) return true;
+    const parent = parentOf(path);
+    if (this.typeOf(parent) !== 'group') return false;
+    return this.children(parent).set.has(baseName(path));
+  }
+
+  /** Names of the children of a group, in HDF5's name order (what PyTables lists). */
+  childNames(path: string): readonly string[] {
+    return this.children(path).list;
+  }
+
+  private children(path: string) {
+    let c = this.childCache.get(path);
+    if (!c) {
+      if (this.typeOf(path) !== 'group') this.fail('Not a group', path);
+      const list = mod().get_names(this.id(), path, false) as string[];
+      c = { list, set: new Set(list) };
+      this.childCache.set(path, c);
+    }
+    return c;
+  }
+
+  private noteChild(path: string, type: NodeType, fresh: boolean): void {
+    this.typeCache.set(path, type);
+    const c = this.childCache.get(parentOf(path));
+    if (c && !c.set.has(baseName(path))) {
+      c.list.push(baseName(path));
+      c.set.add(baseName(path));
+    }
+    // A node we just created has no children and no attributes: no need to ask HDF5.
+    if (fresh) this.attrCache.set(path, { names: [], values: new Map() });
+  }
+
+  /** The target of a soft link at `path`, or null when `path` is not a soft link. */
+  linkTarget(path: string): string | null {
+    if (!this.exists(path)) return null; // h5wasm's link query fails loudly on missing names
+    return mod().get_symbolic_link(this.id(), path) as string | null;
+  }
+
+  /** Creates a group; its parent must exist and the name must be free. */
+  createGroup(path: string): void {
+    this.assertWritable(path);
+    if (this.exists(path)) this.fail('Cannot create a group: the name is taken', path);
+    if (this.typeOf(parentOf(path)) !== 'group') this.fail('Cannot create a group: the parent group does not exist', path);
+    mod().create_group(this.id(), path, false);
+    this.noteChild(path, 'group', true);
+    this.childCache.set(path, { list: [], set: new Set() });
+  }
+
+  /** Creates every missing group along `path` (like `mkdir -p`). */
+  ensureGroup(path: string): void {
+    if (path === '/') return;
+    const parent = parentOf(path);
+    this.ensureGroup(parent);
+    if (this.children(parent).set.has(baseName(path))) {
+      if (this.typeOf(path) !== 'group') this.fail('Cannot create a group: a dataset or link has this name', path);
+      return;
+    }
+    this.createGroup(path);
+  }
+
+  /** Creates a soft link at `path` pointing to the absolute path `target`. */
+  createSoftLink(path: string, target: string): void {
+    this.assertWritable(path);
+    if (this.exists(path)) this.fail('Cannot create a link: the name is taken', path);
+    mod().create_soft_link(this.id(), target, path);
+    this.noteChild(path, 'link', false);
+    this.typeCache.delete(path); // it reports its target's type; ask HDF5 when needed
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Attributes
+
+  private nodeAttrs(path: string): NodeAttrs {
+    let a = this.attrCache.get(path);
+    if (!a) {
+      if (!this.exists(path)) this.fail('No such group or dataset', path);
+      a = { names: mod().get_attribute_names(this.id(), path) as string[], values: new Map() };
+      this.attrCache.set(path, a);
+    }
+    return a;
+  }
+
+  /** Names of the attributes of a node (read once, then cached). */
+  attrNames(path: string): readonly string[] {
+    return this.nodeAttrs(path).names;
+  }
+
+  /** Whether a node has an attribute. */
+  hasAttr(path: string, name: string): boolean {
+    return this.nodeAttrs(path).names.includes(name);
+  }
+
+  /** An attribute's raw value, or undefined when the node has no such attribute. */
+  readAttr(path: string, name: string): H5Data | undefined {
+    const a = this.nodeAttrs(path);
+    let v = a.values.get(name);
+    if (v === undefined && a.names.includes(name)) {
+      v = this.readAttrUncached(path, name);
+      a.values.set(name, v);
+    }
+    return v;
+  }
+
+  private readAttrUncached(path: string, name: string): H5Data {
+    const M = mod();
+    const meta = M.get_attribute_metadata(this.id(), path, name);
+    const type = typeFromMeta(meta);
+    if (!meta.shape) return { type, shape: null, bytes: new Uint8Array(0) };
+    const nbytes = meta.size * meta.total_size;
+    const ptr = M._malloc(Math.max(1, nbytes));
+    try {
+      M.get_attribute_data(this.id(), path, name, BigInt(ptr));
+      const bytes = M.HEAPU8.slice(ptr, ptr + nbytes);
+      if (type.class === 'string' && type.vlen) {
+        const strings = readVlenStrings(M, bytes, meta.total_size);
+        M.reclaim_vlen_memory(this.id(), path, name, BigInt(ptr));
+        return { type, shape: meta.shape, bytes: new Uint8Array(0), strings };
+      }
+      return { type, shape: meta.shape, bytes };
+    } finally {
+      M._free(ptr);
+    }
+  }
+
+  /** Writes (or replaces) an attribute with an explicit type. */
+  writeAttr(path: string, name: string, value: WriteData): void {
+    this.assertWritable(path);
+    const M = mod();
+    const a = this.nodeAttrs(path);
+    if (a.names.includes(name)) this.deleteAttr(path, name);
+    const shape = value.shape.map(BigInt);
+    if ('vlenStrings' in value) {
+      const meta = { type: CLASS.STRING, size: 4, signed: false, vlen: true, littleEndian: true, cset: 1, shape, maxshape: shape };
+      M.create_vlen_str_attribute(this.id(), path, name, value.vlenStrings, meta as never);
+    } else {
+      const meta = { ...metaOf(value.type, `attribute ${name} of ${path}`), shape, maxshape: shape };
+      const ptr = M._malloc(Math.max(1, value.data.length));
+      try {
+        M.HEAPU8.set(value.data, ptr);
+        M.create_attribute(this.id(), path, name, BigInt(ptr), meta as never);
+      } finally {
+        M._free(ptr);
+      }
+      a.values.set(name, { type: value.type, shape: value.shape, bytes: value.data });
+    }
+    a.names.push(name);
+  }
+
+  /** Deletes an attribute if it exists. */
+  deleteAttr(path: string, name: string): void {
+    this.assertWritable(path);
+    const a = this.nodeAttrs(path);
+    const i = a.names.indexOf(name);
+    if (i < 0) return;
+    mod().delete_attribute(this.id(), path, name);
+    a.names.splice(i, 1);
+    a.values.delete(name);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Datasets
+
+  /** Type, shape and layout of a dataset (cached). */
+  datasetInfo(path: string): DatasetInfo {
+    let info = this.infoCache.get(path);
+    if (!info) {
+      if (this.typeOf(path) !== 'dataset') this.fail('No such dataset', path);
+      const m = mod().get_dataset_metadata(this.id(), path);
+      info = { type: typeFromMeta(m), shape: m.shape, maxshape: m.maxshape, chunks: m.chunks };
+      this.infoCache.set(path, info);
+    }
+    return info;
+  }
+
+  /**
+   * Reads a dataset, or rows `[start, end)` of its first dimension.
+   * @example f.readDataset('/t/overview/runs', [10, 20]) // rows 10..19
+   */
+  readDataset(path: string, rows?: [number, number]): H5Data {
+    const M = mod();
+    const info = this.datasetInfo(path);
+    const { type, shape } = info;
+    if (!shape) return { type, shape: null, bytes: new Uint8Array(0) };
+    let count: bigint[] | null = null;
+    let offset: bigint[] | null = null;
+    let outShape = shape;
+    if (rows && shape.length > 0) {
+      const start = Math.max(0, Math.min(rows[0], shape[0] ?? 0));
+      const end = Math.max(start, Math.min(rows[1], shape[0] ?? 0));
+      outShape = [end - start, ...shape.slice(1)];
+      count = outShape.map(BigInt);
+      offset = shape.map((_, i) => (i === 0 ? BigInt(start) : 0n));
+    }
+    const n = outShape.reduce((x, y) => x * y, 1);
+    const nbytes = n * type.size;
+    if (n === 0) return { type, shape: outShape, bytes: new Uint8Array(0), ...(isVlenString(type) ? { strings: [] } : {}) };
+    const ptr = M._malloc(nbytes);
+    try {
+      const strides = count ? count.map(() => 1n) : null;
+      M.get_dataset_data(this.id(), path, count, offset, strides, BigInt(ptr));
+      const bytes = M.HEAPU8.slice(ptr, ptr + nbytes);
+      if (isVlenString(type)) {
+        const strings = readVlenStrings(M, bytes, n);
+        if (count) M.reclaim_vlen_memory_count(this.id(), path, '', BigInt(ptr), count);
+        else M.reclaim_vlen_memory(this.id(), path, '', BigInt(ptr));
+        return { type, shape: outShape, bytes: new Uint8Array(0), strings };
+      }
+      return { type, shape: outShape, bytes };
+    } finally {
+      M._free(ptr);
+    }
+  }
+
+  /** Creates a dataset holding `value` (contiguous, or chunked when `layout.chunks` is given). */
+  createDataset(path: string, value: WriteData, layout: DatasetLayout = {}): void {
+    this.assertWritable(path);
+    if ('vlenStrings' in value) this.fail('Variable-length string datasets are not written by h5traj', path);
+    if (this.exists(path)) this.fail('Cannot create a dataset: the name is taken', path);
+    if (this.typeOf(parentOf(path)) !== 'group') this.fail('Cannot create a dataset: the parent group does not exist', path);
+    const M = mod();
+    const shape = value.shape.map(BigInt);
+    const meta = {
+      ...metaOf(value.type, path),
+      shape,
+      maxshape: layout.maxshape ? layout.maxshape.map((d) => (d === null ? H5S_UNLIMITED : BigInt(d))) : shape,
+      chunks: layout.chunks ? layout.chunks.map(BigInt) : null,
+      compression: 0,
+      compression_opts: [],
+      track_order: false,
+    };
+    const ptr = M._malloc(Math.max(1, value.data.length));
+    try {
+      M.HEAPU8.set(value.data, ptr);
+      M.create_dataset(this.id(), path, BigInt(ptr), meta as never);
+    } finally {
+      M._free(ptr);
+    }
+    this.noteChild(path, 'dataset', true);
+    this.infoCache.set(path, {
+      type: value.type,
+      shape: [...value.shape],
+      maxshape: layout.maxshape ? layout.maxshape.map((d) => (d === null ? Infinity : d)) : [...value.shape],
+      chunks: layout.chunks ? [...layout.chunks] : null,
+    });
+  }
+
+  /** Overwrites rows `[start, start + count)` of a dataset's first dimension with encoded bytes. */
+  writeRows(path: string, start: number, data: Uint8Array): void {
+    this.assertWritable(path);
+    const M = mod();
+    const { type, shape } = this.datasetInfo(path);
+    if (!shape || shape.length === 0) this.fail('Cannot write rows into a scalar dataset', path);
+    const rowBytes = type.size * shape.slice(1).reduce((a, b) => a * b, 1);
+    const count = data.length / rowBytes;
+    if (!Number.isInteger(count) || start < 0 || start + count > (shape[0] ?? 0)) {
+      this.fail(`Cannot write ${count} rows at row ${start}: the dataset has ${shape[0]} rows`, path);
+    }
+    if (count === 0) return;
+    const ptr = M._malloc(data.length);
+    try {
+      M.HEAPU8.set(data, ptr);
+      const c = [BigInt(count), ...shape.slice(1).map(BigInt)];
+      const o = shape.map((_, i) => (i === 0 ? BigInt(start) : 0n));
+      M.set_dataset_data(this.id(), path, c, o, c.map(() => 1n), BigInt(ptr));
+    } finally {
+      M._free(ptr);
+    }
+  }
+
+  /** Changes the shape of a chunked dataset (within its maximum shape). */
+  resize(path: string, shape: number[]): void {
+    this.assertWritable(path);
+    const info = this.datasetInfo(path);
+    const max = info.maxshape ?? [];
+    if (!info.chunks || shape.length !== max.length || shape.some((d, i) => d > (max[i] ?? 0))) {
+      this.fail(`Cannot resize to [${shape.join(', ')}]: the dataset is not chunked or its maximum shape is smaller`, path);
+    }
+    mod().resize_dataset(this.id(), path, shape.map(BigInt));
+    info.shape = [...shape];
+  }
+}
+
+function isVlenString(t: H5Type): boolean {
+  return t.class === 'string' && t.vlen;
+}
+
+/** Reads NUL-terminated strings from the wasm heap, given the pointers HDF5 wrote into `ptrs`. */
+function readVlenStrings(M: H5Mod, ptrs: Uint8Array, n: number): Buffer[] {
+  const view = new DataView(ptrs.buffer, ptrs.byteOffset, ptrs.byteLength);
+  const heap = M.HEAPU8;
+  const out: Buffer[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = view.getUint32(i * 4, true);
+    if (p === 0) {
+      out.push(Buffer.alloc(0));
+      continue;
+    }
+    let end = p;
+    while (heap[end] !== 0) end++;
+    out.push(Buffer.from(heap.slice(p, end)));
+  }
+  return out;
+}
+
+function assertAccess(file: string, mode: number, why: string): void {
+  try {
+    fs.accessSync(file, mode);
+  } catch (e) {
+    throw new StorageError(`Cannot open '${file}' for writing: ${why}.`, { file, cause: e });
+  }
+}
+
+/** `/a/b/c` → `/a/b`; `/a` → `/`. */
+export function parentOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+/** `/a/b/c` → `c`. */
+export function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** Joins HDF5 path parts: `joinPath('/t', 'a/b')` → `/t/a/b`. */
+export function joinPath(...parts: string[]): string {
+  const s = parts.filter((p) => p !== '').join('/').replace(/\/+/g, '/');
+  return s.startsWith('/') ? s : `/${s}`;
+}
+
+/** Decodes a string-typed value (fixed or variable length) as UTF-8 text, e.g. an attribute. */
+export function dataToStrings(d: H5Data): string[] | undefined {
+  if (d.type.class !== 'string') return undefined;
+  if (d.strings) return d.strings.map((b) => b.toString('utf8'));
+  const n = d.bytes.length / d.type.size;
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(stripPadding(d.bytes.subarray(i * d.type.size, (i + 1) * d.type.size), d.type.pad).toString('utf8'));
+  return out;
+}
+
+/**
+ * A string attribute as PyTables reads it back as `str`: fixed-length UTF-8 (h5wasm's `'S<n>'`),
+ * or variable-length UTF-8 for the empty string (fixed strings need at least one byte) and for
+ * strings ending in a space (the fixed form is space-padded, so readers strip trailing spaces).
+ */
+export function stringAttr(s: string): WriteData {
+  if (s === '' || s.endsWith(' ')) return { vlenStrings: [s], shape: [] };
+  const data = Buffer.from(s, 'utf8');
+  return { type: { class: 'string', size: data.length, vlen: false, cset: 'utf8', pad: 'spacepad' }, shape: [], data };
+}
+
+/** A scalar string attribute as text, or undefined when absent or not a string. */
+export function attrText(f: H5File, path: string, name: string): string | undefined {
+  const d = f.readAttr(path, name);
+  if (!d) return undefined;
+  if (d.shape === null && d.type.class === 'string') return ''; // PyTables writes '' as a NULL dataspace
+  return dataToStrings(d)?.[0];
+}

@@ -1,0 +1,182 @@
+/**
+ * Loading a trajectory from an open HDF5 file with pypet's load modes: nothing, skeleton (nodes
+ * without data), data, and the "update" variants that only add what is not in memory yet.
+ */
+import { FormatError, NotFoundError, StateError } from '../../errors.js';
+import { BaseParameter, Parameter } from '../../leaves/parameter.js';
+import { Result } from '../../leaves/result.js';
+import type { NNGroupNode } from '../../tree/group.js';
+import type { LeafConstructor, NNLeafNode } from '../../tree/leaf-node.js';
+import type { NNNode } from '../../tree/node.js';
+import { applyLeafData, attachRecord, resolveFullName } from '../../trajectory/records.js';
+import { PYPET_FORMAT_VERSION, type Trajectory } from '../../trajectory/trajectory.js';
+import type { LoadItemsOptions, LoadMode, LoadOptions } from '../../trajectory/storage-service.js';
+import { fromFileLeafData, fromFileRecord, fromRunRow } from './convert.js';
+import type { H5File } from './h5.js';
+import { listTrajectories, nodePath, readLeaf, readNodeRecord, scanTree, type NodeRecord as FileRecord } from './nodes.js';
+import { readExplorations, readInfo, readRuns } from './overview.js';
+
+/** Picks the trajectory to load: by name, by index (negative from the end), or the current name. */
+export function pickTrajectory(f: H5File, options: { name?: string; index?: number }, current: string): string {
+  const names = listTrajectories(f);
+  if (names.length === 0) throw new FormatError(`The file '${f.path}' holds no trajectory.`, { file: f.path });
+  if (options.name !== undefined) {
+    if (!names.includes(options.name)) {
+      throw new NotFoundError(`The file '${f.path}' has no trajectory '${options.name}'; it holds: ${names.join(', ')}.`, { file: f.path, path: options.name });
+    }
+    return options.name;
+  }
+  if (options.index !== undefined) {
+    const i = options.index < 0 ? names.length + options.index : options.index;
+    const name = names[i];
+    if (name === undefined) {
+      throw new NotFoundError(`The file '${f.path}' holds ${names.length} trajector${names.length === 1 ? 'y' : 'ies'}, so there is no index ${options.index}.`, { file: f.path });
+    }
+    return name;
+  }
+  if (names.includes(current)) return current;
+  throw new NotFoundError(
+    `The file '${f.path}' has no trajectory '${current}'; pass { name } or { index } (it holds: ${names.join(', ')}).`,
+    { file: f.path, path: current },
+  );
+}
+
+/** The class for a stored class name: known classes, user classes, else a stand-in that keeps the name. */
+export function classResolver(traj: Trajectory): (className: string, fullName?: string) => LeafConstructor {
+  return (className) => {
+    const known = traj._leafClassByName(className);
+    if (known) return known;
+    // An unknown class (a pypet user class, SparseParameter, SharedResult…) loads as the nearest
+    // standard class; the leaf keeps the stored class name for listings and dumps.
+    const Base = className.endsWith('Parameter') ? Parameter : Result;
+    return class extends (Base as typeof Parameter) {
+      constructor(fullName: string, value?: unknown, options?: object) {
+        super(fullName, value, options);
+        (this as unknown as { _className: string })._className = className;
+      }
+    } as unknown as LeafConstructor;
+  };
+}
+
+const BRANCH_MODE: Record<string, keyof LoadOptions> = {
+  config: 'load_parameters',
+  parameters: 'load_parameters',
+  derived_parameters: 'load_derived_parameters',
+  results: 'load_results',
+};
+
+/** Loads a trajectory into `traj` (pypet's f_load). */
+export function loadTrajectory(f: H5File, traj: Trajectory, options: LoadOptions): void {
+  const name = pickTrajectory(f, options, traj.v_name);
+  const info = readInfo(f, name);
+  if (info.version !== PYPET_FORMAT_VERSION && !options.force) {
+    throw new FormatError(
+      `The trajectory '${name}' in '${f.path}' was written by pypet ${info.version}, but h5traj reads pypet ${PYPET_FORMAT_VERSION}'s layout; pass { force: true } to load it anyway.`,
+      { file: f.path, expected: PYPET_FORMAT_VERSION, got: info.version },
+    );
+  }
+  const modeOf = (branch: string): LoadMode => {
+    if (options.load_all !== undefined) return options.load_all;
+    const key = BRANCH_MODE[branch] ?? 'load_other_data';
+    const defaults: Record<string, LoadMode> = { load_parameters: 2, load_derived_parameters: 1, load_results: 1, load_other_data: 1 };
+    return ((options as Record<string, unknown>)[key] as LoadMode | undefined) ?? defaults[key]!;
+  };
+  const asNew = options.as_new ?? false;
+  if (!asNew) {
+    traj._trajName = info.name;
+    traj._time = info.time;
+    traj._timestamp = info.timestamp;
+    traj.v_comment = info.comment;
+    traj._version = info.version;
+    traj._python = info.python;
+    const root = readNodeRecord(f, nodePath(name, ''), '');
+    for (const [k, v] of Object.entries(root.annotations)) traj.v_annotations.setTyped(k, v);
+  }
+  const classFor = classResolver(traj);
+  const explorations = readExplorations(f, name);
+  const trajRoot = nodePath(name, '');
+  for (const branch of f.childNames(trajRoot)) {
+    if (branch === 'overview') continue;
+    const mode = asNew ? (branch === 'parameters' || branch === 'config' ? 2 : 0) : modeOf(branch);
+    if (mode === 0) continue;
+    const top = readNodeRecord(f, nodePath(name, branch), branch);
+    loadRecords(f, traj, name, [top, ...(top.kind === 'group' ? scanTree(f, name, branch, true) : [])], mode, classFor);
+  }
+  // Explored parameters, in tree order (as pypet rebuilds them while loading).
+  traj._explored.clear();
+  const listed = new Set(explorations);
+  for (const leaf of (traj._children.get('parameters') as NNGroupNode | undefined)?.f_iter_leaves() ?? []) {
+    if (leaf instanceof BaseParameter && leaf.v_explored && listed.has(leaf.v_full_name)) traj._explored.set(leaf.v_full_name, leaf);
+  }
+  if (asNew) {
+    for (const p of traj._explored.values()) p.f_unlock();
+    traj._runs.resize(0);
+    traj._runs.resize(traj._explored.size > 0 ? [...traj._explored.values()][0]!.f_get_range_length() : 1);
+    traj._stored = false;
+    return;
+  }
+  traj._runs.replaceAll(readRuns(f, name).map(fromRunRow));
+  for (const p of traj._explored.values()) p.f_lock();
+  traj._stored = true;
+}
+
+/** Attaches scanned nodes according to a load mode; data is read for LOAD_DATA / UPDATE_DATA. */
+function loadRecords(
+  f: H5File,
+  traj: Trajectory,
+  name: string,
+  records: FileRecord[],
+  mode: LoadMode,
+  classFor: (className: string) => LeafConstructor,
+): void {
+  const update = mode < 0;
+  const withData = Math.abs(mode) === 2;
+  const links: FileRecord[] = [];
+  for (const rec of records) {
+    if (rec.kind === 'link') {
+      links.push(rec);
+      continue;
+    }
+    const existing = resolveFullName(traj, rec.fullName);
+    if (rec.kind === 'leaf' && existing) {
+      if (update) continue;
+      throw new StateError(
+        `'${rec.fullName}' is already in the trajectory; load with an update mode (-1 or -2) to add only what is missing, or remove it first.`,
+        { path: rec.fullName },
+      );
+    }
+    const data = rec.kind === 'leaf' && withData ? readLeaf(f, name, rec.fullName, rec.className ?? 'Result') : undefined;
+    attachRecord(traj, fromFileRecord(rec, data), classFor);
+  }
+  for (const link of links) attachRecord(traj, fromFileRecord(link), classFor);
+}
+
+/** Loads the data of leaves (pypet's f_load_items). */
+export function loadLeafData(f: H5File, traj: Trajectory, leaves: readonly NNLeafNode[], options: LoadItemsOptions): void {
+  const only = options.load_only === undefined ? undefined : ([] as string[]).concat(options.load_only);
+  const except = options.load_except === undefined ? undefined : ([] as string[]).concat(options.load_except);
+  if (only && except) throw new StateError('load_only and load_except cannot be used together.');
+  for (const leaf of leaves) {
+    if (options.only_empties && !leaf.f_is_empty()) continue;
+    const filter = { ...(only ? { loadOnly: only } : {}), ...(except ? { loadExcept: except } : {}) };
+    const data = readLeaf(f, traj.v_name, leaf.v_full_name, leaf.f_get_class_name(), filter);
+    if (leaf instanceof Result && data.kind === 'result') {
+      for (const [k, v] of Object.entries(data.items)) leaf._setTyped(k, v);
+    } else {
+      applyLeafData(leaf, fromFileLeafData(data));
+    }
+    leaf._stored = true;
+  }
+}
+
+/** Loads one child of `group` (and, with `recursive`, its subtree) with a load mode. */
+export function loadChildNode(f: H5File, traj: Trajectory, group: NNGroupNode, childName: string, recursive: boolean, mode: LoadMode): NNNode | undefined {
+  const fullName = group.v_full_name ? `${group.v_full_name}.${childName}` : childName;
+  const path = nodePath(traj.v_name, fullName);
+  const type = f.typeOf(path);
+  if (type !== 'group' && type !== 'link') return undefined;
+  const rec = readNodeRecord(f, path, fullName);
+  const records = [rec, ...(recursive && rec.kind === 'group' ? scanTree(f, traj.v_name, fullName, true) : [])];
+  loadRecords(f, traj, traj.v_name, records, mode < 0 ? mode : (-Math.abs(mode) as LoadMode), classResolver(traj));
+  return resolveFullName(traj, fullName);
+}

@@ -1,0 +1,291 @@
+/**
+ * The `overview/` tables pypet needs to load a trajectory (`pypet-format.md` §3): `info` (one
+ * row), `runs` (one row per run; pypet builds its run list from this table only) and
+ * `explorations` (the explored parameters), plus the optional `hdf5_settings`.
+ */
+import { FormatError, StorageError } from '../../errors.js';
+import { type H5File, joinPath } from './h5.js';
+import { F64, I32, U8, fixedString } from './h5types.js';
+import {
+  type TableColumn, appendTableRows, createTable, numberColumn, readTable, resizeTable, tableRows, textColumn, writeTableRows,
+} from './table.js';
+
+/** pypet's version as written into `info.version` (pypet refuses other versions unless `force=True`). */
+export const PYPET_VERSION = '0.7.0';
+/**
+ * The Python version written into `info.python`. pypet compares it with its own interpreter's and
+ * refuses a mismatch unless loaded with `force=True`; no value is right for every reader, so we
+ * write that of the reference corpus (Debian 12's Python).
+ */
+export const DEFAULT_PYTHON_VERSION = '3.11.2';
+
+/** The `overview/info` row. */
+export interface TrajectoryInfo {
+  name: string;
+  /** Creation time, `YYYY_MM_DD_HHhMMmSSs`. */
+  time: string;
+  /** Creation POSIX time. */
+  timestamp: number;
+  comment: string;
+  /** Number of runs. */
+  length: number;
+  version: string;
+  python: string;
+}
+
+/** An `overview/runs` row. */
+export interface RunInfo {
+  idx: number;
+  name: string;
+  time: string;
+  timestamp: number;
+  finish_timestamp: number;
+  runtime: string;
+  parameter_summary: string;
+  short_environment_hexsha: string;
+  completed: boolean;
+}
+
+const overviewPath = (traj: string, table: string) => joinPath('/', traj, 'overview', table);
+
+/** Width of the time columns: pypet uses the length of the trajectory's time string. */
+const timeWidth = (time: string) => Math.max(1, Buffer.byteLength(time, 'utf8'));
+
+const infoColumns = (time: string): TableColumn[] => [
+  { name: 'name', type: fixedString(512) },
+  { name: 'time', type: fixedString(timeWidth(time)) },
+  { name: 'length', type: I32 },
+  { name: 'timestamp', type: F64 },
+  { name: 'comment', type: fixedString(512) },
+  { name: 'python', type: fixedString(128) },
+  { name: 'version', type: fixedString(128) },
+];
+
+const runColumns = (width: number): TableColumn[] => [
+  { name: 'idx', type: I32 },
+  { name: 'name', type: fixedString(128) },
+  { name: 'time', type: fixedString(width) },
+  { name: 'timestamp', type: F64 },
+  { name: 'finish_timestamp', type: F64 },
+  { name: 'runtime', type: fixedString(18) },
+  { name: 'parameter_summary', type: fixedString(512) },
+  { name: 'short_environment_hexsha', type: fixedString(7) },
+  { name: 'completed', type: I32 },
+];
+
+/** pypet's run name for index `idx`: `run_00000042`. */
+export const runName = (idx: number) => `run_${String(idx).padStart(8, '0')}`;
+
+/** The row pypet writes for a run that has not been executed (placeholder values). */
+export function placeholderRun(idx: number): RunInfo {
+  return {
+    idx,
+    name: runName(idx),
+    time: '>>Maybe time`s gone ', // pypet cuts it to the width of the time column
+    timestamp: 42.0,
+    finish_timestamp: 1.337,
+    runtime: 'forever and ever',
+    parameter_summary: 'Not yet my friend!',
+    short_environment_hexsha: 'N/A',
+    completed: false,
+  };
+}
+
+function ensureOverview(f: H5File, traj: string): void {
+  f.ensureGroup(joinPath('/', traj, 'overview'));
+}
+
+function requireTable(f: H5File, traj: string, table: string): string {
+  const path = overviewPath(traj, table);
+  if (f.typeOf(path) !== 'dataset') {
+    throw new FormatError(`'${f.path}' has no table overview/${table} for trajectory '${traj}'; pypet writes it, so this is not a complete pypet trajectory.`, { file: f.path, path });
+  }
+  return path;
+}
+
+// ---------------------------------------------------------------------------------------------
+// info
+
+/** Writes `overview/info` (creating it, or rewriting its row; strings are cut to the column widths). */
+export function writeInfo(f: H5File, traj: string, info: TrajectoryInfo): void {
+  ensureOverview(f, traj);
+  const path = overviewPath(traj, 'info');
+  const row = {
+    name: [info.name], time: [info.time], length: [info.length], timestamp: [info.timestamp],
+    comment: [info.comment], python: [info.python], version: [info.version],
+  };
+  if (f.exists(path)) writeTableRows(f, path, 0, row);
+  else createTable(f, path, infoColumns(info.time), row, { title: 'info' });
+}
+
+/** Reads `overview/info`. */
+export function readInfo(f: H5File, traj: string): TrajectoryInfo {
+  const t = readTable(f, requireTable(f, traj, 'info'));
+  if (t.nrows < 1) throw new FormatError(`The table overview/info of trajectory '${traj}' in '${f.path}' is empty.`, { file: f.path });
+  const text = (c: string) => (c in t.columns ? textColumn(t, c)[0] ?? '' : '');
+  return {
+    name: text('name'),
+    time: text('time'),
+    timestamp: numberColumn(t, 'timestamp')[0] ?? 0,
+    comment: text('comment'),
+    length: numberColumn(t, 'length')[0] ?? 0,
+    version: text('version'),
+    python: text('python'),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// runs
+
+function runsToColumns(runs: readonly RunInfo[]) {
+  return {
+    idx: runs.map((r) => r.idx),
+    name: runs.map((r) => r.name),
+    time: runs.map((r) => r.time),
+    timestamp: runs.map((r) => r.timestamp),
+    finish_timestamp: runs.map((r) => r.finish_timestamp),
+    runtime: runs.map((r) => r.runtime),
+    parameter_summary: runs.map((r) => r.parameter_summary),
+    short_environment_hexsha: runs.map((r) => r.short_environment_hexsha),
+    completed: runs.map((r) => (r.completed ? 1 : 0)),
+  };
+}
+
+/**
+ * Creates `overview/runs` with these rows (row i must be run i). `trajTime` is the trajectory's
+ * time string; its length is the width of the `time` column, as in pypet.
+ */
+export function createRuns(f: H5File, traj: string, runs: readonly RunInfo[], trajTime: string): void {
+  ensureOverview(f, traj);
+  runs.forEach((r, i) => {
+    if (r.idx !== i) throw new StorageError(`Row ${i} of overview/runs must hold run ${i}, not run ${r.idx}.`, { file: f.path });
+  });
+  createTable(f, overviewPath(traj, 'runs'), runColumns(timeWidth(trajTime)), runsToColumns(runs), { title: 'runs' });
+}
+
+/** Appends runs (their indices must continue the table). */
+export function appendRuns(f: H5File, traj: string, runs: readonly RunInfo[]): void {
+  const path = requireTable(f, traj, 'runs');
+  const start = tableRows(f, path);
+  runs.forEach((r, i) => {
+    if (r.idx !== start + i) throw new StorageError(`The next row of overview/runs is run ${start + i}, not run ${r.idx}.`, { file: f.path });
+  });
+  appendTableRows(f, path, runsToColumns(runs));
+}
+
+/**
+ * Rewrites the rows of the given runs in place (by `idx`). Consecutive indices are written in
+ * one call, so updating many runs at once is cheap.
+ */
+export function updateRuns(f: H5File, traj: string, runs: readonly RunInfo[]): void {
+  const path = requireTable(f, traj, 'runs');
+  const n = tableRows(f, path);
+  const sorted = [...runs].sort((a, b) => a.idx - b.idx);
+  let i = 0;
+  while (i < sorted.length) {
+    let j = i + 1;
+    while (j < sorted.length && sorted[j]!.idx === sorted[j - 1]!.idx + 1) j++;
+    const block = sorted.slice(i, j);
+    const first = block[0]!.idx;
+    if (first < 0 || first + block.length > n) {
+      throw new StorageError(`Cannot update run ${first}: overview/runs of '${traj}' has ${n} rows (append new runs instead).`, { file: f.path });
+    }
+    writeTableRows(f, path, first, runsToColumns(block));
+    i = j;
+  }
+}
+
+/** Shrinks or grows `overview/runs` to `n` rows (a merge or expand may need it). */
+export function resizeRuns(f: H5File, traj: string, n: number): void {
+  resizeTable(f, requireTable(f, traj, 'runs'), n);
+}
+
+/** Reads `overview/runs` (or rows `[start, end)`). */
+export function readRuns(f: H5File, traj: string, rows?: [number, number]): RunInfo[] {
+  const t = readTable(f, requireTable(f, traj, 'runs'), rows);
+  const idx = numberColumn(t, 'idx');
+  const name = textColumn(t, 'name');
+  const time = textColumn(t, 'time');
+  const ts = numberColumn(t, 'timestamp');
+  const fts = numberColumn(t, 'finish_timestamp');
+  const runtime = textColumn(t, 'runtime');
+  const summary = textColumn(t, 'parameter_summary');
+  const hexsha = textColumn(t, 'short_environment_hexsha');
+  const completed = numberColumn(t, 'completed');
+  return idx.map((_, i) => ({
+    idx: idx[i]!,
+    name: name[i]!,
+    time: time[i]!,
+    timestamp: ts[i]!,
+    finish_timestamp: fts[i]!,
+    runtime: runtime[i]!,
+    parameter_summary: summary[i]!,
+    short_environment_hexsha: hexsha[i]!,
+    completed: completed[i] !== 0,
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// explorations and settings
+
+/**
+ * Writes `overview/explorations` (full names such as `parameters.x`). The column is 1.5 × the
+ * longest name wide, as in pypet; an existing table is rewritten if the names fit its width.
+ */
+export function writeExplorations(f: H5File, traj: string, names: readonly string[]): void {
+  ensureOverview(f, traj);
+  const path = overviewPath(traj, 'explorations');
+  const longest = Math.max(0, ...names.map((n) => Buffer.byteLength(n, 'utf8')));
+  if (f.exists(path)) {
+    const width = f.datasetInfo(path).type.size;
+    if (longest > width) {
+      throw new StorageError(
+        `overview/explorations of '${traj}' in '${f.path}' holds names of at most ${width} bytes, but '${names.find((n) => Buffer.byteLength(n) > width)}' is longer; HDF5 datasets cannot be replaced, so write the trajectory to a new file.`,
+        { file: f.path },
+      );
+    }
+    resizeTable(f, path, names.length);
+    writeTableRows(f, path, 0, { explorations: names });
+    return;
+  }
+  const width = longest === 0 ? 1 : Math.floor(1.5 * longest);
+  createTable(f, path, [{ name: 'explorations', type: fixedString(width) }], { explorations: names }, {});
+}
+
+/** Reads `overview/explorations`; an absent table means nothing is explored. */
+export function readExplorations(f: H5File, traj: string): string[] {
+  const path = overviewPath(traj, 'explorations');
+  if (f.typeOf(path) !== 'dataset') return [];
+  return textColumn(readTable(f, path), 'explorations');
+}
+
+/**
+ * Writes `overview/hdf5_settings` with pypet's defaults, so pypet does not warn about it on load.
+ * PyTables stores the flags as booleans (b8), which h5wasm cannot write; pypet passes every value
+ * through `bool()`/`int()`, so uint8 columns load the same.
+ */
+export function writeHdf5Settings(f: H5File, traj: string): void {
+  ensureOverview(f, traj);
+  const path = overviewPath(traj, 'hdf5_settings');
+  if (f.exists(path)) return;
+  const flags: [string, number][] = [
+    ['shuffle', 1], ['fletcher32', 0], ['config_overview', 1], ['parameters_overview', 1],
+    ['derived_parameters_overview', 0], ['results_overview', 0], ['explored_parameters_overview', 1],
+    ['derived_parameters_summary', 1], ['results_summary', 1], ['purge_duplicate_comments', 1],
+  ];
+  const columns: TableColumn[] = [
+    { name: 'complib', type: fixedString(7) },
+    { name: 'complevel', type: I32 },
+    ...flags.slice(0, 2).map(([name]) => ({ name, type: U8 })),
+    { name: 'pandas_format', type: fixedString(7) },
+    { name: 'encoding', type: fixedString(11) },
+    ...flags.slice(2).map(([name]) => ({ name, type: U8 })),
+    { name: 'results_per_run', type: I32 },
+    { name: 'derived_parameters_per_run', type: I32 },
+  ];
+  const row: Record<string, unknown[]> = {
+    complib: ['zlib'], complevel: [9], pandas_format: ['fixed'], encoding: ['utf8'], results_per_run: [0], derived_parameters_per_run: [0],
+  };
+  for (const [name, v] of flags) row[name] = [v];
+  createTable(f, path, columns, row, { title: 'hdf5_settings' });
+}

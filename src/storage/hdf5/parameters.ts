@@ -1,0 +1,232 @@
+/**
+ * Parameter leaves in pypet's layouts (`pypet-format.md` §5, §6):
+ *
+ * - `Parameter`: table `data` (one row, column `data`) and, when explored, table `explored_data`
+ *   (one row per run).
+ * - `ArrayParameter`: Array `data__rr__`; explored arrays, each distinct one stored once, under
+ *   `explored__rr__/set_<n/1000>/xa_<n>`, and table `explored_data__rr__` (column `idx`) giving
+ *   the array of each run. Scalars fall back to the `Parameter` layout.
+ * - `PickleParameter`: the pickle bytes in `data` plus `__pckl_prtcl__`; explored values in
+ *   `xp_<n>` with table `explored_data` (column `idx`).
+ *
+ * Lists, tuples and arrays in a plain `Parameter` are table cells of an HDF5 *array* member type
+ * in pypet's files. h5wasm reads those but cannot create them, so h5traj writes such a parameter
+ * in the ArrayParameter layout, with class name `ArrayParameter` (pypet's ArrayParameter loads
+ * exactly the same value and range) and records the original class in `H5TRAJ_CLASS_NAME`, which
+ * h5traj reads back and pypet ignores.
+ */
+import { StorageError } from '../../errors.js';
+import { NDArray, type TypedValue, isTuple, jsonReplacer } from '../../leaves/values.js';
+import { type H5File, attrText, joinPath, parentOf, stringAttr } from './h5.js';
+import { I32, I64, encodeElements, fixedString } from './h5types.js';
+import { readDataChild, writeDataChild } from './items.js';
+import { decodePickle, encodePickle } from './pickle.js';
+import { createTable, readTable } from './table.js';
+import { DATA_COLL_TYPE, DATA_SCALAR_TYPE, STORE, columnAttr, recallCell, recallName, scalarH5Type, scalarToElement, unsupported } from './typemap.js';
+
+/** A parameter's data: its default value and, when explored, the value of every run. */
+export interface ParameterData {
+  value: TypedValue;
+  range?: TypedValue[];
+  /** The pickle protocol of a PickleParameter. */
+  protocol?: number;
+}
+
+/** Attribute recording the class h5traj was asked to store when the file says another one. */
+export const ORIGINAL_CLASS_ATTR = 'H5TRAJ_CLASS_NAME';
+/** ArrayParameter's name suffix. */
+const RR = '__rr__';
+const PROTOCOL = '__pckl_prtcl__';
+
+const EMPTY: TypedValue = { value: null, type: { kind: 'none' } };
+
+const xaPath = (leaf: string, n: number) =>
+  joinPath(leaf, `explored${RR}`, `set_${String(Math.floor(n / 1000)).padStart(5, '0')}`, `xa_${String(n).padStart(8, '0')}`);
+const xpName = (n: number) => `xp_${String(n).padStart(8, '0')}`;
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/**
+ * Reads the data of the parameter leaf group at `leafPath`. The layout on disk decides how
+ * (`className` only singles out pickles); a parameter without data has value type `none`.
+ */
+export function readParameter(f: H5File, leafPath: string, className: string, where: string): ParameterData {
+  const children = new Set(f.childNames(leafPath));
+  if (className === 'PickleParameter') return readPickleParameter(f, leafPath, children, where);
+  if (className === 'SparseParameter' || children.has(`data__spsp__`)) {
+    return { value: unsupported(`${where} is a SparseParameter (a scipy sparse matrix), which h5traj cannot read`, 'scipy.sparse') };
+  }
+  if (children.has(`data${RR}`)) {
+    const value = readDataChild(f, joinPath(leafPath, `data${RR}`), where);
+    if (!children.has(`explored_data${RR}`)) return { value };
+    const cache = new Map<number, TypedValue>();
+    const range = readIdxColumn(f, joinPath(leafPath, `explored_data${RR}`)).map((n, run) => {
+      let tv = cache.get(n);
+      if (!tv) {
+        const p = xaPath(leafPath, n);
+        tv = f.typeOf(p) === 'dataset' ? readDataChild(f, p, `${where} (run ${run})`) : unsupported(`${where}: the array of run ${run} is missing`);
+        cache.set(n, tv);
+      }
+      return tv;
+    });
+    return { value, range };
+  }
+  if (!children.has('data')) return { value: EMPTY };
+  const dataPath = joinPath(leafPath, 'data');
+  if (attrText(f, dataPath, STORE) !== 'TABLE') return { value: readDataChild(f, dataPath, where) };
+  const value = readColumnCells(f, dataPath, where)[0] ?? EMPTY;
+  if (!children.has('explored_data')) return { value };
+  return { value, range: readColumnCells(f, joinPath(leafPath, 'explored_data'), where) };
+}
+
+function readColumnCells(f: H5File, path: string, where: string): TypedValue[] {
+  const t = readTable(f, path);
+  const member = t.type.members.find((m) => m.name === 'data');
+  if (!member) return [unsupported(`${where}: the table '${path}' has no column 'data'`)];
+  const recall = { coll: attrText(f, path, columnAttr('data', 'COLL_TYPE')), scalar: attrText(f, path, columnAttr('data', 'SCALAR_TYPE')) };
+  return (t.columns.data ?? []).map((cell, i) => recallCell(cell, member.type, recall, t.nrows > 1 ? `${where} (run ${i})` : where));
+}
+
+function readIdxColumn(f: H5File, path: string): number[] {
+  const t = readTable(f, path);
+  const col = t.columns.idx;
+  if (!col) throw new StorageError(`The table '${path}' in '${f.path}' has no column 'idx'.`, { file: f.path, path });
+  return col.map(Number);
+}
+
+function readPickle(f: H5File, path: string, where: string): TypedValue {
+  if (f.typeOf(path) !== 'dataset') return unsupported(`${where}: the pickle '${path}' is missing`);
+  const d = f.readDataset(path);
+  // The whole fixed-size buffer: pickles contain NULs (and decodePickle stops at STOP).
+  const bytes = d.strings?.[0] ?? Buffer.from(d.bytes);
+  return decodePickle(bytes);
+}
+
+function readPickleParameter(f: H5File, leafPath: string, children: Set<string>, where: string): ParameterData {
+  const out: ParameterData = { value: children.has('data') ? readPickle(f, joinPath(leafPath, 'data'), where) : EMPTY };
+  if (children.has(PROTOCOL)) {
+    const p = readDataChild(f, joinPath(leafPath, PROTOCOL), where);
+    if (typeof p.value === 'number') out.protocol = p.value;
+  }
+  if (children.has('explored_data')) {
+    const cache = new Map<number, TypedValue>();
+    out.range = readIdxColumn(f, joinPath(leafPath, 'explored_data')).map((n, run) => {
+      let tv = cache.get(n);
+      if (!tv) cache.set(n, (tv = readPickle(f, joinPath(leafPath, xpName(n)), `${where} (run ${run})`)));
+      return tv;
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+/**
+ * Writes a parameter's data into the (new, empty) leaf group at `leafPath` and returns the class
+ * name to record in `SRVC_INIT_CLASS_NAME` (see the module note on lists in plain Parameters).
+ * @throws StorageError naming `where` for values a parameter cannot hold.
+ */
+export function writeParameter(f: H5File, leafPath: string, className: string, data: ParameterData, where: string): { className: string; originalClass?: string } {
+  if (className === 'PickleParameter') {
+    writePickleParameter(f, leafPath, data, where);
+    return { className };
+  }
+  const { value } = data;
+  const kind = value.type.kind;
+  if (kind === 'list' || kind === 'tuple' || kind === 'ndarray') {
+    writeArrayLayout(f, leafPath, data, where);
+    return className === 'Parameter' ? { className: 'ArrayParameter', originalClass: className } : { className };
+  }
+  if (kind === 'none') return { className };
+  if (value.type.kind !== 'scalar') {
+    throw new StorageError(`${where} holds ${kind === 'dict' ? 'a dict' : `a value of kind ${kind}`}; a ${className} holds scalars, lists, tuples or arrays (use a PickleParameter).`, { file: f.path });
+  }
+  const scalar = value.type.scalar;
+  writeColumnTable(f, joinPath(leafPath, 'data'), [value.value], scalar, where);
+  if (data.range) writeColumnTable(f, joinPath(leafPath, 'explored_data'), data.range.map((r) => r.value), scalar, where);
+  return { className };
+}
+
+function writeColumnTable(f: H5File, path: string, values: unknown[], scalar: Parameters<typeof scalarH5Type>[0], where: string): void {
+  const type = scalarH5Type(scalar, values, where, 'column');
+  createTable(f, path, [{ name: 'data', type }], { data: values.map(scalarToElement) }, { pytables: false });
+  f.writeAttr(path, STORE, stringAttr('TABLE'));
+  f.writeAttr(path, columnAttr('data', 'COLL_TYPE'), stringAttr('COLL_SCALAR'));
+  f.writeAttr(path, columnAttr('data', 'SCALAR_TYPE'), stringAttr(recallName(scalar)));
+}
+
+function writeIdxTable(f: H5File, path: string, idx: number[]): void {
+  createTable(f, path, [{ name: 'idx', type: I32 }], { idx }, { pytables: false });
+  f.writeAttr(path, STORE, stringAttr('TABLE'));
+  f.writeAttr(path, columnAttr('idx', 'COLL_TYPE'), stringAttr('COLL_SCALAR'));
+  f.writeAttr(path, columnAttr('idx', 'SCALAR_TYPE'), stringAttr('int'));
+}
+
+/** A content key, so that equal arrays of a range are stored once (as pypet does). */
+function contentKey(tv: TypedValue): string {
+  const v = tv.value;
+  const body = v instanceof NDArray ? [v.dtype, v.shape, v.toNested()] : [isTuple(v) ? 'tuple' : 'list', v];
+  return JSON.stringify([tv.type, body], jsonReplacer);
+}
+
+function ensureNestedGroup(f: H5File, path: string): void {
+  if (f.exists(path)) return;
+  f.createGroup(path);
+  f.writeAttr(path, STORE, stringAttr('NESTED_GROUP'));
+}
+
+function writeArrayLayout(f: H5File, leafPath: string, data: ParameterData, where: string): void {
+  writeDataChild(f, joinPath(leafPath, `data${RR}`), data.value, where);
+  if (!data.range) return;
+  const seen = new Map<string, number>();
+  const idx = data.range.map((tv, run) => {
+    const key = contentKey(tv);
+    let n = seen.get(key);
+    if (n === undefined) {
+      n = seen.size;
+      seen.set(key, n);
+      const p = xaPath(leafPath, n);
+      ensureNestedGroup(f, joinPath(leafPath, `explored${RR}`));
+      ensureNestedGroup(f, parentOf(p));
+      writeDataChild(f, p, tv, `${where} (run ${run})`);
+    }
+    return n;
+  });
+  writeIdxTable(f, joinPath(leafPath, `explored_data${RR}`), idx);
+}
+
+function writePickleArray(f: H5File, path: string, bytes: Buffer): void {
+  f.createDataset(path, { type: fixedString(bytes.length), shape: [], data: bytes });
+  f.writeAttr(path, STORE, stringAttr('ARRAY'));
+  f.writeAttr(path, DATA_COLL_TYPE, stringAttr('COLL_SCALAR'));
+  f.writeAttr(path, DATA_SCALAR_TYPE, stringAttr('bytes'));
+}
+
+function writePickleParameter(f: H5File, leafPath: string, data: ParameterData, where: string): void {
+  const protocol = data.protocol ?? 2;
+  const pickle = (tv: TypedValue, what: string) => {
+    if (tv.type.kind === 'unsupported') throw new StorageError(`${what} could not be read (${tv.type.reason}), so it cannot be stored again.`, { file: f.path });
+    return encodePickle(tv.value, protocol, tv.type);
+  };
+  if (data.value.type.kind !== 'none') writePickleArray(f, joinPath(leafPath, 'data'), pickle(data.value, where));
+  const p = joinPath(leafPath, PROTOCOL);
+  f.createDataset(p, { type: I64, shape: [], data: encodeElements([protocol], I64) });
+  f.writeAttr(p, STORE, stringAttr('ARRAY'));
+  f.writeAttr(p, DATA_COLL_TYPE, stringAttr('COLL_SCALAR'));
+  f.writeAttr(p, DATA_SCALAR_TYPE, stringAttr('int'));
+  if (!data.range) return;
+  // pypet stores each distinct object (by identity) once; primitives compare by value.
+  const seen = new Map<unknown, number>();
+  const idx = data.range.map((tv, run) => {
+    let n = seen.get(tv.value);
+    if (n === undefined) {
+      n = seen.size;
+      seen.set(tv.value, n);
+      writePickleArray(f, joinPath(leafPath, xpName(n)), pickle(tv, `${where} (run ${run})`));
+    }
+    return n;
+  });
+  writeIdxTable(f, joinPath(leafPath, 'explored_data'), idx);
+}

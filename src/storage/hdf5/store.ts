@@ -1,0 +1,198 @@
+/**
+ * Writing a trajectory into an open (writable) HDF5 file in pypet's layout: the whole trajectory
+ * the first time, then only what is new or changed (pypet's `f_store` semantics), and the
+ * Environment's commits of finished runs.
+ */
+import { StorageError } from '../../errors.js';
+import { BaseParameter } from '../../leaves/parameter.js';
+import type { NNGroupNode } from '../../tree/group.js';
+import type { NNLeafNode } from '../../tree/leaf-node.js';
+import type { NNNode } from '../../tree/node.js';
+import { groupToRecord, leafToRecord, subtreeRecords, type NodeRecord } from '../../trajectory/records.js';
+import type { Commit, RunFailure } from '../../trajectory/storage-service.js';
+import type { Trajectory } from '../../trajectory/trajectory.js';
+import { toLeafWrite, toRunRow } from './convert.js';
+import { fixedString, F64, I32 } from './h5types.js';
+import { joinPath, type H5File } from './h5.js';
+import { listTrajectories, nodePath, writeGroupNode, writeLeaf, writeLink } from './nodes.js';
+import {
+  appendRuns,
+  createRuns,
+  readRuns,
+  updateRuns,
+  writeExplorations,
+  writeHdf5Settings,
+  writeInfo,
+} from './overview.js';
+import { appendTableRows, createTable } from './table.js';
+
+/** Comments already written per leaf name, for pypet's purge_duplicate_comments in run subtrees. */
+export type CommentMemory = Map<string, Set<string>>;
+
+function infoOf(traj: Trajectory) {
+  return {
+    name: traj.v_name,
+    time: traj.v_time,
+    timestamp: traj.v_timestamp,
+    comment: traj.v_comment,
+    length: traj.v_length,
+    version: traj.v_version,
+    python: traj.v_python,
+  };
+}
+
+/** Whether a record lies in a run subtree (`results.runs.run_00000003.z`). */
+function runScopedName(fullName: string): string | undefined {
+  const parts = fullName.split('.');
+  const i = parts.findIndex((p) => /^run_\d{8,}$/.test(p));
+  return i < 0 ? undefined : parts.slice(i + 1).join('.');
+}
+
+/** Writes node records; leaves in run subtrees keep a comment only the first time it appears. */
+export function writeRecords(f: H5File, traj: string, records: readonly NodeRecord[], comments: CommentMemory): void {
+  for (const rec of records) {
+    if (rec.type === 'group') {
+      writeGroupNode(f, traj, rec.fullName, { comment: rec.comment, annotations: Object.fromEntries(rec.annotations) });
+    } else if (rec.type === 'link') {
+      if (!f.exists(nodePath(traj, rec.fullName))) writeLink(f, traj, rec.fullName, rec.target);
+    } else {
+      const generic = runScopedName(rec.fullName);
+      let skipComment = false;
+      if (generic !== undefined && rec.comment !== '') {
+        const seen = comments.get(generic) ?? new Set<string>();
+        skipComment = seen.has(rec.comment);
+        seen.add(rec.comment);
+        comments.set(generic, seen);
+      }
+      writeLeaf(f, traj, rec.fullName, toLeafWrite(rec), { skipComment });
+    }
+  }
+}
+
+function markStored(node: NNNode): void {
+  node._stored = true;
+  if (!node.v_is_leaf) for (const child of (node as NNGroupNode).f_iter_nodes()) child._stored = true;
+}
+
+/** Writes a trajectory that is not yet in the file. */
+export function writeNewTrajectory(f: H5File, traj: Trajectory, comments: CommentMemory, onlyInit = false): void {
+  if (listTrajectories(f).includes(traj.v_name)) {
+    throw new StorageError(
+      `The file '${f.path}' already holds a trajectory named '${traj.v_name}'; load it with f_load, or store under another name.`,
+      { file: f.path, path: traj.v_name },
+    );
+  }
+  writeGroupNode(f, traj.v_name, '', { comment: traj.v_comment, annotations: Object.fromEntries(traj.v_annotations.typedEntries()) });
+  writeInfo(f, traj.v_name, infoOf(traj));
+  createRuns(f, traj.v_name, traj._runs.all().map(toRunRow), traj.v_time);
+  writeExplorations(f, traj.v_name, [...traj._explored.keys()]);
+  writeHdf5Settings(f, traj.v_name);
+  if (!onlyInit) {
+    writeRecords(f, traj.v_name, subtreeRecords(traj), comments);
+    markStored(traj);
+  }
+  traj._stored = true;
+}
+
+/** Writes what changed in a trajectory already in the file (new nodes, new items, runs). */
+export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, comments: CommentMemory): void {
+  const name = traj.v_name;
+  writeGroupNode(f, name, '', { comment: traj.v_comment, annotations: Object.fromEntries(traj.v_annotations.typedEntries()) });
+  writeInfo(f, name, infoOf(traj));
+  const onDisk = readRuns(f, name).length;
+  const runs = traj._runs.all().map(toRunRow);
+  if (runs.length < onDisk) {
+    throw new StorageError(`The trajectory '${name}' has ${runs.length} runs in memory but ${onDisk} in '${f.path}'; runs cannot be removed from a stored trajectory.`, { file: f.path });
+  }
+  updateRuns(f, name, runs.slice(0, onDisk));
+  if (runs.length > onDisk) appendRuns(f, name, runs.slice(onDisk));
+  writeExplorations(f, name, [...traj._explored.keys()]);
+  const records: NodeRecord[] = [];
+  collectUnstored(traj, records, f, name);
+  writeRecords(f, name, records, comments);
+  markStored(traj);
+}
+
+/** Records of nodes never stored, plus stored parameters whose range grew and results with new items. */
+function collectUnstored(group: NNGroupNode, out: NodeRecord[], f: H5File, traj: string): void {
+  for (const child of group._children.values()) {
+    if (!child._stored) {
+      out.push(...subtreeRecords(child));
+      continue;
+    }
+    if (child.v_is_leaf) {
+      const leaf = child as NNLeafNode;
+      if (leaf instanceof BaseParameter && leaf.v_explored && !f.exists(joinPath(nodePath(traj, leaf.v_full_name), 'explored_data')) && !f.exists(joinPath(nodePath(traj, leaf.v_full_name), 'explored_data__rr__'))) {
+        throw new StorageError(
+          `The parameter '${leaf.v_full_name}' was explored after it was stored; h5wasm cannot replace stored data, so store the trajectory into a new file (f_store({ filename })) instead.`,
+          { file: f.path, path: leaf.v_full_name },
+        );
+      }
+      if (!(leaf instanceof BaseParameter) && !leaf.f_is_empty()) {
+        // pypet stores only new items of a stored result; existing ones need { overwrite }.
+        const record = leafToRecord(leaf);
+        const path = nodePath(traj, leaf.v_full_name);
+        if (record.data?.kind === 'result') {
+          const fresh = record.data.items.filter(([k]) => !f.exists(joinPath(path, ...k.split('.'))));
+          if (fresh.length > 0) out.push({ ...record, data: { kind: 'result', items: fresh } });
+        }
+      }
+    } else {
+      collectUnstored(child as NNGroupNode, out, f, traj);
+    }
+  }
+  for (const [name, target] of group._links) {
+    out.push({ type: 'link', fullName: group.v_full_name ? `${group.v_full_name}.${name}` : name, target: target.v_full_name });
+  }
+}
+
+/** Writes the given nodes (and the groups above them). */
+export function writeItems(f: H5File, traj: Trajectory, nodes: readonly NNNode[], comments: CommentMemory): void {
+  const records: NodeRecord[] = [];
+  for (const node of nodes) {
+    if (node.v_is_root) continue;
+    records.push(node.v_is_leaf ? leafToRecord(node as NNLeafNode) : groupToRecord(node as NNGroupNode));
+  }
+  writeRecords(f, traj.v_name, records, comments);
+  for (const node of nodes) node._stored = true;
+}
+
+const FAILURES = 'h5traj_run_failures';
+
+/** Appends failure rows to `overview/h5traj_run_failures` (ignored by pypet). */
+function writeFailures(f: H5File, traj: string, failures: readonly RunFailure[]): void {
+  if (failures.length === 0) return;
+  const path = joinPath('/', traj, 'overview', FAILURES);
+  const cut = (s: string, n: number) => {
+    const b = Buffer.from(s, 'utf8');
+    return b.length <= n ? s : b.subarray(0, n).toString('utf8').replace(/\uFFFD$/, '');
+  };
+  const data = {
+    idx: failures.map((x) => x.idx),
+    timestamp: failures.map((x) => x.timestamp),
+    message: failures.map((x) => cut(x.message, 1024)),
+    stack: failures.map((x) => cut(x.stack, 4096)),
+  };
+  if (f.exists(path)) appendTableRows(f, path, data);
+  else {
+    createTable(f, path, [
+      { name: 'idx', type: I32 },
+      { name: 'timestamp', type: F64 },
+      { name: 'message', type: fixedString(1024, 'utf8') },
+      { name: 'stack', type: fixedString(4096, 'utf8') },
+    ], data);
+  }
+}
+
+/** Writes an Environment commit: the runs' nodes and rows, failures, and other new nodes. */
+export function writeCommit(f: H5File, traj: Trajectory, commit: Commit, comments: CommentMemory): void {
+  const name = traj.v_name;
+  for (const run of commit.runs) writeRecords(f, name, run.records, comments);
+  if (commit.runs.length > 0) {
+    updateRuns(f, name, commit.runs.map((r) => toRunRow({ ...r.info, idx: r.idx, name: traj.f_idx_to_run(r.idx) })));
+  }
+  writeRecords(f, name, commit.nodes, comments);
+  writeFailures(f, name, commit.failures);
+}
+
+export { FAILURES as FAILURES_TABLE };

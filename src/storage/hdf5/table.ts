@@ -1,0 +1,137 @@
+/**
+ * PyTables-style tables: 1-D compound datasets, chunked and resizable, read by column name.
+ *
+ * PyTables reads any 1-D compound dataset as a Table; it can also append to one if it is
+ * chunked with an unlimited maximum shape, and it trusts the `NROWS` attribute, which is why
+ * tables meant to grow (the `overview` tables) carry PyTables' attributes and keep `NROWS` up to
+ * date (`pypet-format.md` §2, §12). Columns are found by name, never by position.
+ */
+import { StorageError } from '../../errors.js';
+import type { H5File } from './h5.js';
+import { type H5Type, I64, compoundType, decodeColumns, encodeColumns, encodeElements, fixedString } from './h5types.js';
+
+/** A column: its name and element type. */
+export interface TableColumn {
+  name: string;
+  type: H5Type;
+}
+
+/** Column-wise table data: `{ column: values[] }`, all columns of equal length. */
+export type Columns = Record<string, readonly unknown[]>;
+
+/** Options of {@link createTable}. */
+export interface TableOptions {
+  /** Write PyTables' attributes (CLASS, VERSION, TITLE, NROWS, FIELD_i_NAME), so PyTables can append. */
+  pytables?: boolean;
+  /** PyTables' TITLE (pypet uses the table name); empty titles are left out. */
+  title?: string;
+  /** Rows per chunk; by default about 32 KiB of rows. */
+  chunkRows?: number;
+}
+
+/** A table read back. */
+export interface TableData {
+  type: H5Type & { class: 'compound' };
+  nrows: number;
+  /** Values by column name (see `decodeElements` for the JS forms). */
+  columns: Record<string, unknown[]>;
+}
+
+function rowCount(data: Columns, columns: readonly TableColumn[], path: string): number {
+  const counts = new Set(columns.map((c) => data[c.name]?.length ?? -1));
+  if (counts.size !== 1 || counts.has(-1)) {
+    throw new StorageError(`Table '${path}' needs the same number of values for each of its columns ${columns.map((c) => c.name).join(', ')}.`, { path });
+  }
+  return [...counts][0] ?? 0;
+}
+
+function tableType(f: H5File, path: string): H5Type & { class: 'compound' } {
+  const { type, shape } = f.datasetInfo(path);
+  if (type.class !== 'compound' || !shape || shape.length !== 1) {
+    throw new StorageError(`'${path}' in '${f.path}' is not a table (a 1-D compound dataset).`, { file: f.path, path });
+  }
+  return type;
+}
+
+/**
+ * Creates a table with the given columns (in this order) and initial rows.
+ * @example createTable(f, '/t/overview/explorations', [{ name: 'explorations', type: fixedString(16) }], { explorations: ['parameters.x'] })
+ */
+export function createTable(f: H5File, path: string, columns: readonly TableColumn[], data: Columns, options: TableOptions = {}): void {
+  const type = compoundType(columns.map((c) => [c.name, c.type] as const));
+  const rows = rowCount(data, columns, path);
+  const chunk = options.chunkRows ?? Math.max(1, Math.min(65536, Math.floor(32768 / Math.max(1, type.size))));
+  f.createDataset(path, { type, shape: [rows], data: encodeColumns(data, type, rows) }, { maxshape: [null], chunks: [chunk] });
+  if (options.pytables === false) return;
+  const str = (s: string) => {
+    const b = Buffer.from(s, 'utf8');
+    return { type: fixedString(b.length, 'utf8'), shape: [], data: b };
+  };
+  f.writeAttr(path, 'CLASS', str('TABLE'));
+  f.writeAttr(path, 'VERSION', str('2.7'));
+  if (options.title) f.writeAttr(path, 'TITLE', str(options.title));
+  columns.forEach((c, i) => f.writeAttr(path, `FIELD_${i}_NAME`, str(c.name)));
+  f.writeAttr(path, 'NROWS', { type: I64, shape: [], data: encodeElements([rows], I64) });
+}
+
+/** Number of rows of a table. */
+export function tableRows(f: H5File, path: string): number {
+  tableType(f, path);
+  return f.datasetInfo(path).shape?.[0] ?? 0;
+}
+
+/** The columns of a table, in stored order. */
+export function tableColumns(f: H5File, path: string): TableColumn[] {
+  return tableType(f, path).members.map((m) => ({ name: m.name, type: m.type }));
+}
+
+/** Reads a table (or rows `[start, end)` of it) column by column. */
+export function readTable(f: H5File, path: string, rows?: [number, number]): TableData {
+  const type = tableType(f, path);
+  const d = f.readDataset(path, rows);
+  const nrows = d.shape?.[0] ?? 0;
+  return { type, nrows, columns: decodeColumns(d.bytes, type, nrows) };
+}
+
+/** Overwrites rows starting at `start` (every column must be given). */
+export function writeTableRows(f: H5File, path: string, start: number, data: Columns): void {
+  const type = tableType(f, path);
+  const rows = rowCount(data, type.members, path);
+  f.writeRows(path, start, encodeColumns(data, type, rows));
+}
+
+/** Appends rows and keeps PyTables' NROWS attribute in step. */
+export function appendTableRows(f: H5File, path: string, data: Columns): void {
+  const type = tableType(f, path);
+  const rows = rowCount(data, type.members, path);
+  if (rows === 0) return;
+  const start = tableRows(f, path);
+  f.resize(path, [start + rows]);
+  f.writeRows(path, start, encodeColumns(data, type, rows));
+  setRowCount(f, path, start + rows);
+}
+
+/** Shrinks or grows a table to `rows` rows (new rows are zero-filled); updates NROWS. */
+export function resizeTable(f: H5File, path: string, rows: number): void {
+  tableType(f, path);
+  f.resize(path, [rows]);
+  setRowCount(f, path, rows);
+}
+
+function setRowCount(f: H5File, path: string, rows: number): void {
+  if (f.hasAttr(path, 'NROWS')) f.writeAttr(path, 'NROWS', { type: I64, shape: [], data: encodeElements([rows], I64) });
+}
+
+/** A string column read back as text (fixed strings are bytes; pypet stores UTF-8 in them). */
+export function textColumn(t: TableData, name: string): string[] {
+  const col = t.columns[name];
+  if (!col) throw new StorageError(`The table has no column '${name}'; it has ${Object.keys(t.columns).join(', ')}.`);
+  return col.map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)));
+}
+
+/** A numeric column as JS numbers (int64 values beyond 2^53 lose precision; use the raw column for those). */
+export function numberColumn(t: TableData, name: string): number[] {
+  const col = t.columns[name];
+  if (!col) throw new StorageError(`The table has no column '${name}'; it has ${Object.keys(t.columns).join(', ')}.`);
+  return col.map((v) => Number(v));
+}

@@ -1,0 +1,72 @@
+/**
+ * Every change to an HDF5 file is made on a copy: the file is copied beside itself, the copy is
+ * changed, closed and synced, and then renamed over the original. h5wasm cannot make a file
+ * crash-safe in place (a killed writer can destroy the whole file), but a rename is atomic: after
+ * a crash the file is either the old one or the new one, never half-written.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { H5TrajError, StorageError } from '../../errors.js';
+import { acquireLock } from '../lock.js';
+import { H5File } from './h5.js';
+
+function fsyncPath(p: string): void {
+  const fd = fs.openSync(p, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** A temporary name beside `filename` (same folder, so the rename stays on one file system). */
+export function tempPathFor(filename: string): string {
+  const dir = path.dirname(filename);
+  return path.join(dir, `.${path.basename(filename)}.h5traj-tmp-${process.pid}-${Date.now().toString(36)}`);
+}
+
+/**
+ * Runs `change` on a writable copy of `filename` (a new file when it does not exist) and
+ * replaces the file with it. On an error the copy is removed and the file is untouched.
+ * @throws FileLockedError when another process holds the file's lock.
+ */
+export function withWriteTransaction<T>(filename: string, change: (f: H5File) => T): T {
+  const release = acquireLock(filename);
+  const tmp = tempPathFor(filename);
+  try {
+    const exists = fs.existsSync(filename);
+    if (exists) fs.copyFileSync(filename, tmp);
+    let f: H5File | undefined;
+    let result: T;
+    try {
+      f = H5File.openSync(tmp, exists ? 'a' : 'w');
+      result = change(f);
+    } finally {
+      f?.close();
+    }
+    fsyncPath(tmp);
+    fs.renameSync(tmp, filename);
+    try {
+      fsyncPath(path.dirname(path.resolve(filename)));
+    } catch {
+      // Some file systems do not allow syncing a directory; the rename itself is still atomic.
+    }
+    return result;
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    if (e instanceof H5TrajError) throw e;
+    throw new StorageError(`Writing '${filename}' failed, and the file was left as it was: ${(e as Error).message}`, { file: filename, cause: e });
+  } finally {
+    release();
+  }
+}
+
+/** Opens a file for reading, runs `read`, and closes it again. */
+export function withReadFile<T>(filename: string, read: (f: H5File) => T): T {
+  const f = H5File.openSync(filename, 'r');
+  try {
+    return read(f);
+  } finally {
+    f.close();
+  }
+}
