@@ -56,6 +56,10 @@ export interface EnvironmentOptions {
   shard?: [number, number];
   /** Run only these run indices. */
   run_indices?: number[];
+  /** Sync the journal at least this often (milliseconds; default 200; 0 syncs after every run). */
+  journal_sync_ms?: number;
+  /** Called once a run's outcome is durable (its journal entry synced to disk). */
+  on_run?: (idx: number, status: 'completed' | 'failed') => void;
 }
 
 /** A postprocessing hook (pypet's `add_postprocessing`): may expand the trajectory for more runs. */
@@ -269,6 +273,13 @@ export class Environment {
     let lastSync = Date.now();
     let lastCheckpoint = Date.now();
     const hexsha = this.provenance!.hexsha;
+    const syncMs = this.options.journal_sync_ms ?? 200;
+    const unreported: JournalEntry[] = [];
+    const syncJournal = (): void => {
+      journal.sync();
+      lastSync = Date.now();
+      for (const e of unreported.splice(0)) this.options.on_run?.(e.idx, e.kind === 'run' ? 'completed' : 'failed');
+    };
     const onEntry = (entry: JournalEntry): void => {
       journal.append(entry);
       pending.push(entry);
@@ -278,13 +289,11 @@ export class Environment {
         if (this.options.stop_on_error) this.stop();
       }
       progress.tick(entry.kind === 'failure');
+      unreported.push(entry);
       // Durable in batches: a sync per run would cost more than many small runs themselves.
-      if (Date.now() - lastSync >= 200 || journal.unsynced >= 500) {
-        journal.sync();
-        lastSync = Date.now();
-      }
+      if (Date.now() - lastSync >= syncMs || journal.unsynced >= 500) syncJournal();
       if (Date.now() - lastCheckpoint >= checkpointMs) {
-        journal.sync();
+        syncJournal();
         this.commit(pending.splice(0), []);
         lastCheckpoint = Date.now();
       }
@@ -326,7 +335,7 @@ export class Environment {
       }
     } finally {
       progress.stop();
-      journal.sync();
+      syncJournal();
       this.commit(pending.splice(0), []);
       journal.close();
       fs.rmSync(journalPath, { force: true });

@@ -29,10 +29,13 @@ export type WorkerReply =
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WORKER_URL = new URL(FROM_SOURCE ? './worker.ts' : './worker.js', import.meta.url);
 
-/** A worker thread; from TypeScript sources (tests, `npm start`) it registers tsx first. */
+/** The TypeScript loader used when running from sources (tests, `npm start`). */
+const TS_LOADER_URL = new URL('../../scripts/loader/register.mjs', import.meta.url);
+
+/** A worker thread; from TypeScript sources it registers the TypeScript loader first. */
 function spawnWorker(init: WorkerInit): Worker {
   if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData: init });
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
+  const bootstrap = `import(${JSON.stringify(TS_LOADER_URL.href)}).then(() => import(${JSON.stringify(WORKER_URL.href)}));`;
   return new Worker(bootstrap, { eval: true, workerData: init });
 }
 

@@ -13,8 +13,13 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import h5wasm, { Module } from 'h5wasm/node';
 import type { Metadata } from 'h5wasm/node';
-import { FormatError, StateError, StorageError } from '../../errors.js';
+import { StateError, StorageError } from '../../errors.js';
+import { checkHdf5File } from './file-check.js';
 import { type H5Type, describeH5Type, stripPadding } from './h5types.js';
+import { baseName, joinPath, parentOf } from './paths.js';
+
+export { checkHdf5File } from './file-check.js';
+export { baseName, joinPath, parentOf } from './paths.js';
 
 /** How to open a file: read, read/write (must exist), create/truncate, create (must not exist). */
 export type OpenMode = 'r' | 'a' | 'w' | 'x';
@@ -51,10 +56,7 @@ export interface DatasetInfo {
   chunks: number[] | null;
 }
 
-// Parts of h5wasm's Module that its typings leave out or that we call directly.
-type H5Mod = typeof Module & {
-  get_types(fileId: bigint, path: string): Record<string, number>;
-};
+type H5Mod = typeof Module;
 
 let initialized = false;
 
@@ -139,78 +141,6 @@ function typeToMeta(t: H5Type, where: string): Record<string, unknown> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Checking a file before HDF5 sees it
-
-const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/**
- * Checks that `file` is a complete HDF5 file, so that HDF5 itself never has to fail (and print
- * its diagnostics). Looks for the signature at 0, 512, 1024, … and compares the superblock's
- * end-of-file address with the real size.
- * @throws StorageError when the file is missing, a directory or unreadable; FormatError when it
- *   is not HDF5, truncated, or marked as still open by a crashed writer.
- */
-export function checkHdf5File(file: string): void {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'it does not exist' : `it cannot be read (${code ?? String(e)})`;
-    throw new StorageError(`Cannot open '${file}': ${why}.`, { file, cause: e });
-  }
-  if (stat.isDirectory()) throw new StorageError(`Cannot open '${file}': it is a directory, not an HDF5 file.`, { file });
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (e) {
-    throw new StorageError(`Cannot open '${file}': ${(e as NodeJS.ErrnoException).code ?? String(e)}.`, { file, cause: e });
-  }
-  try {
-    const head = Buffer.alloc(64);
-    for (let at = 0; at + 8 <= stat.size; at = at === 0 ? 512 : at * 2) {
-      const n = fs.readSync(fd, head, 0, head.length, at);
-      if (n < 8 || !head.subarray(0, 8).equals(SIGNATURE)) continue;
-      checkSuperblock(file, head.subarray(0, n), at, stat.size);
-      return;
-    }
-    const what = stat.size === 0 ? 'it is empty' : 'it has no HDF5 signature';
-    throw new FormatError(`'${file}' is not an HDF5 file (${what}).`, { file });
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function checkSuperblock(file: string, sb: Buffer, at: number, size: number): void {
-  const version = sb[8] ?? 0;
-  let offsetSize: number;
-  let eofAt: number;
-  let flags = 0;
-  if (version <= 1) {
-    offsetSize = sb[13] ?? 8;
-    eofAt = 24 + (version === 1 ? 4 : 0) + 2 * offsetSize; // after base and free-space addresses
-  } else {
-    offsetSize = sb[9] ?? 8;
-    flags = sb[11] ?? 0;
-    eofAt = 12 + 2 * offsetSize; // after base and superblock-extension addresses
-  }
-  if (eofAt + offsetSize > sb.length || (offsetSize !== 4 && offsetSize !== 8)) return; // unusual; let HDF5 judge
-  const read = (o: number) => (offsetSize === 8 ? Number(sb.readBigUInt64LE(o)) : sb.readUInt32LE(o));
-  const base = read(eofAt - 2 * offsetSize); // the end-of-file address is relative to it
-  const eof = read(eofAt);
-  const expected = (base || at) + eof;
-  if (eof < 2 ** 52 && expected > size) {
-    throw new FormatError(`'${file}' is truncated: it has ${size} bytes, but its superblock says ${expected}.`, { file });
-  }
-  if (version >= 3 && (flags & 0x05) !== 0) {
-    throw new FormatError(
-      `'${file}' is marked as open for writing (a writer crashed or is still running); if no one is writing it, run 'h5clear -s ${file}'.`,
-      { file },
-    );
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // The file
 
 /** Paths open in this process, so that a truncating open of an open file is refused up front. */
@@ -241,6 +171,8 @@ export class H5File {
   private readonly attrCache = new Map<string, NodeAttrs>();
   private readonly infoCache = new Map<string, DatasetInfo>();
   private readonly typeCache = new Map<string, NodeType>();
+  /** Groups known not to be soft links: created here, or listed with entries below them. */
+  private readonly hardGroups = new Set<string>();
 
   private constructor(path: string, mode: OpenMode, fileId: bigint, key: string) {
     this.path = path;
@@ -325,6 +257,7 @@ export class H5File {
     this.attrCache.clear();
     this.infoCache.clear();
     this.typeCache.clear();
+    this.hardGroups.clear();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -378,6 +311,32 @@ export class H5File {
     if (fresh) this.attrCache.set(path, { names: [], values: new Map() });
   }
 
+  /**
+   * Lists everything below the group `path` in one HDF5 call and caches every child list. HDF5's
+   * recursive listing does not enter soft links, so an entry with entries below it is a real
+   * group (see {@link isListedGroup}); that spares a scan two calls per node.
+   */
+  listTree(path: string): void {
+    if (this.typeOf(path) !== 'group') this.fail('Not a group', path);
+    const lists = new Map<string, string[]>([[path, []]]);
+    for (const rel of mod().get_names(this.id(), path, true) as string[]) {
+      const full = joinPath(path, rel);
+      const parent = parentOf(full);
+      let list = lists.get(parent);
+      if (!list) lists.set(parent, (list = []));
+      list.push(baseName(full));
+    }
+    for (const [group, list] of lists) {
+      if (!this.childCache.has(group)) this.childCache.set(group, { list, set: new Set(list) });
+      this.hardGroups.add(group);
+    }
+  }
+
+  /** Whether `path` is known to be a group and not a soft link to one (see {@link listTree}). */
+  isListedGroup(path: string): boolean {
+    return this.hardGroups.has(path);
+  }
+
   /** The target of a soft link at `path`, or null when `path` is not a soft link. */
   linkTarget(path: string): string | null {
     if (!this.exists(path)) return null; // h5wasm's link query fails loudly on missing names
@@ -391,6 +350,7 @@ export class H5File {
     if (this.typeOf(parentOf(path)) !== 'group') this.fail('Cannot create a group: the parent group does not exist', path);
     mod().create_group(this.id(), path, false);
     this.noteChild(path, 'group', true);
+    this.hardGroups.add(path);
     this.childCache.set(path, { list: [], set: new Set() });
   }
 
@@ -656,23 +616,6 @@ function assertAccess(file: string, mode: number, why: string): void {
   } catch (e) {
     throw new StorageError(`Cannot open '${file}' for writing: ${why}.`, { file, cause: e });
   }
-}
-
-/** `/a/b/c` → `/a/b`; `/a` → `/`. */
-export function parentOf(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i <= 0 ? '/' : path.slice(0, i);
-}
-
-/** `/a/b/c` → `c`. */
-export function baseName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}
-
-/** Joins HDF5 path parts: `joinPath('/t', 'a/b')` → `/t/a/b`. */
-export function joinPath(...parts: string[]): string {
-  const s = parts.filter((p) => p !== '').join('/').replace(/\/+/g, '/');
-  return s.startsWith('/') ? s : `/${s}`;
 }
 
 /** Decodes a string-typed value (fixed or variable length) as UTF-8 text, e.g. an attribute. */

@@ -64,9 +64,6 @@ export function fixedString(size: number, cset: 'ascii' | 'utf8' = 'ascii'): H5T
   return { class: 'string', size: Math.max(1, size), vlen: false, cset, pad: cset === 'ascii' ? 'nullterm' : 'spacepad' };
 }
 
-/** A variable-length UTF-8 string (only for attributes; PyTables reads it as `str`). */
-export const VLEN_UTF8: H5Type = { class: 'string', size: 4, vlen: true, cset: 'utf8', pad: 'nullterm' };
-
 /** A packed compound type from `[name, type]` pairs, in this order. */
 export function compoundType(fields: readonly (readonly [string, H5Type])[]): H5Type & { class: 'compound' } {
   let offset = 0;
@@ -220,7 +217,7 @@ function toBigInt(v: unknown, what: string): bigint {
  * Cuts UTF-8 bytes to at most `size` bytes without splitting a character (PyTables cuts strings
  * that do not fit a column the same way, only it may split characters).
  */
-export function fitBytes(b: Buffer, size: number): Buffer {
+function fitBytes(b: Buffer, size: number): Buffer {
   if (b.length <= size) return b;
   let end = size;
   while (end > 0 && ((b[end] ?? 0) & 0xc0) === 0x80) end--; // do not start inside a character

@@ -21,7 +21,7 @@ import { type H5File, attrText, joinPath, parentOf, stringAttr } from './h5.js';
 import { I32, I64, encodeElements, fixedString } from './h5types.js';
 import { readDataChild, writeDataChild } from './items.js';
 import { decodePickle, encodePickle } from './pickle.js';
-import { createTable, readTable } from './table.js';
+import { appendTableRows, createTable, readTable, tableRows } from './table.js';
 import { DATA_COLL_TYPE, DATA_SCALAR_TYPE, STORE, columnAttr, recallCell, recallName, scalarH5Type, scalarToElement, unsupported } from './typemap.js';
 
 /** A parameter's data: its default value and, when explored, the value of every run. */
@@ -229,4 +229,73 @@ function writePickleParameter(f: H5File, leafPath: string, data: ParameterData, 
     return n;
   });
   writeIdxTable(f, joinPath(leafPath, 'explored_data'), idx);
+}
+
+/** Number of explored values a stored parameter has on disk (0 when it is not explored there). */
+export function storedRangeLength(f: H5File, leafPath: string): number {
+  for (const name of [`explored_data${RR}`, 'explored_data']) {
+    const p = joinPath(leafPath, name);
+    if (f.exists(p)) return tableRows(f, p);
+  }
+  return 0;
+}
+
+function countChildren(f: H5File, path: string, prefix: string): number {
+  return f.exists(path) ? f.childNames(path).filter((n) => n.startsWith(prefix)).length : 0;
+}
+
+/**
+ * Appends explored values `data.range[from…]` to a stored parameter (after `f_expand`), or writes
+ * its range when it was stored unexplored. Tables grow in place (they are chunked and resizable);
+ * new arrays and pickles get new `xa_`/`xp_` datasets, since stored ones cannot be replaced.
+ * @throws StorageError when a new value does not fit the stored column (e.g. a longer string).
+ */
+export function extendParameterRange(f: H5File, leafPath: string, className: string, data: ParameterData, from: number, where: string): void {
+  const range = data.range ?? [];
+  const added = range.slice(from);
+  if (added.length === 0) return;
+  const kind = data.value.type.kind;
+  if (className === 'PickleParameter') {
+    const protocol = data.protocol ?? 2;
+    const table = joinPath(leafPath, 'explored_data');
+    let next = countChildren(f, leafPath, 'xp_');
+    const idx = added.map((tv, i) => {
+      if (tv.type.kind === 'unsupported') throw new StorageError(`${where} (run ${from + i}) could not be read, so it cannot be stored.`, { file: f.path });
+      writePickleArray(f, joinPath(leafPath, xpName(next)), encodePickle(tv.value, protocol, tv.type));
+      return next++;
+    });
+    if (f.exists(table)) appendTableRows(f, table, { idx });
+    else writeIdxTable(f, table, idx);
+    return;
+  }
+  if (kind === 'list' || kind === 'tuple' || kind === 'ndarray') {
+    const table = joinPath(leafPath, `explored_data${RR}`);
+    const setsRoot = joinPath(leafPath, `explored${RR}`);
+    let next = 0;
+    if (f.exists(setsRoot)) for (const set of f.childNames(setsRoot)) next += countChildren(f, joinPath(setsRoot, set), 'xa_');
+    const seen = new Map<string, number>();
+    const idx = added.map((tv, i) => {
+      const key = contentKey(tv);
+      let n = seen.get(key);
+      if (n === undefined) {
+        n = next++;
+        seen.set(key, n);
+        const p = xaPath(leafPath, n);
+        ensureNestedGroup(f, setsRoot);
+        ensureNestedGroup(f, parentOf(p));
+        writeDataChild(f, p, tv, `${where} (run ${from + i})`);
+      }
+      return n;
+    });
+    if (f.exists(table)) appendTableRows(f, table, { idx });
+    else writeIdxTable(f, table, idx);
+    return;
+  }
+  if (data.value.type.kind !== 'scalar') return;
+  const table = joinPath(leafPath, 'explored_data');
+  if (!f.exists(table)) {
+    writeColumnTable(f, table, range.map((r) => r.value), data.value.type.scalar, where);
+    return;
+  }
+  appendTableRows(f, table, { data: added.map((r) => scalarToElement(r.value)) });
 }

@@ -25,6 +25,7 @@ import {
   writeInfo,
 } from './overview.js';
 import { appendTableRows, createTable } from './table.js';
+import { extendParameterRange, storedRangeLength } from './parameters.js';
 
 /** Comments already written per leaf name, for pypet's purge_duplicate_comments in run subtrees. */
 export type CommentMemory = Map<string, Set<string>>;
@@ -122,11 +123,15 @@ function collectUnstored(group: NNGroupNode, out: NodeRecord[], f: H5File, traj:
     }
     if (child.v_is_leaf) {
       const leaf = child as NNLeafNode;
-      if (leaf instanceof BaseParameter && leaf.v_explored && !f.exists(joinPath(nodePath(traj, leaf.v_full_name), 'explored_data')) && !f.exists(joinPath(nodePath(traj, leaf.v_full_name), 'explored_data__rr__'))) {
-        throw new StorageError(
-          `The parameter '${leaf.v_full_name}' was explored after it was stored; h5wasm cannot replace stored data, so store the trajectory into a new file (f_store({ filename })) instead.`,
-          { file: f.path, path: leaf.v_full_name },
-        );
+      if (leaf instanceof BaseParameter && leaf.v_explored) {
+        // f_expand (or exploring after storing) lengthens the range: append what is new.
+        const path = nodePath(traj, leaf.v_full_name);
+        const onDisk = storedRangeLength(f, path);
+        const record = leafToRecord(leaf);
+        if (onDisk < leaf.f_get_range_length() && record.data?.kind === 'parameter') {
+          const write = toLeafWrite(record);
+          if (write.data?.kind === 'parameter') extendParameterRange(f, path, leaf.f_get_class_name(), write.data, onDisk, `'${leaf.v_full_name}'`);
+        }
       }
       if (!(leaf instanceof BaseParameter) && !leaf.f_is_empty()) {
         // pypet stores only new items of a stored result; existing ones need { overwrite }.

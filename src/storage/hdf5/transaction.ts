@@ -19,10 +19,24 @@ function fsyncPath(p: string): void {
   }
 }
 
+const tempPrefix = (filename: string) => `.${path.basename(filename)}.h5traj-tmp-`;
+
 /** A temporary name beside `filename` (same folder, so the rename stays on one file system). */
 export function tempPathFor(filename: string): string {
+  return path.join(path.dirname(filename), `${tempPrefix(filename)}${process.pid}-${Date.now().toString(36)}`);
+}
+
+/** Removes copies left by writers that were killed mid-transaction (call while holding the lock). */
+function removeStaleTemps(filename: string): void {
   const dir = path.dirname(filename);
-  return path.join(dir, `.${path.basename(filename)}.h5traj-tmp-${process.pid}-${Date.now().toString(36)}`);
+  const prefix = tempPrefix(filename);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) if (name.startsWith(prefix)) fs.rmSync(path.join(dir, name), { force: true });
 }
 
 /**
@@ -32,6 +46,8 @@ export function tempPathFor(filename: string): string {
  */
 export function withWriteTransaction<T>(filename: string, change: (f: H5File) => T): T {
   const release = acquireLock(filename);
+  // Holding the lock, no other writer is active: any copy of this file still around is stale.
+  removeStaleTemps(filename);
   const tmp = tempPathFor(filename);
   try {
     const exists = fs.existsSync(filename);

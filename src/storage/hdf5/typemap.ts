@@ -21,6 +21,7 @@ export const DATA_SCALAR_TYPE = 'SRVC_DATA_SCALAR_TYPE';
 /** `SRVC_COLUMN_<col>_COLL_TYPE` / `_SCALAR_TYPE` of a table column. */
 export const columnAttr = (col: string, what: 'COLL_TYPE' | 'SCALAR_TYPE') => `SRVC_COLUMN_${col}_${what}`;
 
+/** pypet's collection types (`SRVC_DATA_COLL_TYPE`). */
 export type CollType = 'COLL_SCALAR' | 'COLL_LIST' | 'COLL_TUPLE' | 'COLL_NDARRAY' | 'COLL_MATRIX' | 'COLL_DICT' | 'COLL_EMPTY_DICT';
 
 /** Type-recall attributes of one value: collection type and scalar type name. */
@@ -44,7 +45,7 @@ export const unsupported = (reason: string, pyclass?: string): TypedValue => ({
 // Reading
 
 /** The numpy scalar type an HDF5 element type reads as when no type-recall attribute says more. */
-export function numpyScalarOf(t: H5Type): ScalarType | undefined {
+function numpyScalarOf(t: H5Type): ScalarType | undefined {
   switch (t.class) {
     case 'int':
     case 'enum':
@@ -63,14 +64,14 @@ export function numpyScalarOf(t: H5Type): ScalarType | undefined {
 }
 
 /** Whether `name` is a scalar type name the value model knows. */
-export const isScalarType = (name: string | undefined): name is ScalarType => name !== undefined && SCALAR_TYPES.has(name);
+const isScalarType = (name: string | undefined): name is ScalarType => name !== undefined && SCALAR_TYPES.has(name);
 
 /**
  * Converts a decoded element (see `decodeElements`) into the JS form of `scalar`, as pypet's
  * type recall does (`float(np.float64(x))`, `bytes.decode('utf8')`, …).
  * @throws TypeMismatchError when the element cannot be that type (e.g. text recalled as int).
  */
-export function elementToScalar(raw: unknown, scalar: ScalarType, where: string): unknown {
+function elementToScalar(raw: unknown, scalar: ScalarType, where: string): unknown {
   const bad = (): never => {
     throw new TypeMismatchError(`${where} holds ${describeRaw(raw)}, which cannot be read as ${scalar}.`, { expected: scalar, got: describeRaw(raw) });
   };
@@ -139,7 +140,7 @@ function elementsOf(t: H5Type, n: number, src: ElementSource): unknown[] {
  * that were unicode; h5traj also writes `bool` for boolean arrays, which it stores as uint8
  * because h5wasm cannot write PyTables' b8 booleans (pypet ignores the hint).
  */
-export function elementsToNDArray(t: H5Type, shape: number[], src: ElementSource, scalarHint: string | undefined, where: string): TypedValue {
+function elementsToNDArray(t: H5Type, shape: number[], src: ElementSource, scalarHint: string | undefined, where: string): TypedValue {
   const n = shape.reduce((a, b) => a * b, 1);
   const strings = t.class === 'string' ? (elementsOf(t, n, src) as Buffer[]) : undefined;
   const dtype = arrayDTypeOf(t, scalarHint, strings);
@@ -253,7 +254,7 @@ export function scalarToElement(v: unknown): unknown {
 export const recallName = (scalar: ScalarType): string => (scalar === 'str_' ? 'str' : scalar);
 
 /** Encodes scalars of one type as elements of `type`. */
-export function encodeScalars(values: readonly unknown[], type: H5Type, where: string): Uint8Array {
+function encodeScalars(values: readonly unknown[], type: H5Type, where: string): Uint8Array {
   return encodeElements(values.map(scalarToElement), type, where);
 }
 
