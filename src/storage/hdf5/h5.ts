@@ -352,6 +352,8 @@ export class H5File {
     this.noteChild(path, 'group', true);
     this.hardGroups.add(path);
     this.childCache.set(path, { list: [], set: new Set() });
+    // A new node has no attributes: knowing it saves an HDF5 call per node when they are written.
+    this.attrCache.set(path, { names: [], values: new Map() });
   }
 
   /** Creates every missing group along `path` (like `mkdir -p`). */
@@ -544,6 +546,7 @@ export class H5File {
       M._free(ptr);
     }
     this.noteChild(path, 'dataset', true);
+    this.attrCache.set(path, { names: [], values: new Map() });
     this.infoCache.set(path, {
       type: value.type,
       shape: [...value.shape],
