@@ -2,16 +2,22 @@
  * The demo exploration: an SIR epidemic model over a grid of infection and recovery rates.
  * Small enough to run in a second, real enough to have results worth looking at.
  */
-import { typed, type Trajectory } from '../../src/index.js';
+import { cartesian_product, typed, type Trajectory } from '../../src/index.js';
+
+/** The trajectory name and comment `h5traj run` uses. */
+export const name = 'sir_demo';
+export const comment = 'SIR epidemics over infection and recovery rates';
+/** Results `h5traj run` prints for each run. */
+export const summary = ['r0', 'epidemic.peak_day', 'epidemic.peak_infected', 'epidemic.attack_rate'];
 
 /** Adds the demo's parameters to a trajectory and explores a 4 × 3 grid. */
-export function setup(traj: Trajectory, cartesian: (d: Record<string, unknown[]>) => Record<string, unknown[]>): void {
+export function setup(traj: Trajectory): void {
   traj.f_add_parameter('model.beta', 0.3, { comment: 'infection rate per day' });
   traj.f_add_parameter('model.gamma', 0.1, { comment: 'recovery rate per day' });
   traj.f_add_parameter('model.population', 10_000, { dtype: 'int', comment: 'number of people' });
   traj.f_add_parameter('sim.days', 160, { dtype: 'int', comment: 'simulated days' });
   traj.f_add_parameter('sim.dt', 0.1, { comment: 'Euler step in days' });
-  traj.f_explore(cartesian({ 'model.beta': [0.2, 0.3, 0.4, 0.5], 'model.gamma': [0.05, 0.1, 0.2] }));
+  traj.f_explore(cartesian_product({ 'model.beta': [0.2, 0.3, 0.4, 0.5], 'model.gamma': [0.05, 0.1, 0.2] }));
 }
 
 /** One run: integrates the SIR equations and stores the epidemic curve and its key numbers. */

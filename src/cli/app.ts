@@ -5,7 +5,7 @@ import yargs from 'yargs';
 import { H5TrajError } from '../errors.js';
 import type { CliCommand } from './command.js';
 import { commands } from './commands/index.js';
-import { EXIT_OK, EXIT_USAGE, exitCodeFor, InterruptedError, UsageError } from './exit-codes.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor, InterruptedError, ReportedFailure, UsageError } from './exit-codes.js';
 import { note, PipeClosed } from './io.js';
 
 function register(y: ReturnType<typeof yargs>, cmd: CliCommand): void {
@@ -45,6 +45,7 @@ export async function runCli(argv: string[]): Promise<number> {
     return EXIT_OK;
   } catch (e) {
     if (e instanceof PipeClosed) return EXIT_OK;
+    if (e instanceof ReportedFailure) return EXIT_FAILURE;
     const code = exitCodeFor(e);
     if (e instanceof UsageError) {
       note(`h5traj: ${e.message}`);

@@ -14,6 +14,9 @@ export class UsageError extends Error {}
 /** The program was interrupted (Ctrl-C): exit code 130. */
 export class InterruptedError extends Error {}
 
+/** The command has already reported what is wrong (e.g. `verify`): exit 1 without another message. */
+export class ReportedFailure extends Error {}
+
 /** The exit code for an error. */
 export function exitCodeFor(e: unknown): number {
   if (e instanceof UsageError) return EXIT_USAGE;

@@ -4,6 +4,7 @@
 import { HDF5StorageService } from '../storage/hdf5/service.js';
 import { Trajectory } from '../trajectory/trajectory.js';
 import type { LoadOptions } from '../trajectory/storage-service.js';
+import { note } from './io.js';
 
 /** The names of the trajectories in a file (checks that it is an HDF5 file). */
 export function trajectoryNames(file: string): string[] {
@@ -24,4 +25,24 @@ export function openTrajectory(file: string, pick: { trajectory?: string | undef
   const which = pick.trajectory !== undefined ? { name: pick.trajectory } : { index: pick.index ?? -1 };
   traj.f_load({ ...which, force: true, ...load });
   return traj;
+}
+
+/** Parameters (and config) with data, nothing else: enough for filters, schemas and run records. */
+export const PARAMETERS_ONLY: LoadOptions = { load_parameters: 2, load_derived_parameters: 0, load_results: 0, load_other_data: 0 };
+
+/** Parameters with data, everything else as a skeleton (nodes without data). */
+export const SKELETON: LoadOptions = { load_parameters: 2, load_derived_parameters: 1, load_results: 1, load_other_data: 1 };
+
+/**
+ * {@link openTrajectory} for a read command. When the file holds several trajectories and none
+ * was picked, the last one is used and stderr says so (stdout stays data only).
+ */
+export function openPicked(args: { file: string; trajectory?: string | undefined; index?: number | undefined }, load: LoadOptions): Trajectory {
+  if (args.trajectory === undefined && args.index === undefined) {
+    const names = trajectoryNames(args.file);
+    if (names.length > 1) {
+      note(`${args.file} holds ${names.length} trajectories (${names.join(', ')}); using the last one, '${names.at(-1)}'. Pick one with --trajectory NAME or --index N.`);
+    }
+  }
+  return openTrajectory(args.file, args, load);
 }

@@ -6,6 +6,7 @@
 import type { NNGroupNode } from '../tree/group.js';
 import type { NNLeafNode } from '../tree/leaf-node.js';
 import type { NNNode } from '../tree/node.js';
+import type { MergeSummary, ResolvedMergeOptions } from './merge.js';
 import type { NodeRecord } from './records.js';
 import type { RunInformation } from './runs.js';
 import type { Trajectory } from './trajectory.js';
@@ -105,6 +106,11 @@ export interface StorageService {
   backup(traj: Trajectory, backupFilename: string): void;
   /** Releases open files and locks. */
   close?(): void;
+  /**
+   * Merges the stored `others` into `traj` (pypet's `f_merge` / `f_merge_many`) as one step that
+   * either fully happens or leaves the file as it was, then updates `traj` in memory.
+   */
+  merge?(traj: Trajectory, others: readonly Trajectory[], options: ResolvedMergeOptions): MergeSummary;
 }
 
 /** Creates the default service for a filename (registered by the HDF5 storage module). */

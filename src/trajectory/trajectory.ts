@@ -15,6 +15,7 @@ import { NNGroupNode, groupClassForBranch, type GetOptions, type GroupRoot, type
 import type { LeafConstructor, NNLeafNode } from '../tree/leaf-node.js';
 import { BRANCHES, nameProblem, runName, translatePart } from '../tree/names.js';
 import type { NNNode } from '../tree/node.js';
+import { mergeTrajectories, type MergeOptions, type MergeSummary } from './merge.js';
 import { pythonRepr } from './python-repr.js';
 import {
   findRuns,
@@ -239,6 +240,22 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
     const target = backupFilename ?? defaultBackupName(service.filename, this.v_name);
     service.backup(this, target);
     return target;
+  }
+
+  /**
+   * Renames and/or relocates the trajectory. Unless `in_store` says the trajectory is already
+   * stored there under that name, the next `f_store` writes it anew at the new place.
+   */
+  f_migrate(options: { new_name?: string; new_filename?: string; in_store?: boolean } = {}): void {
+    if (options.new_name !== undefined) {
+      const problem = options.new_name.includes('.') ? `'${options.new_name}' contains a dot` : nameProblem(options.new_name);
+      if (problem) throw new InvalidNameError(`The trajectory name '${options.new_name}' is not valid: ${problem}.`, { path: options.new_name });
+      this._trajName = options.new_name;
+    }
+    if (options.new_filename !== undefined) this._useFile(options.new_filename);
+    const stored = options.in_store ?? false;
+    this._stored = stored;
+    for (const node of this.f_iter_nodes()) node._stored = stored;
   }
 
   _node(item: string | NNNode): NNNode {
@@ -717,13 +734,21 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
   }
 
   /**
-   * The value of result `name` in run `idx` (`'z'`, or `'out.a'` for item `a` of result `out`),
-   * or undefined. With `autoLoad`, a run group that is not in memory is loaded for the lookup and
+   * The value of result (or derived parameter) `name` in run `idx` (`'z'`, or `'out.a'` for item
+   * `a` of result `out`), or undefined. With `autoLoad`, a run group that is not in memory is loaded for the lookup and
    * dropped again, so scanning many runs keeps memory flat.
    */
   _resultOfRun(idx: number, name: string, autoLoad: boolean): unknown {
-    const results = this._children.get('results') as NNGroupNode;
-    const runs = (results._childOrLink('runs') ?? (autoLoad ? this._autoLoadChild(results, 'runs') : undefined)) as NNGroupNode | undefined;
+    for (const where of ['results', 'derived_parameters']) {
+      const value = this._valueInRunGroup(where, idx, name, autoLoad);
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  }
+
+  private _valueInRunGroup(where: string, idx: number, name: string, autoLoad: boolean): unknown {
+    const branch = this._children.get(where) as NNGroupNode;
+    const runs = (branch._childOrLink('runs') ?? (autoLoad ? this._autoLoadChild(branch, 'runs') : undefined)) as NNGroupNode | undefined;
     if (!runs) return undefined;
     const rn = runName(idx);
     let group = runs._childOrLink(rn) as NNGroupNode | undefined;
@@ -765,6 +790,27 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
   /** One record per run (run, idx, completed, explored values, chosen results), streamed. */
   f_to_records(options: RecordsOptions = {}): Generator<RunRecord> {
     return runRecords(this, options);
+  }
+
+  /**
+   * Merges another stored trajectory of the same parameter space into this one (pypet's
+   * `f_merge`): its runs are appended and renumbered, explored ranges extended, its results and
+   * derived parameters copied under the new run names, and the merge recorded in `config.merge`.
+   * The file is written once, crash-safely; a failed check writes nothing.
+   * @throws MergeError naming the first difference when the parameter spaces differ.
+   * @example const summary = traj.f_merge(other, { remove_duplicates: true });
+   */
+  f_merge(other: Trajectory, options: MergeOptions = {}): MergeSummary {
+    return mergeTrajectories(this, [other], options);
+  }
+
+  /**
+   * Merges several stored trajectories (e.g. the shards of one exploration, in shard order) into
+   * this one in a single write, in time linear in the number of runs.
+   * @example traj.f_merge_many([shard1, shard2, shard3]);
+   */
+  f_merge_many(others: readonly Trajectory[], options: MergeOptions = {}): MergeSummary {
+    return mergeTrajectories(this, others, options);
   }
 
   override toString(): string {

@@ -1,6 +1,13 @@
 /** Every CLI command, in the order `--help` lists them. */
 import type { CliCommand } from '../command.js';
 import { dump } from './dump.js';
+import { exportCommand } from './export.js';
+import { find } from './find.js';
+import { get } from './get.js';
 import { info } from './info.js';
+import { schema } from './schema.js';
+import { tree } from './tree.js';
+import { verify } from './verify.js';
+import { run } from './run.js';
 
-export const commands: CliCommand[] = [info, dump];
+export const commands: CliCommand[] = [run, info, tree, find, get, schema, exportCommand, verify, dump];

@@ -22,10 +22,13 @@ import {
   type StoreItemsOptions,
   type StoreOptions,
 } from '../../trajectory/storage-service.js';
+import type { MergeSummary, ResolvedMergeOptions } from '../../trajectory/merge.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
 import { H5File, initH5, joinPath } from './h5.js';
 import { loadChildNode, loadLeafData, loadTrajectory } from './load.js';
-import { listTrajectories } from './nodes.js';
+import { mergeIntoFile } from './merge.js';
+import { listTrajectories, nodePath } from './nodes.js';
+import { rewriteFile, skipPaths } from './rewrite.js';
 import { FAILURES_TABLE, writeCommit, writeItems, writeNewTrajectory, writeTrajectoryUpdates, type CommentMemory } from './store.js';
 import { numberColumn, readTable, textColumn } from './table.js';
 import { withWriteTransaction } from './transaction.js';
@@ -81,14 +84,22 @@ export class HDF5StorageService implements StorageService {
     if (!traj._stored) {
       throw new StateError(`The trajectory '${traj.v_name}' was never stored; call f_store() once before storing single items.`);
     }
-    if (options.overwrite) {
-      throw new StorageError(
-        `Overwriting stored items needs the file to be rewritten, which this version of h5traj does not do yet; store the changed items under new names.`,
-        { file: this.filename },
-      );
-    }
     const nodes = options.non_empties ? items.filter((n) => !n.v_is_leaf || !(n as NNLeafNode).f_is_empty()) : items;
-    this.write((f) => writeItems(f, traj, nodes, this.comments));
+    if (!options.overwrite) {
+      this.write((f) => writeItems(f, traj, nodes, this.comments));
+      return;
+    }
+    // Overwriting: rewrite the file without the stored parts, then write them again.
+    const parts = options.overwrite === true ? undefined : options.overwrite;
+    const skip = nodes.flatMap((n) => {
+      const leafPath = nodePath(traj.v_name, n.v_full_name);
+      return parts ? parts.map((p) => joinPath(leafPath, ...p.split('.'))) : [leafPath];
+    });
+    this.close();
+    rewriteFile(this.filename, {
+      skip: skipPaths(skip),
+      then: (f) => writeItems(f, traj, nodes, new Map()),
+    });
   }
 
   load(traj: Trajectory, options: LoadOptions): void {
@@ -115,8 +126,40 @@ export class HDF5StorageService implements StorageService {
     return loadChildNode(this.read(), traj, group, name, false, -1);
   }
 
-  deleteItems(_traj: Trajectory, _items: NNNode[], _options: DeleteItemsOptions): void {
-    throw new StorageError(`Deleting stored items needs the file to be rewritten, which this version of h5traj does not do yet.`, { file: this.filename });
+  /**
+   * Deletes stored nodes by rewriting the file without them (h5wasm cannot delete HDF5 objects):
+   * whole leaves or groups, or with `delete_only` some parts of a leaf. `remove_empty_groups`
+   * also leaves out groups that become empty; `remove_from_trajectory` drops the nodes from memory.
+   */
+  deleteItems(traj: Trajectory, items: NNNode[], options: DeleteItemsOptions): void {
+    const only = options.delete_only === undefined ? undefined : ([] as string[]).concat(options.delete_only);
+    const f = this.read();
+    const skip: string[] = [];
+    for (const node of items) {
+      const p = nodePath(traj.v_name, node.v_full_name);
+      if (!f.exists(p)) {
+        throw new NotFoundError(`'${node.v_full_name}' is not stored in '${this.filename}', so it cannot be deleted.`, { file: this.filename, path: node.v_full_name });
+      }
+      if (only && node.v_is_leaf) skip.push(...only.map((part) => joinPath(p, ...part.split('.'))));
+      else skip.push(p);
+    }
+    if (options.remove_empty_groups && !only) {
+      // A group whose children are all deleted goes too (up to, not including, the branches).
+      const skipped = skipPaths(skip);
+      for (const node of items) {
+        let parent = node._parent;
+        while (parent && parent.v_depth > 1) {
+          const pp = nodePath(traj.v_name, parent.v_full_name);
+          if (!f.childNames(pp).every((c) => skipped(joinPath(pp, c)))) break;
+          skip.push(pp);
+          parent = parent._parent;
+        }
+      }
+    }
+    this.close();
+    rewriteFile(this.filename, { skip: skipPaths(skip) });
+    if (options.remove_from_trajectory) traj.f_remove_items(items, { remove_empty_groups: options.remove_empty_groups ?? false });
+    else for (const node of items) if (!only) markUnstored(node);
   }
 
   commit(traj: Trajectory, commit: Commit): void {
@@ -137,19 +180,25 @@ export class HDF5StorageService implements StorageService {
     return [...latest.values()].filter((x) => x.idx < traj.v_length && !traj.f_is_completed(x.idx)).sort((a, b) => a.idx - b.idx);
   }
 
+  /** Merges stored trajectories into `traj` in one crash-safe write (see `merge.ts`). */
+  merge(traj: Trajectory, others: readonly Trajectory[], options: ResolvedMergeOptions): MergeSummary {
+    this.close();
+    return mergeIntoFile(this.filename, traj, others, options);
+  }
+
+  /** Copies the trajectory (only this one, if the file holds several) into another file. */
   backup(traj: Trajectory, backupFilename: string): void {
     this.close();
-    const names = fs.existsSync(this.filename) ? listTrajectories(this.read()) : [];
-    this.close();
-    if (names.length === 1 && names[0] === traj.v_name) {
-      fs.copyFileSync(this.filename, backupFilename);
-      return;
+    if (fs.existsSync(backupFilename)) {
+      throw new StorageError(`The backup file '${backupFilename}' exists already; choose another name.`, { file: backupFilename });
     }
-    throw new StorageError(
-      `Backing up one trajectory of a file that holds several (${names.join(', ')}) needs a file rewrite, which this version does not do yet.`,
-      { file: this.filename },
-    );
+    rewriteFile(this.filename, { skip: () => false, keepTopLevel: (name) => name === traj.v_name }, backupFilename);
   }
+}
+
+function markUnstored(node: NNNode): void {
+  node._stored = false;
+  if (!node.v_is_leaf) for (const child of (node as NNGroupNode).f_iter_nodes()) child._stored = false;
 }
 
 setDefaultStorageFactory((filename) => new HDF5StorageService(filename));

@@ -151,12 +151,28 @@ function collectUnstored(group: NNGroupNode, out: NodeRecord[], f: H5File, traj:
   }
 }
 
-/** Writes the given nodes (and the groups above them). */
+/**
+ * Writes the given nodes (and the groups above them). As in pypet, a stored result only gains the
+ * items that are not on disk yet; replacing stored items needs `overwrite` (a file rewrite).
+ */
 export function writeItems(f: H5File, traj: Trajectory, nodes: readonly NNNode[], comments: CommentMemory): void {
   const records: NodeRecord[] = [];
   for (const node of nodes) {
     if (node.v_is_root) continue;
-    records.push(node.v_is_leaf ? leafToRecord(node as NNLeafNode) : groupToRecord(node as NNGroupNode));
+    if (!node.v_is_leaf) {
+      records.push(groupToRecord(node as NNGroupNode));
+      continue;
+    }
+    const record = leafToRecord(node as NNLeafNode);
+    const path = nodePath(traj.v_name, node.v_full_name);
+    if (record.data?.kind === 'result' && f.exists(path)) {
+      const fresh = record.data.items.filter(([k]) => !f.exists(joinPath(path, ...k.split('.'))));
+      records.push({ ...record, data: { kind: 'result', items: fresh } });
+    } else if (record.data?.kind === 'parameter' && f.exists(path) && f.childNames(path).length > 0) {
+      records.push({ ...record, data: undefined }); // stored parameter data stays; metadata is refreshed
+    } else {
+      records.push(record);
+    }
   }
   writeRecords(f, traj.v_name, records, comments);
   for (const node of nodes) node._stored = true;

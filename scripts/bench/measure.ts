@@ -1,0 +1,88 @@
+/**
+ * One measurement of one workload in this process (spawned by scripts/bench.ts):
+ * `measure.ts WORKLOAD N FILE [NCORES]` prints one JSON object.
+ */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Environment, Trajectory, cartesian_product } from '../../src/index.js';
+import { uniform, w1Parameters, w1Run } from './data.js';
+
+const [workload = 'W1', nText = '1000', file = '/tmp/h5traj-bench.hdf5', ncoresText = '1'] = process.argv.slice(2);
+const n = Number(nText);
+const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
+const seconds = (t0: number) => (performance.now() - t0) / 1000;
+
+async function w1Store(): Promise<Record<string, unknown>> {
+  fs.rmSync(file, { force: true });
+  const t0 = performance.now();
+  const traj = new Trajectory('W1', { add_time: false, filename: file });
+  w1Parameters(traj, n);
+  const started = Date.now() / 1000;
+  for (const _ of traj.f_iter_runs()) {
+    w1Run(traj);
+    traj._updateRun(traj.v_idx, { completed: 1, timestamp: started, finish_timestamp: Date.now() / 1000, parameter_summary: traj._parameterSummary(traj.v_idx) });
+  }
+  traj.f_store();
+  return { store_s: seconds(t0), file_bytes: fs.statSync(file).size };
+}
+
+async function w1Environment(runExport: string): Promise<Record<string, unknown>> {
+  fs.rmSync(file, { force: true });
+  const t0 = performance.now();
+  const env = new Environment({ trajectory: 'W1', filename: file, progress: 'quiet', ncores: Number(ncoresText) });
+  w1Parameters(env.trajectory, n);
+  const module = fileURLToPath(new URL('./data.ts', import.meta.url));
+  await env.run({ module, export: runExport });
+  return { store_s: seconds(t0), ncores: Number(ncoresText), file_bytes: fs.statSync(file).size };
+}
+
+async function w2(): Promise<Record<string, unknown>> {
+  const t0 = performance.now();
+  const traj = new Trajectory('W1', { add_time: false, filename: file });
+  traj.f_load({ load_parameters: 2, load_derived_parameters: 1, load_results: 1 });
+  const t1 = performance.now();
+  const nodes = traj.f_get_from_runs('out');
+  traj.f_load_items([...nodes.values()], { load_only: ['a'] });
+  const a = Float64Array.from(nodes.values(), (r) => r.f_get('a'));
+  const t2 = performance.now();
+  const x = traj.f_get('x').f_get_range();
+  const y = traj.f_get('y').f_get_range();
+  const ok = a.length === n && a.every((v, i) => v === x[i] * Number(y[i]));
+  return { open_skeleton_s: (t1 - t0) / 1000, collect_s: (t2 - t1) / 1000, total_s: (t2 - t0) / 1000, correct: ok };
+}
+
+async function w3(): Promise<Record<string, unknown>> {
+  fs.rmSync(file, { force: true });
+  const u = uniform(1_000_000);
+  const arrays = Array.from({ length: 20 }, (_, i) => u.map((v) => i + v));
+  const t0 = performance.now();
+  const traj = new Trajectory('W3', { add_time: false, filename: file });
+  traj.f_add_parameter('idx', 0, { dtype: 'int' });
+  traj.f_explore(cartesian_product({ idx: [...Array(20).keys()] }));
+  for (const _ of traj.f_iter_runs()) traj.f_add_result('big', { arr: arrays[traj.v_idx]! });
+  traj.f_store();
+  const store = seconds(t0);
+  const t1 = performance.now();
+  const back = new Trajectory('W3', { add_time: false, filename: file });
+  back.f_load({ load_parameters: 2, load_results: 2 });
+  let sum = 0;
+  for (const [, r] of back.f_get_from_runs('big')) sum += r.f_get('arr').size;
+  const read = seconds(t1);
+  const mb = (20 * 8e6) / 1e6;
+  return { store_s: store, read_s: read, store_mb_s: mb / store, read_mb_s: mb / read, correct: sum === 20_000_000, file_bytes: fs.statSync(file).size };
+}
+
+const run: Record<string, () => Promise<Record<string, unknown>>> = {
+  W1: w1Store,
+  W1env: () => w1Environment('w1Run'),
+  W1busy: () => w1Environment('w1BusyRun'),
+  W2: w2,
+  W3: w3,
+};
+const fn = run[workload];
+if (!fn) {
+  console.error(`unknown workload ${workload}; use ${Object.keys(run).join(', ')}`);
+  process.exit(2);
+}
+const result = await fn();
+console.log(JSON.stringify({ workload, n, ...result, max_rss_mb: Math.round(maxRssMb()) }));

@@ -1,0 +1,82 @@
+/** `h5traj export FILE --format csv|jsonl`: one record per run, streamed to stdout or a file. */
+import { stringify } from 'csv-stringify/sync';
+import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
+import { UsageError } from '../exit-codes.js';
+import { checkFilter, filterFromOption } from '../filter.js';
+import { watchInterrupts } from '../interrupt.js';
+import { jsonReplacer } from '../io.js';
+import { openPicked, PARAMETERS_ONLY } from '../open.js';
+import { recordColumns, streamRecords } from '../records.js';
+import { fileSink, stdoutSink, type LineSink } from '../sink.js';
+
+interface ExportArgs extends CommonArgs {
+  format?: 'csv' | 'jsonl';
+  results?: string;
+  out?: string;
+  where?: string | string[];
+}
+
+/** Turns a record into one output line. */
+type Formatter = (record: Record<string, unknown>) => string;
+
+function csvFormatter(columns: string[]): { header: string; line: Formatter } {
+  // csv-stringify's defaults would write true as 1 and false as an empty cell.
+  const options = { cast: { boolean: (v: boolean) => String(v), bigint: (v: bigint) => v.toString() }, eof: false };
+  return {
+    header: stringify([columns], options),
+    line: (record) => stringify([columns.map((c) => record[c] ?? null)], options),
+  };
+}
+
+const jsonlLine: Formatter = (record) => JSON.stringify(record, jsonReplacer);
+
+function chooseFormat(args: ExportArgs): 'csv' | 'jsonl' {
+  if (args.json && args.format === 'csv') throw new UsageError('--json means --format jsonl; give one of them, not --json with --format csv.');
+  const format = args.json ? 'jsonl' : args.format;
+  if (!format) throw new UsageError('Choose the output format: --format csv or --format jsonl.');
+  return format;
+}
+
+function parseResults(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const names = value.split(',').map((s) => s.trim());
+  if (names.some((n) => n === '')) throw new UsageError(`--results takes names separated by commas (e.g. out.a,out.b,z), not '${value}'.`);
+  return names;
+}
+
+export const exportCommand: CliCommand<ExportArgs> = {
+  command: 'export <file>',
+  describe: 'write one record per run (run, idx, completed, explored values, chosen results) as CSV or JSON lines, streamed',
+  examples: [
+    ['h5traj export runs.hdf5 --format csv --results out.a,out.b > runs.csv', 'items a and b of each run\'s result out, as CSV'],
+    ['h5traj export runs.hdf5 --format jsonl --where "x>=2" --out big-x.jsonl', 'the runs with x >= 2, written atomically to a file'],
+  ],
+  builder: (y) =>
+    withReadOptions(y)
+      .option('format', { alias: 'f', choices: ['csv', 'jsonl'] as const, describe: 'output format (--json is the same as --format jsonl)' })
+      .option('results', { alias: 'r', type: 'string', describe: 'result names to add, comma-separated (out.a is item a of result out)' })
+      .option('out', { alias: 'o', type: 'string', describe: 'write to this file (atomically: a temporary file renamed when complete)' })
+      .option('where', { alias: 'w', type: 'string', describe: 'only runs matching this filter: NAME OP VALUE or JSON (repeatable, ANDed)' }),
+  handler: async (args) => {
+    const formatName = chooseFormat(args);
+    const results = parseResults(args.results);
+    const where = filterFromOption(args.where, '--where');
+    const traj = openPicked(args, PARAMETERS_ONLY);
+    if (where) checkFilter(traj, where);
+    const records = streamRecords(traj, { results, where });
+    const csv = formatName === 'csv' ? csvFormatter(recordColumns(traj, results)) : undefined;
+    const format = csv ? csv.line : jsonlLine;
+    const sink: LineSink = args.out !== undefined ? fileSink(args.out) : stdoutSink();
+    const unwatch = watchInterrupts();
+    try {
+      if (csv) await sink.write(csv.header);
+      for (const record of records) await sink.write(format(record));
+      await sink.end();
+    } catch (e) {
+      sink.abort();
+      throw e;
+    } finally {
+      unwatch();
+    }
+  },
+};

@@ -1,0 +1,42 @@
+/** `h5traj find FILE 'x>=2' 'mode=alpha'`: the runs whose parameter values match. */
+import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
+import { allOf, checkFilter, listOption, parseExpression, parseJsonFilter } from '../filter.js';
+import { note, out, outJson, table } from '../io.js';
+import { openPicked, PARAMETERS_ONLY } from '../open.js';
+import { parameterTypes, previewTyped } from '../values.js';
+
+interface FindArgs extends CommonArgs {
+  expressions?: string[];
+  filter?: string | string[];
+}
+
+export const find: CliCommand<FindArgs> = {
+  command: 'find <file> [expressions..]',
+  describe: 'list the runs whose parameters match NAME OP VALUE expressions (ANDed; OP is = == != > >= < <=) or a JSON filter',
+  examples: [
+    ["h5traj find runs.hdf5 'x>=2' 'mode=alpha'", 'runs with x >= 2 and mode alpha'],
+    ['h5traj find runs.hdf5 --filter \'{"$or": [{"x": 1}, {"y": {"$lt": 3}}]}\' --json', 'a JSON filter (f_find_runs operators), records as JSON'],
+  ],
+  builder: (y) =>
+    withReadOptions(y)
+      .positional('expressions', { type: 'string', array: true, describe: "filter expressions such as 'x>=2' (values are JSON when they parse, else text)" })
+      .option('filter', { type: 'string', describe: 'a JSON filter: {"x": {"$gte": 2}}; operators $eq $ne $gt $gte $lt $lte $in $nin $and $or' }),
+  handler: async (args) => {
+    const filters = [...listOption(args.expressions).map(parseExpression), ...listOption(args.filter).map((f) => parseJsonFilter(f, '--filter'))];
+    const traj = openPicked(args, PARAMETERS_ONLY);
+    const matching = new Set(checkFilter(traj, allOf(filters)));
+    const records = [...traj.f_to_records()].filter((r) => matching.has(r.idx));
+    if (args.json) {
+      outJson(records);
+      return;
+    }
+    if (records.length === 0) {
+      note(`No run of ${traj.v_length} matches.`);
+      return;
+    }
+    const columns = Object.keys(records[0]!);
+    const types = parameterTypes(traj);
+    out(table(columns, records.map((r) => columns.map((c) => (c === 'completed' ? (r.completed ? 'yes' : 'no') : previewTyped(r[c], types.get(c)))))));
+    note(`${records.length} of ${traj.v_length} runs match.`);
+  },
+};

@@ -1,0 +1,48 @@
+/** `h5traj schema FILE`: what each parameter looks like across the runs. */
+import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
+import { out, outJson, table } from '../io.js';
+import { openPicked, PARAMETERS_ONLY } from '../open.js';
+import { UsageError } from '../exit-codes.js';
+import { parameterTypes, preview, previewTyped } from '../values.js';
+
+interface SchemaArgs extends CommonArgs {
+  maxValues: number;
+}
+
+export const schema: CliCommand<SchemaArgs> = {
+  command: 'schema <file>',
+  describe: 'list every parameter with its type, whether it is explored, its distinct values and numeric range',
+  examples: [
+    ['h5traj schema runs.hdf5', 'a table of the parameters'],
+    ['h5traj schema runs.hdf5 --json --max-values 100', 'as JSON, listing up to 100 distinct values per parameter'],
+  ],
+  builder: (y) =>
+    withReadOptions(y).option('max-values', { type: 'number', default: 20, describe: 'distinct values to list per parameter' }),
+  handler: async (args) => {
+    if (!(Number.isInteger(args.maxValues) && args.maxValues >= 1)) {
+      throw new UsageError(`--max-values takes a whole number of values (1 or more), not ${args.maxValues}.`);
+    }
+    const traj = openPicked(args, PARAMETERS_ONLY);
+    const rows = traj.f_get_schema({ max_values: args.maxValues });
+    if (args.json) {
+      outJson(rows);
+      return;
+    }
+    const types = parameterTypes(traj);
+    out(table(
+      ['parameter', 'type', 'explored', 'distinct', 'min', 'max', 'values'],
+      rows.map((s) => {
+        const show = (v: unknown) => previewTyped(v, types.get(s.name), 20);
+        return [
+          s.name,
+          s.type,
+          s.explored ? 'yes' : 'no',
+          s.distinct > s.values.length ? `>${s.values.length}` : s.distinct,
+          s.min === undefined ? '' : show(s.min),
+          s.max === undefined ? '' : show(s.max),
+          preview(s.values.map(show).join(', '), 50),
+        ];
+      }),
+    ));
+  },
+};

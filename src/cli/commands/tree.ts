@@ -1,0 +1,62 @@
+/** `h5traj tree FILE [PATH]`: the natural-naming tree with leaf types, values and comments. */
+import type { NNNode } from '../../tree/node.js';
+import type { LoadOptions } from '../../trajectory/storage-service.js';
+import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
+import { UsageError } from '../exit-codes.js';
+import { watchInterrupts } from '../interrupt.js';
+import { jsonReplacer } from '../io.js';
+import { openPicked, PARAMETERS_ONLY, SKELETON } from '../open.js';
+import { stdoutSink, writeText } from '../sink.js';
+import { treeJson, treeLines } from '../tree-view.js';
+
+interface TreeArgs extends CommonArgs {
+  path?: string;
+  depth?: number;
+}
+
+/** Loads only the branch a path points into (a large results branch is slow to scan). */
+function loadFor(path: string | undefined): LoadOptions {
+  switch (path?.split('.')[0]) {
+    case 'parameters':
+    case 'config':
+      return PARAMETERS_ONLY;
+    case 'results':
+      return { ...PARAMETERS_ONLY, load_results: 1 };
+    case 'derived_parameters':
+      return { ...PARAMETERS_ONLY, load_derived_parameters: 1 };
+    default:
+      return SKELETON;
+  }
+}
+
+export const tree: CliCommand<TreeArgs> = {
+  command: 'tree <file> [path]',
+  describe: 'show the tree of a trajectory (or below PATH): groups, leaf classes and types, parameter values, result items, comments',
+  examples: [
+    ['h5traj tree runs.hdf5 --depth 2', 'the branches and their first level'],
+    ['h5traj tree runs.hdf5 results.runs.run_00000000 --json', 'what run 0 stored, as JSON'],
+  ],
+  builder: (y) =>
+    withReadOptions(y)
+      .positional('path', { type: 'string', describe: 'start at this node (a full name like parameters.x, or a shortcut)' })
+      .option('depth', { alias: 'd', type: 'number', describe: 'levels to show below the start (default: all)' }),
+  handler: async (args) => {
+    if (args.depth !== undefined && !(Number.isInteger(args.depth) && args.depth >= 0)) {
+      throw new UsageError(`--depth takes a whole number of levels (0 or more), not ${args.depth}.`);
+    }
+    const traj = openPicked(args, loadFor(args.path));
+    const start = args.path ? traj.f_get<NNNode>(args.path, { fast_access: false }) : traj;
+    const sink = stdoutSink();
+    const unwatch = watchInterrupts();
+    try {
+      if (args.json) {
+        await writeText(sink, JSON.stringify(treeJson(traj, start, args.depth), jsonReplacer, 2));
+        return;
+      }
+      for (const line of treeLines(traj, start, args.depth)) await sink.write(line);
+      await sink.end();
+    } finally {
+      unwatch();
+    }
+  },
+};

@@ -1,0 +1,151 @@
+/**
+ * Run records for `export`: the records of `f_to_records` (run, idx, completed, explored values,
+ * chosen results), streamed run by run with memory that does not grow with the number of runs.
+ *
+ * The results are read here rather than by `f_to_records({ results, auto_load })`, which looks
+ * every name up on its own: for `out.a,out.b,out.c` it loads the run group and the whole leaf
+ * `out` (its 100-element array too) three times per run. Here each run group is loaded once as
+ * a skeleton, each leaf once with only the items asked for, and the group is dropped afterwards.
+ * The values and their rendering as cells are the same as `f_to_records` gives.
+ */
+import { NotFoundError } from '../errors.js';
+import { Result } from '../leaves/result.js';
+import { NDArray, valueToString } from '../leaves/values.js';
+import type { NNGroupNode } from '../tree/group.js';
+import type { NNLeafNode } from '../tree/leaf-node.js';
+import type { NNNode } from '../tree/node.js';
+import type { RunFilter, RunRecord } from '../trajectory/query.js';
+import type { Trajectory } from '../trajectory/trajectory.js';
+import { plain } from './values.js';
+
+/** What a result name points at in one run: a whole leaf, or one item of a Result. */
+type Target = { leaf: NNLeafNode; item?: string } | undefined;
+
+/** A record cell as `f_to_records` renders it: scalars as they are, anything else as short text. */
+export function cell(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint') return v;
+  if (v instanceof NDArray && v.size === 1) return v.at(0);
+  return valueToString(plain(v), 1_000);
+}
+
+function isNotFound(e: unknown): boolean {
+  return e instanceof NotFoundError;
+}
+
+/**
+ * Reads the values of result names (`z`, or `out.a` for item `a` of result `out`) run by run.
+ * @example new RunResultReader(traj, ['out.a', 'out.b']).read(0) // [0.5, 1.5]
+ */
+export class RunResultReader {
+  private runs: NNGroupNode | null | undefined;
+
+  constructor(
+    private readonly traj: Trajectory,
+    private readonly names: readonly string[],
+  ) {}
+
+  /** The `results.runs` group (loaded as a skeleton on first use); null when nothing is stored there. */
+  private runsGroup(): NNGroupNode | null {
+    if (this.runs !== undefined) return this.runs;
+    const results = this.traj.f_get_children().results as NNGroupNode;
+    let runs = results.f_get_children().runs as NNGroupNode | undefined;
+    if (!runs && this.traj.v_stored) {
+      try {
+        runs = results.f_load_child('runs', { recursive: false, load_data: 1 }) as NNGroupNode;
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+    }
+    this.runs = runs && !runs.v_is_leaf ? runs : null;
+    return this.runs;
+  }
+
+  /** The values in run `idx`, in the order of the names (undefined where the run has none). */
+  read(idx: number): unknown[] {
+    const runs = this.runsGroup();
+    const name = this.traj.f_idx_to_run(idx);
+    let group = runs?.f_get_children()[name] as NNGroupNode | undefined;
+    let loadedHere = false;
+    if (runs && !group && this.traj.v_stored) {
+      try {
+        group = runs.f_load_child(name, { recursive: true, load_data: 1 }) as NNGroupNode;
+        loadedHere = true;
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+    }
+    if (!group || group.v_is_leaf) return this.names.map(() => undefined);
+    try {
+      const targets = this.names.map((n) => resolve(group, n));
+      this.loadData(targets);
+      return targets.map((t, i) => valueOf(group, this.names[i]!, t));
+    } finally {
+      if (loadedHere) this.traj.f_remove_items([group]);
+    }
+  }
+
+  /** Loads each leaf once: wholly when a name wants the whole leaf, else only the items named. */
+  private loadData(targets: Target[]): void {
+    const wanted = new Map<NNLeafNode, Set<string> | 'all'>();
+    for (const t of targets) {
+      if (!t || (t.item === undefined && !t.leaf.f_is_empty())) continue;
+      const before = wanted.get(t.leaf);
+      if (t.item === undefined || before === 'all') wanted.set(t.leaf, 'all');
+      else wanted.set(t.leaf, (before ?? new Set<string>()).add(t.item));
+    }
+    for (const [leaf, items] of wanted) {
+      if (items === 'all') this.traj.f_load_items([leaf]);
+      else if (!(leaf instanceof Result && [...items].every((i) => leaf.f_contains(i)))) this.traj.f_load_items([leaf], { load_only: [...items] });
+    }
+  }
+}
+
+/** Finds what `name` means below a run group (shortcuts allowed, as `f_to_records` does). */
+function resolve(group: NNGroupNode, name: string): Target {
+  try {
+    const node = group.f_get<NNNode>(name, { fast_access: false });
+    return node.v_is_leaf ? { leaf: node as NNLeafNode } : undefined;
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+  const dot = name.lastIndexOf('.');
+  if (dot < 0) return undefined;
+  try {
+    const node = group.f_get<NNNode>(name.slice(0, dot), { fast_access: false });
+    return node instanceof Result ? { leaf: node, item: name.slice(dot + 1) } : undefined;
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+    return undefined;
+  }
+}
+
+function valueOf(group: NNGroupNode, name: string, t: Target): unknown {
+  if (!t) return undefined;
+  if (t.item === undefined) return group.f_get(name, { fast_access: true });
+  const leaf = t.leaf as Result;
+  return leaf.f_contains(t.item) ? leaf.f_get(t.item) : undefined;
+}
+
+/** Options of {@link streamRecords}. */
+export interface ExportOptions {
+  results?: readonly string[];
+  where?: RunFilter | undefined;
+}
+
+/** The record keys, known before the first record (a filter may match no run at all). */
+export function recordColumns(traj: Trajectory, results: readonly string[] = []): string[] {
+  const first = traj.f_to_records().next();
+  const base = first.done ? ['run', 'idx', 'completed'] : Object.keys(first.value);
+  return [...base, ...results.filter((r) => !base.includes(r))];
+}
+
+/** One record per matching run, in run order, with the chosen results as cells. */
+export function* streamRecords(traj: Trajectory, options: ExportOptions = {}): Generator<RunRecord> {
+  const results = options.results ?? [];
+  const reader = results.length > 0 ? new RunResultReader(traj, results) : undefined;
+  for (const record of traj.f_to_records(options.where ? { where: options.where } : {})) {
+    if (reader) reader.read(record.idx).forEach((v, i) => (record[results[i]!] = cell(v)));
+    yield record;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Deleting and replacing stored nodes. h5wasm cannot delete an HDF5 object, so the file is
+ * rewritten: a new file receives everything except the nodes to delete (and, for overwrites, the
+ * replacements), and is renamed over the old one. Like every other write it is one transaction:
+ * a crash leaves the old file. (HDF5 would not reclaim the space of deleted objects anyway.)
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { H5TrajError, StorageError } from '../../errors.js';
+import { acquireLock } from '../lock.js';
+import { copyAttributes, copyTree } from './copy.js';
+import { H5File, joinPath } from './h5.js';
+import { tempPathFor } from './transaction.js';
+
+function fsyncPath(p: string): void {
+  const fd = fs.openSync(p, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** What a rewrite leaves out and adds. */
+export interface RewritePlan {
+  /** HDF5 paths to leave out, with everything below them. */
+  skip: (hdf5Path: string) => boolean;
+  /** Top-level objects (`/name`) to copy; default: all. */
+  keepTopLevel?: (name: string) => boolean;
+  /** Writes into the new file after the copy (replacements). */
+  then?: (dst: H5File) => void;
+}
+
+/**
+ * Rewrites `filename` according to `plan` into `target` (default: the file itself, replaced by
+ * an atomic rename). Soft links to left-out nodes are left out too.
+ */
+export function rewriteFile(filename: string, plan: RewritePlan, target = filename): void {
+  const release = acquireLock(target);
+  const tmp = tempPathFor(target);
+  try {
+    const src = H5File.openSync(filename, 'r');
+    let dst: H5File | undefined;
+    try {
+      dst = H5File.openSync(tmp, 'w');
+      copyAttributes(src, '/', dst, '/');
+      for (const name of src.childNames('/')) {
+        if (plan.keepTopLevel && !plan.keepTopLevel(name)) continue;
+        const p = joinPath('/', name);
+        if (plan.skip(p)) continue;
+        copyTree(src, p, dst, p, {
+          skip: plan.skip,
+          mapLink: (linkTarget) => (plan.skip(linkTarget) ? undefined : linkTarget),
+        });
+      }
+      plan.then?.(dst);
+    } finally {
+      dst?.close();
+      src.close();
+    }
+    fsyncPath(tmp);
+    fs.renameSync(tmp, target);
+    try {
+      fsyncPath(path.dirname(path.resolve(target)));
+    } catch {
+      // Not every file system lets a directory be synced; the rename is atomic regardless.
+    }
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    if (e instanceof H5TrajError) throw e;
+    throw new StorageError(`Rewriting '${filename}' failed, and the file was left as it was: ${(e as Error).message}`, { file: filename, cause: e });
+  } finally {
+    release();
+  }
+}
+
+/** A skip predicate for a set of paths (each with its subtree). */
+export function skipPaths(paths: Iterable<string>): (p: string) => boolean {
+  const set = new Set(paths);
+  return (p) => {
+    if (set.has(p)) return true;
+    for (let i = p.lastIndexOf('/'); i > 0; i = p.lastIndexOf('/', i - 1)) if (set.has(p.slice(0, i))) return true;
+    return false;
+  };
+}
