@@ -18,6 +18,9 @@ import type { RunFilter, RunRecord } from '../trajectory/query.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
 import { plain } from './values.js';
 
+/** Runs read between two closings of the HDF5 read handle (see {@link RunResultReader.read}). */
+const REOPEN_EVERY = 2_000;
+
 /** What a result name points at in one run: a whole leaf, or one item of a Result. */
 type Target = { leaf: NNLeafNode; item?: string } | undefined;
 
@@ -39,6 +42,7 @@ function isNotFound(e: unknown): boolean {
  */
 export class RunResultReader {
   private runs: NNGroupNode | null | undefined;
+  private sinceReopen = 0;
 
   constructor(
     private readonly traj: Trajectory,
@@ -63,6 +67,13 @@ export class RunResultReader {
 
   /** The values in run `idx`, in the order of the names (undefined where the run has none). */
   read(idx: number): unknown[] {
+    // The HDF5 service caches what it learns about every path it reads and keeps it while its
+    // file stays open; closing it now and then keeps memory flat over many runs (it reopens on
+    // the next read).
+    if (++this.sinceReopen > REOPEN_EVERY) {
+      this.sinceReopen = 0;
+      this.traj.v_storage_service?.close?.();
+    }
     const runs = this.runsGroup();
     const name = this.traj.f_idx_to_run(idx);
     let group = runs?.f_get_children()[name] as NNGroupNode | undefined;

@@ -328,7 +328,13 @@ export class Environment {
         );
       } else {
         const run = typeof fn === 'function' ? fn : await loadRunFunction(fn);
+        let lastYield = Date.now();
         for (const idx of todo) {
+          // Let the event loop breathe now and then, or a Ctrl-C (SIGINT) would wait for the end.
+          if (Date.now() - lastYield > 20) {
+            await new Promise((resolve) => setImmediate(resolve));
+            lastYield = Date.now();
+          }
           if (this.stopRequested) break;
           onEntry(await executeRun(traj, idx, run, args, hexsha));
         }

@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { RunError } from '../../errors.js';
 import { Environment, type PostProcessing } from '../../environment/environment.js';
 import type { ProgressMode } from '../../environment/progress.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
@@ -125,8 +126,11 @@ export const run: CliCommand<RunArgs> = {
     }
     if (env.interrupted) throw new InterruptedError('interrupted; the file holds every finished run, continue with --resume.');
     if (env.failures.length > 0) {
-      process.exitCode = 1;
-      note(`${env.failures.length} run(s) failed; fix the cause and continue with: h5traj run ${args.module} --file ${args.file} --resume`);
+      const first = env.failures[0]!;
+      throw new RunError(
+        `${env.failures.length} run(s) failed (the first, run ${first.idx}: ${first.message}); fix the cause and continue with: h5traj run ${args.module} --file ${args.file} --resume`,
+        first.idx,
+      );
     }
   },
 };

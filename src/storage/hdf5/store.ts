@@ -208,9 +208,12 @@ function writeFailures(f: H5File, traj: string, failures: readonly RunFailure[])
 /** Writes an Environment commit: the runs' nodes and rows, failures, and other new nodes. */
 export function writeCommit(f: H5File, traj: Trajectory, commit: Commit, comments: CommentMemory): void {
   const name = traj.v_name;
-  for (const run of commit.runs) writeRecords(f, name, run.records, comments);
-  if (commit.runs.length > 0) {
-    updateRuns(f, name, commit.runs.map((r) => toRunRow({ ...r.info, idx: r.idx, name: traj.f_idx_to_run(r.idx) })));
+  // Runs finish out of order on worker threads; writing them in run order keeps the file the
+  // same as a serial run's (pypet keeps a repeated comment only on the first leaf written).
+  const runs = [...commit.runs].sort((a, b) => a.idx - b.idx);
+  for (const run of runs) writeRecords(f, name, run.records, comments);
+  if (runs.length > 0) {
+    updateRuns(f, name, runs.map((r) => toRunRow({ ...r.info, idx: r.idx, name: traj.f_idx_to_run(r.idx) })));
   }
   writeRecords(f, name, commit.nodes, comments);
   writeFailures(f, name, commit.failures);
