@@ -65,6 +65,7 @@ export {
   type PostProcessing,
 } from './environment/environment.js';
 export { type RunFunction } from './environment/run-executor.js';
+export { runHash } from './environment/reuse.js';
 export { type ProgressMode } from './environment/progress.js';
 export {
   type RunFilter,

@@ -32,6 +32,9 @@ export function parseExpression(text: string): RunFilter {
     throw new UsageError(`'${text}' is not a filter expression; write NAME OP VALUE with OP one of = == != > >= < <= (for example 'x>=2' or 'mode=alpha').`);
   }
   const [, name, op, raw] = m as unknown as [string, string, string, string];
+  if (/^[=<>!]/.test(raw)) {
+    throw new UsageError(`'${text}' is not a filter expression: its value starts with an operator. Write NAME OP VALUE (for example 'x>=2'); quote a text value as JSON ('mode=">a"').`);
+  }
   const value = parseValue(raw);
   const mongo = OPERATORS[op];
   return { [name]: mongo === undefined ? { $eq: value } : { [mongo]: value } };

@@ -19,6 +19,7 @@ import { Trajectory } from '../trajectory/trajectory.js';
 import { JournalWriter, journalPathFor, readJournal, type JournalEntry } from './journal.js';
 import { runOnWorkers } from './pool.js';
 import { Progress, type ProgressMode } from './progress.js';
+import { findReusableRuns } from './reuse.js';
 import { collectProvenance, type Provenance } from './provenance.js';
 import { executeRun, type RunFunction } from './run-executor.js';
 import { toWire } from './wire.js';
@@ -60,6 +61,12 @@ export interface EnvironmentOptions {
   journal_sync_ms?: number;
   /** Called once a run's outcome is durable (its journal entry synced to disk). */
   on_run?: (idx: number, status: 'completed' | 'failed') => void;
+  /**
+   * Skip runs whose parameter values were already computed and take over their stored results
+   * (batchpy's idea; see `runHash`): `true` looks at this trajectory's completed runs, an array of
+   * files also at the completed runs of every trajectory in them.
+   */
+  reuse?: boolean | string[];
 }
 
 /** A postprocessing hook (pypet's `add_postprocessing`): may expand the trajectory for more runs. */
@@ -85,6 +92,8 @@ export class Environment {
   failures: RunFailure[] = [];
   /** True when the last `run` was stopped by an interrupt (Ctrl-C). */
   interrupted = false;
+  /** Runs of the last `run` that took over the results of an equal completed run instead of running. */
+  reused: number[] = [];
   private readonly options: EnvironmentOptions;
   private provenance: Provenance | undefined;
   private envGroup = '';
@@ -137,6 +146,7 @@ export class Environment {
   async run(fn: RunFunction | RunModule, ...args: unknown[]): Promise<[number, unknown][]> {
     const traj = this.trajectory;
     this.failures = [];
+    this.reused = [];
     this.interrupted = false;
     this.stopRequested = false;
     this.prepare();
@@ -172,7 +182,11 @@ export class Environment {
 
   /** Locks parameters, checks presets, adds provenance, applies sharding and stores the start. */
   private prepare(): void {
-    if (this.prepared) return;
+    if (this.prepared) {
+      // A later run() (e.g. after f_expand): store what changed, such as the new runs.
+      this.trajectory.f_store();
+      return;
+    }
     const traj = this.trajectory;
     traj.f_check_presets();
     if (this.options.shard || this.options.run_indices) this.restrictRuns();
@@ -199,7 +213,11 @@ export class Environment {
     if (this.options.overwrite_file && !this.options.resume && fs.existsSync(this.filename)) fs.rmSync(this.filename);
     this.prepared = true;
     if (!this.options.resume) traj.f_store();
-    else this.commit([], subtreeRecords(traj.f_get(this.envGroup)));
+    else {
+      const group = traj.f_get(this.envGroup);
+      this.commit([], subtreeRecords(group));
+      for (const node of [group, ...group.f_iter_nodes()]) node._stored = true;
+    }
   }
 
   /** Keeps only the shard's (or the given) runs, renumbered from 0, as the trajectory to run. */
@@ -260,11 +278,12 @@ export class Environment {
   private async execute(
     fn: RunFunction | RunModule,
     args: unknown[],
-    todo: number[],
+    pendingRuns: number[],
     journalPath: string,
     results: [number, unknown][],
   ): Promise<void> {
-    if (todo.length === 0) return;
+    if (pendingRuns.length === 0) return;
+    let todo = pendingRuns;
     const traj = this.trajectory;
     const journal = new JournalWriter(journalPath);
     const pending: JournalEntry[] = [];
@@ -283,7 +302,8 @@ export class Environment {
     const onEntry = (entry: JournalEntry): void => {
       journal.append(entry);
       pending.push(entry);
-      if (entry.kind === 'run') results.push([entry.idx, entry.returned]);
+      if (entry.kind === 'run' && entry.reused) this.reused.push(entry.idx);
+      else if (entry.kind === 'run') results.push([entry.idx, entry.returned]);
       else {
         this.failures.push({ idx: entry.idx, message: entry.message, stack: entry.stack, timestamp: entry.timestamp });
         if (this.options.stop_on_error) this.stop();
@@ -299,6 +319,13 @@ export class Environment {
       }
     };
     try {
+      if (this.options.reuse) {
+        const files = Array.isArray(this.options.reuse) ? this.options.reuse : [];
+        const reusable = findReusableRuns(traj, todo, files);
+        for (const entry of reusable) onEntry({ ...entry, reused: true });
+        const done = new Set(reusable.map((e) => e.idx));
+        todo = todo.filter((i) => !done.has(i));
+      }
       const ncores = this.ncores();
       if (ncores > 1 && todo.length > 1) {
         if (typeof fn === 'function') {
@@ -356,8 +383,11 @@ export class Environment {
   /** Records the end of the exploration in the provenance. */
   private finish(): void {
     const traj = this.trajectory;
-    const leaf = traj.f_add_config(`${this.envGroup}.finish_timestamp`, Date.now() / 1000, { comment: 'end of the exploration (POSIX seconds)' });
+    const name = `${this.envGroup}.finish_timestamp`;
+    if (traj.f_contains(name)) return; // a later run() of the same Environment keeps the first end
+    const leaf = traj.f_add_config(name, Date.now() / 1000, { comment: 'end of the exploration (POSIX seconds)' });
     this.commit([], subtreeRecords(leaf));
+    leaf._stored = true;
   }
 }
 

@@ -24,6 +24,8 @@ export interface CompletedRunEntry {
   records: NodeRecord[];
   /** The run function's return value (structured-clone-able), kept for `env.run`'s result. */
   returned?: unknown;
+  /** True when the results were taken over from a completed run with the same parameters. */
+  reused?: boolean;
 }
 
 /** A run whose function threw. */

@@ -88,9 +88,18 @@ export function writableType(t: H5Type): H5Type | undefined {
   }
 }
 
+/** The part of a type h5wasm cannot create, described (e.g. `array[3] of int64` in a compound). */
+function blocker(t: H5Type): string {
+  if (t.class === 'compound') {
+    const m = t.members.find((x) => writableType(x.type) === undefined || (x.type.class === 'string' && x.type.vlen));
+    if (m) return `${describeH5Type(t)} (column '${m.name}' is ${blocker(m.type)})`;
+  }
+  return describeH5Type(t);
+}
+
 function unwritable(f: H5File, path: string, t: H5Type, what: string): never {
   throw new StorageError(
-    `Cannot copy ${what} '${path}' of '${f.path}': h5wasm cannot create HDF5 ${describeH5Type(t)} data.`,
+    `Cannot copy ${what} '${path}' of '${f.path}': h5wasm cannot create HDF5 ${blocker(t)} data.`,
     { file: f.path, path },
   );
 }
