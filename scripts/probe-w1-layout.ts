@@ -7,7 +7,7 @@
  * run rows marked completed in batches. Read: a skeleton scan of `results.runs`, then item `a`
  * of every run. Prints JSON (seconds are HDF5 time: the values are computed beforehand).
  *
- * Usage: node --import tsx scripts/probe-w1-layout.ts [n=10000] [file]
+ * Usage: node --import ./scripts/loader/register.mjs scripts/probe-w1-layout.ts [n=10000] [file]
  */
 import { statSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

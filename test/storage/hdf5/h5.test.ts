@@ -60,7 +60,7 @@ test('opening bad files prints no HDF5 diagnostics', () => {
     for (const [p, m] of [['junk.h5', 'r'], ['missing.h5', 'r'], ['.', 'r'], ['junk.h5', 'x']]) {
       await H5File.open(${JSON.stringify(dir)} + '/' + p, m).then(() => console.log('opened?!'), () => {});
     }`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', cwd: fileURLToPath(new URL('../../../', import.meta.url)) });
+  const r = spawnSync(process.execPath, ['--import', './scripts/loader/register.mjs', script], { encoding: 'utf8', cwd: fileURLToPath(new URL('../../../', import.meta.url)) });
   assert.is(r.status, 0, r.stderr);
   assert.is(r.stdout, '');
   assert.not.match(r.stderr, /HDF5-DIAG/);
