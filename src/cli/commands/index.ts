@@ -9,5 +9,6 @@ import { schema } from './schema.js';
 import { tree } from './tree.js';
 import { verify } from './verify.js';
 import { run } from './run.js';
+import { merge } from './merge.js';
 
-export const commands: CliCommand[] = [run, info, tree, find, get, schema, exportCommand, verify, dump];
+export const commands: CliCommand[] = [run, info, tree, find, get, schema, exportCommand, merge, verify, dump];

@@ -149,16 +149,20 @@ export function writeParameter(f: H5File, leafPath: string, className: string, d
   return { className };
 }
 
+const chunkRowsFor = (rows: number) => Math.max(1, Math.min(rows, 4096));
+
 function writeColumnTable(f: H5File, path: string, values: unknown[], scalar: Parameters<typeof scalarH5Type>[0], where: string): void {
   const type = scalarH5Type(scalar, values, where, 'column');
-  createTable(f, path, [{ name: 'data', type }], { data: values.map(scalarToElement) }, { pytables: false });
+  // Chunks sized to the values: a 1-row `data` table must not allocate 32 KiB (a table grows by
+  // adding chunks when a range is extended).
+  createTable(f, path, [{ name: 'data', type }], { data: values.map(scalarToElement) }, { pytables: false, chunkRows: chunkRowsFor(values.length) });
   f.writeAttr(path, STORE, stringAttr('TABLE'));
   f.writeAttr(path, columnAttr('data', 'COLL_TYPE'), stringAttr('COLL_SCALAR'));
   f.writeAttr(path, columnAttr('data', 'SCALAR_TYPE'), stringAttr(recallName(scalar)));
 }
 
 function writeIdxTable(f: H5File, path: string, idx: number[]): void {
-  createTable(f, path, [{ name: 'idx', type: I32 }], { idx }, { pytables: false });
+  createTable(f, path, [{ name: 'idx', type: I32 }], { idx }, { pytables: false, chunkRows: chunkRowsFor(idx.length) });
   f.writeAttr(path, STORE, stringAttr('TABLE'));
   f.writeAttr(path, columnAttr('idx', 'COLL_TYPE'), stringAttr('COLL_SCALAR'));
   f.writeAttr(path, columnAttr('idx', 'SCALAR_TYPE'), stringAttr('int'));
