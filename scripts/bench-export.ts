@@ -7,7 +7,7 @@
  * measured here; the child's peak RSS comes from `/usr/bin/time -v` when it exists, else from the
  * child itself (H5TRAJ_REPORT_RSS makes the CLI print its peak RSS on stderr at exit).
  *
- * Usage: node --import tsx scripts/bench-export.ts [n=10000] [file]
+ * Usage: npm run build && node --import ./scripts/loader/register.mjs scripts/bench-export.ts [n=10000] [file]
  * Prints: {"workload":"export","n":10000,"seconds":…,"max_rss_mb":…}
  */
 import { spawn } from 'node:child_process';

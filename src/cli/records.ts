@@ -32,10 +32,6 @@ export function cell(v: unknown): unknown {
   return valueToString(plain(v), 1_000);
 }
 
-function isNotFound(e: unknown): boolean {
-  return e instanceof NotFoundError;
-}
-
 /**
  * Reads the values of result names (`z`, or `out.a` for item `a` of result `out`) run by run.
  * @example new RunResultReader(traj, ['out.a', 'out.b']).read(0) // [0.5, 1.5]
@@ -58,7 +54,7 @@ export class RunResultReader {
       try {
         runs = results.f_load_child('runs', { recursive: false, load_data: 1 }) as NNGroupNode;
       } catch (e) {
-        if (!isNotFound(e)) throw e;
+        if (!(e instanceof NotFoundError)) throw e;
       }
     }
     this.runs = runs && !runs.v_is_leaf ? runs : null;
@@ -83,7 +79,7 @@ export class RunResultReader {
         group = runs.f_load_child(name, { recursive: true, load_data: 1 }) as NNGroupNode;
         loadedHere = true;
       } catch (e) {
-        if (!isNotFound(e)) throw e;
+        if (!(e instanceof NotFoundError)) throw e;
       }
     }
     if (!group || group.v_is_leaf) return this.names.map(() => undefined);
@@ -118,7 +114,7 @@ function resolve(group: NNGroupNode, name: string): Target {
     const node = group.f_get<NNNode>(name, { fast_access: false });
     return node.v_is_leaf ? { leaf: node as NNLeafNode } : undefined;
   } catch (e) {
-    if (!isNotFound(e)) throw e;
+    if (!(e instanceof NotFoundError)) throw e;
   }
   const dot = name.lastIndexOf('.');
   if (dot < 0) return undefined;
@@ -126,7 +122,7 @@ function resolve(group: NNGroupNode, name: string): Target {
     const node = group.f_get<NNNode>(name.slice(0, dot), { fast_access: false });
     return node instanceof Result ? { leaf: node, item: name.slice(dot + 1) } : undefined;
   } catch (e) {
-    if (!isNotFound(e)) throw e;
+    if (!(e instanceof NotFoundError)) throw e;
     return undefined;
   }
 }

@@ -130,3 +130,11 @@ export async function writeText(sink: LineSink, text: string): Promise<void> {
   for (const line of text.split('\n')) await sink.write(line);
   await sink.end();
 }
+
+/**
+ * Writes a long text to stdout and returns once it is written; throws {@link PipeClosed} when
+ * the reader went away meanwhile, so a summary on stderr does not follow a closed pipe.
+ */
+export function outLong(text: string): Promise<void> {
+  return writeText(stdoutSink(), text);
+}

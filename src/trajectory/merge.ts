@@ -196,7 +196,7 @@ export interface MergePlan {
   lengthBefore: number;
 }
 
-/** One parameter's state while merging: its default, whether it varies, and (if needed) its values. */
+/** One parameter while merging: as read, and whether it varies over the runs so far. */
 interface StateParameter {
   param: SpaceParameter;
   explored: boolean;
@@ -280,7 +280,7 @@ export class MergeState {
     // Record the appended runs.
     if (this.keys) for (const j of used) this.keys.add(this.runKey((full) => valueAt(other.get(full)!, j)));
     for (const full of changed) this.params.get(full)!.explored = true;
-    if (plan.trial) this.trialMax = Math.max(this.trialMax!, ...plan.trial.values);
+    if (plan.trial) this.trialMax = plan.trial.values.reduce((m, v) => Math.max(m, v), this.trialMax!);
     this.length += used.length;
     return plan;
   }
@@ -320,7 +320,7 @@ function valueAt(p: SpaceParameter, i: number): unknown {
 function maxTrial(trajName: string, p: SpaceParameter): number {
   const values = (p.explored ? p.range ?? [] : [p.value.value]).map(Number);
   const set = new Set(values);
-  const max = Math.max(...values);
+  const max = values.reduce((m, v) => Math.max(m, v), -Infinity);
   const complete = Number.isInteger(max) && max >= 0 && set.size === max + 1 && values.every((v) => Number.isInteger(v) && v >= 0);
   if (!complete) {
     const shown = [...set].sort((a, b) => a - b).slice(0, 10).join(', ');

@@ -46,10 +46,10 @@ function parseResults(value: string | undefined): string[] {
 
 export const exportCommand: CliCommand<ExportArgs> = {
   command: 'export <file>',
-  describe: 'write one record per run (run, idx, completed, explored values, chosen results) as CSV or JSON lines, streamed',
+  describe: 'one record per run as CSV or JSON lines, streamed',
   examples: [
-    ['h5traj export runs.hdf5 --format csv --results out.a,out.b > runs.csv', 'items a and b of each run\'s result out, as CSV'],
-    ['h5traj export runs.hdf5 --format jsonl --where "x>=2" --out big-x.jsonl', 'the runs with x >= 2, written atomically to a file'],
+    ['h5traj export runs.hdf5 -f csv -r out.a,out.b', 'items a and b of result out, per run'],
+    ["h5traj export runs.hdf5 --json -w 'x>=2' -o x.jl", 'runs with x >= 2, atomically into x.jl'],
   ],
   builder: (y) =>
     withReadOptions(y)

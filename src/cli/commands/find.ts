@@ -1,8 +1,9 @@
 /** `h5traj find FILE 'x>=2' 'mode=alpha'`: the runs whose parameter values match. */
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
 import { allOf, checkFilter, listOption, parseExpression, parseJsonFilter } from '../filter.js';
-import { note, out, outJson, table } from '../io.js';
+import { jsonReplacer, note, table } from '../io.js';
 import { openPicked, PARAMETERS_ONLY } from '../open.js';
+import { outLong } from '../sink.js';
 import { parameterTypes, previewTyped } from '../values.js';
 
 interface FindArgs extends CommonArgs {
@@ -12,10 +13,10 @@ interface FindArgs extends CommonArgs {
 
 export const find: CliCommand<FindArgs> = {
   command: 'find <file> [expressions..]',
-  describe: 'list the runs whose parameters match NAME OP VALUE expressions (ANDed; OP is = == != > >= < <=) or a JSON filter',
+  describe: 'runs whose parameters match x>=2 mode=alpha or a JSON filter',
   examples: [
     ["h5traj find runs.hdf5 'x>=2' 'mode=alpha'", 'runs with x >= 2 and mode alpha'],
-    ['h5traj find runs.hdf5 --filter \'{"$or": [{"x": 1}, {"y": {"$lt": 3}}]}\' --json', 'a JSON filter (f_find_runs operators), records as JSON'],
+    ['h5traj find runs.hdf5 --filter \'{"x":{"$in":[1,2]}}\'', 'a JSON filter with f_find_runs operators'],
   ],
   builder: (y) =>
     withReadOptions(y)
@@ -27,7 +28,7 @@ export const find: CliCommand<FindArgs> = {
     const matching = new Set(checkFilter(traj, allOf(filters)));
     const records = [...traj.f_to_records()].filter((r) => matching.has(r.idx));
     if (args.json) {
-      outJson(records);
+      await outLong(JSON.stringify(records, jsonReplacer, 2));
       return;
     }
     if (records.length === 0) {
@@ -36,7 +37,7 @@ export const find: CliCommand<FindArgs> = {
     }
     const columns = Object.keys(records[0]!);
     const types = parameterTypes(traj);
-    out(table(columns, records.map((r) => columns.map((c) => (c === 'completed' ? (r.completed ? 'yes' : 'no') : previewTyped(r[c], types.get(c)))))));
+    await outLong(table(columns, records.map((r) => columns.map((c) => (c === 'completed' ? (r.completed ? 'yes' : 'no') : previewTyped(r[c], types.get(c)))))));
     note(`${records.length} of ${traj.v_length} runs match.`);
   },
 };

@@ -4,8 +4,9 @@ import { Result } from '../../leaves/result.js';
 import type { FromRunsOptions, Trajectory } from '../../trajectory/trajectory.js';
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
 import { checkFilter, filterFromOption } from '../filter.js';
-import { note, out, outJson, table } from '../io.js';
+import { jsonReplacer, note, table } from '../io.js';
 import { openPicked, PARAMETERS_ONLY } from '../open.js';
+import { outLong } from '../sink.js';
 import { plain, preview } from '../values.js';
 
 interface GetArgs extends CommonArgs {
@@ -37,10 +38,10 @@ export function valuesFromRuns(traj: Trajectory, name: string): Map<number, unkn
 
 export const get: CliCommand<GetArgs> = {
   command: 'get <file> <name>',
-  describe: 'print one result of every run (NAME like z, or out.a for item a of result out); derived parameters too',
+  describe: 'one result of every run (z, or item out.a of result out)',
   examples: [
-    ['h5traj get runs.hdf5 z', 'the result z of every run, as a table of run, idx, value'],
-    ["h5traj get runs.hdf5 stats.mean --runs 'x>=2' --json", 'item mean of result stats for the runs with x >= 2, as JSON'],
+    ['h5traj get runs.hdf5 z', 'result z of every run: run, idx, value'],
+    ["h5traj get runs.hdf5 out.a --runs 'x>=2' --json", 'item a of result out where x >= 2, as JSON'],
   ],
   builder: (y) =>
     withReadOptions(y)
@@ -59,10 +60,10 @@ export const get: CliCommand<GetArgs> = {
     }
     const rows = [...values].filter(([idx]) => matching.has(idx)).map(([idx, value]) => ({ run: traj.f_idx_to_run(idx), idx, value: plain(value) }));
     if (args.json) {
-      outJson(rows);
+      await outLong(JSON.stringify(rows, jsonReplacer, 2));
       return;
     }
-    if (rows.length > 0) out(table(['run', 'idx', args.name], rows.map((r) => [r.run, r.idx, preview(r.value, 60)])));
+    if (rows.length > 0) await outLong(table(['run', 'idx', args.name], rows.map((r) => [r.run, r.idx, preview(r.value, 60)])));
     note(`${rows.length} of ${traj.v_length} runs${filter ? ' match and' : ''} have '${args.name}'.`);
   },
 };

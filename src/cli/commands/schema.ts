@@ -11,10 +11,10 @@ interface SchemaArgs extends CommonArgs {
 
 export const schema: CliCommand<SchemaArgs> = {
   command: 'schema <file>',
-  describe: 'list every parameter with its type, whether it is explored, its distinct values and numeric range',
+  describe: 'each parameter: type, explored, distinct values, range',
   examples: [
     ['h5traj schema runs.hdf5', 'a table of the parameters'],
-    ['h5traj schema runs.hdf5 --json --max-values 100', 'as JSON, listing up to 100 distinct values per parameter'],
+    ['h5traj schema runs.hdf5 --json --max-values 100', 'as JSON, up to 100 values per parameter'],
   ],
   builder: (y) =>
     withReadOptions(y).option('max-values', { type: 'number', default: 20, describe: 'distinct values to list per parameter' }),

@@ -31,10 +31,10 @@ function loadFor(path: string | undefined): LoadOptions {
 
 export const tree: CliCommand<TreeArgs> = {
   command: 'tree <file> [path]',
-  describe: 'show the tree of a trajectory (or below PATH): groups, leaf classes and types, parameter values, result items, comments',
+  describe: 'the tree of groups and leaves, with values and comments',
   examples: [
     ['h5traj tree runs.hdf5 --depth 2', 'the branches and their first level'],
-    ['h5traj tree runs.hdf5 results.runs.run_00000000 --json', 'what run 0 stored, as JSON'],
+    ['h5traj tree runs.hdf5 parameters --json', 'the parameters with values and ranges, as JSON'],
   ],
   builder: (y) =>
     withReadOptions(y)

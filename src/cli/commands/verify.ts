@@ -22,7 +22,7 @@ function summary(reports: TrajectoryReport[]): string {
 
 export const verify: CliCommand<CommonArgs> = {
   command: 'verify <file>',
-  describe: 'check a file: it loads, completed runs have their run groups and data, explored ranges have one value per run',
+  describe: 'check that runs, run groups and explored ranges agree',
   examples: [
     ['h5traj verify runs.hdf5', 'one line per problem (exit 1), or one OK line (exit 0)'],
     ['h5traj verify runs.hdf5 --json', '{ "ok": …, "problems": [...] } for scripts'],

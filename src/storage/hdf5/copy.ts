@@ -6,7 +6,8 @@
  *
  * What h5wasm cannot create is converted, never silently dropped:
  * - bitfields (PyTables' booleans, e.g. `SRVC_LEAF`) become unsigned integers of the same size —
- *   the same bytes, and what h5traj's own writer uses for booleans;
+ *   the same bytes, and what h5traj's own writer uses for booleans (a boolean array also gets the
+ *   hint `SRVC_DATA_SCALAR_TYPE = bool`, as h5traj writes it);
  * - enums become their integer base type;
  * - attributes with a NULL dataspace (PyTables' empty `TITLE`) are left out; PyTables reads a
  *   missing title as the same empty string;
@@ -16,11 +17,14 @@
  * raise a {@link StorageError} naming the object; a write transaction then leaves the file as it was.
  */
 import { StorageError } from '../../errors.js';
-import { type H5Data, type H5File, type WriteData, joinPath, parentOf } from './h5.js';
+import { type H5Data, type H5File, type WriteData, joinPath, parentOf, stringAttr } from './h5.js';
 import { type H5Type, describeH5Type } from './h5types.js';
 
 /** The attribute marking a pypet leaf group; pypet never puts soft links inside a leaf. */
 const LEAF_ATTR = 'SRVC_LEAF';
+/** pypet's storage kind of a data item, and its scalar-type hint. */
+const STORE = 'SRVC_STORE';
+const DATA_SCALAR_TYPE = 'SRVC_DATA_SCALAR_TYPE';
 
 /** Above this many bytes a dataset is copied in blocks of rows, so memory stays bounded. */
 const BLOCK_BYTES = 64 * 1024 * 1024;
@@ -157,6 +161,10 @@ export function copyDataset(src: H5File, srcPath: string, dst: H5File, dstPath: 
   stats.datasets++;
   stats.bytes += total;
   copyAttributes(src, srcPath, dst, dstPath, stats);
+  if (info.type.class === 'bitfield' && src.hasAttr(srcPath, STORE) && !src.hasAttr(srcPath, DATA_SCALAR_TYPE)) {
+    // A pypet boolean array, now unsigned bytes: say so, as h5traj's writer does.
+    dst.writeAttr(dstPath, DATA_SCALAR_TYPE, stringAttr('bool'));
+  }
 }
 
 /**

@@ -60,6 +60,30 @@ const SET_NAME = /^run_set_(\d{5,})$/;
 /** Environment hook for the crash tests: pause this many ms after half the first trajectory's runs. */
 const PAUSE_ENV = 'H5TRAJ_TEST_MERGE_PAUSE_MS';
 
+/** Runs copied between two re-openings of the files, which drops the wrapper's caches. */
+const RECYCLE_RUNS = 500;
+
+/**
+ * An open file that can be closed and opened again: the wrapper caches what it reads and
+ * writes, so a merge of many runs re-opens its files now and then to keep memory bounded.
+ */
+class Reopenable {
+  f: H5File;
+
+  constructor(readonly file: string, mode: 'r' | 'a' | 'w', private readonly reopenMode: 'r' | 'a' = mode === 'r' ? 'r' : 'a') {
+    this.f = H5File.openSync(file, mode);
+  }
+
+  recycle(): void {
+    this.f.close();
+    this.f = H5File.openSync(this.file, this.reopenMode);
+  }
+
+  close(): void {
+    this.f.close();
+  }
+}
+
 /** Whether a name marks run-specific data (`run_00000003`, `run_set_00000`, `run_ALL`, `run_set_ALL`). */
 function isRunish(name: string): boolean {
   return name === RUN_ALL || name === RUN_SET_ALL || runIndexOf(name) !== undefined || SET_NAME.test(name);
@@ -337,7 +361,8 @@ interface Context {
   file: string;
   name: string;
   options: ResolvedMergeOptions;
-  src: H5File;
+  /** The target file as it was (read-only). */
+  src: Reopenable;
   a: Side;
   others: OtherMerge[];
   tables: Map<string, TableGrowth>;
@@ -362,7 +387,7 @@ const xpName = (n: number) => `xp_${String(n).padStart(8, '0')}`;
 function growParameter(ctx: Context, full: string, plan: MergePlan, b: Side, otherIndex: number): void {
   const mine = ctx.a.space.get(full)!;
   const theirs = b.space.get(full)!;
-  const { src } = ctx;
+  const src = ctx.src.f;
   if (mine.layout === 'table') {
     const table = joinPath(mine.path, 'explored_data');
     let g = ctx.tables.get(table);
@@ -398,7 +423,7 @@ function growParameter(ctx: Context, full: string, plan: MergePlan, b: Side, oth
   if (!g) {
     if (mine.explored) {
       const idx = readIdx(src, table);
-      g = { path: table, exists: true, base: asCompound(src.datasetInfo(table).type, table), rows: [], count: idx.length ? Math.max(...idx) + 1 : 0 };
+      g = { path: table, exists: true, base: asCompound(src.datasetInfo(table).type, table), rows: [], count: idx.reduce((m, v) => Math.max(m, v + 1), 0) };
     } else {
       const base = compoundType([['idx', I32]]);
       g = { path: table, exists: false, base, idxColumn: true, rows: [valueRows(base, new Array(plan.lengthBefore).fill(0))], count: 1 };
@@ -438,7 +463,7 @@ function planAll(ctx: Context, others: readonly { file: string; name: string }[]
     if (sameFile && o.name === ctx.name) {
       throw new MergeError(`Cannot merge the trajectory '${o.name}' with itself.`, { file: o.file, path: o.name });
     }
-    const f = sameFile ? ctx.src : H5File.openSync(o.file, 'r');
+    const f = sameFile ? ctx.src.f : H5File.openSync(o.file, 'r');
     try {
       const b = readSide(f, o.file, o.name, options);
       const plan = state.plan(o.name, b.space, b.runs.length);
@@ -467,7 +492,7 @@ function planAll(ctx: Context, others: readonly { file: string; name: string }[]
       ctx.others.push({ name: o.name, file: o.file, sameFile, info: b.info, length: b.runs.length, plan, runMap });
       if (options.delete_other_trajectory && sameFile) ctx.dropped.add(o.name);
     } finally {
-      if (f !== ctx.src) f.close();
+      if (!sameFile) f.close();
     }
   });
   decideRewrite(ctx);
@@ -503,7 +528,8 @@ function summaryMaker(ctx: Context, plan: MergePlan, b: Side): ((i: number, j: n
 
 /** Which tables cannot grow in place; any of them (or a trajectory to drop) means a new file. */
 function decideRewrite(ctx: Context): void {
-  const { src, a } = ctx;
+  const { a } = ctx;
+  const src = ctx.src.f;
   for (const g of ctx.tables.values()) {
     if (!g.exists) continue;
     const total = tableLength(src, g.path) + g.rows.reduce((s, r) => s + r.count, 0);
@@ -589,13 +615,22 @@ class OtherWriter {
   constructor(
     private readonly ctx: Context,
     private readonly other: OtherMerge,
-    private readonly bf: H5File,
-    private readonly dst: H5File,
+    private readonly source: Reopenable,
+    private readonly out: Reopenable,
     pause: boolean,
   ) {
     this.mapper = new RunMapper(other.runMap);
     this.ignored = new Set(ctx.options.ignore_data);
-    this.pauseAt = pause ? Math.floor(other.plan.used.length / 2) : -1;
+    this.pauseAt = pause ? Math.max(1, Math.floor(other.plan.used.length / 2)) : -1;
+  }
+
+  /** The other trajectory's file, and the file being written (both re-opened now and then). */
+  private get bf(): H5File {
+    return this.source.f;
+  }
+
+  private get dst(): H5File {
+    return this.out.f;
   }
 
   private isIgnored(full: string): boolean {
@@ -633,8 +668,8 @@ class OtherWriter {
   }
 
   private walk(groupPath: string, parts: string[], branch: string): void {
-    const { bf, dst } = this;
-    for (const name of bf.childNames(groupPath)) {
+    // `this.bf` / `this.dst` each time: copying runs re-opens the files (see RECYCLE_RUNS).
+    for (const name of this.bf.childNames(groupPath)) {
       const child = joinPath(groupPath, name);
       const childParts = [...parts, name];
       const full = childParts.join('.');
@@ -652,13 +687,13 @@ class OtherWriter {
         this.walk(child, childParts, branch);
         continue;
       }
-      const target = bf.linkTarget(child);
+      const target = this.bf.linkTarget(child);
       if (target !== null) {
         this.copyLink(child, childParts, target);
         continue;
       }
-      if (bf.typeOf(child) !== 'group') continue;
-      if (!bf.hasAttr(child, LEAF)) {
+      if (this.bf.typeOf(child) !== 'group') continue;
+      if (!this.bf.hasAttr(child, LEAF)) {
         this.walk(child, childParts, branch);
         continue;
       }
@@ -670,12 +705,12 @@ class OtherWriter {
       const dstParts = this.mapper.mapParts(childParts);
       if (!dstParts) continue;
       const dstPath = nodePath(this.ctx.name, dstParts.join('.'));
-      if (dst.exists(dstPath)) {
+      if (this.dst.exists(dstPath)) {
         this.ctx.warnings.push(`'${dstParts.join('.')}' is in both '${this.ctx.name}' and '${this.other.name}'; the current one is kept.`);
         continue;
       }
-      ensureGroupLike(bf, groupPath, dst, parentOf(dstPath), this.ctx.stats);
-      copyTree(bf, child, dst, dstPath, { mapLink: this.mapLink }, this.ctx.stats);
+      ensureGroupLike(this.bf, groupPath, this.dst, parentOf(dstPath), this.ctx.stats);
+      copyTree(this.bf, child, this.dst, dstPath, { mapLink: this.mapLink }, this.ctx.stats);
     }
   }
 
@@ -686,6 +721,10 @@ class OtherWriter {
     ensureGroupLike(this.bf, parentOf(child), this.dst, parentOf(dstPath), this.ctx.stats);
     copyTree(this.bf, child, this.dst, dstPath, { mapLink: this.mapLink, mergeInto: true, ...(this.ignored.size ? { skip: this.skip } : {}) }, this.ctx.stats);
     if (++this.copiedRuns === this.pauseAt) pauseForTests();
+    if (this.copiedRuns % RECYCLE_RUNS === 0) {
+      this.source.recycle();
+      if (this.out !== this.source) this.out.recycle();
+    }
   }
 
   private copyLink(child: string, parts: string[], target: string): void {
@@ -713,13 +752,13 @@ class OtherWriter {
     };
     collect(groupPath, parts);
     const runs = this.other.runMap.filter((i) => i >= 0);
-    const first = Math.min(...runs);
+    const first = runs.reduce((m, v) => Math.min(m, v), Infinity);
     const rename = (ps: string[], idx: number) => ps.map((p) => (p === RUN_ALL ? runName(idx) : p === RUN_SET_ALL ? runSetName(idx) : p)).join('.');
     for (const leaf of leaves) {
       const full = leaf.parts.join('.');
       if (this.isIgnored(full)) continue;
       const same = nodePath(this.ctx.name, full);
-      if (this.ctx.src.exists(same) && this.sameUnexploredValue(same, leaf.path, full)) continue;
+      if (this.ctx.src.f.exists(same) && this.sameUnexploredValue(same, leaf.path, full)) continue;
       const firstPath = nodePath(this.ctx.name, rename(leaf.parts, first));
       if (!this.dst.exists(firstPath)) {
         ensureGroupLike(this.bf, parentOf(leaf.path), this.dst, parentOf(firstPath), this.ctx.stats);
@@ -737,14 +776,14 @@ class OtherWriter {
   }
 
   private sameUnexploredValue(mine: string, theirs: string, full: string): boolean {
-    const a = readParameterForMerge(this.ctx.src, full, mine, false);
+    const a = readParameterForMerge(this.ctx.src.f, full, mine, false);
     const b = readParameterForMerge(this.bf, full, theirs, false);
     return !a.explored && !b.explored && valuesEqual(a.value.value, b.value.value);
   }
 
   /** Copies the leaves below `config.<sub>` of the other trajectory that the target lacks. */
   private copyMissingLeaves(parts: string[]): void {
-    const { bf, dst } = this;
+    const { bf, dst } = this; // no runs are copied here, so the files stay open as they are
     const srcPath = nodePath(this.other.name, parts.join('.'));
     if (bf.typeOf(srcPath) !== 'group' || bf.linkTarget(srcPath) !== null) return;
     for (const name of bf.childNames(srcPath)) {
@@ -785,7 +824,7 @@ function writeTable(ctx: Context, dst: H5File, g: TableGrowth): void {
     setNrows(dst, g.path, at);
     return;
   }
-  const parts = g.exists ? [readRows(ctx.src, g.path), ...g.rows] : g.rows;
+  const parts = g.exists ? [readRows(ctx.src.f, g.path), ...g.rows] : g.rows;
   const type = widenType(g.base, parts);
   const bytes = new Uint8Array(parts.reduce((s, r) => s + r.count, 0) * type.size);
   let at = 0;
@@ -801,7 +840,7 @@ function writeTable(ctx: Context, dst: H5File, g: TableGrowth): void {
   dst.createDataset(g.path, { type, shape: [at], data: bytes }, { maxshape: [null], chunks: [chunk] });
   const from = g.exists ? g.path : g.attrsFrom;
   if (from) {
-    copyAttributes(ctx.src, from, dst, g.path);
+    copyAttributes(ctx.src.f, from, dst, g.path);
     if (!g.exists && dst.hasAttr(g.path, 'TITLE')) dst.writeAttr(g.path, 'TITLE', stringAttr(baseName(g.path)));
   } else if (g.idxColumn) {
     dst.writeAttr(g.path, STORE, stringAttr('TABLE'));
@@ -876,20 +915,21 @@ function writeMergeRecord(ctx: Context, dst: H5File, o: OtherMerge): string {
   return group;
 }
 
-/** The whole write, into `dst` (a copy of the target file, or a new file in rewrite mode). */
-function applyAll(ctx: Context, dst: H5File): void {
-  const { src, a } = ctx;
+/** The whole write, into `out` (a copy of the target file, or a new file in rewrite mode). */
+function applyAll(ctx: Context, out: Reopenable): void {
+  const { a } = ctx;
   const pause = Number(process.env[PAUSE_ENV] ?? 0) > 0;
   ctx.others.forEach((o, k) => {
-    const bf = o.sameFile ? src : H5File.openSync(o.file, 'r');
+    const source = o.sameFile ? ctx.src : new Reopenable(o.file, 'r');
     try {
-      new OtherWriter(ctx, o, bf, dst, pause && k === 0).write();
-      for (const c of ctx.copies) if (c.from === k) writeArrayCopy(ctx, dst, bf, c);
+      new OtherWriter(ctx, o, source, out, pause && k === 0).write();
+      for (const c of ctx.copies) if (c.from === k) writeArrayCopy(ctx, out.f, source.f, c);
     } finally {
-      if (bf !== src) bf.close();
+      if (source !== ctx.src) source.close();
     }
   });
-  for (const c of ctx.copies) if (c.from === -1) writeArrayCopy(ctx, dst, src, c);
+  const dst = out.f;
+  for (const c of ctx.copies) if (c.from === -1) writeArrayCopy(ctx, dst, ctx.src.f, c);
   for (const g of ctx.tables.values()) writeTable(ctx, dst, g);
   const runsPath = joinPath('/', a.name, 'overview', 'runs');
   if (ctx.replaced.has(runsPath)) createRuns(dst, a.name, [...a.runs, ...ctx.newRuns], a.info.time);
@@ -916,15 +956,15 @@ function fsyncPath(p: string): void {
  * copy of the old one (`copy`) or empty (`fresh`); it is then closed, synced and renamed over
  * `filename`. On an error the temporary file is removed and `filename` is untouched.
  */
-function replaceFile(filename: string, mode: 'copy' | 'fresh', build: (f: H5File) => void): void {
+function replaceFile(filename: string, mode: 'copy' | 'fresh', build: (out: Reopenable) => void): void {
   const tmp = tempPathFor(filename);
   try {
     if (mode === 'copy') fs.copyFileSync(filename, tmp);
-    const f = H5File.openSync(tmp, mode === 'copy' ? 'a' : 'w');
+    const out = new Reopenable(tmp, mode === 'copy' ? 'a' : 'w');
     try {
-      build(f);
+      build(out);
     } finally {
-      f.close();
+      out.close();
     }
     fsyncPath(tmp);
     fs.renameSync(tmp, filename);
@@ -937,6 +977,31 @@ function replaceFile(filename: string, mode: 'copy' | 'fresh', build: (f: H5File
     fs.rmSync(tmp, { force: true });
     if (e instanceof H5TrajError) throw e;
     throw new StorageError(`Merging into '${filename}' failed, and the file was left as it was: ${(e as Error).message}`, { file: filename, cause: e });
+  }
+}
+
+/**
+ * Removes temporary files a killed writer left beside `filename` (`.<name>.h5traj-tmp-<pid>-…`
+ * of processes that no longer exist on this host). Called under the file's lock.
+ */
+function removeStaleTemps(filename: string): void {
+  const dir = path.dirname(path.resolve(filename));
+  const prefix = `.${path.basename(filename)}.h5traj-tmp-`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') fs.rmSync(path.join(dir, name), { force: true });
+    }
   }
 }
 
@@ -955,7 +1020,7 @@ function removeTrajectories(filename: string, names: ReadonlySet<string>): void 
   try {
     const src = H5File.openSync(filename, 'r');
     try {
-      replaceFile(filename, 'fresh', (dst) => copyFileContent(src, dst, names, new Set(), newCopyStats()));
+      replaceFile(filename, 'fresh', (out) => copyFileContent(src, out.f, names, new Set(), newCopyStats()));
     } finally {
       src.close();
     }
@@ -1036,9 +1101,10 @@ export function mergeIntoFile(filename: string, traj: Trajectory, others: readon
   let ctx!: Context;
   const release = acquireLock(filename);
   try {
-    const src = H5File.openSync(filename, 'r');
+    removeStaleTemps(filename);
+    const src = new Reopenable(filename, 'r');
     try {
-      const a = readSide(src, file, traj.v_name, options);
+      const a = readSide(src.f, file, traj.v_name, options);
       ctx = {
         file, name: traj.v_name, options, src, a, others: [], tables: new Map(), copies: [], newRuns: [],
         explorations: [...a.explorations], changed: new Set(), newlyExplored: [], replaced: new Set(), dropped: new Set(),
@@ -1047,9 +1113,9 @@ export function mergeIntoFile(filename: string, traj: Trajectory, others: readon
       planAll(ctx, sources);
       backups = writeBackups(options.backup_filename, [{ file, name: ctx.name }, ...sources]);
       const rewrite = ctx.replaced.size > 0 || ctx.dropped.size > 0;
-      replaceFile(filename, rewrite ? 'fresh' : 'copy', (dst) => {
-        if (rewrite) copyFileContent(src, dst, ctx.dropped, ctx.replaced, ctx.stats);
-        applyAll(ctx, dst);
+      replaceFile(filename, rewrite ? 'fresh' : 'copy', (out) => {
+        if (rewrite) copyFileContent(src.f, out.f, ctx.dropped, ctx.replaced, ctx.stats);
+        applyAll(ctx, out);
       });
     } finally {
       src.close();
@@ -1060,7 +1126,14 @@ export function mergeIntoFile(filename: string, traj: Trajectory, others: readon
   if (options.delete_other_trajectory) {
     const byFile = new Map<string, Set<string>>();
     for (const o of ctx.others) if (!o.sameFile) byFile.set(o.file, (byFile.get(o.file) ?? new Set()).add(o.name));
-    for (const [f, names] of byFile) removeTrajectories(f, names);
+    for (const [f, names] of byFile) {
+      try {
+        removeTrajectories(f, names);
+      } catch (e) {
+        // The merge itself is committed; the other file simply keeps its trajectory.
+        ctx.warnings.push(`The merge is complete, but ${[...names].join(', ')} could not be removed from '${f}': ${(e as Error).message}`);
+      }
+    }
   }
   refreshTrajectory(filename, traj, [...ctx.changed]);
   for (const w of new Set(ctx.warnings)) process.emitWarning(w, 'H5TrajMergeWarning');
