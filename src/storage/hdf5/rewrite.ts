@@ -5,21 +5,11 @@
  * a crash leaves the old file. (HDF5 would not reclaim the space of deleted objects anyway.)
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { H5TrajError, StorageError } from '../../errors.js';
 import { acquireLock } from '../lock.js';
 import { copyAttributes, copyTree } from './copy.js';
 import { H5File, joinPath } from './h5.js';
-import { tempPathFor } from './transaction.js';
-
-function fsyncPath(p: string): void {
-  const fd = fs.openSync(p, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
+import { replaceWithTemp, tempPathFor } from './transaction.js';
 
 /** What a rewrite leaves out and adds. */
 export interface RewritePlan {
@@ -58,13 +48,7 @@ export function rewriteFile(filename: string, plan: RewritePlan, target = filena
       dst?.close();
       src.close();
     }
-    fsyncPath(tmp);
-    fs.renameSync(tmp, target);
-    try {
-      fsyncPath(path.dirname(path.resolve(target)));
-    } catch {
-      // Not every file system lets a directory be synced; the rename is atomic regardless.
-    }
+    replaceWithTemp(tmp, target);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
     if (e instanceof H5TrajError) throw e;

@@ -19,6 +19,20 @@ function fsyncPath(p: string): void {
   }
 }
 
+/**
+ * Makes a finished temporary file the real one: sync its bytes, rename it over `target` (atomic
+ * on one file system), and sync the folder so the rename itself survives a power cut.
+ */
+export function replaceWithTemp(tmp: string, target: string): void {
+  fsyncPath(tmp);
+  fs.renameSync(tmp, target);
+  try {
+    fsyncPath(path.dirname(path.resolve(target)));
+  } catch {
+    // Some file systems do not allow syncing a directory; the rename itself is still atomic.
+  }
+}
+
 const tempPrefix = (filename: string) => `.${path.basename(filename)}.h5traj-tmp-`;
 
 /** A temporary name beside `filename` (same folder, so the rename stays on one file system). */
@@ -60,13 +74,7 @@ export function withWriteTransaction<T>(filename: string, change: (f: H5File) =>
     } finally {
       f?.close();
     }
-    fsyncPath(tmp);
-    fs.renameSync(tmp, filename);
-    try {
-      fsyncPath(path.dirname(path.resolve(filename)));
-    } catch {
-      // Some file systems do not allow syncing a directory; the rename itself is still atomic.
-    }
+    replaceWithTemp(tmp, filename);
     return result;
   } catch (e) {
     fs.rmSync(tmp, { force: true });
