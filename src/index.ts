@@ -40,6 +40,7 @@ export {
   type FromRunsOptions,
 } from './trajectory/trajectory.js';
 export { cartesian_product } from './trajectory/explore.js';
+export { type MergeOptions, type MergeSummary, type MergedTrajectory } from './trajectory/merge.js';
 export { type RunInformation, formatRuntime, formatTime } from './trajectory/runs.js';
 export { pythonRepr } from './trajectory/python-repr.js';
 export {

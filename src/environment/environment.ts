@@ -20,6 +20,7 @@ import { JournalWriter, journalPathFor, readJournal, type JournalEntry } from '.
 import { runOnWorkers } from './pool.js';
 import { Progress, type ProgressMode } from './progress.js';
 import { findReusableRuns } from './reuse.js';
+import { BackgroundWriter } from './background-writer.js';
 import { collectProvenance, type Provenance } from './provenance.js';
 import { executeRun, type RunFunction } from './run-executor.js';
 import { toWire } from './wire.js';
@@ -258,8 +259,8 @@ export class Environment {
     if (fs.existsSync(journalPath)) fs.rmSync(journalPath);
   }
 
-  /** Writes journaled entries into the HDF5 file (atomically) and updates the runs in memory. */
-  private commit(entries: JournalEntry[], nodes: NodeRecord[]): void {
+  /** The commit of journaled entries (runs already completed are left out), or undefined. */
+  private buildCommit(entries: JournalEntry[], nodes: NodeRecord[]): Commit | undefined {
     const traj = this.trajectory;
     const commit: Commit = { runs: [], failures: [], nodes };
     for (const e of entries) {
@@ -270,9 +271,20 @@ export class Environment {
         commit.failures.push({ idx: e.idx, message: e.message, stack: e.stack, timestamp: e.timestamp });
       }
     }
-    if (commit.runs.length === 0 && commit.failures.length === 0 && nodes.length === 0) return;
-    traj.v_storage_service!.commit(traj, commit);
-    for (const r of commit.runs) traj._updateRun(r.idx, r.info);
+    return commit.runs.length === 0 && commit.failures.length === 0 && nodes.length === 0 ? undefined : commit;
+  }
+
+  /** Marks the committed runs completed in memory. */
+  private applyCommit(commit: Commit): void {
+    for (const r of commit.runs) this.trajectory._updateRun(r.idx, r.info);
+  }
+
+  /** Writes journaled entries into the HDF5 file (atomically) and updates the runs in memory. */
+  private commit(entries: JournalEntry[], nodes: NodeRecord[]): void {
+    const commit = this.buildCommit(entries, nodes);
+    if (!commit) return;
+    this.trajectory.v_storage_service!.commit(this.trajectory, commit);
+    this.applyCommit(commit);
   }
 
   private async execute(
@@ -288,7 +300,22 @@ export class Environment {
     const journal = new JournalWriter(journalPath);
     const pending: JournalEntry[] = [];
     const progress = new Progress(todo.length, this.options.progress ?? 'auto');
-    const checkpointMs = (this.options.checkpoint_seconds ?? 300) * 1000;
+    // With worker threads, a writer thread stores finished runs while others are computed; it
+    // commits every second so that writing overlaps computing. Serially, writing waits for the end.
+    const parallel = this.ncores() > 1 && todo.length > 1 && typeof fn !== 'function';
+    const writer = parallel ? new BackgroundWriter() : undefined;
+    const written: Promise<void>[] = [];
+    const checkpointMs = (this.options.checkpoint_seconds ?? (parallel ? 1 : 300)) * 1000;
+    if (writer) traj.v_storage_service?.close?.(); // the writer thread replaces the file
+    const flush = (): void => {
+      const entries = pending.splice(0);
+      if (!writer) {
+        this.commit(entries, []);
+        return;
+      }
+      const commit = this.buildCommit(entries, []);
+      if (commit) written.push(writer.commit(this.filename, traj.v_name, commit).then(() => this.applyCommit(commit)));
+    };
     let lastSync = Date.now();
     let lastCheckpoint = Date.now();
     const hexsha = this.provenance!.hexsha;
@@ -314,7 +341,7 @@ export class Environment {
       if (Date.now() - lastSync >= syncMs || journal.unsynced >= 500) syncJournal();
       if (Date.now() - lastCheckpoint >= checkpointMs) {
         syncJournal();
-        this.commit(pending.splice(0), []);
+        flush();
         lastCheckpoint = Date.now();
       }
     };
@@ -368,10 +395,19 @@ export class Environment {
       }
     } finally {
       progress.stop();
-      syncJournal();
-      this.commit(pending.splice(0), []);
-      journal.close();
-      fs.rmSync(journalPath, { force: true });
+      // The journal goes only once everything in it is in the file; if a commit failed, it stays
+      // for resume to fold in.
+      let committed = false;
+      try {
+        syncJournal();
+        flush();
+        await Promise.all(written);
+        committed = true;
+      } finally {
+        await writer?.close();
+        journal.close();
+        if (committed) fs.rmSync(journalPath, { force: true });
+      }
     }
   }
 

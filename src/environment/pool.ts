@@ -3,9 +3,9 @@
  * the next only after its result was handed to `onResult` (which journals it), so a fast
  * exploration never piles up results in memory: back-pressure by construction.
  */
-import { Worker } from 'node:worker_threads';
 import { StateError } from '../errors.js';
 import type { CompletedRunEntry, FailedRunEntry } from './journal.js';
+import { spawnModuleWorker } from './threads.js';
 import { fromWire } from './wire.js';
 
 /** What a worker needs to start. */
@@ -26,19 +26,6 @@ export type WorkerReply =
   | { type: 'done'; entry: unknown }
   | { type: 'error'; message: string; stack: string };
 
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(FROM_SOURCE ? './worker.ts' : './worker.js', import.meta.url);
-
-/** The TypeScript loader used when running from sources (tests, `npm start`). */
-const TS_LOADER_URL = new URL('../../scripts/loader/register.mjs', import.meta.url);
-
-/** A worker thread; from TypeScript sources it registers the TypeScript loader first. */
-function spawnWorker(init: WorkerInit): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData: init });
-  const bootstrap = `import(${JSON.stringify(TS_LOADER_URL.href)}).then(() => import(${JSON.stringify(WORKER_URL.href)}));`;
-  return new Worker(bootstrap, { eval: true, workerData: init });
-}
-
 /**
  * Runs `indices` on `n` workers. `onResult` is awaited before the worker gets more work;
  * `shouldStop()` ends dispatching (runs in flight still finish).
@@ -51,7 +38,7 @@ export async function runOnWorkers(
   shouldStop: () => boolean,
 ): Promise<void> {
   const queue = [...indices];
-  const workers = Array.from({ length: Math.min(n, Math.max(1, queue.length)) }, () => spawnWorker(init));
+  const workers = Array.from({ length: Math.min(n, Math.max(1, queue.length)) }, () => spawnModuleWorker('./worker', init));
   try {
     await Promise.all(
       workers.map(

@@ -36,8 +36,9 @@ export interface MergeOptions {
   ignore_trajectory_results?: boolean;
   /**
    * Back up the trajectories before merging: a file name puts copies of both trajectories into
-   * that file; `true` backs each one up beside its own file as `backup_<name>.hdf5` (as
-   * `f_backup` does; a second backup of the same name gets a numeric suffix).
+   * that file (added to it if it exists); `true` backs each one up beside its own file as
+   * `backup_<name>.hdf5`, as `f_backup` names it (never overwriting: a name that is taken gets a
+   * numeric suffix, `backup_<name>_1.hdf5`).
    */
   backup_filename?: string | boolean;
   /**

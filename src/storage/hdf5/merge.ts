@@ -46,7 +46,7 @@ import { loadTrajectory } from './load.js';
 import { COMMENT, LEAF, listTrajectories, nodePath, readLeaf, readNodeRecord, writeLeaf } from './nodes.js';
 import { type RunInfo, type TrajectoryInfo, appendRuns, createRuns, readExplorations, readInfo, readRuns, writeExplorations } from './overview.js';
 import { readParameter } from './parameters.js';
-import { tempPathFor, withWriteTransaction } from './transaction.js';
+import { replaceWithTemp, tempPathFor, withWriteTransaction } from './transaction.js';
 import { STORE, columnAttr } from './typemap.js';
 
 type Compound = H5Type & { class: 'compound' };
@@ -942,15 +942,6 @@ function applyAll(ctx: Context, out: Reopenable): void {
 // ---------------------------------------------------------------------------------------------
 // Transactions
 
-function fsyncPath(p: string): void {
-  const fd = fs.openSync(p, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /**
  * Writes `filename` anew (the caller holds its lock): `build` gets a writable file that is a
  * copy of the old one (`copy`) or empty (`fresh`); it is then closed, synced and renamed over
@@ -966,13 +957,7 @@ function replaceFile(filename: string, mode: 'copy' | 'fresh', build: (out: Reop
     } finally {
       out.close();
     }
-    fsyncPath(tmp);
-    fs.renameSync(tmp, filename);
-    try {
-      fsyncPath(path.dirname(path.resolve(filename)));
-    } catch {
-      // Some file systems cannot sync a directory; the rename is atomic all the same.
-    }
+    replaceWithTemp(tmp, filename);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
     if (e instanceof H5TrajError) throw e;
@@ -1054,7 +1039,7 @@ function writeBackups(option: string | boolean | undefined, sides: readonly { fi
   const written: string[] = [];
   for (const s of sides) {
     let target = path.join(path.dirname(s.file), `backup_${s.name}.hdf5`);
-    for (let k = 1; written.includes(target); k++) target = path.join(path.dirname(s.file), `backup_${s.name}_${k}.hdf5`);
+    for (let k = 1; written.includes(target) || fs.existsSync(target); k++) target = path.join(path.dirname(s.file), `backup_${s.name}_${k}.hdf5`);
     const src = H5File.openSync(s.file, 'r');
     const alone = listTrajectories(src).length === 1;
     try {
@@ -1069,7 +1054,7 @@ function writeBackups(option: string | boolean | undefined, sides: readonly { fi
             dst.close();
           }
         }
-        fs.renameSync(tmp, target);
+        replaceWithTemp(tmp, target);
       } catch (e) {
         fs.rmSync(tmp, { force: true });
         throw e;

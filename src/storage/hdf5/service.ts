@@ -163,7 +163,7 @@ export class HDF5StorageService implements StorageService {
   }
 
   commit(traj: Trajectory, commit: Commit): void {
-    this.write((f) => writeCommit(f, traj, commit, this.comments));
+    this.write((f) => writeCommit(f, traj.v_name, commit, this.comments));
   }
 
   readFailures(traj: Trajectory): RunFailure[] {

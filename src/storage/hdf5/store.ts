@@ -8,6 +8,7 @@ import { BaseParameter } from '../../leaves/parameter.js';
 import type { NNGroupNode } from '../../tree/group.js';
 import type { NNLeafNode } from '../../tree/leaf-node.js';
 import type { NNNode } from '../../tree/node.js';
+import { runName } from '../../tree/names.js';
 import { groupToRecord, leafToRecord, subtreeRecords, type NodeRecord } from '../../trajectory/records.js';
 import type { Commit, RunFailure } from '../../trajectory/storage-service.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
@@ -206,14 +207,13 @@ function writeFailures(f: H5File, traj: string, failures: readonly RunFailure[])
 }
 
 /** Writes an Environment commit: the runs' nodes and rows, failures, and other new nodes. */
-export function writeCommit(f: H5File, traj: Trajectory, commit: Commit, comments: CommentMemory): void {
-  const name = traj.v_name;
+export function writeCommit(f: H5File, name: string, commit: Commit, comments: CommentMemory): void {
   // Runs finish out of order on worker threads; writing them in run order keeps the file the
   // same as a serial run's (pypet keeps a repeated comment only on the first leaf written).
   const runs = [...commit.runs].sort((a, b) => a.idx - b.idx);
   for (const run of runs) writeRecords(f, name, run.records, comments);
   if (runs.length > 0) {
-    updateRuns(f, name, runs.map((r) => toRunRow({ ...r.info, idx: r.idx, name: traj.f_idx_to_run(r.idx) })));
+    updateRuns(f, name, runs.map((r) => toRunRow({ ...r.info, idx: r.idx, name: runName(r.idx) })));
   }
   writeRecords(f, name, commit.nodes, comments);
   writeFailures(f, name, commit.failures);

@@ -1,0 +1,56 @@
+/**
+ * The main thread's handle on the writer thread (`writer.ts`): commits are queued and written in
+ * order while the exploration goes on; each resolves once its transaction is on disk.
+ */
+import type { Worker } from 'node:worker_threads';
+import { StorageError } from '../errors.js';
+import type { Commit } from '../trajectory/storage-service.js';
+import { spawnModuleWorker } from './threads.js';
+import { toWire } from './wire.js';
+import type { WriterReply, WriterRequest } from './writer.js';
+
+export class BackgroundWriter {
+  private readonly worker: Worker;
+  private nextId = 0;
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private crashed: Error | undefined;
+
+  constructor() {
+    this.worker = spawnModuleWorker('./writer', null);
+    this.worker.on('message', (msg: WriterReply | { type: 'ready' }) => {
+      if (msg.type === 'ready') return;
+      const w = this.waiting.get(msg.id);
+      this.waiting.delete(msg.id);
+      if (msg.type === 'done') w?.resolve();
+      else w?.reject(new StorageError(`Storing finished runs failed: ${msg.message}`, { cause: msg.stack }));
+    });
+    const fail = (e: Error) => {
+      this.crashed = e;
+      for (const w of this.waiting.values()) w.reject(e);
+      this.waiting.clear();
+    };
+    this.worker.on('error', (e) => fail(new StorageError(`The writer thread crashed: ${e.message}`, { cause: e })));
+    this.worker.on('exit', (code) => {
+      if (code !== 0) fail(new StorageError(`The writer thread exited with code ${code}.`));
+    });
+  }
+
+  /** Queues a commit of `trajName` in `filename`; resolves when it is written. */
+  commit(filename: string, trajName: string, commit: Commit): Promise<void> {
+    if (this.crashed) return Promise.reject(this.crashed);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ type: 'commit', id, filename, trajName, commit: toWire(commit) } satisfies WriterRequest);
+    });
+  }
+
+  /** Stops the thread (after the queued commits). */
+  async close(): Promise<void> {
+    this.worker.postMessage({ type: 'close' } satisfies WriterRequest);
+    await new Promise<void>((resolve) => {
+      this.worker.once('exit', () => resolve());
+      setTimeout(() => void this.worker.terminate().then(() => resolve()), 10_000).unref();
+    });
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * copy.ts: HDF5 subtrees copied object by object (h5wasm has no H5Ocopy) read back the same —
+ * pypet's tables, CArrays, bitfield booleans, nested groups, pickles and soft links included.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import path from 'node:path';
+import { H5File } from '../../src/storage/hdf5/h5.js';
+import { copyTree, newCopyStats, writableType } from '../../src/storage/hdf5/copy.js';
+import { trajectoryManifest } from '../../src/cli/manifest.js';
+import { StorageError } from '../../src/index.js';
+import { throwsKind } from '../helpers.js';
+import { fixtureCopies, loadAll, tempDir } from './merge-helpers.js';
+
+for (const [file, name] of [['results_types.hdf5', 'results_types'], ['env_run.hdf5', 'env_run'], ['two_trajectories.hdf5', 'second']] as const) {
+  test(`copying the whole trajectory of ${file} into a new file keeps every value`, async () => {
+    const dir = tempDir();
+    const [src] = fixtureCopies(dir, file);
+    const dst = path.join(dir, 'copy.hdf5');
+    const from = await H5File.open(src!, 'r');
+    const to = await H5File.open(dst, 'w');
+    const stats = newCopyStats();
+    try {
+      copyTree(from, `/${name}`, to, `/${name}`, {}, stats);
+    } finally {
+      from.close();
+      to.close();
+    }
+    assert.ok(stats.datasets > 0 && stats.groups > 0 && stats.attributes > 0);
+    assert.equal(trajectoryManifest(loadAll(dst, name)), trajectoryManifest(loadAll(src!, name)));
+  });
+}
+
+test('soft links are copied as links, with their targets mapped', async () => {
+  const dir = tempDir();
+  const [src] = fixtureCopies(dir, 'results_types.hdf5');
+  const dst = path.join(dir, 'copy.hdf5');
+  const from = await H5File.open(src!, 'r');
+  const to = await H5File.open(dst, 'w');
+  to.createGroup('/renamed');
+  const stats = copyTree(from, '/results_types/results', to, '/renamed/results', {
+    mapLink: (target) => target.replace('/results_types/', '/renamed/'),
+  });
+  from.close();
+  assert.is(stats.links, 1);
+  assert.is(to.linkTarget('/renamed/results/link_to_many'), '/renamed/results/many');
+  to.close();
+});
+
+test('data h5wasm cannot create (HDF5 array columns) is refused, naming the dataset and the column', async () => {
+  const dir = tempDir();
+  const [src] = fixtureCopies(dir, 'params_basic.hdf5');
+  const from = await H5File.open(src!, 'r');
+  const to = await H5File.open(path.join(dir, 'copy.hdf5'), 'w');
+  try {
+    throwsKind(() => copyTree(from, '/params_basic', to, '/params_basic'), StorageError, /'\/params_basic\/parameters\/[^']+' .*column 'data' is array\[/);
+  } finally {
+    from.close();
+    to.close();
+  }
+});
+
+test('types h5wasm cannot create are converted or named', () => {
+  assert.equal(writableType({ class: 'bitfield', size: 1 }), { class: 'int', size: 1, signed: false });
+  assert.is(writableType({ class: 'array', size: 24, base: { class: 'int', size: 8, signed: true }, dims: [3] }), undefined);
+});
+
+test.run();

@@ -1,0 +1,123 @@
+/**
+ * Crash safety of merges: a process killed (SIGKILL) in the middle of a merge — held there by
+ * the test hook `H5TRAJ_TEST_MERGE_PAUSE_MS`, or at random moments — leaves the target file
+ * loadable with its old content; the next merge then succeeds (the dead process's lock is taken
+ * over) and the file is either the old one or the fully merged one, never anything in between.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Trajectory, runName } from '../../src/index.js';
+import { loadAll, loadParameters, tempDir } from './merge-helpers.js';
+
+const LOADER = fileURLToPath(new URL('../../scripts/loader/register.mjs', import.meta.url));
+const INDEX = new URL('../../src/index.ts', import.meta.url).href;
+
+/** The child: loads A and B (their files are its arguments) and merges B into A. */
+const CHILD = `
+import { Trajectory } from ${JSON.stringify(INDEX)};
+const [a, b] = process.argv.slice(-2);
+const load = (file, name) => {
+  const t = new Trajectory(name, { add_time: false, filename: file });
+  t.f_load({ name, load_parameters: 2, load_derived_parameters: 0, load_results: 0 });
+  return t;
+};
+const s = load(a, 'A').f_merge(load(b, 'B'));
+console.log('merged ' + s.length);
+`;
+
+function make(file: string, name: string, n: number, offset: number): void {
+  const t = new Trajectory(name, { add_time: false, filename: file });
+  t.f_add_parameter('x', 0.0);
+  t.f_explore({ x: Array.from({ length: n }, (_, i) => offset + i) });
+  for (let i = 0; i < n; i++) t.f_add_result(`runs.${runName(i)}.out`, { z: (offset + i) * 2, arr: new Float64Array([offset + i, 1, 2]) });
+  t.f_store();
+}
+
+/** Runs the child; kills it when it announces the pause (`onPause`) or after `killAfterMs`. */
+function runChild(a: string, b: string, options: { pauseMs?: number; killAfterMs?: number }): Promise<{ out: string; err: string; killed: boolean }> {
+  return new Promise((resolve) => {
+    const env = { ...process.env, ...(options.pauseMs ? { H5TRAJ_TEST_MERGE_PAUSE_MS: String(options.pauseMs) } : {}) };
+    const child = spawn(process.execPath, ['--import', LOADER, '--input-type=module', '-e', CHILD, a, b], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let killed = false;
+    const kill = () => {
+      killed = true;
+      child.kill('SIGKILL');
+    };
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => {
+      err += d;
+      if (options.pauseMs && err.includes('h5traj-merge: paused')) kill();
+    });
+    const timer = options.killAfterMs === undefined ? undefined : setTimeout(kill, options.killAfterMs);
+    child.on('exit', () => {
+      if (timer) clearTimeout(timer);
+      resolve({ out, err, killed });
+    });
+  });
+}
+
+/** The target holds either its old 40 runs or all 40 + 60, with the right values. */
+function checkTarget(a: string, where: string): number {
+  const t = loadAll(a, 'A');
+  assert.ok(t.v_length === 40 || t.v_length === 100, `length ${t.v_length} ${where}`);
+  const xs = t.f_get('x').f_get_range() as number[];
+  assert.equal(xs, Array.from({ length: t.v_length }, (_, i) => (i < 40 ? i : 1000 + i - 40)), where);
+  const z = [...t.f_get_from_runs('out', { use_indices: true }).values()].map((r) => r.z);
+  assert.equal(z, xs.map((x) => 2 * x), `results ${where}`);
+  return t.v_length;
+}
+
+test('SIGKILL while paused inside the merge transaction leaves the old target, and a new merge succeeds', async () => {
+  const dir = tempDir('h5traj-merge-crash-');
+  const a = path.join(dir, 'a.hdf5');
+  const b = path.join(dir, 'b.hdf5');
+  make(a, 'A', 40, 0);
+  make(b, 'B', 60, 1000);
+  const before = fs.readFileSync(a);
+  const r = await runChild(a, b, { pauseMs: 60_000 });
+  assert.ok(r.killed, `the child was killed in its pause (stderr: ${r.err})`);
+  assert.not.match(r.out, /merged/);
+  assert.ok(fs.readFileSync(a).equals(before), 'the target file is unchanged');
+  assert.is(checkTarget(a, 'after the kill'), 40);
+  // The half-written copy is a temporary file beside the target; the target never saw it.
+  assert.ok(fs.readdirSync(dir).some((f) => f.includes('h5traj-tmp')), 'the killed merge left its half-written copy');
+  // A new merge (in this process) takes over the dead process's lock, removes the dead
+  // process's temporary file, and completes.
+  const s = loadParameters(a, 'A').f_merge(loadParameters(b, 'B'));
+  assert.is(s.length, 100);
+  assert.is(checkTarget(a, 'after the second merge'), 100);
+  assert.equal(fs.readdirSync(dir).sort(), ['a.hdf5', 'b.hdf5'], 'no temporary or lock file is left');
+});
+
+test('SIGKILL at random moments: the target is always the old one or the merged one', async () => {
+  const seed = Number(process.env.H5TRAJ_CRASH_SEED ?? Date.now() % 100000);
+  let s = seed >>> 0;
+  const random = () => ((s = (Math.imul(1664525, s) + 1013904223) >>> 0), s / 2 ** 32);
+  const dir = tempDir('h5traj-merge-crash-');
+  const a0 = path.join(dir, 'a0.hdf5');
+  const b = path.join(dir, 'b.hdf5');
+  make(a0, 'A', 40, 0);
+  make(b, 'B', 60, 1000);
+  let kills = 0;
+  for (let k = 0; k < 6; k++) {
+    const a = path.join(dir, `a${k + 1}.hdf5`);
+    fs.copyFileSync(a0, a);
+    // Starting the child (Node, the TypeScript loader, h5wasm) takes about a second; the merge
+    // itself about as long again on a loaded machine.
+    const delay = 600 + Math.floor(random() * 2400);
+    const r = await runChild(a, b, { killAfterMs: delay });
+    const where = `(seed ${seed}, kill ${k + 1} after ${delay} ms${r.killed ? '' : ', finished first'})`;
+    const length = checkTarget(a, where);
+    if (!r.killed) assert.is(length, 100, where);
+    if (r.killed) kills++;
+  }
+  assert.ok(kills > 0, `at least one child was killed (seed ${seed})`);
+});
+
+test.run();
