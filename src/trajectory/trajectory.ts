@@ -4,19 +4,22 @@
 import {
   InvalidArgumentError,
   InvalidNameError,
-  NotFoundError,
   PresettingError,
   StateError,
   TypeMismatchError,
 } from '../errors.js';
 import { ArrayParameter, BaseParameter, Parameter, PickleParameter } from '../leaves/parameter.js';
 import { PickleResult, Result } from '../leaves/result.js';
-import { NNGroupNode, groupClassForBranch, type GetOptions, type GroupRoot, type LeafKind } from '../tree/group.js';
+import { NNGroupNode, groupClassForBranch, type GroupRoot, type LeafKind } from '../tree/group.js';
 import type { LeafConstructor, NNLeafNode } from '../tree/leaf-node.js';
 import { BRANCHES, nameProblem, runName, translatePart } from '../tree/names.js';
 import type { NNNode } from '../tree/node.js';
 import { mergeTrajectories, type MergeOptions, type MergeSummary } from './merge.js';
 import { pythonRepr } from './python-repr.js';
+import { expand, explore, shrink } from './exploration.js';
+import { valueOfRun, valuesFromRuns, type FromRunsOptions } from './run-values.js';
+
+export type { FromRunsOptions } from './run-values.js';
 import {
   findRuns,
   groupRuns,
@@ -60,16 +63,6 @@ export interface TrajectoryOptions {
 export interface CollectOptions {
   fast_access?: boolean;
   copy?: boolean;
-}
-
-/** Options of {@link Trajectory.f_get_from_runs}. */
-export interface FromRunsOptions {
-  where?: 'results' | 'r' | 'derived_parameters' | 'd';
-  use_indices?: boolean;
-  fast_access?: boolean;
-  shortcuts?: boolean;
-  max_depth?: number;
-  auto_load?: boolean;
 }
 
 /**
@@ -450,31 +443,6 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
     return this._runs.length;
   }
 
-  private _resolveParameter(key: string): BaseParameter {
-    const node = this.f_get<NNNode>(key, { fast_access: false });
-    if (!(node instanceof BaseParameter) || node.v_branch !== 'parameters') {
-      throw new TypeMismatchError(`'${key}' resolves to '${node.v_full_name}', which is not a parameter, so it cannot be explored.`, {
-        path: node.v_full_name,
-      });
-    }
-    return node;
-  }
-
-  private _checkLengths(entries: [BaseParameter, readonly unknown[]][], expected?: number): number {
-    const lengths = entries.map(([p, v]) => `'${p.v_full_name}' has ${v.length}`);
-    const first = expected ?? entries[0]?.[1].length ?? 0;
-    if (entries.some(([, v]) => v.length !== first)) {
-      throw new InvalidArgumentError(
-        `The explored ranges must all have the same length${expected !== undefined ? ` (${expected}, the current number of runs)` : ''}, but ${lengths.join(', ')}.`,
-      );
-    }
-    return first;
-  }
-
-  private _completedRuns(): number {
-    return this._runs.all().filter((r) => r.completed).length;
-  }
-
   /**
    * Explores parameters: one range per name, all of the same length; each value must have the
    * type of the parameter's default. Several calls add parameters while no run has completed.
@@ -483,37 +451,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
    * @example traj.f_explore(cartesian_product({ x: [1, 2], y: [3, 4] }))
    */
   f_explore(buildDict: Record<string, readonly unknown[]>): void {
-    if (this._singleRun) throw new StateError('f_explore is not available during a single run.');
-    if (this._completedRuns() > 0) {
-      throw new StateError(`The trajectory '${this.v_name}' has completed runs; use f_expand to add runs instead of f_explore.`);
-    }
-    const entries = Object.entries(buildDict).map(([k, v]) => {
-      if (!Array.isArray(v)) throw new TypeMismatchError(`The range of '${k}' must be an array.`, { path: k });
-      if (v.length === 0) throw new InvalidArgumentError(`The range of '${k}' is empty; a range needs at least one value.`, { path: k });
-      return [this._resolveParameter(k), v] as [BaseParameter, readonly unknown[]];
-    });
-    for (const [p] of entries) {
-      if (p.v_explored) {
-        throw new StateError(`The parameter '${p.v_full_name}' is already explored; use f_expand to add values.`, { path: p.v_full_name });
-      }
-    }
-    const length = this._checkLengths(entries, this._explored.size > 0 ? this._runs.length : undefined);
-    const done: BaseParameter[] = [];
-    try {
-      for (const [p, values] of entries) {
-        p.f_unlock();
-        p._explore(values);
-        done.push(p);
-        this._explored.set(p.v_full_name, p);
-      }
-    } catch (e) {
-      for (const p of done) {
-        p._shrink();
-        this._explored.delete(p.v_full_name);
-      }
-      throw e;
-    }
-    this._runs.resize(length);
+    explore(this, buildDict);
   }
 
   /**
@@ -521,40 +459,12 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
    * those). With nothing explored yet it is {@link f_explore}.
    */
   f_expand(buildDict: Record<string, readonly unknown[]>): void {
-    if (this._explored.size === 0) return this.f_explore(buildDict);
-    const entries = Object.entries(buildDict).map(([k, v]) => [this._resolveParameter(k), v] as [BaseParameter, readonly unknown[]]);
-    const given = new Set(entries.map(([p]) => p.v_full_name));
-    const explored = [...this._explored.keys()];
-    if (given.size !== explored.length || explored.some((n) => !given.has(n))) {
-      throw new InvalidArgumentError(
-        `f_expand must extend exactly the explored parameters (${explored.join(', ')}), but got ${[...given].join(', ')}.`,
-      );
-    }
-    const added = this._checkLengths(entries);
-    const before = entries.map(([p]) => p.f_get_range());
-    try {
-      for (const [p, values] of entries) {
-        p.f_unlock();
-        p._expand(values);
-      }
-    } catch (e) {
-      entries.forEach(([p], i) => {
-        p._restore(p._typedDefault(), before[i]);
-        p.f_lock();
-      });
-      throw e;
-    }
-    this._runs.resize(this._runs.length + added);
+    expand(this, buildDict);
   }
 
   /** Removes all exploration (only before the trajectory is stored, unless `force`). */
   f_shrink(options: { force?: boolean } = {}): void {
-    if (this._stored && !options.force) {
-      throw new StateError(`The trajectory '${this.v_name}' is stored; shrinking is not allowed (pass { force: true } to override).`);
-    }
-    for (const p of this._explored.values()) p._shrink();
-    this._explored.clear();
-    this._runs.resize(0);
+    shrink(this, options);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -700,72 +610,16 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
    * ordered Map of run name (or index) → item. Runs without it are left out.
    */
   f_get_from_runs(name: string, options: FromRunsOptions = {}): Map<string | number, any> {
-    const where = options.where === 'd' || options.where === 'derived_parameters' ? 'derived_parameters' : 'results';
-    const autoLoad = options.auto_load ?? false;
-    const out = new Map<string | number, any>();
-    const branch = this._children.get(where) as NNGroupNode;
-    let runs = branch._childOrLink('runs') as NNGroupNode | undefined;
-    if (!runs && autoLoad) runs = this._autoLoadChild(branch, 'runs') as NNGroupNode | undefined;
-    if (!runs) return out;
-    const saved = this._idx;
-    try {
-      for (let idx = 0; idx < this._runs.length; idx++) {
-        const rn = runName(idx);
-        let group = runs._childOrLink(rn) as NNGroupNode | undefined;
-        if (!group && autoLoad) group = this._autoLoadChild(runs, rn) as NNGroupNode | undefined;
-        if (!group) continue;
-        this._idx = idx;
-        const opts: GetOptions = { fast_access: options.fast_access ?? false, auto_load: autoLoad };
-        if (options.shortcuts !== undefined) opts.shortcuts = options.shortcuts;
-        if (options.max_depth !== undefined) opts.max_depth = options.max_depth;
-        let item: unknown;
-        try {
-          item = group.f_get(name, opts);
-        } catch (e) {
-          if (e instanceof NotFoundError) continue;
-          throw e;
-        }
-        out.set(options.use_indices ? idx : rn, item);
-      }
-    } finally {
-      this._idx = saved;
-    }
-    return out;
+    return valuesFromRuns(this, name, options);
   }
 
   /**
    * The value of result (or derived parameter) `name` in run `idx` (`'z'`, or `'out.a'` for item
-   * `a` of result `out`), or undefined. With `autoLoad`, a run group that is not in memory is loaded for the lookup and
-   * dropped again, so scanning many runs keeps memory flat.
+   * `a` of result `out`), or undefined. With `autoLoad`, a run group that is not in memory is
+   * loaded for the lookup and dropped again, so scanning many runs keeps memory flat.
    */
   _resultOfRun(idx: number, name: string, autoLoad: boolean): unknown {
-    for (const where of ['results', 'derived_parameters']) {
-      const value = this._valueInRunGroup(where, idx, name, autoLoad);
-      if (value !== undefined) return value;
-    }
-    return undefined;
-  }
-
-  private _valueInRunGroup(where: string, idx: number, name: string, autoLoad: boolean): unknown {
-    const branch = this._children.get(where) as NNGroupNode;
-    const runs = (branch._childOrLink('runs') ?? (autoLoad ? this._autoLoadChild(branch, 'runs') : undefined)) as NNGroupNode | undefined;
-    if (!runs) return undefined;
-    const rn = runName(idx);
-    let group = runs._childOrLink(rn) as NNGroupNode | undefined;
-    let loadedHere = false;
-    if (!group && autoLoad) {
-      group = this._autoLoadChild(runs, rn) as NNGroupNode | undefined;
-      loadedHere = group !== undefined;
-    }
-    if (!group) return undefined;
-    const saved = this._idx;
-    this._idx = idx;
-    try {
-      return lookupValue(group, name, autoLoad);
-    } finally {
-      this._idx = saved;
-      if (loadedHere) runs._detach(group);
-    }
+    return valueOfRun(this, idx, name, autoLoad);
   }
 
   /**
@@ -815,28 +669,6 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
 
   override toString(): string {
     return `Trajectory ${this.v_name}${this.v_comment ? ` (\`${this.v_comment}\`, len:${this.v_length})` : ` (len:${this.v_length})`}`;
-  }
-}
-
-/** A node's value below `group` by name; `leaf.item` reaches an item of a multi-item result. */
-function lookupValue(group: NNGroupNode, name: string, autoLoad: boolean): unknown {
-  try {
-    return group.f_get(name, { fast_access: true, auto_load: autoLoad });
-  } catch (e) {
-    const dot = name.lastIndexOf('.');
-    if (!(e instanceof NotFoundError) || dot < 0) {
-      if (e instanceof NotFoundError) return undefined;
-      throw e;
-    }
-    let leaf: NNNode;
-    try {
-      leaf = group.f_get<NNNode>(name.slice(0, dot), { auto_load: autoLoad });
-    } catch (e2) {
-      if (e2 instanceof NotFoundError) return undefined;
-      throw e2;
-    }
-    const item = name.slice(dot + 1);
-    return leaf instanceof Result && leaf.f_contains(item) ? leaf.f_get(item) : undefined;
   }
 }
 

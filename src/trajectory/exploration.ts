@@ -1,0 +1,106 @@
+/**
+ * Exploration: giving parameters ranges (pypet's f_explore, f_expand, f_shrink). The trajectory's
+ * methods of the same names delegate here.
+ */
+import { InvalidArgumentError, StateError, TypeMismatchError } from '../errors.js';
+import { BaseParameter } from '../leaves/parameter.js';
+import type { NNNode } from '../tree/node.js';
+import type { Trajectory } from './trajectory.js';
+
+function resolveParameter(traj: Trajectory, key: string): BaseParameter {
+  const node = traj.f_get<NNNode>(key, { fast_access: false });
+  if (!(node instanceof BaseParameter) || node.v_branch !== 'parameters') {
+    throw new TypeMismatchError(`'${key}' resolves to '${node.v_full_name}', which is not a parameter, so it cannot be explored.`, {
+      path: node.v_full_name,
+    });
+  }
+  return node;
+}
+
+function checkLengths(entries: [BaseParameter, readonly unknown[]][], expected?: number): number {
+  const lengths = entries.map(([p, v]) => `'${p.v_full_name}' has ${v.length}`);
+  const first = expected ?? entries[0]?.[1].length ?? 0;
+  if (entries.some(([, v]) => v.length !== first)) {
+    throw new InvalidArgumentError(
+      `The explored ranges must all have the same length${expected !== undefined ? ` (${expected}, the current number of runs)` : ''}, but ${lengths.join(', ')}.`,
+    );
+  }
+  return first;
+}
+
+function completedRuns(traj: Trajectory): number {
+  return traj._runs.all().filter((r) => r.completed).length;
+}
+
+/** pypet's f_explore (see Trajectory.f_explore). */
+export function explore(traj: Trajectory, buildDict: Record<string, readonly unknown[]>): void {
+  if (traj._singleRun) throw new StateError('f_explore is not available during a single run.');
+  if (completedRuns(traj) > 0) {
+    throw new StateError(`The trajectory '${traj.v_name}' has completed runs; use f_expand to add runs instead of f_explore.`);
+  }
+  const entries = Object.entries(buildDict).map(([k, v]) => {
+    if (!Array.isArray(v)) throw new TypeMismatchError(`The range of '${k}' must be an array.`, { path: k });
+    if (v.length === 0) throw new InvalidArgumentError(`The range of '${k}' is empty; a range needs at least one value.`, { path: k });
+    return [resolveParameter(traj, k), v] as [BaseParameter, readonly unknown[]];
+  });
+  for (const [p] of entries) {
+    if (p.v_explored) {
+      throw new StateError(`The parameter '${p.v_full_name}' is already explored; use f_expand to add values.`, { path: p.v_full_name });
+    }
+  }
+  const length = checkLengths(entries, traj._explored.size > 0 ? traj._runs.length : undefined);
+  const done: BaseParameter[] = [];
+  try {
+    for (const [p, values] of entries) {
+      p.f_unlock();
+      p._explore(values);
+      done.push(p);
+      traj._explored.set(p.v_full_name, p);
+    }
+  } catch (e) {
+    for (const p of done) {
+      p._shrink();
+      traj._explored.delete(p.v_full_name);
+    }
+    throw e;
+  }
+  traj._runs.resize(length);
+}
+
+/** pypet's f_expand (see Trajectory.f_expand). */
+export function expand(traj: Trajectory, buildDict: Record<string, readonly unknown[]>): void {
+  if (traj._explored.size === 0) return explore(traj, buildDict);
+  const entries = Object.entries(buildDict).map(([k, v]) => [resolveParameter(traj, k), v] as [BaseParameter, readonly unknown[]]);
+  const given = new Set(entries.map(([p]) => p.v_full_name));
+  const explored = [...traj._explored.keys()];
+  if (given.size !== explored.length || explored.some((n) => !given.has(n))) {
+    throw new InvalidArgumentError(
+      `f_expand must extend exactly the explored parameters (${explored.join(', ')}), but got ${[...given].join(', ')}.`,
+    );
+  }
+  const added = checkLengths(entries);
+  const before = entries.map(([p]) => p.f_get_range());
+  try {
+    for (const [p, values] of entries) {
+      p.f_unlock();
+      p._expand(values);
+    }
+  } catch (e) {
+    entries.forEach(([p], i) => {
+      p._restore(p._typedDefault(), before[i]);
+      p.f_lock();
+    });
+    throw e;
+  }
+  traj._runs.resize(traj._runs.length + added);
+}
+
+/** pypet's f_shrink (see Trajectory.f_shrink). */
+export function shrink(traj: Trajectory, options: { force?: boolean } = {}): void {
+  if (traj._stored && !options.force) {
+    throw new StateError(`The trajectory '${traj.v_name}' is stored; shrinking is not allowed (pass { force: true } to override).`);
+  }
+  for (const p of traj._explored.values()) p._shrink();
+  traj._explored.clear();
+  traj._runs.resize(0);
+}

@@ -1,0 +1,108 @@
+/**
+ * Values of runs: an item of every run (pypet's f_get_from_runs) and one run's result, loading
+ * run groups on demand and dropping them again so that scanning many runs keeps memory flat.
+ */
+import { NotFoundError } from '../errors.js';
+import { Result } from '../leaves/result.js';
+import type { GetOptions, NNGroupNode } from '../tree/group.js';
+import { runName } from '../tree/names.js';
+import type { NNNode } from '../tree/node.js';
+import type { Trajectory } from './trajectory.js';
+
+/** Options of {@link Trajectory.f_get_from_runs}. */
+export interface FromRunsOptions {
+  where?: 'results' | 'r' | 'derived_parameters' | 'd';
+  use_indices?: boolean;
+  fast_access?: boolean;
+  shortcuts?: boolean;
+  max_depth?: number;
+  auto_load?: boolean;
+}
+
+/** pypet's f_get_from_runs (see Trajectory.f_get_from_runs). */
+export function valuesFromRuns(traj: Trajectory, name: string, options: FromRunsOptions = {}): Map<string | number, any> {
+  const where = options.where === 'd' || options.where === 'derived_parameters' ? 'derived_parameters' : 'results';
+  const autoLoad = options.auto_load ?? false;
+  const out = new Map<string | number, any>();
+  const branch = traj._children.get(where) as NNGroupNode;
+  let runs = branch._childOrLink('runs') as NNGroupNode | undefined;
+  if (!runs && autoLoad) runs = traj._autoLoadChild(branch, 'runs') as NNGroupNode | undefined;
+  if (!runs) return out;
+  const saved = traj._idx;
+  try {
+    for (let idx = 0; idx < traj._runs.length; idx++) {
+      const rn = runName(idx);
+      let group = runs._childOrLink(rn) as NNGroupNode | undefined;
+      if (!group && autoLoad) group = traj._autoLoadChild(runs, rn) as NNGroupNode | undefined;
+      if (!group) continue;
+      traj._idx = idx;
+      const opts: GetOptions = { fast_access: options.fast_access ?? false, auto_load: autoLoad };
+      if (options.shortcuts !== undefined) opts.shortcuts = options.shortcuts;
+      if (options.max_depth !== undefined) opts.max_depth = options.max_depth;
+      let item: unknown;
+      try {
+        item = group.f_get(name, opts);
+      } catch (e) {
+        if (e instanceof NotFoundError) continue;
+        throw e;
+      }
+      out.set(options.use_indices ? idx : rn, item);
+    }
+  } finally {
+    traj._idx = saved;
+  }
+  return out;
+}
+
+/** The value of result (or derived parameter) `name` in run `idx`, or undefined (see Trajectory._resultOfRun). */
+export function valueOfRun(traj: Trajectory, idx: number, name: string, autoLoad: boolean): unknown {
+  for (const where of ['results', 'derived_parameters']) {
+    const value = valueInRunGroup(traj, where, idx, name, autoLoad);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+function valueInRunGroup(traj: Trajectory, where: string, idx: number, name: string, autoLoad: boolean): unknown {
+  const branch = traj._children.get(where) as NNGroupNode;
+  const runs = (branch._childOrLink('runs') ?? (autoLoad ? traj._autoLoadChild(branch, 'runs') : undefined)) as NNGroupNode | undefined;
+  if (!runs) return undefined;
+  const rn = runName(idx);
+  let group = runs._childOrLink(rn) as NNGroupNode | undefined;
+  let loadedHere = false;
+  if (!group && autoLoad) {
+    group = traj._autoLoadChild(runs, rn) as NNGroupNode | undefined;
+    loadedHere = group !== undefined;
+  }
+  if (!group) return undefined;
+  const saved = traj._idx;
+  traj._idx = idx;
+  try {
+    return lookupValue(group, name, autoLoad);
+  } finally {
+    traj._idx = saved;
+    if (loadedHere) runs._detach(group);
+  }
+}
+
+/** A node's value below `group` by name; `leaf.item` reaches an item of a multi-item result. */
+function lookupValue(group: NNGroupNode, name: string, autoLoad: boolean): unknown {
+  try {
+    return group.f_get(name, { fast_access: true, auto_load: autoLoad });
+  } catch (e) {
+    const dot = name.lastIndexOf('.');
+    if (!(e instanceof NotFoundError) || dot < 0) {
+      if (e instanceof NotFoundError) return undefined;
+      throw e;
+    }
+    let leaf: NNNode;
+    try {
+      leaf = group.f_get<NNNode>(name.slice(0, dot), { auto_load: autoLoad });
+    } catch (e2) {
+      if (e2 instanceof NotFoundError) return undefined;
+      throw e2;
+    }
+    const item = name.slice(dot + 1);
+    return leaf instanceof Result && leaf.f_contains(item) ? leaf.f_get(item) : undefined;
+  }
+}
