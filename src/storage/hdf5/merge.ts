@@ -46,7 +46,7 @@ import { loadTrajectory } from './load.js';
 import { COMMENT, LEAF, listTrajectories, nodePath, readLeaf, readNodeRecord, writeLeaf } from './nodes.js';
 import { type RunInfo, type TrajectoryInfo, appendRuns, createRuns, readExplorations, readInfo, readRuns, writeExplorations } from './overview.js';
 import { readParameter } from './parameters.js';
-import { replaceWithTemp, tempPathFor, withWriteTransaction } from './transaction.js';
+import { replaceWithTemp, removeStaleTemps, tempPathFor, withWriteTransaction } from './transaction.js';
 import { STORE, columnAttr } from './typemap.js';
 
 type Compound = H5Type & { class: 'compound' };
@@ -965,30 +965,6 @@ function replaceFile(filename: string, mode: 'copy' | 'fresh', build: (out: Reop
   }
 }
 
-/**
- * Removes temporary files a killed writer left beside `filename` (`.<name>.h5traj-tmp-<pid>-…`
- * of processes that no longer exist on this host). Called under the file's lock.
- */
-function removeStaleTemps(filename: string): void {
-  const dir = path.dirname(path.resolve(filename));
-  const prefix = `.${path.basename(filename)}.h5traj-tmp-`;
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    try {
-      process.kill(pid, 0);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ESRCH') fs.rmSync(path.join(dir, name), { force: true });
-    }
-  }
-}
 
 /** Copies a whole file's content into `dst`, leaving out some trajectories and datasets. */
 function copyFileContent(src: H5File, dst: H5File, dropped: ReadonlySet<string>, replaced: ReadonlySet<string>, stats: CopyStats): void {

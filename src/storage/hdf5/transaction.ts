@@ -41,7 +41,7 @@ export function tempPathFor(filename: string): string {
 }
 
 /** Removes copies left by writers that were killed mid-transaction (call while holding the lock). */
-function removeStaleTemps(filename: string): void {
+export function removeStaleTemps(filename: string): void {
   const dir = path.dirname(filename);
   const prefix = tempPrefix(filename);
   let names: string[];
