@@ -16,7 +16,7 @@ import { getDefaultStorageFactory, type Commit, type RunCommit, type RunFailure 
 import { subtreeRecords, type NodeRecord } from '../trajectory/records.js';
 import { formatTime } from '../trajectory/runs.js';
 import { Trajectory } from '../trajectory/trajectory.js';
-import { JournalWriter, journalPathFor, readJournal, type JournalEntry } from './journal.js';
+import { JournalWriter, journalPathFor, journalsBeside, readJournal, type JournalEntry } from './journal.js';
 import { runOnWorkers } from './pool.js';
 import { Progress, type ProgressMode } from './progress.js';
 import { findReusableRuns } from './reuse.js';
@@ -151,7 +151,7 @@ export class Environment {
     this.interrupted = false;
     this.stopRequested = false;
     this.prepare();
-    const journalPath = journalPathFor(this.filename, traj.v_name);
+    const journalPath = journalPathFor(this.filename, traj.v_name, traj.v_timestamp);
     this.recoverJournal(journalPath);
     const results: [number, unknown][] = [];
     const onSigint = (): void => {
@@ -211,9 +211,12 @@ export class Environment {
     add('timestamp', p.start_timestamp, 'start of the exploration (POSIX seconds)');
     add('ncores', typed(this.ncores(), 'int'), 'worker threads');
     if (this.options.shard) add('shard', typed(this.options.shard, 'int'), 'shard i of n of the exploration');
-    if (this.options.overwrite_file && !this.options.resume && fs.existsSync(this.filename)) fs.rmSync(this.filename);
+    const replace = (this.options.overwrite_file ?? false) && !this.options.resume;
+    if (replace) for (const j of journalsBeside(this.filename)) fs.rmSync(j, { force: true });
     this.prepared = true;
-    if (!this.options.resume) traj.f_store();
+    // Overwriting writes the new file whole and renames it over the old one: until then the old
+    // file stays intact.
+    if (!this.options.resume) traj.f_store({ overwrite_file: replace });
     else {
       const group = traj.f_get(this.envGroup);
       this.commit([], subtreeRecords(group));
@@ -307,14 +310,29 @@ export class Environment {
     const written: Promise<void>[] = [];
     const checkpointMs = (this.options.checkpoint_seconds ?? (parallel ? 1 : 300)) * 1000;
     if (writer) traj.v_storage_service?.close?.(); // the writer thread replaces the file
+    let writeFailure: Error | undefined;
     const flush = (): void => {
       const entries = pending.splice(0);
       if (!writer) {
-        this.commit(entries, []);
+        try {
+          this.commit(entries, []);
+        } catch (e) {
+          pending.unshift(...entries); // still only in the journal: keep them for the next try
+          throw e;
+        }
         return;
       }
       const commit = this.buildCommit(entries, []);
-      if (commit) written.push(writer.commit(this.filename, traj.v_name, commit).then(() => this.applyCommit(commit)));
+      if (!commit) return;
+      const done = writer.commit(this.filename, traj.v_name, commit).then(
+        () => this.applyCommit(commit),
+        (e: Error) => {
+          // Stop handing out runs; the journal keeps these runs for resume.
+          writeFailure ??= e;
+          this.stop();
+        },
+      );
+      written.push(done);
     };
     let lastSync = Date.now();
     let lastCheckpoint = Date.now();
@@ -402,7 +420,8 @@ export class Environment {
         syncJournal();
         flush();
         await Promise.all(written);
-        committed = true;
+        if (writeFailure) throw writeFailure;
+        committed = pending.length === 0;
       } finally {
         await writer?.close();
         journal.close();

@@ -7,6 +7,7 @@
  * a crash fails its length or checksum and is ignored, so every entry that was synced survives.
  */
 import fs from 'node:fs';
+import nodePath from 'node:path';
 import v8 from 'node:v8';
 import zlib from 'node:zlib';
 import { FormatError, StorageError } from '../errors.js';
@@ -39,9 +40,23 @@ export interface FailedRunEntry {
 
 export type JournalEntry = CompletedRunEntry | FailedRunEntry;
 
-/** The journal path of a trajectory file. */
-export function journalPathFor(filename: string, trajName: string): string {
-  return `${filename}.${trajName}.journal`;
+/**
+ * The journal path of a trajectory: named by file, trajectory name and creation time, so that a
+ * journal left by an earlier trajectory of the same name is never folded into a new one.
+ */
+export function journalPathFor(filename: string, trajName: string, timestamp: number): string {
+  return `${filename}.${trajName}.${Math.round(timestamp * 1000)}.journal`;
+}
+
+/** Journals beside `filename` (of any trajectory), e.g. to remove them when the file is replaced. */
+export function journalsBeside(filename: string): string[] {
+  const dir = nodePath.dirname(nodePath.resolve(filename));
+  const prefix = `${nodePath.basename(filename)}.`;
+  try {
+    return fs.readdirSync(dir).filter((n) => n.startsWith(prefix) && n.endsWith('.journal')).map((n) => nodePath.join(dir, n));
+  } catch {
+    return [];
+  }
 }
 
 /** Reads every intact entry; stops at the first torn or corrupt frame. */
@@ -85,6 +100,14 @@ export class JournalWriter {
       }
       fs.fsyncSync(this.fd);
       this.offset = Math.max(validBytes, MAGIC.length);
+      // A new journal's name must survive a power cut too, not only its contents.
+      try {
+        const dirFd = fs.openSync(nodePath.dirname(nodePath.resolve(this.path)), 'r');
+        fs.fsyncSync(dirFd);
+        fs.closeSync(dirFd);
+      } catch {
+        // not every file system lets a directory be synced
+      }
     } catch (e) {
       throw new StorageError(`The run journal '${path}' cannot be opened for writing: ${(e as Error).message}.`, { file: path, cause: e });
     }

@@ -2,8 +2,11 @@
  * Executes one run on a trajectory and captures what it produced. Used by the serial loop and by
  * worker threads alike, so both store exactly the same thing.
  */
+import v8 from 'node:v8';
 import { RunError } from '../errors.js';
+import { toWire } from './wire.js';
 import type { NNGroupNode } from '../tree/group.js';
+import { NNNode } from '../tree/node.js';
 import { runName, runSetName } from '../tree/names.js';
 import { subtreeRecords, type NodeRecord } from '../trajectory/records.js';
 import { formatRuntime, formatTime } from '../trajectory/runs.js';
@@ -55,6 +58,13 @@ export async function executeRun(
       return { kind: 'failure', idx, message: err.message, stack: err.stack ?? String(e), timestamp: start };
     }
     const finish = Date.now() / 1000;
+    // `(traj) => traj.f_add_result(...)` returns the new leaf: it is stored with the run anyway,
+    // and is no return value to keep.
+    if (returned instanceof NNNode) returned = undefined;
+    const unstorable = cannotStore(returned);
+    if (unstorable) {
+      return { kind: 'failure', idx, message: `the run's return value cannot be stored: ${unstorable}`, stack: '', timestamp: start };
+    }
     const records: NodeRecord[] = [];
     for (const group of runGroups(traj, idx)) {
       records.push(...subtreeRecords(group));
@@ -78,6 +88,16 @@ export async function executeRun(
   } finally {
     traj._singleRun = false;
     traj.f_restore_default();
+  }
+}
+
+/** Why a run's return value cannot go to the journal (or back from a worker), or undefined. */
+function cannotStore(value: unknown): string | undefined {
+  try {
+    v8.serialize(toWire(value));
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
   }
 }
 

@@ -14,22 +14,33 @@ type Tagged =
   | { [TAG]: 'tuple'; items: unknown[] };
 
 /** A structured-clone-safe copy of a value of the value model (records included). */
-export function toWire(v: unknown): unknown {
+export function toWire(v: unknown, seen: WeakSet<object> = new WeakSet()): unknown {
   if (v === null || typeof v !== 'object') return v;
+  // Cyclic data cannot be stored; say so instead of recursing until the stack overflows.
+  if (seen.has(v)) throw new TypeError('it contains a cycle (an object that contains itself)');
+  seen.add(v);
+  try {
+    return toWireInner(v, seen);
+  } finally {
+    seen.delete(v);
+  }
+}
+
+function toWireInner(v: object, seen: WeakSet<object>): unknown {
   if (v instanceof NDArray) {
-    const data = ArrayBuffer.isView(v.data) ? v.data : (v.data as unknown[]).map(toWire);
+    const data = ArrayBuffer.isView(v.data) ? v.data : (v.data as unknown[]).map((x) => toWire(x, seen));
     return { [TAG]: 'nd', dtype: v.dtype, shape: [...v.shape], data } satisfies Tagged;
   }
   if (v instanceof Complex) return { [TAG]: 'complex', re: v.re, im: v.im } satisfies Tagged;
   if (Buffer.isBuffer(v)) return { [TAG]: 'buffer', bytes: new Uint8Array(v) } satisfies Tagged;
   if (ArrayBuffer.isView(v)) return v;
   if (Array.isArray(v)) {
-    const items = v.map(toWire);
+    const items = v.map((x) => toWire(x, seen));
     return isTuple(v) ? ({ [TAG]: 'tuple', items } satisfies Tagged) : items;
   }
-  if (v instanceof Set) return new Set([...v].map(toWire));
-  if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, toWire(x)]));
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toWire(x)]));
+  if (v instanceof Set) return new Set([...v].map((x) => toWire(x, seen)));
+  if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, toWire(x, seen)]));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toWire(x, seen)]));
 }
 
 /** Restores a value made by {@link toWire}. */

@@ -58,6 +58,8 @@ export interface LoadOptions {
 /** Options of `f_store`. */
 export interface StoreOptions {
   only_init?: boolean;
+  /** Replace the whole file by one holding only this trajectory (the Environment's overwrite_file). */
+  overwrite_file?: boolean;
 }
 
 /** Options of `f_store_items`. */

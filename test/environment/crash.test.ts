@@ -91,7 +91,7 @@ test('kill -9 at 10 random moments: files stay readable, durable runs survive, r
     for (const idx of inFile) {
       assert.ok(t.f_contains(`results.runs.run_${String(idx).padStart(8, '0')}.z`), `completed run ${idx} has its results ${where}`);
     }
-    const journaled = new Set(readJournal(journalPathFor(file, 'crashy')).entries.filter((e) => e.kind === 'run').map((e) => e.idx));
+    const journaled = new Set(readJournal(journalPathFor(file, 'crashy', t.v_timestamp)).entries.filter((e) => e.kind === 'run').map((e) => e.idx));
     for (const idx of durableEver) {
       assert.ok(inFile.has(idx) || journaled.has(idx), `durable run ${idx} is lost ${where}`);
     }

@@ -43,7 +43,12 @@ test('load modes: skeleton leaves are empty and load on demand; data loads value
   const data = load(file, { load_all: LOAD_DATA });
   assert.equal(data.f_get('results.runs.run_00000002.out').arr.toNested(), [3, 3]);
   assert.is(data.f_get('summary.total').f_get(), 42);
-  throwsKind(() => data.f_load({ name: 'svc', load_results: LOAD_DATA }), StateError, /already in the trajectory; load with an update mode/);
+  // Loading again keeps what is in memory and fills leaves that are still empty (pypet's rule).
+  data.f_get('results.runs.run_00000000.out').a = 99;
+  sk.f_load({ name: 'svc', load_results: LOAD_DATA });
+  assert.equal(sk.f_get('results.runs.run_00000000.out').arr.toNested(), [1, 1], 'an empty leaf is filled');
+  data.f_load({ name: 'svc', load_results: LOAD_DATA });
+  assert.is(data.f_get('results.runs.run_00000000.out').a, 99, 'a leaf in memory is kept');
   data.f_load({ name: 'svc', load_all: UPDATE_DATA });
 });
 
@@ -123,7 +128,18 @@ test('bad input: missing file, non-HDF5 file, HDF5 file without trajectory, unkn
   throwsKind(() => load(file, {}, 'nope'), NotFoundError, /has no trajectory 'nope'; it holds: svc/);
 });
 
+test('a lock naming this pid but an older process start (a reused pid) is stale and taken over', () => {
+  const file = path.join(tmp(), 'a.hdf5');
+  const t = stored(file);
+  fs.writeFileSync(`${file}.lock`, JSON.stringify({ host: os.hostname(), pid: process.pid, since: 0, start: 1_000, thread: 0 }));
+  t.f_add_result('after_reuse', 1);
+  t.f_store();
+  assert.is(load(file, { load_all: 2 }).after_reuse, 1);
+  assert.not.ok(fs.existsSync(`${file}.lock`));
+});
+
 test('a second writer gets FileLockedError and the file is untouched', () => {
+  process.env.H5TRAJ_LOCK_WAIT_MS = '200';
   const file = path.join(tmp(), 'a.hdf5');
   const t = stored(file);
   const before = fs.readFileSync(file);
@@ -139,6 +155,21 @@ test('a second writer gets FileLockedError and the file is untouched', () => {
   assert.not.ok(fs.existsSync(`${file}.lock`));
   const release = acquireLock(file);
   release();
+});
+
+test('a write that fails half-way (file size limit) leaves the stored file as it was', () => {
+  const file = path.join(tmp(), 'a.hdf5');
+  stored(file);
+  const before = fs.readFileSync(file);
+  const loader = fileURLToPath(new URL('../../scripts/loader/register.mjs', import.meta.url));
+  const child = fileURLToPath(new URL('./fixtures/grow.ts', import.meta.url));
+  // 600 blocks of 1 KiB: the copy can be made, the 1.6 MB result cannot be written.
+  const r = spawnSync('bash', ['-c', `ulimit -f 600; exec "${process.execPath}" --import "${loader}" "${child}" "${file}"`], { encoding: 'utf8' });
+  assert.match(r.stdout, /^StorageError: /m, r.stdout + r.stderr);
+  assert.ok(r.stdout.includes(file) && !r.stdout.includes('h5traj-tmp'), `the error names the file: ${r.stdout}`);
+  assert.ok(fs.readFileSync(file).equals(before), 'the stored file is unchanged');
+  assert.is(load(file, { load_all: 2 }).f_get('summary.total').f_get(), 42);
+  assert.equal(fs.readdirSync(path.dirname(file)).filter((n) => n !== 'a.hdf5'), [], 'no temporary copy or lock is left');
 });
 
 test('h5py and h5dump read a file h5traj wrote', () => {

@@ -234,21 +234,29 @@ export class H5File {
     throw new StorageError(`${message} (in '${this.path}', at '${path}').`, { file: this.path, path });
   }
 
+  /**
+   * Checks an h5wasm return code: writes report failure (disk full, quota, I/O error) by a
+   * negative number instead of throwing. A failed write must never be mistaken for a good one.
+   */
+  private check(status: number | bigint, what: string, path: string): void {
+    if (Number(status) < 0) this.fail(`HDF5 could not ${what} (is the disk full, or the file not writable?)`, path);
+  }
+
   private assertWritable(path: string): void {
     if (!this.writable) this.fail('Cannot write: the file is open read-only', path);
   }
 
   /** Writes everything to disk (not a crash-safe checkpoint; see the notes). */
   flush(): void {
-    mod().flush(this.id());
+    this.check(mod().flush(this.id()), 'flush the file', '/');
   }
 
   /** Flushes and closes the file. Closing twice is harmless. */
   close(): void {
     if (this.fileId < 0n) return;
     const M = mod();
-    if (this.writable) M.flush(this.fileId);
-    M.close_file(this.fileId);
+    const flushed = this.writable ? M.flush(this.fileId) : 0;
+    const closed = M.close_file(this.fileId);
     this.fileId = -1n;
     const n = (openFiles.get(this.key) ?? 1) - 1;
     if (n <= 0) openFiles.delete(this.key);
@@ -256,9 +264,11 @@ export class H5File {
     this.childCache.clear();
     this.attrCache.clear();
     this.infoCache.clear();
-    this.typeCache.clear();
-    this.hardGroups.clear();
+    // Only now report a failure, after the handle is released either way.
+    this.check(flushed, 'write the file to disk', '/');
+    this.check(closed, 'close the file', '/');
   }
+
 
   // -------------------------------------------------------------------------------------------
   // Structure
@@ -348,7 +358,7 @@ export class H5File {
     this.assertWritable(path);
     if (this.exists(path)) this.fail('Cannot create a group: the name is taken', path);
     if (this.typeOf(parentOf(path)) !== 'group') this.fail('Cannot create a group: the parent group does not exist', path);
-    mod().create_group(this.id(), path, false);
+    this.check(mod().create_group(this.id(), path, false), 'create a group', path);
     this.noteChild(path, 'group', true);
     this.hardGroups.add(path);
     this.childCache.set(path, { list: [], set: new Set() });
@@ -372,7 +382,7 @@ export class H5File {
   createSoftLink(path: string, target: string): void {
     this.assertWritable(path);
     if (this.exists(path)) this.fail('Cannot create a link: the name is taken', path);
-    mod().create_soft_link(this.id(), target, path);
+    this.check(mod().create_soft_link(this.id(), target, path), 'create a soft link', path);
     this.noteChild(path, 'link', false);
     this.typeCache.delete(path); // it reports its target's type; ask HDF5 when needed
   }
@@ -441,13 +451,13 @@ export class H5File {
     const shape = value.shape.map(BigInt);
     if ('vlenStrings' in value) {
       const meta = { type: CLASS.STRING, size: 4, signed: false, vlen: true, littleEndian: true, cset: 1, shape, maxshape: shape };
-      M.create_vlen_str_attribute(this.id(), path, name, value.vlenStrings, meta as never);
+      this.check(M.create_vlen_str_attribute(this.id(), path, name, value.vlenStrings, meta as never), `write attribute ${name}`, path);
     } else {
       const meta = { ...metaOf(value.type, `attribute ${name} of ${path}`), shape, maxshape: shape };
       const ptr = M._malloc(Math.max(1, value.data.length));
       try {
         M.HEAPU8.set(value.data, ptr);
-        M.create_attribute(this.id(), path, name, BigInt(ptr), meta as never);
+        this.check(M.create_attribute(this.id(), path, name, BigInt(ptr), meta as never), `write attribute ${name}`, path);
       } finally {
         M._free(ptr);
       }
@@ -462,7 +472,7 @@ export class H5File {
     const a = this.nodeAttrs(path);
     const i = a.names.indexOf(name);
     if (i < 0) return;
-    mod().delete_attribute(this.id(), path, name);
+    this.check(mod().delete_attribute(this.id(), path, name), `delete attribute ${name}`, path);
     a.names.splice(i, 1);
     a.values.delete(name);
   }
@@ -541,7 +551,7 @@ export class H5File {
     const ptr = M._malloc(Math.max(1, value.data.length));
     try {
       M.HEAPU8.set(value.data, ptr);
-      M.create_dataset(this.id(), path, BigInt(ptr), meta as never);
+      this.check(M.create_dataset(this.id(), path, BigInt(ptr), meta as never), 'create a dataset', path);
     } finally {
       M._free(ptr);
     }
@@ -572,7 +582,7 @@ export class H5File {
       M.HEAPU8.set(data, ptr);
       const c = [BigInt(count), ...shape.slice(1).map(BigInt)];
       const o = shape.map((_, i) => (i === 0 ? BigInt(start) : 0n));
-      M.set_dataset_data(this.id(), path, c, o, c.map(() => 1n), BigInt(ptr));
+      this.check(M.set_dataset_data(this.id(), path, c, o, c.map(() => 1n), BigInt(ptr)), 'write dataset rows', path);
     } finally {
       M._free(ptr);
     }
@@ -586,7 +596,7 @@ export class H5File {
     if (!info.chunks || shape.length !== max.length || shape.some((d, i) => d > (max[i] ?? 0))) {
       this.fail(`Cannot resize to [${shape.join(', ')}]: the dataset is not chunked or its maximum shape is smaller`, path);
     }
-    mod().resize_dataset(this.id(), path, shape.map(BigInt));
+    this.check(mod().resize_dataset(this.id(), path, shape.map(BigInt)), 'resize a dataset', path);
     info.shape = [...shape];
   }
 }

@@ -139,11 +139,13 @@ function loadRecords(
     }
     const existing = resolveFullName(traj, rec.fullName);
     if (rec.kind === 'leaf' && existing) {
-      if (update) continue;
-      throw new StateError(
-        `'${rec.fullName}' is already in the trajectory; load with an update mode (-1 or -2) to add only what is missing, or remove it first.`,
-        { path: rec.fullName },
-      );
+      // As pypet does: what is in memory stays; LOAD_DATA fills leaves that are still empty
+      // (UPDATE_DATA only adds what is missing).
+      if (!update && withData && existing.v_is_leaf && (existing as NNLeafNode).f_is_empty()) {
+        applyLeafData(existing as NNLeafNode, fromFileLeafData(readLeaf(f, name, rec.fullName, rec.className ?? 'Result')));
+        existing._stored = true;
+      }
+      continue;
     }
     const data = rec.kind === 'leaf' && withData ? readLeaf(f, name, rec.fullName, rec.className ?? 'Result') : undefined;
     attachRecord(traj, fromFileRecord(rec, data), classFor);

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import { NotFoundError, StateError, StorageError } from '../../errors.js';
+import { Result } from '../../leaves/result.js';
 import type { NNGroupNode } from '../../tree/group.js';
 import type { NNLeafNode } from '../../tree/leaf-node.js';
 import type { NNNode } from '../../tree/node.js';
@@ -40,27 +41,46 @@ await initH5();
 export class HDF5StorageService implements StorageService {
   readonly filename: string;
   private reader: H5File | undefined;
+  private readerIdentity = '';
   private readonly comments: CommentMemory = new Map();
 
   constructor(filename: string) {
     this.filename = filename;
   }
 
-  /** The cached read handle (opened on first use). */
+  /**
+   * The cached read handle (opened on first use). Writers replace the file by a rename, so the
+   * handle is reopened whenever the file on disk is no longer the one it was opened on.
+   */
   private read(): H5File {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(this.filename);
+    } catch {
+      this.close();
+      throw new NotFoundError(`The file '${this.filename}' does not exist.`, { file: this.filename });
+    }
+    const identity = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+    if (this.reader && !this.reader.closed && identity !== this.readerIdentity) this.close();
     if (!this.reader || this.reader.closed) {
-      if (!fs.existsSync(this.filename)) {
-        throw new NotFoundError(`The file '${this.filename}' does not exist.`, { file: this.filename });
-      }
       this.reader = H5File.openSync(this.filename, 'r');
+      this.readerIdentity = identity;
     }
     return this.reader;
   }
 
   /** Runs a write transaction (after closing the read handle, whose file is about to be replaced). */
-  private write<T>(change: (f: H5File) => T): T {
+  private write<T>(change: (f: H5File) => T, options: { fresh?: boolean } = {}): T {
     this.close();
-    return withWriteTransaction(this.filename, change);
+    // Comments remembered for pypet's purge rule must not count a write that was rolled back.
+    const remembered = [...this.comments].map(([k, v]) => [k, new Set(v)] as const);
+    try {
+      return withWriteTransaction(this.filename, change, options);
+    } catch (e) {
+      this.comments.clear();
+      for (const [k, v] of remembered) this.comments.set(k, v);
+      throw e;
+    }
   }
 
   close(): void {
@@ -74,10 +94,15 @@ export class HDF5StorageService implements StorageService {
   }
 
   store(traj: Trajectory, options: StoreOptions): void {
-    this.write((f) => {
-      if (!traj._stored) writeNewTrajectory(f, traj, this.comments, options.only_init ?? false);
-      else writeTrajectoryUpdates(f, traj, this.comments);
-    });
+    const fresh = options.overwrite_file ?? false;
+    if (fresh) traj._stored = false;
+    this.write(
+      (f) => {
+        if (!traj._stored) writeNewTrajectory(f, traj, this.comments, options.only_init ?? false);
+        else writeTrajectoryUpdates(f, traj, this.comments);
+      },
+      { fresh },
+    );
   }
 
   storeItems(traj: Trajectory, items: NNNode[], options: StoreItemsOptions): void {
@@ -89,11 +114,15 @@ export class HDF5StorageService implements StorageService {
       this.write((f) => writeItems(f, traj, nodes, this.comments));
       return;
     }
-    // Overwriting: rewrite the file without the stored parts, then write them again.
+    // Overwriting: rewrite the file without the stored parts being replaced, then write them
+    // again. As in pypet, `true` replaces the parts the item holds in memory (a result's items, a
+    // parameter's data); other stored parts stay. Groups only have attributes, rewritten in place.
     const parts = options.overwrite === true ? undefined : options.overwrite;
     const skip = nodes.flatMap((n) => {
+      if (!n.v_is_leaf) return [];
       const leafPath = nodePath(traj.v_name, n.v_full_name);
-      return parts ? parts.map((p) => joinPath(leafPath, ...p.split('.'))) : [leafPath];
+      const names = parts ?? (n instanceof Result ? n.f_keys() : this.read().childNames(leafPath));
+      return names.map((p) => joinPath(leafPath, ...p.split('.')));
     });
     this.close();
     rewriteFile(this.filename, {

@@ -12,7 +12,7 @@ import { runName } from '../../tree/names.js';
 import { groupToRecord, leafToRecord, subtreeRecords, type NodeRecord } from '../../trajectory/records.js';
 import type { Commit, RunFailure } from '../../trajectory/storage-service.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
-import { toLeafWrite, toRunRow } from './convert.js';
+import { fromRunRow, toLeafWrite, toRunRow } from './convert.js';
 import { fixedString, F64, I32 } from './h5types.js';
 import { joinPath, type H5File } from './h5.js';
 import { listTrajectories, nodePath, writeGroupNode, writeLeaf, writeLink } from './nodes.js';
@@ -21,6 +21,7 @@ import {
   createRuns,
   readRuns,
   updateRuns,
+  type RunInfo,
   writeExplorations,
   writeHdf5Settings,
   writeInfo,
@@ -101,13 +102,26 @@ export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, comments: Co
   const name = traj.v_name;
   writeGroupNode(f, name, '', { comment: traj.v_comment, annotations: Object.fromEntries(traj.v_annotations.typedEntries()) });
   writeInfo(f, name, infoOf(traj));
-  const onDisk = readRuns(f, name).length;
-  const runs = traj._runs.all().map(toRunRow);
-  if (runs.length < onDisk) {
-    throw new StorageError(`The trajectory '${name}' has ${runs.length} runs in memory but ${onDisk} in '${f.path}'; runs cannot be removed from a stored trajectory.`, { file: f.path });
+  const disk = readRuns(f, name);
+  const onDisk = disk.length;
+  if (traj.v_length < onDisk) {
+    throw new StorageError(`The trajectory '${name}' has ${traj.v_length} runs in memory but ${onDisk} in '${f.path}'; runs cannot be removed from a stored trajectory.`, { file: f.path });
   }
-  updateRuns(f, name, runs.slice(0, onDisk));
-  if (runs.length > onDisk) appendRuns(f, name, runs.slice(onDisk));
+  // Write only rows that changed, and never mark a run not completed that the file (perhaps
+  // written by an Environment since this trajectory was loaded) knows as completed.
+  const changed: RunInfo[] = [];
+  disk.forEach((row, i) => {
+    const mine = traj._runs.get(i);
+    if (row.completed && mine.completed !== 1) {
+      const { idx: _idx, name: _name, ...info } = fromRunRow(row);
+      traj._updateRun(i, info);
+      return;
+    }
+    const next = toRunRow(mine);
+    if (JSON.stringify(next) !== JSON.stringify(row)) changed.push(next);
+  });
+  if (changed.length > 0) updateRuns(f, name, changed);
+  if (traj.v_length > onDisk) appendRuns(f, name, traj._runs.all().slice(onDisk).map(toRunRow));
   writeExplorations(f, name, [...traj._explored.keys()]);
   const records: NodeRecord[] = [];
   collectUnstored(traj, records, f, name);

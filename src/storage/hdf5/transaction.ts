@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { H5TrajError, StorageError } from '../../errors.js';
 import { acquireLock } from '../lock.js';
+import { checkHdf5File } from './file-check.js';
 import { H5File } from './h5.js';
 
 function fsyncPath(p: string): void {
@@ -24,6 +25,12 @@ function fsyncPath(p: string): void {
  * on one file system), and sync the folder so the rename itself survives a power cut.
  */
 export function replaceWithTemp(tmp: string, target: string): void {
+  // A write that failed unnoticed (a full disk) leaves a short file: never let it replace a good one.
+  try {
+    checkHdf5File(tmp);
+  } catch (e) {
+    throw new StorageError(`Writing '${target}' produced an incomplete HDF5 file (${(e as Error).message.split(tmp).join('the new copy')}); '${target}' was left as it was.`, { file: target, cause: e });
+  }
   fsyncPath(tmp);
   fs.renameSync(tmp, target);
   try {
@@ -54,17 +61,17 @@ export function removeStaleTemps(filename: string): void {
 }
 
 /**
- * Runs `change` on a writable copy of `filename` (a new file when it does not exist) and
- * replaces the file with it. On an error the copy is removed and the file is untouched.
+ * Runs `change` on a writable copy of `filename` (a new file when it does not exist, or with
+ * `fresh`) and replaces the file with it. On an error the copy is removed and the file is untouched.
  * @throws FileLockedError when another process holds the file's lock.
  */
-export function withWriteTransaction<T>(filename: string, change: (f: H5File) => T): T {
+export function withWriteTransaction<T>(filename: string, change: (f: H5File) => T, options: { fresh?: boolean } = {}): T {
   const release = acquireLock(filename);
   // Holding the lock, no other writer is active: any copy of this file still around is stale.
   removeStaleTemps(filename);
   const tmp = tempPathFor(filename);
   try {
-    const exists = fs.existsSync(filename);
+    const exists = fs.existsSync(filename) && !options.fresh;
     if (exists) fs.copyFileSync(filename, tmp);
     let f: H5File | undefined;
     let result: T;
@@ -78,7 +85,11 @@ export function withWriteTransaction<T>(filename: string, change: (f: H5File) =>
     return result;
   } catch (e) {
     fs.rmSync(tmp, { force: true });
-    if (e instanceof H5TrajError) throw e;
+    if (e instanceof H5TrajError) {
+      // Errors raised inside name the temporary copy; the user knows the file by its own name.
+      e.message = e.message.split(tmp).join(filename);
+      throw e;
+    }
     throw new StorageError(`Writing '${filename}' failed, and the file was left as it was: ${(e as Error).message}`, { file: filename, cause: e });
   } finally {
     release();
