@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { throwsKind } from '../helpers.js';
-import { Environment, Trajectory, RunError, InvalidArgumentError, PresettingError, shardIndices, typed, cartesian_product } from '../../src/index.js';
+import { Environment, Trajectory, RunError, InvalidArgumentError, PresettingError, shardIndices, typed } from '../../src/index.js';
 import { comparableManifest, explore, loadAll, tempDir } from './env-helpers.js';
 import { run as multiply } from './fixtures/multiply.js';
 

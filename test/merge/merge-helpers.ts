@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Environment, Trajectory, cartesian_product } from '../../src/index.js';
-import { trajectoryManifest } from '../../src/cli/manifest.js';
+import { comparableManifest, loadAll } from '../environment/env-helpers.js';
+
+export { loadAll };
 import type { RunFunction } from '../../src/environment/run-executor.js';
 
 export function tempDir(prefix = 'h5traj-merge-'): string {
@@ -28,13 +30,6 @@ export async function runExploration(make: () => Trajectory, file: string, fn: R
   return traj;
 }
 
-/** Loads a stored trajectory (everything, with data). */
-export function loadAll(file: string, name: string): Trajectory {
-  const t = new Trajectory(name, { add_time: false, filename: file });
-  t.f_load({ name, load_all: 2, force: true });
-  return t;
-}
-
 /** Loads only what a merge needs in memory: the parameters. */
 export function loadParameters(file: string, name: string): Trajectory {
   const t = new Trajectory(name, { add_time: false, filename: file });
@@ -42,24 +37,18 @@ export function loadParameters(file: string, name: string): Trajectory {
   return t;
 }
 
-const VOLATILE_RUN_FIELDS = ['time', 'timestamp', 'finish_timestamp', 'runtime', 'short_environment_hexsha'];
-
 /**
  * A trajectory's manifest without what legitimately differs between two executions of the same
- * exploration: times, hashes, the environment's and the merge's config records, and comments of
- * leaves inside runs (pypet keeps a result's comment only on the first run of each file, so a
- * merged shard's first run keeps it too).
+ * exploration (see comparableManifest), nor the merge's config records and the comments of leaves
+ * inside runs (pypet keeps a result's comment only on the first run of each file, so a merged
+ * shard's first run keeps it too).
  */
 export function comparable(t: Trajectory): Record<string, any> {
-  const m = trajectoryManifest(t) as Record<string, any>;
-  delete m.trajectory.time;
-  delete m.trajectory.timestamp;
-  m.run_information = m.run_information.map((r: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(r).filter(([k]) => !VOLATILE_RUN_FIELDS.includes(k))));
-  const config = (n: string) => n.startsWith('config.environment') || n.startsWith('config.merge');
-  m.groups = m.groups.filter((g: { full_name: string }) => !config(g.full_name));
+  const m = comparableManifest(t) as Record<string, any>;
+  const mergeRecord = (n: string) => n.startsWith('config.merge');
+  m.groups = m.groups.filter((g: { full_name: string }) => !mergeRecord(g.full_name));
   m.leaves = m.leaves
-    .filter((l: { full_name: string }) => !config(l.full_name))
+    .filter((l: { full_name: string }) => !mergeRecord(l.full_name))
     .map((l: { full_name: string; comment: string }) => (/\.run_\d{8}\./.test(l.full_name) ? { ...l, comment: '' } : l));
   return m;
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { throwsKind } from '../helpers.js';
 import {
-  Trajectory, cartesian_product, NotFoundError, StateError, StorageError, FormatError, FileLockedError, LOAD_SKELETON, LOAD_DATA, UPDATE_DATA,
+  Trajectory, cartesian_product, NotFoundError, StorageError, FormatError, FileLockedError, LOAD_SKELETON, LOAD_DATA, UPDATE_DATA,
 } from '../../src/index.js';
 import { acquireLock } from '../../src/storage/lock.js';
 

@@ -131,7 +131,7 @@ test('single-run views: f_as_run, v_idx, f_iter_runs, f_restore_default', () => 
   assert.is(t.v_idx, -1);
   assert.is(t.x, 1, 'outside a run the default value comes back');
   const seen: number[] = [];
-  for (const name of t.f_iter_runs()) seen.push(t.x * t.y);
+  for (const _ of t.f_iter_runs()) seen.push(t.x * t.y);
   assert.equal(seen, [6, 7, 8, 12, 14, 16, 18, 21, 24, 24, 28, 32]);
   assert.is(t.v_idx, -1);
   for (const _ of t.f_iter_runs({ start: 2 })) break;
