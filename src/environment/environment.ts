@@ -9,7 +9,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { InvalidArgumentError, RunError, StateError } from '../errors.js';
+import { FileLockedError, InvalidArgumentError, RunError, StateError } from '../errors.js';
+import { acquireLock } from '../storage/lock.js';
 import { typed } from '../leaves/values.js';
 import { runName } from '../tree/names.js';
 import { getDefaultStorageFactory, type Commit, type RunCommit, type RunFailure } from '../trajectory/storage-service.js';
@@ -150,8 +151,29 @@ export class Environment {
     this.reused = [];
     this.interrupted = false;
     this.stopRequested = false;
-    this.prepare();
     const journalPath = journalPathFor(this.filename, traj.v_name, traj.v_timestamp);
+    // One exploration per trajectory at a time: a second process (a doubled `--resume`) would
+    // otherwise fold, and delete, the first one's live journal.
+    let releaseJournal: () => void;
+    try {
+      releaseJournal = acquireLock(journalPath, { reentrant: false });
+    } catch (e) {
+      if (!(e instanceof FileLockedError)) throw e;
+      throw new FileLockedError(
+        `Another exploration of trajectory '${traj.v_name}' in '${this.filename}' is running (in ${e.message.replace(/^The file '[^']*' is being written by /, '').replace(/; wait.*$/, '')}); wait for it to finish.`,
+        { file: this.filename, cause: e },
+      );
+    }
+    try {
+      return await this.runLocked(fn, args, journalPath);
+    } finally {
+      releaseJournal();
+    }
+  }
+
+  private async runLocked(fn: RunFunction | RunModule, args: unknown[], journalPath: string): Promise<[number, unknown][]> {
+    const traj = this.trajectory;
+    this.prepare();
     this.recoverJournal(journalPath);
     const results: [number, unknown][] = [];
     const onSigint = (): void => {

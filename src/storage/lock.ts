@@ -91,13 +91,17 @@ export function lockPathFor(filename: string): string {
 }
 
 /**
- * Takes the lock of `filename` (re-entrant within this thread). Returns the release function.
+ * Takes the lock of `filename` (re-entrant within this thread unless `reentrant: false`).
+ * Returns the release function.
  * @throws FileLockedError naming the holder when another live process or thread keeps it.
  */
-export function acquireLock(filename: string): () => void {
+export function acquireLock(filename: string, options: { reentrant?: boolean } = {}): () => void {
   const path = lockPathFor(filename);
   const count = held.get(path) ?? 0;
   if (count > 0) {
+    if (options.reentrant === false) {
+      throw new FileLockedError(`The file '${filename}' is being written by this thread already (pid ${process.pid}); wait for it to finish.`, { file: filename });
+    }
     held.set(path, count + 1);
     return () => releaseLock(path);
   }

@@ -112,4 +112,34 @@ test('a return value that cannot be stored fails that run only', async () => {
   assert.ok(t.f_is_completed(2));
 });
 
+test('a second exploration of the same trajectory at the same time is refused', async () => {
+  const file = path.join(tempDir(), 'twice.hdf5');
+  const first = new Environment({ trajectory: 'twice', filename: file, progress: 'quiet' });
+  setup(first);
+  await first.run((traj) => {
+    if (traj.v_idx === 0) {
+      traj.f_add_result('z', 0);
+      throw new Error('leave run 0 for later');
+    }
+    traj.f_add_result('z', traj.x);
+  });
+  let refused: unknown;
+  const a = new Environment({ trajectory: 'twice', filename: file, progress: 'quiet', resume: true });
+  await a.run(async (traj) => {
+    // While this resume runs, another one starts on the same trajectory.
+    const b = new Environment({ trajectory: 'twice', filename: file, progress: 'quiet', resume: true });
+    try {
+      await b.run((t) => t.f_add_result('z', -1));
+    } catch (e) {
+      refused = e;
+    }
+    traj.f_add_result('z', traj.x);
+  });
+  assert.instance(refused, FileLockedError);
+  assert.match((refused as Error).message, /Another exploration of trajectory 'twice'/);
+  const t = loadAll(file, 'twice');
+  assert.ok(t.f_is_completed());
+  assert.equal([...t.f_get_from_runs('z', { fast_access: true }).values()], [1, 2, 3, 4, 5, 6]);
+});
+
 test.run();
