@@ -1,0 +1,46 @@
+/** What the parts of a merge share: constants, the reopenable file handle, run-name tests. */
+import { RUN_ALL, RUN_SET_ALL, runIndexOf } from '../../../tree/names.js';
+import { H5File } from '../h5.js';
+import { type H5Type } from '../h5types.js';
+
+
+
+export type Compound = H5Type & { class: 'compound' };
+
+/** pypet's version string, part of the merge's SHA-1 (as in pypet). */
+export const PYPET_VERSION = '0.7.0';
+export const RR = '__rr__';
+export const UNLIMITED = 2 ** 63;
+export const SET_NAME = /^run_set_(\d{5,})$/;
+
+/** Environment hook for the crash tests: pause this many ms after half the first trajectory's runs. */
+export const PAUSE_ENV = 'H5TRAJ_TEST_MERGE_PAUSE_MS';
+
+/** Runs copied between two re-openings of the files, which drops the wrapper's caches. */
+export const RECYCLE_RUNS = 500;
+
+/**
+ * An open file that can be closed and opened again: the wrapper caches what it reads and
+ * writes, so a merge of many runs re-opens its files now and then to keep memory bounded.
+ */
+export class Reopenable {
+  f: H5File;
+
+  constructor(readonly file: string, mode: 'r' | 'a' | 'w', private readonly reopenMode: 'r' | 'a' = mode === 'r' ? 'r' : 'a') {
+    this.f = H5File.openSync(file, mode);
+  }
+
+  recycle(): void {
+    this.f.close();
+    this.f = H5File.openSync(this.file, this.reopenMode);
+  }
+
+  close(): void {
+    this.f.close();
+  }
+}
+
+/** Whether a name marks run-specific data (`run_00000003`, `run_set_00000`, `run_ALL`, `run_set_ALL`). */
+export function isRunish(name: string): boolean {
+  return name === RUN_ALL || name === RUN_SET_ALL || runIndexOf(name) !== undefined || SET_NAME.test(name);
+}
