@@ -151,6 +151,8 @@ export class Environment {
     this.reused = [];
     this.interrupted = false;
     this.stopRequested = false;
+    // Stored first, so that a process killed before its trajectory exists leaves no lock behind.
+    this.prepare();
     const journalPath = journalPathFor(this.filename, traj.v_name, traj.v_timestamp);
     // One exploration per trajectory at a time: a second process (a doubled `--resume`) would
     // otherwise fold, and delete, the first one's live journal.
@@ -173,7 +175,6 @@ export class Environment {
 
   private async runLocked(fn: RunFunction | RunModule, args: unknown[], journalPath: string): Promise<[number, unknown][]> {
     const traj = this.trajectory;
-    this.prepare();
     this.recoverJournal(journalPath);
     const results: [number, unknown][] = [];
     const onSigint = (): void => {
