@@ -11,6 +11,7 @@ import nodePath from 'node:path';
 import v8 from 'node:v8';
 import zlib from 'node:zlib';
 import { FormatError, StorageError } from '../errors.js';
+import { syncFolderOf } from '../storage/hdf5/transaction.js';
 import type { RunInformation } from '../trajectory/runs.js';
 import type { NodeRecord } from '../trajectory/records.js';
 import { fromWire, toWire } from './wire.js';
@@ -101,13 +102,7 @@ export class JournalWriter {
       fs.fsyncSync(this.fd);
       this.offset = Math.max(validBytes, MAGIC.length);
       // A new journal's name must survive a power cut too, not only its contents.
-      try {
-        const dirFd = fs.openSync(nodePath.dirname(nodePath.resolve(this.path)), 'r');
-        fs.fsyncSync(dirFd);
-        fs.closeSync(dirFd);
-      } catch {
-        // not every file system lets a directory be synced
-      }
+      syncFolderOf(this.path);
     } catch (e) {
       throw new StorageError(`The run journal '${path}' cannot be opened for writing: ${(e as Error).message}.`, { file: path, cause: e });
     }

@@ -33,10 +33,15 @@ export function replaceWithTemp(tmp: string, target: string): void {
   }
   fsyncPath(tmp);
   fs.renameSync(tmp, target);
+  syncFolderOf(target);
+}
+
+/** Syncs the folder holding `file`, so a new or renamed name survives a power cut. */
+export function syncFolderOf(file: string): void {
   try {
-    fsyncPath(path.dirname(path.resolve(target)));
+    fsyncPath(path.dirname(path.resolve(file)));
   } catch {
-    // Some file systems do not allow syncing a directory; the rename itself is still atomic.
+    // Some file systems do not allow syncing a directory; renames and creations stay atomic.
   }
 }
 
