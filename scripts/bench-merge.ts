@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Environment, Result, Trajectory, cartesian_product, runName } from '../src/index.js';
 import { copyTree } from '../src/storage/hdf5/copy.js';
-import { H5File } from '../src/storage/hdf5/h5.js';
+import { openH5Sync } from '../src/storage/hdf5/open-file.js';
 
 const n = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 10000);
 const keep = process.argv.includes('--keep');
@@ -113,8 +113,8 @@ times.sort((x, y) => x - y);
 // checks, tables, renaming or transaction): what h5wasm's object-by-object copy costs by itself.
 const floorFile = path.join(dir, 'floor.hdf5');
 const t1 = performance.now();
-const from = H5File.openSync(fileB, 'r');
-const to = H5File.openSync(floorFile, 'w');
+const from = openH5Sync(fileB, 'r');
+const to = openH5Sync(floorFile, 'w');
 copyTree(from, '/W1/results/runs', to, '/runs');
 from.close();
 to.close();

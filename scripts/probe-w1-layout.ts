@@ -13,7 +13,7 @@ import { statSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NDArray, type TypedValue } from '../src/leaves/values.js';
-import { H5File } from '../src/storage/hdf5/h5.js';
+import { openH5 } from '../src/storage/hdf5/open-file.js';
 import { readLeaf, scanTree, writeGroupNode, writeLeaf } from '../src/storage/hdf5/nodes.js';
 import { type RunInfo, createRuns, placeholderRun, runName, updateRuns, writeExplorations, writeInfo } from '../src/storage/hdf5/overview.js';
 
@@ -36,11 +36,11 @@ const done = (i: number): RunInfo => ({
 });
 const finished = Array.from({ length: n }, (_, i) => done(i));
 
-await H5File.open(join(tmpdir(), 'h5traj-probe-warmup.h5'), 'w').then((f) => f.close()); // load the wasm outside the timing
+await openH5(join(tmpdir(), 'h5traj-probe-warmup.h5'), 'w').then((f) => f.close()); // load the wasm outside the timing
 rmSync(join(tmpdir(), 'h5traj-probe-warmup.h5'), { force: true });
 
 const t0 = performance.now();
-const f = await H5File.open(file, 'w');
+const f = await openH5(file, 'w');
 writeInfo(f, T, { name: T, time, timestamp: 1.7e9, comment: 'W1 probe', length: n, version: '0.7.0', python: '3.11.2' });
 createRuns(f, T, Array.from({ length: n }, (_, i) => placeholderRun(i)), time);
 writeExplorations(f, T, ['parameters.x']);
@@ -58,7 +58,7 @@ f.close();
 const writeSeconds = (performance.now() - t0) / 1000;
 
 const t1 = performance.now();
-const r = await H5File.open(file, 'r');
+const r = await openH5(file, 'r');
 const nodes = scanTree(r, T, 'results.runs', true);
 const leaves = nodes.filter((x) => x.kind === 'leaf');
 const t2 = performance.now();

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Environment, Trajectory, cartesian_product } from '../../src/index.js';
+import { engineName } from '../../src/storage/hdf5/open-file.js';
 import { uniform, w1Parameters, w1Run } from './data.js';
 
 const [workload = 'W1', nText = '1000', file = '/tmp/h5traj-bench.hdf5', ncoresText = '1'] = process.argv.slice(2);
@@ -85,4 +86,4 @@ if (!fn) {
   process.exit(2);
 }
 const result = await fn();
-console.log(JSON.stringify({ workload, n, ...result, max_rss_mb: Math.round(maxRssMb()) }));
+console.log(JSON.stringify({ workload, n, engine: engineName(), ...result, max_rss_mb: Math.round(maxRssMb()) }));

@@ -18,7 +18,7 @@ import type { RunFilter, RunRecord } from '../trajectory/query.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
 import { plain } from './values.js';
 
-/** Runs read between two closings of the HDF5 read handle (see {@link RunResultReader.read}). */
+/** Runs read between two cache releases of the storage service (see {@link RunResultReader.read}). */
 const REOPEN_EVERY = 2_000;
 
 /** What a result name points at in one run: a whole leaf, or one item of a Result. */
@@ -39,6 +39,12 @@ export function cell(v: unknown): unknown {
 export class RunResultReader {
   private runs: NNGroupNode | null | undefined;
   private sinceReopen = 0;
+  /**
+   * How the names resolved in a run read through the tree: the signature of that run's stored
+   * subtree and, per name, the leaf (relative to the run group) and item it named. A run with the
+   * same signature resolves the same way, so its values are read straight from the file.
+   */
+  private plan: { signature: string; targets: ({ leaf: string; className: string; item: string } | undefined)[] } | undefined;
 
   constructor(
     private readonly traj: Trajectory,
@@ -63,16 +69,17 @@ export class RunResultReader {
 
   /** The values in run `idx`, in the order of the names (undefined where the run has none). */
   read(idx: number): unknown[] {
-    // The HDF5 service caches what it learns about every path it reads and keeps it while its
-    // file stays open; closing it now and then keeps memory flat over many runs (it reopens on
-    // the next read).
+    // A storage service may cache what it learns about every path it reads while its file
+    // stays open; letting it drop that now and then keeps memory flat over many runs.
     if (++this.sinceReopen > REOPEN_EVERY) {
       this.sinceReopen = 0;
-      this.traj.v_storage_service?.close?.();
+      this.traj.v_storage_service?.releaseCaches?.();
     }
     const runs = this.runsGroup();
     const name = this.traj.f_idx_to_run(idx);
     let group = runs?.f_get_children()[name] as NNGroupNode | undefined;
+    const fast = !group && runs ? this.readPlanned(`${runs.v_full_name}.${name}`) : undefined;
+    if (fast) return fast;
     let loadedHere = false;
     if (runs && !group && this.traj.v_stored) {
       try {
@@ -86,10 +93,43 @@ export class RunResultReader {
     try {
       const targets = this.names.map((n) => resolve(group, n));
       this.loadData(targets);
+      if (loadedHere) this.makePlan(group, targets);
       return targets.map((t, i) => valueOf(group, this.names[i]!, t));
     } finally {
       if (loadedHere) this.traj.f_remove_items([group]);
     }
+  }
+
+  /** Remembers how the names resolved in `group` when they all name Result items (or nothing). */
+  private makePlan(group: NNGroupNode, targets: Target[]): void {
+    const service = this.traj.v_storage_service;
+    if (!service?.subtreeSignature || !service.readResultItems) return;
+    if (targets.some((t) => t && (t.item === undefined || !(t.leaf instanceof Result)))) return;
+    const signature = service.subtreeSignature(this.traj, group.v_full_name);
+    if (signature === undefined) return;
+    const prefix = `${group.v_full_name}.`;
+    this.plan = {
+      signature,
+      targets: targets.map((t) => t && { leaf: t.leaf.v_full_name.slice(prefix.length), className: t.leaf.f_get_class_name(), item: t.item! }),
+    };
+  }
+
+  /** The values of the run group `fullName` when it is shaped like the planned one, else undefined. */
+  private readPlanned(fullName: string): unknown[] | undefined {
+    const service = this.traj.v_storage_service;
+    const plan = this.plan;
+    if (!plan || !service?.subtreeSignature || !service.readResultItems) return undefined;
+    if (service.subtreeSignature(this.traj, fullName) !== plan.signature) return undefined;
+    const byLeaf = new Map<string, { className: string; items: string[] }>();
+    for (const t of plan.targets) {
+      if (!t) continue;
+      const entry = byLeaf.get(t.leaf) ?? { className: t.className, items: [] };
+      entry.items.push(t.item);
+      byLeaf.set(t.leaf, entry);
+    }
+    const values = new Map<string, Map<string, unknown>>();
+    for (const [leaf, { className, items }] of byLeaf) values.set(leaf, service.readResultItems(this.traj, `${fullName}.${leaf}`, className, items));
+    return plan.targets.map((t) => t && values.get(t.leaf)!.get(t.item));
   }
 
   /** Loads each leaf once: wholly when a name wants the whole leaf, else only the items named. */
@@ -110,17 +150,23 @@ export class RunResultReader {
 
 /** Finds what `name` means below a run group (shortcuts allowed, as `f_to_records` does). */
 function resolve(group: NNGroupNode, name: string): Target {
-  try {
-    const node = group.f_get<NNNode>(name, { fast_access: false });
-    return node.v_is_leaf ? { leaf: node as NNLeafNode } : undefined;
-  } catch (e) {
-    if (!(e instanceof NotFoundError)) throw e;
-  }
+  const node = lookup(group, name);
+  if (node) return node.v_is_leaf ? { leaf: node as NNLeafNode } : undefined;
   const dot = name.lastIndexOf('.');
   if (dot < 0) return undefined;
+  const parent = lookup(group, name.slice(0, dot));
+  return parent instanceof Result ? { leaf: parent, item: name.slice(dot + 1) } : undefined;
+}
+
+/**
+ * The node `name` names below `group`, or undefined. Asks first, because `out.a` (item `a` of
+ * result `out`) is no node at all: a thrown NotFoundError per run and name would cost more than
+ * the export itself.
+ */
+function lookup(group: NNGroupNode, name: string): NNNode | undefined {
+  if (!group.f_contains(name, { shortcuts: true })) return undefined;
   try {
-    const node = group.f_get<NNNode>(name.slice(0, dot), { fast_access: false });
-    return node instanceof Result ? { leaf: node, item: name.slice(dot + 1) } : undefined;
+    return group.f_get<NNNode>(name, { fast_access: false });
   } catch (e) {
     if (!(e instanceof NotFoundError)) throw e;
     return undefined;

@@ -109,6 +109,19 @@ export interface StorageService {
   /** Releases open files and locks. */
   close?(): void;
   /**
+   * Drops what the service cached while reading, where that grows with what was read; long
+   * scans call it now and then to keep memory flat.
+   */
+  releaseCaches?(): void;
+  /**
+   * A text equal for two stored subtrees exactly when they hold the same nodes (names, kinds,
+   * leaf classes, links), or undefined when nothing is stored at `fullName`. Lets a scan over
+   * many runs resolve names once and then read the values of runs shaped the same directly.
+   */
+  subtreeSignature?(traj: Trajectory, fullName: string): string | undefined;
+  /** The values of some items of a stored Result, read without adding nodes to the tree. */
+  readResultItems?(traj: Trajectory, fullName: string, className: string, items: readonly string[]): Map<string, unknown>;
+  /**
    * Merges the stored `others` into `traj` (pypet's `f_merge` / `f_merge_many`) as one step that
    * either fully happens or leaves the file as it was, then updates `traj` in memory.
    */

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import path from 'node:path';
-import { H5File } from '../../src/storage/hdf5/h5.js';
+import { openH5 } from '../../src/storage/hdf5/open-file.js';
 import { resizeRuns } from '../../src/storage/hdf5/overview.js';
 import { FIXTURES, h5traj } from './cli-helpers.js';
 import { tempDir, writeEmptyRuns, writeW1 } from './cli-files.js';
@@ -26,7 +26,7 @@ test.before(async () => {
   // groups no longer have runs.
   SHRUNK = path.join(dir, 'shrunk.hdf5');
   fs.copyFileSync(W1, SHRUNK);
-  const f = await H5File.open(SHRUNK, 'a');
+  const f = await openH5(SHRUNK, 'a');
   resizeRuns(f, 'w1', 10);
   f.close();
 });

@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import path from 'node:path';
-import { H5File } from '../../src/storage/hdf5/h5.js';
+import { openH5 } from '../../src/storage/hdf5/open-file.js';
 import { copyTree, newCopyStats, writableType } from '../../src/storage/hdf5/copy.js';
 import { trajectoryManifest } from '../../src/cli/manifest.js';
 import { StorageError } from '../../src/index.js';
@@ -17,8 +17,8 @@ for (const [file, name] of [['results_types.hdf5', 'results_types'], ['env_run.h
     const dir = tempDir();
     const [src] = fixtureCopies(dir, file);
     const dst = path.join(dir, 'copy.hdf5');
-    const from = await H5File.open(src!, 'r');
-    const to = await H5File.open(dst, 'w');
+    const from = await openH5(src!, 'r');
+    const to = await openH5(dst, 'w');
     const stats = newCopyStats();
     try {
       copyTree(from, `/${name}`, to, `/${name}`, {}, stats);
@@ -35,8 +35,8 @@ test('soft links are copied as links, with their targets mapped', async () => {
   const dir = tempDir();
   const [src] = fixtureCopies(dir, 'results_types.hdf5');
   const dst = path.join(dir, 'copy.hdf5');
-  const from = await H5File.open(src!, 'r');
-  const to = await H5File.open(dst, 'w');
+  const from = await openH5(src!, 'r');
+  const to = await openH5(dst, 'w');
   to.createGroup('/renamed');
   const stats = copyTree(from, '/results_types/results', to, '/renamed/results', {
     mapLink: (target) => target.replace('/results_types/', '/renamed/'),
@@ -50,8 +50,8 @@ test('soft links are copied as links, with their targets mapped', async () => {
 test('data h5wasm cannot create (HDF5 array columns) is refused, naming the dataset and the column', async () => {
   const dir = tempDir();
   const [src] = fixtureCopies(dir, 'params_basic.hdf5');
-  const from = await H5File.open(src!, 'r');
-  const to = await H5File.open(path.join(dir, 'copy.hdf5'), 'w');
+  const from = await openH5(src!, 'r');
+  const to = await openH5(path.join(dir, 'copy.hdf5'), 'w');
   try {
     throwsKind(() => copyTree(from, '/params_basic', to, '/params_basic'), StorageError, /'\/params_basic\/parameters\/[^']+' .*column 'data' is array\[/);
   } finally {

@@ -17,44 +17,12 @@ import { StateError, StorageError } from '../../errors.js';
 import { checkHdf5File } from './file-check.js';
 import { type H5Type, describeH5Type, stripPadding } from './h5types.js';
 import { baseName, joinPath, parentOf } from './paths.js';
+import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, WriteData } from './h5file.js';
 
 export { checkHdf5File } from './file-check.js';
 export { baseName, joinPath, parentOf } from './paths.js';
 
-/** How to open a file: read, read/write (must exist), create/truncate, create (must not exist). */
-export type OpenMode = 'r' | 'a' | 'w' | 'x';
-
-/** What a path names. `link` is a dangling soft link (a resolvable one reports its target). */
-export type NodeType = 'missing' | 'group' | 'dataset' | 'datatype' | 'link' | 'external';
-
-/** Raw data read from a dataset or an attribute. */
-export interface H5Data {
-  type: H5Type;
-  /** `[]` for a scalar, `null` for an HDF5 NULL dataspace (no value at all). */
-  shape: number[] | null;
-  /** Element bytes, row-major, little-endian. Empty for variable-length strings. */
-  bytes: Uint8Array;
-  /** Variable-length strings, one Buffer (UTF-8 or ASCII bytes) per element. */
-  strings?: Buffer[];
-}
-
-/** Data to write: an explicit type, a shape (`[]` = scalar) and the encoded bytes. */
-export type WriteData = { type: H5Type; shape: number[]; data: Uint8Array } | { vlenStrings: string[]; shape: number[] };
-
-/** Extra layout for {@link H5File.createDataset}. */
-export interface DatasetLayout {
-  /** Maximum shape; `null` entries are unlimited (requires `chunks`). */
-  maxshape?: (number | null)[];
-  chunks?: number[];
-}
-
-/** Metadata of a dataset. */
-export interface DatasetInfo {
-  type: H5Type;
-  shape: number[] | null;
-  maxshape: number[] | null;
-  chunks: number[] | null;
-}
+export type { OpenMode, NodeType, H5Data, WriteData, DatasetLayout, DatasetInfo, H5File } from './h5file.js';
 
 type H5Mod = typeof Module;
 
@@ -162,7 +130,7 @@ interface NodeAttrs {
  * f.writeAttr('/traj', 'SRVC_INIT_COMMENT', stringAttr('hello'));
  * f.close();
  */
-export class H5File {
+export class WasmH5File implements H5File {
   readonly path: string;
   readonly mode: OpenMode;
   private fileId: bigint;
@@ -185,13 +153,13 @@ export class H5File {
    * Opens (or creates) a file. Loads the HDF5 library first if needed.
    * @throws StorageError / FormatError with a sentence naming the file and the cause.
    */
-  static async open(path: string, mode: OpenMode = 'r'): Promise<H5File> {
+  static async open(path: string, mode: OpenMode = 'r'): Promise<WasmH5File> {
     await initH5();
-    return H5File.openSync(path, mode);
+    return WasmH5File.openSync(path, mode);
   }
 
   /** Like {@link open}, once {@link initH5} has finished. */
-  static openSync(path: string, mode: OpenMode = 'r'): H5File {
+  static openSync(path: string, mode: OpenMode = 'r'): WasmH5File {
     const M = mod();
     const key = nodePath.resolve(path);
     if (mode === 'r' || mode === 'a') {
@@ -212,7 +180,7 @@ export class H5File {
       throw new StorageError(`HDF5 could not open '${path}' (mode '${mode}'); see the HDF5 message above.`, { file: path });
     }
     openFiles.set(key, (openFiles.get(key) ?? 0) + 1);
-    return new H5File(path, mode, fileId, key);
+    return new WasmH5File(path, mode, fileId, key);
   }
 
   /** Whether the file was opened for writing. */

@@ -199,7 +199,8 @@ export function typedArrayClassOf(t: H5Type) {
 export function decodeNumeric(bytes: Uint8Array, t: H5Type, count: number) {
   const Ctor = typedArrayClassOf(t);
   if (!Ctor) throw new StorageError(`A ${describeH5Type(t)} is not a numeric type.`);
-  const copy = bytes.slice(0, count * t.size); // slice() copies into an aligned buffer
+  // Uint8Array's slice copies into a fresh, aligned buffer (a Buffer's own slice would not copy).
+  const copy = Uint8Array.prototype.slice.call(bytes, 0, count * t.size);
   return new Ctor(copy.buffer, 0, count);
 }
 

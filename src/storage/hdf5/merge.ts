@@ -32,7 +32,8 @@ import type { Trajectory } from '../../trajectory/trajectory.js';
 import { acquireLock } from '../lock.js';
 import { fromFileLeafData } from './convert.js';
 import { copyAttributes, copyTree, newCopyStats, type CopyStats } from './copy.js';
-import { H5File } from './h5.js';
+import type { H5File } from './h5.js';
+import { openH5Sync } from './open-file.js';
 import { loadTrajectory } from './load.js';
 import { listTrajectories, readLeaf } from './nodes.js';
 import { replaceWithTemp, removeStaleTemps, tempPathFor, withWriteTransaction } from './transaction.js';
@@ -79,7 +80,7 @@ function copyFileContent(src: H5File, dst: H5File, dropped: ReadonlySet<string>,
 function removeTrajectories(filename: string, names: ReadonlySet<string>): void {
   const release = acquireLock(filename);
   try {
-    const src = H5File.openSync(filename, 'r');
+    const src = openH5Sync(filename, 'r');
     try {
       replaceFile(filename, 'fresh', (out) => copyFileContent(src, out.f, names, new Set(), newCopyStats()));
     } finally {
@@ -102,7 +103,7 @@ function writeBackups(option: string | boolean | undefined, sides: readonly { fi
     withWriteTransaction(option, (dst) => {
       for (const s of sides) {
         if (dst.exists(`/${s.name}`)) throw new MergeError(`The backup file '${option}' already holds a trajectory '${s.name}'.`, { file: option, path: s.name });
-        const src = H5File.openSync(s.file, 'r');
+        const src = openH5Sync(s.file, 'r');
         try {
           copyTree(src, `/${s.name}`, dst, `/${s.name}`);
         } finally {
@@ -116,14 +117,14 @@ function writeBackups(option: string | boolean | undefined, sides: readonly { fi
   for (const s of sides) {
     let target = path.join(path.dirname(s.file), `backup_${s.name}.hdf5`);
     for (let k = 1; written.includes(target) || fs.existsSync(target); k++) target = path.join(path.dirname(s.file), `backup_${s.name}_${k}.hdf5`);
-    const src = H5File.openSync(s.file, 'r');
+    const src = openH5Sync(s.file, 'r');
     const alone = listTrajectories(src).length === 1;
     try {
       const tmp = tempPathFor(target);
       try {
         if (alone) fs.copyFileSync(s.file, tmp);
         else {
-          const dst = H5File.openSync(tmp, 'w');
+          const dst = openH5Sync(tmp, 'w');
           try {
             copyTree(src, `/${s.name}`, dst, `/${s.name}`);
           } finally {
@@ -228,7 +229,7 @@ function summarize(ctx: Context, backups: string[]): MergeSummary {
 
 /** Brings a trajectory in memory up to date with its merged file. */
 function refreshTrajectory(filename: string, traj: Trajectory, changed: readonly string[]): void {
-  const f = H5File.openSync(filename, 'r');
+  const f = openH5Sync(filename, 'r');
   try {
     for (const full of changed) {
       const node = resolveFullName(traj, full);

@@ -236,6 +236,38 @@ export function scanTree(f: H5File, traj: string, under = '', recursive = true):
   return out;
 }
 
+/**
+ * A text that is equal for two stored subtrees exactly when their nodes are: every name below
+ * `fullName` with its kind (group, leaf class, link target), in order, without descending into
+ * leaves (their children are items, not nodes). Undefined when nothing is stored there. Two
+ * subtrees with the same signature resolve every name and shortcut the same way.
+ */
+export function subtreeSignature(f: H5File, traj: string, fullName: string): string | undefined {
+  const root = nodePath(traj, fullName);
+  if (f.typeOf(root) !== 'group' || f.linkTarget(root) !== null) return undefined;
+  const parts: string[] = [];
+  const visit = (path: string, prefix: string): void => {
+    for (const name of f.childNames(path)) {
+      const child = joinPath(path, name);
+      const target = f.linkTarget(child);
+      if (target !== null) {
+        parts.push(`${prefix}${name}->${target}`);
+        continue;
+      }
+      if (f.hasAttr(child, LEAF)) {
+        parts.push(`${prefix}${name}:${attrText(f, child, CLASS_NAME) ?? ''}`);
+      } else if (f.typeOf(child) === 'group') {
+        parts.push(`${prefix}${name}/`);
+        visit(child, `${prefix}${name}.`);
+      } else {
+        parts.push(`${prefix}${name}?`);
+      }
+    }
+  };
+  visit(root, '');
+  return parts.join('\n');
+}
+
 function toFullName(traj: string, target: string): string {
   const prefix = `/${traj}/`;
   return target.startsWith(prefix) ? target.slice(prefix.length).split('/').join('.') : target;

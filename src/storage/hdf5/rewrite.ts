@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import { H5TrajError, StorageError } from '../../errors.js';
 import { acquireLock } from '../lock.js';
 import { copyAttributes, copyTree } from './copy.js';
-import { H5File, joinPath } from './h5.js';
+import { type H5File, joinPath } from './h5.js';
+import { openH5Sync } from './open-file.js';
 import { replaceWithTemp, tempPathFor } from './transaction.js';
 
 /** What a rewrite leaves out and adds. */
@@ -29,10 +30,10 @@ export function rewriteFile(filename: string, plan: RewritePlan, target = filena
   const release = acquireLock(target);
   const tmp = tempPathFor(target);
   try {
-    const src = H5File.openSync(filename, 'r');
+    const src = openH5Sync(filename, 'r');
     let dst: H5File | undefined;
     try {
-      dst = H5File.openSync(tmp, 'w');
+      dst = openH5Sync(tmp, 'w');
       copyAttributes(src, '/', dst, '/');
       for (const name of src.childNames('/')) {
         if (plan.keepTopLevel && !plan.keepTopLevel(name)) continue;

@@ -25,10 +25,11 @@ import {
 } from '../../trajectory/storage-service.js';
 import type { MergeSummary, ResolvedMergeOptions } from '../../trajectory/merge.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
-import { H5File, initH5, joinPath } from './h5.js';
+import { type H5File, WasmH5File, initH5, joinPath } from './h5.js';
+import { openH5Sync } from './open-file.js';
 import { loadChildNode, loadLeafData, loadTrajectory } from './load.js';
 import { mergeIntoFile } from './merge.js';
-import { listTrajectories, nodePath } from './nodes.js';
+import { listTrajectories, nodePath, readLeaf, subtreeSignature } from './nodes.js';
 import { rewriteFile, skipPaths } from './rewrite.js';
 import { FAILURES_TABLE, writeCommit, writeItems, writeNewTrajectory, writeTrajectoryUpdates, type CommentMemory } from './store.js';
 import { numberColumn, readTable, textColumn } from './table.js';
@@ -63,7 +64,7 @@ export class HDF5StorageService implements StorageService {
     const identity = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
     if (this.reader && !this.reader.closed && identity !== this.readerIdentity) this.close();
     if (!this.reader || this.reader.closed) {
-      this.reader = H5File.openSync(this.filename, 'r');
+      this.reader = openH5Sync(this.filename, 'r');
       this.readerIdentity = identity;
     }
     return this.reader;
@@ -86,6 +87,25 @@ export class HDF5StorageService implements StorageService {
   close(): void {
     this.reader?.close();
     this.reader = undefined;
+  }
+
+  /**
+   * The h5wasm wrapper caches every path it reads, so it is closed (and reopened on the next
+   * read); the native engine's graph does not grow with reads, and reopening would re-parse it.
+   */
+  releaseCaches(): void {
+    if (this.reader instanceof WasmH5File) this.close();
+  }
+
+  subtreeSignature(traj: Trajectory, fullName: string): string | undefined {
+    return subtreeSignature(this.read(), traj.v_name, fullName);
+  }
+
+  readResultItems(traj: Trajectory, fullName: string, className: string, items: readonly string[]): Map<string, unknown> {
+    const data = readLeaf(this.read(), traj.v_name, fullName, className, { loadOnly: [...items] });
+    const out = new Map<string, unknown>();
+    if (data.kind === 'result') for (const [k, v] of Object.entries(data.items)) out.set(k, v.value);
+    return out;
   }
 
   /** Names of the trajectories in the file. */

@@ -1,69 +1,17 @@
 /**
- * Every change to an HDF5 file is made on a copy: the file is copied beside itself, the copy is
- * changed, closed and synced, and then renamed over the original. h5wasm cannot make a file
- * crash-safe in place (a killed writer can destroy the whole file), but a rename is atomic: after
- * a crash the file is either the old one or the new one, never half-written.
+ * Every change to an HDF5 file makes a new version beside it, which is synced and then renamed
+ * over the original: the native engine writes the changed graph as a new file; h5wasm changes a
+ * byte copy (it cannot make a file crash-safe in place: a killed writer can destroy the whole
+ * file). A rename is atomic, so after a crash the file is either the old one or the new one.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { H5TrajError, StorageError } from '../../errors.js';
 import { acquireLock } from '../lock.js';
-import { checkHdf5File } from './file-check.js';
-import { H5File } from './h5.js';
+import { removeStaleTemps, replaceWithTemp, tempPathFor } from './atomic.js';
+import type { H5File } from './h5file.js';
+import { openH5Copy, openH5Sync } from './open-file.js';
 
-function fsyncPath(p: string): void {
-  const fd = fs.openSync(p, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/**
- * Makes a finished temporary file the real one: sync its bytes, rename it over `target` (atomic
- * on one file system), and sync the folder so the rename itself survives a power cut.
- */
-export function replaceWithTemp(tmp: string, target: string): void {
-  // A write that failed unnoticed (a full disk) leaves a short file: never let it replace a good one.
-  try {
-    checkHdf5File(tmp);
-  } catch (e) {
-    throw new StorageError(`Writing '${target}' produced an incomplete HDF5 file (${(e as Error).message.split(tmp).join('the new copy')}); '${target}' was left as it was.`, { file: target, cause: e });
-  }
-  fsyncPath(tmp);
-  fs.renameSync(tmp, target);
-  syncFolderOf(target);
-}
-
-/** Syncs the folder holding `file`, so a new or renamed name survives a power cut. */
-export function syncFolderOf(file: string): void {
-  try {
-    fsyncPath(path.dirname(path.resolve(file)));
-  } catch {
-    // Some file systems do not allow syncing a directory; renames and creations stay atomic.
-  }
-}
-
-const tempPrefix = (filename: string) => `.${path.basename(filename)}.h5traj-tmp-`;
-
-/** A temporary name beside `filename` (same folder, so the rename stays on one file system). */
-export function tempPathFor(filename: string): string {
-  return path.join(path.dirname(filename), `${tempPrefix(filename)}${process.pid}-${Date.now().toString(36)}`);
-}
-
-/** Removes copies left by writers that were killed mid-transaction (call while holding the lock). */
-export function removeStaleTemps(filename: string): void {
-  const dir = path.dirname(filename);
-  const prefix = tempPrefix(filename);
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) if (name.startsWith(prefix)) fs.rmSync(path.join(dir, name), { force: true });
-}
+export { replaceWithTemp, syncFolderOf, tempPathFor, removeStaleTemps } from './atomic.js';
 
 /**
  * Runs `change` on a writable copy of `filename` (a new file when it does not exist, or with
@@ -77,11 +25,10 @@ export function withWriteTransaction<T>(filename: string, change: (f: H5File) =>
   const tmp = tempPathFor(filename);
   try {
     const exists = fs.existsSync(filename) && !options.fresh;
-    if (exists) fs.copyFileSync(filename, tmp);
     let f: H5File | undefined;
     let result: T;
     try {
-      f = H5File.openSync(tmp, exists ? 'a' : 'w');
+      f = openH5Copy(exists ? filename : undefined, tmp);
       result = change(f);
     } finally {
       f?.close();
@@ -103,7 +50,7 @@ export function withWriteTransaction<T>(filename: string, change: (f: H5File) =>
 
 /** Opens a file for reading, runs `read`, and closes it again. */
 export function withReadFile<T>(filename: string, read: (f: H5File) => T): T {
-  const f = H5File.openSync(filename, 'r');
+  const f = openH5Sync(filename, 'r');
   try {
     return read(f);
   } finally {

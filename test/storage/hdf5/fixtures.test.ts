@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { H5File } from '../../../src/storage/hdf5/h5.js';
+import { openH5 } from '../../../src/storage/hdf5/open-file.js';
 import { type ManifestValue, parseManifest, toManifestValue } from '../../../src/storage/hdf5/manifest-values.js';
 import { type NodeRecord, listTrajectories, readLeaf, readNodeRecord, scanTree } from '../../../src/storage/hdf5/nodes.js';
 import { readExplorations, readInfo, readRuns } from '../../../src/storage/hdf5/overview.js';
@@ -56,7 +56,7 @@ for (const file of readdirSync(DIR).filter((n) => n.endsWith('.json')).sort()) {
   const h5file = join(DIR, file.replace(/\.json$/, '.hdf5'));
 
   test(`${file}: trajectories, info, runs and explorations`, async () => {
-    const f = await H5File.open(h5file);
+    const f = await openH5(h5file);
     try {
       assert.equal(listTrajectories(f), raw.trajectories_in_file);
       for (const [traj, m] of manifests) {
@@ -78,7 +78,7 @@ for (const file of readdirSync(DIR).filter((n) => n.endsWith('.json')).sort()) {
   });
 
   test(`${file}: groups, links and every leaf's class, comment, annotations and data`, async () => {
-    const f = await H5File.open(h5file);
+    const f = await openH5(h5file);
     try {
       for (const [traj, m] of manifests) {
         const nodes = new Map<string, NodeRecord>(scanTree(f, traj).map((n) => [n.fullName, n]));
@@ -126,7 +126,7 @@ for (const file of readdirSync(DIR).filter((n) => n.endsWith('.json')).sort()) {
 }
 
 test('a leaf of an unsupported pickled class is listed with its class and an unsupported value naming the class', async () => {
-  const f = await H5File.open(join(DIR, 'results_types.hdf5'));
+  const f = await openH5(join(DIR, 'results_types.hdf5'));
   try {
     const leaf = scanTree(f, 'results_types', 'parameters.pickled', false).find((n) => n.fullName === 'parameters.pickled.fraction');
     assert.is(leaf?.className, 'PickleParameter');

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FormatError, StateError, StorageError } from '../../../src/errors.js';
-import { H5File, attrText, stringAttr } from '../../../src/storage/hdf5/h5.js';
+import { attrText, stringAttr } from '../../../src/storage/hdf5/h5.js';
+import { openH5 } from '../../../src/storage/hdf5/open-file.js';
 import { F64, I32, I64, decodeElements, encodeElements, fixedString } from '../../../src/storage/hdf5/h5types.js';
 import { appendTableRows, createTable, readTable, tableColumns, textColumn, writeTableRows } from '../../../src/storage/hdf5/table.js';
 import { throwsKind } from '../../helpers.js';
@@ -32,33 +33,33 @@ async function rejects(p: Promise<unknown>, kind: new (...a: never[]) => Error, 
 test('bad files give a typed error with a sentence naming the file and the cause', async () => {
   const text = join(dir, 'notes.txt');
   writeFileSync(text, 'just some text, not HDF5\n');
-  await rejects(H5File.open(text), FormatError, new RegExp(`'${text}' is not an HDF5 file \\(it has no HDF5 signature\\)\\.`));
+  await rejects(openH5(text), FormatError, new RegExp(`'${text}' is not an HDF5 file \\(it has no HDF5 signature\\)\\.`));
   const empty = join(dir, 'empty.h5');
   writeFileSync(empty, '');
-  await rejects(H5File.open(empty), FormatError, /empty\.h5' is not an HDF5 file \(it is empty\)/);
+  await rejects(openH5(empty), FormatError, /empty\.h5' is not an HDF5 file \(it is empty\)/);
   const cut = join(dir, 'cut.h5');
   writeFileSync(cut, readFileSync(join(FIXTURES, 'params_basic.hdf5')).subarray(0, 4000));
-  await rejects(H5File.open(cut), FormatError, /cut\.h5' is truncated: it has 4000 bytes, but its superblock says \d+\./);
-  await rejects(H5File.open(join(dir, 'missing.h5')), StorageError, /Cannot open '.*missing\.h5': it does not exist\./);
-  await rejects(H5File.open(join(dir, 'missing.h5'), 'a'), StorageError, /it does not exist/);
-  await rejects(H5File.open(dir), StorageError, /it is a directory, not an HDF5 file/);
-  await rejects(H5File.open(join(dir, 'no', 'such', 'folder.h5'), 'w'), StorageError, /the folder '.*no\/such' does not exist/);
+  await rejects(openH5(cut), FormatError, /cut\.h5' is truncated: it has 4000 bytes, but its superblock says \d+\./);
+  await rejects(openH5(join(dir, 'missing.h5')), StorageError, /Cannot open '.*missing\.h5': it does not exist\./);
+  await rejects(openH5(join(dir, 'missing.h5'), 'a'), StorageError, /it does not exist/);
+  await rejects(openH5(dir), StorageError, /it is a directory, not an HDF5 file/);
+  await rejects(openH5(join(dir, 'no', 'such', 'folder.h5'), 'w'), StorageError, /the folder '.*no\/such' does not exist/);
   const existing = join(dir, 'existing.h5');
   copyFileSync(join(FIXTURES, 'params_basic.hdf5'), existing);
-  await rejects(H5File.open(existing, 'x'), StorageError, /existing\.h5': the file already exists/);
-  const err = await H5File.open(text).then(() => undefined, (e: unknown) => e as FormatError);
+  await rejects(openH5(existing, 'x'), StorageError, /existing\.h5': the file already exists/);
+  const err = await openH5(text).then(() => undefined, (e: unknown) => e as FormatError);
   assert.is(err?.file, text, 'the error carries the file');
 });
 
 test('opening bad files prints no HDF5 diagnostics', () => {
   const script = join(dir, 'bad-opens.mts');
-  const h5 = new URL('../../../src/storage/hdf5/h5.ts', import.meta.url).href;
+  const h5 = new URL('../../../src/storage/hdf5/open-file.ts', import.meta.url).href;
   writeFileSync(script, `
-    import { H5File } from ${JSON.stringify(h5)};
+    import { openH5 } from ${JSON.stringify(h5)};
     import { writeFileSync } from 'node:fs';
     writeFileSync(${JSON.stringify(join(dir, 'junk.h5'))}, 'junk');
     for (const [p, m] of [['junk.h5', 'r'], ['missing.h5', 'r'], ['.', 'r'], ['junk.h5', 'x']]) {
-      await H5File.open(${JSON.stringify(dir)} + '/' + p, m).then(() => console.log('opened?!'), () => {});
+      await openH5(${JSON.stringify(dir)} + '/' + p, m).then(() => console.log('opened?!'), () => {});
     }`);
   const r = spawnSync(process.execPath, ['--import', './scripts/loader/register.mjs', script], { encoding: 'utf8', cwd: fileURLToPath(new URL('../../../', import.meta.url)) });
   assert.is(r.status, 0, r.stderr);
@@ -68,7 +69,7 @@ test('opening bad files prints no HDF5 diagnostics', () => {
 
 test('attributes keep explicit types: int64 beyond 2^53, UTF-8 strings, replacing and deleting', async () => {
   const p = join(dir, 'attrs.h5');
-  const f = await H5File.open(p, 'w');
+  const f = await openH5(p, 'w');
   f.ensureGroup('/a/b/c');
   const big = 2n ** 62n + 7n;
   f.writeAttr('/a/b/c', 'big', { type: I64, shape: [], data: encodeElements([big], I64) });
@@ -82,7 +83,7 @@ test('attributes keep explicit types: int64 beyond 2^53, UTF-8 strings, replacin
   f.close();
   f.close(); // harmless
   throwsKind(() => f.childNames('/'), StateError, /already closed/);
-  const r = await H5File.open(p);
+  const r = await openH5(p);
   try {
     assert.equal([...r.attrNames('/a/b/c')].sort(), ['big', 'empty', 'text']);
     const d = r.readAttr('/a/b/c', 'big')!;
@@ -97,7 +98,7 @@ test('attributes keep explicit types: int64 beyond 2^53, UTF-8 strings, replacin
 });
 
 test('PyTables data reads losslessly: b8 booleans, pickles with NULs, array members', async () => {
-  const f = await H5File.open(join(FIXTURES, 'results_types.hdf5'));
+  const f = await openH5(join(FIXTURES, 'results_types.hdf5'));
   try {
     const leaf = f.readAttr('/results_types/results/many', 'SRVC_LEAF')!;
     assert.is(leaf.type.class, 'bitfield');
@@ -113,13 +114,13 @@ test('PyTables data reads losslessly: b8 booleans, pickles with NULs, array memb
 
 test('tables: created, appended, overwritten in place and read by column name', async () => {
   const p = join(dir, 'table.h5');
-  const f = await H5File.open(p, 'w');
+  const f = await openH5(p, 'w');
   const cols = [{ name: 'b', type: F64 }, { name: 'name', type: fixedString(8) }, { name: 'a', type: I32 }];
   createTable(f, '/t', cols, { a: [1, 2], b: [0.5, 1.5], name: ['x', 'yy'] }, { title: 't' });
   appendTableRows(f, '/t', { a: [3], b: [2.5], name: ['zzz'] });
   writeTableRows(f, '/t', 1, { a: [20], b: [-1], name: ['über'] });
   f.close();
-  const r = await H5File.open(p);
+  const r = await openH5(p);
   try {
     const t = readTable(r, '/t');
     assert.is(t.nrows, 3);

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Complex, NDArray, type TypedValue, markTuple } from '../../../src/leaves/values.js';
-import { H5File } from '../../../src/storage/hdf5/h5.js';
+import { openH5 } from '../../../src/storage/hdf5/open-file.js';
 import { writeGroupNode, writeLeaf, writeLink } from '../../../src/storage/hdf5/nodes.js';
 import { createRuns, placeholderRun, writeExplorations, writeHdf5Settings, writeInfo } from '../../../src/storage/hdf5/overview.js';
 
@@ -72,7 +72,7 @@ test('python3-h5py is installed (needed to check files against an independent HD
 });
 
 test('a trajectory written by h5traj has the attributes, types and values pypet expects (checked with h5py)', async () => {
-  const f = await H5File.open(file, 'w');
+  const f = await openH5(file, 'w');
   const time = '2024_05_06_07h08m09s';
   writeInfo(f, T, { name: T, time, timestamp: 1.5e9, comment: 'written by h5traj', length: 2, version: '0.7.0', python: '3.11.2' });
   createRuns(f, T, [placeholderRun(0), placeholderRun(1)], time);

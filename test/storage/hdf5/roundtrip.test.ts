@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import {
   Complex, NDArray, type ScalarType, type TypedValue, type ValueType, isTuple, markTuple, valuesEqual,
 } from '../../../src/leaves/values.js';
-import { H5File, stringAttr } from '../../../src/storage/hdf5/h5.js';
+import { type H5File, stringAttr } from '../../../src/storage/hdf5/h5.js';
+import { openH5 } from '../../../src/storage/hdf5/open-file.js';
 import { F64 } from '../../../src/storage/hdf5/h5types.js';
 import { createTable } from '../../../src/storage/hdf5/table.js';
 import { type LeafData, listTrajectories, readLeaf, readNodeRecord, scanTree, writeGroupNode, writeLeaf, writeLink } from '../../../src/storage/hdf5/nodes.js';
@@ -137,10 +138,10 @@ function writeAll(f: H5File): void {
 const path = join(dir, 'all.h5');
 
 test('write every value type, then read the skeleton back', async () => {
-  const f = await H5File.open(path, 'w');
+  const f = await openH5(path, 'w');
   writeAll(f);
   f.close();
-  const r = await H5File.open(path, 'r');
+  const r = await openH5(path, 'r');
   try {
     assert.equal(listTrajectories(r), [T]);
     const nodes = new Map(scanTree(r, T).map((n) => [n.fullName, n]));
@@ -166,7 +167,7 @@ test('write every value type, then read the skeleton back', async () => {
 });
 
 test('result items of every type come back equal, with their types', async () => {
-  const r = await H5File.open(path, 'r');
+  const r = await openH5(path, 'r');
   try {
     const data = readLeaf(r, T, 'results.all', 'Result');
     assert.is(data.kind, 'result');
@@ -181,7 +182,7 @@ test('result items of every type come back equal, with their types', async () =>
 });
 
 test('annotations come back as PyTables hands them to pypet', async () => {
-  const r = await H5File.open(path, 'r');
+  const r = await openH5(path, 'r');
   try {
     const a = readNodeRecord(r, `/${T}/results/all`, 'results.all').annotations;
     for (const [k, v] of Object.entries(ANNOTATIONS)) assertSame(a[k], v, `annotation ${k}`);
@@ -191,7 +192,7 @@ test('annotations come back as PyTables hands them to pypet', async () => {
 });
 
 test('parameters (plain, explored, array, pickle) come back with default and range', async () => {
-  const r = await H5File.open(path, 'r');
+  const r = await openH5(path, 'r');
   try {
     const param = (name: string, cls = 'Parameter') => {
       const d = readLeaf(r, T, name, cls);
@@ -231,7 +232,7 @@ test('parameters (plain, explored, array, pickle) come back with default and ran
 });
 
 test('items can be added to a stored result, but stored data is never silently replaced', async () => {
-  const f = await H5File.open(path, 'a');
+  const f = await openH5(path, 'a');
   try {
     writeLeaf(f, T, 'results.empty', { className: 'Result', comment: 'now with data', data: { kind: 'result', items: { late: s(1, 'int') } } });
     assert.throws(() => writeLeaf(f, T, 'results.empty', { className: 'Result', data: { kind: 'result', items: { late: s(2, 'int') } } }), (e: Error) => e instanceof StorageError && /already has the items late/.test(e.message));
@@ -241,7 +242,7 @@ test('items can be added to a stored result, but stored data is never silently r
   } finally {
     f.close();
   }
-  const r = await H5File.open(path, 'r');
+  const r = await openH5(path, 'r');
   try {
     const d = readLeaf(r, T, 'results.empty', 'Result');
     assertSame(d.kind === 'result' ? d.items.late : undefined, s(1, 'int'), 'added item');
@@ -252,7 +253,7 @@ test('items can be added to a stored result, but stored data is never silently r
 });
 
 test('overview: info, runs (create, append, update in place) and explorations', async () => {
-  const f = await H5File.open(join(dir, 'overview.h5'), 'w');
+  const f = await openH5(join(dir, 'overview.h5'), 'w');
   const time = '2024_01_02_03h04m05s';
   writeInfo(f, T, { name: T, time, timestamp: 1.5, comment: 'ç', length: 2, version: '0.7.0', python: '3.11.2' });
   createRuns(f, T, [placeholderRun(0), placeholderRun(1)], time);
@@ -263,7 +264,7 @@ test('overview: info, runs (create, append, update in place) and explorations', 
   writeExplorations(f, T, ['parameters.a', 'parameters.bb']);
   assert.throws(() => updateRuns(f, T, [{ ...done, idx: 9 }]), /has 5 rows/);
   f.close();
-  const r = await H5File.open(join(dir, 'overview.h5'), 'r');
+  const r = await openH5(join(dir, 'overview.h5'), 'r');
   try {
     assert.equal(readInfo(r, T), { name: T, time, timestamp: 1.5, comment: 'ç', length: 5, version: '0.7.0', python: '3.11.2' });
     const runs = readRuns(r, T);
@@ -279,7 +280,7 @@ test('overview: info, runs (create, append, update in place) and explorations', 
 
 test('pandas data and unknown layouts in a result are unsupported values naming why, not errors', async () => {
   const p = join(dir, 'pandas.h5');
-  const f = await H5File.open(p, 'w');
+  const f = await openH5(p, 'w');
   writeLeaf(f, T, 'results.frames', { className: 'Result', data: { kind: 'result', items: { ok: s(1, 'int') } } });
   const leaf = `/${T}/results/frames`;
   f.createGroup(`${leaf}/df`);
@@ -288,7 +289,7 @@ test('pandas data and unknown layouts in a result are unsupported values naming 
   f.writeAttr(`${leaf}/table`, 'SRVC_STORE', stringAttr('TABLE'));
   f.createGroup(`${leaf}/odd`);
   f.close();
-  const r = await H5File.open(p, 'r');
+  const r = await openH5(p, 'r');
   try {
     const d = readLeaf(r, T, 'results.frames', 'Result');
     const reason = (k: string) => (d.kind === 'result' && d.items[k]?.type.kind === 'unsupported' ? d.items[k]!.type.reason : undefined);

@@ -4,7 +4,8 @@ import { runName } from '../../../tree/names.js';
 import { MergeState, type MergePlan, type ResolvedMergeOptions } from '../../../trajectory/merge.js';
 import { pythonRepr } from '../../../trajectory/python-repr.js';
 import { type CopyStats } from '../copy.js';
-import { H5File, joinPath } from '../h5.js';
+import { type H5File, joinPath } from '../h5.js';
+import { openH5Sync } from '../open-file.js';
 import { I32, compoundType } from '../h5types.js';
 import { type RunInfo, type TrajectoryInfo } from '../overview.js';
 import { Compound, RR, Reopenable } from './shared.js';
@@ -154,7 +155,7 @@ export function planAll(ctx: Context, others: readonly { file: string; name: str
     if (sameFile && o.name === ctx.name) {
       throw new MergeError(`Cannot merge the trajectory '${o.name}' with itself.`, { file: o.file, path: o.name });
     }
-    const f = sameFile ? ctx.src.f : H5File.openSync(o.file, 'r');
+    const f = sameFile ? ctx.src.f : openH5Sync(o.file, 'r');
     try {
       const b = readSide(f, o.file, o.name, options);
       const plan = state.plan(o.name, b.space, b.runs.length);

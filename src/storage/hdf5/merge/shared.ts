@@ -1,9 +1,9 @@
 /** What the parts of a merge share: constants, the reopenable file handle, run-name tests. */
 import { RUN_ALL, RUN_SET_ALL, runIndexOf } from '../../../tree/names.js';
-import { H5File } from '../h5.js';
+import type { H5File } from '../h5.js';
+import { NativeH5File } from '../native/native-file.js';
+import { openH5Sync } from '../open-file.js';
 import { type H5Type } from '../h5types.js';
-
-
 
 export type Compound = H5Type & { class: 'compound' };
 
@@ -27,12 +27,15 @@ export class Reopenable {
   f: H5File;
 
   constructor(readonly file: string, mode: 'r' | 'a' | 'w', private readonly reopenMode: 'r' | 'a' = mode === 'r' ? 'r' : 'a') {
-    this.f = H5File.openSync(file, mode);
+    this.f = openH5Sync(file, mode);
   }
 
   recycle(): void {
+    // The native engine holds the file as a graph that does not grow with reads, and writes the
+    // whole file on close: re-opening would only cost a rewrite.
+    if (this.f instanceof NativeH5File) return;
     this.f.close();
-    this.f = H5File.openSync(this.file, this.reopenMode);
+    this.f = openH5Sync(this.file, this.reopenMode);
   }
 
   close(): void {

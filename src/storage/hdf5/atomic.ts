@@ -1,0 +1,66 @@
+/**
+ * Replacing a file atomically: a new version is written to a temporary file beside it, synced,
+ * and renamed over it, so that after a crash the file is either the old one or the new one.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { StorageError } from '../../errors.js';
+import { checkHdf5File } from './file-check.js';
+
+function fsyncPath(p: string): void {
+  const fd = fs.openSync(p, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Makes a finished temporary file the real one: sync its bytes, rename it over `target` (atomic
+ * on one file system), and sync the folder so the rename itself survives a power cut.
+ */
+export function replaceWithTemp(tmp: string, target: string): void {
+  // A write that failed unnoticed (a full disk) leaves a short file: never let it replace a good one.
+  try {
+    checkHdf5File(tmp);
+  } catch (e) {
+    throw new StorageError(`Writing '${target}' produced an incomplete HDF5 file (${(e as Error).message.split(tmp).join('the new copy')}); '${target}' was left as it was.`, { file: target, cause: e });
+  }
+  fsyncPath(tmp);
+  fs.renameSync(tmp, target);
+  syncFolderOf(target);
+}
+
+/** Syncs the folder holding `file`, so a new or renamed name survives a power cut. */
+export function syncFolderOf(file: string): void {
+  try {
+    fsyncPath(path.dirname(path.resolve(file)));
+  } catch {
+    // Some file systems do not allow syncing a directory; renames and creations stay atomic.
+  }
+}
+
+const tempPrefix = (filename: string) => `.${path.basename(filename)}.h5traj-tmp-`;
+
+/** A temporary name beside `filename` (same folder, so the rename stays on one file system). */
+let tempCounter = 0;
+
+export function tempPathFor(filename: string): string {
+  const unique = `${process.pid}-${Date.now().toString(36)}-${(tempCounter++).toString(36)}`;
+  return path.join(path.dirname(filename), `${tempPrefix(filename)}${unique}`);
+}
+
+/** Removes copies left by writers that were killed mid-transaction (call while holding the lock). */
+export function removeStaleTemps(filename: string): void {
+  const dir = path.dirname(filename);
+  const prefix = tempPrefix(filename);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) if (name.startsWith(prefix)) fs.rmSync(path.join(dir, name), { force: true });
+}
+

@@ -1,0 +1,96 @@
+/**
+ * What the storage layer asks of an open HDF5 file, whichever engine serves it: h5wasm
+ * (`h5.ts`) or the native engine (`native/native-file.ts`). `open-file.ts` picks the engine.
+ */
+import type { H5Type } from './h5types.js';
+
+/** How to open a file: read, read/write (must exist), create/truncate, create (must not exist). */
+export type OpenMode = 'r' | 'a' | 'w' | 'x';
+
+/** What a path names. `link` is a dangling soft link (a resolvable one reports its target). */
+export type NodeType = 'missing' | 'group' | 'dataset' | 'datatype' | 'link' | 'external';
+
+/** Raw data read from a dataset or an attribute. */
+export interface H5Data {
+  type: H5Type;
+  /** `[]` for a scalar, `null` for an HDF5 NULL dataspace (no value at all). */
+  shape: number[] | null;
+  /** Element bytes, row-major, little-endian. Empty for variable-length strings. */
+  bytes: Uint8Array;
+  /** Variable-length strings, one Buffer (UTF-8 or ASCII bytes) per element. */
+  strings?: Buffer[];
+}
+
+/** Data to write: an explicit type, a shape (`[]` = scalar) and the encoded bytes. */
+export type WriteData = { type: H5Type; shape: number[]; data: Uint8Array } | { vlenStrings: string[]; shape: number[] };
+
+/** Extra layout for {@link H5File.createDataset}. */
+export interface DatasetLayout {
+  /** Maximum shape; `null` entries are unlimited (requires `chunks`). */
+  maxshape?: (number | null)[];
+  chunks?: number[];
+}
+
+/** Metadata of a dataset. */
+export interface DatasetInfo {
+  type: H5Type;
+  shape: number[] | null;
+  maxshape: number[] | null;
+  chunks: number[] | null;
+}
+
+
+/**
+ * An open HDF5 file. All paths are absolute HDF5 paths (`/traj/parameters/x`). Methods throw
+ * StorageError naming the file and path when asked for something that is not there, and
+ * StateError after {@link close}.
+ */
+export interface H5File {
+  readonly path: string;
+  readonly mode: OpenMode;
+  /** Whether the file was opened for writing. */
+  readonly writable: boolean;
+  /** Whether {@link close} has been called. */
+  readonly closed: boolean;
+  /** Writes pending changes to disk where the engine writes in place (not a crash-safe checkpoint). */
+  flush(): void;
+  /** Writes what changed and closes the file. Closing twice is harmless. */
+  close(): void;
+  /** What `path` is. Soft links to existing objects report the target's type. */
+  typeOf(path: string): NodeType;
+  /** Whether something (group, dataset, link) is at `path`. */
+  exists(path: string): boolean;
+  /** Names of the children of a group, in HDF5's name order (what PyTables lists). */
+  childNames(path: string): readonly string[];
+  /** Prepares listings of everything below `path` (one call instead of one per group). */
+  listTree(path: string): void;
+  /** Whether `path` is known to be a group and not a soft link to one. */
+  isListedGroup(path: string): boolean;
+  /** The target of a soft link at `path`, or null when `path` is not a soft link. */
+  linkTarget(path: string): string | null;
+  /** Creates a group; its parent must exist and the name must be free. */
+  createGroup(path: string): void;
+  /** Creates every missing group along `path` (like `mkdir -p`). */
+  ensureGroup(path: string): void;
+  /** Creates a soft link at `path` pointing to the absolute path `target`. */
+  createSoftLink(path: string, target: string): void;
+  /** Names of the attributes of a node. */
+  attrNames(path: string): readonly string[];
+  hasAttr(path: string, name: string): boolean;
+  /** An attribute's raw value, or undefined when the node has no such attribute. */
+  readAttr(path: string, name: string): H5Data | undefined;
+  /** Writes (or replaces) an attribute with an explicit type. */
+  writeAttr(path: string, name: string, value: WriteData): void;
+  /** Deletes an attribute if it exists. */
+  deleteAttr(path: string, name: string): void;
+  /** Type, shape and layout of a dataset. */
+  datasetInfo(path: string): DatasetInfo;
+  /** Reads a dataset, or rows `[start, end)` of its first dimension. */
+  readDataset(path: string, rows?: [number, number]): H5Data;
+  /** Creates a dataset holding `value` (contiguous, or chunked when `layout.chunks` is given). */
+  createDataset(path: string, value: WriteData, layout?: DatasetLayout): void;
+  /** Overwrites rows `[start, start + count)` of a dataset's first dimension with encoded bytes. */
+  writeRows(path: string, start: number, data: Uint8Array): void;
+  /** Changes the shape of a chunked dataset (within its maximum shape). */
+  resize(path: string, shape: number[]): void;
+}

@@ -1,0 +1,168 @@
+/**
+ * Datatype messages → {@link H5Type}, exactly as `typeFromMeta` in `h5.ts` reports them through
+ * h5wasm, so the storage layer cannot tell the engines apart. Two of h5wasm's conventions show
+ * here: a variable-length string has size 4 (a wasm32 pointer, its in-memory size), and an enum
+ * is signed when its base integer is.
+ *
+ * Each decoded type is remembered with the bytes of its message body in `sourceTypeBytes`, so
+ * the writer can re-emit foreign types byte for byte. Types h5traj cannot represent faithfully
+ * (big-endian numbers, references, time, variable-length sequences, vlen strings inside other
+ * types) throw {@link NativeUnsupportedError}.
+ */
+import type { H5Member, H5Type, StrPad } from '../h5types.js';
+import { NativeUnsupportedError, sourceTypeBytes } from './model.js';
+import { CorruptError, Cursor, align8, limitEncSize } from './byte-source.js';
+import { Interner } from './intern.js';
+
+const PADS: readonly StrPad[] = ['nullterm', 'nullpad', 'spacepad'];
+const CLASS_NAMES = ['fixed-point', 'floating-point', 'time', 'string', 'bitfield', 'opaque', 'compound', 'reference', 'enum', 'variable-length', 'array'];
+
+/** Whether `t` is a variable-length string (stored in the file as a global heap reference). */
+export const isVlenString = (t: H5Type): boolean => t.class === 'string' && t.vlen;
+
+/** Bytes of one element in the file: a vlen string is a length, a heap address and an index. */
+export function fileElementSize(t: H5Type, offsetSize: number): number {
+  return isVlenString(t) ? 8 + offsetSize : t.size;
+}
+
+/** Decodes the datatype at the cursor (advancing it past the type). `where` names the object. */
+export function decodeType(c: Cursor, where: string): H5Type {
+  return decodeAt(c, where, true);
+}
+
+/**
+ * Decoded types by their bytes: a file repeats a few types thousands of times (every pypet
+ * leaf has the same string attributes). The types are shared, so never change them in place.
+ */
+export class TypeCache {
+  private readonly types = new Interner<H5Type>();
+
+  /** Decodes the datatype in the next `len` bytes (an attribute's type field, a datatype message). */
+  decode(c: Cursor, len: number, where: string): H5Type {
+    const { buf, pos } = c;
+    const end = pos + len;
+    c.skip(len);
+    return this.types.find(buf, pos, end) ?? this.types.add(decodeType(new Cursor(buf, c.offsetSize, c.lengthSize, pos, end), where));
+  }
+}
+
+function decodeAt(c: Cursor, where: string, top: boolean): H5Type {
+  const start = c.pos;
+  const b0 = c.u8();
+  const cls = b0 & 0x0f;
+  const version = b0 >> 4;
+  const bits = c.u8() | (c.u8() << 8) | (c.u8() << 16);
+  const size = c.u32();
+  const unsupported = (what: string): never => {
+    throw new NativeUnsupportedError(what, where);
+  };
+  let type: H5Type;
+  switch (cls) {
+    case 0: // fixed-point
+      if (bits & 1) unsupported('big-endian integer datatypes');
+      c.skip(4); // bit offset, precision
+      type = { class: 'int', size, signed: (bits & 0x08) !== 0 };
+      break;
+    case 1: // floating-point: byte order in bits 0 and 6 (VAX order has both)
+      if (bits & 0x41) unsupported('big-endian or VAX floating-point datatypes');
+      c.skip(12);
+      type = { class: 'float', size };
+      break;
+    case 3: {
+      const pad = PADS[bits & 0x0f] ?? 'nullterm';
+      type = { class: 'string', size, vlen: false, cset: ((bits >> 4) & 0x0f) === 1 ? 'utf8' : 'ascii', pad };
+      break;
+    }
+    case 4: // bitfield
+      if (bits & 1) unsupported('big-endian bitfield datatypes');
+      c.skip(4);
+      type = { class: 'bitfield', size };
+      break;
+    case 5: // opaque: an ASCII tag (already padded to 8)
+      c.skip(bits & 0xff);
+      type = { class: 'other', size, h5class: 5 };
+      break;
+    case 6:
+      type = { class: 'compound', size, members: compoundMembers(c, bits & 0xffff, version, size, where) };
+      break;
+    case 8:
+      type = enumType(c, bits & 0xffff, version, size, where);
+      break;
+    case 9: {
+      if ((bits & 0x0f) !== 1) unsupported('variable-length sequence datatypes');
+      if (!top) unsupported('variable-length strings inside compound, array or enum types');
+      decodeAt(c, where, false); // the base type (a 1-byte character)
+      const pad = PADS[(bits >> 4) & 0x0f] ?? 'nullterm';
+      type = { class: 'string', size: 4, vlen: true, cset: ((bits >> 8) & 0x0f) === 1 ? 'utf8' : 'ascii', pad };
+      break;
+    }
+    case 10: {
+      const ndims = c.u8();
+      if (version < 3) c.skip(3);
+      const dims: number[] = [];
+      for (let i = 0; i < ndims; i++) dims.push(c.u32());
+      if (version < 3) c.skip(4 * ndims); // permutation indices (never used)
+      const base = decodeAt(c, where, false);
+      type = { class: 'array', size, base, dims };
+      break;
+    }
+    case 2:
+    case 7:
+      return unsupported(`${CLASS_NAMES[cls]} datatypes${cls === 7 ? ' (object or region references)' : ''}`);
+    default:
+      throw new CorruptError(`unknown datatype class ${cls} at ${where}`);
+  }
+  sourceTypeBytes.set(type, new Uint8Array(c.buf.subarray(start, c.pos)));
+  return type;
+}
+
+function compoundMembers(c: Cursor, n: number, version: number, size: number, where: string): H5Member[] {
+  const members: H5Member[] = [];
+  const offsetBytes = limitEncSize(size);
+  for (let i = 0; i < n; i++) {
+    const nameStart = c.pos;
+    const name = c.cstring();
+    if (version < 3) c.pos = nameStart + align8(c.pos - nameStart); // name padded to 8 bytes
+    const offset = version < 3 ? c.u32() : c.uint(offsetBytes);
+    let dims: number[] = [];
+    if (version === 1) {
+      const ndims = c.u8();
+      c.skip(3 + 4 + 4); // reserved, permutation, reserved
+      for (let d = 0; d < 4; d++) {
+        const v = c.u32();
+        if (d < ndims) dims.push(v);
+      }
+      if (ndims > 4) throw new CorruptError(`a compound member has ${ndims} dimensions at ${where}`);
+    }
+    let type = decodeAt(c, where, false);
+    // Version 1 gives array members as a base type plus dimensions; HDF5 (and h5wasm) turn
+    // them into array types.
+    if (dims.length > 0) type = { class: 'array', size: type.size * dims.reduce((a, b) => a * b, 1), base: type, dims };
+    members.push({ name, offset, type });
+  }
+  return members;
+}
+
+function enumType(c: Cursor, n: number, version: number, size: number, where: string): H5Type {
+  const base = decodeAt(c, where, false);
+  if (base.class !== 'int') throw new CorruptError(`an enum is based on a ${base.class} type at ${where}`);
+  const names: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = c.pos;
+    names.push(c.cstring());
+    if (version < 3) c.pos = start + align8(c.pos - start);
+  }
+  const members: Record<string, number> = {};
+  for (const name of names) members[name] = enumValue(c.take(base.size), base.signed);
+  return { class: 'enum', size, signed: base.signed, members };
+}
+
+/** An enum member's value as h5wasm gives it: converted to a C int (clamped to 32 bits). */
+function enumValue(raw: Buffer, signed: boolean): number {
+  let v = 0n;
+  for (let i = raw.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(raw[i]!);
+  if (signed && raw.length > 0 && (raw[raw.length - 1]! & 0x80)) v -= 1n << BigInt(8 * raw.length);
+  const min = -(2n ** 31n);
+  const max = 2n ** 31n - 1n;
+  return Number(v < min ? min : v > max ? max : v);
+}

@@ -1,0 +1,145 @@
+/**
+ * Dataset contents read on demand from the source file ({@link NData}): compact (in the object
+ * header), contiguous, or chunked through a v1 B-tree with optional filters. Unallocated
+ * storage reads as the fill value, as HDF5 does. Variable-length strings come back as Buffers.
+ */
+import type { H5Type } from '../h5types.js';
+import { FormatError, H5TrajError } from '../../../errors.js';
+import { type NData, type NRawChunks, NativeUnsupportedError } from './model.js';
+import { type ByteSource, UNDEF } from './byte-source.js';
+import { type ChunkRef, copyChunk, listChunks } from './chunks.js';
+import { fileElementSize, isVlenString } from './decode-type.js';
+import { type Filter, type Layout } from './messages.js';
+import { undoFilters } from './filters.js';
+import type { GlobalHeap } from './global-heap.js';
+
+/** What the datasets of one file share: the open file and its global heap. */
+export interface DataFile {
+  src: ByteSource;
+  heap: GlobalHeap;
+}
+
+/** A dataset's filter pipeline: the message body (for copying chunks as stored) and its filters. */
+export interface Pipeline {
+  body: Uint8Array;
+  filters: Filter[];
+}
+
+type Values = { bytes: Uint8Array; strings?: Buffer[] };
+
+/** The {@link NData} of a dataset stored in the source file. */
+export class FileData implements NData {
+  private chunkList: ChunkRef[] | undefined;
+  /** Present only for chunked datasets with filters (see {@link NData.rawChunks}). */
+  rawChunks?: () => NRawChunks;
+
+  /**
+   * @param where the dataset's path, for messages
+   * @param fillValue the Fill Value message body: its value (when defined) is what unallocated
+   *   storage reads as
+   */
+  constructor(
+    private readonly file: DataFile,
+    private readonly where: string,
+    private readonly type: H5Type,
+    private readonly shape: number[] | null,
+    private readonly layout: Layout,
+    private readonly pipeline: Pipeline | undefined,
+    private readonly fillValue: Uint8Array | undefined,
+  ) {
+    if (layout.kind === 'chunked' && pipeline) {
+      this.rawChunks = () =>
+        this.guard(() => ({
+          filterPipeline: pipeline.body,
+          chunks: this.chunks().map((c) => ({ offset: [...c.offset], filterMask: c.filterMask, bytes: file.src.readRaw(c.addr, c.size) })),
+        }));
+    }
+  }
+
+  read(): Values {
+    const shape = this.shape;
+    return this.region(0, shape && shape.length > 0 ? shape[0]! : 1);
+  }
+
+  readRows(start: number, end: number): Values {
+    const shape = this.shape;
+    if (!shape || shape.length === 0) return this.read();
+    const from = Math.max(0, Math.min(start, shape[0]!));
+    return this.region(from, Math.max(from, Math.min(end, shape[0]!)));
+  }
+
+  /** Runs `fn`, turning damage found on the way into a {@link FormatError} naming the file. */
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof H5TrajError || e instanceof NativeUnsupportedError) throw e;
+      const file = this.file.src.path;
+      throw new FormatError(`Cannot read dataset '${this.where}' of '${file}': ${(e as Error).message}.`, { file, path: this.where, cause: e });
+    }
+  }
+
+  private chunks(): ChunkRef[] {
+    const { layout, shape } = this;
+    if (layout.kind !== 'chunked') return [];
+    return (this.chunkList ??= listChunks(this.file.src, layout.btree, shape?.length ?? 0));
+  }
+
+  /** Rows `[start, end)` of the first dimension (the one element of a scalar when rank 0). */
+  private region(start: number, end: number): Values {
+    return this.guard(() => {
+      const { type, shape, layout } = this;
+      const { src } = this.file;
+      src.assertOpen();
+      if (!shape) return { bytes: new Uint8Array(0) };
+      const es = fileElementSize(type, src.offsetSize);
+      const rowElems = shape.slice(1).reduce((a, b) => a * b, 1);
+      const n = (shape.length === 0 ? 1 : end - start) * rowElems;
+      const at = start * rowElems * es;
+      let raw: Uint8Array;
+      if (n === 0) raw = new Uint8Array(0);
+      else if (layout.kind === 'compact') {
+        if (layout.data.length < at + n * es) throw new Error(`its compact data has ${layout.data.length} bytes, fewer than its shape needs`);
+        raw = layout.data.slice(at, at + n * es);
+      } else if (layout.kind === 'contiguous') {
+        raw = layout.addr === UNDEF ? this.filled(n, es) : src.readRaw(layout.addr + at, n * es);
+      } else raw = this.assemble(start, end, n, es);
+      if (isVlenString(type)) return { bytes: new Uint8Array(0), strings: this.file.heap.strings(raw, n) };
+      return { bytes: raw };
+    });
+  }
+
+  private filled(n: number, es: number): Uint8Array {
+    const fill = this.fillValue && fillElement(this.fillValue);
+    const out = new Uint8Array(n * es);
+    if (fill && fill.length === es && fill.some((b) => b !== 0)) for (let i = 0; i < n; i++) out.set(fill, i * es);
+    return out;
+  }
+
+  private assemble(start: number, end: number, n: number, es: number): Uint8Array {
+    const { shape, layout, pipeline, where } = this;
+    const { src } = this.file;
+    if (layout.kind !== 'chunked' || !shape) throw new Error('not a chunked dataset');
+    const out = this.filled(n, es);
+    const lo = shape.map((_, k) => (k === 0 ? start : 0));
+    const hi = shape.map((d, k) => (k === 0 ? end : d));
+    for (const c of this.chunks()) {
+      if (c.offset[0]! >= end || c.offset[0]! + layout.chunk[0]! <= start) continue;
+      const raw = src.readRaw(c.addr, c.size);
+      const data = pipeline ? undoFilters(raw, pipeline.filters, c.filterMask, where) : raw;
+      copyChunk(data, layout.chunk, c.offset, out, lo, hi, es);
+    }
+    return out;
+  }
+}
+
+/** The value of a Fill Value message body (versions 1–3), when one is defined. */
+function fillElement(body: Uint8Array): Uint8Array | undefined {
+  // version; then allocation time, write time, "defined" (v1, v2) or flags (v3, bit 5 = has value)
+  const old = body[0]! < 3;
+  const defined = old ? body[3] !== 0 : (body[1]! & 0x20) !== 0;
+  const at = old ? 4 : 2;
+  if (!defined || body.length < at + 4) return undefined;
+  const size = body[at]! | (body[at + 1]! << 8) | (body[at + 2]! << 16) | (body[at + 3]! << 24);
+  return size > 0 && at + 4 + size <= body.length ? body.subarray(at + 4, at + 4 + size) : undefined;
+}

@@ -1,0 +1,471 @@
+/**
+ * The {@link H5File} API on the native engine: the file's metadata is parsed once into an
+ * in-memory graph (`reader.ts`), every change is made to the graph, and closing a writable file
+ * writes the whole graph as a new file (`writer.ts`) that replaces the target by an atomic rename.
+ * So a native file is never changed in place, and a crash leaves the old file whole.
+ */
+import fs from 'node:fs';
+import nodePath from 'node:path';
+import { StateError, StorageError } from '../../../errors.js';
+import { replaceWithTemp, tempPathFor } from '../atomic.js';
+import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, WriteData } from '../h5file.js';
+import type { H5Type } from '../h5types.js';
+import { baseName, parentOf } from '../paths.js';
+import { type NDataset, type NData, type NGroup, type NLink, type NNode, type NValue, newGroup } from './model.js';
+import { type NativeSource, openNativeFile } from './reader.js';
+import { writeNativeFile } from './writer.js';
+
+/** h5wasm's form of a variable-length UTF-8 string type (it marks them space-padded), so both engines write the same. */
+const VLEN_UTF8: H5Type = { class: 'string', size: 4, vlen: true, cset: 'utf8', pad: 'spacepad' };
+
+/** HDF5 keeps an attribute in its object header, where a message holds at most 64 KiB. */
+const MAX_ATTRIBUTE_BYTES = 65_000;
+
+/**
+ * A dataset's elements held in memory: what `createDataset` was given (not copied: the caller's
+ * buffer is only read), or, after a write or resize, a growable buffer of this file's own.
+ */
+class OwnedData implements NData {
+  private buffer: Uint8Array;
+  private borrowed: boolean;
+  constructor(
+    bytes: Uint8Array,
+    private used: number,
+    borrowed: boolean,
+  ) {
+    this.buffer = bytes;
+    this.borrowed = borrowed;
+  }
+  /** Copies a borrowed buffer before the first change, so the caller's array is never written. */
+  private own(capacity: number): void {
+    if (!this.borrowed && capacity <= this.buffer.length) return;
+    const mine = new Uint8Array(Math.max(capacity, this.borrowed ? 0 : Math.ceil(this.buffer.length * 1.5)));
+    mine.set(this.buffer.subarray(0, Math.min(this.used, capacity)));
+    this.buffer = mine;
+    this.borrowed = false;
+  }
+  read() {
+    return { bytes: this.buffer.subarray(0, this.used) };
+  }
+  /** Rows `[start, end)` of `rowBytes` bytes each. */
+  rows(start: number, end: number, rowBytes: number) {
+    return { bytes: this.buffer.subarray(start * rowBytes, end * rowBytes) };
+  }
+  /** Makes room for `used` bytes; new bytes are zero (HDF5's default fill value). */
+  setLength(used: number): void {
+    this.own(Math.max(used, this.used));
+    if (used < this.used) this.buffer.fill(0, used, this.used);
+    this.used = used;
+  }
+  write(at: number, data: Uint8Array): void {
+    this.own(this.used);
+    this.buffer.set(data, at);
+  }
+}
+
+const elementCount = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+export class NativeH5File implements H5File {
+  readonly path: string;
+  readonly mode: OpenMode;
+  private root: NGroup;
+  private source: NativeSource | undefined;
+  /** Where {@link close} writes the file; `undefined` for read-only files. */
+  private readonly target: string | undefined;
+  private dirty: boolean;
+  private isClosed = false;
+  /** Sorted child names per group object, computed on demand and dropped when links change. */
+  private readonly sortedNames = new WeakMap<NGroup, string[]>();
+  private readonly pathCache = new Map<string, NLink>();
+
+  private constructor(path: string, mode: OpenMode, root: NGroup, source: NativeSource | undefined, target: string | undefined) {
+    this.path = path;
+    this.mode = mode;
+    this.root = root;
+    this.source = source;
+    this.target = target;
+    this.dirty = mode === 'w' || mode === 'x';
+  }
+
+  /**
+   * Opens `path` for reading (`'r'`), for changing (`'a'`: written back on close), or creates a
+   * new file (`'w'`/`'x'`: written on close). Checks of the file itself (missing, not HDF5,
+   * folder missing) are the caller's (`open-file.ts`), shared with the h5wasm engine.
+   * @throws NativeUnsupportedError when the file uses something this engine does not handle.
+   */
+  static open(path: string, mode: OpenMode): NativeH5File {
+    if (mode === 'w' || mode === 'x') return new NativeH5File(path, mode, newGroup(), undefined, path);
+    const source = mode === 'r' ? sharedReadSources.acquire(path) : openNativeFile(path);
+    return new NativeH5File(path, mode, source.root, source, mode === 'a' ? path : undefined);
+  }
+
+  /**
+   * A writable file whose content starts as the file `source` (or empty when `source` is
+   * undefined) and which {@link close} writes to `target`, leaving `source` untouched.
+   */
+  static openCopy(source: string | undefined, target: string): NativeH5File {
+    if (source === undefined) return new NativeH5File(target, 'w', newGroup(), undefined, target);
+    const src = openNativeFile(source);
+    const f = new NativeH5File(target, 'a', src.root, src, target);
+    f.dirty = true; // the target does not exist yet
+    return f;
+  }
+
+  get writable(): boolean {
+    return this.mode !== 'r';
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Life cycle
+
+  /** Nothing to do: a native file is written whole, on {@link close}. */
+  flush(): void {
+    this.live();
+  }
+
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    try {
+      if (this.dirty && this.target !== undefined) this.writeTo(this.target);
+    } finally {
+      this.source?.close();
+      this.source = undefined;
+      this.root = newGroup();
+      this.pathCache.clear();
+    }
+  }
+
+  /**
+   * Writes the graph: straight to a new file, or, when the target exists (it may be our own
+   * source), to a temporary file renamed over it, so that a crash never leaves it half-written.
+   */
+  private writeTo(target: string): void {
+    if (!fs.existsSync(target)) {
+      writeNativeFile(target, this.root);
+      return;
+    }
+    const tmp = tempPathFor(target);
+    try {
+      writeNativeFile(tmp, this.root);
+      replaceWithTemp(tmp, target);
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      throw e;
+    }
+  }
+
+  private live(): void {
+    if (this.isClosed) throw new StateError(`The HDF5 file '${this.path}' is already closed.`, { file: this.path });
+  }
+
+  private fail(message: string, path: string): never {
+    throw new StorageError(`${message} (in '${this.path}', at '${path}').`, { file: this.path, path });
+  }
+
+  private assertWritable(path: string): void {
+    this.live();
+    if (!this.writable) this.fail('Cannot write: the file is open read-only', path);
+    this.dirty = true;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Paths
+
+  /**
+   * The link named by `path` (soft links along the way are followed), or undefined. Found links
+   * are cached by path: links are never removed or replaced, so a found path stays valid.
+   */
+  private linkAt(path: string, depth = 0): NLink | undefined {
+    this.live();
+    const hit = this.pathCache.get(path);
+    if (hit !== undefined) return hit;
+    if (depth > 40) this.fail('Too many soft links (a cycle?)', path);
+    if (path === '/' || path === '') return { kind: 'hard', node: this.root };
+    const parentLink = this.linkAt(parentOf(path), depth);
+    const parent = parentLink === undefined ? undefined : this.follow(parentLink, depth);
+    if (parent?.kind !== 'group') return undefined;
+    const link = parent.links.get(baseName(path));
+    if (link !== undefined) this.pathCache.set(path, link);
+    return link;
+  }
+
+  /** The object a link leads to (soft links resolved), or undefined when dangling or external. */
+  private follow(link: NLink, depth = 0): NNode | undefined {
+    if (link.kind === 'hard') return link.node;
+    if (link.kind === 'external') return undefined;
+    const target = this.linkAt(link.target, depth + 1);
+    return target === undefined ? undefined : this.follow(target, depth + 1);
+  }
+
+  private nodeAt(path: string): NNode | undefined {
+    const link = this.linkAt(path);
+    return link === undefined ? undefined : this.follow(link);
+  }
+
+  private groupAt(path: string, what = 'Not a group'): NGroup {
+    const node = this.nodeAt(path);
+    if (node?.kind !== 'group') this.fail(what, path);
+    return node;
+  }
+
+  private datasetAt(path: string): NDataset {
+    const node = this.nodeAt(path);
+    if (node?.kind !== 'dataset') this.fail('No such dataset', path);
+    return node;
+  }
+
+  private objectAt(path: string): NNode {
+    const node = this.nodeAt(path);
+    if (node === undefined) this.fail('No such group or dataset', path);
+    return node;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Structure
+
+  typeOf(path: string): NodeType {
+    const link = this.linkAt(path);
+    if (link === undefined) return 'missing';
+    if (link.kind === 'external') return 'external';
+    const node = this.follow(link);
+    return node === undefined ? 'link' : node.kind;
+  }
+
+  exists(path: string): boolean {
+    return path === '/' || this.linkAt(path) !== undefined;
+  }
+
+  childNames(path: string): readonly string[] {
+    const group = this.groupAt(path);
+    let names = this.sortedNames.get(group);
+    if (!names) {
+      names = [...group.links.keys()].sort(compareBytes);
+      this.sortedNames.set(group, names);
+    }
+    return names;
+  }
+
+  /** Everything is in memory already. */
+  listTree(path: string): void {
+    this.groupAt(path);
+  }
+
+  isListedGroup(path: string): boolean {
+    if (path === '/') return true;
+    const link = this.linkAt(path);
+    return link?.kind === 'hard' && link.node.kind === 'group';
+  }
+
+  linkTarget(path: string): string | null {
+    const link = this.linkAt(path);
+    return link?.kind === 'soft' ? link.target : null;
+  }
+
+  private addLink(path: string, link: NLink, what: string): void {
+    this.assertWritable(path);
+    if (path === '/' || this.exists(path)) this.fail(`Cannot create ${what}: the name is taken`, path);
+    const parent = this.nodeAt(parentOf(path));
+    if (parent?.kind !== 'group') this.fail(`Cannot create ${what}: the parent group does not exist`, path);
+    parent.links.set(baseName(path), link);
+    this.sortedNames.delete(parent);
+  }
+
+  createGroup(path: string): void {
+    this.addLink(path, { kind: 'hard', node: newGroup() }, 'a group');
+  }
+
+  ensureGroup(path: string): void {
+    if (path === '/') return;
+    const type = this.typeOf(path);
+    if (type === 'group') return;
+    if (type !== 'missing') this.fail('Cannot create a group: a dataset or link has this name', path);
+    this.ensureGroup(parentOf(path));
+    this.createGroup(path);
+  }
+
+  createSoftLink(path: string, target: string): void {
+    this.addLink(path, { kind: 'soft', target }, 'a link');
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Attributes
+
+  attrNames(path: string): readonly string[] {
+    return [...this.objectAt(path).attrs.keys()];
+  }
+
+  hasAttr(path: string, name: string): boolean {
+    return this.objectAt(path).attrs.has(name);
+  }
+
+  readAttr(path: string, name: string): H5Data | undefined {
+    return this.objectAt(path).attrs.get(name);
+  }
+
+  writeAttr(path: string, name: string, value: WriteData): void {
+    this.assertWritable(path);
+    const node = this.objectAt(path);
+    const v: NValue =
+      'vlenStrings' in value
+        ? { type: VLEN_UTF8, shape: value.shape, bytes: new Uint8Array(0), strings: value.vlenStrings.map((s) => Buffer.from(s, 'utf8')) }
+        : { type: value.type, shape: value.shape, bytes: value.data };
+    const size = v.strings ? v.strings.reduce((n, s) => n + s.length + 16, 0) : v.bytes.length;
+    if (size > MAX_ATTRIBUTE_BYTES) {
+      this.fail(`Cannot write attribute '${name}': it holds ${size} bytes, more than an HDF5 object header keeps (64 KiB); store it as a dataset`, path);
+    }
+    // Replacing an attribute puts it last, as deleting and re-creating it in HDF5 does.
+    node.attrs.delete(name);
+    node.attrs.set(name, v);
+  }
+
+  deleteAttr(path: string, name: string): void {
+    this.assertWritable(path);
+    this.objectAt(path).attrs.delete(name);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Datasets
+
+  datasetInfo(path: string): DatasetInfo {
+    const d = this.datasetAt(path);
+    const shape = d.shape === null ? null : [...d.shape];
+    const maxshape = d.shape === null ? null : (d.maxshape ?? d.shape).map((m) => (m === null ? Infinity : m));
+    return { type: d.type, shape, maxshape, chunks: d.chunks ? [...d.chunks] : null };
+  }
+
+  readDataset(path: string, rows?: [number, number]): H5Data {
+    const d = this.datasetAt(path);
+    const { type, shape } = d;
+    if (shape === null) return { type, shape: null, bytes: new Uint8Array(0) };
+    if (!rows || shape.length === 0) return { type, shape: [...shape], ...d.data.read() };
+    const start = Math.max(0, Math.min(rows[0], shape[0] ?? 0));
+    const end = Math.max(start, Math.min(rows[1], shape[0] ?? 0));
+    const outShape = [end - start, ...shape.slice(1)];
+    const rowItems = elementCount(shape.slice(1));
+    if (d.data instanceof OwnedData) return { type, shape: outShape, ...d.data.rows(start, end, rowItems * type.size) };
+    if (d.data.readRows) return { type, shape: outShape, ...d.data.readRows(start, end) };
+    const all = d.data.read();
+    if (all.strings) return { type, shape: outShape, bytes: all.bytes, strings: all.strings.slice(start * rowItems, end * rowItems) };
+    return { type, shape: outShape, bytes: all.bytes.subarray(start * rowItems * type.size, end * rowItems * type.size) };
+  }
+
+  createDataset(path: string, value: WriteData, layout: DatasetLayout = {}): void {
+    if ('vlenStrings' in value) this.fail('Variable-length string datasets are not written by h5traj', path);
+    const shape = [...value.shape];
+    const expected = elementCount(shape) * value.type.size;
+    if (value.data.length !== expected) this.fail(`Cannot create a dataset: ${value.data.length} bytes given for ${expected}`, path);
+    if (layout.maxshape && !layout.chunks && layout.maxshape.some((m, i) => m !== shape[i])) {
+      this.fail('Cannot create a dataset: a maximum shape other than the shape needs chunks', path);
+    }
+    const node: NDataset = {
+      kind: 'dataset',
+      attrs: new Map(),
+      type: value.type,
+      shape,
+      maxshape: layout.maxshape ? [...layout.maxshape] : null,
+      chunks: layout.chunks ? [...layout.chunks] : null,
+      data: new OwnedData(value.data, value.data.length, true),
+    };
+    this.addLink(path, { kind: 'hard', node }, 'a dataset');
+  }
+
+  /** The dataset's data as a buffer this file owns and may change. */
+  private owned(d: NDataset): OwnedData {
+    if (d.data instanceof OwnedData) return d.data;
+    const { bytes, strings } = d.data.read();
+    if (strings) throw new StorageError('Variable-length string datasets cannot be changed by h5traj.');
+    const owned = new OwnedData(bytes, bytes.length, true);
+    d.data = owned;
+    return owned;
+  }
+
+  writeRows(path: string, start: number, data: Uint8Array): void {
+    this.assertWritable(path);
+    const d = this.datasetAt(path);
+    const { type, shape } = d;
+    if (!shape || shape.length === 0) this.fail('Cannot write rows into a scalar dataset', path);
+    const rowBytes = type.size * elementCount(shape.slice(1));
+    const count = data.length / rowBytes;
+    if (!Number.isInteger(count) || start < 0 || start + count > (shape[0] ?? 0)) {
+      this.fail(`Cannot write ${count} rows at row ${start}: the dataset has ${shape[0]} rows`, path);
+    }
+    if (count === 0) return;
+    this.owned(d).write(start * rowBytes, data);
+  }
+
+  resize(path: string, shape: number[]): void {
+    this.assertWritable(path);
+    const d = this.datasetAt(path);
+    const max = (d.maxshape ?? d.shape ?? []).map((m) => (m === null ? Infinity : m));
+    if (!d.chunks || shape.length !== max.length || shape.some((n, i) => n > (max[i] ?? 0))) {
+      this.fail(`Cannot resize to [${shape.join(', ')}]: the dataset is not chunked or its maximum shape is smaller`, path);
+    }
+    const old = d.shape ?? [];
+    if (shape.slice(1).some((n, i) => n !== old[i + 1])) {
+      this.fail(`Cannot resize to [${shape.join(', ')}]: only the first dimension can change`, path);
+    }
+    this.owned(d).setLength(elementCount(shape) * d.type.size);
+    d.shape = [...shape];
+  }
+}
+
+/**
+ * Parsed files open for reading, shared: commands often open the same file several times in a
+ * row (list its trajectories, then load one), and parsing a 10,000-run file takes ~0.3 s. A
+ * read-only graph is never changed, so every reader of the same file version can share it. The
+ * last file whose readers are all closed stays parsed (one file's metadata) until another
+ * replaces it; a file changed on disk (another inode, size or time) is parsed again.
+ */
+class SharedReadSources {
+  private readonly entries = new Map<string, { source: NativeSource; users: number }>();
+
+  private static identity(path: string): string {
+    const st = fs.statSync(path);
+    return `${nodePath.resolve(path)}\0${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  }
+
+  acquire(path: string): NativeSource {
+    const key = SharedReadSources.identity(path);
+    let entry = this.entries.get(key);
+    if (!entry) {
+      this.evictIdle();
+      entry = { source: openNativeFile(path), users: 0 };
+      this.entries.set(key, entry);
+    }
+    entry.users++;
+    const shared = entry;
+    let released = false;
+    return {
+      path: shared.source.path,
+      root: shared.source.root,
+      close: () => {
+        if (released) return;
+        released = true;
+        shared.users--;
+      },
+    };
+  }
+
+  private evictIdle(): void {
+    for (const [key, entry] of this.entries) {
+      if (entry.users > 0) continue;
+      entry.source.close();
+      this.entries.delete(key);
+    }
+  }
+}
+
+const sharedReadSources = new SharedReadSources();
+
+/**
+ * HDF5 orders names by their UTF-8 bytes (strcmp). Comparing UTF-16 code units gives the same
+ * order except between characters above U+FFFF and U+E000–U+FFFF, which names never mix.
+ */
+function compareBytes(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,185 @@
+/**
+ * Object headers, as the reader sees them: the list of messages that make a group or a dataset.
+ *
+ * Version 1 (PyTables, h5py) has no signature and 8-byte aligned messages; version 2 (h5wasm,
+ * `libver='latest'`) starts with `OHDR`, may carry times and attribute phase-change values, and
+ * numbers messages by creation order when asked. Both continue in further chunks named by
+ * continuation messages, which are followed here so callers see one list.
+ */
+import { NativeUnsupportedError } from './model.js';
+import { ByteSource, CorruptError, Cursor } from './byte-source.js';
+
+/** Message types the reader looks at (HDF5 file format, section IV.A.2). */
+export const MSG = {
+  DATASPACE: 0x01,
+  LINK_INFO: 0x02,
+  DATATYPE: 0x03,
+  FILL: 0x05,
+  LINK: 0x06,
+  EXTERNAL_FILES: 0x07,
+  LAYOUT: 0x08,
+  FILTERS: 0x0b,
+  ATTRIBUTE: 0x0c,
+  CONTINUATION: 0x10,
+  SYMBOL_TABLE: 0x11,
+  DRIVER_INFO: 0x14,
+  ATTRIBUTE_INFO: 0x15,
+  REFERENCE_COUNT: 0x16,
+} as const;
+
+/** Message flag: the body is a reference to a message shared elsewhere (SOHM, committed type). */
+const FLAG_SHARED = 0x02;
+
+/** Message types whose body must not be a reference to a shared message elsewhere. */
+const NOT_SHARED = new Set<number>([MSG.DATASPACE, MSG.DATATYPE, MSG.FILL, MSG.FILTERS, MSG.ATTRIBUTE, MSG.LINK]);
+
+/** More continuation chunks than this means a loop in a damaged file. */
+const MAX_CHUNKS = 100_000;
+
+/** The message types kept; the others (NIL, times, group info, comments…) are skipped. */
+const KEPT = new Uint8Array(256);
+for (const t of Object.values(MSG)) KEPT[t] = 1;
+
+/**
+ * The messages of one object header, sorted by type while reading it. One instance serves every
+ * object of a file: a message is a (buffer, start, end) entry here, and {@link cursor} re-aims a
+ * single cursor at it, so reading 60,000 headers allocates nothing per message. A cursor from
+ * here is valid until the next call of {@link cursor} or {@link read}.
+ */
+export class ObjectHeader {
+  /** How many hard links point at the object. */
+  refCount = 1;
+  private count = 0;
+  private readonly bufs: Buffer[] = [];
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly types: number[] = [];
+  /** Per message type, the index of its first message, or -1. */
+  private readonly first = new Int32Array(0x18);
+  // Cursors reused for every header: the message being handed out, the prefix, the chunk.
+  private readonly scratch: Cursor;
+  private readonly prefix: Cursor;
+  private readonly chunk: Cursor;
+
+  constructor(private readonly src: ByteSource) {
+    this.scratch = src.cursor(0, 0);
+    this.prefix = src.cursor(0, 0);
+    this.chunk = src.cursor(0, 0);
+  }
+
+  /** Reads the object header at `addr` (of the object at `path`, for messages). */
+  read(addr: number, path: string): void {
+    this.count = 0;
+    this.refCount = 1;
+    this.first.fill(-1);
+    if (this.src.aim(this.prefix, addr, Math.min(4, this.src.size - this.src.base - addr)).isSig('OHDR')) this.readV2(addr, path);
+    else this.readV1(addr, path);
+  }
+
+  /** Whether the header has a message of `type`. */
+  has(type: number): boolean {
+    return this.first[type]! >= 0;
+  }
+
+  /** The first message of `type` (which must exist: see {@link has}). */
+  get(type: number): Cursor {
+    return this.cursor(this.first[type]!);
+  }
+
+  /** The index of the next message of `type` after index `after` (-1: from the start), or -1. */
+  next(type: number, after: number): number {
+    for (let i = after < 0 ? this.first[type]! : after + 1; i >= 0 && i < this.count; i++) if (this.types[i] === type) return i;
+    return -1;
+  }
+
+  /** The message at index `i` (from {@link next}). */
+  cursor(i: number): Cursor {
+    if (i < 0 || i >= this.count) throw new CorruptError('an object header lacks a message it needs');
+    return this.scratch.reset(this.bufs[i]!, this.starts[i]!, this.ends[i]!);
+  }
+
+  private add(type: number, flags: number, m: Cursor, size: number, path: string): void {
+    if (type === MSG.CONTINUATION) {
+      const body = m.pos;
+      this.chunks[this.chunkCount++] = m.addr();
+      this.chunks[this.chunkCount++] = m.len();
+      m.pos = body + size;
+      return;
+    }
+    const start = m.need(size);
+    if (KEPT[type] !== 1) return;
+    if (type === MSG.REFERENCE_COUNT) {
+      // (version 2 headers; version 1 has the count in its prefix) version, count
+      this.refCount = new Cursor(m.buf, m.offsetSize, m.lengthSize, start + 1, start + size).u32();
+      return;
+    }
+    if (flags & FLAG_SHARED && NOT_SHARED.has(type)) {
+      throw new NativeUnsupportedError('shared object header messages (committed datatypes or SOHM)', path);
+    }
+    const i = this.count++;
+    this.bufs[i] = m.buf;
+    this.starts[i] = start;
+    this.ends[i] = start + size;
+    this.types[i] = type;
+    if (this.first[type] === -1) this.first[type] = i;
+  }
+
+  /** The chunks of the header: address, length, address, length… (reused; `length = 0` reallocates). */
+  private readonly chunks: number[] = [];
+  private chunkCount = 0;
+
+  private readV1(addr: number, path: string): void {
+    const c = this.src.aim(this.prefix, addr, 16);
+    if (c.u8() !== 1) throw new CorruptError(`there is no object header at address ${addr}`);
+    c.skip(1 + 2); // reserved, message count
+    this.refCount = c.u32();
+    const chunks = this.chunks;
+    chunks[0] = addr + 16;
+    chunks[1] = c.u32();
+    this.chunkCount = 2;
+    for (let i = 0; i < this.chunkCount; i += 2) {
+      if (i > 2 * MAX_CHUNKS) throw new CorruptError(`the object header at address ${addr} has too many continuation chunks`);
+      const m = this.src.aim(this.chunk, chunks[i]!, chunks[i + 1]!);
+      while (m.left >= 8) {
+        const type = m.u16();
+        const size = m.u16();
+        const flags = m.u8();
+        m.skip(3);
+        this.add(type, flags, m, size, path);
+      }
+    }
+  }
+
+  private readV2(addr: number, path: string): void {
+    const c = this.src.aim(this.prefix, addr, Math.min(4 + 2 + 16 + 4 + 8, this.src.size - this.src.base - addr));
+    const start = c.pos;
+    c.skip(4);
+    const version = c.u8();
+    if (version !== 2) throw new CorruptError(`the object header at address ${addr} has version ${version}`);
+    const flags = c.u8();
+    if (flags & 0x20) c.skip(16); // access, modification, change and birth times
+    if (flags & 0x10) c.skip(4); // attribute phase-change values
+    const size0 = c.uint(1 << (flags & 3));
+    const headerSize = flags & 0x04 ? 6 : 4; // with creation order numbers
+    const chunks = this.chunks;
+    chunks[0] = addr + c.pos - start;
+    chunks[1] = size0;
+    this.chunkCount = 2;
+    for (let i = 0; i < this.chunkCount; i += 2) {
+      if (i > 2 * MAX_CHUNKS) throw new CorruptError(`the object header at address ${addr} has too many continuation chunks`);
+      const m = this.src.aim(this.chunk, chunks[i]!, chunks[i + 1]!);
+      if (i > 0) {
+        // A continuation chunk: OCHK, messages, checksum.
+        if (!m.isSig('OCHK')) throw new CorruptError(`the object header continuation at address ${chunks[i]} has no OCHK signature`);
+        m.reset(m.buf, m.pos, m.end - 4);
+      }
+      while (m.left >= headerSize) {
+        const type = m.u8();
+        const size = m.u16();
+        const mflags = m.u8();
+        if (headerSize === 6) m.skip(2);
+        this.add(type, mflags, m, size, path);
+      }
+    }
+  }
+}

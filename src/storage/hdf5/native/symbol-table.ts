@@ -1,0 +1,52 @@
+/**
+ * Old-style groups (PyTables, h5py's default): a Symbol Table message points at a v1 B-tree of
+ * symbol table nodes (`SNOD`) and a local heap (`HEAP`) holding the names. An entry with cache
+ * type 2 is a soft link whose target is a string in the same heap.
+ */
+import { ByteSource, CorruptError, Cursor, UNDEF } from './byte-source.js';
+import { forEachLeafChild } from './btree1.js';
+import type { RawLink } from './messages.js';
+
+/** The links of an old-style group, given its Symbol Table message body. */
+export function symbolTableLinks(src: ByteSource, stab: Cursor): RawLink[] {
+  const btree = stab.addr();
+  const heap = localHeap(src, stab.addr());
+  const O = src.offsetSize;
+  const entrySize = 2 * O + 24;
+  const links: RawLink[] = [];
+  forEachLeafChild(src, btree, 0, src.lengthSize, (_key, snod) => {
+    const head = src.cursor(snod, 8);
+    if (!head.isSig('SNOD')) throw new CorruptError(`there is no symbol table node at address ${snod}`);
+    head.skip(2); // version, reserved
+    const n = head.u16();
+    const c = src.cursor(snod + 8, n * entrySize);
+    for (let i = 0; i < n; i++) {
+      const name = heapString(heap, c.uint(O));
+      const addr = c.addr();
+      const cacheType = c.u32();
+      c.skip(4);
+      const scratch = c.sub(16);
+      if (cacheType === 2) links.push({ name, link: { kind: 'soft', target: heapString(heap, scratch.u32()) } });
+      else {
+        if (addr === UNDEF) throw new CorruptError(`the symbol table entry '${name}' has no object address`);
+        links.push({ name, link: { kind: 'hard', addr } });
+      }
+    }
+  });
+  return links;
+}
+
+function localHeap(src: ByteSource, addr: number): Buffer {
+  const c = src.cursor(addr, 8 + 2 * src.lengthSize + src.offsetSize);
+  if (!c.isSig('HEAP')) throw new CorruptError(`there is no local heap at address ${addr}`);
+  c.skip(4); // version, reserved
+  const size = c.len();
+  c.len(); // free list
+  return src.bytes(c.addr(), size);
+}
+
+function heapString(heap: Buffer, offset: number): string {
+  const end = heap.indexOf(0, offset);
+  if (offset >= heap.length || end < 0) throw new CorruptError(`a name at offset ${offset} lies outside its local heap`);
+  return heap.toString('utf8', offset, end);
+}

@@ -1,0 +1,152 @@
+/**
+ * Chunked dataset storage: the chunks, and the version-1 B-tree (node type 1) that indexes them,
+ * as HDF5 writes it for a data layout message of version 3.
+ *
+ * HDF5 allocates every node at full size (2K+1 keys and 2K children, K = 32 for chunk trees),
+ * because readers load nodes by that size. A key is the chunk's stored size, its filter mask and
+ * its offset in elements, plus a trailing 0 for the element-size dimension. The key after a
+ * node's last child is the next node's first key; after the very last chunk HDF5 writes that
+ * chunk's offset again with the trailing dimension set to the element size (see h5debug on any
+ * chunked file), and so do we. Nodes are filled completely (HDF5 splits nodes in halves while
+ * inserting, but any fill up to 2K is valid), each level's nodes point at their siblings, and a
+ * tree over more than 64 chunks gets as many levels as it needs.
+ */
+import { ByteWriter, UNDEF } from './write-bytes.js';
+import type { FileSink } from './write-sink.js';
+
+const K = 32;
+const TREE = Buffer.from('TREE', 'latin1');
+
+/** A stored chunk: its offset in elements, size in bytes, filter mask and address. */
+export interface ChunkRecord {
+  offset: readonly number[];
+  nbytes: number;
+  filterMask: number;
+  address: number;
+}
+
+interface Key {
+  nbytes: number;
+  filterMask: number;
+  offset: readonly number[];
+  /** The trailing (element-size) coordinate: 0, or the element size in the final key. */
+  last: number;
+}
+
+/**
+ * Writes the B-tree over `chunks` (sorted by offset, row-major) and returns the root's address,
+ * or the undefined address when there are no chunks (as HDF5 leaves an unwritten dataset).
+ */
+export function writeChunkBTree(sink: FileSink, chunks: readonly ChunkRecord[], elementSize: number): number {
+  const lastChunk = chunks[chunks.length - 1];
+  if (!lastChunk) return UNDEF;
+  const rank = lastChunk.offset.length;
+  const keySize = 8 + 8 * (rank + 1);
+  const nodeSize = 24 + (2 * K + 1) * keySize + 2 * K * 8;
+  const finalKey: Key = { nbytes: 0, filterMask: 0, offset: lastChunk.offset, last: elementSize };
+
+  // Each level: the children's first keys and addresses; the level above indexes this one.
+  let keys: Key[] = chunks.map((c) => ({ nbytes: c.nbytes, filterMask: c.filterMask, offset: c.offset, last: 0 }));
+  let children = chunks.map((c) => c.address);
+  const w = new ByteWriter(nodeSize);
+  for (let level = 0; ; level++) {
+    const count = Math.ceil(children.length / (2 * K));
+    const base = sink.pos;
+    const upKeys: Key[] = [];
+    const upChildren: number[] = [];
+    for (let n = 0; n < count; n++) {
+      const from = n * 2 * K;
+      const to = Math.min(children.length, from + 2 * K);
+      w.reset();
+      w.bytes(TREE).u8(1).u8(level).u16(to - from);
+      w.u64(n > 0 ? base + (n - 1) * nodeSize : UNDEF).u64(n < count - 1 ? base + (n + 1) * nodeSize : UNDEF);
+      for (let i = from; i < to; i++) writeKey(w, keys[i]!).u64(children[i]!);
+      writeKey(w, keys[to] ?? finalKey);
+      w.zeros(nodeSize - w.length);
+      upKeys.push(keys[from]!);
+      upChildren.push(sink.write(w.view()));
+    }
+    if (count === 1) return upChildren[0]!;
+    keys = upKeys;
+    children = upChildren;
+  }
+}
+
+function writeKey(w: ByteWriter, k: Key): ByteWriter {
+  w.u32(k.nbytes).u32(k.filterMask);
+  for (const o of k.offset) w.u64(o);
+  return w.u64(k.last);
+}
+
+/**
+ * Cuts row-major `data` of `shape` into chunks of `chunkShape`, in row-major chunk order, and
+ * calls `emit` with each chunk's offset and bytes. Edge chunks are padded with zeros to the full
+ * chunk size, as HDF5 stores them. The bytes passed to `emit` are only valid during the call.
+ */
+export function forEachChunk(
+  data: Uint8Array,
+  shape: readonly number[],
+  chunkShape: readonly number[],
+  elementSize: number,
+  emit: (offset: number[], bytes: Uint8Array) => void,
+): void {
+  const rank = shape.length;
+  if (shape.some((d) => d === 0)) return;
+  const grid = shape.map((d, i) => Math.ceil(d / chunkShape[i]!));
+  const chunkBytes = chunkShape.reduce((a, b) => a * b, elementSize);
+  const buf = new Uint8Array(chunkBytes);
+  // Byte strides of the dataset and of a chunk.
+  const stride = new Array<number>(rank);
+  const cstride = new Array<number>(rank);
+  let s = elementSize;
+  let cs = elementSize;
+  for (let d = rank - 1; d >= 0; d--) {
+    stride[d] = s;
+    cstride[d] = cs;
+    s *= shape[d]!;
+    cs *= chunkShape[d]!;
+  }
+  const idx = new Array<number>(rank).fill(0);
+  for (;;) {
+    const origin = idx.map((c, d) => c * chunkShape[d]!);
+    const extent = origin.map((o, d) => Math.min(chunkShape[d]!, shape[d]! - o));
+    let srcStart = 0;
+    for (let d = 0; d < rank; d++) srcStart += origin[d]! * stride[d]!;
+    const full = extent.every((e, d) => e === chunkShape[d]);
+    // A chunk covering whole rows of every inner dimension is one contiguous piece of the data.
+    const contiguous = extent.every((e, d) => d === 0 || (e === shape[d] && e === chunkShape[d]));
+    if (full && contiguous) {
+      emit(origin, data.subarray(srcStart, srcStart + chunkBytes));
+    } else {
+      buf.fill(0);
+      copyBlock(data, srcStart, stride, buf, cstride, extent, elementSize);
+      emit(origin, buf);
+    }
+    // Next chunk in row-major order.
+    let d = rank - 1;
+    while (d >= 0 && ++idx[d]! === grid[d]) idx[d--] = 0;
+    if (d < 0) return;
+  }
+}
+
+/** Copies the block `extent` from `src` (at `srcStart`, strides `stride`) to the start of `dst`. */
+function copyBlock(
+  src: Uint8Array, srcStart: number, stride: readonly number[],
+  dst: Uint8Array, cstride: readonly number[], extent: readonly number[], elementSize: number,
+): void {
+  const rank = extent.length;
+  const rowBytes = extent[rank - 1]! * elementSize;
+  const pos = new Array<number>(rank - 1).fill(0);
+  for (;;) {
+    let from = srcStart;
+    let to = 0;
+    for (let d = 0; d < rank - 1; d++) {
+      from += pos[d]! * stride[d]!;
+      to += pos[d]! * cstride[d]!;
+    }
+    dst.set(src.subarray(from, from + rowBytes), to);
+    let d = rank - 2;
+    while (d >= 0 && ++pos[d]! === extent[d]) pos[d--] = 0;
+    if (d < 0) return;
+  }
+}

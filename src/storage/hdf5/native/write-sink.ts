@@ -1,0 +1,94 @@
+/**
+ * The output file as an append-only byte stream with known addresses.
+ *
+ * The writer lays the file out in one forward pass, so every object's address is simply the
+ * number of bytes written before it. Writes are gathered in a large block and handed to the OS
+ * a block at a time (tens of thousands of small headers would otherwise cost a syscall each);
+ * big pieces of raw data bypass the block. Only the superblock is written out of order, at the
+ * end, into the space reserved at offset 0.
+ */
+import fs from 'node:fs';
+
+const BLOCK = 4 * 1024 * 1024;
+
+export class FileSink {
+  private readonly fd: number;
+  private readonly block = Buffer.allocUnsafe(BLOCK);
+  private used = 0;
+  /** Address the next byte will have (the file size so far). */
+  pos = 0;
+
+  constructor(readonly path: string) {
+    this.fd = fs.openSync(path, 'w');
+  }
+
+  /** Appends `bytes`; returns their address. */
+  write(bytes: Uint8Array): number {
+    const at = this.pos;
+    if (bytes.length > BLOCK - this.used) {
+      this.flush();
+      if (bytes.length >= BLOCK / 2) {
+        this.writeFully(bytes, null);
+        this.pos += bytes.length;
+        return at;
+      }
+    }
+    this.block.set(bytes, this.used);
+    this.used += bytes.length;
+    this.pos += bytes.length;
+    return at;
+  }
+
+  /** Appends bytes `[start, end)` of `source`; returns their address. */
+  writeRange(source: Uint8Array, start: number, end: number): number {
+    const n = end - start;
+    if (n > BLOCK - this.used) return this.write(source.subarray(start, end));
+    const at = this.pos;
+    const block = this.block;
+    const used = this.used;
+    // Headers are a few hundred bytes: a loop is cheaper than a subarray view to copy from.
+    if (n < 1024) for (let i = 0; i < n; i++) block[used + i] = source[start + i]!;
+    else block.set(source.subarray(start, end), used);
+    this.used += n;
+    this.pos += n;
+    return at;
+  }
+
+  /** Appends `n` zero bytes; returns their address. */
+  zeros(n: number): number {
+    const at = this.pos;
+    let left = n;
+    while (left > 0) {
+      if (this.used === BLOCK) this.flush();
+      const k = Math.min(left, BLOCK - this.used);
+      this.block.fill(0, this.used, this.used + k);
+      this.used += k;
+      left -= k;
+    }
+    this.pos += n;
+    return at;
+  }
+
+  /** Overwrites bytes already written (flushes first). */
+  writeAt(address: number, bytes: Uint8Array): void {
+    this.flush();
+    this.writeFully(bytes, address);
+  }
+
+  flush(): void {
+    if (this.used === 0) return;
+    this.writeFully(this.block.subarray(0, this.used), null);
+    this.used = 0;
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+
+  private writeFully(bytes: Uint8Array, position: number | null): void {
+    let done = 0;
+    while (done < bytes.length) {
+      done += fs.writeSync(this.fd, bytes, done, bytes.length - done, position === null ? null : position + done);
+    }
+  }
+}
