@@ -334,7 +334,13 @@ export class Environment {
     const checkpointMs = (this.options.checkpoint_seconds ?? (parallel ? 1 : 300)) * 1000;
     if (writer) traj.v_storage_service?.close?.(); // the writer thread replaces the file
     let writeFailure: Error | undefined;
-    const flush = (): void => {
+    // One commit in flight at a time: runs finishing meanwhile wait in the journal and go with
+    // the next one, so the writer never falls behind (back-pressure) and each commit carries
+    // more runs as the file, and the cost of writing it, grows.
+    let inFlight = false;
+    let lastWriteMs = 0;
+    const flush = (final = false): void => {
+      if (writer && inFlight && !final) return;
       const entries = pending.splice(0);
       if (!writer) {
         try {
@@ -347,11 +353,18 @@ export class Environment {
       }
       const commit = this.buildCommit(entries, []);
       if (!commit) return;
+      const started = Date.now();
+      inFlight = true;
       const done = writer.commit(this.filename, traj.v_name, commit).then(
-        () => this.applyCommit(commit),
+        () => {
+          this.applyCommit(commit);
+          lastWriteMs = Date.now() - started;
+          inFlight = false;
+        },
         (e: Error) => {
           // Stop handing out runs; the journal keeps these runs for resume.
           writeFailure ??= e;
+          inFlight = false;
           this.stop();
         },
       );
@@ -380,7 +393,8 @@ export class Environment {
       unreported.push(entry);
       // Durable in batches: a sync per run would cost more than many small runs themselves.
       if (Date.now() - lastSync >= syncMs || journal.unsynced >= 500) syncJournal();
-      if (Date.now() - lastCheckpoint >= checkpointMs) {
+      // Writing takes at most about a quarter of the time: commits space out as they get slower.
+      if (Date.now() - lastCheckpoint >= Math.max(checkpointMs, 3 * lastWriteMs) && !(writer && inFlight)) {
         syncJournal();
         flush();
         lastCheckpoint = Date.now();
@@ -441,7 +455,7 @@ export class Environment {
       let committed = false;
       try {
         syncJournal();
-        flush();
+        flush(true);
         await Promise.all(written);
         if (writeFailure) throw writeFailure;
         committed = pending.length === 0;

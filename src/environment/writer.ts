@@ -1,11 +1,12 @@
 /**
  * Writer-thread entry: owns the HDF5 writes of a parallel exploration, so that storing finished
  * runs overlaps with computing new ones instead of following it. Commits arrive in order and are
- * written one by one, each as a crash-safe transaction (copy, write, fsync, rename).
+ * written one by one, each crash-safe (a new version of the file, synced, renamed over the old
+ * one); the file's graph stays in memory between commits (see `held-writer.ts`).
  */
 import { parentPort } from 'node:worker_threads';
 import { writeCommit, type CommentMemory } from '../storage/hdf5/store.js';
-import { withWriteTransaction } from '../storage/hdf5/transaction.js';
+import { HeldFileWriter } from '../storage/hdf5/held-writer.js';
 import { initH5 } from '../storage/hdf5/h5.js';
 import type { Commit } from '../trajectory/storage-service.js';
 import { fromWire } from './wire.js';
@@ -16,14 +17,16 @@ export type WriterReply = { type: 'done'; id: number } | { type: 'error'; id: nu
 await initH5();
 const port = parentPort!;
 const comments: CommentMemory = new Map();
+const files = new HeldFileWriter();
 port.on('message', (msg: WriterRequest) => {
   if (msg.type === 'close') {
+    files.close();
     port.close();
     return;
   }
   try {
     const commit = fromWire(msg.commit) as Commit;
-    withWriteTransaction(msg.filename, (f) => writeCommit(f, msg.trajName, commit, comments));
+    files.write(msg.filename, (f) => writeCommit(f, msg.trajName, commit, comments));
     port.postMessage({ type: 'done', id: msg.id } satisfies WriterReply);
   } catch (e) {
     port.postMessage({ type: 'error', id: msg.id, message: (e as Error).message, stack: (e as Error).stack ?? '' } satisfies WriterReply);

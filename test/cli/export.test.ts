@@ -92,6 +92,26 @@ test('pypet files: results of env_run, and a grid never run (empty result cells)
   assert.equal(grid.map((row) => `${row.x}/${row.y}`).slice(0, 5), ['0.5/10', '0.5/20', '0.5/30', '0.5/40', '1/10']);
 });
 
+test('runs shaped differently (items missing, results deeper, no results) each export their own values', () => {
+  // The export resolves names once per run shape and reads runs shaped the same straight from
+  // the file; every change of shape must be noticed.
+  const file = path.join(dir, 'shapes.hdf5');
+  const traj = new Trajectory('shapes', { add_time: false, filename: file });
+  traj.f_add_parameter('x', 0);
+  traj.f_explore({ x: [0, 1, 2, 3, 4, 5] });
+  for (const _ of traj.f_iter_runs()) {
+    const i = traj.v_idx;
+    if (i === 2) traj.f_add_result('out', { a: 20 });
+    else if (i === 3) traj.f_add_result('g.out', { a: 30, b: 31 });
+    else if (i !== 4) traj.f_add_result('out', { a: 10 * i, b: 10 * i + 1 });
+  }
+  traj.f_store();
+  const r = h5traj(['export', file, '--format', 'csv', '--results', 'out.a,out.b']);
+  assert.is(r.code, 0, r.stderr);
+  const rows = parseCsv(r.stdout);
+  assert.equal(rows.map((row) => [row['out.a'], row['out.b']]), [['0', '1'], ['10', '11'], ['20', ''], ['30', '31'], ['', ''], ['50', '51']]);
+});
+
 test('no matching run: CSV still has its header', () => {
   const r = h5traj(['export', W1, '--format', 'csv', '--where', 'x>10', '--results', 'out.a']);
   assert.is(r.code, 0, r.stderr);

@@ -18,6 +18,8 @@ export const UNDEF = -1;
 const EMPTY = Buffer.alloc(0);
 const BLOCK = 64 * 1024;
 const MAX_BLOCKS = 64; // 4 MiB of metadata at most
+/** Data reads up to this many bytes go through the block cache. */
+const SMALL_READ = 4096;
 
 /** An open file: cached metadata reads, uncached data reads, addresses relative to `base`. */
 export class ByteSource {
@@ -118,6 +120,13 @@ export class ByteSource {
   readRaw(addr: number, len: number): Uint8Array {
     const fd = this.openFd();
     const at = this.check(addr, len);
+    if (len <= SMALL_READ) {
+      // Small datasets (scalars, short arrays) sit beside their object headers: one cached block
+      // serves many of them, where a system call each would cost more than the data.
+      const out = new Uint8Array(len);
+      out.set(this.bytes(addr, len));
+      return out;
+    }
     const out = new Uint8Array(len);
     let done = 0;
     while (done < len) {

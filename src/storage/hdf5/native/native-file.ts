@@ -77,6 +77,7 @@ export class NativeH5File implements H5File {
   /** Sorted child names per group object, computed on demand and dropped when links change. */
   private readonly sortedNames = new WeakMap<NGroup, string[]>();
   private readonly pathCache = new Map<string, NLink>();
+  private heldBytes = 0;
 
   private constructor(path: string, mode: OpenMode, root: NGroup, source: NativeSource | undefined, target: string | undefined) {
     this.path = path;
@@ -125,6 +126,28 @@ export class NativeH5File implements H5File {
   /** Nothing to do: a native file is written whole, on {@link close}. */
   flush(): void {
     this.live();
+  }
+
+  /**
+   * Writes what changed so far to the target (atomically, as {@link close} does) and keeps the
+   * file open for more changes: a long-lived writer pays the parse once, not per write.
+   */
+  checkpoint(): void {
+    this.live();
+    if (!this.dirty || this.target === undefined) return;
+    this.writeTo(this.target);
+    this.dirty = false;
+  }
+
+  /** Closes without writing anything (after a failed change that must not reach the disk). */
+  discard(): void {
+    this.dirty = false;
+    this.close();
+  }
+
+  /** Bytes of dataset contents held in memory (created or changed since the file was opened). */
+  get memoryBytes(): number {
+    return this.heldBytes;
   }
 
   close(): void {
@@ -362,6 +385,7 @@ export class NativeH5File implements H5File {
     if (layout.maxshape && !layout.chunks && layout.maxshape.some((m, i) => m !== shape[i])) {
       this.fail('Cannot create a dataset: a maximum shape other than the shape needs chunks', path);
     }
+    this.heldBytes += value.data.length;
     const node: NDataset = {
       kind: 'dataset',
       attrs: new Map(),
@@ -380,6 +404,7 @@ export class NativeH5File implements H5File {
     const { bytes, strings } = d.data.read();
     if (strings) throw new StorageError('Variable-length string datasets cannot be changed by h5traj.');
     const owned = new OwnedData(bytes, bytes.length, true);
+    this.heldBytes += bytes.length;
     d.data = owned;
     return owned;
   }

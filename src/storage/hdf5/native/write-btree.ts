@@ -1,21 +1,70 @@
 /**
- * Chunked dataset storage: the chunks, and the version-1 B-tree (node type 1) that indexes them,
- * as HDF5 writes it for a data layout message of version 3.
+ * Version-1 B-trees ("TREE") as HDF5 writes them, and chunked dataset storage: the chunks and
+ * the tree (node type 1) that indexes them for a data layout message of version 3. Old-style
+ * groups index their symbol table nodes with the same kind of tree (node type 0, see
+ * `write-symbol-table.ts`).
  *
- * HDF5 allocates every node at full size (2K+1 keys and 2K children, K = 32 for chunk trees),
- * because readers load nodes by that size. A key is the chunk's stored size, its filter mask and
- * its offset in elements, plus a trailing 0 for the element-size dimension. The key after a
- * node's last child is the next node's first key; after the very last chunk HDF5 writes that
- * chunk's offset again with the trailing dimension set to the element size (see h5debug on any
- * chunked file), and so do we. Nodes are filled completely (HDF5 splits nodes in halves while
- * inserting, but any fill up to 2K is valid), each level's nodes point at their siblings, and a
- * tree over more than 64 chunks gets as many levels as it needs.
+ * HDF5 allocates every node at full size (2K+1 keys and 2K children; K = 32 for chunk trees, 16
+ * for group trees, the defaults a version-2 superblock implies), because readers load nodes by
+ * that size. Key i sits left of child i and the node's last key right of its last child. Nodes
+ * are filled completely (HDF5 splits nodes in halves while inserting, but any fill up to 2K is
+ * valid), each level's nodes point at their left and right siblings across the whole level (not
+ * only within their parent), and a tree gets as many levels as it needs; a parent's key i is the
+ * first key of its child i, its last key the tree's final key.
+ *
+ * A chunk key is the chunk's stored size, its filter mask and its offset in elements, plus a
+ * trailing 0 for the element-size dimension. After the very last chunk HDF5 writes that chunk's
+ * offset again with the trailing dimension set to the element size (see h5debug on any chunked
+ * file), and so do we.
  */
 import { ByteWriter, UNDEF } from './write-bytes.js';
 import type { FileSink } from './write-sink.js';
 
-const K = 32;
 const TREE = Buffer.from('TREE', 'latin1');
+
+/** The shape of a kind of tree: its node type, K, key size and how a key is encoded. */
+export interface TreeKind<Key> {
+  type: number;
+  k: number;
+  keySize: number;
+  writeKey(w: ByteWriter, key: Key): void;
+}
+
+/**
+ * Writes a tree over `children` (addresses, in key order), where `keys[i]` is the key left of
+ * child i and `finalKey` the key right of the last one; returns the root's address. At least
+ * one child.
+ */
+export function writeBTree<Key>(sink: FileSink, kind: TreeKind<Key>, keys: readonly Key[], children: readonly number[], finalKey: Key): number {
+  const fanout = 2 * kind.k;
+  const nodeSize = 24 + (fanout + 1) * kind.keySize + fanout * 8;
+  const w = new ByteWriter(nodeSize);
+  // Each level: the children's first keys and addresses; the level above indexes this one.
+  for (let level = 0; ; level++) {
+    const count = Math.ceil(children.length / fanout);
+    const base = sink.pos;
+    const upKeys: Key[] = [];
+    const upChildren: number[] = [];
+    for (let n = 0; n < count; n++) {
+      const from = n * fanout;
+      const to = Math.min(children.length, from + fanout);
+      w.reset();
+      w.bytes(TREE).u8(kind.type).u8(level).u16(to - from);
+      w.u64(n > 0 ? base + (n - 1) * nodeSize : UNDEF).u64(n < count - 1 ? base + (n + 1) * nodeSize : UNDEF);
+      for (let i = from; i < to; i++) {
+        kind.writeKey(w, keys[i]!);
+        w.u64(children[i]!);
+      }
+      kind.writeKey(w, to < keys.length ? keys[to]! : finalKey);
+      w.zeros(nodeSize - w.length);
+      upKeys.push(keys[from]!);
+      upChildren.push(sink.write(w.view()));
+    }
+    if (count === 1) return upChildren[0]!;
+    keys = upKeys;
+    children = upChildren;
+  }
+}
 
 /** A stored chunk: its offset in elements, size in bytes, filter mask and address. */
 export interface ChunkRecord {
@@ -41,41 +90,16 @@ export function writeChunkBTree(sink: FileSink, chunks: readonly ChunkRecord[], 
   const lastChunk = chunks[chunks.length - 1];
   if (!lastChunk) return UNDEF;
   const rank = lastChunk.offset.length;
-  const keySize = 8 + 8 * (rank + 1);
-  const nodeSize = 24 + (2 * K + 1) * keySize + 2 * K * 8;
+  const kind: TreeKind<Key> = { type: 1, k: 32, keySize: 8 + 8 * (rank + 1), writeKey: writeChunkKey };
+  const keys = chunks.map((c): Key => ({ nbytes: c.nbytes, filterMask: c.filterMask, offset: c.offset, last: 0 }));
   const finalKey: Key = { nbytes: 0, filterMask: 0, offset: lastChunk.offset, last: elementSize };
-
-  // Each level: the children's first keys and addresses; the level above indexes this one.
-  let keys: Key[] = chunks.map((c) => ({ nbytes: c.nbytes, filterMask: c.filterMask, offset: c.offset, last: 0 }));
-  let children = chunks.map((c) => c.address);
-  const w = new ByteWriter(nodeSize);
-  for (let level = 0; ; level++) {
-    const count = Math.ceil(children.length / (2 * K));
-    const base = sink.pos;
-    const upKeys: Key[] = [];
-    const upChildren: number[] = [];
-    for (let n = 0; n < count; n++) {
-      const from = n * 2 * K;
-      const to = Math.min(children.length, from + 2 * K);
-      w.reset();
-      w.bytes(TREE).u8(1).u8(level).u16(to - from);
-      w.u64(n > 0 ? base + (n - 1) * nodeSize : UNDEF).u64(n < count - 1 ? base + (n + 1) * nodeSize : UNDEF);
-      for (let i = from; i < to; i++) writeKey(w, keys[i]!).u64(children[i]!);
-      writeKey(w, keys[to] ?? finalKey);
-      w.zeros(nodeSize - w.length);
-      upKeys.push(keys[from]!);
-      upChildren.push(sink.write(w.view()));
-    }
-    if (count === 1) return upChildren[0]!;
-    keys = upKeys;
-    children = upChildren;
-  }
+  return writeBTree(sink, kind, keys, chunks.map((c) => c.address), finalKey);
 }
 
-function writeKey(w: ByteWriter, k: Key): ByteWriter {
+function writeChunkKey(w: ByteWriter, k: Key): void {
   w.u32(k.nbytes).u32(k.filterMask);
   for (const o of k.offset) w.u64(o);
-  return w.u64(k.last);
+  w.u64(k.last);
 }
 
 /**

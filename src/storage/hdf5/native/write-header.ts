@@ -4,8 +4,9 @@
  * One header is one chunk holding exactly its messages: no free space, no times, no creation
  * order. HDF5 copes with a full header when it later adds a message (it allocates a continuation
  * chunk and moves a message of at least 16 bytes there — every header here has one: the layout
- * of a dataset, the link info of a group), and it reads chunks of any size, so a group with
- * 20,000 links is one large chunk with a 4-byte size field.
+ * of a dataset, the link info or the symbol table message of a group), and it reads chunks of any
+ * size, so a compact group with thousands of links would be one large chunk with a 4-byte size
+ * field (the writer makes such groups old-style instead, unless they cannot be).
  */
 import { StorageError } from '../../../errors.js';
 import { lookup3 } from './checksum.js';
@@ -23,6 +24,7 @@ export const MSG = {
   groupInfo: 0x0a,
   filterPipeline: 0x0b,
   attribute: 0x0c,
+  symbolTable: 0x11,
   refCount: 0x16,
 } as const;
 /** Flags HDF5 sets: "constant" on datatypes, fill values, pipelines and group info; "don't share" on ref counts. */
@@ -101,7 +103,7 @@ export const LINK_INFO = new ByteWriter(18).u8(0).u8(0).u64(UNDEF).u64(UNDEF).fi
 export const GROUP_INFO = Uint8Array.of(0, 0);
 
 /** Whether a string is plain ASCII (then its UTF-8 bytes are its char codes). */
-function isAscii(s: string): boolean {
+export function isAscii(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
   return true;
 }

@@ -3,34 +3,41 @@
  *
  * The layout is what HDF5 ≥ 1.10 writes with library bounds [v108, latest], so h5py on HDF5 1.10,
  * h5dump, PyTables and h5wasm read the file and h5wasm can go on modifying it: superblock v2,
- * version-2 object headers, groups with compact link storage (link info, group info and one link
- * message per link, however many), compact attributes, datasets with layout message v3
- * (contiguous, or chunked with a version-1 B-tree). See `write-header.ts`, `write-btree.ts`,
+ * version-2 object headers, compact attributes, datasets with layout message v3 (contiguous, or
+ * chunked with a version-1 B-tree), groups of up to 16 links with compact link storage (link
+ * info, group info and one link message per link). A bigger group is an old-style group (symbol
+ * table, as PyTables writes them), where HDF5 finds a name by binary search instead of decoding
+ * every link message — unless it holds an external link or a non-ASCII name, which only
+ * compact storage can carry. See `write-header.ts`, `write-btree.ts`, `write-symbol-table.ts`,
  * `write-heap.ts` and `encode-type.ts` for the structures.
  *
  * The file is laid out children first so every address is known when it is needed: superblock
  * space at offset 0 (filled in last), global heap collections with the attributes' variable-length
  * strings, then each object after everything it links to — a dataset's heap collections and raw
- * data, then its header; a group's header after its members'. An object reached by several hard
- * links is written once. Output is buffered in large blocks; a dataset's data is read
- * (`data.read()`) only when that dataset is written, and not kept afterwards.
+ * data, then its header; a group's symbol table, if any, and header after its members'. An
+ * object reached by several hard links is written once. Output is buffered in large blocks; a
+ * dataset's data is read (`data.read()`) only when that dataset is written, and not kept
+ * afterwards.
  */
 import fs from 'node:fs';
 import { StorageError } from '../../../errors.js';
 import { lookup3 } from './checksum.js';
 import { diskSize, encodeDatatype, isVlenString } from './encode-type.js';
-import type { NDataset, NGroup, NNode, NRawChunks, NValue } from './model.js';
+import type { NDataset, NGroup, NLink, NNode, NRawChunks, NValue } from './model.js';
 import { type ChunkRecord, forEachChunk, writeChunkBTree } from './write-btree.js';
 import { ByteWriter, UNDEF } from './write-bytes.js';
 import {
   CONSTANT, DONT_SHARE, FILL_CHUNKED, FILL_CONTIGUOUS, GROUP_INFO, HeaderBuilder, LINK_INFO, MSG,
-  externalLinkValue, writeAttribute, writeChunkedLayout, writeContiguousLayout, writeDataspace, writeLink, writeRefCount,
+  externalLinkValue, isAscii, writeAttribute, writeChunkedLayout, writeContiguousLayout, writeDataspace, writeLink, writeRefCount,
 } from './write-header.js';
 import { GlobalHeapWriter } from './write-heap.js';
 import { type NodeInfo, type WritePlan, elementCount, planWrite } from './write-plan.js';
 import { FileSink } from './write-sink.js';
+import { type SymbolEntry, type SymbolTable, writeSymbolTable } from './write-symbol-table.js';
 
 const SUPERBLOCK_SIZE = 48;
+/** Groups with more links are written as old-style groups when they can be (see the top). */
+const MAX_COMPACT_LINKS = 16;
 
 /**
  * Writes `root` as a new HDF5 file at `path` (created or truncated). Does not fsync.
@@ -103,6 +110,8 @@ class GraphWriter {
   private readonly vlenAttrData = new Map<NValue, Uint8Array[]>();
   /** Link names from the root to the object being written, for messages. */
   private readonly names: string[] = [];
+  /** The old-style groups written so far: an entry pointing at one caches its symbol table. */
+  private readonly tables = new Map<NGroup, SymbolTable>();
 
   constructor(private readonly sink: FileSink, private readonly plan: WritePlan) {
     this.heap = new GlobalHeapWriter(sink);
@@ -138,6 +147,16 @@ class GraphWriter {
       this.names.pop();
     }
     const h = this.header;
+    const entries = links.length > MAX_COMPACT_LINKS ? this.symbolEntries(links, addresses) : null;
+    if (entries) {
+      const table = writeSymbolTable(this.sink, entries);
+      this.tables.set(group, table);
+      h.begin();
+      const at = h.open(MSG.symbolTable, 0);
+      h.w.u64(table.btree).u64(table.heap);
+      h.end(at);
+      return this.finishHeader(group, info);
+    }
     h.begin();
     h.message(MSG.linkInfo, 0, LINK_INFO);
     h.message(MSG.groupInfo, CONSTANT, GROUP_INFO);
@@ -150,6 +169,19 @@ class GraphWriter {
       h.end(at);
     }
     return this.finishHeader(group, info);
+  }
+
+  /** A group's links as symbol table entries, or null when one cannot be (external, non-ASCII name). */
+  private symbolEntries(links: readonly [string, NLink][], addresses: readonly number[]): SymbolEntry[] | null {
+    const entries = new Array<SymbolEntry>(links.length);
+    for (let i = 0; i < links.length; i++) {
+      const [name, link] = links[i]!;
+      if (link.kind === 'external' || !isAscii(name)) return null;
+      entries[i] = link.kind === 'soft'
+        ? { name, soft: link.target }
+        : { name, address: addresses[i]!, table: link.node.kind === 'group' ? this.tables.get(link.node) : undefined };
+    }
+    return entries;
   }
 
   private writeDataset(ds: NDataset, info: NodeInfo): number {

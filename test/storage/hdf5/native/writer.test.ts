@@ -3,20 +3,24 @@
  * reads every link, attribute and dataset of a graph holding one of everything; h5dump accepts
  * the file; h5wasm (HDF5 1.14) reads it and then modifies it — converting a group to dense link
  * storage, adding attributes, growing chunked datasets — after which h5py still reads all of it.
- * Also: large groups and a 10,000-run trajectory layout (timings printed), and the errors.
+ * Also: large groups and a 10,000-run trajectory layout (timings printed) — groups of more than
+ * 16 links are old-style groups (symbol tables), checked by h5py, h5dump, the native reader and
+ * h5wasm, which must find 10,000 runs by name in seconds and can add links to them — and the
+ * errors.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import h5wasm, { type File as WasmFile, Module } from 'h5wasm/node';
 import { buildW1Graph, runName } from '../../../../scripts/probe-native-writer.js';
 import { StorageError } from '../../../../src/errors.js';
-import { F64, intType } from '../../../../src/storage/hdf5/h5types.js';
-import { newGroup } from '../../../../src/storage/hdf5/native/model.js';
+import { F64, type H5Type, intType } from '../../../../src/storage/hdf5/h5types.js';
+import { type NGroup, type NLink, type NNode, type NValue, newGroup } from '../../../../src/storage/hdf5/native/model.js';
+import { openNativeFile } from '../../../../src/storage/hdf5/native/reader.js';
 import { writeNativeFile } from '../../../../src/storage/hdf5/native/writer.js';
 import { throwsKind } from '../../../helpers.js';
 import { ROW, TABLE_ROWS, dataset, numbers, sampleGraph, tableBytes, tableRow } from './sample-graph.js';
@@ -296,6 +300,271 @@ print(json.dumps({
     objects: 2 + 10000 * 6 + 1 + 20000, runs: 10000, first: 'run_00000000', wide: 20000, wide_sorted: true, attr: 19000,
     a: 9999, arr: [9999, 9999.99], attrs: { SRVC_LEAF: '1', class_name: 'Result', comment: 'run 9999 output' },
   });
+});
+
+// Old-style groups. One file holds every kind of big group; it is written once, by the first of
+// the following tests, and read by the others.
+const I32 = intType(4);
+const int32 = (i: number): NValue => ({ type: I32, shape: [], bytes: numbers(I32, [i]) });
+const itemName = (i: number): string => `item_${String(i).padStart(4, '0')}`;
+const hard = (node: NNode): NLink => ({ kind: 'hard', node });
+
+/** A group with empty groups `g00`, `g01`, … and any `extra` links. */
+function groupOf(n: number, extra: [string, NLink][] = []): NGroup {
+  const g = newGroup();
+  for (let i = 0; i < n; i++) g.links.set(`g${String(i).padStart(2, '0')}`, hard(newGroup()));
+  for (const [name, link] of extra) g.links.set(name, link);
+  return g;
+}
+
+/**
+ * The W1 layout (10,000 runs) plus `wide`: 5,000 members with the attribute i, every third a
+ * dataset [i, i + 0.5], the others groups — item_1001 and item_3001 with 20 groups each, so
+ * old-style groups inside an old-style group — and two soft links; groups of 17 and 16 links; and
+ * groups of 21 links that must stay compact: one with an external link, one with a non-ASCII name.
+ */
+function bigGraph(): NGroup {
+  const root = buildW1Graph(10000);
+  const wide = newGroup();
+  for (let i = 0; i < 5000; i++) {
+    const node: NNode = i % 3 === 0 ? dataset(F64, [2], numbers(F64, [i, i + 0.5])) : i % 2000 === 1001 ? groupOf(20) : newGroup();
+    node.attrs.set('i', int32(i));
+    wide.links.set(itemName(i), hard(node));
+  }
+  wide.links.set('soft_first', { kind: 'soft', target: '/wide/item_0001' });
+  wide.links.set('soft_nowhere', { kind: 'soft', target: '/nowhere' });
+  root.links.set('wide', hard(wide));
+  root.links.set('seventeen', hard(groupOf(17)));
+  root.links.set('sixteen', hard(groupOf(16)));
+  root.links.set('with_external', hard(groupOf(20, [['outside', { kind: 'external', file: 'other.h5', path: '/x' }]])));
+  root.links.set('with_unicode', hard(groupOf(20, [['ünï', hard(newGroup())]])));
+  return root;
+}
+
+const BIG_CHECK = `
+import h5py, json, sys
+import numpy as np
+f = h5py.File(sys.argv[1], 'r')
+problems = []
+def check(ok, what):
+    if not ok and len(problems) < 20: problems.append(what)
+w = f['wide']
+check(list(w) == ['item_%04d' % i for i in range(5000)] + ['soft_first', 'soft_nowhere'], 'wide: names')
+for i in range(5000):
+    o = w['item_%04d' % i]
+    check(int(o.attrs['i']) == i, 'wide: attribute of %d' % i)
+    if i % 3 == 0:
+        check(o[()].tolist() == [i, i + 0.5], 'wide: data of %d' % i)
+    else:
+        check(list(o) == (['g%02d' % k for k in range(20)] if i % 2000 == 1001 else []), 'wide: members of %d' % i)
+check(w.get('soft_first', getlink=True).path == '/wide/item_0001' and int(w['soft_first'].attrs['i']) == 1, 'wide: soft link')
+check(w.get('soft_nowhere', getlink=True).path == '/nowhere', 'wide: dangling soft link')
+runs = f['results/runs']
+check(list(runs) == ['run_%08d' % i for i in range(10000)], 'runs: names')
+for i in range(10000):
+    out = runs['run_%08d' % i]['out']
+    check([out['a'][()], out['b'][()], out['c'][()]] == [i, i * 0.5, -i], 'runs: scalars of %d' % i)
+    check((out['arr'][()] == i + np.arange(100) / 100).all(), 'runs: arr of %d' % i)
+    attrs = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in out.attrs.items()}
+    check(attrs == {'SRVC_LEAF': '1', 'class_name': 'Result', 'comment': 'run %d output' % i}, 'runs: attributes of %d' % i)
+ext = f['with_external'].get('outside', getlink=True)
+check((ext.filename, ext.path) == ('other.h5', '/x'), 'external link')
+names = []
+f.visit(names.append)
+paths = ['results/runs', 'wide', 'wide/item_1001', 'wide/item_0001', 'wide/item_0003', 'seventeen', 'sixteen', 'with_external', 'with_unicode']
+print(json.dumps({
+    'problems': problems, 'objects': len(names),
+    'lengths': {p: len(f[p]) for p in paths if isinstance(f[p], h5py.Group)},
+    'unicode': 'ünï' in f['with_unicode'],
+    'addr': {p: h5py.h5o.get_info(f[p].id).addr for p in paths},
+}))`;
+
+const bigFile = join(dir, 'big.h5');
+const big = bigGraph();
+
+test('groups of more than 16 links are old-style groups that h5py and h5dump read', () => {
+  const t0 = performance.now();
+  writeNativeFile(bigFile, big);
+  console.log(`  native writer: 10,000 runs + a 5,000-member group, old-style, in ${((performance.now() - t0) / 1000).toFixed(3)} s`);
+  const r = spawnSync(PYTHON, ['-c', BIG_CHECK, bigFile], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  assert.is(r.status, 0, r.stderr);
+  const got = JSON.parse(r.stdout) as { problems: string[]; objects: number; lengths: Items; unicode: boolean; addr: Record<string, number> };
+  assert.equal(got.problems, []);
+  assert.is(got.objects, 2 + 6 * 10000 + 1 + 5000 + 2 * 20 + 18 + 17 + 21 + 22); // h5py visits objects, not soft or external links
+  assert.equal(got.lengths, {
+    'results/runs': 10000, wide: 5002, 'wide/item_1001': 20, 'wide/item_0001': 0, seventeen: 17, sixteen: 16, with_external: 21, with_unicode: 21,
+  });
+  assert.ok(got.unicode);
+
+  // Which storage each group got, from its header's messages.
+  const raw = readFileSync(bigFile);
+  const messages = (path: string) => headerMessages(raw, got.addr[path]!);
+  for (const path of ['results/runs', 'wide', 'wide/item_1001', 'seventeen']) {
+    assert.equal(messages(path).map((m) => m.type).filter((t) => t !== 0x0c), [0x11], `${path}: a symbol table message only`);
+  }
+  for (const path of ['sixteen', 'with_external', 'with_unicode', 'wide/item_0001']) {
+    assert.equal(messages(path).slice(0, 2).map((m) => m.type), [0x02, 0x0a], `${path}: link info, group info`);
+  }
+  // The entries: what HDF5 caches for each kind of member, and keys that order the nodes.
+  const stab = (path: string) => messages(path).find((m) => m.type === 0x11)!.body;
+  const entries = symbolTableEntries(raw, stab('wide'));
+  assert.equal([...entries.keys()], [...Array.from({ length: 5000 }, (_, i) => itemName(i)), 'soft_first', 'soft_nowhere']);
+  assert.equal(entries.get('item_1001'), { address: got.addr['wide/item_1001'], cache: 1, scratch: [...stab('wide/item_1001')] });
+  assert.equal(entries.get('item_0001'), { address: got.addr['wide/item_0001'], cache: 0, scratch: new Array(16).fill(0) });
+  assert.equal(entries.get('item_0003'), { address: got.addr['wide/item_0003'], cache: 0, scratch: new Array(16).fill(0) });
+  assert.equal(entries.get('soft_first')?.cache, 2);
+  assert.equal(entries.get('soft_first')?.value, '/wide/item_0001');
+
+  const dump = spawnSync('h5dump', ['-H', bigFile], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  assert.is(dump.status, 0, `h5dump -H failed: ${dump.stderr}`);
+  assert.not.match(dump.stdout + dump.stderr, /h5dump error/);
+});
+
+/**
+ * The entries of an old-style group by name, in stored order, from its Symbol Table message:
+ * object address, cache type, scratch pad bytes (or a soft link's value). Checks on the way that
+ * every node's names are sorted and lie between the node's keys, as HDF5's look-ups assume.
+ */
+function symbolTableEntries(raw: Buffer, stab: Buffer): Map<string, { address: number; cache: number; scratch?: number[]; value?: string }> {
+  const heap = Number(stab.readBigUInt64LE(8));
+  assert.is(raw.toString('latin1', heap, heap + 4), 'HEAP');
+  const data = Number(raw.readBigUInt64LE(heap + 24));
+  const name = (offset: number) => raw.toString('utf8', data + offset, raw.indexOf(0, data + offset));
+  const out = new Map<string, { address: number; cache: number; scratch?: number[]; value?: string }>();
+  const visit = (node: number, low: string, high: string): void => {
+    assert.is(raw.toString('latin1', node, node + 4), 'TREE');
+    const [level, n] = [raw[node + 5]!, raw.readUInt16LE(node + 6)];
+    const key = (i: number) => name(Number(raw.readBigUInt64LE(node + 24 + 16 * i)));
+    assert.equal([key(0), key(n)], [low, high], 'the node spans the keys its parent gives it');
+    for (let i = 0; i < n; i++) {
+      const child = Number(raw.readBigUInt64LE(node + 32 + 16 * i));
+      if (level > 0) {
+        visit(child, key(i), key(i + 1));
+        continue;
+      }
+      assert.is(raw.toString('latin1', child, child + 4), 'SNOD');
+      const count = raw.readUInt16LE(child + 6);
+      for (let e = 0; e < count; e++) {
+        const at = child + 8 + 40 * e;
+        const entryName = name(Number(raw.readBigUInt64LE(at)));
+        assert.ok(key(i) < entryName && entryName <= key(i + 1), `'${entryName}' lies between the keys of its node`);
+        assert.ok(e === count - 1 || entryName < name(Number(raw.readBigUInt64LE(at + 40))), 'sorted entries');
+        const cache = raw.readUInt32LE(at + 16);
+        const scratch = raw.subarray(at + 24, at + 40);
+        out.set(entryName, cache === 2
+          ? { address: Number(raw.readBigInt64LE(at + 8)), cache, value: name(scratch.readUInt32LE(0)) }
+          : { address: Number(raw.readBigUInt64LE(at + 8)), cache, scratch: [...scratch] });
+      }
+    }
+  };
+  const root = Number(stab.readBigUInt64LE(0));
+  const firstKey = Number(raw.readBigUInt64LE(root + 24));
+  assert.is(firstKey, 0, 'the first key is the empty string at offset 0');
+  visit(root, '', name(Number(raw.readBigUInt64LE(root + 24 + 16 * raw.readUInt16LE(root + 6)))));
+  return out;
+}
+
+test('the native reader returns the graph that was written', () => {
+  const src = openNativeFile(bigFile);
+  try {
+    assertSameNode(src.root, big, '/');
+  } finally {
+    src.close();
+  }
+});
+
+/** A type for comparison: the in-memory size of a variable-length string type is a convention (the reader says 4). */
+const sameType = (t: H5Type): H5Type => (t.class === 'string' && t.vlen ? { ...t, size: 0 } : t);
+
+function assertSameNode(got: NNode, expected: NNode, path: string): void {
+  assert.is(got.kind, expected.kind, path);
+  assertSameValues(got.attrs, expected.attrs, path);
+  if (got.kind === 'dataset' && expected.kind === 'dataset') {
+    assertSameValue({ type: got.type, shape: got.shape, ...got.data.read() }, { type: expected.type, shape: expected.shape, ...expected.data.read() }, path);
+    return;
+  }
+  if (got.kind !== 'group' || expected.kind !== 'group') return;
+  assert.equal([...got.links.keys()], [...expected.links.keys()].sort(), `${path}: links`);
+  for (const [name, link] of expected.links) {
+    const other = got.links.get(name)!;
+    const where = `${path === '/' ? '' : path}/${name}`;
+    if (link.kind === 'hard' && other.kind === 'hard') assertSameNode(other.node, link.node, where);
+    else assert.equal(other, link, where);
+  }
+}
+
+function assertSameValues(got: Map<string, NValue>, expected: Map<string, NValue>, path: string): void {
+  assert.equal([...got.keys()], [...expected.keys()].sort(), `${path}: attributes`);
+  for (const [name, value] of expected) assertSameValue(got.get(name)!, value, `${path} @${name}`);
+}
+
+function assertSameValue(got: NValue, expected: NValue, where: string): void {
+  assert.equal([sameType(got.type), got.shape], [sameType(expected.type), expected.shape], where);
+  if (expected.strings) assert.equal(got.strings?.map(String), expected.strings.map(String), where);
+  else assert.ok(Buffer.from(got.bytes).equals(Buffer.from(expected.bytes)), `${where}: bytes`);
+}
+
+test('h5wasm opens each of 10,000 runs by name (old-style group: a B-tree look-up each)', () => {
+  const f = new h5wasm.File(bigFile, 'r');
+  const t0 = performance.now();
+  const runs = f.get('results/runs') as any;
+  let sum = 0;
+  for (let i = 0; i < 10000; i++) sum += Number(runs.get(runName(i)).get('out/a').value);
+  const seconds = (performance.now() - t0) / 1000;
+  f.close();
+  console.log(`  h5wasm: 10,000 runs opened by name, one dataset read from each, in ${seconds.toFixed(1)} s`);
+  assert.is(sum, (9999 * 10000) / 2);
+  // Compact storage, where HDF5 decodes every link message for each look-up, took 49 s here and
+  // 2-3 s old-style; which storage each group gets is asserted above (no timed assertion here).
+});
+
+test('h5wasm adds links to old-style groups and attributes to them and their members; h5py and the native reader see all', () => {
+  const file = join(dir, 'big-modified.h5');
+  copyFileSync(bigFile, file);
+  const w = new h5wasm.File(file, 'a');
+  (w.get('results/runs') as any).create_group('run_new'); // after the last name
+  const wide = w.get('wide') as any;
+  wide.create_group('item_2500a'); // into a full node, which HDF5 splits
+  wide.create_dataset({ name: 'added_ds', data: new Float64Array([1, 2]) }); // before every other name
+  wide.create_attribute('on_group', 7); // into a header that holds only the symbol table message
+  (w.get('seventeen') as any).create_group('g17');
+  (w.get('results/runs/run_00000005/out') as any).create_attribute('added', 1.5);
+  (w.get('wide/item_0003') as any).create_attribute('added', 'text');
+  (w.get('wide/item_1001') as any).create_group('g20');
+  w.close();
+
+  const r = spawnSync(PYTHON, ['-c', `
+import h5py, json, sys
+f = h5py.File(sys.argv[1], 'r')
+runs, wide = f['results/runs'], f['wide']
+print(json.dumps({
+  'runs': len(runs), 'run_new': 'run_new' in runs, 'last': list(runs)[-1], 'first_run': list(runs)[0],
+  'wide': len(wide), 'wide_sorted': list(wide) == sorted(wide), 'item_2500a': isinstance(wide['item_2500a'], h5py.Group),
+  'added_ds': wide['added_ds'][()].tolist(), 'on_group': int(wide.attrs['on_group']), 'item_4999': int(wide['item_4999'].attrs['i']),
+  'seventeen': list(f['seventeen'])[-2:], 'item_1001': len(wide['item_1001']),
+  'added': float(runs['run_00000005/out'].attrs['added']), 'text': wide['item_0003'].attrs['added'],
+  'data': wide['item_0003'][()].tolist(),
+}))`, file], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout), {
+    runs: 10001, run_new: true, last: 'run_new', first_run: 'run_00000000',
+    wide: 5004, wide_sorted: true, item_2500a: true, added_ds: [1, 2], on_group: 7, item_4999: 4999,
+    seventeen: ['g16', 'g17'], item_1001: 21, added: 1.5, text: 'text', data: [3, 3.5],
+  });
+  const dump = spawnSync('h5dump', ['-H', file], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  assert.is(dump.status, 0, `h5dump -H failed: ${dump.stderr}`);
+
+  const src = openNativeFile(file);
+  try {
+    const group = (path: string) => path.split('/').reduce((g, name) => (g.links.get(name) as { node: NGroup }).node, src.root);
+    assert.is(group('results/runs').links.size, 10001);
+    assert.ok(group('results/runs').links.has('run_new'));
+    assert.is(group('wide').links.size, 5004);
+    assert.ok(group('wide').attrs.has('on_group'));
+    assert.equal([...group('seventeen').links.keys()].slice(-2), ['g16', 'g17']);
+  } finally {
+    src.close();
+  }
 });
 
 test('an attribute over 65,535 bytes is refused before the file is touched', () => {
