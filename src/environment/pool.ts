@@ -1,7 +1,9 @@
 /**
- * A pool of worker threads running runs in parallel. Each worker holds one run at a time and gets
- * the next only after its result was handed to `onResult` (which journals it), so a fast
- * exploration never piles up results in memory: back-pressure by construction.
+ * A pool of worker threads running runs in parallel. Each worker holds at most two runs: the one
+ * it computes and the next, so it never waits for the main thread between runs (with every core
+ * busy, the main thread may wait milliseconds for a time slice). A worker gets another run only
+ * after a result was handed to `onResult` (which journals it), so a fast exploration never piles
+ * up results in memory: back-pressure by construction.
  */
 import { StateError } from '../errors.js';
 import type { CompletedRunEntry, FailedRunEntry } from './journal.js';
@@ -21,6 +23,9 @@ export interface WorkerInit {
 }
 
 export type WorkerRequest = { type: 'run'; idx: number } | { type: 'close' };
+
+/** Runs handed to a worker at a time: the one it computes and the next one. */
+const RUNS_PER_WORKER = 2;
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'done'; entry: unknown }
@@ -44,20 +49,31 @@ export async function runOnWorkers(
       workers.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
-            const next = (): void => {
-              const idx = shouldStop() ? undefined : queue.shift();
-              if (idx === undefined) {
-                worker.postMessage({ type: 'close' } satisfies WorkerRequest);
-                resolve();
-                return;
+            let inFlight = 0;
+            let closed = false;
+            const dispatch = (): void => {
+              while (!closed && inFlight < RUNS_PER_WORKER) {
+                const idx = shouldStop() ? undefined : queue.shift();
+                if (idx === undefined) {
+                  if (inFlight === 0) {
+                    closed = true;
+                    worker.postMessage({ type: 'close' } satisfies WorkerRequest);
+                    resolve();
+                  }
+                  return;
+                }
+                inFlight++;
+                worker.postMessage({ type: 'run', idx } satisfies WorkerRequest);
               }
-              worker.postMessage({ type: 'run', idx } satisfies WorkerRequest);
             };
             worker.on('message', (msg: WorkerReply) => {
-              if (msg.type === 'ready') next();
+              if (msg.type === 'ready') dispatch();
               else if (msg.type === 'error') reject(new StateError(`A worker thread failed: ${msg.message}`, { cause: msg.stack }));
               else {
-                Promise.resolve(onResult(fromWire(msg.entry) as CompletedRunEntry | FailedRunEntry)).then(next, reject);
+                Promise.resolve(onResult(fromWire(msg.entry) as CompletedRunEntry | FailedRunEntry)).then(() => {
+                  inFlight--;
+                  dispatch();
+                }, reject);
               }
             });
             worker.on('error', (e) => reject(new StateError(`A worker thread crashed: ${e.message}`, { cause: e })));

@@ -1,6 +1,6 @@
 /**
  * Worker-thread entry: rebuilds the trajectory's parameters from records, loads the run function
- * from its module, and executes the runs the pool sends, one at a time.
+ * from its module, and executes the runs the pool sends, one at a time, in the order sent.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
@@ -30,15 +30,22 @@ async function main(): Promise<void> {
     throw new Error(`The module '${init.module}' has no exported function '${init.exportName}'.`);
   }
   const args = fromWire(init.args) as unknown[];
+  // The pool sends the next run before this one is done: run them strictly one after another
+  // (the trajectory views one run at a time), and close only after the last.
+  let queue = Promise.resolve();
   port.on('message', (msg: WorkerRequest) => {
-    if (msg.type === 'close') {
-      port.close();
-      return;
-    }
-    void executeRun(traj, msg.idx, fn as RunFunction, args, init.hexsha).then(
-      (entry) => port.postMessage({ type: 'done', entry: toWire(entry) } satisfies WorkerReply),
-      (e: unknown) => port.postMessage({ type: 'error', message: (e as Error).message, stack: (e as Error).stack ?? '' } satisfies WorkerReply),
-    );
+    queue = queue.then(async () => {
+      if (msg.type === 'close') {
+        port.close();
+        return;
+      }
+      try {
+        const entry = await executeRun(traj, msg.idx, fn as RunFunction, args, init.hexsha);
+        port.postMessage({ type: 'done', entry: toWire(entry) } satisfies WorkerReply);
+      } catch (e) {
+        port.postMessage({ type: 'error', message: (e as Error).message, stack: (e as Error).stack ?? '' } satisfies WorkerReply);
+      }
+    });
   });
   port.postMessage({ type: 'ready' } satisfies WorkerReply);
 }
