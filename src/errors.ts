@@ -92,7 +92,12 @@ export class StorageError extends H5TrajError {
 
 /** A file is not a trajectory file we can read, or holds a layout we do not understand. */
 export class FormatError extends H5TrajError {
-  override readonly code = 'FORMAT';
+  override readonly code: string = 'FORMAT';
+}
+
+/** Stored data h5traj cannot decode (e.g. compressed with a filter it lacks, such as blosc). */
+export class UnsupportedDataError extends FormatError {
+  override readonly code = 'UNSUPPORTED_DATA';
 }
 
 /** Another writer holds the file's lock. */

@@ -11,7 +11,7 @@ const EXPECTED = [
   'NodeExistsError', 'NotFoundError', 'NotUniqueNodeError', 'PYPET_FORMAT_VERSION', 'Parameter',
   'ParameterGroup', 'ParameterLockedError', 'PickleParameter', 'PickleResult', 'PresettingError', 'RUN_ALL',
   'RUN_SET_ALL', 'Result', 'ResultGroup', 'RunError', 'StateError', 'StorageError', 'Trajectory',
-  'TypeMismatchError', 'Typed', 'UPDATE_DATA', 'UPDATE_SKELETON', 'cartesian_product', 'formatRuntime',
+  'TypeMismatchError', 'Typed', 'UnsupportedDataError', 'UPDATE_DATA', 'UPDATE_SKELETON', 'cartesian_product', 'formatRuntime',
   'formatTime', 'isTuple', 'pythonRepr', 'runName', 'runSetName', 'setDefaultStorageFactory', 'tuple', 'typed',
 ];
 

@@ -7,7 +7,7 @@
  * (`TABLE`, `FRAME`, `SERIES`) and other unknown layouts are reported as `unsupported` values
  * naming the reason, never as errors, so the rest of the leaf still loads.
  */
-import { StorageError } from '../../errors.js';
+import { StorageError, UnsupportedDataError } from '../../errors.js';
 import { type TypedValue, type ValueType } from '../../leaves/values.js';
 import { type H5File, attrText, joinPath, stringAttr } from './h5.js';
 import { createTable, readTable } from './table.js';
@@ -88,7 +88,14 @@ export function readDataChild(f: H5File, path: string, where: string): TypedValu
     return unsupported(`${where} holds HDF5 data of a kind h5traj cannot read (class ${type.class})`);
   }
   const recall = { coll: attrText(f, path, DATA_COLL_TYPE), scalar: attrText(f, path, DATA_SCALAR_TYPE) };
-  const data = f.readDataset(path);
+  let data;
+  try {
+    data = f.readDataset(path);
+  } catch (e) {
+    // Everything else of the leaf (and the file) still loads; this value says why it cannot.
+    if (e instanceof UnsupportedDataError) return unsupported(`${where}: ${e.message}`);
+    throw e;
+  }
   const src = data.strings ? { elements: data.strings } : { bytes: data.bytes };
   return recallValue(type, shape, src, recall, where);
 }

@@ -7,7 +7,9 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StorageError } from '../../../src/errors.js';
+import { spawnSync } from 'node:child_process';
+import { StorageError, UnsupportedDataError } from '../../../src/errors.js';
+import { readDataChild } from '../../../src/storage/hdf5/items.js';
 import { type H5Data, type H5File, WasmH5File, initH5, stringAttr } from '../../../src/storage/hdf5/h5.js';
 import { F64, I64, compoundType, encodeColumns, fixedString, intType } from '../../../src/storage/hdf5/h5types.js';
 import { NativeH5File } from '../../../src/storage/hdf5/native/native-file.js';
@@ -169,6 +171,30 @@ test('native misuse gets the same sentences as h5wasm', () => {
       r.close();
     });
   }
+});
+
+test('data compressed with a filter h5traj lacks: a typed error naming it, and an unsupported item', () => {
+  const p = join(dir, 'lzf.h5');
+  const py = spawnSync('/usr/bin/python3', ['-c', `
+import h5py, numpy as np
+with h5py.File(${JSON.stringify(p)}, 'w') as f:
+    f.create_dataset('t/x', data=np.arange(100.0), chunks=(10,), compression='lzf')
+    f.create_dataset('t/y', data=np.arange(5.0), chunks=(5,), compression='gzip')
+`], { encoding: 'utf8' });
+  assert.is(py.status, 0, py.stderr || 'install Debian python3-h5py');
+  withEngine('native', () => {
+    const f = openH5Sync(p, 'r');
+    try {
+      assert.ok(f instanceof NativeH5File, 'the file opens natively (only the data is undecodable)');
+      assert.equal([...new Float64Array(Uint8Array.from(f.readDataset('/t/y').bytes).buffer)], [0, 1, 2, 3, 4]);
+      assert.throws(() => f.readDataset('/t/x'), (e: unknown) => e instanceof UnsupportedDataError && /dataset '\/t\/x' .*lzf\.h5'.*filter 32000/.test((e as Error).message));
+      const v = readDataChild(f, '/t/x', "item 'x'");
+      assert.is(v.type.kind, 'unsupported');
+      assert.match((v.type as { reason: string }).reason, /item 'x'.*filter 32000/);
+    } finally {
+      f.close();
+    }
+  });
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,12 +6,12 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { StateError, StorageError } from '../../../errors.js';
+import { StateError, StorageError, UnsupportedDataError } from '../../../errors.js';
 import { replaceWithTemp, tempPathFor } from '../atomic.js';
 import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, WriteData } from '../h5file.js';
 import type { H5Type } from '../h5types.js';
 import { baseName, parentOf } from '../paths.js';
-import { type NDataset, type NData, type NGroup, type NLink, type NNode, type NValue, newGroup } from './model.js';
+import { type NDataset, type NData, type NGroup, type NLink, type NNode, type NValue, NativeUnsupportedError, newGroup } from './model.js';
 import { type NativeSource, openNativeFile } from './reader.js';
 import { writeNativeFile } from './writer.js';
 
@@ -362,7 +362,15 @@ export class NativeH5File implements H5File {
   }
 
   readDataset(path: string, rows?: [number, number]): H5Data {
-    const d = this.datasetAt(path);
+    try {
+      return this.readDatasetOf(this.datasetAt(path), rows);
+    } catch (e) {
+      if (!(e instanceof NativeUnsupportedError)) throw e;
+      throw new UnsupportedDataError(`Cannot read the dataset '${path}' of '${this.path}': ${e.message.replace(/^The native HDF5 engine does not handle /, 'h5traj cannot decode ')}`, { file: this.path, path, cause: e });
+    }
+  }
+
+  private readDatasetOf(d: NDataset, rows?: [number, number]): H5Data {
     const { type, shape } = d;
     if (shape === null) return { type, shape: null, bytes: new Uint8Array(0) };
     if (!rows || shape.length === 0) return { type, shape: [...shape], ...d.data.read() };
