@@ -120,12 +120,11 @@ interface NodeAttrs {
 }
 
 /**
- * An open HDF5 file. All paths are absolute HDF5 paths (`/traj/parameters/x`). Methods throw
- * {@link StorageError} naming the file and path when asked for something that is not there, and
- * {@link StateError} after {@link close}.
+ * The h5wasm engine behind {@link H5File}: the fallback for files the native engine does not
+ * read (`open-file.ts` chooses). Changes are made in place, so callers work on a copy.
  *
  * @example
- * const f = await H5File.open('out.h5', 'w');
+ * const f = await WasmH5File.open('out.h5', 'w');
  * f.ensureGroup('/traj/results');
  * f.writeAttr('/traj', 'SRVC_INIT_COMMENT', stringAttr('hello'));
  * f.close();
