@@ -5,14 +5,15 @@
  * So a native file is never changed in place, and a crash leaves the old file whole.
  */
 import fs from 'node:fs';
-import nodePath from 'node:path';
 import { StateError, StorageError, UnsupportedDataError } from '../../../errors.js';
 import { replaceWithTemp, tempPathFor } from '../atomic.js';
 import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, WriteData } from '../h5file.js';
 import type { H5Type } from '../h5types.js';
 import { baseName, parentOf } from '../paths.js';
-import { type NDataset, type NData, type NGroup, type NLink, type NNode, type NValue, NativeUnsupportedError, newGroup } from './model.js';
+import { type NDataset, type NGroup, type NLink, type NNode, type NValue, NativeUnsupportedError, newGroup } from './model.js';
+import { OwnedData } from './owned-data.js';
 import { type NativeSource, openNativeFile } from './reader.js';
+import { sharedReadSources } from './shared-sources.js';
 import { writeNativeFile } from './writer.js';
 
 /** h5wasm's form of a variable-length UTF-8 string type (it marks them space-padded), so both engines write the same. */
@@ -20,48 +21,6 @@ const VLEN_UTF8: H5Type = { class: 'string', size: 4, vlen: true, cset: 'utf8', 
 
 /** HDF5 keeps an attribute in its object header, where a message holds at most 64 KiB. */
 const MAX_ATTRIBUTE_BYTES = 65_000;
-
-/**
- * A dataset's elements held in memory: what `createDataset` was given (not copied: the caller's
- * buffer is only read), or, after a write or resize, a growable buffer of this file's own.
- */
-class OwnedData implements NData {
-  private buffer: Uint8Array;
-  private borrowed: boolean;
-  constructor(
-    bytes: Uint8Array,
-    private used: number,
-    borrowed: boolean,
-  ) {
-    this.buffer = bytes;
-    this.borrowed = borrowed;
-  }
-  /** Copies a borrowed buffer before the first change, so the caller's array is never written. */
-  private own(capacity: number): void {
-    if (!this.borrowed && capacity <= this.buffer.length) return;
-    const mine = new Uint8Array(Math.max(capacity, this.borrowed ? 0 : Math.ceil(this.buffer.length * 1.5)));
-    mine.set(this.buffer.subarray(0, Math.min(this.used, capacity)));
-    this.buffer = mine;
-    this.borrowed = false;
-  }
-  read() {
-    return { bytes: this.buffer.subarray(0, this.used) };
-  }
-  /** Rows `[start, end)` of `rowBytes` bytes each. */
-  rows(start: number, end: number, rowBytes: number) {
-    return { bytes: this.buffer.subarray(start * rowBytes, end * rowBytes) };
-  }
-  /** Makes room for `used` bytes; new bytes are zero (HDF5's default fill value). */
-  setLength(used: number): void {
-    this.own(Math.max(used, this.used));
-    if (used < this.used) this.buffer.fill(0, used, this.used);
-    this.used = used;
-  }
-  write(at: number, data: Uint8Array): void {
-    this.own(this.used);
-    this.buffer.set(data, at);
-  }
-}
 
 const elementCount = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -446,54 +405,6 @@ export class NativeH5File implements H5File {
     d.shape = [...shape];
   }
 }
-
-/**
- * Parsed files open for reading, shared: commands often open the same file several times in a
- * row (list its trajectories, then load one), and parsing a 10,000-run file takes ~0.3 s. A
- * read-only graph is never changed, so every reader of the same file version can share it. The
- * last file whose readers are all closed stays parsed (one file's metadata) until another
- * replaces it; a file changed on disk (another inode, size or time) is parsed again.
- */
-class SharedReadSources {
-  private readonly entries = new Map<string, { source: NativeSource; users: number }>();
-
-  private static identity(path: string): string {
-    const st = fs.statSync(path);
-    return `${nodePath.resolve(path)}\0${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
-  }
-
-  acquire(path: string): NativeSource {
-    const key = SharedReadSources.identity(path);
-    let entry = this.entries.get(key);
-    if (!entry) {
-      this.evictIdle();
-      entry = { source: openNativeFile(path), users: 0 };
-      this.entries.set(key, entry);
-    }
-    entry.users++;
-    const shared = entry;
-    let released = false;
-    return {
-      path: shared.source.path,
-      root: shared.source.root,
-      close: () => {
-        if (released) return;
-        released = true;
-        shared.users--;
-      },
-    };
-  }
-
-  private evictIdle(): void {
-    for (const [key, entry] of this.entries) {
-      if (entry.users > 0) continue;
-      entry.source.close();
-      this.entries.delete(key);
-    }
-  }
-}
-
-const sharedReadSources = new SharedReadSources();
 
 /**
  * HDF5 orders names by their UTF-8 bytes (strcmp). Comparing UTF-16 code units gives the same

@@ -1,0 +1,53 @@
+/** Read-only parsed files, shared between the handles open on the same file version. */
+import fs from 'node:fs';
+import nodePath from 'node:path';
+import { type NativeSource, openNativeFile } from './reader.js';
+
+/**
+ * Parsed files open for reading, shared: commands often open the same file several times in a
+ * row (list its trajectories, then load one), and parsing a 10,000-run file takes ~0.3 s. A
+ * read-only graph is never changed, so every reader of the same file version can share it. The
+ * last file whose readers are all closed stays parsed (one file's metadata) until another
+ * replaces it; a file changed on disk (another inode, size or time) is parsed again.
+ */
+export class SharedReadSources {
+  private readonly entries = new Map<string, { source: NativeSource; users: number }>();
+
+  private static identity(path: string): string {
+    const st = fs.statSync(path);
+    return `${nodePath.resolve(path)}\0${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  }
+
+  acquire(path: string): NativeSource {
+    const key = SharedReadSources.identity(path);
+    let entry = this.entries.get(key);
+    if (!entry) {
+      this.evictIdle();
+      entry = { source: openNativeFile(path), users: 0 };
+      this.entries.set(key, entry);
+    }
+    entry.users++;
+    const shared = entry;
+    let released = false;
+    return {
+      path: shared.source.path,
+      root: shared.source.root,
+      close: () => {
+        if (released) return;
+        released = true;
+        shared.users--;
+      },
+    };
+  }
+
+  private evictIdle(): void {
+    for (const [key, entry] of this.entries) {
+      if (entry.users > 0) continue;
+      entry.source.close();
+      this.entries.delete(key);
+    }
+  }
+}
+
+export const sharedReadSources = new SharedReadSources();
+
