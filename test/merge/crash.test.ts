@@ -43,7 +43,7 @@ function make(file: string, name: string, n: number, offset: number): void {
 }
 
 /** Runs the child; kills it when it announces the pause (`onPause`) or after `killAfterMs`. */
-function runChild(a: string, b: string, options: { pauseMs?: number; killAfterMs?: number }): Promise<{ out: string; err: string; killed: boolean }> {
+function runChild(a: string, b: string, options: { pauseMs?: number; killAfterMs?: number }): Promise<{ out: string; err: string; killed: boolean; mergeMs: number }> {
   return new Promise((resolve) => {
     const env = { ...process.env, ...(options.pauseMs ? { H5TRAJ_TEST_MERGE_PAUSE_MS: String(options.pauseMs) } : {}) };
     const child = spawn(process.execPath, ['--import', LOADER, '--input-type=module', '-e', CHILD, a, b], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -56,8 +56,10 @@ function runChild(a: string, b: string, options: { pauseMs?: number; killAfterMs
     };
     child.stdout.on('data', (d) => (out += d));
     let timer: NodeJS.Timeout | undefined;
+    let mergeStarted = 0;
     child.stderr.on('data', (d) => {
       err += d;
+      if (mergeStarted === 0 && err.includes('h5traj-test: merging')) mergeStarted = performance.now();
       if (options.pauseMs && err.includes('h5traj-merge: paused')) kill();
       // The kill is timed from the start of the merge itself, whatever the machine's speed at
       // starting Node and loading the trajectories.
@@ -67,7 +69,7 @@ function runChild(a: string, b: string, options: { pauseMs?: number; killAfterMs
     });
     child.on('exit', () => {
       if (timer) clearTimeout(timer);
-      resolve({ out, err, killed });
+      resolve({ out, err, killed, mergeMs: mergeStarted ? performance.now() - mergeStarted : 0 });
     });
   });
 }
@@ -114,13 +116,18 @@ test('SIGKILL at random moments: the target is always the old one or the merged 
   const b = path.join(dir, 'b.hdf5');
   make(a0, 'A', 40, 0);
   make(b, 'B', NB, 1000);
+  // How long a merge takes here, from its start to the child's exit: kills are drawn within it,
+  // so they land anywhere from the first copied run to the rename whatever the machine's speed.
+  const whole = path.join(dir, 'a-whole.hdf5');
+  fs.copyFileSync(a0, whole);
+  const full = await runChild(whole, b, {});
+  assert.ok(!full.killed && full.mergeMs > 0, `a merge left alone finishes (stderr: ${full.err})`);
+  assert.is(checkTarget(whole, 'after a merge left alone'), 40 + NB);
   let kills = 0;
   for (let k = 0; k < 6; k++) {
     const a = path.join(dir, `a${k + 1}.hdf5`);
     fs.copyFileSync(a0, a);
-    // Merging NB runs takes about half a second on an idle machine (longer on a busy one); kills
-    // land anywhere from the first copied run to the rename.
-    const delay = Math.floor(random() * 450);
+    const delay = Math.floor(random() * full.mergeMs * 0.9);
     const r = await runChild(a, b, { killAfterMs: delay });
     const where = `(seed ${seed}, kill ${k + 1} after ${delay} ms${r.killed ? '' : ', finished first'})`;
     const length = checkTarget(a, where);
