@@ -41,10 +41,17 @@ export class RunResultReader {
   private sinceReopen = 0;
   /**
    * How the names resolved in a run read through the tree: the signature of that run's stored
-   * subtree and, per name, the leaf (relative to the run group) and item it named. A run with the
-   * same signature resolves the same way, so its values are read straight from the file.
+   * subtree, per name the leaf (relative to the run group) and item it named, and the items to
+   * read per leaf. A run with the same signature resolves the same way, so its values are read
+   * straight from the file.
    */
-  private plan: { signature: string; targets: ({ leaf: string; className: string; item: string } | undefined)[] } | undefined;
+  private plan:
+    | {
+        signature: string;
+        targets: ({ leaf: string; item: string } | undefined)[];
+        leaves: Map<string, { className: string; items: string[] }>;
+      }
+    | undefined;
 
   constructor(
     private readonly traj: Trajectory,
@@ -108,10 +115,16 @@ export class RunResultReader {
     const signature = service.subtreeSignature(this.traj, group.v_full_name);
     if (signature === undefined) return;
     const prefix = `${group.v_full_name}.`;
-    this.plan = {
-      signature,
-      targets: targets.map((t) => t && { leaf: t.leaf.v_full_name.slice(prefix.length), className: t.leaf.f_get_class_name(), item: t.item! }),
-    };
+    const leaves = new Map<string, { className: string; items: string[] }>();
+    const planned = targets.map((t) => {
+      if (!t) return undefined;
+      const leaf = t.leaf.v_full_name.slice(prefix.length);
+      const entry = leaves.get(leaf) ?? { className: t.leaf.f_get_class_name(), items: [] };
+      entry.items.push(t.item!);
+      leaves.set(leaf, entry);
+      return { leaf, item: t.item! };
+    });
+    this.plan = { signature, targets: planned, leaves };
   }
 
   /** The values of the run group `fullName` when it is shaped like the planned one, else undefined. */
@@ -120,15 +133,8 @@ export class RunResultReader {
     const plan = this.plan;
     if (!plan || !service?.subtreeSignature || !service.readResultItems) return undefined;
     if (service.subtreeSignature(this.traj, fullName) !== plan.signature) return undefined;
-    const byLeaf = new Map<string, { className: string; items: string[] }>();
-    for (const t of plan.targets) {
-      if (!t) continue;
-      const entry = byLeaf.get(t.leaf) ?? { className: t.className, items: [] };
-      entry.items.push(t.item);
-      byLeaf.set(t.leaf, entry);
-    }
     const values = new Map<string, Map<string, unknown>>();
-    for (const [leaf, { className, items }] of byLeaf) values.set(leaf, service.readResultItems(this.traj, `${fullName}.${leaf}`, className, items));
+    for (const [leaf, { className, items }] of plan.leaves) values.set(leaf, service.readResultItems(this.traj, `${fullName}.${leaf}`, className, items));
     return plan.targets.map((t) => t && values.get(t.leaf)!.get(t.item));
   }
 

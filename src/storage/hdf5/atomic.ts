@@ -64,3 +64,10 @@ export function removeStaleTemps(filename: string): void {
   for (const name of names) if (name.startsWith(prefix)) fs.rmSync(path.join(dir, name), { force: true });
 }
 
+/**
+ * A text that changes whenever a file (given by its `stat`) is replaced (another inode) or rewritten (size
+ * or times), so that whoever keeps a file parsed or open notices a new version.
+ */
+export function fileVersion(stat: fs.Stats): string {
+  return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+}

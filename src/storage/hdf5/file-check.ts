@@ -3,6 +3,7 @@
  * HDF5's diagnostics to stderr and tells the user less than a sentence naming the cause.
  */
 import fs from 'node:fs';
+import nodePath from 'node:path';
 import { FormatError, StorageError } from '../../errors.js';
 
 const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -42,6 +43,31 @@ export function checkHdf5File(file: string): void {
     throw new FormatError(`'${file}' is not an HDF5 file (${what}).`, { file });
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * The checks before opening `path` in `mode` (`'r'`, `'a'`, `'w'`, `'x'`), shared by both
+ * engines so that the same bad input gets the same sentence: a file to read must be a complete
+ * HDF5 file (and writable for `'a'`); a file to create needs its folder, and must not exist for `'x'`.
+ */
+export function checkOpenable(path: string, mode: 'r' | 'a' | 'w' | 'x'): void {
+  if (mode === 'r' || mode === 'a') {
+    checkHdf5File(path);
+    if (mode === 'a') {
+      try {
+        fs.accessSync(path, fs.constants.W_OK);
+      } catch (e) {
+        throw new StorageError(`Cannot open '${path}' for writing: it is read-only.`, { file: path, cause: e });
+      }
+    }
+    return;
+  }
+  const dir = nodePath.dirname(nodePath.resolve(path));
+  if (!fs.existsSync(dir)) throw new StorageError(`Cannot create '${path}': the folder '${dir}' does not exist.`, { file: path });
+  if (fs.existsSync(path)) {
+    if (fs.statSync(path).isDirectory()) throw new StorageError(`Cannot create '${path}': it is a directory.`, { file: path });
+    if (mode === 'x') throw new StorageError(`Cannot create '${path}': the file already exists.`, { file: path });
   }
 }
 

@@ -9,12 +9,11 @@
  * attribute names and values, dataset metadata — because every h5wasm call re-resolves the path
  * from the root and costs 40–130 µs.
  */
-import fs from 'node:fs';
 import nodePath from 'node:path';
 import h5wasm, { Module } from 'h5wasm/node';
 import type { Metadata } from 'h5wasm/node';
 import { StateError, StorageError } from '../../errors.js';
-import { checkHdf5File } from './file-check.js';
+import { checkOpenable } from './file-check.js';
 import { type H5Type, describeH5Type, stripPadding } from './h5types.js';
 import { baseName, joinPath, parentOf } from './paths.js';
 import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, WriteData } from './h5file.js';
@@ -161,17 +160,9 @@ export class WasmH5File implements H5File {
   static openSync(path: string, mode: OpenMode = 'r'): WasmH5File {
     const M = mod();
     const key = nodePath.resolve(path);
-    if (mode === 'r' || mode === 'a') {
-      checkHdf5File(path);
-      if (mode === 'a') assertAccess(path, fs.constants.W_OK, 'it is read-only');
-    } else {
-      const dir = nodePath.dirname(key);
-      if (!fs.existsSync(dir)) throw new StorageError(`Cannot create '${path}': the folder '${dir}' does not exist.`, { file: path });
-      if (fs.existsSync(key)) {
-        if (fs.statSync(key).isDirectory()) throw new StorageError(`Cannot create '${path}': it is a directory.`, { file: path });
-        if (mode === 'x') throw new StorageError(`Cannot create '${path}': the file already exists.`, { file: path });
-      }
-      if (openFiles.has(key)) throw new StorageError(`Cannot overwrite '${path}': it is open in this process; close it first.`, { file: path });
+    checkOpenable(path, mode);
+    if ((mode === 'w' || mode === 'x') && openFiles.has(key)) {
+      throw new StorageError(`Cannot overwrite '${path}': it is open in this process; close it first.`, { file: path });
     }
     const access = { r: M.H5F_ACC_RDONLY, a: M.H5F_ACC_RDWR, w: M.H5F_ACC_TRUNC, x: M.H5F_ACC_EXCL }[mode];
     const fileId = M.open(path, access, false, -1, -1);
@@ -181,6 +172,9 @@ export class WasmH5File implements H5File {
     openFiles.set(key, (openFiles.get(key) ?? 0) + 1);
     return new WasmH5File(path, mode, fileId, key);
   }
+
+  /** It caches child lists, attributes and dataset metadata of every path it reads. */
+  readonly cachesReads = true;
 
   /** Whether the file was opened for writing. */
   get writable(): boolean {
@@ -588,14 +582,6 @@ function readVlenStrings(M: H5Mod, ptrs: Uint8Array, n: number): Buffer[] {
     out.push(Buffer.from(heap.slice(p, end)));
   }
   return out;
-}
-
-function assertAccess(file: string, mode: number, why: string): void {
-  try {
-    fs.accessSync(file, mode);
-  } catch (e) {
-    throw new StorageError(`Cannot open '${file}' for writing: ${why}.`, { file, cause: e });
-  }
 }
 
 /** Decodes a string-typed value (fixed or variable length) as UTF-8 text, e.g. an attribute. */

@@ -52,6 +52,11 @@ export interface H5File {
   readonly writable: boolean;
   /** Whether {@link close} has been called. */
   readonly closed: boolean;
+  /**
+   * Whether the handle keeps what it reads in caches that only closing frees, so that long scans
+   * should close and reopen it now and then (h5wasm's wrapper; the native graph does not grow).
+   */
+  readonly cachesReads: boolean;
   /** Writes pending changes to disk where the engine writes in place (not a crash-safe checkpoint). */
   flush(): void;
   /** Writes what changed and closes the file. Closing twice is harmless. */

@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import { H5TrajError, StorageError } from '../../errors.js';
 import { acquireLock } from '../lock.js';
+import { fileVersion } from './atomic.js';
 import type { H5File } from './h5file.js';
 import { NativeUnsupportedError } from './native/model.js';
 import { NativeH5File } from './native/native-file.js';
@@ -18,10 +19,7 @@ import { withWriteTransaction } from './transaction.js';
 /** Above this many bytes of data held in memory, the graph is dropped and parsed again. */
 const MAX_HELD_BYTES = 256 * 1024 * 1024;
 
-function identity(filename: string): string {
-  const st = fs.statSync(filename);
-  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
-}
+const identity = (filename: string): string => fileVersion(fs.statSync(filename));
 
 export class HeldFileWriter {
   private held: { filename: string; file: NativeH5File; identity: string } | undefined;

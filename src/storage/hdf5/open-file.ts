@@ -4,9 +4,7 @@
  * (to compare the two, or to work around a native-engine problem).
  */
 import fs from 'node:fs';
-import nodePath from 'node:path';
-import { StorageError } from '../../errors.js';
-import { checkHdf5File } from './file-check.js';
+import { checkOpenable } from './file-check.js';
 import { WasmH5File, initH5 } from './h5.js';
 import type { H5File, OpenMode } from './h5file.js';
 import { NativeUnsupportedError } from './native/model.js';
@@ -17,35 +15,14 @@ export function engineName(): 'native' | 'wasm' {
   return process.env.H5TRAJ_ENGINE === 'wasm' ? 'wasm' : 'native';
 }
 
-/** The checks both engines share, so that the same bad input gets the same sentence. */
-function checkOpen(path: string, mode: OpenMode): void {
-  if (mode === 'r' || mode === 'a') {
-    checkHdf5File(path);
-    if (mode === 'a') {
-      try {
-        fs.accessSync(path, fs.constants.W_OK);
-      } catch (e) {
-        throw new StorageError(`Cannot open '${path}' for writing: it is read-only.`, { file: path, cause: e });
-      }
-    }
-    return;
-  }
-  const dir = nodePath.dirname(nodePath.resolve(path));
-  if (!fs.existsSync(dir)) throw new StorageError(`Cannot create '${path}': the folder '${dir}' does not exist.`, { file: path });
-  if (fs.existsSync(path)) {
-    if (fs.statSync(path).isDirectory()) throw new StorageError(`Cannot create '${path}': it is a directory.`, { file: path });
-    if (mode === 'x') throw new StorageError(`Cannot create '${path}': the file already exists.`, { file: path });
-  }
-}
-
 /**
  * Opens (or creates) an HDF5 file: `'r'` read, `'a'` read and change, `'w'` create or truncate,
  * `'x'` create (must not exist). With the native engine, changes reach the disk on `close()`.
  * h5wasm must be loaded ({@link initH5}) for files the native engine cannot parse.
  */
 export function openH5Sync(path: string, mode: OpenMode = 'r'): H5File {
-  checkOpen(path, mode);
   if (engineName() === 'native') {
+    checkOpenable(path, mode);
     try {
       return NativeH5File.open(path, mode);
     } catch (e) {
@@ -67,8 +44,8 @@ export async function openH5(path: string, mode: OpenMode = 'r'): Promise<H5File
  * `target` once; h5wasm needs a byte copy first, which it then changes in place.
  */
 export function openH5Copy(source: string | undefined, target: string): H5File {
-  if (source !== undefined) checkOpen(source, 'r');
-  checkOpen(target, 'w');
+  if (source !== undefined) checkOpenable(source, 'r');
+  checkOpenable(target, 'w');
   if (engineName() === 'native') {
     try {
       return NativeH5File.openCopy(source, target);

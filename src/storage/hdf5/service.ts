@@ -25,7 +25,8 @@ import {
 } from '../../trajectory/storage-service.js';
 import type { MergeSummary, ResolvedMergeOptions } from '../../trajectory/merge.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
-import { type H5File, WasmH5File, initH5, joinPath } from './h5.js';
+import { type H5File, initH5, joinPath } from './h5.js';
+import { fileVersion } from './atomic.js';
 import { openH5Sync } from './open-file.js';
 import { loadChildNode, loadLeafData, loadTrajectory } from './load.js';
 import { mergeIntoFile } from './merge.js';
@@ -61,7 +62,7 @@ export class HDF5StorageService implements StorageService {
       this.close();
       throw new NotFoundError(`The file '${this.filename}' does not exist.`, { file: this.filename });
     }
-    const identity = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+    const identity = fileVersion(stat);
     if (this.reader && !this.reader.closed && identity !== this.readerIdentity) this.close();
     if (!this.reader || this.reader.closed) {
       this.reader = openH5Sync(this.filename, 'r');
@@ -90,11 +91,11 @@ export class HDF5StorageService implements StorageService {
   }
 
   /**
-   * The h5wasm wrapper caches every path it reads, so it is closed (and reopened on the next
-   * read); the native engine's graph does not grow with reads, and reopening would re-parse it.
+   * Closes the read handle (it reopens on the next read) when its caches grow with what it read
+   * (h5wasm's wrapper); the native engine's graph does not, and reopening would re-parse it.
    */
   releaseCaches(): void {
-    if (this.reader instanceof WasmH5File) this.close();
+    if (this.reader?.cachesReads) this.close();
   }
 
   subtreeSignature(traj: Trajectory, fullName: string): string | undefined {

@@ -1,7 +1,6 @@
 /** What the parts of a merge share: constants, the reopenable file handle, run-name tests. */
 import { RUN_ALL, RUN_SET_ALL, runIndexOf } from '../../../tree/names.js';
 import type { H5File } from '../h5.js';
-import { NativeH5File } from '../native/native-file.js';
 import { openH5Sync } from '../open-file.js';
 import { type H5Type } from '../h5types.js';
 
@@ -31,9 +30,9 @@ export class Reopenable {
   }
 
   recycle(): void {
-    // The native engine holds the file as a graph that does not grow with reads, and writes the
-    // whole file on close: re-opening would only cost a rewrite.
-    if (this.f instanceof NativeH5File) return;
+    // A handle whose memory does not grow with reads (the native engine's) would only pay a
+    // rewrite and a new parse for re-opening.
+    if (!this.f.cachesReads) return;
     this.f.close();
     this.f = openH5Sync(this.file, this.reopenMode);
   }

@@ -71,6 +71,9 @@ export class NativeH5File implements H5File {
     return f;
   }
 
+  /** The graph is parsed once; reading adds nothing to it. */
+  readonly cachesReads = false;
+
   get writable(): boolean {
     return this.mode !== 'r';
   }

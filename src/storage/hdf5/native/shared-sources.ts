@@ -1,6 +1,7 @@
 /** Read-only parsed files, shared between the handles open on the same file version. */
 import fs from 'node:fs';
 import nodePath from 'node:path';
+import { fileVersion } from '../atomic.js';
 import { type NativeSource, openNativeFile } from './reader.js';
 
 /**
@@ -13,13 +14,8 @@ import { type NativeSource, openNativeFile } from './reader.js';
 export class SharedReadSources {
   private readonly entries = new Map<string, { source: NativeSource; users: number }>();
 
-  private static identity(path: string): string {
-    const st = fs.statSync(path);
-    return `${nodePath.resolve(path)}\0${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
-  }
-
   acquire(path: string): NativeSource {
-    const key = SharedReadSources.identity(path);
+    const key = `${nodePath.resolve(path)}\0${fileVersion(fs.statSync(path))}`;
     let entry = this.entries.get(key);
     if (!entry) {
       this.evictIdle();
