@@ -14,7 +14,7 @@ import h5wasm, { Module } from 'h5wasm/node';
 import type { Metadata } from 'h5wasm/node';
 import { StateError, StorageError } from '../../errors.js';
 import { checkOpenable } from './file-check.js';
-import { type H5Type, describeH5Type, stripPadding } from './h5types.js';
+import { type H5Type, describeH5Type, isVlenString, stripPadding } from './h5types.js';
 import { baseName, joinPath, parentOf } from './paths.js';
 import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, WriteData } from './h5file.js';
 
@@ -560,10 +560,6 @@ export class WasmH5File implements H5File {
     this.check(mod().resize_dataset(this.id(), path, shape.map(BigInt)), 'resize a dataset', path);
     info.shape = [...shape];
   }
-}
-
-function isVlenString(t: H5Type): boolean {
-  return t.class === 'string' && t.vlen;
 }
 
 /** Reads NUL-terminated strings from the wasm heap, given the pointers HDF5 wrote into `ptrs`. */

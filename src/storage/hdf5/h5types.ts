@@ -78,6 +78,9 @@ export function compoundType(fields: readonly (readonly [string, H5Type])[]): H5
 /** pypet's complex numbers: compound `{r, i}` of float64 (complex128) or float32 (complex64). */
 export const complexType = (partSize: 4 | 8 = 8) => compoundType([['r', floatType(partSize)], ['i', floatType(partSize)]]);
 
+/** Whether `t` is a variable-length string type (stored as heap references, read as Buffers). */
+export const isVlenString = (t: H5Type): boolean => t.class === 'string' && t.vlen;
+
 /** Whether a compound type is pypet's complex layout (`r`, `i` floats). */
 export function isComplexType(t: H5Type): t is H5Type & { class: 'compound' } {
   return t.class === 'compound' && t.members.length === 2 && t.members[0]?.name === 'r' && t.members[1]?.name === 'i'

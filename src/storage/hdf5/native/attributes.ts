@@ -5,7 +5,8 @@
 import { type NValue, NativeUnsupportedError } from './model.js';
 import { type ByteSource, type Cursor, UNDEF, align8 } from './byte-source.js';
 import { forEachRecord } from './btree2.js';
-import { type TypeCache, fileElementSize, isVlenString } from './decode-type.js';
+import { isVlenString } from '../h5types.js';
+import { type TypeCache, fileElementSize } from './decode-type.js';
 import { FractalHeap } from './fractal-heap.js';
 import type { GlobalHeap } from './global-heap.js';
 import type { Interner } from './intern.js';

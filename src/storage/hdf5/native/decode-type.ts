@@ -9,16 +9,13 @@
  * (big-endian numbers, references, time, variable-length sequences, vlen strings inside other
  * types) throw {@link NativeUnsupportedError}.
  */
-import type { H5Member, H5Type, StrPad } from '../h5types.js';
+import { type H5Member, type H5Type, type StrPad, isVlenString } from '../h5types.js';
 import { NativeUnsupportedError, sourceTypeBytes } from './model.js';
 import { CorruptError, Cursor, align8, limitEncSize } from './byte-source.js';
 import { Interner } from './intern.js';
 
 const PADS: readonly StrPad[] = ['nullterm', 'nullpad', 'spacepad'];
 const CLASS_NAMES = ['fixed-point', 'floating-point', 'time', 'string', 'bitfield', 'opaque', 'compound', 'reference', 'enum', 'variable-length', 'array'];
-
-/** Whether `t` is a variable-length string (stored in the file as a global heap reference). */
-export const isVlenString = (t: H5Type): boolean => t.class === 'string' && t.vlen;
 
 /** Bytes of one element in the file: a vlen string is a length, a heap address and an index. */
 export function fileElementSize(t: H5Type, offsetSize: number): number {

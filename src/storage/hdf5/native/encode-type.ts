@@ -7,7 +7,7 @@
  * message is known (`sourceTypeBytes`) is re-emitted byte for byte instead.
  */
 import { StorageError } from '../../../errors.js';
-import { type H5Type, type StrPad, describeH5Type } from '../h5types.js';
+import { type H5Type, type StrPad, describeH5Type, isVlenString } from '../h5types.js';
 import { ByteWriter, bytesFor } from './write-bytes.js';
 import { sourceTypeBytes } from './model.js';
 
@@ -24,11 +24,9 @@ const FLOATS: Record<number, [sign: number, expLoc: number, expSize: number, man
 
 /** Bytes one element of `t` takes in the file: a variable-length string is a 16-byte heap reference. */
 export function diskSize(t: H5Type): number {
-  return t.class === 'string' && t.vlen ? 16 : t.size;
+  return isVlenString(t) ? 16 : t.size;
 }
 
-/** Whether `t` is a variable-length string (stored through the global heap). */
-export const isVlenString = (t: H5Type): boolean => t.class === 'string' && t.vlen;
 
 /** Encoded types by object, and atomic ones also by value (graphs often hold a fresh object per attribute). */
 const cache = new WeakMap<H5Type, Uint8Array>();

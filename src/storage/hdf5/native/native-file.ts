@@ -14,6 +14,7 @@ import { type NDataset, type NGroup, type NLink, type NNode, type NValue, Native
 import { OwnedData } from './owned-data.js';
 import { type NativeSource, openNativeFile } from './reader.js';
 import { sharedReadSources } from './shared-sources.js';
+import { elementCount } from './write-plan.js';
 import { writeNativeFile } from './writer.js';
 
 /** h5wasm's form of a variable-length UTF-8 string type (it marks them space-padded), so both engines write the same. */
@@ -22,7 +23,6 @@ const VLEN_UTF8: H5Type = { class: 'string', size: 4, vlen: true, cset: 'utf8', 
 /** HDF5 keeps an attribute in its object header, where a message holds at most 64 KiB. */
 const MAX_ATTRIBUTE_BYTES = 65_000;
 
-const elementCount = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 export class NativeH5File implements H5File {
   readonly path: string;

@@ -12,7 +12,8 @@
  */
 import { StorageError } from '../../../errors.js';
 import { describeH5Type } from '../h5types.js';
-import { diskSize, encodeDatatype, isVlenString } from './encode-type.js';
+import { isVlenString } from '../h5types.js';
+import { diskSize, encodeDatatype } from './encode-type.js';
 import type { NDataset, NGroup, NLink, NNode, NValue } from './model.js';
 import { attributeSize } from './write-header.js';
 

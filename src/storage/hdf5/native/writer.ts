@@ -22,7 +22,8 @@
 import fs from 'node:fs';
 import { StorageError } from '../../../errors.js';
 import { lookup3 } from './checksum.js';
-import { diskSize, encodeDatatype, isVlenString } from './encode-type.js';
+import { isVlenString } from '../h5types.js';
+import { diskSize, encodeDatatype } from './encode-type.js';
 import type { NDataset, NGroup, NLink, NNode, NRawChunks, NValue } from './model.js';
 import { type ChunkRecord, forEachChunk, writeChunkBTree } from './write-btree.js';
 import { ByteWriter, UNDEF } from './write-bytes.js';
