@@ -53,7 +53,8 @@ export async function runCli(argv: string[]): Promise<number> {
       return EXIT_USAGE;
     }
     if (e instanceof InterruptedError) {
-      note('h5traj: interrupted.');
+      // The command's own sentence says what was kept and how to go on (run: --resume).
+      note(`h5traj: ${e.message}`);
       return code;
     }
     const message = e instanceof Error ? e.message : String(e);

@@ -24,5 +24,5 @@ export function watchInterrupts(): () => void {
 
 /** Throws {@link InterruptedError} when Ctrl-C was pressed since {@link watchInterrupts}. */
 export function checkInterrupt(): void {
-  if (requested) throw new InterruptedError('Interrupted.');
+  if (requested) throw new InterruptedError('interrupted.');
 }

@@ -11,7 +11,8 @@ import { Trajectory } from '../../src/index.js';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-run-'));
 const MODULE = path.join(dir, 'product.mjs');
 // A plain ESM module: setup explores x × y, run stores z = x * y (run 4 fails when FAIL_RUN=4;
-// SLOW_MS makes each run take that long).
+// SLOW_MS makes each run take that long; with WAIT_FOR_SIGINT=2, run 2 announces itself on stderr
+// and waits for the Ctrl-C, so a test can interrupt at a known run instead of after a fixed time).
 fs.writeFileSync(MODULE, `
 export const name = 'product';
 export const summary = ['z'];
@@ -20,8 +21,15 @@ export function setup(traj) {
   traj.f_add_parameter('y', 1.0);
   traj.f_explore({ x: [1, 1, 1, 2, 2, 2], y: [1, 2, 3, 1, 2, 3] });
 }
-export function run(traj) {
+export async function run(traj) {
   if (String(traj.v_idx) === process.env.FAIL_RUN) throw new Error('told to fail');
+  if (String(traj.v_idx) === process.env.WAIT_FOR_SIGINT) {
+    const keepAlive = setInterval(() => {}, 1000); // a pending promise alone lets Node exit
+    const interrupted = new Promise((resolve) => process.once('SIGINT', resolve));
+    process.stderr.write('run ' + traj.v_idx + ' waits for SIGINT\\n');
+    await interrupted;
+    clearInterval(keepAlive);
+  }
   const end = Date.now() + Number(process.env.SLOW_MS ?? 0);
   while (Date.now() < end);
   traj.f_add_result('z', traj.x * traj.y);
@@ -85,20 +93,21 @@ test('a failing run: exit 1 and a hint; --resume finishes only that run', () => 
 test('Ctrl-C stops cleanly with exit code 130; --resume completes every run exactly once', async () => {
   const file = path.join(dir, 'int.hdf5');
   const child = spawn(process.execPath, [BIN, 'run', MODULE, '--file', file], {
-    env: { ...process.env, SLOW_MS: '400', NO_COLOR: '1' },
+    env: { ...process.env, WAIT_FOR_SIGINT: '2', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr.on('data', (d) => {
     stderr += d;
-    // Interrupt once the first run is done (progress lines come every few seconds, so use time).
+    // Interrupt while run 2 is in flight: the Environment stops once it is done and stored.
+    if (stderr.includes('run 2 waits for SIGINT') && child.signalCode === null && !child.killed) child.kill('SIGINT');
   });
-  setTimeout(() => child.kill('SIGINT'), 2500);
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   assert.is(code, 130, stderr);
-  assert.match(stderr, /interrupted/);
+  assert.match(stderr, /interrupted/i);
+  assert.match(stderr, /--resume/);
   const done = zs(file);
-  assert.ok(done.length >= 1 && done.length < 6, `some but not all runs finished before the interrupt (${done.length})`);
+  assert.equal(done, [1, 2, 3], 'runs 0 to 2 finished and were stored before the interrupt took effect');
   const r = h5traj(['run', MODULE, '--file', file, '--resume', '--json']);
   assert.is(r.code, 0, r.stderr);
   assert.is(JSON.parse(r.stdout).ran_now, 6 - done.length);

@@ -124,7 +124,7 @@ export const run: CliCommand<RunArgs> = {
         if (traj.v_length > 20) out(`… ${traj.v_length - 20} more runs (h5traj export ${args.file} --format csv)`);
       }
     }
-    if (env.interrupted) throw new InterruptedError('interrupted; the file holds every finished run, continue with --resume.');
+    if (env.interrupted) throw new InterruptedError(`interrupted; ${args.file} holds every finished run. Continue with: h5traj run ${args.module} --file ${args.file} --resume`);
     if (env.failures.length > 0) {
       const first = env.failures[0]!;
       throw new RunError(
