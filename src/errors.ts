@@ -112,10 +112,32 @@ export class MergeError extends H5TrajError {
 
 /** A run function failed; `runIdx` says which run. */
 export class RunError extends H5TrajError {
-  override readonly code = 'RUN_FAILED';
+  override readonly code: string = 'RUN_FAILED';
   readonly runIdx: number;
   constructor(message: string, runIdx: number, context: ErrorContext = {}) {
     super(message, context);
     this.runIdx = runIdx;
+  }
+}
+
+/** One failed run of an exploration: its index and the error message of its run function. */
+export interface FailedRun {
+  idx: number;
+  message: string;
+}
+
+/**
+ * Runs of an exploration failed; the others went on and are stored. `failures` lists each failed
+ * run, `results` holds `[run index, return value]` of the runs that completed, in run order, and
+ * `runIdx` is the first failed run. `Environment.run` throws it unless `accept_failures` is set.
+ */
+export class RunsFailedError extends RunError {
+  override readonly code = 'RUNS_FAILED';
+  readonly failures: FailedRun[];
+  readonly results: [number, unknown][];
+  constructor(message: string, failures: FailedRun[], results: [number, unknown][], context: ErrorContext = {}) {
+    super(message, failures[0]?.idx ?? -1, context);
+    this.failures = failures;
+    this.results = results;
   }
 }

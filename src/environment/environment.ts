@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { FileLockedError, InvalidArgumentError, RunError, StateError } from '../errors.js';
+import { FileLockedError, InvalidArgumentError, RunsFailedError, StateError } from '../errors.js';
 import { acquireLock } from '../storage/lock.js';
 import { typed } from '../leaves/values.js';
 import { runName } from '../tree/names.js';
@@ -49,8 +49,18 @@ export interface EnvironmentOptions {
   multiproc?: boolean;
   /** Continue the trajectory stored in `filename`: run only what is not completed (pypet's `continuable`). */
   resume?: boolean;
-  /** Stop dispatching after the first failed run (default false: failures are collected). */
+  /**
+   * Stop dispatching after the first failed run; `run` then rejects with a
+   * {@link RunsFailedError} naming it (default false: the other runs go on).
+   */
   stop_on_error?: boolean;
+  /**
+   * Resolve `run` with the completed runs' results even when runs failed (failed runs are then
+   * only in `env.failures` and in the file's failure table). Default false: after storing every
+   * run that completed, `run` rejects with a {@link RunsFailedError} listing the failed runs and
+   * carrying the completed results.
+   */
+  accept_failures?: boolean;
   /** Progress on stderr: 'auto' (bar on a terminal, lines otherwise), 'bar', 'lines', 'quiet'. */
   progress?: ProgressMode;
   /** Fold the journal into the HDF5 file at least this often during long explorations (seconds; default 300). */
@@ -141,9 +151,16 @@ export class Environment {
   }
 
   /**
-   * Runs `fn(traj, ...args)` for every run that is not completed and stores each as it finishes.
-   * Returns `[run index, return value]` for the runs that completed in this call, in run order;
-   * failed runs are in {@link failures} (or, with `stop_on_error`, the first one rejects).
+   * Runs `fn(traj, ...args)` for every run that is not completed and stores each as it finishes,
+   * with everything it added anywhere in the tree; then runs the postprocessing hook and stores
+   * what it added. Returns `[run index, return value]` for the runs that completed in this call,
+   * in run order.
+   * @throws RunsFailedError when runs failed (after the others ran and were stored; with
+   *   `stop_on_error`, after the first failure), unless `accept_failures` is set: the failures are
+   *   then only in {@link failures}.
+   * @example
+   * const env = new Environment({ trajectory: 'demo', filename: 'data/demo.hdf5' });
+   * const results = await env.run((traj) => traj.f_add_result('neuron.$', traj.x * 2));
    */
   async run(fn: RunFunction | RunModule, ...args: unknown[]): Promise<[number, unknown][]> {
     const traj = this.trajectory;
@@ -197,10 +214,7 @@ export class Environment {
       process.off('SIGINT', onSigint);
     }
     results.sort((a, b) => a[0] - b[0]);
-    if (this.options.stop_on_error && this.failures.length > 0) {
-      const f = this.failures[0]!;
-      throw new RunError(`Run ${runName(f.idx)} failed: ${f.message}`, f.idx);
-    }
+    if (this.failures.length > 0 && !this.options.accept_failures) throw runsFailed(this.failures, results);
     return results;
   }
 
@@ -472,15 +486,30 @@ export class Environment {
     this.trajectory.f_store();
   }
 
-  /** Records the end of the exploration in the provenance. */
+  /**
+   * Records the end of the exploration in the provenance and stores, in the same write, whatever
+   * the postprocessing hook added to the trajectory.
+   */
   private finish(): void {
     const traj = this.trajectory;
     const name = `${this.envGroup}.finish_timestamp`;
-    if (traj.f_contains(name)) return; // a later run() of the same Environment keeps the first end
-    const leaf = traj.f_add_config(name, Date.now() / 1000, { comment: 'end of the exploration (POSIX seconds)' });
-    this.commit([], subtreeRecords(leaf));
-    leaf._stored = true;
+    // A later run() of the same Environment keeps the first end.
+    if (!traj.f_contains(name)) traj.f_add_config(name, Date.now() / 1000, { comment: 'end of the exploration (POSIX seconds)' });
+    traj.f_store();
   }
+}
+
+/** The error of an exploration whose runs failed: how many, and the first ones by name. */
+function runsFailed(failures: readonly RunFailure[], results: [number, unknown][]): RunsFailedError {
+  const sorted = [...failures].sort((a, b) => a.idx - b.idx);
+  const shown = sorted.slice(0, 3).map((f) => `${runName(f.idx)} (${f.message})`).join(', ');
+  const more = sorted.length > 3 ? ` and ${sorted.length - 3} more` : '';
+  const count = sorted.length === 1 ? '1 run failed' : `${sorted.length} runs failed`;
+  return new RunsFailedError(
+    `${count}: ${shown}${more}. Every run that completed is stored; resume to run the failed ones again, or pass accept_failures: true to get the results without this error.`,
+    sorted.map((f) => ({ idx: f.idx, message: f.message })),
+    results,
+  );
 }
 
 /** Imports a run function from a module (for a serial run given as a module). */

@@ -3,12 +3,11 @@
  * worker threads alike, so both store exactly the same thing.
  */
 import v8 from 'node:v8';
-import { RunError } from '../errors.js';
 import { toWire } from './wire.js';
 import type { NNGroupNode } from '../tree/group.js';
 import { NNNode } from '../tree/node.js';
-import { runName, runSetName } from '../tree/names.js';
-import { subtreeRecords, type NodeRecord } from '../trajectory/records.js';
+import { runIndexOf } from '../tree/names.js';
+import { resolveFullName, subtreeRecords, type NodeRecord } from '../trajectory/records.js';
 import { formatRuntime, formatTime } from '../trajectory/runs.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
 import type { CompletedRunEntry, FailedRunEntry } from './journal.js';
@@ -16,28 +15,69 @@ import type { CompletedRunEntry, FailedRunEntry } from './journal.js';
 /** A run function: gets the trajectory viewed as one run, plus the extra arguments. */
 export type RunFunction = (traj: Trajectory, ...args: any[]) => unknown;
 
-/** The groups a run's own data lives in (pypet's run subtrees). */
-function runGroups(traj: Trajectory, idx: number): NNGroupNode[] {
-  const rn = runName(idx);
-  const out: NNGroupNode[] = [];
-  for (const branch of ['results', 'derived_parameters']) {
-    const b = traj._children.get(branch) as NNGroupNode | undefined;
-    const runs = b?._childOrLink('runs') as NNGroupNode | undefined;
-    const g = runs?._childOrLink(rn) as NNGroupNode | undefined;
-    if (g) out.push(g);
-    const set = b?._childOrLink(runSetName(idx)) as NNGroupNode | undefined;
-    const sg = set?._childOrLink(rn) as NNGroupNode | undefined;
-    if (sg) out.push(sg);
-    const direct = b?._childOrLink(rn) as NNGroupNode | undefined;
-    if (direct) out.push(direct);
-  }
-  return out;
+/** Whether a node lies in one run's own subtree: a name on its path is a run name (`run_00000003`). */
+function isPerRun(node: NNNode): boolean {
+  return node.v_full_name.split('.').some((part) => runIndexOf(part) !== undefined);
+}
+
+/** The nodes the executing run added that are still in the tree, and a test for "new and not stored". */
+function runAdditions(traj: Trajectory): { added: Set<NNNode>; fresh: (n: NNNode | undefined) => boolean } {
+  // Nodes the run attached and did not remove again (removing a group removes what is below it).
+  const added = new Set(traj._runAdded.nodes.filter((n) => resolveFullName(traj, n.v_full_name) === n));
+  // Loaded nodes (auto-load during the run) are attached already stored: they are not new.
+  const fresh = (n: NNNode | undefined): boolean => n !== undefined && added.has(n) && !n._stored;
+  return { added, fresh };
 }
 
 /**
- * Runs `fn` as run `idx`: views the trajectory as that run, calls the function, records the run's
- * subtrees and information, and removes the subtrees from memory again (pypet's clean-up), so
- * memory stays flat over many runs. A thrown error becomes a failure entry.
+ * What a run commits — the one place that decides it: every node the run added anywhere in the
+ * tree (results, derived parameters, groups, links, with their annotations as they are now), as
+ * the records of each new subtree, plus the links it set in groups that existed before.
+ */
+function runRecords(traj: Trajectory): NodeRecord[] {
+  const { added, fresh } = runAdditions(traj);
+  const records: NodeRecord[] = [];
+  const links: NodeRecord[] = [];
+  for (const top of [...added].filter((n) => fresh(n) && !fresh(n._parent))) {
+    for (const rec of subtreeRecords(top)) (rec.type === 'link' ? links : records).push(rec);
+  }
+  const inNewSubtree = (g: NNGroupNode): boolean => {
+    for (let n: NNNode | undefined = g; n; n = n._parent) if (fresh(n)) return true;
+    return false;
+  };
+  for (const [group, name] of traj._runAdded.links) {
+    const target = group._links.get(name);
+    if (!target || inNewSubtree(group) || resolveFullName(traj, group.v_full_name) !== group) continue;
+    links.push({ type: 'link', fullName: group.v_full_name ? `${group.v_full_name}.${name}` : name, target: target.v_full_name });
+  }
+  return [...records, ...links];
+}
+
+/**
+ * Cleans memory after a run as pypet does, so that it stays flat over many runs: a run's own
+ * subtrees (below a run name, e.g. `results.neuron.run_00000003`) leave the tree; what a
+ * completed run added outside them (a group shared by all runs such as `results.neuron`) stays,
+ * marked stored, so later runs add below it without recording it again, and a later run adding
+ * the same leaf fails as it would outside a run. A failed run leaves nothing behind.
+ */
+function forgetRunAdditions(traj: Trajectory, completed: boolean): void {
+  const { added } = runAdditions(traj);
+  for (const node of added) {
+    const parentAdded = node._parent !== undefined && added.has(node._parent);
+    if (completed && !isPerRun(node)) node._stored = true;
+    else if (!parentAdded || (completed && !isPerRun(node._parent!))) node._parent?._detach(node);
+  }
+  for (const [group, name] of traj._runAdded.links) {
+    const target = group._links.get(name);
+    if (target && (!completed || isPerRun(target) || isPerRun(group) || runIndexOf(name) !== undefined)) group._links.delete(name);
+  }
+  traj._runAdded = { nodes: [], links: [] };
+}
+
+/**
+ * Runs `fn` as run `idx`: views the trajectory as that run, calls the function, and records its
+ * information and everything it added (see {@link runRecords}). A thrown error becomes a
+ * failure entry.
  */
 export async function executeRun(
   traj: Trajectory,
@@ -49,6 +89,8 @@ export async function executeRun(
   const start = Date.now() / 1000;
   traj.f_as_run(idx);
   traj._singleRun = true;
+  traj._runAdded = { nodes: [], links: [] };
+  let completed = false;
   try {
     let returned: unknown;
     try {
@@ -65,11 +107,13 @@ export async function executeRun(
     if (unstorable) {
       return { kind: 'failure', idx, message: `the run's return value cannot be stored: ${unstorable}`, stack: '', timestamp: start };
     }
-    const records: NodeRecord[] = [];
-    for (const group of runGroups(traj, idx)) {
-      records.push(...subtreeRecords(group));
-      group._parent?._detach(group);
+    let records: NodeRecord[];
+    try {
+      records = runRecords(traj);
+    } catch (e) {
+      return { kind: 'failure', idx, message: (e as Error).message, stack: (e as Error).stack ?? '', timestamp: start };
     }
+    completed = true;
     return {
       kind: 'run',
       idx,
@@ -87,6 +131,7 @@ export async function executeRun(
     };
   } finally {
     traj._singleRun = false;
+    forgetRunAdditions(traj, completed);
     traj.f_restore_default();
   }
 }
@@ -101,7 +146,3 @@ function cannotStore(value: unknown): string | undefined {
   }
 }
 
-/** The error `env.run` reports for a failed run. */
-export function failureError(entry: FailedRunEntry): RunError {
-  return new RunError(`Run ${runName(entry.idx)} failed: ${entry.message}`, entry.idx);
-}

@@ -84,6 +84,11 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
   _idx = -1;
   /** True while the Environment executes a run (pypet's `_is_run`). */
   _singleRun = false;
+  /**
+   * What the executing run added, in the order added: nodes attached and links set (group, link
+   * name) while {@link _singleRun} is true. The run executor turns them into the run's records.
+   */
+  _runAdded: { nodes: NNNode[]; links: [NNGroupNode, string][] } = { nodes: [], links: [] };
   _runs = new RunTable();
   _explored = new Map<string, BaseParameter>();
   _presets = new Map<string, unknown>();
@@ -292,6 +297,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
   }
 
   _nodeAdded(node: NNNode): void {
+    if (this._singleRun) this._runAdded.nodes.push(node);
     let set = this._index.get(node.v_name);
     if (!set) this._index.set(node.v_name, (set = new Set()));
     set.add(node);
@@ -303,6 +309,10 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
       }
       if (node.v_explored) this._explored.set(node.v_full_name, node);
     }
+  }
+
+  _linkAdded(group: NNGroupNode, name: string): void {
+    if (this._singleRun) this._runAdded.links.push([group, name]);
   }
 
   _nodeRemoved(node: NNNode): void {

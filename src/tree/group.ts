@@ -392,6 +392,7 @@ export class NNGroupNode extends NNNode {
     const last = parts[parts.length - 1]!;
     if (parent._childOrLink(last)) throw new NodeExistsError(`'${full}' already exists.`, { path: full });
     parent._links.set(last, node);
+    this._root?._linkAdded(parent, last);
     return node;
   }
 

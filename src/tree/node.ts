@@ -22,6 +22,8 @@ export interface TreeRoot {
   v_auto_load: boolean;
   /** Called when a node is attached anywhere in the tree (keeps the root's indexes current). */
   _nodeAdded(node: NNNode): void;
+  /** Called when a link `name` is set in `group`. */
+  _linkAdded(group: NNGroupNode, name: string): void;
   /** Called when a node is detached. */
   _nodeRemoved(node: NNNode): void;
   /** Loads a node that exists in storage but not in memory, or undefined (auto-load). */

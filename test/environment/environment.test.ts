@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { throwsKind } from '../helpers.js';
-import { Environment, Trajectory, RunError, InvalidArgumentError, PresettingError, shardIndices, typed } from '../../src/index.js';
+import { Environment, Trajectory, RunError, RunsFailedError, InvalidArgumentError, PresettingError, shardIndices, typed } from '../../src/index.js';
 import { comparableManifest, explore, loadAll, tempDir } from './env-helpers.js';
 import { run as multiply } from './fixtures/multiply.js';
 
@@ -67,8 +67,14 @@ test('failing runs are recorded, not completed, and finished by resume; every ru
   const file = path.join(dir, 'flaky.hdf5');
   const env = new Environment({ trajectory: 'flaky', filename: file, progress: 'quiet' });
   explore(env.trajectory);
-  const first = await env.run({ module: MODULE, export: 'flaky' });
-  assert.is(first.length, 11);
+  const failed = await env.run({ module: MODULE, export: 'flaky' }).then(() => undefined, (e: unknown) => e);
+  assert.instance(failed, RunsFailedError, 'env.run rejects when a run failed');
+  const error = failed as RunsFailedError;
+  assert.equal(error.failures, [{ idx: 2, message: 'run 2 always fails' }]);
+  assert.is(error.runIdx, 2);
+  assert.equal(error.results.map(([i]) => i), [0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11], 'the completed results come with the error');
+  assert.is(error.results[0]![1], 0.5);
+  assert.match(error.message, /^1 run failed: run_00000002 \(run 2 always fails\)\. Every run that completed is stored/);
   assert.equal(env.failures.map((f) => [f.idx, f.message]), [[2, 'run 2 always fails']]);
   const t = loadAll(file, 'flaky');
   assert.not.ok(t.f_is_completed(2));
@@ -96,9 +102,11 @@ test('stop_on_error rejects with the first failure after storing what completed'
     await env.run({ module: MODULE, export: 'flaky' });
     assert.unreachable();
   } catch (e) {
-    assert.instance(e, RunError);
+    assert.instance(e, RunsFailedError);
     assert.is((e as RunError).runIdx, 2);
-    assert.match((e as Error).message, /run_00000002 failed: run 2 always fails/);
+    assert.equal((e as RunsFailedError).failures, [{ idx: 2, message: 'run 2 always fails' }]);
+    assert.equal((e as RunsFailedError).results.map(([i]) => i), [0, 1]);
+    assert.match((e as Error).message, /^1 run failed: run_00000002 \(run 2 always fails\)/);
   }
   const t = loadAll(file, 'stop');
   assert.ok(t.f_is_completed(0) && t.f_is_completed(1));

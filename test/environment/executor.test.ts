@@ -22,11 +22,20 @@ function makeTraj(): Trajectory {
   return t;
 }
 
-/** Entries without timing fields, for comparing serial and parallel runs. */
+/**
+ * Entries without timing fields, for comparing serial and parallel runs. Groups shared by all
+ * runs (`results.runs`) come with the first run of each thread, so they are compared apart.
+ */
 function comparable(e: JournalEntry): unknown {
   if (e.kind === 'failure') return { kind: e.kind, idx: e.idx, message: e.message };
   const { time, timestamp, finish_timestamp, runtime, ...info } = e.info;
-  return { idx: e.idx, info, records: toWire(e.records), returned: e.returned };
+  return { idx: e.idx, info, records: toWire(e.records.filter((r) => r.fullName.includes('.run_'))), returned: e.returned };
+}
+
+/** The shared groups the entries record (each may come several times, once per thread). */
+function sharedGroups(entries: JournalEntry[]): string[] {
+  const names = entries.flatMap((e) => (e.kind === 'run' ? e.records : [])).filter((r) => !r.fullName.includes('.run_')).map((r) => r.fullName);
+  return [...new Set(names)].sort();
 }
 
 test('a run is executed as its run: results land under it, are captured, and leave memory', async () => {
@@ -38,10 +47,15 @@ test('a run is executed as its run: results land under it, are captured, and lea
   assert.equal(entry.info.parameter_summary, 'x: 2,   y: 1.5');
   assert.is(entry.info.short_environment_hexsha, 'abcdef0');
   assert.equal(entry.records.map((r) => r.fullName), [
-    'results.runs.run_00000003', 'results.runs.run_00000003.z', 'results.runs.run_00000003.stats',
-    'derived_parameters.runs.run_00000003', 'derived_parameters.runs.run_00000003.sum',
+    'results.runs', 'results.runs.run_00000003', 'results.runs.run_00000003.z', 'results.runs.run_00000003.stats',
+    'derived_parameters.runs', 'derived_parameters.runs.run_00000003', 'derived_parameters.runs.run_00000003.sum',
   ]);
   assert.not.ok(t.f_contains('results.runs.run_00000003'), 'the run subtree is removed from memory');
+  assert.ok(t.f_get('results.runs').v_stored, 'the group shared by all runs stays, recorded once');
+  const next = await executeRun(t, 4, run, [], 'abcdef0123');
+  assert.equal(next.kind === 'run' && next.records.filter((r) => r.type === 'group').map((r) => r.fullName), [
+    'results.runs.run_00000004', 'derived_parameters.runs.run_00000004',
+  ], 'the next run records only its own groups');
   assert.is(t.v_idx, -1);
 });
 
@@ -70,6 +84,8 @@ test('serial and two worker threads give identical entries', async () => {
   );
   parallel.sort((a, b) => a.idx - b.idx);
   assert.equal(parallel.map(comparable), serial.map(comparable));
+  assert.equal(sharedGroups(parallel), sharedGroups(serial));
+  assert.equal(sharedGroups(serial), ['derived_parameters.runs', 'results.runs']);
 });
 
 test('the journal keeps synced entries and ignores a torn tail', () => {

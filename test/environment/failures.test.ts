@@ -92,7 +92,7 @@ test('a journal of an earlier trajectory of the same name is never folded into a
 
 test('a return value that cannot be stored fails that run only', async () => {
   const file = path.join(tempDir(), 'ret.hdf5');
-  const env = new Environment({ trajectory: 'ret', filename: file, progress: 'quiet' });
+  const env = new Environment({ trajectory: 'ret', filename: file, progress: 'quiet', accept_failures: true });
   setup(env);
   const results = await env.run((traj) => {
     traj.f_add_result('z', traj.x);
@@ -114,7 +114,7 @@ test('a return value that cannot be stored fails that run only', async () => {
 
 test('a second exploration of the same trajectory at the same time is refused', async () => {
   const file = path.join(tempDir(), 'twice.hdf5');
-  const first = new Environment({ trajectory: 'twice', filename: file, progress: 'quiet' });
+  const first = new Environment({ trajectory: 'twice', filename: file, progress: 'quiet', accept_failures: true });
   setup(first);
   await first.run((traj) => {
     if (traj.v_idx === 0) {

@@ -91,6 +91,8 @@ export const run: CliCommand<RunArgs> = {
       resume: args.resume ?? false,
       overwrite_file: args.overwrite ?? false,
       progress,
+      // Failed runs are reported below, after the summary, with how to resume them.
+      accept_failures: true,
       ...(shard ? { shard } : {}),
     });
     if (!args.resume) await mod.setup!(env.trajectory);
