@@ -19,7 +19,11 @@ export interface FromRunsOptions {
   auto_load?: boolean;
 }
 
-/** pypet's f_get_from_runs (see Trajectory.f_get_from_runs). */
+/**
+ * pypet's f_get_from_runs (see Trajectory.f_get_from_runs). A run's item `name` is `name` below
+ * the run's group (`results.runs.run_X.name`), or else the run's own node below the group `name`
+ * (`results.name.run_X`, what `f_add_result('name.$', …)` adds in a run).
+ */
 export function valuesFromRuns(traj: Trajectory, name: string, options: FromRunsOptions = {}): Map<string | number, any> {
   const where = options.where === 'd' || options.where === 'derived_parameters' ? 'derived_parameters' : 'results';
   const autoLoad = options.auto_load ?? false;
@@ -27,31 +31,47 @@ export function valuesFromRuns(traj: Trajectory, name: string, options: FromRuns
   const branch = traj._children.get(where) as NNGroupNode;
   let runs = branch._childOrLink('runs') as NNGroupNode | undefined;
   if (!runs && autoLoad) runs = traj._autoLoadChild(branch, 'runs') as NNGroupNode | undefined;
-  if (!runs) return out;
+  const named = groupAt(traj, branch, name, autoLoad);
+  if (!runs && !named) return out;
   const saved = traj._idx;
+  const opts: GetOptions = { fast_access: options.fast_access ?? false, auto_load: autoLoad };
+  if (options.shortcuts !== undefined) opts.shortcuts = options.shortcuts;
+  if (options.max_depth !== undefined) opts.max_depth = options.max_depth;
+  const missing = Symbol('missing');
+  const find = (group: NNGroupNode | undefined, path: string, o: GetOptions): unknown => {
+    if (!group) return missing;
+    try {
+      return group.f_get(path, o);
+    } catch (e) {
+      if (e instanceof NotFoundError) return missing;
+      throw e;
+    }
+  };
   try {
     for (let idx = 0; idx < traj._runs.length; idx++) {
       const rn = runName(idx);
-      let group = runs._childOrLink(rn) as NNGroupNode | undefined;
-      if (!group && autoLoad) group = traj._autoLoadChild(runs, rn) as NNGroupNode | undefined;
-      if (!group) continue;
       traj._idx = idx;
-      const opts: GetOptions = { fast_access: options.fast_access ?? false, auto_load: autoLoad };
-      if (options.shortcuts !== undefined) opts.shortcuts = options.shortcuts;
-      if (options.max_depth !== undefined) opts.max_depth = options.max_depth;
-      let item: unknown;
-      try {
-        item = group.f_get(name, opts);
-      } catch (e) {
-        if (e instanceof NotFoundError) continue;
-        throw e;
-      }
-      out.set(options.use_indices ? idx : rn, item);
+      let group = runs?._childOrLink(rn) as NNGroupNode | undefined;
+      if (runs && !group && autoLoad) group = traj._autoLoadChild(runs, rn) as NNGroupNode | undefined;
+      let item = find(group, name, opts);
+      if (item === missing) item = find(named, rn, { ...opts, shortcuts: false });
+      if (item !== missing) out.set(options.use_indices ? idx : rn, item);
     }
   } finally {
     traj._idx = saved;
   }
   return out;
+}
+
+/** The group at `name` (a dotted path, no shortcuts) below `from`, loaded if allowed, or undefined. */
+function groupAt(traj: Trajectory, from: NNGroupNode, name: string, autoLoad: boolean): NNGroupNode | undefined {
+  let node: NNNode | undefined = from;
+  for (const part of name.split('.')) {
+    if (!node || node.v_is_leaf) return undefined;
+    const group: NNGroupNode = node as NNGroupNode;
+    node = group._childOrLink(part) ?? (autoLoad ? traj._autoLoadChild(group, part) : undefined);
+  }
+  return node && !node.v_is_leaf && node !== from ? (node as NNGroupNode) : undefined;
 }
 
 /** The value of result (or derived parameter) `name` in run `idx`, or undefined (see Trajectory._resultOfRun). */
