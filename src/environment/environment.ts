@@ -23,7 +23,7 @@ import { Progress, type ProgressMode } from './progress.js';
 import { findReusableRuns } from './reuse.js';
 import { BackgroundWriter } from './background-writer.js';
 import { collectProvenance, type Provenance } from './provenance.js';
-import { executeRun, type RunFunction } from './run-executor.js';
+import { executeRun, SharedNodeClaims, type RunFunction } from './run-executor.js';
 import { toWire } from './wire.js';
 
 /** A run function that worker threads can load: a module path (or file URL) and an export name. */
@@ -394,7 +394,9 @@ export class Environment {
       lastSync = Date.now();
       for (const e of unreported.splice(0)) this.options.on_run?.(e.idx, e.kind === 'run' ? 'completed' : 'failed');
     };
-    const onEntry = (entry: JournalEntry): void => {
+    const claims = new SharedNodeClaims((fullName) => traj.v_storage_service?.subtreeSignature?.(traj, fullName) !== undefined);
+    const onEntry = (computed: JournalEntry): void => {
+      const entry = claims.check(computed);
       journal.append(entry);
       pending.push(entry);
       if (entry.kind === 'run' && entry.reused) this.reused.push(entry.idx);
@@ -459,7 +461,7 @@ export class Environment {
             lastYield = Date.now();
           }
           if (this.stopRequested) break;
-          onEntry(await executeRun(traj, idx, run, args, hexsha));
+          onEntry(await executeRun(traj, idx, run, args, hexsha, claims));
         }
       }
     } finally {

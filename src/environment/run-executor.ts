@@ -6,7 +6,7 @@ import v8 from 'node:v8';
 import { toWire } from './wire.js';
 import type { NNGroupNode } from '../tree/group.js';
 import { NNNode } from '../tree/node.js';
-import { runIndexOf } from '../tree/names.js';
+import { runIndexOf, runName } from '../tree/names.js';
 import { resolveFullName, subtreeRecords, type NodeRecord } from '../trajectory/records.js';
 import { formatRuntime, formatTime } from '../trajectory/runs.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
@@ -76,8 +76,8 @@ function forgetRunAdditions(traj: Trajectory, completed: boolean): void {
 
 /**
  * Runs `fn` as run `idx`: views the trajectory as that run, calls the function, and records its
- * information and everything it added (see {@link runRecords}). A thrown error becomes a
- * failure entry.
+ * information and everything it added (see {@link runRecords}). A thrown error, or a shared node
+ * `claims` refuses, becomes a failure entry.
  */
 export async function executeRun(
   traj: Trajectory,
@@ -85,6 +85,7 @@ export async function executeRun(
   fn: RunFunction,
   args: unknown[],
   hexsha: string,
+  claims?: SharedNodeClaims,
 ): Promise<CompletedRunEntry | FailedRunEntry> {
   const start = Date.now() / 1000;
   traj.f_as_run(idx);
@@ -113,8 +114,7 @@ export async function executeRun(
     } catch (e) {
       return { kind: 'failure', idx, message: (e as Error).message, stack: (e as Error).stack ?? '', timestamp: start };
     }
-    completed = true;
-    return {
+    const entry: CompletedRunEntry | FailedRunEntry = {
       kind: 'run',
       idx,
       info: {
@@ -129,6 +129,10 @@ export async function executeRun(
       records,
       returned,
     };
+    // Checked here too (in the thread that keeps the tree) so that a refused run leaves nothing behind.
+    const checked = claims ? claims.check(entry) : entry;
+    completed = checked.kind === 'run';
+    return checked;
   } finally {
     traj._singleRun = false;
     forgetRunAdditions(traj, completed);
@@ -146,3 +150,39 @@ function cannotStore(value: unknown): string | undefined {
   }
 }
 
+
+/**
+ * Leaves and links a run adds outside the runs' own subtrees (`results.shared`, not
+ * `results.shared.run_00000003`) belong to the whole trajectory, so one run only may add each.
+ * In one thread the tree refuses the second (the node exists); worker threads cannot see each
+ * other's runs, so the main thread, where every run's entry arrives, checks them all here before
+ * journaling: a run adding such a node that another run of this exploration added, or that the
+ * file holds, becomes a failure saying so — instead of a commit that could never be written.
+ */
+export class SharedNodeClaims {
+  private readonly owners = new Map<string, number>();
+
+  /** `stored(fullName)`: whether the file already holds a leaf of that name. */
+  constructor(private readonly stored: (fullName: string) => boolean) {}
+
+  /** The entry, or a failure entry when it adds a shared node that is already taken. */
+  check(entry: CompletedRunEntry | FailedRunEntry): CompletedRunEntry | FailedRunEntry {
+    if (entry.kind !== 'run' || entry.reused) return entry;
+    const shared = entry.records.filter((r) => r.type !== 'group' && !r.fullName.split('.').some((p) => runIndexOf(p) !== undefined));
+    for (const r of shared) {
+      const owner = this.owners.get(r.fullName);
+      if (owner === entry.idx) continue;
+      const holder = owner !== undefined ? `${runName(owner)} added it too` : r.type === 'leaf' && this.stored(r.fullName) ? 'the file holds it already' : undefined;
+      if (holder === undefined) continue;
+      return {
+        kind: 'failure',
+        idx: entry.idx,
+        message: `the run added '${r.fullName}', but ${holder}: a node outside the runs' own groups can be added by one run only; give it a per-run name such as '${r.fullName}.$'.`,
+        stack: '',
+        timestamp: entry.info.timestamp,
+      };
+    }
+    for (const r of shared) this.owners.set(r.fullName, entry.idx);
+    return entry;
+  }
+}

@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Environment, RunsFailedError, Trajectory, runName, type NNGroupNode } from '../../src/index.js';
-import { journalPathFor } from '../../src/environment/journal.js';
+import { journalPathFor, type CompletedRunEntry } from '../../src/environment/journal.js';
+import { SharedNodeClaims } from '../../src/environment/run-executor.js';
 import { loadAll, tempDir } from './env-helpers.js';
 import { flaky, postprocess, run } from './fixtures/probe.js';
 
@@ -191,6 +192,38 @@ test('a leaf outside the runs\' own groups can be added by one run only: the sec
   assert.equal(env.failures.map((f) => f.idx), [1]);
   assert.match(env.failures[0]!.message, /'results\.shared' already exists/);
   assert.is(loadAll(file, 'probe').f_get('results.shared', { fast_access: true }), 1);
+});
+
+test('shared nodes across threads and resumes: the second run to add one fails, the commit never does', async () => {
+  // What the main thread sees when two worker threads each added `results.shared`.
+  const info = { completed: 1 as const, time: 't', timestamp: 1, finish_timestamp: 2, runtime: '0:00:01', parameter_summary: '', short_environment_hexsha: 'h' };
+  const entry = (idx: number, names: string[]): CompletedRunEntry => ({
+    kind: 'run', idx, info, records: names.map((fullName) => ({ type: 'leaf', fullName, className: 'Result', comment: '', annotations: [], data: undefined })),
+  });
+  const claims = new SharedNodeClaims((name) => name === 'results.on_disk');
+  assert.is(claims.check(entry(0, ['results.shared', 'results.neuron.run_00000000'])).kind, 'run');
+  const second = claims.check(entry(1, ['results.neuron.run_00000001', 'results.shared']));
+  assert.is(second.kind, 'failure');
+  assert.match(second.kind === 'failure' ? second.message : '', /^the run added 'results\.shared', but run_00000000 added it too: .* such as 'results\.shared\.\$'/);
+  assert.is(claims.check(entry(2, ['results.on_disk'])).kind, 'failure');
+  assert.is(claims.check(entry(3, ['results.neuron.run_00000003'])).kind, 'run');
+  // A resumed exploration (results not in memory) adding a leaf the file holds.
+  const file = path.join(tempDir(), 'resumed-shared.hdf5');
+  const env = probeEnv(file, { accept_failures: true }, 3);
+  await env.run((traj) => {
+    if (traj.v_idx === 0) traj.f_add_result('results.shared', 1);
+    else throw new Error('later');
+  });
+  const resumed = new Environment({ trajectory: 'probe', filename: file, progress: 'quiet', resume: true, accept_failures: true });
+  await resumed.run((traj) => {
+    if (traj.v_idx === 1) traj.f_add_result('results.shared', 2);
+    else traj.f_add_result('z', 3);
+  });
+  assert.equal(resumed.failures.map((f) => f.idx), [1]);
+  assert.match(resumed.failures[0]!.message, /'results\.shared', but the file holds it already/);
+  const t = loadAll(file, 'probe');
+  assert.is(t.f_get('results.shared', { fast_access: true }), 1);
+  assert.ok(t.f_is_completed(2) && !t.f_is_completed(1));
 });
 
 test.run();

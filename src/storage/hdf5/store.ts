@@ -132,8 +132,15 @@ export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, comments: Co
 /** Records of nodes never stored, plus stored parameters whose range grew and results with new items. */
 function collectUnstored(group: NNGroupNode, out: NodeRecord[], f: H5File, traj: string): void {
   for (const child of group._children.values()) {
+    if (!child._stored && child.v_is_leaf) {
+      out.push(leafToRecord(child as NNLeafNode));
+      continue;
+    }
     if (!child._stored) {
-      out.push(...subtreeRecords(child));
+      // A group not stored yet (e.g. a branch group after a load that skipped its branch): its
+      // children say themselves whether they are stored, such as what a run committed already.
+      out.push(groupToRecord(child as NNGroupNode));
+      collectUnstored(child as NNGroupNode, out, f, traj);
       continue;
     }
     if (child.v_is_leaf) {
