@@ -9,7 +9,9 @@ import { BaseParameter } from '../leaves/parameter.js';
 import type { NNGroupNode } from '../tree/group.js';
 import { runName, runSetName } from '../tree/names.js';
 import { pythonRepr } from '../trajectory/python-repr.js';
-import { subtreeRecords, type NodeRecord } from '../trajectory/records.js';
+import { groupToRecord, subtreeRecords, type NodeRecord } from '../trajectory/records.js';
+import { Result } from '../leaves/result.js';
+import type { NNLeafNode } from '../tree/leaf-node.js';
 import { Trajectory } from '../trajectory/trajectory.js';
 import type { CompletedRunEntry } from './journal.js';
 
@@ -44,32 +46,73 @@ function completedRuns(traj: Trajectory, into: Map<string, Source>): void {
   }
 }
 
-/** Renames a record of run `from` to run `to` (run and run-set group names). */
+/** Renames a record of run `from` to run `to` (run and run-set names of nodes and of result items). */
 function renameRecord(rec: NodeRecord, from: number, to: number): NodeRecord {
   const map = (full: string) =>
     full
       .split('.')
       .map((p) => (p === runName(from) ? runName(to) : p === runSetName(from) ? runSetName(to) : p))
       .join('.');
-  return rec.type === 'link' ? { ...rec, fullName: map(rec.fullName), target: map(rec.target) } : { ...rec, fullName: map(rec.fullName) };
+  if (rec.type === 'link') return { ...rec, fullName: map(rec.fullName), target: map(rec.target) };
+  // `f_add_result('neuron.$', v)` names the item like the leaf, i.e. after the run.
+  if (rec.type === 'leaf' && rec.data?.kind === 'result') {
+    return { ...rec, fullName: map(rec.fullName), data: { kind: 'result', items: rec.data.items.map(([k, v]) => [map(k), v]) } };
+  }
+  return { ...rec, fullName: map(rec.fullName) };
 }
 
-/** The stored nodes of a run (results and derived parameters), loaded with data. */
-function runRecords(source: Source): NodeRecord[] {
-  const { traj, idx } = source;
-  const out: NodeRecord[] = [];
-  for (const where of ['results', 'derived_parameters']) {
-    const branch = traj._children.get(where) as NNGroupNode;
-    let runs = branch._childOrLink('runs') as NNGroupNode | undefined;
-    if (!runs) runs = traj._autoLoadChild(branch, 'runs') as NNGroupNode | undefined;
-    if (!runs) continue;
-    const present = runs._childOrLink(runName(idx));
-    const group = present ?? traj.v_storage_service?.loadChild(traj, runs, runName(idx), true, 2);
-    if (!group) continue;
-    out.push(...subtreeRecords(group));
-    if (!present) runs._detach(group);
+/** A stored trajectory's results and derived parameters without data, and its links by name. */
+interface Skeleton {
+  traj: Trajectory;
+  linksNamed: Map<string, NNGroupNode[]>;
+}
+
+/**
+ * The skeleton of a stored trajectory, in a trajectory object of its own so that the
+ * Environment's tree stays as it is.
+ */
+function skeletonOf(traj: Trajectory): Skeleton {
+  const name = traj.v_name;
+  const t = new Trajectory(name, { add_time: false, filename: traj.v_filename!, dynamic_imports: traj._dynamicImports });
+  t.f_load({ name, load_parameters: 1, load_derived_parameters: 1, load_results: 1, load_other_data: 0, force: true });
+  const linksNamed = new Map<string, NNGroupNode[]>();
+  for (const node of t.f_iter_nodes()) {
+    if (node.v_is_leaf) continue;
+    for (const link of (node as NNGroupNode)._links.keys()) linksNamed.set(link, [...(linksNamed.get(link) ?? []), node as NNGroupNode]);
   }
-  return out;
+  return { traj: t, linksNamed };
+}
+
+/**
+ * The stored nodes of run `idx`, wherever they are (`results.runs.run_X`, `results.neuron.run_X`,
+ * `derived_parameters.dp.run_X`, links named `run_X`: everything a run may add), loaded with
+ * data, with the groups above them; each leaf's data is released again once recorded.
+ */
+function runRecords(skeleton: Skeleton, idx: number): NodeRecord[] {
+  const rn = runName(idx);
+  const own = [...(skeleton.traj._index.get(rn) ?? [])].filter((n) => n.v_branch === 'results' || n.v_branch === 'derived_parameters');
+  const mine = new Set(own);
+  const above = new Map<string, NodeRecord>();
+  const out: NodeRecord[] = [];
+  const addAbove = (from: NNGroupNode | undefined): void => {
+    for (let g = from; g && g.v_depth > 1; g = g._parent) above.set(g.v_full_name, groupToRecord(g));
+  };
+  for (const top of own) {
+    let up = top._parent;
+    while (up && !mine.has(up)) up = up._parent;
+    if (up) continue; // inside another node of this run, recorded with it
+    addAbove(top._parent);
+    const leaves = top.v_is_leaf ? [top as NNLeafNode] : [...(top as NNGroupNode).f_iter_leaves()];
+    skeleton.traj.f_load_items(leaves);
+    out.push(...subtreeRecords(top));
+    for (const leaf of leaves) if (leaf instanceof Result) leaf.f_empty();
+  }
+  for (const group of skeleton.linksNamed.get(rn) ?? []) {
+    addAbove(group);
+    out.push({ type: 'link', fullName: `${group.v_full_name}.${rn}`, target: group._links.get(rn)!.v_full_name });
+  }
+  const groups = [...above.values()].sort((a, b) => a.fullName.split('.').length - b.fullName.split('.').length);
+  return [...groups, ...out.filter((r) => r.type !== 'link'), ...out.filter((r) => r.type === 'link')];
 }
 
 /**
@@ -89,6 +132,7 @@ export function findReusableRuns(traj: Trajectory, pending: readonly number[], f
       completedRuns(other, sources);
     }
   }
+  const skeletons = new Map<Trajectory, Skeleton>();
   const entries: CompletedRunEntry[] = [];
   for (const idx of pending) {
     const source = sources.get(runHash(traj, idx));
@@ -106,7 +150,9 @@ export function findReusableRuns(traj: Trajectory, pending: readonly number[], f
         parameter_summary: traj._parameterSummary(idx),
         short_environment_hexsha: info.short_environment_hexsha,
       },
-      records: runRecords(source).map((r) => renameRecord(r, source.idx, idx)),
+      records: runRecords(skeletons.get(source.traj) ?? skeletons.set(source.traj, skeletonOf(source.traj)).get(source.traj)!, source.idx).map((r) =>
+        renameRecord(r, source.idx, idx),
+      ),
     });
   }
   return entries;

@@ -29,7 +29,7 @@ function probeEnv(file: string, options: Partial<ConstructorParameters<typeof En
 }
 
 /** Every item the probe adds, for every completed run, exactly once; plus the summary. */
-function assertProbeStored(file: string, runs: number, x: (idx: number) => number, skip: number[] = []): Trajectory {
+function assertProbeStored(file: string, runs: number, x: (idx: number) => number, skip: number[] = [], ranAs = (idx: number) => idx): Trajectory {
   const t = loadAll(file, 'probe');
   const done = Array.from({ length: runs }, (_, i) => i).filter((i) => !skip.includes(i));
   for (const i of done) {
@@ -41,7 +41,7 @@ function assertProbeStored(file: string, runs: number, x: (idx: number) => numbe
     assert.is(t.f_get(`results.runs.${rn}.z`, { fast_access: true }), v * 4, `results.runs.${rn}.z`);
     assert.is(t.f_get(`derived_parameters.dp.${rn}`, { fast_access: true }), v * 5, `derived_parameters.dp.${rn}`);
     assert.is(t.f_get(`results.run_set_00000.${rn}.w`, { fast_access: true }), v * 6, `results.run_set_00000.${rn}.w ($set)`);
-    assert.equal(t.f_get(`results.${rn}`).v_annotations.f_get('note'), `run ${i}`, 'annotations set on a new group in the run');
+    assert.equal(t.f_get(`results.${rn}`).v_annotations.f_get('note'), `run ${ranAs(i)}`, 'annotations set on a new group in the run');
     const links = t.f_get('results.links') as NNGroupNode;
     assert.is(links.f_get_links()[rn]?.v_full_name, `results.neuron.${rn}`, `the link results.links.${rn}`);
   }
@@ -87,6 +87,17 @@ test('on two worker threads: the same file contents as serially', async () => {
   assert.equal([...lazy.f_get_from_runs('neuron', { fast_access: true, auto_load: true }).values()], [2, 4, 6, 8, 10, 12, 14, 16, 18]);
   assert.equal([...lazy.f_get_from_runs('dp', { where: 'd', fast_access: true, auto_load: true }).values()], [5, 10, 15, 20, 25, 30, 35, 40, 45]);
   assert.equal([...lazy.f_get_from_runs('z', { fast_access: true, auto_load: true }).values()], [4, 8, 12, 16, 20, 24, 28, 32, 36], 'runs.$ names still resolve');
+});
+
+test('reuse takes over everything an equal run stored, wherever it is', async () => {
+  const file = path.join(tempDir(), 'reuse.hdf5');
+  const env = probeEnv(file, { reuse: true }, 2);
+  await env.run(run);
+  env.trajectory.f_expand({ x: [1] });
+  env.add_postprocessing(() => undefined); // the summary is stored already
+  await env.run(run);
+  assert.equal(env.reused, [2]);
+  assertProbeStored(file, 3, (i) => [1, 2, 1][i]!, [], (i) => [0, 1, 0][i]!);
 });
 
 test('h5py sees results/neuron/run_00000000 in pypet layout', async () => {
