@@ -91,3 +91,21 @@ export function describeShard(rec: ShardRecord): string {
   const runs = end - start === 0 ? 'no runs' : end - start === 1 ? `run ${start}` : `runs ${start}–${end - 1}`;
   return `shard ${rec.shard[0]} of ${rec.shard[1]}: ${runs} (${end - start} of ${rec.length})`;
 }
+
+/**
+ * The shards none of whose runs is completed — the ones a merge is missing — when the records
+ * are blocks of one split (same n, same length); otherwise none can be named.
+ */
+export function missingShards(records: readonly ShardRecord[], incomplete: readonly number[]): number[] {
+  const first = records[0];
+  if (!first || records.some((r) => r.shard[1] !== first.shard[1] || r.length !== first.length)) return [];
+  const open = new Set(incomplete);
+  const out: number[] = [];
+  for (let k = 0; k < first.shard[1]; k++) {
+    const { start, end } = shardBlock(first.length, [k, first.shard[1]]);
+    let all = end > start;
+    for (let i = start; all && i < end; i++) all = open.has(i);
+    if (all) out.push(k);
+  }
+  return out;
+}
