@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { h5traj } from './cli-helpers.js';
 import { writeSeededModule } from '../merge/seeded.js';
+import { scienceDump } from './science-dump.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-merge-cli-'));
 const MODULE = path.join(dir, 'sim.mjs');
@@ -24,21 +25,6 @@ export function setup(traj) {
 export function run(traj) { traj.f_add_result('z', traj.x * 10 + traj.y, { comment: 'z' }); }
 `);
 const SEEDED = writeSeededModule(dir);
-
-const VOLATILE_RUN_FIELDS = ['time', 'timestamp', 'finish_timestamp', 'runtime', 'short_environment_hexsha'];
-
-/** `h5traj dump --json` without config (provenance, merge records), the file name and times. */
-export function scienceDump(file: string): unknown {
-  const r = h5traj(['dump', file, '--json']);
-  assert.is(r.code, 0, r.stderr);
-  const m = JSON.parse(r.stdout);
-  delete m.file;
-  delete m.trajectory.time;
-  delete m.trajectory.timestamp;
-  for (const key of ['groups', 'leaves', 'links']) m[key] = m[key].filter((n: { full_name: string }) => !n.full_name.startsWith('config'));
-  m.run_information = m.run_information.map((row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).filter(([k]) => !VOLATILE_RUN_FIELDS.includes(k))));
-  return m;
-}
 
 function run(args: string[]): void {
   const r = h5traj(['run', ...args, '--quiet']);

@@ -31,6 +31,7 @@ function prng(seed) {
   };
 }
 export function run(traj) {
+  if (String(traj.v_idx) === process.env.SEEDED_FAIL_RUN) throw new Error('told to fail');
   const rand = prng(1000003 * (traj.v_idx + 1));
   const draws = Float64Array.from({ length: 4 }, rand);
   traj.f_add_result('draws', draws, { comment: 'numbers drawn with the seed v_idx' });

@@ -127,7 +127,7 @@ export const run: CliCommand<RunArgs> = {
     if (args.json) outJson(summary);
     else {
       out(`${summary.trajectory}: ${completed} of ${summary.runs} runs completed (${results.length} now) in ${seconds.toFixed(2)} s, ${env.failures.length} failed`);
-      if (shard) out(`${describeShard(shard)}; merge the shards with h5traj merge OUT.hdf5 PARTS…`);
+      if (shard) out(describeShard(shard));
       out(`stored in ${args.file} (${(summary.file_bytes / 1024).toFixed(0)} KiB)`);
       for (const f of env.failures.slice(0, 5)) note(`run ${f.idx} failed: ${f.message}`);
       if (mod.summary && mod.summary.length > 0) {
