@@ -97,6 +97,18 @@ test('a run in a shard sees its global v_idx, v_crun, v_crun_ and $set names', a
   }
 });
 
+test('a shard on two worker threads computes what one machine computes', async () => {
+  const file = path.join(dir, 'parallel-shard.hdf5');
+  const env = new Environment({ trajectory: seededTrajectory(), filename: file, progress: 'quiet', shard: [0, 2], ncores: 2 });
+  const ran = await env.run({ module: path.join(dir, 'seeded.mjs'), export: 'run' });
+  assert.equal(ran.map(([i]) => i), [0, 1, 2, 3, 4]);
+  const other = path.join(dir, 'parallel-shard-1.hdf5');
+  await runSeeded(other, [1, 2]);
+  loadParameters(file, 'seeded').f_merge(loadParameters(other, 'seeded'));
+  assert.equal(science(file), science(single));
+  assert.is(loadAll(file, 'seeded').v_crun_, 'run_ALL', 'outside a run, v_crun_ is run_ALL');
+});
+
 for (const n of [2, 4]) {
   test(`${n} shards merged with f_merge_many equal one machine's trajectory`, async () => {
     const files = await shardFiles(n, `merge${n}`);
