@@ -60,11 +60,11 @@ export {
 } from './trajectory/storage-service.js';
 export {
   Environment,
-  shardIndices,
   type EnvironmentOptions,
   type RunModule,
   type PostProcessing,
 } from './environment/environment.js';
+export { shardIndices } from './environment/shard.js';
 export { type RunFunction } from './environment/run-executor.js';
 export { runHash } from './environment/reuse.js';
 export { type ProgressMode } from './environment/progress.js';

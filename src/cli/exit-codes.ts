@@ -14,6 +14,9 @@ export class UsageError extends Error {}
 /** The program was interrupted (Ctrl-C): exit code 130. */
 export class InterruptedError extends Error {}
 
+/** The scheduler could not be reached or refused a job (`h5traj submit`): exit code 1. */
+export class SchedulerError extends Error {}
+
 /** The command has already reported what is wrong (e.g. `verify`): exit 1 without another message. */
 export class ReportedFailure extends Error {}
 

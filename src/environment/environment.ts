@@ -22,6 +22,7 @@ import { runOnWorkers } from './pool.js';
 import { Progress, type ProgressMode } from './progress.js';
 import { findReusableRuns } from './reuse.js';
 import { BackgroundWriter } from './background-writer.js';
+import { describeRuns, fileShard, shardIndices, type ShardRecord } from './shard.js';
 import { collectProvenance, type Provenance } from './provenance.js';
 import { executeRun, SharedNodeClaims, type RunFunction } from './run-executor.js';
 import { toWire } from './wire.js';
@@ -65,9 +66,13 @@ export interface EnvironmentOptions {
   progress?: ProgressMode;
   /** Fold the journal into the HDF5 file at least this often during long explorations (seconds; default 300). */
   checkpoint_seconds?: number;
-  /** Run only shard i of n (contiguous blocks of runs); the file then holds just that shard. */
+  /**
+   * Run only shard i of n (contiguous blocks of runs). The file keeps the whole exploration and
+   * completes only this block, so each run sees its global `v_idx` / `v_crun`; with `resume`, a
+   * shard file finishes its own block without this option.
+   */
   shard?: [number, number];
-  /** Run only these run indices. */
+  /** Run only these run indices (global indices; the other runs stay not completed). */
   run_indices?: number[];
   /** Sync the journal at least this often (milliseconds; default 200; 0 syncs after every run). */
   journal_sync_ms?: number;
@@ -84,19 +89,6 @@ export interface EnvironmentOptions {
 /** A postprocessing hook (pypet's `add_postprocessing`): may expand the trajectory for more runs. */
 export type PostProcessing = (traj: Trajectory, results: [number, unknown][]) => unknown;
 
-/** The runs of a shard: contiguous blocks, the first shards one run larger when n does not divide. */
-export function shardIndices(length: number, shard: [number, number]): number[] {
-  const [i, n] = shard;
-  if (!Number.isInteger(n) || n < 1 || !Number.isInteger(i) || i < 0 || i >= n) {
-    throw new InvalidArgumentError(`A shard is [i, n] with 0 <= i < n, not [${i}, ${n}].`);
-  }
-  const base = Math.floor(length / n);
-  const extra = length % n;
-  const start = i * base + Math.min(i, extra);
-  const size = base + (i < extra ? 1 : 0);
-  return Array.from({ length: size }, (_, k) => start + k);
-}
-
 export class Environment {
   readonly trajectory: Trajectory;
   readonly filename: string;
@@ -112,6 +104,10 @@ export class Environment {
   private postprocessing: PostProcessing | undefined;
   private stopRequested = false;
   private prepared = false;
+  /** The shard this Environment runs (from the options, or from the file when resuming). */
+  private shard: ShardRecord | undefined;
+  /** The runs this Environment may run (a shard or `run_indices`); undefined: all of them. */
+  private selection: Set<number> | undefined;
 
   constructor(options: EnvironmentOptions = {}) {
     this.options = options;
@@ -127,6 +123,7 @@ export class Environment {
         throw new StateError(`Cannot resume: the file '${this.filename}' does not exist.`, { file: this.filename });
       }
       this.trajectory.f_load({ name: this.trajectory.v_name, load_parameters: 2, load_derived_parameters: 1, load_results: 0, load_other_data: 0 });
+      this.shard = this.resumedShard();
     }
   }
 
@@ -207,6 +204,11 @@ export class Environment {
         const before = traj.v_length;
         await this.postprocessing(traj, [...results]);
         if (traj.v_length === before) break;
+        if (this.selection) {
+          throw new StateError(
+            `Postprocessing added ${traj.v_length - before} run(s), but this Environment runs only runs ${describeRuns([...this.selection])} (a shard or run_indices), so nobody would run them; expand the trajectory after merging the shards instead.`,
+          );
+        }
         this.storeExpansion();
       }
       this.finish();
@@ -227,7 +229,7 @@ export class Environment {
     }
     const traj = this.trajectory;
     traj.f_check_presets();
-    if (this.options.shard || this.options.run_indices) this.restrictRuns();
+    this.selectRuns();
     traj.f_lock_parameters();
     traj.f_lock_derived_parameters();
     this.provenance = collectProvenance(traj.v_name);
@@ -247,7 +249,10 @@ export class Environment {
     add('hexsha', p.hexsha, 'SHA-1 identifying this environment');
     add('timestamp', p.start_timestamp, 'start of the exploration (POSIX seconds)');
     add('ncores', typed(this.ncores(), 'int'), 'worker threads');
-    if (this.options.shard) add('shard', typed(this.options.shard, 'int'), 'shard i of n of the exploration');
+    if (this.shard) {
+      add('shard', typed([...this.shard.shard], 'int'), 'shard i of n of the exploration (the runs this environment ran)');
+      add('shard_length', typed(this.shard.length, 'int'), 'number of runs the shards were cut from');
+    }
     const replace = (this.options.overwrite_file ?? false) && !this.options.resume;
     if (replace) for (const j of journalsBeside(this.filename)) fs.rmSync(j, { force: true });
     this.prepared = true;
@@ -261,22 +266,36 @@ export class Environment {
     }
   }
 
-  /** Keeps only the shard's (or the given) runs, renumbered from 0, as the trajectory to run. */
-  private restrictRuns(): void {
+  /**
+   * The shard a resumed file continues: the one the file records (a file merged from several
+   * shards records several and finishes every run), or the `shard` option, which must agree.
+   */
+  private resumedShard(): ShardRecord | undefined {
+    const recorded = fileShard(this.trajectory);
+    const wanted = this.options.shard;
+    if (!wanted) return recorded;
+    if (recorded && (recorded.shard[0] !== wanted[0] || recorded.shard[1] !== wanted[1])) {
+      throw new InvalidArgumentError(
+        `The file '${this.filename}' holds shard ${recorded.shard.join('/')}, not shard ${wanted.join('/')}; resume it without the shard option or with the same shard.`,
+      );
+    }
+    return { shard: wanted, length: recorded?.length ?? this.trajectory.v_length };
+  }
+
+  /** Decides which runs this Environment runs: a shard's block, the given indices, or all. */
+  private selectRuns(): void {
     const traj = this.trajectory;
-    if (traj._stored) throw new StateError('Sharding applies to a new trajectory, not to one that is already stored.');
-    const indices = this.options.run_indices ?? shardIndices(traj.v_length, this.options.shard!);
-    if (indices.length === 0) throw new InvalidArgumentError('The shard or run_indices select no runs.');
+    if (!this.options.resume && this.options.shard) this.shard = { shard: this.options.shard, length: traj.v_length };
+    const indices = this.options.run_indices ?? (this.shard ? shardIndices(this.shard.length, this.shard.shard) : undefined);
+    if (!indices) return;
+    // An empty shard (more shards than runs) is allowed: its file holds the exploration, no run.
+    if (indices.length === 0 && !this.shard) throw new InvalidArgumentError('run_indices selects no runs.');
     for (const i of indices) {
       if (!Number.isInteger(i) || i < 0 || i >= traj.v_length) {
         throw new InvalidArgumentError(`Run index ${i} is outside the trajectory (0 to ${traj.v_length - 1}).`);
       }
     }
-    const ranges = Object.fromEntries(
-      Object.entries(traj.f_get_explored_parameters()).map(([name, p]) => [name, indices.map((i) => p.f_get_range(false)[i])]),
-    );
-    traj.f_shrink({ force: true });
-    traj.f_explore(ranges);
+    this.selection = new Set(indices);
   }
 
   private ncores(): number {
@@ -288,7 +307,7 @@ export class Environment {
   private pendingRuns(): number[] {
     const traj = this.trajectory;
     const out: number[] = [];
-    for (let i = 0; i < traj.v_length; i++) if (!traj.f_is_completed(i)) out.push(i);
+    for (let i = 0; i < traj.v_length; i++) if (!traj.f_is_completed(i) && (this.selection?.has(i) ?? true)) out.push(i);
     return out;
   }
 

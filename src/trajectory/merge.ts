@@ -2,7 +2,8 @@
  * Merging trajectories (pypet's `f_merge` / `f_merge_many`): the options, the summary, and the
  * decisions that do not depend on storage — whether two trajectories live in the same parameter
  * space, which runs of the other trajectory are appended (trial renumbering, duplicate removal),
- * and which parameters grow. The storage service does the file work (see
+ * and which parameters grow — or, for parts of the same exploration (shards), which completed runs
+ * fill in runs that are not completed here. The storage service does the file work (see
  * `storage/hdf5/merge.ts`); the trajectory only asks for it.
  */
 import { MergeError, StateError } from '../errors.js';
@@ -85,6 +86,12 @@ export interface MergedTrajectory {
   run_map: number[];
   /** The full name of the merge record (`config.merge.merge_…`), if `keep_info`. */
   merge_record?: string;
+  /**
+   * `appended`: its runs were added after this trajectory's (pypet's merge). `filled`: it is a
+   * part of the same exploration (a shard: same runs, same explored values) and its completed runs
+   * filled in the same runs here, which were not completed (see {@link sameExploration}).
+   */
+  mode: 'appended' | 'filled';
 }
 
 /** What {@link Trajectory.f_merge} / `f_merge_many` did. */
@@ -105,6 +112,8 @@ export interface MergeSummary {
   backups: string[];
   /** Everything the merge warned about (also reported as process warnings). */
   warnings: string[];
+  /** Runs of the merged trajectory that are not completed (e.g. a shard that was not merged). */
+  incomplete_runs: number[];
 }
 
 /** Options with pypet's defaults filled in. */
@@ -331,6 +340,26 @@ function maxTrial(trajName: string, p: SpaceParameter): number {
     );
   }
   return max;
+}
+
+/**
+ * Whether two trajectories are parts of one exploration (e.g. shards): the same number of runs,
+ * the same parameters (checked as {@link checkSameSpace} does), the same parameters explored, and
+ * equal values in every run. Explored parameters need their ranges.
+ */
+export function sameExploration(a: ParameterSpace, aLength: number, b: ParameterSpace, bLength: number): boolean {
+  if (aLength !== bLength || a.size !== b.size) return false;
+  for (const [full, p] of a) {
+    const q = b.get(full);
+    if (!q || q.explored !== p.explored || q.className !== p.className || !sameType(p.value.type, q.value.type)) return false;
+    if (!p.explored) {
+      if (!valuesEqual(p.value.value, q.value.value)) return false;
+      continue;
+    }
+    if (p.range === undefined || q.range === undefined) throw new StateError(`The values of '${full}' were not read, but the merge needs them.`, { path: full });
+    if (p.range.length !== q.range.length || p.range.some((v, i) => !valuesEqual(v, q.range![i]))) return false;
+  }
+  return true;
 }
 
 /**

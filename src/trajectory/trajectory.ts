@@ -553,6 +553,11 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
     return this._idx >= 0 ? runName(this._idx) : undefined;
   }
 
+  /** pypet's `v_crun_`: the current run's name, or `run_ALL` outside a run (what the `$` wildcard becomes). */
+  get v_crun_(): string {
+    return translatePart('$', this._idx);
+  }
+
   set v_crun(name: string | undefined) {
     this.f_as_run(name ?? -1);
   }

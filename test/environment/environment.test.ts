@@ -113,18 +113,19 @@ test('stop_on_error rejects with the first failure after storing what completed'
   assert.not.ok(t.f_is_completed(3), 'nothing after the failure was run');
 });
 
-test('sharding: contiguous blocks renumbered from 0 in the shard file', async () => {
+test('sharding: the shard file keeps every run and completes its contiguous block', async () => {
   assert.equal(shardIndices(10, [0, 3]), [0, 1, 2, 3]);
   assert.equal(shardIndices(10, [2, 3]), [7, 8, 9]);
   throwsKind(() => shardIndices(10, [3, 3]), InvalidArgumentError, /0 <= i < n/);
   const file = path.join(tempDir(), 'shard1.hdf5');
   const env = new Environment({ trajectory: 'sharded', filename: file, progress: 'quiet', shard: [1, 2] });
   explore(env.trajectory);
-  await env.run(multiply);
+  const results = await env.run(multiply);
+  assert.equal(results.map(([i]) => i), [6, 7, 8, 9, 10, 11]);
   const t = loadAll(file, 'sharded');
-  assert.is(t.v_length, 6);
-  assert.equal(t.f_get('x').f_get_range(), [2, 2, 3, 3, 3, 3]);
-  assert.equal(t.f_get('y').f_get_range(), [2.5, 3.5, 0.5, 1.5, 2.5, 3.5]);
+  assert.is(t.v_length, 12);
+  assert.equal(Array.from({ length: 12 }, (_, i) => t.f_is_completed(i)), [...new Array(6).fill(false), ...new Array(6).fill(true)]);
+  assert.equal(t.f_get('x').f_get_range(), [1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3]);
   assert.equal(t.f_get('config.environment').f_get_all('shard').map((l: any) => l.f_get()), [[1, 2]]);
 });
 

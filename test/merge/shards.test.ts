@@ -1,88 +1,224 @@
 /**
- * Sharded explorations merged back: running an exploration as 2 or 4 shards (Environment
- * `shard: [i, n]`, each in its own file) and merging the shards gives the trajectory a single
- * machine writes — the same runs in the same order, the same results, derived parameters and
- * run information (times, hashes and provenance aside).
+ * Sharded explorations: a shard (Environment `shard: [i, n]`) keeps the whole exploration and
+ * completes only its block, so its runs see their global `v_idx` / `v_crun`; merging the shards
+ * fills in the completed runs and gives the trajectory one machine writes — the same runs, the
+ * same results (those seeded by `v_idx` included), the same comments and run information (times,
+ * hashes and provenance aside), whatever the order of the shards. A missing shard leaves a
+ * clearly reported partial trajectory that `resume` completes.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Environment, MergeError, StateError, Trajectory } from '../../src/index.js';
+import { shardBlock, shardIndices } from '../../src/environment/shard.js';
 import { run as multiply } from '../environment/fixtures/multiply.js';
-import { comparable, grid, loadAll, loadParameters, runExploration, tempDir } from './merge-helpers.js';
+import { comparableManifest } from '../environment/env-helpers.js';
+import { bytesOf, grid, loadAll, loadParameters, runExploration, tempDir } from './merge-helpers.js';
+import { SEEDED_RUNS, importSeeded, type Seen } from './seeded.js';
 
-test('two shards merged with f_merge equal a single-machine run', async () => {
-  const dir = tempDir();
-  const single = path.join(dir, 'single.hdf5');
-  await runExploration(grid, single, multiply);
-  const shards = [0, 1].map((i) => path.join(dir, `shard${i}.hdf5`));
-  for (const [i, file] of shards.entries()) await runExploration(grid, file, multiply, [i, 2]);
+const dir = tempDir('h5traj-shards-');
+const seeded = await importSeeded(dir);
+const seededTrajectory = (): Trajectory => {
+  const t = new Trajectory('seeded', { add_time: false });
+  seeded.setup(t);
+  return t;
+};
 
-  const a = loadParameters(shards[0]!, 'grid');
-  const b = loadParameters(shards[1]!, 'grid');
-  assert.is(a.v_length, 6);
-  const summary = a.f_merge(b);
-  assert.is(summary.merged_runs, 6);
-  assert.is(summary.length, 12);
-  assert.equal(summary.others[0]!.run_map, [6, 7, 8, 9, 10, 11]);
-  assert.is(summary.rewrote_file, false);
-  // The trajectory in memory is up to date too.
-  assert.is(a.v_length, 12);
-  assert.equal(a.f_get('x').f_get_range(), [1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3]);
+/** Everything but config (provenance, merge records) and the times of trajectory and runs. */
+function science(file: string, name = 'seeded'): unknown {
+  const m = comparableManifest(loadAll(file, name)) as Record<string, any>;
+  m.groups = m.groups.filter((g: { full_name: string }) => !g.full_name.startsWith('config'));
+  m.leaves = m.leaves.filter((l: { full_name: string }) => !l.full_name.startsWith('config'));
+  return m;
+}
 
-  const merged = loadAll(shards[0]!, 'grid');
-  const expected = loadAll(single, 'grid');
-  assert.equal(comparable(merged), comparable(expected));
-  assert.equal([...merged.f_get_from_runs('z', { fast_access: true, use_indices: true }).entries()], [...expected.f_get_from_runs('z', { fast_access: true, use_indices: true }).entries()]);
-  assert.ok(merged.f_is_completed());
-  assert.equal(fs.readdirSync(dir).filter((f) => f.includes('tmp') || f.endsWith('.lock')), [], 'no temp or lock file is left');
+/** Runs the seeded exploration as shard [i, n] (or whole) into a new file. */
+async function runSeeded(file: string, shard?: [number, number]): Promise<void> {
+  await runExploration(seededTrajectory, file, seeded.run, shard);
+}
+
+const single = path.join(dir, 'single.hdf5');
+await runSeeded(single);
+
+async function shardFiles(n: number, tag: string): Promise<string[]> {
+  const files: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const file = path.join(dir, `${tag}-${i}-of-${n}.hdf5`);
+    await runSeeded(file, [i, n]);
+    files.push(file);
+  }
+  return files;
+}
+
+function completedRuns(file: string, name = 'seeded'): number[] {
+  const t = loadParameters(file, name);
+  return Array.from({ length: t.v_length }, (_, i) => i).filter((i) => t.f_is_completed(i));
+}
+
+test('shard arithmetic: contiguous blocks, the first ones larger', () => {
+  assert.equal(shardIndices(10, [0, 3]), [0, 1, 2, 3]);
+  assert.equal(shardIndices(10, [2, 3]), [7, 8, 9]);
+  assert.equal(shardBlock(10, [1, 4]), { start: 3, end: 6 });
+  assert.equal(shardIndices(2, [3, 4]), [], 'more shards than runs: the last ones are empty');
+  assert.throws(() => shardIndices(10, [3, 3]), /0 <= i < n/);
 });
 
-test('four shards merged with f_merge_many (one write) equal a single-machine run', async () => {
-  const dir = tempDir();
-  const single = path.join(dir, 'single.hdf5');
-  await runExploration(grid, single, multiply);
-  const shards = [0, 1, 2, 3].map((i) => path.join(dir, `shard${i}.hdf5`));
-  for (const [i, file] of shards.entries()) await runExploration(grid, file, multiply, [i, 4]);
-
-  const a = loadParameters(shards[0]!, 'grid');
-  const summary = a.f_merge_many(shards.slice(1).map((f) => loadParameters(f, 'grid')));
-  assert.equal(summary.others.map((o) => o.merged_runs), [3, 3, 3]);
-  assert.equal(summary.others.map((o) => o.run_map[0]), [3, 6, 9]);
-  assert.is(summary.length, 12);
-
-  const merged = loadAll(shards[0]!, 'grid');
-  assert.equal(comparable(merged), comparable(loadAll(single, 'grid')));
-  // One merge record per merged trajectory, each with pypet's fields.
-  const records = merged.f_get('config.merge').f_children();
-  assert.is(records, 3);
-  const first = summary.others[0]!.merge_record!;
-  assert.is(merged.f_get(`${first}.merged_runs`).f_get(), 3);
-  assert.is(merged.f_get(`${first}.length_before_merge`).f_get(), 3);
-  assert.is(merged.f_get(`${first}.other_trajectory.name`).f_get(), 'grid');
-  assert.is(merged.f_get(`${first}.other_trajectory.length`).f_get(), 3);
-  assert.is(merged.f_get(`${first}.remove_duplicates`).f_get(), false);
-  assert.match(merged.f_get(`${first}.hexsha`).f_get(), /^[0-9a-f]{40}$/);
-  // The shards' environment records were merged into config.environment.
-  const environments = merged.f_get('config.environment').f_children();
-  assert.ok(environments >= 1);
+test('a run in a shard sees its global v_idx, v_crun, v_crun_ and $set names', async () => {
+  const seen: Seen[] = [];
+  (globalThis as { seededSeen?: Seen[] }).seededSeen = seen;
+  const file = path.join(dir, 'seen.hdf5');
+  try {
+    await runSeeded(file, [1, 2]);
+  } finally {
+    delete (globalThis as { seededSeen?: Seen[] }).seededSeen;
+  }
+  assert.equal(seen.map((s) => s.idx), [5, 6, 7, 8, 9]);
+  for (const s of seen) {
+    const name = `run_${String(s.idx).padStart(8, '0')}`;
+    assert.is(s.crun, name);
+    assert.is(s.crun_, name);
+    assert.is(s.set, `results.runs.run_set_00000.${name}.where`);
+  }
+  // The file keeps the whole exploration; only the shard's block is completed.
+  const t = loadAll(file, 'seeded');
+  assert.is(t.v_length, SEEDED_RUNS);
+  assert.equal(t.f_get('x').f_get_range(), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.equal(completedRuns(file), [5, 6, 7, 8, 9]);
+  assert.equal(t.f_get('config.environment').f_get_all('shard').map((l: any) => l.f_get()), [[1, 2]]);
+  assert.equal(t.f_get('config.environment').f_get_all('shard_length').map((l: any) => l.f_get()), [10]);
+  // The seeded results are the ones one machine computes for the same runs.
+  const one = loadAll(single, 'seeded');
+  for (const i of [5, 6, 7, 8, 9]) {
+    t.v_idx = i;
+    one.v_idx = i;
+    assert.is(t.f_get('results.runs.$.z').f_get(), one.f_get('results.runs.$.z').f_get(), `z of run ${i}`);
+    assert.is(t.f_get('results.runs.$.seen').f_get(), `${i} run_${String(i).padStart(8, '0')} run_${String(i).padStart(8, '0')}`);
+  }
 });
 
-test('shards of unequal size (10 runs as 3 shards) merge back in order', async () => {
-  const dir = tempDir();
-  const make = () => {
-    const t = grid('ten');
-    t.f_shrink({ force: true });
-    t.f_explore({ x: [1, 1, 1, 2, 2, 2, 3, 3, 3, 4], y: [0.5, 1.5, 2.5, 0.5, 1.5, 2.5, 0.5, 1.5, 2.5, 0.5] });
-    return t;
+test('a shard on two worker threads computes what one machine computes', async () => {
+  const file = path.join(dir, 'parallel-shard.hdf5');
+  const env = new Environment({ trajectory: seededTrajectory(), filename: file, progress: 'quiet', shard: [0, 2], ncores: 2 });
+  const ran = await env.run({ module: path.join(dir, 'seeded.mjs'), export: 'run' });
+  assert.equal(ran.map(([i]) => i), [0, 1, 2, 3, 4]);
+  const other = path.join(dir, 'parallel-shard-1.hdf5');
+  await runSeeded(other, [1, 2]);
+  loadParameters(file, 'seeded').f_merge(loadParameters(other, 'seeded'));
+  assert.equal(science(file), science(single));
+  assert.is(loadAll(file, 'seeded').v_crun_, 'run_ALL', 'outside a run, v_crun_ is run_ALL');
+});
+
+for (const n of [2, 4]) {
+  test(`${n} shards merged with f_merge_many equal one machine's trajectory`, async () => {
+    const files = await shardFiles(n, `merge${n}`);
+    const target = loadParameters(files[0]!, 'seeded');
+    const summary = target.f_merge_many(files.slice(1).map((f) => loadParameters(f, 'seeded')));
+    assert.equal([summary.length_before, summary.length, summary.incomplete_runs], [SEEDED_RUNS, SEEDED_RUNS, []]);
+    assert.equal(summary.others.map((o) => o.mode), new Array(n - 1).fill('filled'));
+    assert.equal(summary.others.map((o) => o.merged_runs), files.slice(1).map((_, k) => shardIndices(SEEDED_RUNS, [k + 1, n]).length));
+    assert.equal(summary.others[0]!.run_map.filter((i) => i >= 0), shardIndices(SEEDED_RUNS, [1, n]), 'runs keep their global index');
+    assert.ok(target.f_is_completed(), 'the trajectory in memory is up to date');
+    assert.equal(science(files[0]!), science(single));
+    // Every shard's environment record is kept, so the file says where each block ran.
+    const merged = loadAll(files[0]!, 'seeded');
+    assert.equal(merged.f_get('config.environment').f_get_all('shard').map((l: any) => l.f_get()[0]).sort(), Array.from({ length: n }, (_, i) => i));
+  });
+}
+
+test('shards merged out of order give the same trajectory as in order', async () => {
+  const files = await shardFiles(4, 'order');
+  const inOrder = path.join(dir, 'in-order.hdf5');
+  const outOfOrder = path.join(dir, 'out-of-order.hdf5');
+  fs.copyFileSync(files[0]!, inOrder);
+  fs.copyFileSync(files[2]!, outOfOrder);
+  loadParameters(inOrder, 'seeded').f_merge_many([1, 2, 3].map((i) => loadParameters(files[i]!, 'seeded')));
+  loadParameters(outOfOrder, 'seeded').f_merge_many([3, 0, 1].map((i) => loadParameters(files[i]!, 'seeded')));
+  assert.equal(science(outOfOrder), science(inOrder));
+  assert.equal(science(outOfOrder), science(single));
+});
+
+test('a missing shard: the merge reports the runs that are not completed; the late shard or resume completes them', async () => {
+  const files = await shardFiles(4, 'gap');
+  const partial = path.join(dir, 'gap-partial.hdf5');
+  const summary = loadParameters(files[0]!, 'seeded').f_merge_many([files[1]!, files[3]!].map((f) => loadParameters(f, 'seeded')));
+  assert.equal(summary.incomplete_runs, shardIndices(SEEDED_RUNS, [2, 4]));
+  assert.equal(completedRuns(files[0]!), [0, 1, 2, 3, 4, 5, 8, 9]);
+  fs.copyFileSync(files[0]!, partial);
+  // The late shard merged afterwards fills the gap: the file one machine writes.
+  const late = loadParameters(files[0]!, 'seeded').f_merge(loadParameters(files[2]!, 'seeded'));
+  assert.equal(late.incomplete_runs, []);
+  assert.equal(science(files[0]!), science(single));
+  // A file merged from several shards is no longer one shard: resume runs every missing run.
+  const env = new Environment({ trajectory: 'seeded', filename: partial, resume: true, progress: 'quiet' });
+  const ran = await env.run(seeded.run);
+  assert.equal(ran.map(([i]) => i), [6, 7]);
+  assert.equal(completedRuns(partial), Array.from({ length: SEEDED_RUNS }, (_, i) => i));
+  const zs = (file: string) => [...loadAll(file, 'seeded').f_get_from_runs('z', { fast_access: true }).values()];
+  assert.equal(zs(partial), zs(single));
+});
+
+test('a shard merged twice is refused and the file is left as it was', async () => {
+  const files = await shardFiles(2, 'twice');
+  loadParameters(files[0]!, 'seeded').f_merge(loadParameters(files[1]!, 'seeded'));
+  const before = bytesOf(files[0]!);
+  try {
+    loadParameters(files[0]!, 'seeded').f_merge(loadParameters(files[1]!, 'seeded'));
+    assert.unreachable('merging the same shard twice must fail');
+  } catch (e) {
+    assert.instance(e, MergeError);
+    assert.match((e as Error).message, /runs 5–9 are completed in both .*merged twice/);
+  }
+  assert.ok(bytesOf(files[0]!).equals(before));
+});
+
+test('resume of a shard file finishes only its own block', async () => {
+  const file = path.join(dir, 'resume-shard.hdf5');
+  const failing = (traj: Trajectory): number => {
+    if (traj.v_idx === 7) throw new Error('run 7 fails once');
+    return seeded.run(traj);
   };
-  const single = path.join(dir, 'single.hdf5');
-  await runExploration(make, single, multiply);
-  const shards = [0, 1, 2].map((i) => path.join(dir, `s${i}.hdf5`));
-  for (const [i, file] of shards.entries()) await runExploration(make, file, multiply, [i, 3]);
-  const a = loadParameters(shards[0]!, 'ten');
-  a.f_merge_many([loadParameters(shards[1]!, 'ten'), loadParameters(shards[2]!, 'ten')]);
-  assert.equal(comparable(loadAll(shards[0]!, 'ten')), comparable(loadAll(single, 'ten')));
+  const env = new Environment({ trajectory: seededTrajectory(), filename: file, progress: 'quiet', shard: [1, 2] });
+  await env.run(failing);
+  assert.equal(env.failures.map((f) => f.idx), [7]);
+  assert.equal(completedRuns(file), [5, 6, 8, 9]);
+  const again = new Environment({ trajectory: 'seeded', filename: file, resume: true, progress: 'quiet' });
+  const ran = await again.run(seeded.run);
+  assert.equal(ran.map(([i]) => i), [7], 'only the missing run of the block, not runs 0–4');
+  assert.equal(completedRuns(file), [5, 6, 7, 8, 9]);
+  try {
+    new Environment({ trajectory: 'seeded', filename: file, resume: true, progress: 'quiet', shard: [0, 2] });
+    assert.unreachable('resuming with another shard must fail');
+  } catch (e) {
+    assert.match((e as Error).message, /holds shard 1\/2, not shard 0\/2/);
+  }
+});
+
+test('postprocessing that adds runs in a shard is an error, not runs nobody runs', async () => {
+  const file = path.join(dir, 'post-shard.hdf5');
+  const env = new Environment({ trajectory: seededTrajectory(), filename: file, progress: 'quiet', shard: [0, 2] });
+  env.add_postprocessing((traj) => traj.f_expand({ x: [10], scale: [1] }));
+  try {
+    await env.run(seeded.run);
+    assert.unreachable('expanding in a shard must fail');
+  } catch (e) {
+    assert.instance(e, StateError);
+    assert.match((e as Error).message, /Postprocessing added 1 run\(s\).*runs 0–4/);
+  }
+  assert.equal(completedRuns(file), [0, 1, 2, 3, 4], "the shard's own runs are stored");
+});
+
+test('the older grid fixture: two shards merge back into the single-machine trajectory', async () => {
+  const single12 = path.join(dir, 'grid-single.hdf5');
+  await runExploration(grid, single12, multiply);
+  const shards = [0, 1].map((i) => path.join(dir, `grid-${i}.hdf5`));
+  for (const [i, file] of shards.entries()) await runExploration(grid, file, multiply, [i, 2]);
+  const a = loadParameters(shards[0]!, 'grid');
+  assert.is(a.v_length, 12);
+  const summary = a.f_merge(loadParameters(shards[1]!, 'grid'));
+  assert.equal([summary.merged_runs, summary.length, summary.rewrote_file], [6, 12, false]);
+  assert.equal(science(shards[0]!, 'grid'), science(single12, 'grid'));
+  assert.equal(fs.readdirSync(dir).filter((f) => f.includes('tmp') || f.endsWith('.lock')), [], 'no temp or lock file is left');
 });
 
 test.run();

@@ -1,5 +1,6 @@
-/** `h5traj info FILE`: the trajectories in a file, with their size and state. */
+/** `h5traj info FILE`: the trajectories in a file, with their size, state and, for shards, their block. */
 import fs from 'node:fs';
+import { describeRuns, describeShard, missingShards, shardBlock, shardRecords } from '../../environment/shard.js';
 import { HDF5StorageService } from '../../storage/hdf5/service.js';
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
 import { out, outJson, table } from '../io.js';
@@ -20,6 +21,8 @@ export const info: CliCommand<CommonArgs> = {
       const runs = traj._runs.all();
       const completed = runs.filter((r) => r.completed === 1).length;
       const failed = (traj.v_storage_service as HDF5StorageService).readFailures(traj).length;
+      const incomplete = runs.filter((r) => r.completed !== 1).map((r) => r.idx);
+      const records = shardRecords(traj);
       return {
         name: traj.v_name,
         comment: traj.v_comment,
@@ -28,6 +31,11 @@ export const info: CliCommand<CommonArgs> = {
         completed,
         failed,
         explored: Object.keys(traj.f_get_explored_parameters()),
+        // A shard file: its block; a file merged from shards: which ones, and which are missing.
+        shards: records.map((r) => ({ index: r.shard[0], count: r.shard[1], length: r.length, ...shardBlock(r.length, r.shard) })),
+        missing_shards: records.length > 0 ? missingShards(records, incomplete) : [],
+        incomplete_runs: describeRuns(incomplete),
+        shard_note: shardNote(records, incomplete),
       };
     });
     const size = fs.statSync(args.file).size;
@@ -38,5 +46,20 @@ export const info: CliCommand<CommonArgs> = {
     out(`${args.file}: ${rows.length} trajector${rows.length === 1 ? 'y' : 'ies'}, ${(size / 1024 / 1024).toFixed(2)} MiB`);
     out(table(['trajectory', 'created', 'runs', 'completed', 'failed', 'explored', 'comment'],
       rows.map((r) => [r.name, r.created, r.runs, r.completed, r.failed, r.explored.join(', '), r.comment])));
+    for (const r of rows) if (r.shard_note) out(`${r.name}: ${r.shard_note}`);
   },
 };
+
+/** What a file holds of a sharded exploration, in one line (empty for an unsharded trajectory). */
+function shardNote(records: ReturnType<typeof shardRecords>, incomplete: number[]): string {
+  if (records.length === 0) return '';
+  const open = incomplete.length > 0 ? `; runs ${describeRuns(incomplete)} not completed` : '';
+  if (records.length === 1) {
+    const { start, end } = shardBlock(records[0]!.length, records[0]!.shard);
+    const mine = incomplete.filter((i) => i >= start && i < end);
+    return `${describeShard(records[0]!)}${mine.length > 0 ? `; runs ${describeRuns(mine)} of its block not completed` : ', all completed'}`;
+  }
+  const missing = missingShards(records, incomplete);
+  const n = records[0]!.shard[1];
+  return `merged from shards ${records.map((r) => r.shard[0]).join(', ')} of ${n}${open}${missing.length > 0 ? ` (shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} missing)` : ''}`;
+}

@@ -11,8 +11,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { RunError } from '../../errors.js';
-import { Environment, type PostProcessing } from '../../environment/environment.js';
+import { InvalidArgumentError, RunError } from '../../errors.js';
+import { Environment, type EnvironmentOptions, type PostProcessing } from '../../environment/environment.js';
+import { describeShard, fileShard, shardBlock } from '../../environment/shard.js';
 import type { ProgressMode } from '../../environment/progress.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
 import type { CliCommand } from '../command.js';
@@ -47,6 +48,16 @@ function parseShard(text: string | undefined): [number, number] | undefined {
   return [Number(m[1]), Number(m[2])];
 }
 
+/** The Environment; a --shard that disagrees with the file being resumed is a usage error. */
+function newEnvironment(options: EnvironmentOptions): Environment {
+  try {
+    return new Environment(options);
+  } catch (e) {
+    if (e instanceof InvalidArgumentError && options.shard) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 export const run: CliCommand<RunArgs> = {
   command: 'run <module>',
   describe: 'run an exploration module (exports setup(traj) and run(traj)) and store every run in --file',
@@ -54,7 +65,7 @@ export const run: CliCommand<RunArgs> = {
     ['h5traj run sim.js --file data/sim.hdf5', 'run all runs on one core'],
     ['h5traj run sim.js --file data/sim.hdf5 --ncores 2', 'run on two worker threads'],
     ['h5traj run sim.js --file part3.hdf5 --shard 3/8', 'run shard 3 of 8 (e.g. as SLURM array task 3), then h5traj merge'],
-    ['h5traj run sim.js --file data/sim.hdf5 --resume', 'finish what a crash or failures left undone'],
+    ['h5traj run sim.js --file data/sim.hdf5 --resume', 'finish what a crash or failures left undone (a shard file: only its block)'],
   ],
   builder: (y) =>
     y
@@ -62,13 +73,12 @@ export const run: CliCommand<RunArgs> = {
       .option('file', { alias: 'f', type: 'string', demandOption: true, describe: 'HDF5 file to write' })
       .option('name', { type: 'string', describe: 'trajectory name (default: the module\'s `name` export or file name)' })
       .option('ncores', { type: 'number', default: 1, describe: 'worker threads' })
-      .option('shard', { type: 'string', describe: 'run only shard i/n (contiguous block of runs)' })
+      .option('shard', { type: 'string', describe: 'run only shard i/n (a contiguous block of runs, with their global run indices and names)' })
       .option('resume', { type: 'boolean', describe: 'continue the trajectory in --file: run what is not completed' })
       .option('overwrite', { type: 'boolean', describe: 'replace --file if it exists' })
       .option('json', { type: 'boolean', describe: 'print the summary as JSON' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'no progress on stderr' })
-      .conflicts('resume', 'overwrite')
-      .conflicts('resume', 'shard'),
+      .conflicts('resume', 'overwrite'),
   handler: async (args) => {
     const modulePath = path.resolve(args.module);
     if (!fs.existsSync(modulePath)) throw new UsageError(`The module '${args.module}' does not exist.`);
@@ -82,8 +92,8 @@ export const run: CliCommand<RunArgs> = {
     }
     fs.mkdirSync(path.dirname(path.resolve(args.file)), { recursive: true });
     const progress: ProgressMode = args.quiet || args.json ? 'quiet' : 'auto';
-    const shard = parseShard(args.shard);
-    const env = new Environment({
+    const wantedShard = parseShard(args.shard);
+    const env = newEnvironment({
       trajectory: name,
       filename: args.file,
       comment: mod.comment ?? '',
@@ -93,7 +103,7 @@ export const run: CliCommand<RunArgs> = {
       progress,
       // Failed runs are reported below, after the summary, with how to resume them.
       accept_failures: true,
-      ...(shard ? { shard } : {}),
+      ...(wantedShard ? { shard: wantedShard } : {}),
     });
     if (!args.resume) await mod.setup!(env.trajectory);
     if (mod.postprocess) env.add_postprocessing(mod.postprocess);
@@ -103,6 +113,8 @@ export const run: CliCommand<RunArgs> = {
     const traj = env.trajectory;
     let completed = 0;
     for (let i = 0; i < traj.v_length; i++) if (traj.f_is_completed(i)) completed += 1;
+    const shard = fileShard(traj);
+    const block = shard ? shardBlock(shard.length, shard.shard) : undefined;
     const summary = {
       trajectory: traj.v_name,
       file: args.file,
@@ -112,10 +124,12 @@ export const run: CliCommand<RunArgs> = {
       failed: env.failures.map((f) => ({ run: f.idx, message: f.message })),
       seconds: Number(seconds.toFixed(3)),
       file_bytes: fs.statSync(args.file).size,
+      ...(shard && block ? { shard: { index: shard.shard[0], count: shard.shard[1], start: block.start, end: block.end } } : {}),
     };
     if (args.json) outJson(summary);
     else {
       out(`${summary.trajectory}: ${completed} of ${summary.runs} runs completed (${results.length} now) in ${seconds.toFixed(2)} s, ${env.failures.length} failed`);
+      if (shard) out(describeShard(shard));
       out(`stored in ${args.file} (${(summary.file_bytes / 1024).toFixed(0)} KiB)`);
       for (const f of env.failures.slice(0, 5)) note(`run ${f.idx} failed: ${f.message}`);
       if (mod.summary && mod.summary.length > 0) {

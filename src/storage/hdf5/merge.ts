@@ -168,7 +168,8 @@ export function mergeIntoFile(filename: string, traj: Trajectory, others: readon
     try {
       const a = readSide(src.f, file, traj.v_name, options);
       ctx = {
-        file, name: traj.v_name, options, src, a, others: [], tables: new Map(), copies: [], newRuns: [],
+        file, name: traj.v_name, options, src, a, others: [], tables: new Map(), copies: [], newRuns: [], filledRuns: [],
+        completed: new Set(a.runs.filter((r) => r.completed).map((r) => r.idx)),
         explorations: [...a.explorations], changed: new Set(), newlyExplored: [], replaced: new Set(), dropped: new Set(),
         timestamp, warnings: [], stats: newCopyStats(),
       };
@@ -211,11 +212,13 @@ function summarize(ctx: Context, backups: string[]): MergeSummary {
     duplicates_removed: o.plan.duplicates,
     run_map: o.runMap,
     ...(o.record ? { merge_record: o.record } : {}),
+    mode: o.mode,
   }));
   const merged = others.reduce((s, o) => s + o.merged_runs, 0);
+  const length = ctx.a.runs.length + ctx.newRuns.length;
   return {
     length_before: ctx.a.runs.length,
-    length: ctx.a.runs.length + merged,
+    length,
     merged_runs: merged,
     duplicates_removed: others.reduce((s, o) => s + o.duplicates_removed, 0),
     others,
@@ -224,6 +227,7 @@ function summarize(ctx: Context, backups: string[]): MergeSummary {
     rewrote_file: ctx.replaced.size > 0 || ctx.dropped.size > 0,
     backups,
     warnings: [...new Set(ctx.warnings)],
+    incomplete_runs: Array.from({ length }, (_, i) => i).filter((i) => !ctx.completed.has(i)),
   };
 }
 

@@ -9,7 +9,8 @@ import { openH5Sync } from '../open-file.js';
 import { I32, compoundType } from '../h5types.js';
 import { type RunInfo, type TrajectoryInfo } from '../overview.js';
 import { Compound, RR, Reopenable } from './shared.js';
-import { Side, readIdx, readSide } from './side.js';
+import { type DiskParameter, Side, readIdx, readSide } from './side.js';
+import { planFill } from './fill.js';
 import { Rows, asCompound, capacity, convertRows, pickRows, readRows, repeatRow, valueRows, widenType } from './rows.js';
 
 
@@ -47,6 +48,8 @@ export interface OtherMerge {
   plan: MergePlan;
   runMap: number[];
   record?: string;
+  /** Appended after the target's runs, or filling in runs of the same exploration (`fill.ts`). */
+  mode: 'appended' | 'filled';
 }
 
 export interface Context {
@@ -60,6 +63,12 @@ export interface Context {
   tables: Map<string, TableGrowth>;
   copies: ArrayCopy[];
   newRuns: RunInfo[];
+  /** Rows of `overview/runs` rewritten because another part of the exploration completed them. */
+  filledRuns: RunInfo[];
+  /** The target's completed runs, as the merge goes on. */
+  completed: Set<number>;
+  /** The target's parameters with explored values (read once, when a part is filled in). */
+  aRanges?: Map<string, DiskParameter>;
   explorations: string[];
   changed: Set<string>;
   newlyExplored: string[];
@@ -158,6 +167,12 @@ export function planAll(ctx: Context, others: readonly { file: string; name: str
     const f = sameFile ? ctx.src.f : openH5Sync(o.file, 'r');
     try {
       const b = readSide(f, o.file, o.name, options);
+      const fill = planFill(ctx, b);
+      if (fill) {
+        ctx.others.push({ name: o.name, file: o.file, sameFile, info: b.info, length: b.runs.length, ...fill });
+        if (options.delete_other_trajectory && sameFile) ctx.dropped.add(o.name);
+        return;
+      }
       const plan = state.plan(o.name, b.space, b.runs.length);
       for (const full of plan.changed) {
         ctx.changed.add(full);
@@ -174,6 +189,7 @@ export function planAll(ctx: Context, others: readonly { file: string; name: str
         runMap[j] = idx;
         const row = b.runs[j]!;
         ctx.newRuns.push({ ...row, idx, name: runName(idx), parameter_summary: summary?.(i, j) ?? row.parameter_summary });
+        if (row.completed) ctx.completed.add(idx);
       });
       if (plan.duplicates > 0) {
         ctx.warnings.push(`${plan.duplicates} of the ${b.runs.length} runs of '${o.name}' duplicate runs of '${ctx.name}' and were not merged.`);
@@ -181,7 +197,7 @@ export function planAll(ctx: Context, others: readonly { file: string; name: str
       if (options.trial_parameter !== undefined && options.remove_duplicates) {
         ctx.warnings.push('A trial parameter was given, so duplicates were not removed (runs of different trials are never duplicates).');
       }
-      ctx.others.push({ name: o.name, file: o.file, sameFile, info: b.info, length: b.runs.length, plan, runMap });
+      ctx.others.push({ name: o.name, file: o.file, sameFile, info: b.info, length: b.runs.length, plan, runMap, mode: 'appended' });
       if (options.delete_other_trajectory && sameFile) ctx.dropped.add(o.name);
     } finally {
       if (!sameFile) f.close();

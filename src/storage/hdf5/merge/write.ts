@@ -10,11 +10,12 @@ import { copyAttributes, copyDataset, copyTree, ensureGroupLike } from '../copy.
 import { H5File, baseName, joinPath, parentOf, stringAttr } from '../h5.js';
 import { encodeElements } from '../h5types.js';
 import { COMMENT, LEAF, nodePath, writeLeaf } from '../nodes.js';
-import { type TrajectoryInfo, appendRuns, createRuns, writeExplorations } from '../overview.js';
+import { type TrajectoryInfo, appendRuns, createRuns, updateRuns, writeExplorations } from '../overview.js';
 import { STORE, columnAttr } from '../typemap.js';
 import { PAUSE_ENV, PYPET_VERSION, RECYCLE_RUNS, Reopenable, SET_NAME } from './shared.js';
 import { readParameterForMerge } from './side.js';
 import { convertRows, readRows, setNrows, widenType } from './rows.js';
+import { dedupeRunComments } from './fill.js';
 import { ArrayCopy, Context, OtherMerge, TableGrowth, tableLength } from './plan.js';
 
 
@@ -399,6 +400,10 @@ export function applyAll(ctx: Context, out: Reopenable): void {
   const runsPath = joinPath('/', a.name, 'overview', 'runs');
   if (ctx.replaced.has(runsPath)) createRuns(dst, a.name, [...a.runs, ...ctx.newRuns], a.info.time);
   else appendRuns(dst, a.name, ctx.newRuns);
+  if (ctx.filledRuns.length > 0) {
+    updateRuns(dst, a.name, ctx.filledRuns);
+    dedupeRunComments(dst, a.name);
+  }
   writeLength(dst, a.name, a.runs.length + ctx.newRuns.length);
   if (ctx.explorations.length > a.explorations.length) writeExplorations(dst, a.name, ctx.explorations);
   if (ctx.options.keep_info) for (const o of ctx.others) o.record = writeMergeRecord(ctx, dst, o);
