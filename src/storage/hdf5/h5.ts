@@ -1,7 +1,8 @@
 /**
  * The one module that talks to h5wasm.
  *
- * h5wasm reports most failures by printing an HDF5 diagnostic and returning -1, and a thrown
+ * h5wasm reports most failures by printing an HDF5 diagnostic and returning -1 (caught and
+ * turned into one sentence by `wasm-diagnostics.ts`, through {@link mod}), and a thrown
  * error can leave a handle open that silently turns `close()` into a no-op (`h5wasm-notes.md`).
  * So this wrapper never provokes an HDF5 error: it checks files before opening them, checks
  * names before creating or deleting, keeps the default (non-throwing) error handler, and moves
@@ -14,6 +15,7 @@ import h5wasm, { Module } from 'h5wasm/node';
 import type { Metadata } from 'h5wasm/node';
 import { StateError, StorageError } from '../../errors.js';
 import { checkOpenable } from './file-check.js';
+import { aboutFile, quietModule } from './wasm-diagnostics.js';
 import { type H5Type, describeH5Type, isVlenString, stripPadding } from './h5types.js';
 import { baseName, joinPath, parentOf } from './paths.js';
 import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, WriteData } from './h5file.js';
@@ -34,9 +36,12 @@ export async function initH5(): Promise<void> {
   initialized = true;
 }
 
+let quiet: H5Mod | undefined;
+
+/** h5wasm's module, with HDF5's printed diagnostics turned into our errors (`wasm-diagnostics.ts`). */
 function mod(): H5Mod {
   if (!initialized) throw new StateError('The HDF5 library is not loaded yet; await initH5() (or H5File.open) first.');
-  return Module as H5Mod;
+  return (quiet ??= quietModule(Module as H5Mod));
 }
 
 // HDF5 type classes, strpad codes and get_type codes (fixed by the HDF5 C API).
@@ -165,10 +170,9 @@ export class WasmH5File implements H5File {
       throw new StorageError(`Cannot overwrite '${path}': it is open in this process; close it first.`, { file: path });
     }
     const access = { r: M.H5F_ACC_RDONLY, a: M.H5F_ACC_RDWR, w: M.H5F_ACC_TRUNC, x: M.H5F_ACC_EXCL }[mode];
+    aboutFile(path);
     const fileId = M.open(path, access, false, -1, -1);
-    if (fileId < 0n) {
-      throw new StorageError(`HDF5 could not open '${path}' (mode '${mode}'); see the HDF5 message above.`, { file: path });
-    }
+    if (fileId < 0n) throw new StorageError(`HDF5 could not open '${path}' (mode '${mode}').`, { file: path });
     openFiles.set(key, (openFiles.get(key) ?? 0) + 1);
     return new WasmH5File(path, mode, fileId, key);
   }
@@ -188,6 +192,7 @@ export class WasmH5File implements H5File {
 
   private id(): bigint {
     if (this.fileId < 0n) throw new StateError(`The HDF5 file '${this.path}' is already closed.`, { file: this.path });
+    aboutFile(this.path); // every call into h5wasm asks for the id first: its errors name this file
     return this.fileId;
   }
 
@@ -216,8 +221,22 @@ export class WasmH5File implements H5File {
   close(): void {
     if (this.fileId < 0n) return;
     const M = mod();
-    const flushed = this.writable ? M.flush(this.fileId) : 0;
-    const closed = M.close_file(this.fileId);
+    aboutFile(this.path);
+    // A failed flush (now a thrown error) must still release the handle.
+    let flushed: number | bigint = 0;
+    let flushError: unknown;
+    try {
+      if (this.writable) flushed = M.flush(this.fileId);
+    } catch (e) {
+      flushError = e;
+    }
+    let closed: number | bigint;
+    try {
+      closed = M.close_file(this.fileId);
+    } catch (e) {
+      flushError ??= e;
+      closed = 0;
+    }
     this.fileId = -1n;
     const n = (openFiles.get(this.key) ?? 1) - 1;
     if (n <= 0) openFiles.delete(this.key);
@@ -226,6 +245,7 @@ export class WasmH5File implements H5File {
     this.attrCache.clear();
     this.infoCache.clear();
     // Only now report a failure, after the handle is released either way.
+    if (flushError !== undefined) throw flushError;
     this.check(flushed, 'write the file to disk', '/');
     this.check(closed, 'close the file', '/');
   }

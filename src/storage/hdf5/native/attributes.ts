@@ -83,6 +83,6 @@ function readDense(src: ByteSource, heap: number, nameIndex: number, ctx: Attrib
     // heap ID (8), message flags (1), creation order (4), name hash (4)
     if (buf[pos + 8]! & 2) throw new NativeUnsupportedError('shared attribute messages (SOHM)', where);
     out[n++] = decodeAttribute(fheap.get(buf, pos, 8), ctx, where);
-  });
+  }, where);
   return n - from;
 }

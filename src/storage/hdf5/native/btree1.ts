@@ -14,13 +14,18 @@ export function forEachLeafChild(
   visit: (key: Buffer, child: number) => void,
 ): void {
   const O = src.offsetSize;
-  const node = (at: number, depth: number): void => {
-    if (depth > 64) throw new CorruptError(`the B-tree at address ${addr} nests too deeply`);
+  // A node reached twice (a cycle, or two parents) would be enumerated again and again.
+  const seen = new Set<number>();
+  const node = (at: number, expectedLevel: number): void => {
+    if (seen.has(at)) throw new CorruptError(`the B-tree at address ${addr} reaches its node at address ${at} twice`);
+    seen.add(at);
     const head = src.cursor(at, 8 + 2 * O);
     if (!head.isSig('TREE')) throw new CorruptError(`there is no B-tree node at address ${at}`);
     const nodeType = head.u8();
     if (nodeType !== type) throw new CorruptError(`the B-tree node at address ${at} has type ${nodeType}, not ${type}`);
     const level = head.u8();
+    // Children sit exactly one level below their parent, so the depth is bounded by the root's level.
+    if (expectedLevel >= 0 && level !== expectedLevel) throw new CorruptError(`the B-tree node at address ${at} has level ${level}, not ${expectedLevel}`);
     const entries = head.u16();
     const c = src.cursor(at + 8 + 2 * O, entries * (keySize + O) + keySize);
     for (let i = 0; i < entries; i++) {
@@ -28,8 +33,8 @@ export function forEachLeafChild(
       const child = c.addr();
       if (child === UNDEF) throw new CorruptError(`the B-tree node at address ${at} has an undefined child`);
       if (level === 0) visit(key, child);
-      else node(child, depth + 1);
+      else node(child, level - 1);
     }
   };
-  if (addr !== UNDEF) node(addr, 0);
+  if (addr !== UNDEF) node(addr, -1);
 }

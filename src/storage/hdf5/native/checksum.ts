@@ -2,8 +2,10 @@
  * The checksum HDF5 puts at the end of its newer metadata (superblock v2+, "OHDR"/"OCHK"
  * chunks, v2 B-trees, fractal heaps): Bob Jenkins' lookup3 `hashlittle`, which HDF5 calls
  * `H5_checksum_lookup3` and always starts with `initval` 0. Readers reject a header whose
- * stored value differs, so this has to match bit for bit.
+ * stored value differs, so this has to match bit for bit. The writer computes it; the reader
+ * checks it ({@link verifyChecksum}) on every structure that has one.
  */
+import { CorruptError } from './byte-source.js';
 
 const rot = (x: number, k: number): number => (x << k) | (x >>> (32 - k));
 
@@ -52,4 +54,28 @@ export function lookup3(key: Uint8Array, start = 0, end = key.length, initval = 
   b ^= a; b = (b - rot(a, 14)) | 0;
   c ^= b; c = (c - rot(b, 24)) | 0;
   return c >>> 0;
+}
+
+/**
+ * A stored checksum differs from the one computed: the structure was damaged after it was
+ * written. `what` names the structure ("object header"), `path` the object it belongs to, when known.
+ */
+export class ChecksumError extends CorruptError {
+  constructor(
+    readonly what: string,
+    readonly addr: number,
+    readonly path?: string,
+  ) {
+    super(`the ${what} at address ${addr}${path ? ` (${path})` : ''} fails its checksum`);
+  }
+}
+
+/**
+ * Checks the checksum HDF5 stores in the 4 bytes at `buf[end]` over `buf[start, end)`.
+ * @throws ChecksumError naming the structure when they differ (or the bytes are missing).
+ */
+export function verifyChecksum(buf: Uint8Array, start: number, end: number, what: string, addr: number, path?: string): void {
+  if (end + 4 > buf.length || start > end) throw new CorruptError(`the ${what} at address ${addr} is cut short`);
+  const stored = (buf[end]! | (buf[end + 1]! << 8) | (buf[end + 2]! << 16) | (buf[end + 3]! << 24)) >>> 0;
+  if (stored !== lookup3(buf, start, end)) throw new ChecksumError(what, addr, path);
 }

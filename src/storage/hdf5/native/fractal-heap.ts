@@ -7,11 +7,13 @@
  * The block layout is walked once (the first time an object is asked for) into a sorted list
  * of direct blocks, so each lookup is a binary search. "Huge" objects (bigger than the heap's
  * managed-object limit, e.g. dense attributes over 4 KiB) are stored on their own and found
- * through their ID, or a v2 B-tree of type 1. Filtered heaps are not handled.
+ * through their ID, or a v2 B-tree of type 1. Filtered heaps are not handled. Every block's
+ * checksum is verified, direct blocks' when the header says they carry one.
  */
 import { NativeUnsupportedError } from './model.js';
 import { ByteSource, CorruptError, Cursor, UNDEF, log2Floor } from './byte-source.js';
 import { forEachRecord } from './btree2.js';
+import { ChecksumError, lookup3, verifyChecksum } from './checksum.js';
 
 interface DirectBlock {
   offset: number;
@@ -33,20 +35,33 @@ export class FractalHeap {
   private readonly hugeTree: number;
   private blocks: DirectBlock[] | undefined;
   private huge: Map<number, [number, number]> | undefined;
+  /** Whether direct blocks carry a checksum (header flag bit 1). */
+  private readonly checksummedBlocks: boolean;
+  private readonly where: string;
 
   constructor(
     private readonly src: ByteSource,
     readonly addr: number,
     where: string,
   ) {
+    this.where = where;
     const O = src.offsetSize;
     const L = src.lengthSize;
-    const c = src.cursor(addr, 4 + 1 + 2 + 2 + 1 + 4 + 12 * L + 3 * O + 2 + 2 + 2 + 2 + 2);
+    const plain = 22 + 12 * L + 3 * O; // the header up to its checksum, when not filtered
+    const c = src.cursor(addr, plain + 4);
+    const start = c.pos;
     if (!c.isSig('FRHP')) throw new CorruptError(`there is no fractal heap at address ${addr}`);
     c.skip(1); // version
     this.idLength = c.u16();
-    if (c.u16() > 0) throw new NativeUnsupportedError('filtered fractal heaps', where);
-    c.skip(1); // flags
+    const filterInfo = c.u16();
+    if (filterInfo > 0) {
+      // The root block's filtered size and mask and the filter pipeline come before the checksum.
+      const f = src.cursor(addr, plain + L + 4 + filterInfo + 4);
+      verifyChecksum(f.buf, f.pos, f.end - 4, 'fractal heap header', addr, where);
+      throw new NativeUnsupportedError('filtered fractal heaps', where);
+    }
+    verifyChecksum(c.buf, start, start + plain, 'fractal heap header', addr, where);
+    this.checksummedBlocks = (c.u8() & 2) !== 0;
     const maxManaged = c.u32();
     c.skip(L); // next huge object ID
     this.hugeTree = c.addr();
@@ -58,7 +73,11 @@ export class FractalHeap {
     c.skip(2); // starting rows of the root indirect block
     this.rootAddr = c.addr();
     this.rootRows = c.u16();
-    if (this.width === 0 || this.startSize <= 0 || maxDirect < this.startSize) throw new CorruptError(`the fractal heap at address ${addr} has a bad doubling table`);
+    // The doubling table's arithmetic (as HDF5's) needs powers of two.
+    const pow2 = (n: number) => n > 0 && 2 ** log2Floor(n) === n;
+    if (!pow2(this.width) || !pow2(this.startSize) || !pow2(maxDirect) || maxDirect < this.startSize || maxHeapBits > 64 || this.idLength === 0) {
+      throw new CorruptError(`the fractal heap at address ${addr} has a bad doubling table`);
+    }
     this.firstRowBits = log2Floor(this.startSize) + log2Floor(this.width);
     this.maxDirectRows = log2Floor(maxDirect) - log2Floor(this.startSize) + 2;
     this.offsetBytes = (maxHeapBits + 7) >> 3;
@@ -102,7 +121,7 @@ export class FractalHeap {
         const addr = r.addr();
         const len = r.len();
         this.huge!.set(r.len(), [addr, len]);
-      });
+      }, this.where);
     }
     const found = this.huge.get(key);
     if (!found) throw new CorruptError(`the fractal heap at address ${this.addr} has no huge object ${key}`);
@@ -135,18 +154,47 @@ export class FractalHeap {
     const blocks: DirectBlock[] = [];
     if (this.rootAddr === UNDEF) return blocks;
     if (this.rootRows === 0) blocks.push({ offset: 0, size: this.startSize, addr: this.rootAddr });
-    else this.walkIndirect(this.rootAddr, this.rootRows, 0, blocks, 0);
+    else this.walkIndirect(this.rootAddr, this.rootRows, 0, blocks, new Set());
+    for (const b of blocks) this.checkDirect(b);
     return blocks.sort((a, b) => a.offset - b.offset);
   }
 
-  private walkIndirect(addr: number, rows: number, base: number, out: DirectBlock[], depth: number): void {
-    if (depth > 64) throw new CorruptError(`the fractal heap at address ${this.addr} nests too deeply`);
+  /** Checks a direct block's signature, owner, offset and (when the heap has them) checksum. */
+  private checkDirect(b: DirectBlock): void {
+    const O = this.src.offsetSize;
+    const headerSize = 5 + O + this.offsetBytes;
+    if (b.size < headerSize + (this.checksummedBlocks ? 4 : 0)) throw new CorruptError(`the fractal heap at address ${this.addr} has blocks too small for their headers`);
+    const bytes = this.src.bytes(b.addr, b.size);
+    const c = new Cursor(bytes, O, this.src.lengthSize);
+    if (!c.isSig('FHDB')) throw new CorruptError(`there is no fractal heap direct block at address ${b.addr}`);
+    c.skip(1); // version
+    if (c.addr() !== this.addr || c.uint(this.offsetBytes) !== b.offset) {
+      throw new CorruptError(`the fractal heap direct block at address ${b.addr} does not belong where the heap at address ${this.addr} puts it`);
+    }
+    if (!this.checksummedBlocks) return;
+    // The checksum covers the whole block, with the checksum field itself taken as zero.
+    const stored = bytes.readUInt32LE(headerSize);
+    bytes.writeUInt32LE(0, headerSize); // (a cached view: restored at once)
+    const computed = lookup3(bytes, 0, b.size);
+    bytes.writeUInt32LE(stored, headerSize);
+    if (stored !== computed) throw new ChecksumError('fractal heap direct block', b.addr, this.where);
+  }
+
+  private walkIndirect(addr: number, rows: number, base: number, out: DirectBlock[], seen: Set<number>): void {
+    // Each indirect block is reached once; a second time means a cycle (or shared children).
+    if (seen.has(addr)) throw new CorruptError(`the fractal heap at address ${this.addr} reaches its indirect block at address ${addr} twice`);
+    seen.add(addr);
     const O = this.src.offsetSize;
     const direct = Math.min(rows, this.maxDirectRows) * this.width;
     const indirect = Math.max(0, rows - this.maxDirectRows) * this.width;
-    const c = this.src.cursor(addr, 5 + O + this.offsetBytes + (direct + indirect) * O);
+    const size = 5 + O + this.offsetBytes + (direct + indirect) * O;
+    const c = this.src.cursor(addr, size + 4);
+    verifyChecksum(c.buf, c.pos, c.pos + size, 'fractal heap indirect block', addr, this.where);
     if (!c.isSig('FHIB')) throw new CorruptError(`there is no fractal heap indirect block at address ${addr}`);
-    c.skip(1 + O + this.offsetBytes); // version, heap header address, block offset
+    c.skip(1); // version
+    if (c.addr() !== this.addr || c.uint(this.offsetBytes) !== base) {
+      throw new CorruptError(`the fractal heap indirect block at address ${addr} does not belong where the heap at address ${this.addr} puts it`);
+    }
     for (let i = 0; i < direct; i++) {
       const child = c.addr();
       const row = Math.floor(i / this.width);
@@ -158,7 +206,7 @@ export class FractalHeap {
       const row = this.maxDirectRows + Math.floor(i / this.width);
       const size = this.rowSize(row);
       const childRows = log2Floor(size) - this.firstRowBits + 1;
-      if (child !== UNDEF) this.walkIndirect(child, childRows, base + this.rowOffset(row) + (i % this.width) * size, out, depth + 1);
+      if (child !== UNDEF) this.walkIndirect(child, childRows, base + this.rowOffset(row) + (i % this.width) * size, out, seen);
     }
   }
 }

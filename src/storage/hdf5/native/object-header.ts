@@ -8,6 +8,7 @@
  */
 import { NativeUnsupportedError } from './model.js';
 import { ByteSource, CorruptError, Cursor } from './byte-source.js';
+import { verifyChecksum } from './checksum.js';
 
 /** Message types the reader looks at (HDF5 file format, section IV.A.2). */
 export const MSG = {
@@ -34,7 +35,7 @@ const FLAG_SHARED = 0x02;
 const NOT_SHARED = new Set<number>([MSG.DATASPACE, MSG.DATATYPE, MSG.FILL, MSG.FILTERS, MSG.ATTRIBUTE, MSG.LINK]);
 
 /** More continuation chunks than this means a loop in a damaged file. */
-const MAX_CHUNKS = 100_000;
+const MAX_CHUNKS = 10_000;
 
 /** The message types kept; the others (NIL, times, group info, comments…) are skipped. */
 const KEPT = new Uint8Array(256);
@@ -101,8 +102,14 @@ export class ObjectHeader {
   private add(type: number, flags: number, m: Cursor, size: number, path: string): void {
     if (type === MSG.CONTINUATION) {
       const body = m.pos;
-      this.chunks[this.chunkCount++] = m.addr();
-      this.chunks[this.chunkCount++] = m.len();
+      const at = m.addr();
+      const length = m.len();
+      // A chunk named twice would be read (and its continuations followed) again and again.
+      for (let i = 0; i < this.chunkCount; i += 2) {
+        if (this.chunks[i] === at) throw new CorruptError(`the object header of '${path}' continues in a loop (chunk at address ${at})`);
+      }
+      this.chunks[this.chunkCount++] = at;
+      this.chunks[this.chunkCount++] = length;
       m.pos = body + size;
       return;
     }
@@ -145,6 +152,8 @@ export class ObjectHeader {
         const size = m.u16();
         const flags = m.u8();
         m.skip(3);
+        // Version 1 keeps every message 8-byte aligned, so a size that is not is damage.
+        if (size % 8 !== 0) throw new CorruptError(`a message in the object header at address ${addr} ('${path}') has the unaligned size ${size}`);
         this.add(type, flags, m, size, path);
       }
     }
@@ -157,22 +166,26 @@ export class ObjectHeader {
     const version = c.u8();
     if (version !== 2) throw new CorruptError(`the object header at address ${addr} has version ${version}`);
     const flags = c.u8();
+    if (flags & 0xc0) throw new CorruptError(`the object header at address ${addr} has unknown flags ${flags}`);
     if (flags & 0x20) c.skip(16); // access, modification, change and birth times
     if (flags & 0x10) c.skip(4); // attribute phase-change values
     const size0 = c.uint(1 << (flags & 3));
     const headerSize = flags & 0x04 ? 6 : 4; // with creation order numbers
+    const prefixSize = c.pos - start;
     const chunks = this.chunks;
-    chunks[0] = addr + c.pos - start;
-    chunks[1] = size0;
+    chunks[0] = addr;
+    chunks[1] = prefixSize + size0 + 4; // the first chunk: prefix, messages, checksum
     this.chunkCount = 2;
     for (let i = 0; i < this.chunkCount; i += 2) {
       if (i > 2 * MAX_CHUNKS) throw new CorruptError(`the object header at address ${addr} has too many continuation chunks`);
-      const m = this.src.aim(this.chunk, chunks[i]!, chunks[i + 1]!);
-      if (i > 0) {
-        // A continuation chunk: OCHK, messages, checksum.
-        if (!m.isSig('OCHK')) throw new CorruptError(`the object header continuation at address ${chunks[i]} has no OCHK signature`);
-        m.reset(m.buf, m.pos, m.end - 4);
-      }
+      const at = chunks[i]!;
+      const m = this.src.aim(this.chunk, at, chunks[i + 1]!);
+      // The checksum (last 4 bytes of each chunk) covers the chunk from its signature on.
+      if (m.left < 8) throw new CorruptError(`the object header chunk at address ${at} is too short`);
+      verifyChecksum(m.buf, m.pos, m.end - 4, i === 0 ? 'object header' : 'object header continuation', at, path);
+      if (i > 0 && !m.isSig('OCHK')) throw new CorruptError(`the object header continuation at address ${at} has no OCHK signature`);
+      if (i === 0) m.skip(prefixSize);
+      m.end -= 4;
       while (m.left >= headerSize) {
         const type = m.u8();
         const size = m.u16();

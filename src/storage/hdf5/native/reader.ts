@@ -12,12 +12,16 @@
  * naming the feature, and the caller falls back to h5wasm.
  *
  * The file format is described in the HDF5 File Format Specification (version 3); the modules
- * next to this one each decode one of its structures. Checksums are not verified.
+ * next to this one each decode one of its structures. Every checksum the format defines is
+ * verified (superblock v2+, object headers v2, v2 B-trees, fractal heaps); version-1 structures
+ * have none, so their signatures, versions and bounds are checked instead. Damage is a
+ * {@link FormatError}, never a fallback to h5wasm.
  */
 import { FormatError, H5TrajError } from '../../../errors.js';
 import { checkHdf5File } from '../file-check.js';
 import { type NDataset, type NGroup, type NNode, type NValue, NativeUnsupportedError } from './model.js';
 import { ByteSource, CorruptError, Cursor, UNDEF } from './byte-source.js';
+import { ChecksumError } from './checksum.js';
 import { type AttributeContext, type RawAttribute, decodeAttribute, denseAttributes } from './attributes.js';
 import { forEachRecord } from './btree2.js';
 import { TypeCache } from './decode-type.js';
@@ -58,8 +62,15 @@ export function openNativeFile(path: string): NativeSource {
   } catch (e) {
     src.close();
     if (e instanceof NativeUnsupportedError || e instanceof H5TrajError) throw e;
+    if (e instanceof ChecksumError) throw checksumFailure(path, e);
     throw new FormatError(`'${path}' cannot be read as HDF5: ${(e as Error).message}. The file may be damaged or truncated.`, { file: path, cause: e });
   }
+}
+
+/** The sentence for a structure whose checksum fails, e.g. "The object header at address 4096 (/results/x) in 'f.hdf5' fails …". */
+export function checksumFailure(file: string, e: ChecksumError): FormatError {
+  const what = `The ${e.what} at address ${e.addr}${e.path ? ` (${e.path})` : ''}`;
+  return new FormatError(`${what} in '${file}' fails its checksum: the file is corrupt.`, e.path ? { file, path: e.path, cause: e } : { file, cause: e });
 }
 
 class GraphReader {
@@ -132,7 +143,7 @@ class GraphReader {
     const fheap = new FractalHeap(this.src, heap, path);
     forEachRecord(this.src, nameIndex, 5, (buf, pos, size) => {
       raw.push(decodeLink(fheap.get(buf, pos + 4, size - 4), path)); // after the name hash (4)
-    });
+    }, path);
     return raw;
   }
 

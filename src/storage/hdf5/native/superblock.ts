@@ -9,6 +9,7 @@
 import { NativeUnsupportedError } from './model.js';
 import { ByteSource, CorruptError, UNDEF } from './byte-source.js';
 import { MSG, ObjectHeader } from './object-header.js';
+import { verifyChecksum } from './checksum.js';
 
 const SIGNATURE = '\x89HDF\r\n\x1a\n';
 
@@ -44,6 +45,9 @@ function parseAt(src: ByteSource, at: number): Superblock {
   const c = src.cursor(at, head.length);
   src.base = at;
   if (version <= 1) {
+    // Versions of the free-space storage, the root group's symbol table entry and the shared
+    // header message format: all 0 in every file HDF5 writes; anything else is damage.
+    if (head[9] !== 0 || head[10] !== 0 || head[12] !== 0) throw new CorruptError('its superblock has unknown component versions');
     // signature, 4 versions and a reserved byte, sizes (2), reserved, group leaf K, group internal K, flags
     c.skip(8 + 5 + 2 + 1 + 2 + 2 + 4);
     if (version === 1) c.skip(4); // indexed storage K, reserved
@@ -52,6 +56,8 @@ function parseAt(src: ByteSource, at: number): Superblock {
     c.addr(); // root entry: link name offset
     return { version, rootAddr: c.addr() };
   }
+  // signature, version, sizes, flags, then base, extension, end-of-file and root addresses
+  verifyChecksum(head, 0, 12 + 4 * src.offsetSize, 'superblock', 0);
   c.skip(8 + 4 + src.offsetSize); // signature, version, sizes, flags, base
   const extension = c.addr();
   c.addr(); // end of file

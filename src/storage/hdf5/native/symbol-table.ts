@@ -17,7 +17,8 @@ export function symbolTableLinks(src: ByteSource, stab: Cursor): RawLink[] {
   forEachLeafChild(src, btree, 0, src.lengthSize, (_key, snod) => {
     const head = src.cursor(snod, 8);
     if (!head.isSig('SNOD')) throw new CorruptError(`there is no symbol table node at address ${snod}`);
-    head.skip(2); // version, reserved
+    if (head.u8() !== 1) throw new CorruptError(`the symbol table node at address ${snod} has an unknown version`);
+    head.skip(1); // reserved
     const n = head.u16();
     const c = src.cursor(snod + 8, n * entrySize);
     for (let i = 0; i < n; i++) {
@@ -39,7 +40,8 @@ export function symbolTableLinks(src: ByteSource, stab: Cursor): RawLink[] {
 function localHeap(src: ByteSource, addr: number): Buffer {
   const c = src.cursor(addr, 8 + 2 * src.lengthSize + src.offsetSize);
   if (!c.isSig('HEAP')) throw new CorruptError(`there is no local heap at address ${addr}`);
-  c.skip(4); // version, reserved
+  if (c.u8() !== 0) throw new CorruptError(`the local heap at address ${addr} has an unknown version`);
+  c.skip(3); // reserved
   const size = c.len();
   c.len(); // free list
   return src.bytes(c.addr(), size);
