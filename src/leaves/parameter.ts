@@ -10,6 +10,7 @@ import { NNLeafNode, type LeafOptions } from '../tree/leaf-node.js';
 import {
   describeJs,
   describeType,
+  refuseHoles,
   sameType,
   toTypedValue,
   valueToString,
@@ -49,7 +50,7 @@ export abstract class BaseParameter extends NNLeafNode {
   /** The value: the current run's when explored and the tree is viewed as a run, else the default. */
   f_get(): any {
     if (this._default === undefined) {
-      throw new StateError(`The parameter '${this.v_full_name}' is empty (it was loaded without data); load it first.`, {
+      throw new StateError(`The parameter '${this.v_full_name}' is empty: it was created without a value, or loaded without its data (then load it first).`, {
         path: this.v_full_name,
       });
     }
@@ -202,6 +203,7 @@ export abstract class BaseParameter extends NNLeafNode {
       });
     }
     const expected = this._default.type;
+    refuseHoles(values, `The range of parameter '${this.v_full_name}'`);
     return values.map((v, i) => {
       let tv: TypedValue;
       try {

@@ -164,6 +164,7 @@ function flattenNested(v: unknown, depth: number, path = 'value'): unknown[] {
   if (!Array.isArray(v)) {
     throw new TypeMismatchError(`Nested arrays must be rectangular, but ${path} is not an array.`);
   }
+  refuseHoles(v, path);
   const out: unknown[] = [];
   let expectedLength: number | undefined;
   v.forEach((child, i) => {
@@ -181,6 +182,33 @@ function flattenNested(v: unknown, depth: number, path = 'value'): unknown[] {
     out.push(...flattenNested(child, depth - 1, `${path}[${i}]`));
   });
   return out;
+}
+
+/**
+ * Refuses an array with a hole (`[1, , 3]`): array methods skip holes, so the element would
+ * silently become 0 or vanish; `undefined` in its place is refused as well.
+ * @throws TypeMismatchError naming `where` and the first missing position.
+ */
+export function refuseHoles(v: readonly unknown[], where: string): void {
+  for (let i = 0; i < v.length; i++) {
+    if (!(i in v)) {
+      throw new TypeMismatchError(`${where} has no element ${i} (the array has a hole, as in [1, , 3]); give every element a value.`, {
+        got: 'an array with a hole',
+      });
+    }
+  }
+}
+
+/**
+ * Why a string or Buffer cannot be stored exactly, or undefined. HDF5 pads fixed-length strings
+ * with NULs and readers (libhdf5, numpy, h5py) drop trailing NULs, so a final NUL would be lost;
+ * NULs inside the text are kept.
+ */
+function trailingNulProblem(v: string | Buffer): string | undefined {
+  if (typeof v === 'string' ? !v.endsWith('\0') : v.length === 0 || v[v.length - 1] !== 0) return undefined;
+  const what = typeof v === 'string' ? 'a NUL character' : 'a zero byte';
+  const instead = typeof v === 'string' ? 'a PickleParameter or PickleResult keeps it' : 'store binary data as a Uint8Array';
+  return ` (it ends in ${what}, which HDF5 strings cannot keep: they are padded with NULs, and readers drop trailing ones; ${instead})`;
 }
 
 function inferArrayDType(flat: unknown[]): ArrayDType {
@@ -202,8 +230,13 @@ export function makeArrayData(dtype: ArrayDType, flat: readonly unknown[]): NDAr
     );
   };
   if (dtype === 'bool') return flat.map((v, i) => (typeof v === 'boolean' ? v : bad(i, '')));
-  if (dtype.startsWith('<U')) return flat.map((v, i) => (typeof v === 'string' ? v : bad(i, '')));
-  if (dtype.startsWith('|S')) return flat.map((v, i) => (Buffer.isBuffer(v) ? v : bad(i, '')));
+  const text = (v: unknown, i: number): string | Buffer => {
+    if (dtype.startsWith('<U') ? typeof v !== 'string' : !Buffer.isBuffer(v)) return bad(i, '');
+    const problem = trailingNulProblem(v as string | Buffer);
+    return problem ? bad(i, problem) : (v as string | Buffer);
+  };
+  if (dtype.startsWith('<U')) return flat.map(text) as string[];
+  if (dtype.startsWith('|S')) return flat.map(text) as Buffer[];
   if (COMPLEX_TYPES.has(dtype)) return flat.map((v, i) => (v instanceof Complex ? v : bad(i, '')));
   const Ctor = TYPED_ARRAY_OF[dtype as IntDType | FloatDType];
   const out = new Ctor(flat.length);
@@ -382,8 +415,11 @@ export function coerceScalar(v: unknown, scalar: ScalarType, where: string): unk
     return fail();
   }
   if (BOOL_TYPES.has(scalar)) return typeof v === 'boolean' ? v : fail();
-  if (STR_TYPES.has(scalar)) return typeof v === 'string' ? v : fail();
-  if (BYTES_TYPES.has(scalar)) return Buffer.isBuffer(v) ? v : fail(' (bytes are given as a Buffer)');
+  if (STR_TYPES.has(scalar) || BYTES_TYPES.has(scalar)) {
+    if (STR_TYPES.has(scalar) ? typeof v !== 'string' : !Buffer.isBuffer(v)) return fail(STR_TYPES.has(scalar) ? '' : ' (bytes are given as a Buffer)');
+    const problem = trailingNulProblem(v as string | Buffer);
+    return problem ? fail(problem) : v;
+  }
   if (COMPLEX_TYPES.has(scalar)) {
     if (v instanceof Complex) return v;
     if (typeof v === 'number') return new Complex(v, 0);
@@ -430,6 +466,7 @@ export function toTypedValue(raw: unknown, rules: AcceptRules, where: string, hi
   }
   if (Array.isArray(v)) {
     const kind = isTuple(v) ? 'tuple' : 'list';
+    refuseHoles(v, `${where} (a ${kind})`);
     if (v.some((e) => Array.isArray(e))) {
       if (!rules.ndarray) {
         throw new TypeMismatchError(`${where} is a nested array; this leaf holds only flat lists. Use an ArrayParameter or a result.`);

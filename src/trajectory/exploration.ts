@@ -17,6 +17,25 @@ function resolveParameter(traj: Trajectory, key: string): BaseParameter {
   return node;
 }
 
+/**
+ * Refuses two keys naming one parameter (`x` and `g.x` both resolving to `parameters.g.x`):
+ * one range would silently replace the other.
+ */
+function refuseDuplicates(keys: readonly string[], entries: readonly [BaseParameter, readonly unknown[]][]): void {
+  const seen = new Map<string, string>();
+  entries.forEach(([p], i) => {
+    const key = keys[i]!;
+    const first = seen.get(p.v_full_name);
+    if (first !== undefined) {
+      throw new InvalidArgumentError(
+        `The keys '${first}' and '${key}' both name the parameter '${p.v_full_name}'; give each parameter one range.`,
+        { path: p.v_full_name },
+      );
+    }
+    seen.set(p.v_full_name, key);
+  });
+}
+
 function checkLengths(entries: [BaseParameter, readonly unknown[]][], expected?: number): number {
   const lengths = entries.map(([p, v]) => `'${p.v_full_name}' has ${v.length}`);
   const first = expected ?? entries[0]?.[1].length ?? 0;
@@ -43,6 +62,7 @@ export function explore(traj: Trajectory, buildDict: Record<string, readonly unk
     if (v.length === 0) throw new InvalidArgumentError(`The range of '${k}' is empty; a range needs at least one value.`, { path: k });
     return [resolveParameter(traj, k), v] as [BaseParameter, readonly unknown[]];
   });
+  refuseDuplicates(Object.keys(buildDict), entries);
   for (const [p] of entries) {
     if (p.v_explored) {
       throw new StateError(`The parameter '${p.v_full_name}' is already explored; use f_expand to add values.`, { path: p.v_full_name });
@@ -71,6 +91,7 @@ export function explore(traj: Trajectory, buildDict: Record<string, readonly unk
 export function expand(traj: Trajectory, buildDict: Record<string, readonly unknown[]>): void {
   if (traj._explored.size === 0) return explore(traj, buildDict);
   const entries = Object.entries(buildDict).map(([k, v]) => [resolveParameter(traj, k), v] as [BaseParameter, readonly unknown[]]);
+  refuseDuplicates(Object.keys(buildDict), entries);
   const given = new Set(entries.map(([p]) => p.v_full_name));
   const explored = [...traj._explored.keys()];
   if (given.size !== explored.length || explored.some((n) => !given.has(n))) {

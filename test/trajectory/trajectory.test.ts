@@ -89,6 +89,28 @@ test('f_expand adds runs; f_shrink removes exploration', () => {
   throwsKind(() => t.f_shrink(), StateError, /stored/);
 });
 
+test('f_explore and f_expand refuse two keys naming one parameter, naming both keys', () => {
+  const t = new Trajectory('dup', { add_time: false });
+  t.f_add_parameter('g.x', 1);
+  t.f_add_parameter('y', 1);
+  throwsKind(() => t.f_explore({ x: [1, 2], 'g.x': [3, 4] }), InvalidArgumentError, /'x' and 'g\.x' both name the parameter 'parameters\.g\.x'/);
+  throwsKind(() => t.f_explore({ 'parameters.g.x': [1, 2], y: [5, 6], x: [3, 4] }), InvalidArgumentError, /'parameters\.g\.x' and 'x'/);
+  assert.not.ok(t.f_get('g.x').v_explored, 'nothing is explored after the refusal');
+  assert.is(t.v_length, 1);
+  t.f_explore({ x: [1, 2], y: [5, 6] });
+  throwsKind(() => t.f_expand({ x: [3], 'g.x': [4], y: [7] }), InvalidArgumentError, /'x' and 'g\.x' both name/);
+  assert.is(t.v_length, 2);
+  assert.equal(t.f_get('g.x').f_get_range(), [1, 2]);
+});
+
+test('a range with a hole is refused, naming the position', () => {
+  const t = new Trajectory('hole', { add_time: false });
+  t.f_add_parameter('x', 1);
+  // eslint-disable-next-line no-sparse-arrays
+  throwsKind(() => t.f_explore({ x: [1, , 3] }), TypeMismatchError, /range of parameter 'parameters\.x' has no element 1 \(the array has a hole/);
+  assert.not.ok(t.f_get('x').v_explored);
+});
+
 test('runs: names, indices, information, completion', () => {
   const t = grid();
   assert.is(t.f_idx_to_run(4), 'run_00000004');

@@ -41,7 +41,21 @@ export function syncFolderOf(file: string): void {
   }
 }
 
-const tempPrefix = (filename: string) => `.${path.basename(filename)}.h5traj-tmp-`;
+const TEMP_MARK = '.h5traj-tmp-';
+/** A temporary name's basename: `.<target basename>.h5traj-tmp-<pid>-<time>-<counter>`. */
+const TEMP_NAME = /^\.(.+)\.h5traj-tmp-[0-9a-z]+-[0-9a-z]+-[0-9a-z]+$/;
+
+/**
+ * The file a temporary copy stands for: a temporary name is made only for a real file, so a
+ * copy written beside a copy (the native engine closing a copy it edits) stays a copy of the target.
+ */
+export function targetOfTemp(file: string): string {
+  let base = path.basename(file);
+  for (let m = TEMP_NAME.exec(base); m; m = TEMP_NAME.exec(base)) base = m[1]!;
+  return path.join(path.dirname(file), base);
+}
+
+const tempPrefix = (filename: string) => `.${path.basename(targetOfTemp(filename))}${TEMP_MARK}`;
 
 /** A temporary name beside `filename` (same folder, so the rename stays on one file system). */
 let tempCounter = 0;
@@ -51,7 +65,10 @@ export function tempPathFor(filename: string): string {
   return path.join(path.dirname(filename), `${tempPrefix(filename)}${unique}`);
 }
 
-/** Removes copies left by writers that were killed mid-transaction (call while holding the lock). */
+/**
+ * Removes copies left by writers that were killed mid-transaction (call while holding the lock),
+ * including copies of copies that versions before 0.1 named `..<file>.h5traj-tmp-…`.
+ */
 export function removeStaleTemps(filename: string): void {
   const dir = path.dirname(filename);
   const prefix = tempPrefix(filename);
@@ -61,8 +78,28 @@ export function removeStaleTemps(filename: string): void {
   } catch {
     return;
   }
-  for (const name of names) if (name.startsWith(prefix)) fs.rmSync(path.join(dir, name), { force: true });
+  for (const name of names) {
+    if (name.startsWith(prefix) || name.startsWith(`.${prefix}`)) fs.rmSync(path.join(dir, name), { force: true });
+  }
 }
+
+/**
+ * Makes an error raised while writing a temporary copy of `target` name `target`, the file the
+ * user knows, instead of the copy (in its message and `file` field). Returns the same error.
+ */
+export function nameTarget<E>(e: E, target: string): E {
+  if (!(e instanceof Error)) return e;
+  // Every temporary copy of `target` is `tempPathFor(target)`: the same folder and prefix.
+  const temps = new RegExp(`${escapeRegExp(path.join(path.dirname(target), tempPrefix(target)))}[0-9a-z]+-[0-9a-z]+-[0-9a-z]+`, 'g');
+  e.message = e.message.replace(temps, target);
+  const file = (e as { file?: unknown }).file;
+  if (typeof file === 'string' && file !== targetOfTemp(file)) {
+    Object.defineProperty(e, 'file', { value: target, enumerable: true, configurable: true, writable: false });
+  }
+  return e;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * A text that changes whenever a file (given by its `stat`) is replaced (another inode) or rewritten (size

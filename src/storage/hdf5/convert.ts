@@ -34,9 +34,10 @@ export function toLeafWrite(record: LeafRecord): LeafWrite {
   return write;
 }
 
-/** Leaf data read from a file, in the trajectory's form. */
-export function fromFileLeafData(data: FileLeafData): TreeLeafData {
+/** Leaf data read from a file, in the trajectory's form; undefined for an empty parameter (it stays empty). */
+export function fromFileLeafData(data: FileLeafData): TreeLeafData | undefined {
   if (data.kind === 'parameter') {
+    if (data.empty) return undefined;
     return data.range ? { kind: 'parameter', value: data.value, range: data.range.map((tv) => tv.value) } : { kind: 'parameter', value: data.value };
   }
   return { kind: 'result', items: Object.entries(data.items) };

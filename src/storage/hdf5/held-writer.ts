@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import { H5TrajError, StorageError } from '../../errors.js';
 import { acquireLock } from '../lock.js';
-import { fileVersion } from './atomic.js';
+import { fileVersion, nameTarget, removeStaleTemps } from './atomic.js';
 import type { H5File } from './h5file.js';
 import { NativeUnsupportedError } from './native/model.js';
 import { NativeH5File } from './native/native-file.js';
@@ -43,7 +43,7 @@ export class HeldFileWriter {
       } catch (e) {
         // The graph may hold half of the change: never write it; parse the file again next time.
         this.drop();
-        if (e instanceof H5TrajError) throw e;
+        if (e instanceof H5TrajError) throw nameTarget(e, filename);
         throw new StorageError(`Writing '${filename}' failed, and the file was left as it was: ${(e as Error).message}`, { file: filename, cause: e });
       }
       this.held!.identity = identity(filename);
@@ -59,6 +59,8 @@ export class HeldFileWriter {
     const held = this.held;
     if (held && held.filename === filename && held.identity === identity(filename)) return held.file;
     this.drop();
+    // Parsing anew, under the lock: copies left by a killed writer are of no use to anyone.
+    removeStaleTemps(filename);
     try {
       const file = NativeH5File.openCopy(filename, filename);
       this.held = { filename, file, identity: identity(filename) };

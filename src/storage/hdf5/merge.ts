@@ -36,7 +36,7 @@ import type { H5File } from './h5.js';
 import { openH5Sync } from './open-file.js';
 import { loadTrajectory } from './load.js';
 import { listTrajectories, readLeaf } from './nodes.js';
-import { replaceWithTemp, removeStaleTemps, tempPathFor, withWriteTransaction } from './transaction.js';
+import { nameTarget, replaceWithTemp, removeStaleTemps, tempPathFor, withWriteTransaction } from './transaction.js';
 import { Reopenable } from './merge/shared.js';
 import { readSide } from './merge/side.js';
 import { Context, planAll } from './merge/plan.js';
@@ -61,8 +61,8 @@ function replaceFile(filename: string, mode: 'copy' | 'fresh', build: (out: Reop
     replaceWithTemp(tmp, filename);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
-    if (e instanceof H5TrajError) throw e;
-    throw new StorageError(`Merging into '${filename}' failed, and the file was left as it was: ${(e as Error).message}`, { file: filename, cause: e });
+    if (e instanceof H5TrajError) throw nameTarget(e, filename);
+    throw nameTarget(new StorageError(`Merging into '${filename}' failed, and the file was left as it was: ${(e as Error).message}`, { file: filename, cause: e }), filename);
   }
 }
 
@@ -134,7 +134,7 @@ function writeBackups(option: string | boolean | undefined, sides: readonly { fi
         replaceWithTemp(tmp, target);
       } catch (e) {
         fs.rmSync(tmp, { force: true });
-        throw e;
+        throw nameTarget(e, target);
       }
     } finally {
       src.close();

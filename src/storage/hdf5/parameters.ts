@@ -30,6 +30,8 @@ export interface ParameterData {
   range?: TypedValue[];
   /** The pickle protocol of a PickleParameter. */
   protocol?: number;
+  /** The leaf has no data (pypet's empty parameter, `f_add_parameter('p')`); `value` is then None. */
+  empty?: true;
 }
 
 /** Attribute recording the class h5traj was asked to store when the file says another one. */
@@ -72,7 +74,7 @@ export function readParameter(f: H5File, leafPath: string, className: string, wh
     });
     return { value, range };
   }
-  if (!children.has('data')) return { value: EMPTY };
+  if (!children.has('data')) return { value: EMPTY, empty: true };
   const dataPath = joinPath(leafPath, 'data');
   if (attrText(f, dataPath, STORE) !== 'TABLE') return { value: readDataChild(f, dataPath, where) };
   const value = readColumnCells(f, dataPath, where)[0] ?? EMPTY;
@@ -104,7 +106,7 @@ function readPickle(f: H5File, path: string, where: string): TypedValue {
 }
 
 function readPickleParameter(f: H5File, leafPath: string, children: Set<string>, where: string): ParameterData {
-  const out: ParameterData = { value: children.has('data') ? readPickle(f, joinPath(leafPath, 'data'), where) : EMPTY };
+  const out: ParameterData = children.has('data') ? { value: readPickle(f, joinPath(leafPath, 'data'), where) } : { value: EMPTY, empty: true };
   if (children.has(PROTOCOL)) {
     const p = readDataChild(f, joinPath(leafPath, PROTOCOL), where);
     if (typeof p.value === 'number') out.protocol = p.value;

@@ -10,7 +10,7 @@ import { acquireLock } from '../lock.js';
 import { copyAttributes, copyTree } from './copy.js';
 import { type H5File, joinPath } from './h5.js';
 import { openH5Sync } from './open-file.js';
-import { replaceWithTemp, tempPathFor } from './transaction.js';
+import { nameTarget, removeStaleTemps, replaceWithTemp, tempPathFor } from './transaction.js';
 
 /** What a rewrite leaves out and adds. */
 export interface RewritePlan {
@@ -28,6 +28,7 @@ export interface RewritePlan {
  */
 export function rewriteFile(filename: string, plan: RewritePlan, target = filename): void {
   const release = acquireLock(target);
+  removeStaleTemps(target);
   const tmp = tempPathFor(target);
   try {
     const src = openH5Sync(filename, 'r');
@@ -52,8 +53,8 @@ export function rewriteFile(filename: string, plan: RewritePlan, target = filena
     replaceWithTemp(tmp, target);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
-    if (e instanceof H5TrajError) throw e;
-    throw new StorageError(`Rewriting '${filename}' failed, and the file was left as it was: ${(e as Error).message}`, { file: filename, cause: e });
+    if (e instanceof H5TrajError) throw nameTarget(e, target);
+    throw nameTarget(new StorageError(`Rewriting '${filename}' failed, and the file was left as it was: ${(e as Error).message}`, { file: filename, cause: e }), target);
   } finally {
     release();
   }

@@ -7,11 +7,11 @@
 import fs from 'node:fs';
 import { H5TrajError, StorageError } from '../../errors.js';
 import { acquireLock } from '../lock.js';
-import { removeStaleTemps, replaceWithTemp, tempPathFor } from './atomic.js';
+import { nameTarget, removeStaleTemps, replaceWithTemp, tempPathFor } from './atomic.js';
 import type { H5File } from './h5file.js';
 import { openH5Copy, openH5Sync } from './open-file.js';
 
-export { replaceWithTemp, syncFolderOf, tempPathFor, removeStaleTemps } from './atomic.js';
+export { nameTarget, replaceWithTemp, syncFolderOf, tempPathFor, removeStaleTemps } from './atomic.js';
 
 /**
  * Runs `change` on a writable copy of `filename` (a new file when it does not exist, or with
@@ -37,12 +37,9 @@ export function withWriteTransaction<T>(filename: string, change: (f: H5File) =>
     return result;
   } catch (e) {
     fs.rmSync(tmp, { force: true });
-    if (e instanceof H5TrajError) {
-      // Errors raised inside name the temporary copy; the user knows the file by its own name.
-      e.message = e.message.split(tmp).join(filename);
-      throw e;
-    }
-    throw new StorageError(`Writing '${filename}' failed, and the file was left as it was: ${(e as Error).message}`, { file: filename, cause: e });
+    // Errors raised inside name the temporary copy; the user knows the file by its own name.
+    if (e instanceof H5TrajError) throw nameTarget(e, filename);
+    throw nameTarget(new StorageError(`Writing '${filename}' failed, and the file was left as it was: ${(e as Error).message}`, { file: filename, cause: e }), filename);
   } finally {
     release();
   }
