@@ -7,6 +7,12 @@ import type { CliCommand } from './command.js';
 import { commands } from './commands/index.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor, InterruptedError, ReportedFailure, UsageError } from './exit-codes.js';
 import { note, PipeClosed } from './io.js';
+import { prepareToOpen } from '../storage/hdf5/open-file.js';
+
+/** The HDF5 files a command line names (positionals and `--file`), whatever the command. */
+function namedFiles(argv: Record<string, unknown>): string[] {
+  return [argv.file, argv.target, argv.sources].flat().filter((f): f is string => typeof f === 'string');
+}
 
 function register(y: ReturnType<typeof yargs>, cmd: CliCommand): void {
   y.command(
@@ -39,6 +45,11 @@ export async function runCli(argv: string[]): Promise<number> {
       throw new UsageError(msg);
     });
   for (const cmd of commands) register(parser, cmd);
+  // Commands open files synchronously; h5wasm (for files the native engine does not read) loads
+  // asynchronously, so it is loaded here, before the command, and only when a file needs it.
+  parser.middleware(async (argv) => {
+    for (const file of namedFiles(argv)) await prepareToOpen(file);
+  });
   const verbose = argv.includes('--verbose');
   try {
     await parser.parseAsync();

@@ -25,6 +25,7 @@ import { BackgroundWriter } from './background-writer.js';
 import { collectProvenance, type Provenance } from './provenance.js';
 import { executeRun, type RunFunction } from './run-executor.js';
 import { toWire } from './wire.js';
+import { prepareToOpen } from '../storage/hdf5/open-file.js';
 
 /** A run function that worker threads can load: a module path (or file URL) and an export name. */
 export interface RunModule {
@@ -151,6 +152,7 @@ export class Environment {
     this.reused = [];
     this.interrupted = false;
     this.stopRequested = false;
+    await prepareToOpen(this.filename);
     // Stored first, so that a process killed before its trajectory exists leaves no lock behind.
     this.prepare();
     const journalPath = journalPathFor(this.filename, traj.v_name, traj.v_timestamp);
