@@ -3,10 +3,10 @@
  * trajectory in TARGET (e.g. the shards of an array job), as one crash-safe write of TARGET.
  */
 import fs from 'node:fs';
+import { NotFoundError } from '../../errors.js';
 import { Trajectory } from '../../trajectory/trajectory.js';
 import type { MergeOptions } from '../../trajectory/merge.js';
 import type { CliCommand } from '../command.js';
-import { UsageError } from '../exit-codes.js';
 import { note, out, outJson } from '../io.js';
 import { trajectoryNames } from '../open.js';
 
@@ -45,7 +45,8 @@ export const merge: CliCommand<MergeArgs> = {
       .option('backup', { type: 'boolean', describe: 'back up both trajectories beside their files first' })
       .option('json', { type: 'boolean', describe: 'print the merge summary as JSON' }),
   handler: async (args) => {
-    for (const f of [args.target, ...args.sources]) if (!fs.existsSync(f)) throw new UsageError(`The file '${f}' does not exist.`);
+    // The same error (and exit code 1) as every other command that is given a missing file.
+    for (const f of [args.target, ...args.sources]) if (!fs.existsSync(f)) throw new NotFoundError(`The file '${f}' does not exist.`, { file: f });
     const targetName = args.trajectory ?? trajectoryNames(args.target).at(-1)!;
     const target = openForMerge(args.target, targetName);
     const others = args.sources.map((f) => openForMerge(f, trajectoryNames(f).at(-1)!));

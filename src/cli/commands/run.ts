@@ -15,7 +15,7 @@ import { RunError } from '../../errors.js';
 import { Environment, type PostProcessing } from '../../environment/environment.js';
 import type { ProgressMode } from '../../environment/progress.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
-import type { CliCommand } from '../command.js';
+import { wholeNumber, type CliCommand } from '../command.js';
 import { InterruptedError, UsageError } from '../exit-codes.js';
 import { note, out, outJson, table } from '../io.js';
 
@@ -61,7 +61,7 @@ export const run: CliCommand<RunArgs> = {
       .positional('module', { type: 'string', describe: 'ESM module exporting setup(traj) and run(traj)', demandOption: true })
       .option('file', { alias: 'f', type: 'string', demandOption: true, describe: 'HDF5 file to write' })
       .option('name', { type: 'string', describe: 'trajectory name (default: the module\'s `name` export or file name)' })
-      .option('ncores', { type: 'number', default: 1, describe: 'worker threads' })
+      .option('ncores', { type: 'string', default: '1', coerce: wholeNumber('--ncores', 'of worker threads', 1), describe: 'worker threads' })
       .option('shard', { type: 'string', describe: 'run only shard i/n (contiguous block of runs)' })
       .option('resume', { type: 'boolean', describe: 'continue the trajectory in --file: run what is not completed' })
       .option('overwrite', { type: 'boolean', describe: 'replace --file if it exists' })
@@ -75,7 +75,6 @@ export const run: CliCommand<RunArgs> = {
     const mod = (await import(pathToFileURL(modulePath).href)) as ExplorationModule;
     if (typeof mod.run !== 'function') throw new UsageError(`The module '${args.module}' must export a function run(traj).`);
     if (!args.resume && typeof mod.setup !== 'function') throw new UsageError(`The module '${args.module}' must export setup(traj), which adds and explores the parameters.`);
-    if (!Number.isInteger(args.ncores) || args.ncores < 1) throw new UsageError(`--ncores must be a positive integer, not ${args.ncores}.`);
     const name = args.name ?? mod.name ?? path.basename(modulePath).replace(/\.[cm]?[jt]s$/, '');
     if (!args.resume && fs.existsSync(args.file) && !args.overwrite) {
       throw new UsageError(`'${args.file}' exists; pass --overwrite to replace it or --resume to continue it.`);
