@@ -1,7 +1,7 @@
 /**
  * `h5traj run MODULE --file OUT.hdf5`: runs an exploration module with the Environment.
  *
- * The module (ESM JavaScript; TypeScript when run from sources) exports:
+ * The module (ESM JavaScript or TypeScript) exports:
  * - `setup(traj)`: adds parameters and explores them (not called with --resume);
  * - `run(traj, ...args)`: the run function (loaded by worker threads too, with --ncores > 1);
  * - optionally `postprocess(traj, results)` (pypet's add_postprocessing), `name` (the trajectory
@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { RunError } from '../../errors.js';
 import { Environment, type PostProcessing } from '../../environment/environment.js';
 import type { ProgressMode } from '../../environment/progress.js';
+import { enableTypeScript, isTypeScriptModule } from '../../environment/typescript.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
 import { wholeNumber, type CliCommand } from '../command.js';
 import { InterruptedError, UsageError } from '../exit-codes.js';
@@ -72,6 +73,7 @@ export const run: CliCommand<RunArgs> = {
   handler: async (args) => {
     const modulePath = path.resolve(args.module);
     if (!fs.existsSync(modulePath)) throw new UsageError(`The module '${args.module}' does not exist.`);
+    if (isTypeScriptModule(modulePath)) await enableTypeScript();
     const mod = (await import(pathToFileURL(modulePath).href)) as ExplorationModule;
     if (typeof mod.run !== 'function') throw new UsageError(`The module '${args.module}' must export a function run(traj).`);
     if (!args.resume && typeof mod.setup !== 'function') throw new UsageError(`The module '${args.module}' must export setup(traj), which adds and explores the parameters.`);
