@@ -4,6 +4,7 @@
  */
 export * from './errors.js';
 export { HDF5StorageService } from './storage/hdf5/service.js';
+export { loadWasmEngine } from './storage/hdf5/open-file.js';
 export {
   Complex,
   NDArray,

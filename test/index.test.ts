@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import * as api from '../src/index.js';
 
 const EXPECTED = [
-  'Environment', 'HDF5StorageService', 'shardIndices', 'runHash',
+  'Environment', 'HDF5StorageService', 'loadWasmEngine', 'shardIndices', 'runHash',
   'Annotations', 'ArrayParameter', 'BaseParameter', 'Complex', 'ConfigGroup', 'DerivedParameterGroup',
   'FileLockedError', 'FormatError', 'H5TrajError', 'InvalidArgumentError', 'InvalidNameError', 'LOAD_DATA',
   'LOAD_NOTHING', 'LOAD_SKELETON', 'MergeError', 'NDArray', 'NNGroupNode', 'NNLeafNode', 'NNNode',

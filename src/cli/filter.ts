@@ -73,7 +73,16 @@ export function listOption(value: string | string[] | undefined): string[] {
   return value === undefined ? [] : ([] as string[]).concat(value);
 }
 
-/** The filter of `--where`/`--runs` style options (each JSON or an expression), ANDed. */
+/**
+ * The run filter option, `--where` in every command that selects runs (`find` also takes the
+ * expressions as positionals; its old `--filter` and `get`'s old `--runs` are aliases).
+ */
+export const WHERE_OPTION = {
+  type: 'string',
+  describe: 'only runs matching this filter: NAME OP VALUE (x>=2, mode=alpha) or JSON ({"x": {"$in": [1, 2]}}); repeatable, ANDed',
+} as const;
+
+/** The filter of `--where` options (each JSON or an expression), ANDed. */
 export function filterFromOption(value: string | string[] | undefined, option: string): RunFilter | undefined {
   return allOf(listOption(value).map((v) => parseFilterArg(v, option)));
 }

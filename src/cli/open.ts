@@ -1,6 +1,7 @@
 /**
  * Opening trajectories for the read commands.
  */
+import { NotFoundError } from '../errors.js';
 import { HDF5StorageService } from '../storage/hdf5/service.js';
 import { Trajectory } from '../trajectory/trajectory.js';
 import type { LoadOptions } from '../trajectory/storage-service.js';
@@ -17,12 +18,25 @@ export function trajectoryNames(file: string): string[] {
 }
 
 /**
+ * The name of the trajectory `--index N` picks (negative: from the end).
+ * @throws NotFoundError saying how many trajectories the file holds when N is out of range.
+ */
+export function trajectoryAt(file: string, index: number): string {
+  const names = trajectoryNames(file);
+  const name = names.at(index);
+  if (name !== undefined) return name;
+  const n = names.length;
+  const holds = n === 0 ? 'holds no trajectory' : n === 1 ? 'holds 1 trajectory: use --index 0 (or -1)' : `holds ${n} trajectories: use --index 0 to ${n - 1}, or -1 to -${n} from the end`;
+  throw new NotFoundError(`--index ${index} is out of range: '${file}' ${holds}.`, { file });
+}
+
+/**
  * Loads one trajectory: by `--trajectory NAME`, by `--index N`, else the last one in the file.
  * `load` picks pypet's load modes (default: parameters with data, the rest as a skeleton).
  */
 export function openTrajectory(file: string, pick: { trajectory?: string | undefined; index?: number | undefined }, load: LoadOptions = {}): Trajectory {
   const traj = new Trajectory('h5traj', { add_time: false, filename: file });
-  const which = pick.trajectory !== undefined ? { name: pick.trajectory } : { index: pick.index ?? -1 };
+  const which = pick.trajectory !== undefined ? { name: pick.trajectory } : pick.index !== undefined ? { name: trajectoryAt(file, pick.index) } : { index: -1 };
   traj.f_load({ ...which, force: true, ...load });
   return traj;
 }

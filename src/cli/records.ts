@@ -21,6 +21,9 @@ import { plain } from './values.js';
 /** Runs read between two cache releases of the storage service (see {@link RunResultReader.read}). */
 const REOPEN_EVERY = 2_000;
 
+/** The branches that hold per-run groups (`<branch>.runs.run_XXXXXXXX`). */
+export type RunBranch = 'results' | 'derived_parameters';
+
 /** What a result name points at in one run: a whole leaf, or one item of a Result. */
 type Target = { leaf: NNLeafNode; item?: string } | undefined;
 
@@ -56,12 +59,14 @@ export class RunResultReader {
   constructor(
     private readonly traj: Trajectory,
     private readonly names: readonly string[],
+    /** Where the per-run groups are: `results.runs` (the default) or `derived_parameters.runs`. */
+    private readonly branch: RunBranch = 'results',
   ) {}
 
   /** The `results.runs` group (loaded as a skeleton on first use); null when nothing is stored there. */
-  private runsGroup(): NNGroupNode | null {
+  runsGroup(): NNGroupNode | null {
     if (this.runs !== undefined) return this.runs;
-    const results = this.traj.f_get_children().results as NNGroupNode;
+    const results = this.traj.f_get_children()[this.branch] as NNGroupNode;
     let runs = results.f_get_children().runs as NNGroupNode | undefined;
     if (!runs && this.traj.v_stored) {
       try {
@@ -188,7 +193,10 @@ function valueOf(group: NNGroupNode, name: string, t: Target): unknown {
 
 /** Options of {@link streamRecords}. */
 export interface ExportOptions {
+  /** Names read below `results.runs.run_XXXXXXXX`. */
   results?: readonly string[];
+  /** Names read below `derived_parameters.runs.run_XXXXXXXX` (e.g. the demo's `r0`). */
+  derived?: readonly string[];
   where?: RunFilter | undefined;
 }
 
@@ -201,10 +209,14 @@ export function recordColumns(traj: Trajectory, results: readonly string[] = [])
 
 /** One record per matching run, in run order, with the chosen results as cells. */
 export function* streamRecords(traj: Trajectory, options: ExportOptions = {}): Generator<RunRecord> {
-  const results = options.results ?? [];
-  const reader = results.length > 0 ? new RunResultReader(traj, results) : undefined;
+  const readers = [
+    { names: options.results ?? [], branch: 'results' as const },
+    { names: options.derived ?? [], branch: 'derived_parameters' as const },
+  ]
+    .filter((r) => r.names.length > 0)
+    .map((r) => ({ names: r.names, reader: new RunResultReader(traj, r.names, r.branch) }));
   for (const record of traj.f_to_records(options.where ? { where: options.where } : {})) {
-    if (reader) reader.read(record.idx).forEach((v, i) => (record[results[i]!] = cell(v)));
+    for (const { names, reader } of readers) reader.read(record.idx).forEach((v, i) => (record[names[i]!] = cell(v)));
     yield record;
   }
 }

@@ -26,6 +26,7 @@ import { describeRuns, fileShard, shardIndices, type ShardRecord } from './shard
 import { collectProvenance, type Provenance } from './provenance.js';
 import { executeRun, SharedNodeClaims, type RunFunction } from './run-executor.js';
 import { toWire } from './wire.js';
+import { prepareToOpen } from '../storage/hdf5/open-file.js';
 
 /** A run function that worker threads can load: a module path (or file URL) and an export name. */
 export interface RunModule {
@@ -165,6 +166,7 @@ export class Environment {
     this.reused = [];
     this.interrupted = false;
     this.stopRequested = false;
+    await prepareToOpen(this.filename);
     // Stored first, so that a process killed before its trajectory exists leaves no lock behind.
     this.prepare();
     const journalPath = journalPathFor(this.filename, traj.v_name, traj.v_timestamp);

@@ -7,29 +7,36 @@
 import { parentPort } from 'node:worker_threads';
 import { writeCommit, type CommentMemory } from '../storage/hdf5/store.js';
 import { HeldFileWriter } from '../storage/hdf5/held-writer.js';
-import { initH5 } from '../storage/hdf5/h5.js';
+import { prepareToOpen } from '../storage/hdf5/open-file.js';
 import type { Commit } from '../trajectory/storage-service.js';
 import { fromWire } from './wire.js';
 
 export type WriterRequest = { type: 'commit'; id: number; filename: string; trajName: string; commit: unknown } | { type: 'close' };
 export type WriterReply = { type: 'done'; id: number } | { type: 'error'; id: number; message: string; stack: string };
 
-await initH5();
 const port = parentPort!;
 const comments: CommentMemory = new Map();
 const files = new HeldFileWriter();
+// Commits are written strictly in order; loading h5wasm (only for a file the native engine does
+// not read) is asynchronous, so each message waits for the one before it.
+let queue = Promise.resolve();
 port.on('message', (msg: WriterRequest) => {
+  queue = queue.then(() => handle(msg));
+});
+
+async function handle(msg: WriterRequest): Promise<void> {
   if (msg.type === 'close') {
     files.close();
     port.close();
     return;
   }
   try {
+    await prepareToOpen(msg.filename);
     const commit = fromWire(msg.commit) as Commit;
     files.write(msg.filename, (f) => writeCommit(f, msg.trajName, commit, comments));
     port.postMessage({ type: 'done', id: msg.id } satisfies WriterReply);
   } catch (e) {
     port.postMessage({ type: 'error', id: msg.id, message: (e as Error).message, stack: (e as Error).stack ?? '' } satisfies WriterReply);
   }
-});
+}
 port.postMessage({ type: 'ready' });

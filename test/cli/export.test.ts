@@ -80,15 +80,18 @@ test('--where filters runs (expressions or JSON, repeatable)', () => {
   assert.equal(j.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).idx), [5, 11]);
 });
 
-test('pypet files: results of env_run, and a grid never run (empty result cells)', () => {
+test('pypet files: results of env_run; a grid never run has no result to export', () => {
   const env = parseCsv(h5traj(['export', ENV_RUN, '--format', 'csv', '--results', 'z,stats.mean,stats.label']).stdout);
   assert.equal(env.map((row) => [row.z, row['stats.mean'], row['stats.label']]), [
     ['1', '1', 'x=1.0 y=1'], ['2', '1.5', 'x=1.0 y=2'], ['3', '2', 'x=1.0 y=3'],
     ['2', '1.5', 'x=2.0 y=1'], ['4', '2', 'x=2.0 y=2'], ['6', '2.5', 'x=2.0 y=3'],
   ]);
-  const grid = parseCsv(h5traj(['export', GRID, '--format', 'csv', '--results', 'z']).stdout);
+  const none = h5traj(['export', GRID, '--format', 'csv', '--results', 'z']);
+  assert.is(none.code, 1);
+  assert.match(none.stderr, /^h5traj: No run of '[^']+' has 'z' \(looked below results\.runs and derived_parameters\.runs\); the runs have no results stored\.\n$/);
+  const grid = parseCsv(h5traj(['export', GRID, '--format', 'csv']).stdout);
   assert.is(grid.length, 12);
-  assert.ok(grid.every((row) => row.z === '' && row.completed === 'false'));
+  assert.ok(grid.every((row) => row.completed === 'false'));
   assert.equal(grid.map((row) => `${row.x}/${row.y}`).slice(0, 5), ['0.5/10', '0.5/20', '0.5/30', '0.5/40', '1/10']);
 });
 

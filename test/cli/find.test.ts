@@ -50,7 +50,7 @@ test('a table by default, the count on stderr, stdout only the table', () => {
   const lines = r.stdout.trimEnd().split('\n');
   assert.equal(lines[0]!.split(/\s+/), ['run', 'idx', 'completed', 'x', 'y']);
   assert.is(lines.length, 5);
-  assert.equal(lines[1]!.split(/\s+/), ['run_00000004', '4', 'no', '1.0', '10']);
+  assert.equal(lines[1]!.split(/\s+/), ['run_00000004', '4', 'false', '1.0', '10']);
   assert.match(r.stderr, /4 of 12 runs match/);
 });
 

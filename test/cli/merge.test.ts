@@ -137,7 +137,10 @@ export function run(traj) { traj.f_add_result('z', 1); }
   assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
   assert.match(r.stderr, /parameter/);
   assert.ok(fs.readFileSync(target).equals(before), 'the target file is byte for byte unchanged');
-  assert.is(h5traj(['merge', target, path.join(dir, 'missing.hdf5')]).code, 2);
+  // A missing file is exit 1 here as in every other command (info, get, …).
+  const missing = h5traj(['merge', target, path.join(dir, 'missing.hdf5')]);
+  assert.is(missing.code, 1);
+  assert.match(missing.stderr, /^h5traj: The file '.*missing\.hdf5' does not exist\.\n$/);
 });
 
 test.run();

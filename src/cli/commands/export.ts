@@ -2,11 +2,12 @@
 import { stringify } from 'csv-stringify/sync';
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
 import { UsageError } from '../exit-codes.js';
-import { checkFilter, filterFromOption } from '../filter.js';
+import { checkFilter, filterFromOption, WHERE_OPTION } from '../filter.js';
 import { watchInterrupts } from '../interrupt.js';
 import { jsonReplacer } from '../io.js';
 import { openPicked, PARAMETERS_ONLY } from '../open.js';
 import { recordColumns, streamRecords } from '../records.js';
+import { locateResults } from '../result-names.js';
 import { fileSink, stdoutSink, type LineSink } from '../sink.js';
 
 interface ExportArgs extends CommonArgs {
@@ -48,22 +49,23 @@ export const exportCommand: CliCommand<ExportArgs> = {
   command: 'export <file>',
   describe: 'one record per run as CSV or JSON lines, streamed',
   examples: [
-    ['h5traj export runs.hdf5 -f csv -r out.a,out.b', 'items a and b of result out, per run'],
+    ['h5traj export runs.hdf5 --format csv -r out.a,out.b', 'items a and b of result out, per run'],
     ["h5traj export runs.hdf5 --json -w 'x>=2' -o x.jl", 'runs with x >= 2, atomically into x.jl'],
   ],
   builder: (y) =>
     withReadOptions(y)
-      .option('format', { alias: 'f', choices: ['csv', 'jsonl'] as const, describe: 'output format (--json is the same as --format jsonl)' })
-      .option('results', { alias: 'r', type: 'string', describe: 'result names to add, comma-separated (out.a is item a of result out)' })
+      .option('format', { choices: ['csv', 'jsonl'] as const, describe: 'output format (--json is the same as --format jsonl)' })
+      .option('results', { alias: 'r', type: 'string', describe: 'result (or derived parameter) names to add, comma-separated (out.a is item a of result out)' })
       .option('out', { alias: 'o', type: 'string', describe: 'write to this file (atomically: a temporary file renamed when complete)' })
-      .option('where', { alias: 'w', type: 'string', describe: 'only runs matching this filter: NAME OP VALUE or JSON (repeatable, ANDed)' }),
+      .option('where', { ...WHERE_OPTION, alias: 'w' }),
   handler: async (args) => {
     const formatName = chooseFormat(args);
     const results = parseResults(args.results);
     const where = filterFromOption(args.where, '--where');
     const traj = openPicked(args, PARAMETERS_ONLY);
     if (where) checkFilter(traj, where);
-    const records = streamRecords(traj, { results, where });
+    const { results: inResults, derived_parameters: derived } = locateResults(traj, args.file, results);
+    const records = streamRecords(traj, { results: inResults, derived, where });
     const csv = formatName === 'csv' ? csvFormatter(recordColumns(traj, results)) : undefined;
     const format = csv ? csv.line : jsonlLine;
     const sink: LineSink = args.out !== undefined ? fileSink(args.out) : stdoutSink();

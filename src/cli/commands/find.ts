@@ -1,6 +1,6 @@
 /** `h5traj find FILE 'x>=2' 'mode=alpha'`: the runs whose parameter values match. */
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
-import { allOf, checkFilter, listOption, parseExpression, parseJsonFilter } from '../filter.js';
+import { allOf, checkFilter, listOption, parseExpression, parseFilterArg, WHERE_OPTION } from '../filter.js';
 import { jsonReplacer, note, table } from '../io.js';
 import { openPicked, PARAMETERS_ONLY } from '../open.js';
 import { outLong } from '../sink.js';
@@ -8,7 +8,7 @@ import { parameterTypes, previewTyped } from '../values.js';
 
 interface FindArgs extends CommonArgs {
   expressions?: string[];
-  filter?: string | string[];
+  where?: string | string[];
 }
 
 export const find: CliCommand<FindArgs> = {
@@ -16,14 +16,14 @@ export const find: CliCommand<FindArgs> = {
   describe: 'runs whose parameters match x>=2 mode=alpha or a JSON filter',
   examples: [
     ["h5traj find runs.hdf5 'x>=2' 'mode=alpha'", 'runs with x >= 2 and mode alpha'],
-    ['h5traj find runs.hdf5 --filter \'{"x":{"$in":[1,2]}}\'', 'a JSON filter with f_find_runs operators'],
+    ['h5traj find runs.hdf5 --where \'{"x":{"$in":[1,2]}}\'', 'a JSON filter with f_find_runs operators'],
   ],
   builder: (y) =>
     withReadOptions(y)
-      .positional('expressions', { type: 'string', array: true, describe: "filter expressions such as 'x>=2' (values are JSON when they parse, else text)" })
-      .option('filter', { type: 'string', describe: 'a JSON filter: {"x": {"$gte": 2}}; operators $eq $ne $gt $gte $lt $lte $in $nin $and $or' }),
+      .positional('expressions', { type: 'string', array: true, describe: "filter expressions such as 'x>=2' (values are JSON when they parse, else text); the same as --where" })
+      .option('where', { ...WHERE_OPTION, alias: ['w', 'filter'] }),
   handler: async (args) => {
-    const filters = [...listOption(args.expressions).map(parseExpression), ...listOption(args.filter).map((f) => parseJsonFilter(f, '--filter'))];
+    const filters = [...listOption(args.expressions).map(parseExpression), ...listOption(args.where).map((f) => parseFilterArg(f, '--where'))];
     const traj = openPicked(args, PARAMETERS_ONLY);
     const matching = new Set(checkFilter(traj, allOf(filters)));
     const records = [...traj.f_to_records()].filter((r) => matching.has(r.idx));
@@ -37,7 +37,7 @@ export const find: CliCommand<FindArgs> = {
     }
     const columns = Object.keys(records[0]!);
     const types = parameterTypes(traj);
-    await outLong(table(columns, records.map((r) => columns.map((c) => (c === 'completed' ? (r.completed ? 'yes' : 'no') : previewTyped(r[c], types.get(c)))))));
+    await outLong(table(columns, records.map((r) => columns.map((c) => (c === 'completed' ? String(r.completed) : previewTyped(r[c], types.get(c)))))));
     note(`${records.length} of ${traj.v_length} runs match.`);
   },
 };

@@ -3,7 +3,7 @@ import { NotFoundError } from '../../errors.js';
 import { Result } from '../../leaves/result.js';
 import type { FromRunsOptions, Trajectory } from '../../trajectory/trajectory.js';
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
-import { checkFilter, filterFromOption } from '../filter.js';
+import { checkFilter, filterFromOption, WHERE_OPTION } from '../filter.js';
 import { jsonReplacer, note, table } from '../io.js';
 import { openPicked, PARAMETERS_ONLY } from '../open.js';
 import { outLong } from '../sink.js';
@@ -11,7 +11,7 @@ import { plain, preview } from '../values.js';
 
 interface GetArgs extends CommonArgs {
   name: string;
-  runs?: string | string[];
+  where?: string | string[];
 }
 
 /**
@@ -41,14 +41,14 @@ export const get: CliCommand<GetArgs> = {
   describe: 'one result of every run (z, or item out.a of result out)',
   examples: [
     ['h5traj get runs.hdf5 z', 'result z of every run: run, idx, value'],
-    ["h5traj get runs.hdf5 out.a --runs 'x>=2' --json", 'item a of result out where x >= 2, as JSON'],
+    ["h5traj get runs.hdf5 out.a --where 'x>=2' --json", 'item a of result out where x >= 2, as JSON'],
   ],
   builder: (y) =>
     withReadOptions(y)
       .positional('name', { type: 'string', demandOption: true, describe: 'result name as found below each run (z, stats, stats.mean)' })
-      .option('runs', { type: 'string', describe: 'only runs matching this filter: NAME OP VALUE or JSON (repeatable, ANDed)' }),
+      .option('where', { ...WHERE_OPTION, alias: ['w', 'runs'] }),
   handler: async (args) => {
-    const filter = filterFromOption(args.runs, '--runs');
+    const filter = filterFromOption(args.where, '--where');
     const traj = openPicked(args, PARAMETERS_ONLY);
     const matching = new Set(checkFilter(traj, filter));
     const values = valuesFromRuns(traj, args.name);

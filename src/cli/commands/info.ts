@@ -4,7 +4,7 @@ import { describeRuns, describeShard, missingShards, shardBlock, shardRecords } 
 import { HDF5StorageService } from '../../storage/hdf5/service.js';
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
 import { out, outJson, table } from '../io.js';
-import { openTrajectory, trajectoryNames } from '../open.js';
+import { openTrajectory, trajectoryAt, trajectoryNames } from '../open.js';
 
 export const info: CliCommand<CommonArgs> = {
   command: 'info <file>',
@@ -15,7 +15,7 @@ export const info: CliCommand<CommonArgs> = {
   ],
   builder: (y) => withReadOptions(y),
   handler: async (args) => {
-    const names = args.trajectory !== undefined ? [args.trajectory] : args.index !== undefined ? [trajectoryNames(args.file).at(args.index) ?? String(args.index)] : trajectoryNames(args.file);
+    const names = args.trajectory !== undefined ? [args.trajectory] : args.index !== undefined ? [trajectoryAt(args.file, args.index)] : trajectoryNames(args.file);
     const rows = names.map((name) => {
       const traj = openTrajectory(args.file, { trajectory: name }, { load_parameters: 2, load_derived_parameters: 0, load_results: 0, load_other_data: 0 });
       const runs = traj._runs.all();

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describeRuns, fileShard, missingShards, shardRecords } from '../../environment/shard.js';
 import { replaceWithTemp, tempPathFor } from '../../storage/hdf5/transaction.js';
+import { NotFoundError } from '../../errors.js';
 import { Trajectory } from '../../trajectory/trajectory.js';
 import type { MergeOptions, MergeSummary } from '../../trajectory/merge.js';
 import type { CliCommand } from '../command.js';
@@ -50,7 +51,9 @@ export const merge: CliCommand<MergeArgs> = {
       .option('backup', { type: 'boolean', describe: 'back up both trajectories beside their files first' })
       .option('json', { type: 'boolean', describe: 'print the merge summary as JSON' }),
   handler: async (args) => {
-    for (const f of args.sources) if (!fs.existsSync(f)) throw new UsageError(`The file '${f}' does not exist.`);
+    // The same error (and exit code 1) as every other command that is given a missing file; a
+    // missing target is created from the first part.
+    for (const f of args.sources) if (!fs.existsSync(f)) throw new NotFoundError(`The file '${f}' does not exist.`, { file: f });
     let sources = args.sources.map((f) => openForMerge(f, trajectoryNames(f).at(-1)!));
     // Shards go in shard order, so that any order of the files gives the same trajectory.
     const shards = sources.map((t) => fileShard(t));

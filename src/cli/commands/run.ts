@@ -1,7 +1,7 @@
 /**
  * `h5traj run MODULE --file OUT.hdf5`: runs an exploration module with the Environment.
  *
- * The module (ESM JavaScript; TypeScript when run from sources) exports:
+ * The module (ESM JavaScript or TypeScript) exports:
  * - `setup(traj)`: adds parameters and explores them (not called with --resume);
  * - `run(traj, ...args)`: the run function (loaded by worker threads too, with --ncores > 1);
  * - optionally `postprocess(traj, results)` (pypet's add_postprocessing), `name` (the trajectory
@@ -15,8 +15,9 @@ import { InvalidArgumentError, RunError } from '../../errors.js';
 import { Environment, type EnvironmentOptions, type PostProcessing } from '../../environment/environment.js';
 import { describeShard, fileShard, shardBlock } from '../../environment/shard.js';
 import type { ProgressMode } from '../../environment/progress.js';
+import { enableTypeScript, isTypeScriptModule } from '../../environment/typescript.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
-import type { CliCommand } from '../command.js';
+import { wholeNumber, type CliCommand } from '../command.js';
 import { InterruptedError, UsageError } from '../exit-codes.js';
 import { note, out, outJson, table } from '../io.js';
 
@@ -72,7 +73,7 @@ export const run: CliCommand<RunArgs> = {
       .positional('module', { type: 'string', describe: 'ESM module exporting setup(traj) and run(traj)', demandOption: true })
       .option('file', { alias: 'f', type: 'string', demandOption: true, describe: 'HDF5 file to write' })
       .option('name', { type: 'string', describe: 'trajectory name (default: the module\'s `name` export or file name)' })
-      .option('ncores', { type: 'number', default: 1, describe: 'worker threads' })
+      .option('ncores', { type: 'string', default: '1', coerce: wholeNumber('--ncores', 'of worker threads', 1), describe: 'worker threads' })
       .option('shard', { type: 'string', describe: 'run only shard i/n (a contiguous block of runs, with their global run indices and names)' })
       .option('resume', { type: 'boolean', describe: 'continue the trajectory in --file: run what is not completed' })
       .option('overwrite', { type: 'boolean', describe: 'replace --file if it exists' })
@@ -82,10 +83,10 @@ export const run: CliCommand<RunArgs> = {
   handler: async (args) => {
     const modulePath = path.resolve(args.module);
     if (!fs.existsSync(modulePath)) throw new UsageError(`The module '${args.module}' does not exist.`);
+    if (isTypeScriptModule(modulePath)) await enableTypeScript();
     const mod = (await import(pathToFileURL(modulePath).href)) as ExplorationModule;
     if (typeof mod.run !== 'function') throw new UsageError(`The module '${args.module}' must export a function run(traj).`);
     if (!args.resume && typeof mod.setup !== 'function') throw new UsageError(`The module '${args.module}' must export setup(traj), which adds and explores the parameters.`);
-    if (!Number.isInteger(args.ncores) || args.ncores < 1) throw new UsageError(`--ncores must be a positive integer, not ${args.ncores}.`);
     const name = args.name ?? mod.name ?? path.basename(modulePath).replace(/\.[cm]?[jt]s$/, '');
     if (!args.resume && fs.existsSync(args.file) && !args.overwrite) {
       throw new UsageError(`'${args.file}' exists; pass --overwrite to replace it or --resume to continue it.`);

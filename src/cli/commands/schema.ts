@@ -1,8 +1,7 @@
 /** `h5traj schema FILE`: what each parameter looks like across the runs. */
-import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
+import { wholeNumber, withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
 import { out, outJson, table } from '../io.js';
 import { openPicked, PARAMETERS_ONLY } from '../open.js';
-import { UsageError } from '../exit-codes.js';
 import { parameterTypes, preview, previewTyped } from '../values.js';
 
 interface SchemaArgs extends CommonArgs {
@@ -17,11 +16,8 @@ export const schema: CliCommand<SchemaArgs> = {
     ['h5traj schema runs.hdf5 --json --max-values 100', 'as JSON, up to 100 values per parameter'],
   ],
   builder: (y) =>
-    withReadOptions(y).option('max-values', { type: 'number', default: 20, describe: 'distinct values to list per parameter' }),
+    withReadOptions(y).option('max-values', { type: 'string', default: '20', coerce: wholeNumber('--max-values', 'of values to list per parameter', 1), describe: 'distinct values to list per parameter' }),
   handler: async (args) => {
-    if (!(Number.isInteger(args.maxValues) && args.maxValues >= 1)) {
-      throw new UsageError(`--max-values takes a whole number of values (1 or more), not ${args.maxValues}.`);
-    }
     const traj = openPicked(args, PARAMETERS_ONLY);
     const rows = traj.f_get_schema({ max_values: args.maxValues });
     if (args.json) {

@@ -1,8 +1,7 @@
 /** `h5traj tree FILE [PATH]`: the natural-naming tree with leaf types, values and comments. */
 import type { NNNode } from '../../tree/node.js';
 import type { LoadOptions } from '../../trajectory/storage-service.js';
-import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
-import { UsageError } from '../exit-codes.js';
+import { wholeNumber, withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
 import { watchInterrupts } from '../interrupt.js';
 import { jsonReplacer } from '../io.js';
 import { openPicked, PARAMETERS_ONLY, SKELETON } from '../open.js';
@@ -39,11 +38,8 @@ export const tree: CliCommand<TreeArgs> = {
   builder: (y) =>
     withReadOptions(y)
       .positional('path', { type: 'string', describe: 'start at this node (a full name like parameters.x, or a shortcut)' })
-      .option('depth', { alias: 'd', type: 'number', describe: 'levels to show below the start (default: all)' }),
+      .option('depth', { alias: 'd', type: 'string', coerce: wholeNumber('--depth', 'of levels to show', 0), describe: 'levels to show below the start (default: all)' }),
   handler: async (args) => {
-    if (args.depth !== undefined && !(Number.isInteger(args.depth) && args.depth >= 0)) {
-      throw new UsageError(`--depth takes a whole number of levels (0 or more), not ${args.depth}.`);
-    }
     const traj = openPicked(args, loadFor(args.path));
     const start = args.path ? traj.f_get<NNNode>(args.path, { fast_access: false }) : traj;
     const sink = stdoutSink();

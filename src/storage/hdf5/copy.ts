@@ -17,7 +17,7 @@
  * raise a {@link StorageError} naming the object; a write transaction then leaves the file as it was.
  */
 import { StorageError } from '../../errors.js';
-import { type H5Data, type H5File, type WriteData, joinPath, parentOf, stringAttr } from './h5.js';
+import { type H5Data, type H5File, type WriteData, joinPath, parentOf, stringAttr } from './h5file.js';
 import { type H5Type, describeH5Type } from './h5types.js';
 
 /** The attribute marking a pypet leaf group; pypet never puts soft links inside a leaf. */

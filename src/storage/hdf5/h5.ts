@@ -16,14 +16,10 @@ import type { Metadata } from 'h5wasm/node';
 import { StateError, StorageError } from '../../errors.js';
 import { checkOpenable } from './file-check.js';
 import { aboutFile, quietModule } from './wasm-diagnostics.js';
-import { type H5Type, describeH5Type, isVlenString, stripPadding } from './h5types.js';
+import { type H5Type, describeH5Type, isVlenString } from './h5types.js';
 import { baseName, joinPath, parentOf } from './paths.js';
 import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, WriteData } from './h5file.js';
 
-export { checkHdf5File } from './file-check.js';
-export { baseName, joinPath, parentOf } from './paths.js';
-
-export type { OpenMode, NodeType, H5Data, WriteData, DatasetLayout, DatasetInfo, H5File } from './h5file.js';
 
 type H5Mod = typeof Module;
 
@@ -598,33 +594,4 @@ function readVlenStrings(M: H5Mod, ptrs: Uint8Array, n: number): Buffer[] {
     out.push(Buffer.from(heap.slice(p, end)));
   }
   return out;
-}
-
-/** Decodes a string-typed value (fixed or variable length) as UTF-8 text, e.g. an attribute. */
-export function dataToStrings(d: H5Data): string[] | undefined {
-  if (d.type.class !== 'string') return undefined;
-  if (d.strings) return d.strings.map((b) => b.toString('utf8'));
-  const n = d.bytes.length / d.type.size;
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(stripPadding(d.bytes.subarray(i * d.type.size, (i + 1) * d.type.size), d.type.pad).toString('utf8'));
-  return out;
-}
-
-/**
- * A string attribute as PyTables reads it back as `str`: fixed-length UTF-8 (h5wasm's `'S<n>'`),
- * or variable-length UTF-8 for the empty string (fixed strings need at least one byte) and for
- * strings ending in a space (the fixed form is space-padded, so readers strip trailing spaces).
- */
-export function stringAttr(s: string): WriteData {
-  if (s === '' || s.endsWith(' ')) return { vlenStrings: [s], shape: [] };
-  const data = Buffer.from(s, 'utf8');
-  return { type: { class: 'string', size: data.length, vlen: false, cset: 'utf8', pad: 'spacepad' }, shape: [], data };
-}
-
-/** A scalar string attribute as text, or undefined when absent or not a string. */
-export function attrText(f: H5File, path: string, name: string): string | undefined {
-  const d = f.readAttr(path, name);
-  if (!d) return undefined;
-  if (d.shape === null && d.type.class === 'string') return ''; // PyTables writes '' as a NULL dataspace
-  return dataToStrings(d)?.[0];
 }

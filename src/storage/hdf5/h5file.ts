@@ -1,8 +1,12 @@
 /**
  * What the storage layer asks of an open HDF5 file, whichever engine serves it: h5wasm
  * (`h5.ts`) or the native engine (`native/native-file.ts`). `open-file.ts` picks the engine.
+ * The helpers here (paths, string attributes) work on any engine; importing them must not load
+ * h5wasm, which only `open-file.ts` does, on demand.
  */
-import type { H5Type } from './h5types.js';
+import { type H5Type, stripPadding } from './h5types.js';
+
+export { baseName, joinPath, parentOf } from './paths.js';
 
 /** How to open a file: read, read/write (must exist), create/truncate, create (must not exist). */
 export type OpenMode = 'r' | 'a' | 'w' | 'x';
@@ -98,4 +102,33 @@ export interface H5File {
   writeRows(path: string, start: number, data: Uint8Array): void;
   /** Changes the shape of a chunked dataset (within its maximum shape). */
   resize(path: string, shape: number[]): void;
+}
+
+/** Decodes a string-typed value (fixed or variable length) as UTF-8 text, e.g. an attribute. */
+export function dataToStrings(d: H5Data): string[] | undefined {
+  if (d.type.class !== 'string') return undefined;
+  if (d.strings) return d.strings.map((b) => b.toString('utf8'));
+  const n = d.bytes.length / d.type.size;
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(stripPadding(d.bytes.subarray(i * d.type.size, (i + 1) * d.type.size), d.type.pad).toString('utf8'));
+  return out;
+}
+
+/**
+ * A string attribute as PyTables reads it back as `str`: fixed-length UTF-8 (h5wasm's `'S<n>'`),
+ * or variable-length UTF-8 for the empty string (fixed strings need at least one byte) and for
+ * strings ending in a space (the fixed form is space-padded, so readers strip trailing spaces).
+ */
+export function stringAttr(s: string): WriteData {
+  if (s === '' || s.endsWith(' ')) return { vlenStrings: [s], shape: [] };
+  const data = Buffer.from(s, 'utf8');
+  return { type: { class: 'string', size: data.length, vlen: false, cset: 'utf8', pad: 'spacepad' }, shape: [], data };
+}
+
+/** A scalar string attribute as text, or undefined when absent or not a string. */
+export function attrText(f: H5File, path: string, name: string): string | undefined {
+  const d = f.readAttr(path, name);
+  if (!d) return undefined;
+  if (d.shape === null && d.type.class === 'string') return ''; // PyTables writes '' as a NULL dataspace
+  return dataToStrings(d)?.[0];
 }

@@ -12,7 +12,7 @@ import { applyLeafData, attachRecord, resolveFullName } from '../../trajectory/r
 import { PYPET_FORMAT_VERSION, type Trajectory } from '../../trajectory/trajectory.js';
 import type { LoadItemsOptions, LoadMode, LoadOptions } from '../../trajectory/storage-service.js';
 import { fromFileLeafData, fromFileRecord, fromRunRow } from './convert.js';
-import type { H5File } from './h5.js';
+import type { H5File } from './h5file.js';
 import { listTrajectories, nodePath, readLeaf, readNodeRecord, scanTree, type NodeRecord as FileRecord } from './nodes.js';
 import { readExplorations, readInfo, readRuns } from './overview.js';
 

@@ -32,7 +32,7 @@ import type { Trajectory } from '../../trajectory/trajectory.js';
 import { acquireLock } from '../lock.js';
 import { fromFileLeafData } from './convert.js';
 import { copyAttributes, copyTree, newCopyStats, type CopyStats } from './copy.js';
-import type { H5File } from './h5.js';
+import type { H5File } from './h5file.js';
 import { openH5Sync } from './open-file.js';
 import { loadTrajectory } from './load.js';
 import { listTrajectories, readLeaf } from './nodes.js';

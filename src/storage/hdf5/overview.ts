@@ -4,7 +4,7 @@
  * `explorations` (the explored parameters), plus the optional `hdf5_settings`.
  */
 import { FormatError, StorageError } from '../../errors.js';
-import { type H5File, joinPath } from './h5.js';
+import { type H5File, joinPath } from './h5file.js';
 import { F64, I32, U8, fixedString } from './h5types.js';
 import {
   type TableColumn, appendTableRows, createTable, numberColumn, readTable, resizeTable, tableRows, textColumn, writeTableRows,

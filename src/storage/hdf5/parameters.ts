@@ -17,7 +17,7 @@
  */
 import { StorageError } from '../../errors.js';
 import { NDArray, type TypedValue, isTuple, jsonReplacer } from '../../leaves/values.js';
-import { type H5File, attrText, joinPath, parentOf, stringAttr } from './h5.js';
+import { type H5File, attrText, joinPath, parentOf, stringAttr } from './h5file.js';
 import { I32, I64, encodeElements, fixedString } from './h5types.js';
 import { readDataChild, writeDataChild } from './items.js';
 import { decodePickle, encodePickle } from './pickle.js';

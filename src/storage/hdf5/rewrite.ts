@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { H5TrajError, StorageError } from '../../errors.js';
 import { acquireLock } from '../lock.js';
 import { copyAttributes, copyTree } from './copy.js';
-import { type H5File, joinPath } from './h5.js';
+import { type H5File, joinPath } from './h5file.js';
 import { openH5Sync } from './open-file.js';
 import { nameTarget, removeStaleTemps, replaceWithTemp, tempPathFor } from './transaction.js';
 

@@ -1,5 +1,6 @@
 /**
- * HDF5StorageService: stores and loads trajectories in pypet 0.7's HDF5 layout through h5wasm.
+ * HDF5StorageService: stores and loads trajectories in pypet 0.7's HDF5 layout (through the engine
+ * `open-file.ts` picks).
  *
  * Every write is a transaction on a copy of the file that replaces the file by an atomic rename
  * (see `transaction.ts`), guarded by a lock file. Reads use one cached read-only handle, which is
@@ -25,7 +26,7 @@ import {
 } from '../../trajectory/storage-service.js';
 import type { MergeSummary, ResolvedMergeOptions } from '../../trajectory/merge.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
-import { type H5File, initH5, joinPath } from './h5.js';
+import { type H5File, joinPath } from './h5file.js';
 import { fileVersion } from './atomic.js';
 import { openH5Sync } from './open-file.js';
 import { loadChildNode, loadLeafData, loadTrajectory } from './load.js';
@@ -35,10 +36,6 @@ import { rewriteFile, skipPaths } from './rewrite.js';
 import { FAILURES_TABLE, writeCommit, writeItems, writeNewTrajectory, writeTrajectoryUpdates, type CommentMemory } from './store.js';
 import { numberColumn, readTable, textColumn } from './table.js';
 import { withWriteTransaction } from './transaction.js';
-
-// h5wasm loads asynchronously once; afterwards every call is synchronous, which natural naming
-// (auto-loading on property access) needs.
-await initH5();
 
 export class HDF5StorageService implements StorageService {
   readonly filename: string;

@@ -14,7 +14,7 @@ import type { Commit, RunFailure } from '../../trajectory/storage-service.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
 import { fromRunRow, toLeafWrite, toRunRow } from './convert.js';
 import { fixedString, F64, I32 } from './h5types.js';
-import { joinPath, type H5File } from './h5.js';
+import { joinPath, type H5File } from './h5file.js';
 import { listTrajectories, nodePath, writeGroupNode, writeLeaf, writeLink } from './nodes.js';
 import {
   appendRuns,

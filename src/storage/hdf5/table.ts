@@ -7,7 +7,7 @@
  * date (`pypet-format.md` §2, §12). Columns are found by name, never by position.
  */
 import { StorageError } from '../../errors.js';
-import type { H5File } from './h5.js';
+import type { H5File } from './h5file.js';
 import { type H5Type, I64, compoundType, decodeColumns, encodeColumns, encodeElements, fixedString } from './h5types.js';
 
 /** A column: its name and element type. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FormatError, StateError, StorageError } from '../../../src/errors.js';
-import { attrText, stringAttr } from '../../../src/storage/hdf5/h5.js';
+import { attrText, stringAttr } from '../../../src/storage/hdf5/h5file.js';
 import { openH5 } from '../../../src/storage/hdf5/open-file.js';
 import { F64, I32, I64, decodeElements, encodeElements, fixedString } from '../../../src/storage/hdf5/h5types.js';
 import { appendTableRows, createTable, readTable, tableColumns, textColumn, writeTableRows } from '../../../src/storage/hdf5/table.js';

@@ -12,7 +12,7 @@
  */
 import { MergeError } from '../../../errors.js';
 import { runIndexOf } from '../../../tree/names.js';
-import { type H5File, attrText, joinPath } from '../h5.js';
+import { type H5File, attrText, joinPath } from '../h5file.js';
 import { COMMENT, LEAF } from '../nodes.js';
 import { describeRuns } from '../../../environment/shard.js';
 import { sameExploration, type MergePlan } from '../../../trajectory/merge.js';

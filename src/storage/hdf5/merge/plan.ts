@@ -4,7 +4,7 @@ import { runName } from '../../../tree/names.js';
 import { MergeState, type MergePlan, type ResolvedMergeOptions } from '../../../trajectory/merge.js';
 import { pythonRepr } from '../../../trajectory/python-repr.js';
 import { type CopyStats } from '../copy.js';
-import { type H5File, joinPath } from '../h5.js';
+import { type H5File, joinPath } from '../h5file.js';
 import { openH5Sync } from '../open-file.js';
 import { I32, compoundType } from '../h5types.js';
 import { type RunInfo, type TrajectoryInfo } from '../overview.js';

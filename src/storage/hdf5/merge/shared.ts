@@ -1,6 +1,6 @@
 /** What the parts of a merge share: constants, the reopenable file handle, run-name tests. */
 import { RUN_ALL, RUN_SET_ALL, runIndexOf } from '../../../tree/names.js';
-import type { H5File } from '../h5.js';
+import type { H5File } from '../h5file.js';
 import { openH5Sync } from '../open-file.js';
 import { type H5Type } from '../h5types.js';
 

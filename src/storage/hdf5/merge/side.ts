@@ -2,7 +2,7 @@
 import { FormatError, MergeError } from '../../../errors.js';
 import { type TypedValue } from '../../../leaves/values.js';
 import { needsRanges, type ResolvedMergeOptions, type SpaceParameter } from '../../../trajectory/merge.js';
-import { H5File, attrText, joinPath } from '../h5.js';
+import { H5File, attrText, joinPath } from '../h5file.js';
 import { decodeElement } from '../h5types.js';
 import { readDataChild } from '../items.js';
 import { LEAF, listTrajectories, nodePath, readNodeRecord } from '../nodes.js';

@@ -7,7 +7,7 @@ import { RUN_ALL, RUN_SET_ALL, runIndexOf, runName, runSetName } from '../../../
 import { pythonFloatRepr } from '../../../trajectory/python-repr.js';
 import { formatTime } from '../../../trajectory/runs.js';
 import { copyAttributes, copyDataset, copyTree, ensureGroupLike } from '../copy.js';
-import { H5File, baseName, joinPath, parentOf, stringAttr } from '../h5.js';
+import { H5File, baseName, joinPath, parentOf, stringAttr } from '../h5file.js';
 import { encodeElements } from '../h5types.js';
 import { COMMENT, LEAF, nodePath, writeLeaf } from '../nodes.js';
 import { type TrajectoryInfo, appendRuns, createRuns, updateRuns, writeExplorations } from '../overview.js';
