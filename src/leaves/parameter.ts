@@ -12,12 +12,12 @@ import {
   describeType,
   sameType,
   toTypedValue,
-  valueToString,
   type AcceptRules,
   type DTypeHint,
   type TypedValue,
   type ValueType,
 } from './values.js';
+import { pythonRepr } from './python-repr.js';
 
 export interface ParameterOptions extends LeafOptions {
   dtype?: DTypeHint;
@@ -152,9 +152,16 @@ export abstract class BaseParameter extends NNLeafNode {
     }
   }
 
-  /** A short string of the current value. */
+  /** The current value as Python's `repr` prints it (pypet's `f_val_to_str`). */
   f_val_to_str(): string {
-    return this._default === undefined ? '' : valueToString(this.f_get());
+    return this._default === undefined ? '' : pythonRepr(this.f_get(), this._default.type);
+  }
+
+  /** pypet's `str(parameter)`: `Parameter parameters.x (len:3, \`comment\`): 1.5`. */
+  override _str(): string {
+    const info = [this._range ? `len:${this._range.length}` : '', this._comment ? `\`${this._comment}\`` : ''].filter(Boolean).join(', ');
+    const head = `${this.f_get_class_name()} ${this.v_full_name}${info ? ` (${info})` : ''}`;
+    return this._default === undefined ? head : `${head}: ${this.f_val_to_str()}`;
   }
 
   _fastAccess(): unknown {

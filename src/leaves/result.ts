@@ -6,6 +6,7 @@
 import { InvalidNameError, NotFoundError } from '../errors.js';
 import { NNLeafNode, type LeafOptions } from '../tree/leaf-node.js';
 import { isValidName } from '../tree/names.js';
+import { pythonRepr } from './python-repr.js';
 import {
   isPlainObject,
   toTypedValue,
@@ -18,8 +19,6 @@ import {
 export interface ResultOptions extends LeafOptions {
   dtype?: DTypeHint;
 }
-
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /** pypet's standard result. */
 export class Result extends NNLeafNode {
@@ -148,8 +147,16 @@ export class Result extends NNLeafNode {
     return this;
   }
 
-  [INSPECT](): string {
-    return `${this.f_get_class_name()} '${this.v_full_name}' { ${[...this._items.keys()].join(', ')} }`;
+  /** pypet's `f_val_to_str`: `a=1, b='x'` (Python reprs; cut at 1024 characters). */
+  f_val_to_str(): string {
+    const text = [...this._items].map(([k, v]) => `${k}=${pythonRepr(v.value, v.type)}`).join(', ');
+    return text.length > 1024 ? `${text.slice(0, 1021)}...` : text;
+  }
+
+  /** pypet's `str(result)`: `Result results.z (\`comment\`): z=42`. */
+  override _str(): string {
+    const data = this.f_val_to_str();
+    return data ? `${super._str()}: ${data}` : super._str();
   }
 }
 

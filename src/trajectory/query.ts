@@ -215,9 +215,10 @@ export function* runRecords(traj: Trajectory, options: RecordsOptions = {}): Gen
   for (let idx = 0; idx < traj.v_length; idx++) {
     if (!predicate(idx)) continue;
     const info = traj.f_get_run_information(idx, false);
-    const record: RunRecord = { run: info.name, idx, completed: info.completed === 1 };
-    shortNames.forEach((n, i) => (record[n] = cell(ranges[i]![idx])));
-    for (const r of results) record[r] = cell(traj._resultOfRun(idx, r, options.auto_load ?? false));
-    yield record;
+    // Entries, then fromEntries: a parameter called '__proto__' stays an own key of the record.
+    const entries: [string, unknown][] = [['run', info.name], ['idx', idx], ['completed', info.completed === 1]];
+    shortNames.forEach((n, i) => entries.push([n, cell(ranges[i]![idx])]));
+    for (const r of results) entries.push([r, cell(traj._resultOfRun(idx, r, options.auto_load ?? false))]);
+    yield Object.fromEntries(entries) as RunRecord;
   }
 }

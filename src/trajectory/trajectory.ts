@@ -88,6 +88,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
   _explored = new Map<string, BaseParameter>();
   _presets = new Map<string, unknown>();
   _index = new Map<string, Set<NNNode>>();
+  _linkIndex = new Map<string, Set<NNGroupNode>>();
   _dynamicImports: LeafConstructor[] = [];
   _storageService: StorageService | undefined;
 
@@ -281,8 +282,8 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
    * `dynamic_imports`. Unknown names give undefined (the loader decides what to do).
    */
   _leafClassByName(className: string): LeafConstructor | undefined {
-    const standard: Record<string, LeafConstructor> = { Parameter, ArrayParameter, PickleParameter, Result, PickleResult };
-    return standard[className] ?? this._dynamicImports.find((Cls) => Cls.name === className);
+    const standard = [Parameter, ArrayParameter, PickleParameter, Result, PickleResult] as LeafConstructor[];
+    return [...standard, ...this._dynamicImports].find((Cls) => Cls.name === className);
   }
 
   _leafClassFor(kind: LeafKind): LeafConstructor {
@@ -303,6 +304,16 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
       }
       if (node.v_explored) this._explored.set(node.v_full_name, node);
     }
+  }
+
+  _linkAdded(holder: NNGroupNode, name: string): void {
+    let set = this._linkIndex.get(name);
+    if (!set) this._linkIndex.set(name, (set = new Set()));
+    set.add(holder);
+  }
+
+  _linkRemoved(holder: NNGroupNode, name: string): void {
+    this._linkIndex.get(name)?.delete(holder);
   }
 
   _nodeRemoved(node: NNNode): void {
@@ -667,8 +678,10 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
     return mergeTrajectories(this, others, options);
   }
 
-  override toString(): string {
-    return `Trajectory ${this.v_name}${this.v_comment ? ` (\`${this.v_comment}\`, len:${this.v_length})` : ` (len:${this.v_length})`}`;
+  /** pypet's `str(traj)`: `Trajectory name (\`comment\`, len:12): (config: ConfigGroup), …`. */
+  override _str(): string {
+    const info = `(${this.v_comment ? `\`${this.v_comment}\`, ` : ''}len:${this.v_length})`;
+    return `Trajectory${this._singleRun ? ' (during single run)' : ''} ${this.v_name} ${info}: ${this._childrenText()}`;
   }
 }
 
