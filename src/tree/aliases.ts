@@ -5,6 +5,11 @@
  */
 import { NotFoundError } from '../errors.js';
 
+/** `node.func`'s type: the node's `f_` members without the prefix. */
+export type FuncAlias<T> = { [K in keyof T as K extends `f_${infer R}` ? R : never]: T[K] };
+/** `node.vars`'s type: the node's `v_` members without the prefix. */
+export type VarsAlias<T> = { -readonly [K in keyof T as K extends `v_${infer R}` ? R : never]: T[K] };
+
 /** The node as the aliases see it: a bag of members. */
 type Members = Record<string, unknown> & { f_get_class_name(): string; v_full_name: string };
 
@@ -23,9 +28,9 @@ function isProbe(prop: string | symbol): prop is symbol | 'then' | 'toJSON' {
 }
 
 /** `node.func`: the node's `f_` methods without the prefix, bound to the node. */
-export function funcAlias(node: object): Record<string, (...args: any[]) => any> {
+export function funcAlias<T extends object>(node: T): FuncAlias<T> {
   const members = node as Members;
-  return new Proxy({} as Record<string, (...args: any[]) => any>, {
+  return new Proxy({} as FuncAlias<T>, {
     get(_t, prop) {
       if (isProbe(prop)) return undefined;
       const fn = members[`f_${prop}`];
@@ -39,9 +44,9 @@ export function funcAlias(node: object): Record<string, (...args: any[]) => any>
 }
 
 /** `node.vars`: the node's `v_` properties without the prefix; assignment sets them. */
-export function varsAlias(node: object): Record<string, any> {
+export function varsAlias<T extends object>(node: T): VarsAlias<T> {
   const members = node as Members;
-  return new Proxy({} as Record<string, any>, {
+  return new Proxy({} as VarsAlias<T>, {
     get(_t, prop) {
       if (isProbe(prop)) return undefined;
       if (!(`v_${prop}` in node)) throw unknownMember(members, 'v_', prop);

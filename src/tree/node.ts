@@ -4,7 +4,7 @@
  * A node knows its parent and its root; its full name is fixed when it is attached. All public
  * members carry pypet's `f_`/`v_` prefixes so that every other name is free for the user's tree.
  */
-import { funcAlias, varsAlias } from './aliases.js';
+import { funcAlias, varsAlias, type FuncAlias, type VarsAlias } from './aliases.js';
 import { Annotations } from './annotations.js';
 import { isRunGroupName } from './names.js';
 import type { NNGroupNode } from './group.js';
@@ -137,12 +137,12 @@ export abstract class NNNode {
   }
 
   /** pypet's alternative naming: `node.func.add_result(…)` is `node.f_add_result(…)`. */
-  get func(): Record<string, (...args: any[]) => any> {
+  get func(): FuncAlias<this> {
     return funcAlias(this);
   }
 
   /** pypet's alternative naming: `node.vars.idx` is `node.v_idx` (assignable where v_ is). */
-  get vars(): Record<string, any> {
+  get vars(): VarsAlias<this> {
     return varsAlias(this);
   }
 
