@@ -18,10 +18,13 @@ import {
   type ValueType,
 } from './values.js';
 import { pythonRepr } from './python-repr.js';
+import { checkOptions, optionNames, type OptionSpec } from '../options.js';
 
 export interface ParameterOptions extends LeafOptions {
   dtype?: DTypeHint;
 }
+
+const PARAMETER_OPTIONS: OptionSpec = { known: optionNames<ParameterOptions>({ comment: true, dtype: true }) };
 
 /** Common behaviour of all parameter classes. */
 export abstract class BaseParameter extends NNLeafNode {
@@ -34,6 +37,10 @@ export abstract class BaseParameter extends NNLeafNode {
 
   constructor(fullName: string, value?: unknown, options: ParameterOptions = {}) {
     super(fullName, options.comment ?? '');
+    // A class of your own may take more options; h5traj's own classes know theirs.
+    if (new.target === Parameter || new.target === ArrayParameter || new.target === PickleParameter) {
+      checkOptions(`${new.target.name} '${fullName}'`, options, PARAMETER_OPTIONS);
+    }
     this._dtype = options.dtype;
     if (value !== undefined) this._default = this._check(value, 'default value');
   }

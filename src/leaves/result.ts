@@ -7,6 +7,7 @@ import { InvalidNameError, NotFoundError } from '../errors.js';
 import { NNLeafNode, type LeafOptions } from '../tree/leaf-node.js';
 import { isValidName } from '../tree/names.js';
 import { pythonRepr } from './python-repr.js';
+import { checkOptions, optionNames, type OptionSpec } from '../options.js';
 import {
   isPlainObject,
   toTypedValue,
@@ -20,6 +21,8 @@ export interface ResultOptions extends LeafOptions {
   dtype?: DTypeHint;
 }
 
+const RESULT_OPTIONS: OptionSpec = { known: optionNames<ResultOptions>({ comment: true, dtype: true }) };
+
 /** pypet's standard result. */
 export class Result extends NNLeafNode {
   /** Natural naming: any other property is an item. */
@@ -30,6 +33,7 @@ export class Result extends NNLeafNode {
 
   constructor(fullName: string, value?: unknown, options: ResultOptions = {}) {
     super(fullName, options.comment ?? '');
+    if (new.target === Result || new.target === PickleResult) checkOptions(`${new.target.name} '${fullName}'`, options, RESULT_OPTIONS);
     this._dtype = options.dtype;
     const proxy = new Proxy(this, RESULT_HANDLER);
     if (value !== undefined) proxy.f_set(value);

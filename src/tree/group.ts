@@ -6,6 +6,7 @@ import { InvalidArgumentError, InvalidNameError, NodeExistsError, NotFoundError,
 import { NNLeafNode, type LeafConstructor, type LeafOptions } from './leaf-node.js';
 import { isValidName, splitAndCheck, translateWildcards, isRunGroupName, runName, type Branch } from './names.js';
 import { NNNode, type TreeRoot } from './node.js';
+import { checkOptions, optionNames, type OptionSpec } from '../options.js';
 import { findAll, findNode, inOtherRun, type SearchOptions } from './search.js';
 
 /** The kinds of leaf a group can add, each tied to a branch. */
@@ -34,7 +35,8 @@ export interface GroupRoot extends TreeRoot {
   _linkIndex: ReadonlyMap<string, ReadonlySet<NNGroupNode>>;
   _linkAdded(holder: NNGroupNode, name: string): void;
   _linkRemoved(holder: NNGroupNode, name: string): void;
-  _storeChild(group: NNGroupNode, name: string, recursive: boolean): void;
+  /** Stores a child; `storeData` is pypet's store constant (0 nothing … 3 overwrite), `maxDepth` limits the subtree. */
+  _storeChild(group: NNGroupNode, name: string, recursive: boolean, storeData?: number, maxDepth?: number): void;
   _loadChild(group: NNGroupNode, name: string, recursive: boolean, loadData: number): NNNode;
 }
 
@@ -51,6 +53,35 @@ export interface GetOptions {
   /** Load missing nodes and empty leaves from storage. */
   auto_load?: boolean;
 }
+
+const GET_OPTIONS: OptionSpec = {
+  known: optionNames<GetOptions>({ fast_access: true, shortcuts: true, max_depth: true, backwards_search: true, auto_load: true }),
+};
+const COMMENT_ONLY: OptionSpec = { known: ['comment'] };
+const RECURSIVE_ONLY: OptionSpec = { known: ['recursive'] };
+
+/** Options of a group's {@link NNGroupNode.f_store} (pypet's names). */
+export interface GroupStoreOptions {
+  /** Store the subtree too (default true). */
+  recursive?: boolean;
+  /** pypet's constant: 0 nothing, 1 only nodes never stored, 2 new nodes and new items (default), 3 overwrite. */
+  store_data?: 0 | 1 | 2 | 3;
+  /** Deepest level below this group to store. */
+  max_depth?: number;
+}
+
+/** Options of a group's {@link NNGroupNode.f_load} (pypet's names). */
+export interface GroupLoadOptions {
+  /** Load the subtree too (default true). */
+  recursive?: boolean;
+  /** pypet's load constant (default 2, data). */
+  load_data?: number;
+}
+
+const GROUP_LOAD_OPTIONS: OptionSpec = {
+  known: optionNames<GroupLoadOptions>({ recursive: true, load_data: true }),
+  unsupported: new Map([['max_depth', 'a group loads itself or its whole subtree (recursive); load deeper parts with f_load_child']]),
+};
 
 /** A group in the trajectory tree. Any name not starting with `f_`/`v_`/`_` may be a child. */
 export class NNGroupNode extends NNNode {
@@ -114,6 +145,7 @@ export class NNGroupNode extends NNNode {
 
   /** Iterates the nodes below, depth first (`recursive: false`: only the children). */
   *f_iter_nodes(options: { recursive?: boolean } = {}): IterableIterator<NNNode> {
+    checkOptions('f_iter_nodes()', options, RECURSIVE_ONLY);
     const recursive = options.recursive ?? true;
     const runIdx = this._root?.v_idx ?? -1;
     for (const child of this._children.values()) {
@@ -133,6 +165,7 @@ export class NNGroupNode extends NNNode {
    * throws when two leaves share a name); values instead of leaves with `fast_access`.
    */
   f_to_dict(options: { fast_access?: boolean; short_names?: boolean } = {}): Record<string, unknown> {
+    checkOptions('f_to_dict()', options, { known: ['fast_access', 'short_names'] });
     const out = new Map<string, unknown>();
     const seen = new Map<string, string>();
     for (const leaf of this.f_iter_leaves()) {
@@ -172,6 +205,12 @@ export class NNGroupNode extends NNNode {
    * @example traj.f_get('groupA.param1', { fast_access: true })
    */
   f_get<T = any>(name: string, options: GetOptions = {}): T {
+    checkOptions(`f_get('${name}')`, options, GET_OPTIONS);
+    return this._get<T>(name, options);
+  }
+
+  /** {@link f_get} without the options check (natural naming calls it on every access). */
+  _get<T = any>(name: string, options: GetOptions): T {
     const root = this._root as GroupRoot | undefined;
     const translated = translateWildcards(name, root?.v_idx ?? -1);
     const autoLoad = options.auto_load ?? false;
@@ -211,12 +250,14 @@ export class NNGroupNode extends NNNode {
 
   /** All nodes below matching the (dotted) name, e.g. every `z` of every run. */
   f_get_all(name: string, options: { max_depth?: number } = {}): NNNode[] {
+    checkOptions('f_get_all()', options, { known: ['max_depth'] });
     const translated = translateWildcards(name, this._root?.v_idx ?? -1);
     return findAll(this, translated, this._searchOptions({ max_depth: options.max_depth }));
   }
 
   /** Whether a node (name, or the node itself) can be found from here with these options. */
   f_contains(item: string | NNNode, options: { shortcuts?: boolean; max_depth?: number; backwards_search?: boolean } = {}): boolean {
+    checkOptions('f_contains()', options, { known: ['shortcuts', 'max_depth', 'backwards_search'] });
     const name = typeof item === 'string' ? item : item.v_full_name.slice(this.v_full_name === '' ? 0 : this.v_full_name.length + 1);
     if (typeof item !== 'string' && !item.v_full_name.startsWith(this.v_full_name)) return false;
     try {
@@ -325,22 +366,27 @@ export class NNGroupNode extends NNNode {
 
   /** Adds an empty group (and the groups on the way). */
   f_add_group(name: string, options: { comment?: string } = {}): NNGroupNode {
+    checkOptions('f_add_group()', options, COMMENT_ONLY);
     return this._addGroup(name, undefined, options.comment);
   }
 
   f_add_parameter_group(name: string, options: { comment?: string } = {}): NNGroupNode {
+    checkOptions('f_add_parameter_group()', options, COMMENT_ONLY);
     return this._addGroup(name, 'parameters', options.comment);
   }
 
   f_add_config_group(name: string, options: { comment?: string } = {}): NNGroupNode {
+    checkOptions('f_add_config_group()', options, COMMENT_ONLY);
     return this._addGroup(name, 'config', options.comment);
   }
 
   f_add_derived_parameter_group(name: string, options: { comment?: string } = {}): NNGroupNode {
+    checkOptions('f_add_derived_parameter_group()', options, COMMENT_ONLY);
     return this._addGroup(name, 'derived_parameters', options.comment);
   }
 
   f_add_result_group(name: string, options: { comment?: string } = {}): NNGroupNode {
+    checkOptions('f_add_result_group()', options, COMMENT_ONLY);
     return this._addGroup(name, 'results', options.comment);
   }
 
@@ -456,6 +502,7 @@ export class NNGroupNode extends NNNode {
    * `recursive: true`.
    */
   f_remove_child(name: string, options: { recursive?: boolean } = {}): void {
+    checkOptions('f_remove_child()', options, RECURSIVE_ONLY);
     const child = this._children.get(name);
     if (!child) {
       if (this._links.delete(name)) return;
@@ -495,14 +542,40 @@ export class NNGroupNode extends NNNode {
   // -------------------------------------------------------------------------------------------
   // Storage of subtrees (pypet's group-level I/O)
 
-  /** Stores a child (or a subtree with `recursive`) to disk. */
-  f_store_child(name: string, options: { recursive?: boolean } = {}): void {
-    this._groupRoot._storeChild(this, name, options.recursive ?? false);
+  /** Stores a child (or a subtree with `recursive`) to disk; `store_data` as in {@link f_store}. */
+  f_store_child(name: string, options: GroupStoreOptions = {}): void {
+    checkOptions('f_store_child()', options, { known: optionNames<GroupStoreOptions>({ recursive: true, store_data: true, max_depth: true }) });
+    this._groupRoot._storeChild(this, name, options.recursive ?? false, options.store_data, options.max_depth);
   }
 
   /** Loads a child (or a subtree with `recursive`) from disk; `load_data` as in `f_load`. */
-  f_load_child(name: string, options: { recursive?: boolean; load_data?: number } = {}): NNNode {
+  f_load_child(name: string, options: GroupLoadOptions = {}): NNNode {
+    checkOptions('f_load_child()', options, GROUP_LOAD_OPTIONS);
     return this._groupRoot._loadChild(this, name, options.recursive ?? false, options.load_data ?? 2);
+  }
+
+  /**
+   * Stores this group (and, by default, its subtree) to disk: pypet's `group.f_store()`.
+   * The trajectory must have been stored once.
+   * @example traj.results.f_store({ store_data: STORE_DATA })
+   */
+  f_store(options: GroupStoreOptions = {}): void {
+    checkOptions(`'${this.v_full_name}'.f_store()`, options, { known: optionNames<GroupStoreOptions>({ recursive: true, store_data: true, max_depth: true }) });
+    this._parentForIO('f_store')._groupRoot._storeChild(this._parent!, this.v_name, options.recursive ?? true, options.store_data, options.max_depth);
+  }
+
+  /**
+   * Loads this group (and, by default, its subtree) from disk: pypet's `group.f_load()`.
+   * @example traj.results.f_load({ load_data: LOAD_SKELETON })
+   */
+  f_load(options: GroupLoadOptions = {}): void {
+    checkOptions(`'${this.v_full_name}'.f_load()`, options, GROUP_LOAD_OPTIONS);
+    this._parentForIO('f_load')._groupRoot._loadChild(this._parent!, this.v_name, options.recursive ?? true, options.load_data ?? 2);
+  }
+
+  private _parentForIO(what: string): NNGroupNode {
+    if (!this._parent) throw new StateError(`The group '${this.v_full_name}' is not part of a trajectory, so ${what} has nowhere to go.`);
+    return this._parent;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -512,7 +585,7 @@ export class NNGroupNode extends NNNode {
   _naturalGet(name: string): unknown {
     const root = this._root;
     const fast = root?.v_fast_access ?? true;
-    return this.f_get(name, { fast_access: fast, auto_load: root?.v_auto_load ?? false });
+    return this._get(name, { fast_access: fast, auto_load: root?.v_auto_load ?? false });
   }
 
   /**

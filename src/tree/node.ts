@@ -40,7 +40,7 @@ export abstract class NNNode {
   _parent: NNGroupNode | undefined;
   _root: TreeRoot | undefined;
   protected _comment = '';
-  protected _annotations: Annotations | undefined;
+  _annotations: Annotations | undefined;
   /** True once the node has been written to (or loaded from) storage. */
   _stored = false;
 
