@@ -46,7 +46,7 @@ test('annotations set as attributes are stored and reload, also on a group store
   assert.is(loaded.f_get('x').v_annotations.unit, 'mV');
   assert.is(loaded.v_annotations.who, 'me');
   assert.throws(() => loaded.v_annotations.nope, /There is no annotation 'nope'/);
-  assert.throws(() => (loaded.v_annotations.f_set = 1), /'f_set' is a member of Annotations/);
+  assert.throws(() => ((loaded.v_annotations as any).f_set = 1), /'f_set' is a member of Annotations/);
 });
 
 test('f_load({ load_data }) sets every branch; load_all is its old name', () => {
