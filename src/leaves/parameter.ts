@@ -42,7 +42,9 @@ export abstract class BaseParameter extends NNLeafNode {
       checkOptions(`${new.target.name} '${fullName}'`, options, PARAMETER_OPTIONS);
     }
     this._dtype = options.dtype;
-    if (value !== undefined) this._default = this._check(value, 'default value');
+    // Through f_set, as pypet's constructor does: a subclass that converts values in f_set
+    // (pypet's FunctionParameter) converts the default too.
+    if (value !== undefined) this.f_set(value);
   }
 
   get _isParameter(): boolean {
@@ -252,18 +254,12 @@ export class Parameter extends BaseParameter {
   protected get _accepts(): AcceptRules {
     return { ndarray: false, dict: false, object: false };
   }
-  override f_get_class_name(): string {
-    return this._className ?? 'Parameter';
-  }
 }
 
 /** A parameter that also holds n-dimensional arrays (typed arrays, nested number arrays, NDArray). */
 export class ArrayParameter extends BaseParameter {
   protected get _accepts(): AcceptRules {
     return { ndarray: true, dict: false, object: false };
-  }
-  override f_get_class_name(): string {
-    return this._className ?? 'ArrayParameter';
   }
 }
 
@@ -275,8 +271,5 @@ export class ArrayParameter extends BaseParameter {
 export class PickleParameter extends BaseParameter {
   protected get _accepts(): AcceptRules {
     return { ndarray: false, dict: false, object: true };
-  }
-  override f_get_class_name(): string {
-    return this._className ?? 'PickleParameter';
   }
 }

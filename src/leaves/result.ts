@@ -48,9 +48,6 @@ export class Result extends NNLeafNode {
     return false;
   }
 
-  override f_get_class_name(): string {
-    return this._className ?? 'Result';
-  }
 
   /**
    * Sets items: a plain object sets one item per key; any other value sets the item named like
@@ -168,9 +165,6 @@ export class Result extends NNLeafNode {
 export class PickleResult extends Result {
   protected override get _accepts(): AcceptRules {
     return { ndarray: false, dict: false, object: true };
-  }
-  override f_get_class_name(): string {
-    return this._className ?? 'PickleResult';
   }
 }
 
