@@ -72,7 +72,7 @@ export class TypeMismatchError extends H5TrajError {
 
 /** An argument is invalid for reasons other than its type (lengths, ranges, options). */
 export class InvalidArgumentError extends H5TrajError {
-  override readonly code = 'INVALID_ARGUMENT';
+  override readonly code: string = 'INVALID_ARGUMENT';
 }
 
 /** An operation is not allowed in the trajectory's current state (e.g. exploring after storing). */
@@ -139,5 +139,20 @@ export class RunsFailedError extends RunError {
     super(message, failures[0]?.idx ?? -1, context);
     this.failures = failures;
     this.results = results;
+  }
+}
+
+/**
+ * An options object names an option the call does not know (a JavaScript caller has no type
+ * checker to catch a typo). `option` is the unknown name; `suggestion` the nearest known one.
+ */
+export class UnknownOptionError extends InvalidArgumentError {
+  override readonly code = 'UNKNOWN_OPTION';
+  readonly option: string;
+  readonly suggestion: string | undefined;
+  constructor(message: string, option: string, suggestion?: string, context: ErrorContext = {}) {
+    super(message, context);
+    this.option = option;
+    this.suggestion = suggestion;
   }
 }

@@ -28,6 +28,8 @@ export {
   DerivedParameterGroup,
   ResultGroup,
   type GetOptions,
+  type GroupStoreOptions,
+  type GroupLoadOptions,
   type AddLeafArgs,
 } from './tree/group.js';
 export { runName, runSetName, RUN_ALL, RUN_SET_ALL } from './tree/names.js';
@@ -37,6 +39,8 @@ export {
   Trajectory,
   PYPET_FORMAT_VERSION,
   type TrajectoryOptions,
+  type TrajectoryLoadOptions,
+  type TrajectoryStoreOptions,
   type CollectOptions,
   type FromRunsOptions,
 } from './trajectory/trajectory.js';
@@ -50,7 +54,12 @@ export {
   LOAD_DATA,
   UPDATE_SKELETON,
   UPDATE_DATA,
+  STORE_NOTHING,
+  STORE_DATA_SKIPPING,
+  STORE_DATA,
+  OVERWRITE_DATA,
   setDefaultStorageFactory,
+  type StoreMode,
   type LoadMode,
   type LoadOptions,
   type StoreOptions,

@@ -27,6 +27,7 @@ import { collectProvenance, type Provenance } from './provenance.js';
 import { executeRun, SharedNodeClaims, type RunFunction } from './run-executor.js';
 import { toWire } from './wire.js';
 import { prepareToOpen } from '../storage/hdf5/open-file.js';
+import { checkOptions, optionNames, PYPET_MEANINGLESS, type OptionSpec } from '../options.js';
 
 /** A run function that worker threads can load: a module path (or file URL) and an export name. */
 export interface RunModule {
@@ -90,6 +91,25 @@ export interface EnvironmentOptions {
 /** A postprocessing hook (pypet's `add_postprocessing`): may expand the trajectory for more runs. */
 export type PostProcessing = (traj: Trajectory, results: [number, unknown][]) => unknown;
 
+/** What `new Environment()` accepts; pypet's logging and process options are accepted and have no meaning here. */
+const ENVIRONMENT_OPTIONS: OptionSpec = {
+  known: [
+    ...optionNames<EnvironmentOptions>({
+      trajectory: true, filename: true, comment: true, add_time: true, overwrite_file: true, ncores: true, multiproc: true,
+      resume: true, stop_on_error: true, progress: true, checkpoint_seconds: true, shard: true, run_indices: true,
+      journal_sync_ms: true, on_run: true, reuse: true, accept_failures: true,
+    }),
+  ],
+  meaningless: PYPET_MEANINGLESS,
+  renamed: new Map([['continuable', 'resume'], ['report_progress', 'progress']]),
+  unsupported: new Map([
+    ['dynamic_imports', 'give them to new Trajectory(name, { dynamic_imports }) and pass that trajectory'],
+    ['automatic_storing', 'h5traj always stores what a run adds'],
+    ['do_single_runs', 'every run is executed; to only store the trajectory, call traj.f_store()'],
+    ['storage_service', 'give the trajectory a storage service and pass that trajectory'],
+  ]),
+};
+
 export class Environment {
   readonly trajectory: Trajectory;
   readonly filename: string;
@@ -111,6 +131,7 @@ export class Environment {
   private selection: Set<number> | undefined;
 
   constructor(options: EnvironmentOptions = {}) {
+    checkOptions('new Environment()', options, ENVIRONMENT_OPTIONS);
     this.options = options;
     const t = options.trajectory ?? 'trajectory';
     this.trajectory = typeof t === 'string' ? new Trajectory(t, { add_time: options.add_time ?? false, comment: options.comment ?? '' }) : t;
@@ -126,6 +147,11 @@ export class Environment {
       this.trajectory.f_load({ name: this.trajectory.v_name, load_parameters: 2, load_derived_parameters: 1, load_results: 0, load_other_data: 0 });
       this.shard = this.resumedShard();
     }
+  }
+
+  /** pypet's `env.traj`: the trajectory. */
+  get traj(): Trajectory {
+    return this.trajectory;
   }
 
   /** pypet's name for the trajectory. */

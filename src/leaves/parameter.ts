@@ -13,16 +13,19 @@ import {
   refuseHoles,
   sameType,
   toTypedValue,
-  valueToString,
   type AcceptRules,
   type DTypeHint,
   type TypedValue,
   type ValueType,
 } from './values.js';
+import { pythonRepr } from './python-repr.js';
+import { checkOptions, optionNames, type OptionSpec } from '../options.js';
 
 export interface ParameterOptions extends LeafOptions {
   dtype?: DTypeHint;
 }
+
+const PARAMETER_OPTIONS: OptionSpec = { known: optionNames<ParameterOptions>({ comment: true, dtype: true }) };
 
 /** Common behaviour of all parameter classes. */
 export abstract class BaseParameter extends NNLeafNode {
@@ -35,8 +38,14 @@ export abstract class BaseParameter extends NNLeafNode {
 
   constructor(fullName: string, value?: unknown, options: ParameterOptions = {}) {
     super(fullName, options.comment ?? '');
+    // A class of your own may take more options; h5traj's own classes know theirs.
+    if (new.target === Parameter || new.target === ArrayParameter || new.target === PickleParameter) {
+      checkOptions(`${new.target.name} '${fullName}'`, options, PARAMETER_OPTIONS);
+    }
     this._dtype = options.dtype;
-    if (value !== undefined) this._default = this._check(value, 'default value');
+    // Through f_set, as pypet's constructor does: a subclass that converts values in f_set
+    // (pypet's FunctionParameter) converts the default too.
+    if (value !== undefined) this.f_set(value);
   }
 
   get _isParameter(): boolean {
@@ -153,9 +162,16 @@ export abstract class BaseParameter extends NNLeafNode {
     }
   }
 
-  /** A short string of the current value. */
+  /** The current value as Python's `repr` prints it (pypet's `f_val_to_str`). */
   f_val_to_str(): string {
-    return this._default === undefined ? '' : valueToString(this.f_get());
+    return this._default === undefined ? '' : pythonRepr(this.f_get(), this._default.type);
+  }
+
+  /** pypet's `str(parameter)`: `Parameter parameters.x (len:3, \`comment\`): 1.5`. */
+  override _str(): string {
+    const info = [this._range ? `len:${this._range.length}` : '', this._comment ? `\`${this._comment}\`` : ''].filter(Boolean).join(', ');
+    const head = `${this.f_get_class_name()} ${this.v_full_name}${info ? ` (${info})` : ''}`;
+    return this._default === undefined ? head : `${head}: ${this.f_val_to_str()}`;
   }
 
   _fastAccess(): unknown {
@@ -240,18 +256,12 @@ export class Parameter extends BaseParameter {
   protected get _accepts(): AcceptRules {
     return { ndarray: false, dict: false, object: false };
   }
-  override f_get_class_name(): string {
-    return this._className ?? 'Parameter';
-  }
 }
 
 /** A parameter that also holds n-dimensional arrays (typed arrays, nested number arrays, NDArray). */
 export class ArrayParameter extends BaseParameter {
   protected get _accepts(): AcceptRules {
     return { ndarray: true, dict: false, object: false };
-  }
-  override f_get_class_name(): string {
-    return this._className ?? 'ArrayParameter';
   }
 }
 
@@ -263,8 +273,5 @@ export class ArrayParameter extends BaseParameter {
 export class PickleParameter extends BaseParameter {
   protected get _accepts(): AcceptRules {
     return { ndarray: false, dict: false, object: true };
-  }
-  override f_get_class_name(): string {
-    return this._className ?? 'PickleParameter';
   }
 }

@@ -6,6 +6,8 @@
 import { InvalidNameError, NotFoundError } from '../errors.js';
 import { NNLeafNode, type LeafOptions } from '../tree/leaf-node.js';
 import { isValidName } from '../tree/names.js';
+import { pythonRepr } from './python-repr.js';
+import { checkOptions, optionNames, type OptionSpec } from '../options.js';
 import {
   isPlainObject,
   toTypedValue,
@@ -19,7 +21,7 @@ export interface ResultOptions extends LeafOptions {
   dtype?: DTypeHint;
 }
 
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+const RESULT_OPTIONS: OptionSpec = { known: optionNames<ResultOptions>({ comment: true, dtype: true }) };
 
 /** pypet's standard result. */
 export class Result extends NNLeafNode {
@@ -31,6 +33,7 @@ export class Result extends NNLeafNode {
 
   constructor(fullName: string, value?: unknown, options: ResultOptions = {}) {
     super(fullName, options.comment ?? '');
+    if (new.target === Result || new.target === PickleResult) checkOptions(`${new.target.name} '${fullName}'`, options, RESULT_OPTIONS);
     this._dtype = options.dtype;
     const proxy = new Proxy(this, RESULT_HANDLER);
     if (value !== undefined) proxy.f_set(value);
@@ -45,9 +48,6 @@ export class Result extends NNLeafNode {
     return false;
   }
 
-  override f_get_class_name(): string {
-    return this._className ?? 'Result';
-  }
 
   /**
    * Sets items: a plain object sets one item per key; any other value sets the item named like
@@ -148,8 +148,16 @@ export class Result extends NNLeafNode {
     return this;
   }
 
-  [INSPECT](): string {
-    return `${this.f_get_class_name()} '${this.v_full_name}' { ${[...this._items.keys()].join(', ')} }`;
+  /** pypet's `f_val_to_str`: `a=1, b='x'` (Python reprs; cut at 1024 characters). */
+  f_val_to_str(): string {
+    const text = [...this._items].map(([k, v]) => `${k}=${pythonRepr(v.value, v.type)}`).join(', ');
+    return text.length > 1024 ? `${text.slice(0, 1021)}...` : text;
+  }
+
+  /** pypet's `str(result)`: `Result results.z (\`comment\`): z=42`. */
+  override _str(): string {
+    const data = this.f_val_to_str();
+    return data ? `${super._str()}: ${data}` : super._str();
   }
 }
 
@@ -157,9 +165,6 @@ export class Result extends NNLeafNode {
 export class PickleResult extends Result {
   protected override get _accepts(): AcceptRules {
     return { ndarray: false, dict: false, object: true };
-  }
-  override f_get_class_name(): string {
-    return this._className ?? 'PickleResult';
   }
 }
 

@@ -17,7 +17,7 @@
  * - dict: a plain object whose values are again values of this model;
  * - object: JSON-like data held by `PickleParameter` / `PickleResult`.
  */
-import { TypeMismatchError } from '../errors.js';
+import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
 
 /** pypet's Python scalar type names. */
 export type PyScalarType = 'int' | 'float' | 'bool' | 'complex' | 'str' | 'bytes';
@@ -129,6 +129,48 @@ export class NDArray {
   toNested(): unknown {
     const flat = Array.from({ length: this.size }, (_, i) => this.at(i));
     return nest(flat, this.shape);
+  }
+
+  /** Nested JS arrays (numpy's `tolist()`); a 0-d array gives its element. */
+  toArray(): unknown {
+    return this.toNested();
+  }
+
+  /** The length of the first axis (numpy's `len(a)`). @throws TypeMismatchError for a 0-d array. */
+  get length(): number {
+    if (this.shape.length === 0) throw new TypeMismatchError('A 0-d array has no length; read its element with get().');
+    return this.shape[0]!;
+  }
+
+  /**
+   * numpy's `a[i, j, k]`: with one index per axis the element, with fewer the sub-array (a view
+   * for numeric dtypes). Negative indices count from the end.
+   * @throws InvalidArgumentError for too many, non-integer or out-of-range indices.
+   * @example NDArray.fromNested([[1, 2], [3, 4]]).get(1, 0) // 3
+   */
+  get(...index: number[]): unknown {
+    if (index.length > this.shape.length) {
+      throw new InvalidArgumentError(`${index.length} indices were given for an array with ${this.shape.length} axes (shape [${this.shape.join(', ')}]).`);
+    }
+    let offset = 0;
+    let step = this.size;
+    index.forEach((raw, axis) => {
+      const extent = this.shape[axis]!;
+      const i = raw < 0 ? raw + extent : raw;
+      if (!Number.isInteger(raw) || i < 0 || i >= extent) {
+        throw new InvalidArgumentError(`Index ${raw} is out of range for axis ${axis} of size ${extent} (shape [${this.shape.join(', ')}]).`);
+      }
+      step = extent === 0 ? 0 : step / extent;
+      offset += i * step;
+    });
+    if (index.length === this.shape.length) return this.at(offset);
+    const data = 'subarray' in this.data ? this.data.subarray(offset, offset + step) : (this.data as unknown[]).slice(offset, offset + step);
+    return new NDArray(this.dtype, this.shape.slice(index.length), data as NDArrayData);
+  }
+
+  /** Iterates over the first axis, as numpy does: elements of a 1-d array, sub-arrays otherwise. */
+  *[Symbol.iterator](): IterableIterator<unknown> {
+    for (let i = 0; i < this.length; i++) yield this.get(i);
   }
 
   /** Builds a float64 (or given dtype) array from nested JS number arrays. */

@@ -187,7 +187,7 @@ export interface RecordsOptions {
   results?: string[];
   /** Only runs matching this filter. */
   where?: RunFilter;
-  /** Load results from storage as needed (and drop them again, keeping memory flat). */
+  /** Load results from storage as needed, dropping them again to keep memory flat (default: `v_auto_load`). */
   auto_load?: boolean;
 }
 
@@ -212,12 +212,14 @@ export function* runRecords(traj: Trajectory, options: RecordsOptions = {}): Gen
   const ranges = explored.map(([, p]) => p.f_get_range(false));
   const shortNames = explored.map(([full, p]) => (explored.filter(([, q]) => q.v_name === p.v_name).length > 1 ? full : p.v_name));
   const results = options.results ?? [];
+  const autoLoad = options.auto_load ?? traj.v_auto_load;
   for (let idx = 0; idx < traj.v_length; idx++) {
     if (!predicate(idx)) continue;
     const info = traj.f_get_run_information(idx, false);
-    const record: RunRecord = { run: info.name, idx, completed: info.completed === 1 };
-    shortNames.forEach((n, i) => (record[n] = cell(ranges[i]![idx])));
-    for (const r of results) record[r] = cell(traj._resultOfRun(idx, r, options.auto_load ?? false));
-    yield record;
+    // Entries, then fromEntries: a parameter called '__proto__' stays an own key of the record.
+    const entries: [string, unknown][] = [['run', info.name], ['idx', idx], ['completed', info.completed === 1]];
+    shortNames.forEach((n, i) => entries.push([n, cell(ranges[i]![idx])]));
+    for (const r of results) entries.push([r, cell(traj._resultOfRun(idx, r, autoLoad))]);
+    yield Object.fromEntries(entries) as RunRecord;
   }
 }

@@ -16,6 +16,7 @@ export interface FromRunsOptions {
   fast_access?: boolean;
   shortcuts?: boolean;
   max_depth?: number;
+  /** Load run groups and data from storage as needed (default: the trajectory's `v_auto_load`). */
   auto_load?: boolean;
 }
 
@@ -26,7 +27,9 @@ export interface FromRunsOptions {
  */
 export function valuesFromRuns(traj: Trajectory, name: string, options: FromRunsOptions = {}): Map<string | number, any> {
   const where = options.where === 'd' || options.where === 'derived_parameters' ? 'derived_parameters' : 'results';
-  const autoLoad = options.auto_load ?? false;
+  // As natural naming does, the trajectory's v_auto_load is the default: without it, results
+  // loaded as a skeleton would come back as empty leaves.
+  const autoLoad = options.auto_load ?? traj.v_auto_load;
   const out = new Map<string | number, any>();
   const branch = traj._children.get(where) as NNGroupNode;
   let runs = branch._childOrLink('runs') as NNGroupNode | undefined;

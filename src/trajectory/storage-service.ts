@@ -41,6 +41,13 @@ export const UPDATE_SKELETON = -1;
 export const UPDATE_DATA = -2;
 export type LoadMode = typeof LOAD_NOTHING | typeof LOAD_SKELETON | typeof LOAD_DATA | typeof UPDATE_SKELETON | typeof UPDATE_DATA;
 
+/** pypet's store constants (`store_data` of a group's `f_store`). */
+export const STORE_NOTHING = 0;
+export const STORE_DATA_SKIPPING = 1;
+export const STORE_DATA = 2;
+export const OVERWRITE_DATA = 3;
+export type StoreMode = typeof STORE_NOTHING | typeof STORE_DATA_SKIPPING | typeof STORE_DATA | typeof OVERWRITE_DATA;
+
 /** Options of `f_load` (pypet's names). */
 export interface LoadOptions {
   name?: string;

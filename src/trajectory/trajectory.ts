@@ -32,8 +32,14 @@ import {
   type RunRecord,
 } from './query.js';
 import { formatTime, RunTable, type RunInformation } from './runs.js';
+import { checkOptions, optionNames, type OptionSpec } from '../options.js';
 import {
   getDefaultStorageFactory,
+  LOAD_SKELETON,
+  OVERWRITE_DATA,
+  STORE_DATA,
+  STORE_DATA_SKIPPING,
+  STORE_NOTHING,
   type DeleteItemsOptions,
   type LoadItemsOptions,
   type LoadMode,
@@ -55,9 +61,73 @@ export interface TrajectoryOptions {
   comment?: string;
   /** HDF5 file; creates the default storage service for it. */
   filename?: string;
+  /** Replace the file by one holding only this trajectory at the first `f_store` (pypet's service option). */
+  overwrite_file?: boolean;
+  /** A storage service of your own (instead of `filename`). */
+  storage_service?: StorageService;
   /** Leaf classes of your own that loading should recognise by class name. */
   dynamic_imports?: LeafConstructor[];
 }
+
+const TRAJECTORY_OPTIONS: OptionSpec = {
+  known: optionNames<TrajectoryOptions>({
+    add_time: true, comment: true, filename: true, overwrite_file: true, storage_service: true, dynamic_imports: true,
+  }),
+  meaningless: ['file_title'],
+  unsupported: new Map([['wildcard_functions', "h5traj's wildcards are fixed ($, crun, $set, crunset)"]]),
+};
+
+/** Options of {@link Trajectory.f_store}. */
+export interface TrajectoryStoreOptions extends StoreOptions {
+  /** Store into this file from now on. */
+  filename?: string;
+  /** pypet's switch: 0 stores nothing; 1 and 2 store what is new (h5traj never rewrites stored data here). */
+  store_data?: 0 | 1 | 2;
+}
+
+const STORE_OPTIONS: OptionSpec = {
+  known: optionNames<TrajectoryStoreOptions>({ only_init: true, overwrite_file: true, filename: true, store_data: true }),
+  unsupported: new Map([['max_depth', 'the trajectory stores everything new; store part of it with group.f_store({ max_depth })']]),
+};
+
+/** Options of {@link Trajectory.f_load}. */
+export interface TrajectoryLoadOptions extends LoadOptions {
+  /** pypet's master switch: one load mode for parameters, derived parameters, results and other data. */
+  load_data?: LoadMode;
+  /** Leaf classes of your own, added to the trajectory's (as pypet's `f_load(dynamic_imports=…)`). */
+  dynamic_imports?: LeafConstructor[];
+}
+
+const LOAD_OPTIONS: OptionSpec = {
+  known: optionNames<TrajectoryLoadOptions>({
+    name: true, index: true, as_new: true, load_parameters: true, load_derived_parameters: true, load_results: true,
+    load_other_data: true, load_all: true, load_data: true, force: true, filename: true, dynamic_imports: true,
+  }),
+  unsupported: new Map([
+    ['recursive', 'the trajectory loads whole branches; load a subtree with group.f_load_child(name, { recursive })'],
+    ['max_depth', 'the trajectory loads whole branches; load deeper parts with f_load_child'],
+    ['with_run_information', 'run information is always loaded'],
+    ['with_meta_data', 'meta data is always loaded'],
+    ['storage_service', "set traj.v_storage_service (or new Trajectory(name, { storage_service })) before f_load"],
+  ]),
+};
+
+const COLLECT_OPTIONS: OptionSpec = { known: optionNames<CollectOptions>({ fast_access: true, copy: true }) };
+const STORE_ITEMS_OPTIONS: OptionSpec = { known: optionNames<StoreItemsOptions>({ overwrite: true, non_empties: true }) };
+const LOAD_ITEMS_OPTIONS: OptionSpec = { known: optionNames<LoadItemsOptions>({ only_empties: true, load_only: true, load_except: true }) };
+const DELETE_ITEMS_OPTIONS: OptionSpec = {
+  known: optionNames<DeleteItemsOptions>({ remove_from_trajectory: true, remove_empty_groups: true, delete_only: true }),
+};
+const FROM_RUNS_OPTIONS: OptionSpec = {
+  known: optionNames<FromRunsOptions>({ where: true, use_indices: true, fast_access: true, shortcuts: true, max_depth: true, auto_load: true }),
+};
+const MERGE_OPTIONS: OptionSpec = {
+  known: optionNames<MergeOptions>({
+    trial_parameter: true, remove_duplicates: true, ignore_data: true, ignore_trajectory_derived_parameters: true,
+    ignore_trajectory_results: true, backup_filename: true, move_nodes: true, delete_other_trajectory: true,
+    keep_info: true, keep_other_trajectory_info: true, merge_config: true, consecutive_merge: true, slow_merge: true,
+  }),
+};
 
 /** Options of the `f_get_parameters` family. */
 export interface CollectOptions {
@@ -93,6 +163,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
   _explored = new Map<string, BaseParameter>();
   _presets = new Map<string, unknown>();
   _index = new Map<string, Set<NNNode>>();
+  _linkIndex = new Map<string, Set<NNGroupNode>>();
   _dynamicImports: LeafConstructor[] = [];
   _storageService: StorageService | undefined;
 
@@ -107,8 +178,12 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
   /** The class `f_add_leaf` creates outside the four branches. */
   v_standard_leaf: LeafConstructor = Result;
 
+  /** Set by `overwrite_file`: the first f_store replaces the file. */
+  private _overwriteFile = false;
+
   constructor(name = 'my_trajectory', options: TrajectoryOptions = {}) {
     super('', options.comment ?? '');
+    checkOptions('new Trajectory()', options, TRAJECTORY_OPTIONS);
     const problem = name.includes('.') ? `'${name}' contains a dot` : nameProblem(name);
     if (problem) throw new InvalidNameError(`The trajectory name '${name}' is not valid: ${problem}.`, { path: name });
     this._timestamp = Date.now() / 1000;
@@ -120,7 +195,12 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
       const Cls = groupClassForBranch(branch);
       this._attachChild(new Cls(''), branch);
     }
+    if (options.filename !== undefined && options.storage_service !== undefined) {
+      throw new InvalidArgumentError('Give new Trajectory() either a filename or a storage_service, not both.');
+    }
     if (options.filename !== undefined) this._useFile(options.filename);
+    if (options.storage_service !== undefined) this._storageService = options.storage_service;
+    this._overwriteFile = options.overwrite_file ?? false;
   }
 
   override f_get_class_name(): string {
@@ -187,20 +267,48 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
     return this._storageService;
   }
 
-  /** Stores the trajectory (only what is new or changed, as pypet does). */
-  f_store(options: StoreOptions & { filename?: string } = {}): void {
-    if (options.filename !== undefined) this._useFile(options.filename);
-    this._service().store(this, options);
+  /**
+   * Stores the trajectory (only what is new or changed, as pypet does).
+   * @throws UnknownOptionError for an option it does not know.
+   */
+  override f_store(options: TrajectoryStoreOptions = {}): void {
+    checkOptions('traj.f_store()', options, STORE_OPTIONS);
+    const { filename, store_data, ...storeOptions } = options;
+    if (filename !== undefined) this._useFile(filename);
+    if (store_data === 0) return;
+    if (this._overwriteFile && storeOptions.overwrite_file === undefined) storeOptions.overwrite_file = true;
+    this._service().store(this, storeOptions);
+    this._overwriteFile = false;
   }
 
-  /** Loads a trajectory from the file (pypet's options and load constants). */
-  f_load(options: LoadOptions = {}): void {
-    if (options.filename !== undefined) this._useFile(options.filename);
-    this._service().load(this, options);
+  /**
+   * Loads a trajectory from the file (pypet's options and load constants). `load_data` (or its old
+   * name `load_all`) sets one mode for every branch, overriding the per-branch options.
+   * @throws UnknownOptionError for an option it does not know.
+   * @example traj.f_load({ load_data: LOAD_DATA })
+   */
+  override f_load(options: TrajectoryLoadOptions = {}): void {
+    checkOptions('traj.f_load()', options, LOAD_OPTIONS);
+    const { load_data, dynamic_imports, ...loadOptions } = options;
+    if (load_data !== undefined) {
+      if (loadOptions.load_all !== undefined && loadOptions.load_all !== load_data) {
+        throw new InvalidArgumentError(`f_load got load_data: ${load_data} and load_all: ${loadOptions.load_all}; load_all is pypet's old name of load_data, give one.`);
+      }
+      loadOptions.load_all = load_data;
+    }
+    for (const Cls of dynamic_imports ?? []) if (!this._dynamicImports.includes(Cls)) this._dynamicImports.push(Cls);
+    if (loadOptions.filename !== undefined) this._useFile(loadOptions.filename);
+    this._service().load(this, loadOptions);
+  }
+
+  /** Loads the skeleton of every node, no data (pypet's `f_load_skeleton`). */
+  f_load_skeleton(): void {
+    this.f_load({ load_data: LOAD_SKELETON });
   }
 
   /** Stores individual leaves or groups (names or nodes). */
   f_store_items(items: (string | NNNode)[], options: StoreItemsOptions = {}): void {
+    checkOptions('traj.f_store_items()', options, STORE_ITEMS_OPTIONS);
     this._service().storeItems(this, items.map((i) => this._node(i)), options);
   }
 
@@ -210,6 +318,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
 
   /** Loads the data of individual leaves (names or nodes). */
   f_load_items(items: (string | NNNode)[], options: LoadItemsOptions = {}): void {
+    checkOptions('traj.f_load_items()', options, LOAD_ITEMS_OPTIONS);
     const leaves = items.map((i) => this._node(i)).filter((n): n is NNLeafNode => n.v_is_leaf);
     this._service().loadItems(this, leaves, options);
   }
@@ -220,6 +329,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
 
   /** Deletes items from disk (and, with `remove_from_trajectory`, from memory). */
   f_delete_items(items: (string | NNNode)[], options: DeleteItemsOptions = {}): void {
+    checkOptions('traj.f_delete_items()', options, DELETE_ITEMS_OPTIONS);
     this._service().deleteItems(this, items.map((i) => this._node(i)), options);
   }
 
@@ -245,6 +355,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
    * stored there under that name, the next `f_store` writes it anew at the new place.
    */
   f_migrate(options: { new_name?: string; new_filename?: string; in_store?: boolean } = {}): void {
+    checkOptions('traj.f_migrate()', options, { known: ['new_name', 'new_filename', 'in_store'] });
     if (options.new_name !== undefined) {
       const problem = options.new_name.includes('.') ? `'${options.new_name}' contains a dot` : nameProblem(options.new_name);
       if (problem) throw new InvalidNameError(`The trajectory name '${options.new_name}' is not valid: ${problem}.`, { path: options.new_name });
@@ -260,10 +371,18 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
     return typeof item === 'string' ? this.f_get<NNNode>(item, { fast_access: false }) : item;
   }
 
-  _storeChild(group: NNGroupNode, name: string, recursive: boolean): void {
+  _storeChild(group: NNGroupNode, name: string, recursive: boolean, storeData: number = STORE_DATA, maxDepth?: number): void {
+    if (storeData === STORE_NOTHING) return;
+    if (![STORE_DATA_SKIPPING, STORE_DATA, OVERWRITE_DATA].includes(storeData)) {
+      throw new InvalidArgumentError(`store_data must be one of pypet's store constants 0, 1, 2 or 3, not ${storeData}.`);
+    }
     const node = group.f_get<NNNode>(name, { shortcuts: false });
-    const nodes = [node, ...(recursive && !node.v_is_leaf ? (node as NNGroupNode).f_iter_nodes() : [])];
-    this._service().storeItems(this, nodes, {});
+    const below = recursive && !node.v_is_leaf ? [...(node as NNGroupNode).f_iter_nodes()] : [];
+    let nodes = [node, ...below.filter((n) => maxDepth === undefined || n.v_depth - node.v_depth <= maxDepth)];
+    // STORE_DATA_SKIPPING leaves everything already on disk alone.
+    if (storeData === STORE_DATA_SKIPPING) nodes = nodes.filter((n) => !n._stored);
+    if (nodes.length === 0) return;
+    this._service().storeItems(this, nodes, storeData === OVERWRITE_DATA ? { overwrite: true } : {});
   }
 
   _loadChild(group: NNGroupNode, name: string, recursive: boolean, loadData: number): NNNode {
@@ -286,8 +405,8 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
    * `dynamic_imports`. Unknown names give undefined (the loader decides what to do).
    */
   _leafClassByName(className: string): LeafConstructor | undefined {
-    const standard: Record<string, LeafConstructor> = { Parameter, ArrayParameter, PickleParameter, Result, PickleResult };
-    return standard[className] ?? this._dynamicImports.find((Cls) => Cls.name === className);
+    const standard = [Parameter, ArrayParameter, PickleParameter, Result, PickleResult] as LeafConstructor[];
+    return [...standard, ...this._dynamicImports].find((Cls) => Cls.name === className);
   }
 
   _leafClassFor(kind: LeafKind): LeafConstructor {
@@ -311,8 +430,15 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
     }
   }
 
-  _linkAdded(group: NNGroupNode, name: string): void {
-    if (this._singleRun) this._runAdded.links.push([group, name]);
+  _linkAdded(holder: NNGroupNode, name: string): void {
+    if (this._singleRun) this._runAdded.links.push([holder, name]);
+    let set = this._linkIndex.get(name);
+    if (!set) this._linkIndex.set(name, (set = new Set()));
+    set.add(holder);
+  }
+
+  _linkRemoved(holder: NNGroupNode, name: string): void {
+    this._linkIndex.get(name)?.delete(holder);
   }
 
   _nodeRemoved(node: NNNode): void {
@@ -322,6 +448,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
 
   /** Removes leaves or groups from memory (not from disk). */
   f_remove_items(items: (string | NNNode)[], options: { remove_empty_groups?: boolean } = {}): void {
+    checkOptions('traj.f_remove_items()', options, { known: ['remove_empty_groups'] });
     for (const item of items) {
       const node = this._node(item);
       let parent = node._parent;
@@ -401,6 +528,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
   // Collections
 
   private _collect(branch: string, options: CollectOptions, filter: (l: NNLeafNode) => boolean = () => true): Record<string, unknown> {
+    checkOptions(`traj.f_get_${branch === 'config' ? 'config' : branch}()`, options, COLLECT_OPTIONS);
     if (options.copy === false && options.fast_access) {
       throw new InvalidArgumentError('fast_access needs copy: true, because values are copies by nature.');
     }
@@ -435,6 +563,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
 
   /** The explored parameters, in exploration order. */
   f_get_explored_parameters(options: CollectOptions = {}): Record<string, any> {
+    checkOptions('traj.f_get_explored_parameters()', options, COLLECT_OPTIONS);
     return Object.fromEntries(
       [...this._explored].map(([full, p]) => [full, options.fast_access ? p._fastAccess() : p]),
     );
@@ -474,6 +603,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
 
   /** Removes all exploration (only before the trajectory is stored, unless `force`). */
   f_shrink(options: { force?: boolean } = {}): void {
+    checkOptions('traj.f_shrink()', options, { known: ['force'] });
     shrink(this, options);
   }
 
@@ -595,6 +725,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
    * end (also when the loop is left early).
    */
   *f_iter_runs(options: { start?: number; stop?: number; step?: number; yields?: 'name' | 'idx' | 'self' } = {}): Generator<any> {
+    checkOptions('traj.f_iter_runs()', options, { known: ['start', 'stop', 'step', 'yields'] });
     const { start = 0, stop = this._runs.length, step = 1, yields = 'name' } = options;
     try {
       for (let idx = start; idx < Math.min(stop, this._runs.length); idx += step) {
@@ -625,6 +756,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
    * ordered Map of run name (or index) → item. Runs without it are left out.
    */
   f_get_from_runs(name: string, options: FromRunsOptions = {}): Map<string | number, any> {
+    checkOptions('traj.f_get_from_runs()', options, FROM_RUNS_OPTIONS);
     return valuesFromRuns(this, name, options);
   }
 
@@ -653,11 +785,13 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
 
   /** Per parameter: type, explored or constant, its distinct values and numeric range. */
   f_get_schema(options: { max_values?: number } = {}): ParameterSchema[] {
+    checkOptions('traj.f_get_schema()', options, { known: ['max_values'] });
     return parameterSchema(this, options.max_values);
   }
 
   /** One record per run (run, idx, completed, explored values, chosen results), streamed. */
   f_to_records(options: RecordsOptions = {}): Generator<RunRecord> {
+    checkOptions('traj.f_to_records()', options, { known: optionNames<RecordsOptions>({ results: true, where: true, auto_load: true }) });
     return runRecords(this, options);
   }
 
@@ -670,6 +804,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
    * @example const summary = traj.f_merge(other, { remove_duplicates: true });
    */
   f_merge(other: Trajectory, options: MergeOptions = {}): MergeSummary {
+    checkOptions('traj.f_merge()', options, MERGE_OPTIONS);
     return mergeTrajectories(this, [other], options);
   }
 
@@ -679,11 +814,14 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
    * @example traj.f_merge_many([shard1, shard2, shard3]);
    */
   f_merge_many(others: readonly Trajectory[], options: MergeOptions = {}): MergeSummary {
+    checkOptions('traj.f_merge_many()', options, MERGE_OPTIONS);
     return mergeTrajectories(this, others, options);
   }
 
-  override toString(): string {
-    return `Trajectory ${this.v_name}${this.v_comment ? ` (\`${this.v_comment}\`, len:${this.v_length})` : ` (len:${this.v_length})`}`;
+  /** pypet's `str(traj)`: `Trajectory name (\`comment\`, len:12): (config: ConfigGroup), …`. */
+  override _str(): string {
+    const info = `(${this.v_comment ? `\`${this.v_comment}\`, ` : ''}len:${this.v_length})`;
+    return `Trajectory${this._singleRun ? ' (during single run)' : ''} ${this.v_name} ${info}: ${this._childrenText()}`;
   }
 }
 

@@ -1,15 +1,26 @@
 /**
  * Annotations: small extra facts attached to any node, stored as HDF5 attributes
  * (`SRVC_AN_<key>`). Keys follow the node-name rules so that they are valid attribute suffixes.
+ * As in pypet they are also attributes: `node.v_annotations.info = 'x'` is `f_set_single`, and
+ * `node.v_annotations.info` reads it back.
  */
-import { InvalidNameError } from '../errors.js';
+import { InvalidNameError, NotFoundError } from '../errors.js';
 import { toTypedValue, valueToString, type TypedValue } from '../leaves/values.js';
 
 const KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** The annotations of one node. Values keep their pypet type for storage. */
 export class Annotations {
+  /** Attribute access: any other property is an annotation. */
+  [key: string]: any;
+
   private readonly _items = new Map<string, TypedValue>();
+  /** Set when a user changes the annotations (not when loading); storage clears it once written. */
+  _changed = false;
+
+  constructor() {
+    return new Proxy(this, ANNOTATIONS_HANDLER);
+  }
 
   /** Sets annotations from an object of key → value. */
   f_set(values: Record<string, unknown>): void {
@@ -24,7 +35,11 @@ export class Annotations {
         { path: key },
       );
     }
+    if (key in this) {
+      throw new InvalidNameError(`The annotation key '${key}' is a member of Annotations; choose another key.`, { path: key });
+    }
     this._items.set(key, toTypedValue(value, { ndarray: true, dict: false, object: false }, `annotation '${key}'`));
+    this._changed = true;
   }
 
   /** Sets an annotation with a known type (used when loading). */
@@ -38,7 +53,7 @@ export class Annotations {
     const values = keys.map((k) => {
       const item = this._items.get(k);
       if (!item) {
-        throw new InvalidNameError(`There is no annotation '${k}'; the annotations are: ${[...this._items.keys()].join(', ') || 'none'}.`);
+        throw new NotFoundError(`There is no annotation '${k}'; the annotations are: ${[...this._items.keys()].join(', ') || 'none'}.`);
       }
       return item.value;
     });
@@ -47,7 +62,7 @@ export class Annotations {
 
   /** Removes an annotation. */
   f_remove(key: string): void {
-    this._items.delete(key);
+    if (this._items.delete(key)) this._changed = true;
   }
 
   f_contains(key: string): boolean {
@@ -59,6 +74,7 @@ export class Annotations {
   }
 
   f_empty(): void {
+    if (this._items.size > 0) this._changed = true;
     this._items.clear();
   }
 
@@ -80,3 +96,22 @@ export class Annotations {
       .join('; ');
   }
 }
+
+const ANNOTATIONS_HANDLER: ProxyHandler<Annotations> = {
+  get(target, prop, receiver) {
+    if (typeof prop === 'symbol' || prop in target || prop === 'then' || prop === 'toJSON') return Reflect.get(target, prop, receiver);
+    return target.f_get(prop);
+  },
+  set(target, prop, value, receiver) {
+    if (typeof prop === 'symbol' || prop.startsWith('_')) return Reflect.set(target, prop, value, receiver);
+    target.f_set_single(prop, value);
+    return true;
+  },
+  has(target, prop) {
+    return prop in target || (typeof prop === 'string' && target.f_contains(prop));
+  },
+  deleteProperty(target, prop) {
+    if (typeof prop === 'string' && target.f_contains(prop)) target.f_remove(prop);
+    return true;
+  },
+};

@@ -6,30 +6,37 @@ import { InvalidArgumentError, InvalidNameError, NodeExistsError, NotFoundError,
 import { NNLeafNode, type LeafConstructor, type LeafOptions } from './leaf-node.js';
 import { isValidName, splitAndCheck, translateWildcards, isRunGroupName, runName, type Branch } from './names.js';
 import { NNNode, type TreeRoot } from './node.js';
+import { checkOptions, optionNames, type OptionSpec } from '../options.js';
 import { findAll, findNode, inOtherRun, type SearchOptions } from './search.js';
 
 /** The kinds of leaf a group can add, each tied to a branch. */
 export type LeafKind = 'config' | 'parameter' | 'derived_parameter' | 'result' | 'leaf';
 
-const BRANCH_OF: Record<Exclude<LeafKind, 'leaf'>, Branch> = {
-  config: 'config',
-  parameter: 'parameters',
-  derived_parameter: 'derived_parameters',
-  result: 'results',
-};
+// Maps, not object literals: user names ('constructor', 'toString') must not find Object's members.
+const BRANCH_OF = new Map<LeafKind, Branch>([
+  ['config', 'config'],
+  ['parameter', 'parameters'],
+  ['derived_parameter', 'derived_parameters'],
+  ['result', 'results'],
+]);
 
-const KIND_OF_BRANCH: Record<string, LeafKind> = {
-  config: 'config',
-  parameters: 'parameter',
-  derived_parameters: 'derived_parameter',
-  results: 'result',
-};
+const KIND_OF_BRANCH = new Map<string, LeafKind>([
+  ['config', 'config'],
+  ['parameters', 'parameter'],
+  ['derived_parameters', 'derived_parameter'],
+  ['results', 'result'],
+]);
 
 /** The root's extra duties towards groups: leaf classes and the storage hooks of groups. */
 export interface GroupRoot extends TreeRoot {
   _leafClassFor(kind: LeafKind): LeafConstructor;
   _index: ReadonlyMap<string, ReadonlySet<NNNode>>;
-  _storeChild(group: NNGroupNode, name: string, recursive: boolean): void;
+  /** The groups holding a link, by link name (shortcut search finds links too). */
+  _linkIndex: ReadonlyMap<string, ReadonlySet<NNGroupNode>>;
+  _linkAdded(holder: NNGroupNode, name: string): void;
+  _linkRemoved(holder: NNGroupNode, name: string): void;
+  /** Stores a child; `storeData` is pypet's store constant (0 nothing … 3 overwrite), `maxDepth` limits the subtree. */
+  _storeChild(group: NNGroupNode, name: string, recursive: boolean, storeData?: number, maxDepth?: number): void;
   _loadChild(group: NNGroupNode, name: string, recursive: boolean, loadData: number): NNNode;
 }
 
@@ -47,7 +54,34 @@ export interface GetOptions {
   auto_load?: boolean;
 }
 
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+const GET_OPTIONS: OptionSpec = {
+  known: optionNames<GetOptions>({ fast_access: true, shortcuts: true, max_depth: true, backwards_search: true, auto_load: true }),
+};
+const COMMENT_ONLY: OptionSpec = { known: ['comment'] };
+const RECURSIVE_ONLY: OptionSpec = { known: ['recursive'] };
+
+/** Options of a group's {@link NNGroupNode.f_store} (pypet's names). */
+export interface GroupStoreOptions {
+  /** Store the subtree too (default true). */
+  recursive?: boolean;
+  /** pypet's constant: 0 nothing, 1 only nodes never stored, 2 new nodes and new items (default), 3 overwrite. */
+  store_data?: 0 | 1 | 2 | 3;
+  /** Deepest level below this group to store. */
+  max_depth?: number;
+}
+
+/** Options of a group's {@link NNGroupNode.f_load} (pypet's names). */
+export interface GroupLoadOptions {
+  /** Load the subtree too (default true). */
+  recursive?: boolean;
+  /** pypet's load constant (default 2, data). */
+  load_data?: number;
+}
+
+const GROUP_LOAD_OPTIONS: OptionSpec = {
+  known: optionNames<GroupLoadOptions>({ recursive: true, load_data: true }),
+  unsupported: new Map([['max_depth', 'a group loads itself or its whole subtree (recursive); load deeper parts with f_load_child']]),
+};
 
 /** A group in the trajectory tree. Any name not starting with `f_`/`v_`/`_` may be a child. */
 export class NNGroupNode extends NNNode {
@@ -55,12 +89,15 @@ export class NNGroupNode extends NNNode {
   [name: string]: any;
 
   _children = new Map<string, NNNode>();
-  _links = new Map<string, NNNode>();
+  _links: Map<string, NNNode>;
 
   constructor(fullName = '', comment = '') {
     super(fullName, comment);
     // Natural naming: unknown property names are looked up in the tree.
-    return new Proxy(this, GROUP_HANDLER);
+    const proxy = new Proxy(this, GROUP_HANDLER);
+    // The link map reports the proxy, the object every other part of the tree holds.
+    this._links = new LinkMap(proxy);
+    return proxy;
   }
 
   get v_is_leaf(): boolean {
@@ -108,6 +145,7 @@ export class NNGroupNode extends NNNode {
 
   /** Iterates the nodes below, depth first (`recursive: false`: only the children). */
   *f_iter_nodes(options: { recursive?: boolean } = {}): IterableIterator<NNNode> {
+    checkOptions('f_iter_nodes()', options, RECURSIVE_ONLY);
     const recursive = options.recursive ?? true;
     const runIdx = this._root?.v_idx ?? -1;
     for (const child of this._children.values()) {
@@ -127,7 +165,8 @@ export class NNGroupNode extends NNNode {
    * throws when two leaves share a name); values instead of leaves with `fast_access`.
    */
   f_to_dict(options: { fast_access?: boolean; short_names?: boolean } = {}): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
+    checkOptions('f_to_dict()', options, { known: ['fast_access', 'short_names'] });
+    const out = new Map<string, unknown>();
     const seen = new Map<string, string>();
     for (const leaf of this.f_iter_leaves()) {
       const key = options.short_names ? leaf.v_name : leaf.v_full_name;
@@ -138,9 +177,10 @@ export class NNGroupNode extends NNNode {
         );
       }
       seen.set(key, leaf.v_full_name);
-      out[key] = options.fast_access ? leaf._fastAccess() : leaf;
+      out.set(key, options.fast_access ? leaf._fastAccess() : leaf);
     }
-    return out;
+    // fromEntries defines own properties, so a leaf called '__proto__' stays a key.
+    return Object.fromEntries(out);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -154,6 +194,7 @@ export class NNGroupNode extends NNNode {
       backwards_search: options.backwards_search ?? false,
       runIdx: root?.v_idx ?? -1,
       index: root?._index ?? new Map(),
+      links: root?._linkIndex ?? new Map(),
     };
   }
 
@@ -164,6 +205,12 @@ export class NNGroupNode extends NNNode {
    * @example traj.f_get('groupA.param1', { fast_access: true })
    */
   f_get<T = any>(name: string, options: GetOptions = {}): T {
+    checkOptions(`f_get('${name}')`, options, GET_OPTIONS);
+    return this._get<T>(name, options);
+  }
+
+  /** {@link f_get} without the options check (natural naming calls it on every access). */
+  _get<T = any>(name: string, options: GetOptions): T {
     const root = this._root as GroupRoot | undefined;
     const translated = translateWildcards(name, root?.v_idx ?? -1);
     const autoLoad = options.auto_load ?? false;
@@ -203,12 +250,14 @@ export class NNGroupNode extends NNNode {
 
   /** All nodes below matching the (dotted) name, e.g. every `z` of every run. */
   f_get_all(name: string, options: { max_depth?: number } = {}): NNNode[] {
+    checkOptions('f_get_all()', options, { known: ['max_depth'] });
     const translated = translateWildcards(name, this._root?.v_idx ?? -1);
     return findAll(this, translated, this._searchOptions({ max_depth: options.max_depth }));
   }
 
   /** Whether a node (name, or the node itself) can be found from here with these options. */
   f_contains(item: string | NNNode, options: { shortcuts?: boolean; max_depth?: number; backwards_search?: boolean } = {}): boolean {
+    checkOptions('f_contains()', options, { known: ['shortcuts', 'max_depth', 'backwards_search'] });
     const name = typeof item === 'string' ? item : item.v_full_name.slice(this.v_full_name === '' ? 0 : this.v_full_name.length + 1);
     if (typeof item !== 'string' && !item.v_full_name.startsWith(this.v_full_name)) return false;
     try {
@@ -293,8 +342,10 @@ export class NNGroupNode extends NNNode {
     this._children.set(name, node);
     this._root?._nodeAdded(node);
     if (!node.v_is_leaf) {
-      // A subtree attached at once (e.g. loaded) registers all its nodes.
-      for (const sub of (node as unknown as NNGroupNode)._reattachSubtree()) this._root?._nodeAdded(sub);
+      // A subtree attached at once (e.g. loaded) registers all its nodes and links.
+      const group = node as unknown as NNGroupNode;
+      for (const sub of group._reattachSubtree()) this._root?._nodeAdded(sub);
+      group._indexLinks(true);
     }
     return node;
   }
@@ -315,22 +366,27 @@ export class NNGroupNode extends NNNode {
 
   /** Adds an empty group (and the groups on the way). */
   f_add_group(name: string, options: { comment?: string } = {}): NNGroupNode {
+    checkOptions('f_add_group()', options, COMMENT_ONLY);
     return this._addGroup(name, undefined, options.comment);
   }
 
   f_add_parameter_group(name: string, options: { comment?: string } = {}): NNGroupNode {
+    checkOptions('f_add_parameter_group()', options, COMMENT_ONLY);
     return this._addGroup(name, 'parameters', options.comment);
   }
 
   f_add_config_group(name: string, options: { comment?: string } = {}): NNGroupNode {
+    checkOptions('f_add_config_group()', options, COMMENT_ONLY);
     return this._addGroup(name, 'config', options.comment);
   }
 
   f_add_derived_parameter_group(name: string, options: { comment?: string } = {}): NNGroupNode {
+    checkOptions('f_add_derived_parameter_group()', options, COMMENT_ONLY);
     return this._addGroup(name, 'derived_parameters', options.comment);
   }
 
   f_add_result_group(name: string, options: { comment?: string } = {}): NNGroupNode {
+    checkOptions('f_add_result_group()', options, COMMENT_ONLY);
     return this._addGroup(name, 'results', options.comment);
   }
 
@@ -378,8 +434,8 @@ export class NNGroupNode extends NNNode {
   f_add_leaf(...args: AddLeafArgs): any {
     const nameArg = typeof args[0] === 'string' ? args[0] : typeof args[1] === 'string' ? args[1] : undefined;
     const first = this.v_is_root && nameArg ? nameArg.split('.')[0] ?? '' : this.v_branch;
-    const kind = KIND_OF_BRANCH[first] ?? 'leaf';
-    return this._addLeaf(kind, kind === 'leaf' ? undefined : BRANCH_OF[kind], args);
+    const kind = KIND_OF_BRANCH.get(first) ?? 'leaf';
+    return this._addLeaf(kind, BRANCH_OF.get(kind), args);
   }
 
   /** Adds a link `name` here pointing at `target` (a node, or a name searched from the root). */
@@ -447,6 +503,7 @@ export class NNGroupNode extends NNNode {
    * `recursive: true`.
    */
   f_remove_child(name: string, options: { recursive?: boolean } = {}): void {
+    checkOptions('f_remove_child()', options, RECURSIVE_ONLY);
     const child = this._children.get(name);
     if (!child) {
       if (this._links.delete(name)) return;
@@ -461,9 +518,22 @@ export class NNGroupNode extends NNNode {
     this._detach(child);
   }
 
+  /** Adds (or drops) the links of this group and every group below to the root's link index. */
+  _indexLinks(add: boolean): void {
+    const root = this._root as GroupRoot | undefined;
+    if (!root) return;
+    // Every group, whatever run the tree is viewed as.
+    const stack: NNGroupNode[] = [this];
+    for (let g = stack.pop(); g; g = stack.pop()) {
+      for (const name of g._links.keys()) (add ? root._linkAdded(g, name) : root._linkRemoved(g, name));
+      for (const child of g._children.values()) if (!child.v_is_leaf) stack.push(child as NNGroupNode);
+    }
+  }
+
   /** Detaches a child and its subtree from the indexes. */
   _detach(child: NNNode): void {
     if (!child.v_is_leaf) {
+      (child as NNGroupNode)._indexLinks(false);
       for (const sub of [...(child as NNGroupNode).f_iter_nodes({ recursive: true })]) this._root?._nodeRemoved(sub);
     }
     this._root?._nodeRemoved(child);
@@ -473,14 +543,40 @@ export class NNGroupNode extends NNNode {
   // -------------------------------------------------------------------------------------------
   // Storage of subtrees (pypet's group-level I/O)
 
-  /** Stores a child (or a subtree with `recursive`) to disk. */
-  f_store_child(name: string, options: { recursive?: boolean } = {}): void {
-    this._groupRoot._storeChild(this, name, options.recursive ?? false);
+  /** Stores a child (or a subtree with `recursive`) to disk; `store_data` as in {@link f_store}. */
+  f_store_child(name: string, options: GroupStoreOptions = {}): void {
+    checkOptions('f_store_child()', options, { known: optionNames<GroupStoreOptions>({ recursive: true, store_data: true, max_depth: true }) });
+    this._groupRoot._storeChild(this, name, options.recursive ?? false, options.store_data, options.max_depth);
   }
 
   /** Loads a child (or a subtree with `recursive`) from disk; `load_data` as in `f_load`. */
-  f_load_child(name: string, options: { recursive?: boolean; load_data?: number } = {}): NNNode {
+  f_load_child(name: string, options: GroupLoadOptions = {}): NNNode {
+    checkOptions('f_load_child()', options, GROUP_LOAD_OPTIONS);
     return this._groupRoot._loadChild(this, name, options.recursive ?? false, options.load_data ?? 2);
+  }
+
+  /**
+   * Stores this group (and, by default, its subtree) to disk: pypet's `group.f_store()`.
+   * The trajectory must have been stored once.
+   * @example traj.results.f_store({ store_data: STORE_DATA })
+   */
+  f_store(options: GroupStoreOptions = {}): void {
+    checkOptions(`'${this.v_full_name}'.f_store()`, options, { known: optionNames<GroupStoreOptions>({ recursive: true, store_data: true, max_depth: true }) });
+    this._parentForIO('f_store')._groupRoot._storeChild(this._parent!, this.v_name, options.recursive ?? true, options.store_data, options.max_depth);
+  }
+
+  /**
+   * Loads this group (and, by default, its subtree) from disk: pypet's `group.f_load()`.
+   * @example traj.results.f_load({ load_data: LOAD_SKELETON })
+   */
+  f_load(options: GroupLoadOptions = {}): void {
+    checkOptions(`'${this.v_full_name}'.f_load()`, options, GROUP_LOAD_OPTIONS);
+    this._parentForIO('f_load')._groupRoot._loadChild(this._parent!, this.v_name, options.recursive ?? true, options.load_data ?? 2);
+  }
+
+  private _parentForIO(what: string): NNGroupNode {
+    if (!this._parent) throw new StateError(`The group '${this.v_full_name}' is not part of a trajectory, so ${what} has nowhere to go.`);
+    return this._parent;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -490,11 +586,20 @@ export class NNGroupNode extends NNNode {
   _naturalGet(name: string): unknown {
     const root = this._root;
     const fast = root?.v_fast_access ?? true;
-    return this.f_get(name, { fast_access: fast, auto_load: root?.v_auto_load ?? false });
+    return this._get(name, { fast_access: fast, auto_load: root?.v_auto_load ?? false });
   }
 
-  /** Natural-naming write: sets a leaf's value (`traj.parameters.x = 3`). */
+  /**
+   * Natural-naming write, as pypet's `__setattr__`: a node of this tree becomes a link
+   * (`traj.mylink = traj.f_get('x')`); a new node is added here, taking the key as its name when
+   * it has none (`traj.par.t = new Parameter('', 1)`); any other value sets a leaf's value
+   * (`traj.parameters.x = 3`).
+   */
   _naturalSet(name: string, value: unknown): void {
+    if (value instanceof NNNode) {
+      this._assignNode(name, value);
+      return;
+    }
     const node = this.f_get<NNNode>(name, { fast_access: false });
     if (!node.v_is_leaf) {
       throw new TypeMismatchError(`'${node.v_full_name}' is a group; only leaves can be assigned values.`, { path: node.v_full_name });
@@ -502,11 +607,72 @@ export class NNGroupNode extends NNNode {
     (node as NNLeafNode).f_set(value);
   }
 
-  [INSPECT](): string {
-    const cls = this.f_get_class_name();
-    const kids = [...this._children.keys()];
-    const shown = kids.slice(0, 8).join(', ') + (kids.length > 8 ? `, … (${kids.length} in all)` : '');
-    return `${cls} '${this.v_full_name}' { ${shown} }`;
+  private _assignNode(key: string, value: NNNode): void {
+    const name = translateWildcards(key, this._root?.v_idx ?? -1);
+    if (value._root !== undefined) {
+      if (value._root !== this._root || this._root === undefined) {
+        throw new InvalidArgumentError(
+          `'${value.v_full_name}' belongs to another trajectory; it cannot be linked or added as '${this._childFull(name)}'.`,
+          { path: this._childFull(name) },
+        );
+      }
+      this.f_add_link(name, value);
+      return;
+    }
+    const own = value.v_full_name;
+    if (own === '') value._rename(name);
+    else if (own !== name && !own.startsWith(`${name}.`)) {
+      throw new InvalidNameError(
+        `The node is called '${own}' but is assigned as '${name}'; the names must match (or give the node the name '' to take the key's).`,
+        { path: this._childFull(name), expected: name, got: own },
+      );
+    }
+    if (value.v_is_leaf) this.f_add_leaf(value as NNLeafNode);
+    else this._addGroupInstance(value as NNGroupNode);
+  }
+
+  /** Adds a detached group object (pypet's `f_add_group(group)`). */
+  private _addGroupInstance(group: NNGroupNode): NNGroupNode {
+    const full = this._fullNameForNew(group.v_full_name, 'group');
+    const parts = full.split('.');
+    const parent = this._ensureGroups(parts.slice(0, -1));
+    const last = parts[parts.length - 1]!;
+    if (parent._childOrLink(last)) throw new NodeExistsError(`The group '${full}' already exists.`, { path: full });
+    return parent._attachChild(group, last);
+  }
+
+  /** pypet's `str(group)`: `ParameterGroup parameters (\`comment\`): (x: Parameter), …` (six children at most). */
+  override _str(): string {
+    return `${super._str()}: ${this._childrenText()}`;
+  }
+
+  /** pypet's list of the first six children with their classes. */
+  protected _childrenText(): string {
+    const kids = [...this._children].slice(0, 7).map(([name, node], i) => (i === 6 ? '...' : `(${name}: ${node.f_get_class_name()})`));
+    return kids.join(', ');
+  }
+}
+
+/** A group's links; adding or removing one keeps the root's link index current. */
+class LinkMap extends Map<string, NNNode> {
+  readonly #owner: NNGroupNode;
+
+  constructor(owner: NNGroupNode) {
+    super();
+    this.#owner = owner;
+  }
+
+  override set(name: string, target: NNNode): this {
+    const added = !this.has(name);
+    super.set(name, target);
+    if (added) (this.#owner._root as GroupRoot | undefined)?._linkAdded(this.#owner, name);
+    return this;
+  }
+
+  override delete(name: string): boolean {
+    const had = super.delete(name);
+    if (had) (this.#owner._root as GroupRoot | undefined)?._linkRemoved(this.#owner, name);
+    return had;
   }
 }
 

@@ -21,6 +21,14 @@ export abstract class NNLeafNode extends NNNode {
     return true;
   }
 
+  /**
+   * The class name stored with the leaf: the class's own (a class of your own keeps its name, so
+   * loading with `dynamic_imports` finds it again), or the one read from the file.
+   */
+  override f_get_class_name(): string {
+    return this._className ?? this.constructor.name;
+  }
+
   /** Whether the leaf holds no data (e.g. a skeleton loaded without data). */
   abstract f_is_empty(): boolean;
 

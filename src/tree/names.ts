@@ -14,11 +14,17 @@ export const MAX_NAME_LENGTH = 128;
 export const BRANCHES = ['config', 'parameters', 'derived_parameters', 'results'] as const;
 export type Branch = (typeof BRANCHES)[number];
 
-/** Names that may not be used for nodes because natural naming could not reach them. */
-const RESERVED = new Set([
-  'then', 'toJSON', 'constructor', 'prototype', '__proto__', 'hasOwnProperty', 'toString', 'valueOf',
-  'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', 'inspect',
-]);
+/**
+ * Names JavaScript itself asks objects for (`await` reads `then`, `JSON.stringify` reads
+ * `toJSON`): a node with such a name would be found by a shortcut search and change how the
+ * whole trajectory behaves, so they are refused. Names of `Object.prototype` members
+ * (`constructor`, `toString`, …) are fine: `f_get('toString')` and dotted paths reach them, and
+ * plain `traj.toString` keeps the JavaScript member.
+ */
+const PROTOCOL_NAMES = new Set(['then', 'toJSON', 'inspect']);
+
+/** pypet's aliases of the API members (`traj.func.add_result`, `traj.vars.idx`). */
+const ALIAS_NAMES = new Set(['func', 'vars']);
 
 // pypet admits ASCII letters, digits, '_' and '-' (names may start with a digit).
 const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
@@ -37,7 +43,10 @@ export function nameProblem(name: string): string | undefined {
   if (name.length >= MAX_NAME_LENGTH) {
     return `'${name.slice(0, 20)}…' is ${name.length} characters long; the limit is ${MAX_NAME_LENGTH - 1}`;
   }
-  if (RESERVED.has(name)) return `'${name}' is reserved in JavaScript and cannot be reached by natural naming`;
+  if (PROTOCOL_NAMES.has(name)) {
+    return `'${name}' is a name JavaScript itself looks up on objects, so a node with it would change how the trajectory behaves`;
+  }
+  if (ALIAS_NAMES.has(name)) return `'${name}' is pypet's alias of the ${name === 'func' ? "'f_'" : "'v_'"} members`;
   return undefined;
 }
 
@@ -92,12 +101,13 @@ export function isRunGroupName(name: string): boolean {
   return name === RUN_ALL || RUN_NAME_PATTERN.test(name);
 }
 
-const BRANCH_SHORTCUTS: Record<string, string> = {
-  par: 'parameters',
-  dpar: 'derived_parameters',
-  res: 'results',
-  conf: 'config',
-};
+// A Map, not an object literal: a name like 'constructor' must not find Object's members.
+const BRANCH_SHORTCUTS = new Map([
+  ['par', 'parameters'],
+  ['dpar', 'derived_parameters'],
+  ['res', 'results'],
+  ['conf', 'config'],
+]);
 
 /**
  * Translates one name part the way pypet does when adding and searching: branch shortcuts
@@ -106,7 +116,7 @@ const BRANCH_SHORTCUTS: Record<string, string> = {
  * (the current run, or `run_ALL` outside a run) and `$set`/`crunset`.
  */
 export function translatePart(part: string, idx: number): string {
-  const branch = BRANCH_SHORTCUTS[part];
+  const branch = BRANCH_SHORTCUTS.get(part);
   if (branch) return branch;
   if (part === '$' || part === 'crun') return idx >= 0 ? runName(idx) : RUN_ALL;
   if (part === '$set' || part === 'crunset') return idx >= 0 ? runSetName(idx) : RUN_SET_ALL;

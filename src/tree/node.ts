@@ -4,6 +4,7 @@
  * A node knows its parent and its root; its full name is fixed when it is attached. All public
  * members carry pypet's `f_`/`v_` prefixes so that every other name is free for the user's tree.
  */
+import { funcAlias, varsAlias, type FuncAlias, type VarsAlias } from './aliases.js';
 import { Annotations } from './annotations.js';
 import { isRunGroupName } from './names.js';
 import type { NNGroupNode } from './group.js';
@@ -32,6 +33,8 @@ export interface TreeRoot {
   _autoLoadData(node: NNNode): void;
 }
 
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
 export abstract class NNNode {
   /** Set when the node is attached; the root's full name is ''. */
   protected _fullName: string;
@@ -39,7 +42,7 @@ export abstract class NNNode {
   _parent: NNGroupNode | undefined;
   _root: TreeRoot | undefined;
   protected _comment = '';
-  protected _annotations: Annotations | undefined;
+  _annotations: Annotations | undefined;
   /** True once the node has been written to (or loaded from) storage. */
   _stored = false;
 
@@ -133,6 +136,43 @@ export abstract class NNNode {
   /** The root of the tree. */
   f_get_root(): TreeRoot | undefined {
     return this._root;
+  }
+
+  /** pypet's alternative naming: `node.func.add_result(…)` is `node.f_add_result(…)`. */
+  get func(): FuncAlias<this> {
+    return funcAlias(this);
+  }
+
+  /** pypet's alternative naming: `node.vars.idx` is `node.v_idx` (assignable where v_ is). */
+  get vars(): VarsAlias<this> {
+    return varsAlias(this);
+  }
+
+  /**
+   * pypet's `str(node)`: class, full name, comment and the value or the children. `String(node)`,
+   * template strings and `util.inspect` use it through symbols, so a child called `toString`
+   * does not change how a node prints.
+   */
+  _str(): string {
+    return `${this.f_get_class_name()} ${this.v_full_name}${this._comment ? ` (\`${this._comment}\`)` : ''}`;
+  }
+
+  toString(): string {
+    return this._str();
+  }
+
+  [Symbol.toPrimitive](): string {
+    return this._str();
+  }
+
+  [INSPECT](): string {
+    return this._str();
+  }
+
+  /** Gives a detached node with the empty name its name (pypet's rule for `group.key = node`). */
+  _rename(name: string): void {
+    this._fullName = name;
+    this._name = name;
   }
 
   /** Re-homes the node (used when attaching); only the tree calls it. */

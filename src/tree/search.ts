@@ -3,8 +3,9 @@
  *
  * A dotted name is followed part by part. Each part is first looked up among the direct children
  * (and links); with shortcuts it may also be found deeper, at the smallest depth where it occurs:
- * two matches at that depth make the name ambiguous ({@link NotUniqueNodeError}). While the tree
- * is viewed as a single run, the subtrees of the other runs are invisible.
+ * two matches at that depth make the name ambiguous ({@link NotUniqueNodeError}). Links count as
+ * found at the place they hang (a link `parameters.g.l` is two levels below `parameters`), as in
+ * pypet. While the tree is viewed as a single run, the subtrees of the other runs are invisible.
  */
 import { NotUniqueNodeError } from '../errors.js';
 import { runName, runIndexOf } from './names.js';
@@ -22,6 +23,14 @@ export interface SearchOptions {
   runIdx: number;
   /** All nodes of the tree by short name (for searches from the root). */
   index: ReadonlyMap<string, ReadonlySet<NNNode>>;
+  /** The groups holding a link, by link name. */
+  links: ReadonlyMap<string, ReadonlySet<NNGroupNode>>;
+}
+
+/** A node found by a search, with the full name of the place it was found at (a link's own place). */
+interface Hit {
+  at: string;
+  node: NNNode;
 }
 
 /** Whether a node lies inside the subtree of a run other than `runIdx`. */
@@ -34,13 +43,17 @@ export function inOtherRun(fullName: string, runIdx: number): boolean {
   return false;
 }
 
-function depthBelow(node: NNNode, start: NNGroupNode): number {
-  return node.v_depth - start.v_depth;
+function depthBelow(at: string, start: NNGroupNode): number {
+  return at.split('.').length - start.v_depth;
 }
 
-function isBelow(node: NNNode, start: NNGroupNode): boolean {
+function isBelow(at: string, start: NNGroupNode): boolean {
   const s = start.v_full_name;
-  return s === '' ? node.v_full_name !== '' : node.v_full_name.startsWith(s + '.');
+  return s === '' ? at !== '' : at.startsWith(s + '.');
+}
+
+function linkPlace(holder: NNGroupNode, name: string): string {
+  return holder.v_full_name === '' ? name : `${holder.v_full_name}.${name}`;
 }
 
 /** Finds a node; undefined when there is none. Throws NotUniqueNodeError when ambiguous. */
@@ -81,54 +94,65 @@ function leadsTo(node: NNNode, rest: string[], opts: SearchOptions): boolean {
   }
 }
 
-/** The shallowest node called `name` below `start`, respecting the run view and max depth. */
+/** The shallowest node (or link) called `name` below `start`, respecting the run view and max depth. */
 function shortcut(start: NNGroupNode, name: string, opts: SearchOptions, rest: string[] = []): NNNode | undefined {
   const candidates = opts.index.get(name);
-  if (!candidates || candidates.size === 0) return undefined;
+  const holders = opts.links.get(name);
+  if (!candidates?.size && !holders?.size) return undefined;
   // The index is fastest from high up; deep in a big tree a walk of the small subtree is cheaper.
-  let matches = candidates.size > 64 && start.v_depth >= 2
+  const hits: Hit[] = (candidates?.size ?? 0) > 64 && start.v_depth >= 2
     ? walkLevels(start, name, opts)
-    : shallowest([...candidates].filter((n) => isBelow(n, start) && visible(n, start, opts)), start);
-  if (matches.length === 0) return undefined;
+    : shallowest(
+      [
+        ...[...(candidates ?? [])].map((node) => ({ at: node.v_full_name, node })),
+        ...[...(holders ?? [])].map((holder) => ({ at: linkPlace(holder, name), node: holder._links.get(name)! })),
+      ].filter((h) => isBelow(h.at, start) && visible(h.at, start, opts)),
+      start,
+    );
+  if (hits.length === 0) return undefined;
+  // A node and links to it at the same depth are one match.
+  let matches = [...new Map(hits.map((h) => [h.node, h])).values()];
   // In a dotted name, the rest of the path can tell equally deep matches apart ('crun.z').
   if (matches.length > 1 && rest.length > 0) {
-    const leading = matches.filter((m) => leadsTo(m, rest, opts));
+    const leading = matches.filter((m) => leadsTo(m.node, rest, opts));
     if (leading.length > 0) matches = leading;
   }
   if (matches.length > 1) {
-    const names = matches.map((m) => m.v_full_name).sort();
+    const names = matches.map((m) => m.at).sort();
     throw new NotUniqueNodeError(
-      `The name '${name}' is ambiguous below ${start.v_full_name ? `'${start.v_full_name}'` : 'the trajectory'}: ${listSome(names)} are all ${depthBelow(matches[0]!, start)} levels down. Give more of the path.`,
+      `The name '${name}' is ambiguous below ${start.v_full_name ? `'${start.v_full_name}'` : 'the trajectory'}: ${listSome(names)} are all ${depthBelow(matches[0]!.at, start)} levels down. Give more of the path.`,
       names,
       { path: name },
     );
   }
-  return matches[0];
+  return matches[0]!.node;
 }
 
-function visible(n: NNNode, start: NNGroupNode, opts: SearchOptions): boolean {
-  if (opts.max_depth !== undefined && depthBelow(n, start) > opts.max_depth) return false;
-  return !inOtherRun(n.v_full_name.slice(start.v_full_name.length), opts.runIdx);
+function visible(at: string, start: NNGroupNode, opts: SearchOptions): boolean {
+  if (opts.max_depth !== undefined && depthBelow(at, start) > opts.max_depth) return false;
+  return !inOtherRun(at.slice(start.v_full_name.length), opts.runIdx);
 }
 
-function shallowest(nodes: NNNode[], start: NNGroupNode): NNNode[] {
-  if (nodes.length <= 1) return nodes;
-  const min = Math.min(...nodes.map((n) => depthBelow(n, start)));
-  return nodes.filter((n) => depthBelow(n, start) === min);
+function shallowest(hits: Hit[], start: NNGroupNode): Hit[] {
+  if (hits.length <= 1) return hits;
+  const min = Math.min(...hits.map((h) => depthBelow(h.at, start)));
+  return hits.filter((h) => depthBelow(h.at, start) === min);
 }
 
 /** Level-order walk of the subtree: the matches at the first level that has any. */
-function walkLevels(start: NNGroupNode, name: string, opts: SearchOptions): NNNode[] {
+function walkLevels(start: NNGroupNode, name: string, opts: SearchOptions): Hit[] {
   let level: NNGroupNode[] = [start];
   let depth = 0;
   while (level.length > 0 && (opts.max_depth === undefined || depth < opts.max_depth)) {
     depth += 1;
-    const matches: NNNode[] = [];
+    const matches: Hit[] = [];
     const next: NNGroupNode[] = [];
     for (const group of level) {
+      const link = group._links.get(name);
+      if (link) matches.push({ at: linkPlace(group, name), node: link });
       for (const child of group._childNodes()) {
         if (opts.runIdx >= 0 && inOtherRun(child.v_name, opts.runIdx)) continue;
-        if (child.v_name === name) matches.push(child);
+        if (child.v_name === name) matches.push({ at: child.v_full_name, node: child });
         if (!child.v_is_leaf) next.push(child as NNGroupNode);
       }
     }
@@ -161,7 +185,7 @@ export function findAll(start: NNGroupNode, name: string, opts: SearchOptions): 
   const candidates = opts.index.get(last) ?? new Set<NNNode>();
   const startDepth = start.v_depth;
   return [...candidates]
-    .filter((n) => isBelow(n, start) && visible(n, start, opts))
+    .filter((n) => isBelow(n.v_full_name, start) && visible(n.v_full_name, start, opts))
     .filter((n) => {
       const path = n.v_full_name.split('.').slice(startDepth, -1);
       let i = 0;

@@ -15,7 +15,9 @@ test('each refusal names the bad part and why', () => {
   assert.match(nameProblem('grüß')!, /'ü', 'ß'/);
   assert.match(nameProblem('')!, /may not be empty/);
   assert.match(nameProblem('x'.repeat(128))!, /128 characters long; the limit is 127/);
-  assert.match(nameProblem('then')!, /reserved in JavaScript/);
+  assert.match(nameProblem('then')!, /JavaScript itself looks up/);
+  assert.match(nameProblem('vars')!, /pypet's alias of the 'v_' members/);
+  assert.is(nameProblem('constructor'), undefined);
   assert.throws(() => splitAndCheck('group._hidden.x'), (e: Error) => e instanceof InvalidNameError && /'group\._hidden\.x'.*'_hidden'/.test(e.message));
   assert.throws(() => splitAndCheck('a..b'), /may not be empty/);
 });

@@ -95,13 +95,18 @@ export function loadTrajectory(f: H5File, traj: Trajectory, options: LoadOptions
   const classFor = classResolver(traj);
   const explorations = readExplorations(f, name);
   const trajRoot = nodePath(name, '');
+  // Links right under the trajectory (pypet's `traj.mylink = node`) are links, not branches;
+  // they are attached once their targets are loaded.
+  const rootLinks = scanTree(f, name, '', false).filter((rec) => rec.kind === 'link');
+  const linkNames = new Set(rootLinks.map((rec) => rec.fullName));
   for (const branch of f.childNames(trajRoot)) {
-    if (branch === 'overview') continue;
+    if (branch === 'overview' || linkNames.has(branch)) continue;
     const mode = asNew ? (branch === 'parameters' || branch === 'config' ? 2 : 0) : modeOf(branch);
     if (mode === 0) continue;
     const top = readNodeRecord(f, nodePath(name, branch), branch);
     loadRecords(f, traj, name, [top, ...(top.kind === 'group' ? scanTree(f, name, branch, true) : [])], mode, classFor);
   }
+  loadRecords(f, traj, name, rootLinks, 2, classFor);
   // Explored parameters, in tree order (as pypet rebuilds them while loading).
   traj._explored.clear();
   const listed = new Set(explorations);

@@ -7,6 +7,7 @@
  * dropped whenever this service changes the file.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { NotFoundError, StateError, StorageError } from '../../errors.js';
 import { Result } from '../../leaves/result.js';
 import type { NNGroupNode } from '../../tree/group.js';
@@ -74,6 +75,8 @@ export class HDF5StorageService implements StorageService {
     // Comments remembered for pypet's purge rule must not count a write that was rolled back.
     const remembered = [...this.comments].map(([k, v]) => [k, new Set(v)] as const);
     try {
+      // As pypet and `h5traj run` do, a missing output folder is created (the lock file goes there first).
+      fs.mkdirSync(path.dirname(path.resolve(this.filename)), { recursive: true });
       return withWriteTransaction(this.filename, change, options);
     } catch (e) {
       this.comments.clear();

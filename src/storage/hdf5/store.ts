@@ -73,8 +73,12 @@ export function writeRecords(f: H5File, traj: string, records: readonly NodeReco
 }
 
 function markStored(node: NNNode): void {
-  node._stored = true;
-  if (!node.v_is_leaf) for (const child of (node as NNGroupNode).f_iter_nodes()) child._stored = true;
+  const mark = (n: NNNode) => {
+    n._stored = true;
+    if (n._annotations) n._annotations._changed = false;
+  };
+  mark(node);
+  if (!node.v_is_leaf) for (const child of (node as NNGroupNode).f_iter_nodes()) mark(child);
 }
 
 /** Writes a trajectory that is not yet in the file. */
@@ -165,6 +169,8 @@ function collectUnstored(group: NNGroupNode, out: NodeRecord[], f: H5File, traj:
         }
       }
     } else {
+      // Annotations set on a stored group (`group.v_annotations.info = …`) are written, as pypet adds new ones.
+      if (child._annotations?._changed) out.push(groupToRecord(child as NNGroupNode));
       collectUnstored(child as NNGroupNode, out, f, traj);
     }
   }
