@@ -87,6 +87,8 @@ test('on two worker threads: the same file contents as serially', async () => {
   assert.equal([...lazy.f_get_from_runs('neuron', { fast_access: true, auto_load: true }).values()], [2, 4, 6, 8, 10, 12, 14, 16, 18]);
   assert.equal([...lazy.f_get_from_runs('dp', { where: 'd', fast_access: true, auto_load: true }).values()], [5, 10, 15, 20, 25, 30, 35, 40, 45]);
   assert.equal([...lazy.f_get_from_runs('z', { fast_access: true, auto_load: true }).values()], [4, 8, 12, 16, 20, 24, 28, 32, 36], 'runs.$ names still resolve');
+  assert.equal([...lazy.f_get_from_runs('other.q', { fast_access: true, auto_load: true }).values()], [3, 6, 9, 12, 15, 18, 21, 24, 27], "'other.q' finds results.other.run_X.q");
+  assert.equal([...lazy.f_get_from_runs('neuron', { use_indices: true, fast_access: true }).keys()], [0, 1, 2, 3, 4, 5, 6, 7, 8]);
 });
 
 test('reuse takes over everything an equal run stored, wherever it is', async () => {
