@@ -145,7 +145,7 @@ function killAtFirstDurableRun(file: string, runs: number): Promise<{ durable: n
 test('after SIGKILL mid-exploration (worker threads) and resume, everything is stored exactly once', async () => {
   const dir = tempDir();
   const file = path.join(dir, 'killed.hdf5');
-  const runs = 60;
+  const runs = 100; // 2 s of work on two threads; the kill comes after the third run
   const { durable, finished, stderr } = await killAtFirstDurableRun(file, runs);
   assert.not.ok(finished, `the exploration outran the kill: ${stderr}`);
   assert.ok(durable.length >= 3, stderr);
