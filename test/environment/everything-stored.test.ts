@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Environment, RunsFailedError, Trajectory, runName, type NNGroupNode } from '../../src/index.js';
 import { journalPathFor, type CompletedRunEntry } from '../../src/environment/journal.js';
 import { SharedNodeClaims } from '../../src/environment/run-executor.js';
-import { loadAll, tempDir } from './env-helpers.js';
+import { comparableManifest, loadAll, tempDir } from './env-helpers.js';
 import { flaky, postprocess, run } from './fixtures/probe.js';
 
 const MODULE = fileURLToPath(new URL('./fixtures/probe.ts', import.meta.url));
@@ -81,6 +81,12 @@ test('on two worker threads: the same file contents as serially', async () => {
   env.trajectory.f_store();
   const t = assertProbeStored(file, 9, (i) => i + 1);
   assert.is(t.f_get('results.analysis.mean', { fast_access: true }), 2.5);
+  const serialFile = path.join(dir, 'serial.hdf5');
+  const serial = probeEnv(serialFile, {}, 9);
+  await serial.run(run);
+  serial.trajectory.f_add_result('analysis.mean', 2.5);
+  serial.trajectory.f_store();
+  assert.equal(comparableManifest(t), comparableManifest(loadAll(serialFile, 'probe')));
   // pypet's f_get_from_runs('neuron') finds results.neuron.run_X on the reloaded trajectory.
   const lazy = new Trajectory('probe', { add_time: false, filename: file });
   lazy.f_load({ name: 'probe', load_parameters: 2, load_results: 0, load_derived_parameters: 0 });
