@@ -22,8 +22,10 @@ export interface FromRunsOptions {
 
 /**
  * pypet's f_get_from_runs (see Trajectory.f_get_from_runs). A run's item `name` is `name` below
- * the run's group (`results.runs.run_X.name`), or else the run's own node below the group `name`
- * (`results.name.run_X`, what `f_add_result('name.$', …)` adds in a run).
+ * the run's group (`results.runs.run_X.name`), or else the run's own node with the run name put
+ * after a leading part of `name` that is a group of the branch: `neuron` → `results.neuron.run_X`,
+ * `other.q` → `results.other.run_X.q` (what `f_add_result('neuron.$', …)` and
+ * `f_add_result('other.$.q', …)` add in a run).
  */
 export function valuesFromRuns(traj: Trajectory, name: string, options: FromRunsOptions = {}): Map<string | number, any> {
   const where = options.where === 'd' || options.where === 'derived_parameters' ? 'derived_parameters' : 'results';
@@ -34,8 +36,13 @@ export function valuesFromRuns(traj: Trajectory, name: string, options: FromRuns
   const branch = traj._children.get(where) as NNGroupNode;
   let runs = branch._childOrLink('runs') as NNGroupNode | undefined;
   if (!runs && autoLoad) runs = traj._autoLoadChild(branch, 'runs') as NNGroupNode | undefined;
-  const named = groupAt(traj, branch, name, autoLoad);
-  if (!runs && !named) return out;
+  const parts = name.split('.');
+  const named: [NNGroupNode, string[]][] = [];
+  for (let k = parts.length; k >= 1; k--) {
+    const group = groupAt(traj, branch, parts.slice(0, k), autoLoad);
+    if (group) named.push([group, parts.slice(k)]);
+  }
+  if (!runs && named.length === 0) return out;
   const saved = traj._idx;
   const opts: GetOptions = { fast_access: options.fast_access ?? false, auto_load: autoLoad };
   if (options.shortcuts !== undefined) opts.shortcuts = options.shortcuts;
@@ -57,7 +64,9 @@ export function valuesFromRuns(traj: Trajectory, name: string, options: FromRuns
       let group = runs?._childOrLink(rn) as NNGroupNode | undefined;
       if (runs && !group && autoLoad) group = traj._autoLoadChild(runs, rn) as NNGroupNode | undefined;
       let item = find(group, name, opts);
-      if (item === missing) item = find(named, rn, { ...opts, shortcuts: false });
+      for (const [group, rest] of named) {
+        if (item === missing) item = find(group, [rn, ...rest].join('.'), { ...opts, shortcuts: false });
+      }
       if (item !== missing) out.set(options.use_indices ? idx : rn, item);
     }
   } finally {
@@ -66,10 +75,10 @@ export function valuesFromRuns(traj: Trajectory, name: string, options: FromRuns
   return out;
 }
 
-/** The group at `name` (a dotted path, no shortcuts) below `from`, loaded if allowed, or undefined. */
-function groupAt(traj: Trajectory, from: NNGroupNode, name: string, autoLoad: boolean): NNGroupNode | undefined {
+/** The group at the path `parts` (no shortcuts) below `from`, loaded if allowed, or undefined. */
+function groupAt(traj: Trajectory, from: NNGroupNode, parts: string[], autoLoad: boolean): NNGroupNode | undefined {
   let node: NNNode | undefined = from;
-  for (const part of name.split('.')) {
+  for (const part of parts) {
     if (!node || node.v_is_leaf) return undefined;
     const group: NNGroupNode = node as NNGroupNode;
     node = group._childOrLink(part) ?? (autoLoad ? traj._autoLoadChild(group, part) : undefined);

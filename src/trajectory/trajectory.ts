@@ -752,8 +752,10 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
   }
 
   /**
-   * For every run, the item `name` found below that run's group (e.g. each run's `z`), as an
-   * ordered Map of run name (or index) → item. Runs without it are left out.
+   * For every run, the item `name` found below that run's group (e.g. each run's `z`), or the
+   * run's own node below the group `name` (`'neuron'` → `results.neuron.run_X`, `'other.q'` →
+   * `results.other.run_X.q`), as an ordered Map of run name (or index) → item. Runs without it
+   * are left out.
    */
   f_get_from_runs(name: string, options: FromRunsOptions = {}): Map<string | number, any> {
     checkOptions('traj.f_get_from_runs()', options, FROM_RUNS_OPTIONS);

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Environment, RunsFailedError, Trajectory, runName, type NNGroupNode } from '../../src/index.js';
 import { journalPathFor, type CompletedRunEntry } from '../../src/environment/journal.js';
 import { SharedNodeClaims } from '../../src/environment/run-executor.js';
-import { loadAll, tempDir } from './env-helpers.js';
+import { comparableManifest, loadAll, tempDir } from './env-helpers.js';
 import { flaky, postprocess, run } from './fixtures/probe.js';
 
 const MODULE = fileURLToPath(new URL('./fixtures/probe.ts', import.meta.url));
@@ -81,12 +81,20 @@ test('on two worker threads: the same file contents as serially', async () => {
   env.trajectory.f_store();
   const t = assertProbeStored(file, 9, (i) => i + 1);
   assert.is(t.f_get('results.analysis.mean', { fast_access: true }), 2.5);
+  const serialFile = path.join(dir, 'serial.hdf5');
+  const serial = probeEnv(serialFile, {}, 9);
+  await serial.run(run);
+  serial.trajectory.f_add_result('analysis.mean', 2.5);
+  serial.trajectory.f_store();
+  assert.equal(comparableManifest(t), comparableManifest(loadAll(serialFile, 'probe')));
   // pypet's f_get_from_runs('neuron') finds results.neuron.run_X on the reloaded trajectory.
   const lazy = new Trajectory('probe', { add_time: false, filename: file });
   lazy.f_load({ name: 'probe', load_parameters: 2, load_results: 0, load_derived_parameters: 0 });
   assert.equal([...lazy.f_get_from_runs('neuron', { fast_access: true, auto_load: true }).values()], [2, 4, 6, 8, 10, 12, 14, 16, 18]);
   assert.equal([...lazy.f_get_from_runs('dp', { where: 'd', fast_access: true, auto_load: true }).values()], [5, 10, 15, 20, 25, 30, 35, 40, 45]);
   assert.equal([...lazy.f_get_from_runs('z', { fast_access: true, auto_load: true }).values()], [4, 8, 12, 16, 20, 24, 28, 32, 36], 'runs.$ names still resolve');
+  assert.equal([...lazy.f_get_from_runs('other.q', { fast_access: true, auto_load: true }).values()], [3, 6, 9, 12, 15, 18, 21, 24, 27], "'other.q' finds results.other.run_X.q");
+  assert.equal([...lazy.f_get_from_runs('neuron', { use_indices: true, fast_access: true }).keys()], [0, 1, 2, 3, 4, 5, 6, 7, 8]);
 });
 
 test('reuse takes over everything an equal run stored, wherever it is', async () => {
@@ -143,7 +151,7 @@ function killAtFirstDurableRun(file: string, runs: number): Promise<{ durable: n
 test('after SIGKILL mid-exploration (worker threads) and resume, everything is stored exactly once', async () => {
   const dir = tempDir();
   const file = path.join(dir, 'killed.hdf5');
-  const runs = 60;
+  const runs = 100; // 2 s of work on two threads; the kill comes after the third run
   const { durable, finished, stderr } = await killAtFirstDurableRun(file, runs);
   assert.not.ok(finished, `the exploration outran the kill: ${stderr}`);
   assert.ok(durable.length >= 3, stderr);
