@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Environment, MergeError, StateError, Trajectory } from '../../src/index.js';
-import { shardBlock, shardIndices } from '../../src/environment/shard.js';
+import { describeRuns, shardBlock, shardIndices } from '../../src/environment/shard.js';
 import { run as multiply } from '../environment/fixtures/multiply.js';
 import { comparableManifest } from '../environment/env-helpers.js';
 import { bytesOf, grid, loadAll, loadParameters, runExploration, tempDir } from './merge-helpers.js';
@@ -63,6 +63,8 @@ test('shard arithmetic: contiguous blocks, the first ones larger', () => {
   assert.equal(shardBlock(10, [1, 4]), { start: 3, end: 6 });
   assert.equal(shardIndices(2, [3, 4]), [], 'more shards than runs: the last ones are empty');
   assert.throws(() => shardIndices(10, [3, 3]), /0 <= i < n/);
+  assert.is(describeRuns([9, 3, 4, 5, 4]), '3–5, 9');
+  assert.is(describeRuns([0, 2, 4, 6], 2), '0, 2 … and 2 more range(s)');
 });
 
 test('a run in a shard sees its global v_idx, v_crun, v_crun_ and $set names', async () => {
