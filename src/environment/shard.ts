@@ -10,6 +10,9 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
+import { describeRuns } from '../trajectory/run-ranges.js';
+
+export { describeRuns };
 
 /** The runs of a shard: contiguous blocks, the first shards one run larger when n does not divide. */
 export function shardIndices(length: number, shard: readonly [number, number]): number[] {
@@ -66,23 +69,6 @@ export function shardRecords(traj: Trajectory): ShardRecord[] {
 export function fileShard(traj: Trajectory): ShardRecord | undefined {
   const records = shardRecords(traj);
   return records.length === 1 ? records[0] : undefined;
-}
-
-/**
- * Run indices as ranges, for messages: `[3, 4, 5, 9]` → "3–5, 9" (at most `max` ranges, then
- * "… and N more").
- */
-export function describeRuns(indices: readonly number[], max = 10): string {
-  const sorted = [...new Set(indices)].sort((a, b) => a - b);
-  const ranges: string[] = [];
-  for (let k = 0; k < sorted.length; ) {
-    let j = k;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    ranges.push(j === k ? `${sorted[k]}` : `${sorted[k]}–${sorted[j]}`);
-    k = j + 1;
-  }
-  if (ranges.length <= max) return ranges.join(', ');
-  return `${ranges.slice(0, max).join(', ')} … and ${ranges.length - max} more range(s)`;
 }
 
 /** "shard 1 of 2: runs 3–5 (3 of 6)" — what `h5traj info` says about a shard. */

@@ -83,7 +83,13 @@ test('a missing shard: a partial file, with the missing runs and shard named', (
   const info = h5traj(['info', out]);
   assert.match(info.stdout, /seeded: merged from shards 0, 1, 3 of 4; runs 6–7 not completed \(shard 2 missing\)/);
   const json = JSON.parse(h5traj(['info', out, '--json']).stdout).trajectories[0];
-  assert.equal([json.completed, json.missing_shards, json.incomplete_runs], [8, [2], '6–7']);
+  assert.equal([json.completed, json.missing_shards, json.not_completed], [8, [2], '6–7']);
+  // One part alone into a new file: a copy of that shard, reported as such.
+  const solo = h5traj(['merge', path.join(dir, 'solo.hdf5'), parts[1]!, '--json']);
+  assert.is(solo.code, 0, solo.stderr);
+  assert.equal(JSON.parse(solo.stdout).missing_shards, [0, 2, 3]);
+  assert.match(solo.stderr, /runs 0–2, 6–9 of 10 are not completed .*\(shards 0, 2, 3 of 4 not merged\)/);
+  assert.match(h5traj(['info', path.join(dir, 'solo.hdf5')]).stdout, /seeded: shard 1 of 4: runs 3–5 \(3 of 10\), all completed/);
   // The late shard merged into the partial file completes it.
   const late = h5traj(['merge', out, parts[2]!, '--json']);
   assert.is(late.code, 0, late.stderr);

@@ -44,6 +44,14 @@ test('--dry-run prints an array script and a dependent merge script that call th
   assert.is(h5traj(['submit', path.join(dir, 'missing.mjs'), '--file', out, '--shards', '2', '--dry-run']).code, 2);
 });
 
+test('without sbatch on PATH, submit fails with one line that says so', () => {
+  const out = path.join(dir, 'nosbatch', 'sim.hdf5');
+  const r = h5traj(['submit', SEEDED, '--file', out, '--shards', '2'], { env: { PATH: path.join(dir, 'no-such-bin') } });
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /Could not run sbatch \(ENOENT\); submit from a SLURM login node, or see the scripts with --dry-run/);
+  assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+});
+
 test('--resume submits again only the shards whose parts are missing or incomplete', () => {
   const out = path.join(dir, 'resume', 'sim.hdf5');
   const part = (k: number) => path.join(`${out}.parts`, `shard-${k}-of-4.hdf5`);

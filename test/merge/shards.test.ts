@@ -8,10 +8,11 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Environment, MergeError, StateError, Trajectory } from '../../src/index.js';
-import { shardBlock, shardIndices } from '../../src/environment/shard.js';
+import { describeRuns, shardBlock, shardIndices } from '../../src/environment/shard.js';
 import { run as multiply } from '../environment/fixtures/multiply.js';
 import { comparableManifest } from '../environment/env-helpers.js';
 import { bytesOf, grid, loadAll, loadParameters, runExploration, tempDir } from './merge-helpers.js';
@@ -62,6 +63,8 @@ test('shard arithmetic: contiguous blocks, the first ones larger', () => {
   assert.equal(shardBlock(10, [1, 4]), { start: 3, end: 6 });
   assert.equal(shardIndices(2, [3, 4]), [], 'more shards than runs: the last ones are empty');
   assert.throws(() => shardIndices(10, [3, 3]), /0 <= i < n/);
+  assert.is(describeRuns([9, 3, 4, 5, 4]), '3–5, 9');
+  assert.is(describeRuns([0, 2, 4, 6], 2), '0, 2 … and 2 more range(s)');
 });
 
 test('a run in a shard sees its global v_idx, v_crun, v_crun_ and $set names', async () => {
@@ -136,6 +139,31 @@ test('shards merged out of order give the same trajectory as in order', async ()
   loadParameters(outOfOrder, 'seeded').f_merge_many([3, 0, 1].map((i) => loadParameters(files[i]!, 'seeded')));
   assert.equal(science(outOfOrder), science(inOrder));
   assert.equal(science(outOfOrder), science(single));
+});
+
+test('h5py reads a shard file and a merged file as pypet lays them out', async () => {
+  const files = await shardFiles(2, 'h5py');
+  const script = (file: string) => `
+import h5py, json
+t = h5py.File(${JSON.stringify(file)}, 'r')['seeded']
+runs = t['overview/runs'][:]
+z = [k for k in range(len(runs)) if f'run_{k:08d}' in t['results/runs']]
+comments = [k for k in z if 'SRVC_INIT_COMMENT' in t[f'results/runs/run_{k:08d}/z'].attrs]
+print(json.dumps({'completed': runs['completed'].tolist(), 'x': t['parameters/x/explored_data'][:]['data'].tolist(), 'z': z, 'comments': comments}))
+`;
+  const read = (file: string) => {
+    const r = spawnSync('/usr/bin/python3', ['-c', script(file)], { encoding: 'utf8' });
+    assert.is(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout);
+  };
+  const shard = read(files[1]!);
+  assert.equal(shard.completed, [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
+  assert.equal(shard.x, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.equal([shard.z, shard.comments], [[5, 6, 7, 8, 9], [5]]);
+  loadParameters(files[1]!, 'seeded').f_merge(loadParameters(files[0]!, 'seeded'));
+  const merged = read(files[1]!);
+  assert.equal(merged.completed, new Array(10).fill(1));
+  assert.equal([merged.z, merged.comments], [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [0]], 'the comment stays only on the first run, as one machine writes it');
 });
 
 test('a missing shard: the merge reports the runs that are not completed; the late shard or resume completes them', async () => {

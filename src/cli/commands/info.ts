@@ -34,7 +34,7 @@ export const info: CliCommand<CommonArgs> = {
         // A shard file: its block; a file merged from shards: which ones, and which are missing.
         shards: records.map((r) => ({ index: r.shard[0], count: r.shard[1], length: r.length, ...shardBlock(r.length, r.shard) })),
         missing_shards: records.length > 0 ? missingShards(records, incomplete) : [],
-        incomplete_runs: describeRuns(incomplete),
+        not_completed: describeRuns(incomplete),
         shard_note: shardNote(records, incomplete),
       };
     });

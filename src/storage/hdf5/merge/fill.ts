@@ -14,7 +14,7 @@ import { MergeError } from '../../../errors.js';
 import { runIndexOf } from '../../../tree/names.js';
 import { type H5File, attrText, joinPath } from '../h5file.js';
 import { COMMENT, LEAF } from '../nodes.js';
-import { describeRuns } from '../../../environment/shard.js';
+import { describeRuns } from '../../../trajectory/run-ranges.js';
 import { sameExploration, type MergePlan } from '../../../trajectory/merge.js';
 import type { Context, OtherMerge } from './plan.js';
 import { type DiskParameter, type Side, readParameterForMerge } from './side.js';
