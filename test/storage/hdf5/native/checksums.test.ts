@@ -40,6 +40,9 @@ with h5py.File(d + '/latest.h5', 'w', libver='latest') as f:
     for i in range(12):
         ds.attrs['attribute_%02d' % i] = np.arange(20.0) + i
     f.create_group('grows').attrs['a0'] = 1.0
+with h5py.File(d + '/fletcher.h5', 'w') as f:
+    f.create_dataset('a', data=np.arange(1001, dtype='<f8'), chunks=(100,), fletcher32=True)
+    f.create_dataset('odd', data=np.frombuffer(b'abcdefghi', dtype='u1'), chunks=(9,), fletcher32=True, compression='gzip', shuffle=True)
 with h5py.File(d + '/latest.h5', 'a', libver='latest') as f:
     for i in range(5):
         f['grows'].attrs['b%d' % i] = np.arange(40.0) + i
@@ -150,6 +153,29 @@ test('a damaged file is not handed to h5wasm: openH5Sync and the trajectory API 
   throwsKind(() => openH5Sync(bad, 'r'), FormatError, /fails its checksum/);
   throwsKind(() => openH5Sync(bad, 'a'), FormatError, /fails its checksum/);
   throwsKind(() => new Trajectory('t', { filename: bad, add_time: false }).f_load({ index: -1, load_all: 2 }), FormatError, /fails its checksum/);
+});
+
+test('fletcher32: chunks with a good checksum read (also an odd length, after gzip), a changed data byte is a FormatError', () => {
+  const file = join(dir, 'fletcher.h5');
+  const src = openNativeFile(file);
+  const dataset = (name: string) => {
+    const link = src.root.links.get(name);
+    assert.ok(link?.kind === 'hard' && link.node.kind === 'dataset');
+    return link.node;
+  };
+  assert.equal([...new Float64Array(dataset('a').data.read().bytes.slice().buffer)].slice(998), [998, 999, 1000]);
+  assert.equal(Buffer.from(dataset('odd').data.read().bytes).toString(), 'abcdefghi');
+  src.close();
+  const bytes = readFileSync(file);
+  const at = bytes.indexOf(Buffer.from(new Float64Array([500]).buffer));
+  const bad = flipped(file, at + 3, 'fletcher-bad.h5');
+  const damaged = openNativeFile(bad);
+  const link = damaged.root.links.get('a');
+  assert.ok(link?.kind === 'hard' && link.node.kind === 'dataset');
+  const node = link.node;
+  throwsKind(() => node.data.read(), FormatError, /^Cannot read dataset '\/a' of '.*fletcher-bad\.h5': a chunk of \/a fails its fletcher32 checksum: the file is corrupt\.$/);
+  damaged.close();
+  assert.not.ok(h5pyReads(bad));
 });
 
 test('the undamaged files read, so the checks pass every structure written correctly', () => {
