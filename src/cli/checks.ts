@@ -1,13 +1,17 @@
 /**
  * The checks of `h5traj verify`: a trajectory loads (skeleton of everything, data of the
  * parameters), its run table agrees with the run groups, and its explored ranges have one value
- * per run. Each problem is one sentence.
+ * per run. Before those, the file itself: every damaged HDF5 structure (failed checksum, bad
+ * signature, address out of bounds) is one problem. Each problem is one sentence.
  */
 import { H5TrajError } from '../errors.js';
 import { BaseParameter } from '../leaves/parameter.js';
 import type { NNGroupNode } from '../tree/group.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
 import { openTrajectory, SKELETON } from './open.js';
+import { engineName } from '../storage/hdf5/open-file.js';
+import { NativeUnsupportedError } from '../storage/hdf5/native/model.js';
+import { findDamage } from '../storage/hdf5/native/reader.js';
 
 /** What `verify` found for one trajectory. */
 export interface TrajectoryReport {
@@ -20,6 +24,22 @@ export interface TrajectoryReport {
 
 const RUN_NAME = /^run_(\d{8})$/;
 const RUN_BRANCHES = ['results', 'derived_parameters'] as const;
+
+/**
+ * Every damaged structure of `file`, one sentence each (empty when sound). The native engine
+ * judges; a file only h5wasm reads (or `H5TRAJ_ENGINE=wasm`) gets no verdict here, and its
+ * damage shows when the trajectory is loaded.
+ */
+export function fileDamage(file: string): string[] {
+  if (engineName() !== 'native') return [];
+  try {
+    return findDamage(file);
+  } catch (e) {
+    if (e instanceof NativeUnsupportedError) return [];
+    if (e instanceof H5TrajError) return [e.message];
+    throw e;
+  }
+}
 
 /**
  * The run groups of a branch: `runs.run_XXXXXXXX`, and `run_set_XXXXX.run_XXXXXXXX` where pypet's

@@ -96,4 +96,24 @@ test('--trajectory checks one trajectory of a file that holds several', () => {
   assert.match(r.stdout, /third: it cannot be loaded: .*no trajectory 'third'/);
 });
 
+test('a file with damaged object headers: one problem per damaged object, naming it, and exit 1', () => {
+  // Three object headers (of run data) with a byte changed in their messages, past the prefix.
+  const bytes = fs.readFileSync(W1);
+  const headers: number[] = [];
+  for (let at = bytes.indexOf('OHDR'); at >= 0; at = bytes.indexOf('OHDR', at + 1)) headers.push(at);
+  const damaged = [headers[30]!, headers[60]!, headers[90]!];
+  for (const at of damaged) bytes[at + 20] = bytes[at + 20]! ^ 0x10;
+  const file = path.join(dir, 'damaged.hdf5');
+  fs.writeFileSync(file, bytes);
+  const r = h5traj(['verify', file]);
+  assert.is(r.code, 1, r.stdout + r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.is(lines.length, 3, r.stdout);
+  for (const at of damaged) assert.ok(lines.some((l) => new RegExp(`^The object header at address ${at} \\(/w1/[^)]+\\) in '.*damaged\\.hdf5' fails its checksum: the file is corrupt\\.$`).test(l)), `${at}: ${r.stdout}`);
+  assert.match(r.stderr, /3 problems found/);
+  const j = JSON.parse(h5traj(['verify', file, '--json']).stdout) as Report;
+  assert.is(j.ok, false);
+  assert.is(j.problems.length, 3);
+});
+
 test.run();

@@ -1,6 +1,6 @@
 /** `h5traj verify FILE`: checks that a file's trajectories are complete and consistent. */
 import { H5TrajError } from '../../errors.js';
-import { verifyTrajectory, type TrajectoryReport } from '../checks.js';
+import { fileDamage, verifyTrajectory, type TrajectoryReport } from '../checks.js';
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
 import { ReportedFailure } from '../exit-codes.js';
 import { note, out, outJson } from '../io.js';
@@ -29,12 +29,16 @@ export const verify: CliCommand<CommonArgs> = {
   ],
   builder: (y) => withReadOptions(y),
   handler: async (args) => {
-    let reports: TrajectoryReport[];
+    let reports: TrajectoryReport[] = [];
     let problems: string[];
     try {
-      reports = namesToCheck(args).map((name) => verifyTrajectory(args.file, name));
-      problems = reports.flatMap((r) => r.problems.map((p) => `${r.name}: ${p}`));
-      if (reports.length === 0) problems.push(`The file '${args.file}' holds no trajectory.`);
+      // A damaged file: each damaged structure is a problem, and no trajectory is loaded from it.
+      problems = fileDamage(args.file);
+      if (problems.length === 0) {
+        reports = namesToCheck(args).map((name) => verifyTrajectory(args.file, name));
+        problems = reports.flatMap((r) => r.problems.map((p) => `${r.name}: ${p}`));
+        if (reports.length === 0) problems.push(`The file '${args.file}' holds no trajectory.`);
+      }
     } catch (e) {
       // A file that cannot be opened at all is what verify reports, not a crash of verify.
       if (!(e instanceof H5TrajError)) throw e;

@@ -79,3 +79,34 @@ export function verifyChecksum(buf: Uint8Array, start: number, end: number, what
   const stored = (buf[end]! | (buf[end + 1]! << 8) | (buf[end + 2]! << 16) | (buf[end + 3]! << 24)) >>> 0;
   if (stored !== lookup3(buf, start, end)) throw new ChecksumError(what, addr, path);
 }
+
+/**
+ * HDF5's Fletcher-32 (`H5_checksum_fletcher32`): the checksum the fletcher32 filter appends to
+ * each chunk. 16-bit words are read big-endian; an odd last byte is the high half of a word.
+ */
+export function fletcher32(data: Uint8Array, start: number, end: number): number {
+  let sum1 = 0;
+  let sum2 = 0;
+  let i = start;
+  let words = (end - start) >> 1;
+  while (words > 0) {
+    // Reduce every 360 words, before the sums could overflow 32 bits.
+    let n = Math.min(words, 360);
+    words -= n;
+    for (; n > 0; n--, i += 2) {
+      sum1 += (data[i]! << 8) | data[i + 1]!;
+      sum2 += sum1;
+    }
+    sum1 = (sum1 & 0xffff) + (sum1 >>> 16);
+    sum2 = (sum2 & 0xffff) + (sum2 >>> 16);
+  }
+  if ((end - start) % 2 === 1) {
+    sum1 += data[end - 1]! << 8;
+    sum2 += sum1;
+    sum1 = (sum1 & 0xffff) + (sum1 >>> 16);
+    sum2 = (sum2 & 0xffff) + (sum2 >>> 16);
+  }
+  sum1 = (sum1 & 0xffff) + (sum1 >>> 16);
+  sum2 = (sum2 & 0xffff) + (sum2 >>> 16);
+  return ((sum2 << 16) | sum1) >>> 0;
+}

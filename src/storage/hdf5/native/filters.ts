@@ -1,5 +1,6 @@
 /**
- * Undoing a chunk's filter pipeline: deflate (zlib), shuffle and fletcher32, the filters
+ * Undoing a chunk's filter pipeline: deflate (zlib), shuffle and fletcher32 (its checksum
+ * verified), the filters
  * PyTables and h5py use by default. Other filters (blosc, lzf, szip…) are reported only when a
  * chunk that went through them is decoded, since their chunks can still be copied as they are.
  */
@@ -7,6 +8,7 @@ import zlib from 'node:zlib';
 import { NativeUnsupportedError } from './model.js';
 import { CorruptError } from './byte-source.js';
 import type { Filter } from './messages.js';
+import { fletcher32 } from './checksum.js';
 
 const DEFLATE = 1;
 const SHUFFLE = 2;
@@ -30,8 +32,8 @@ export function undoFilters(raw: Uint8Array, filters: readonly Filter[], mask: n
         buf = unshuffle(buf, f.values[0] ?? 1);
         break;
       case FLETCHER32:
-        // The checksum is not verified: a damaged chunk fails to inflate or decodes wrongly either way.
         if (buf.length < 4) throw new CorruptError(`a chunk of ${where} is too short for its fletcher32 checksum`);
+        checkFletcher32(buf, where);
         buf = buf.subarray(0, buf.length - 4);
         break;
       default:
@@ -39,6 +41,18 @@ export function undoFilters(raw: Uint8Array, filters: readonly Filter[], mask: n
     }
   }
   return buf;
+}
+
+/**
+ * Checks the Fletcher-32 checksum stored (little-endian) after a chunk's bytes. HDF5 before 1.6.3
+ * stored it with the bytes of each 16-bit half swapped; HDF5 accepts both, and so does this.
+ */
+function checkFletcher32(buf: Buffer, where: string): void {
+  const n = buf.length - 4;
+  const stored = buf.readUInt32LE(n);
+  const sum = fletcher32(buf, 0, n);
+  const swapped = (((sum & 0x00ff00ff) << 8) | ((sum >>> 8) & 0x00ff00ff)) >>> 0;
+  if (stored !== sum && stored !== swapped) throw new CorruptError(`a chunk of ${where} fails its fletcher32 checksum: the file is corrupt`);
 }
 
 /** Reverses HDF5's byte shuffle: byte j of every element was stored together, then byte j+1… */

@@ -61,10 +61,62 @@ export function openNativeFile(path: string): NativeSource {
     return { path, root, close: () => src.close() };
   } catch (e) {
     src.close();
-    if (e instanceof NativeUnsupportedError || e instanceof H5TrajError) throw e;
-    if (e instanceof ChecksumError) throw checksumFailure(path, e);
-    throw new FormatError(`'${path}' cannot be read as HDF5: ${(e as Error).message}. The file may be damaged or truncated.`, { file: path, cause: e });
+    throw asFormatError(path, e);
   }
+}
+
+/**
+ * Every damaged structure reachable from the root of `path`, one sentence each: unlike
+ * {@link openNativeFile}, which stops at the first, this skips a damaged object and goes on
+ * with its siblings, then reads every dataset's contents (chunk indexes, strings, raw bounds).
+ * An empty list means the native engine found nothing wrong.
+ * @throws NativeUnsupportedError when the file uses something only h5wasm reads (no verdict);
+ *   StorageError when it cannot be opened at all.
+ */
+export function findDamage(path: string): string[] {
+  const problems: string[] = [];
+  try {
+    checkHdf5File(path);
+  } catch (e) {
+    if (e instanceof FormatError) return [e.message];
+    throw e;
+  }
+  const src = new ByteSource(path);
+  try {
+    const { rootAddr } = readSuperblock(src);
+    const reader = new GraphReader(src, (e, where) => problems.push(asFormatError(path, e, where).message));
+    const root = reader.node(rootAddr, '/');
+    const seen = new Set<NNode>();
+    const readAll = (node: NNode, where: string): void => {
+      if (seen.has(node)) return;
+      seen.add(node);
+      if (node.kind === 'dataset') {
+        try {
+          node.data.read();
+        } catch (e) {
+          if (e instanceof NativeUnsupportedError) return;
+          problems.push(asFormatError(path, e, where).message);
+        }
+        return;
+      }
+      for (const [name, link] of node.links) if (link.kind === 'hard') readAll(link.node, where === '/' ? `/${name}` : `${where}/${name}`);
+    };
+    readAll(root, '/');
+  } catch (e) {
+    if (e instanceof NativeUnsupportedError) throw e;
+    problems.push(asFormatError(path, e).message);
+  } finally {
+    src.close();
+  }
+  return problems;
+}
+
+/** Damage found while parsing `file` (at the object `where`, when known) as a {@link FormatError}. */
+function asFormatError(file: string, e: unknown, where?: string): Error {
+  if (e instanceof NativeUnsupportedError || e instanceof H5TrajError) return e;
+  if (e instanceof ChecksumError) return checksumFailure(file, e);
+  const at = where && where !== '/' ? ` (at '${where}')` : '';
+  return new FormatError(`'${file}' cannot be read as HDF5${at}: ${(e as Error).message}. The file may be damaged or truncated.`, where ? { file, path: where, cause: e } : { file, cause: e });
 }
 
 /** The sentence for a structure whose checksum fails, e.g. "The object header at address 4096 (/results/x) in 'f.hdf5' fails …". */
@@ -84,7 +136,14 @@ class GraphReader {
   private readonly header: ObjectHeader;
   private readonly attributeScratch: RawAttribute[] = [];
 
-  constructor(private readonly src: ByteSource) {
+  /**
+   * @param onDamage when given, a damaged object is reported here and left out of its group
+   *   (for {@link findDamage}); otherwise damage ends the parse.
+   */
+  constructor(
+    private readonly src: ByteSource,
+    private readonly onDamage?: (e: unknown, where: string) => void,
+  ) {
     const heap = new GlobalHeap(src);
     this.ctx = { types: new TypeCache(), heap, attributes: new Interner() };
     this.file = { src, heap };
@@ -103,7 +162,9 @@ class GraphReader {
       this.nodes.set(addr, group); // before the children, so that cycles find it
       const prefix = path === '/' ? '/' : `${path}/`;
       for (const { name, link } of sortByName(raw, raw.length)) {
-        group.links.set(name, link.kind === 'hard' ? { kind: 'hard', node: this.node(link.addr, prefix + name) } : link);
+        if (link.kind !== 'hard') group.links.set(name, link);
+        else if (!this.onDamage) group.links.set(name, { kind: 'hard', node: this.node(link.addr, prefix + name) });
+        else this.tolerantChild(group, name, link.addr, prefix + name);
       }
       return group;
     }
@@ -116,6 +177,16 @@ class GraphReader {
     }
     if (h.has(MSG.DATATYPE)) throw new NativeUnsupportedError('committed (named) datatypes', path);
     throw new CorruptError(`the object at '${path}' (address ${addr}) is neither a group nor a dataset`);
+  }
+
+  /** A child read for {@link findDamage}: damage in it is reported, and the walk goes on. */
+  private tolerantChild(group: NGroup, name: string, addr: number, path: string): void {
+    try {
+      group.links.set(name, { kind: 'hard', node: this.node(addr, path) });
+    } catch (e) {
+      if (e instanceof NativeUnsupportedError) throw e;
+      this.onDamage!(e, path);
+    }
   }
 
   private attributes(path: string): Map<string, NValue> {
