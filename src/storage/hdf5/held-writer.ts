@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import { H5TrajError, StorageError } from '../../errors.js';
 import { acquireLock } from '../lock.js';
-import { fileVersion } from './atomic.js';
+import { assertWritable, fileVersion, removeStaleTemps } from './atomic.js';
 import type { H5File } from './h5file.js';
 import { NativeUnsupportedError } from './native/model.js';
 import { NativeH5File } from './native/native-file.js';
@@ -26,6 +26,7 @@ export class HeldFileWriter {
 
   /** Runs `change` on `filename` and puts the result on disk before returning. */
   write(filename: string, change: (f: H5File) => void): void {
+    assertWritable(filename);
     if (engineName() === 'native' && fs.existsSync(filename) && this.writeHeld(filename, change)) return;
     this.drop();
     withWriteTransaction(filename, change);
@@ -59,6 +60,8 @@ export class HeldFileWriter {
     const held = this.held;
     if (held && held.filename === filename && held.identity === identity(filename)) return held.file;
     this.drop();
+    // Parsing anew, under the lock: copies left by a killed writer are stale.
+    removeStaleTemps(filename);
     try {
       const file = NativeH5File.openCopy(filename, filename);
       this.held = { filename, file, identity: identity(filename) };

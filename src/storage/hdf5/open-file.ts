@@ -4,6 +4,7 @@
  * (to compare the two, or to work around a native-engine problem).
  */
 import fs from 'node:fs';
+import { durableStep } from '../durable-step.js';
 import { checkOpenable } from './file-check.js';
 import { WasmH5File, initH5 } from './h5.js';
 import type { H5File, OpenMode } from './h5file.js';
@@ -54,6 +55,7 @@ export function openH5Copy(source: string | undefined, target: string): H5File {
     }
   }
   if (source === undefined) return WasmH5File.openSync(target, 'w');
+  durableStep('copy', target);
   fs.copyFileSync(source, target);
   return WasmH5File.openSync(target, 'a');
 }
