@@ -87,7 +87,7 @@ export class PresettingError extends H5TrajError {
 
 /** Reading or writing storage failed (I/O, HDF5 diagnostics). */
 export class StorageError extends H5TrajError {
-  override readonly code = 'STORAGE';
+  override readonly code: string = 'STORAGE';
 }
 
 /** A file is not a trajectory file we can read, or holds a layout we do not understand. */
@@ -103,6 +103,11 @@ export class UnsupportedDataError extends FormatError {
 /** Another writer holds the file's lock. */
 export class FileLockedError extends H5TrajError {
   override readonly code = 'FILE_LOCKED';
+}
+
+/** A file h5traj was asked to change is read-only for this user (its mode bits allow no writing). */
+export class ReadOnlyFileError extends StorageError {
+  override readonly code = 'READ_ONLY_FILE';
 }
 
 /** Two trajectories cannot be merged (different parameter spaces, bad options). */

@@ -10,7 +10,7 @@ const EXPECTED = [
   'LOAD_NOTHING', 'LOAD_SKELETON', 'MergeError', 'NDArray', 'NNGroupNode', 'NNLeafNode', 'NNNode',
   'NodeExistsError', 'NotFoundError', 'NotUniqueNodeError', 'PYPET_FORMAT_VERSION', 'Parameter',
   'ParameterGroup', 'ParameterLockedError', 'PickleParameter', 'PickleResult', 'PresettingError', 'RUN_ALL',
-  'RUN_SET_ALL', 'Result', 'ResultGroup', 'RunError', 'RunsFailedError', 'StateError', 'StorageError', 'Trajectory',
+  'RUN_SET_ALL', 'ReadOnlyFileError', 'Result', 'ResultGroup', 'RunError', 'RunsFailedError', 'StateError', 'StorageError', 'Trajectory',
   'TypeMismatchError', 'Typed', 'UnsupportedDataError', 'UPDATE_DATA', 'UPDATE_SKELETON', 'cartesian_product', 'formatRuntime',
   'formatTime', 'isTuple', 'UnknownOptionError', 'STORE_NOTHING', 'STORE_DATA_SKIPPING', 'STORE_DATA', 'OVERWRITE_DATA', 'pythonRepr', 'runName', 'runSetName', 'setDefaultStorageFactory', 'tuple', 'typed',
 ];

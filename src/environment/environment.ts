@@ -17,7 +17,7 @@ import { getDefaultStorageFactory, type Commit, type RunCommit, type RunFailure 
 import { subtreeRecords, type NodeRecord } from '../trajectory/records.js';
 import { formatTime } from '../trajectory/runs.js';
 import { Trajectory } from '../trajectory/trajectory.js';
-import { JournalWriter, journalPathFor, journalsBeside, readJournal, type JournalEntry } from './journal.js';
+import { JournalWriter, journalPathFor, journalsBeside, readJournal, removeJournal, type JournalEntry } from './journal.js';
 import { runOnWorkers } from './pool.js';
 import { Progress, type ProgressMode } from './progress.js';
 import { findReusableRuns } from './reuse.js';
@@ -209,6 +209,10 @@ export class Environment {
       );
     }
     try {
+      // What is completed is what the file says now, not when it was loaded: another process
+      // may have finished runs while this one waited for the lock (a doubled `--resume`, or an
+      // exploration whose wrapper was killed but not the process itself).
+      if (this.options.resume) traj.f_load({ load_parameters: 0, load_derived_parameters: 0, load_results: 0, load_other_data: 0 });
       return await this.runLocked(fn, args, journalPath);
     } finally {
       releaseJournal();
@@ -282,7 +286,7 @@ export class Environment {
       add('shard_length', typed(this.shard.length, 'int'), 'number of runs the shards were cut from');
     }
     const replace = (this.options.overwrite_file ?? false) && !this.options.resume;
-    if (replace) for (const j of journalsBeside(this.filename)) fs.rmSync(j, { force: true });
+    if (replace) for (const j of journalsBeside(this.filename)) removeJournal(j);
     this.prepared = true;
     // Overwriting writes the new file whole and renames it over the old one: until then the old
     // file stays intact.
@@ -343,7 +347,7 @@ export class Environment {
   private recoverJournal(journalPath: string): void {
     const { entries } = readJournal(journalPath);
     if (entries.length > 0) this.commit(entries, []);
-    if (fs.existsSync(journalPath)) fs.rmSync(journalPath);
+    removeJournal(journalPath);
   }
 
   /** The commit of journaled entries (runs already completed are left out), or undefined. */
@@ -525,7 +529,7 @@ export class Environment {
       } finally {
         await writer?.close();
         journal.close();
-        if (committed) fs.rmSync(journalPath, { force: true });
+        if (committed) removeJournal(journalPath);
       }
     }
   }

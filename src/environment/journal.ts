@@ -11,6 +11,7 @@ import nodePath from 'node:path';
 import v8 from 'node:v8';
 import zlib from 'node:zlib';
 import { FormatError, StorageError } from '../errors.js';
+import { durableStep } from '../storage/durable-step.js';
 import { syncFolderOf } from '../storage/hdf5/transaction.js';
 import type { RunInformation } from '../trajectory/runs.js';
 import type { NodeRecord } from '../trajectory/records.js';
@@ -92,13 +93,17 @@ export class JournalWriter {
   constructor(readonly path: string) {
     const { validBytes } = readJournal(path);
     try {
+      durableStep('write', path);
       this.fd = fs.openSync(path, fs.existsSync(path) ? 'r+' : 'w+');
+      durableStep('truncate', path);
       if (validBytes === 0) {
         fs.ftruncateSync(this.fd, 0);
+        durableStep('write', path);
         fs.writeSync(this.fd, MAGIC, 0, MAGIC.length, 0);
       } else {
         fs.ftruncateSync(this.fd, validBytes);
       }
+      durableStep('fsync', path);
       fs.fsyncSync(this.fd);
       this.offset = Math.max(validBytes, MAGIC.length);
       // A new journal's name must survive a power cut too, not only its contents.
@@ -114,6 +119,7 @@ export class JournalWriter {
     const header = Buffer.alloc(8);
     header.writeUInt32LE(payload.length, 0);
     header.writeUInt32LE(zlib.crc32(payload), 4);
+    durableStep('journal-append', this.path);
     fs.writeSync(this.fd, Buffer.concat([header, payload]), 0, 8 + payload.length, this.offset);
     this.offset += 8 + payload.length;
     this.pending += 1;
@@ -127,6 +133,7 @@ export class JournalWriter {
   /** Flushes appended entries to disk. */
   sync(): void {
     if (this.pending === 0) return;
+    durableStep('journal-sync', this.path);
     fs.fsyncSync(this.fd);
     this.pending = 0;
   }
@@ -135,4 +142,11 @@ export class JournalWriter {
     this.sync();
     fs.closeSync(this.fd);
   }
+}
+
+/** Removes a journal whose entries are all in the HDF5 file (a durable step: the folder changes). */
+export function removeJournal(path: string): void {
+  if (!fs.existsSync(path)) return;
+  durableStep('remove', path);
+  fs.rmSync(path, { force: true });
 }

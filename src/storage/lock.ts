@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { FileLockedError, StorageError } from '../errors.js';
+import { durableStep } from './durable-step.js';
 
 interface Holder {
   host: string;
@@ -66,6 +67,7 @@ function readHolder(path: string): { holder: Holder | undefined; text: string } 
 function takeOverStale(path: string, staleText: string): void {
   const aside = `${path}.stale-${process.pid}-${threadId}-${Date.now().toString(36)}`;
   try {
+    durableStep('rename', path);
     fs.renameSync(path, aside);
   } catch {
     return; // someone else took it first
@@ -109,6 +111,7 @@ export function acquireLock(filename: string, options: { reentrant?: boolean } =
   const deadline = Date.now() + waitBudget();
   for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
     try {
+      durableStep('lock-take', path);
       fs.writeFileSync(path, JSON.stringify(me), { flag: 'wx' });
       held.set(path, 1);
       return () => releaseLock(path);
@@ -142,5 +145,6 @@ function releaseLock(path: string): void {
     return;
   }
   held.delete(path);
+  durableStep('lock-release', path);
   fs.rmSync(path, { force: true });
 }

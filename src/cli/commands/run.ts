@@ -75,7 +75,7 @@ export const run: CliCommand<RunArgs> = {
       .option('name', { type: 'string', describe: 'trajectory name (default: the module\'s `name` export or file name)' })
       .option('ncores', { type: 'string', default: '1', coerce: wholeNumber('--ncores', 'of worker threads', 1), describe: 'worker threads' })
       .option('shard', { type: 'string', describe: 'run only shard i/n (a contiguous block of runs, with their global run indices and names)' })
-      .option('resume', { type: 'boolean', describe: 'continue the trajectory in --file: run what is not completed' })
+      .option('resume', { type: 'boolean', describe: 'continue the trajectory in --file: run what is not completed (starts it if --file was never written)' })
       .option('overwrite', { type: 'boolean', describe: 'replace --file if it exists' })
       .option('json', { type: 'boolean', describe: 'print the summary as JSON' })
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'no progress on stderr' })
@@ -86,9 +86,12 @@ export const run: CliCommand<RunArgs> = {
     if (isTypeScriptModule(modulePath)) await enableTypeScript();
     const mod = (await import(pathToFileURL(modulePath).href)) as ExplorationModule;
     if (typeof mod.run !== 'function') throw new UsageError(`The module '${args.module}' must export a function run(traj).`);
-    if (!args.resume && typeof mod.setup !== 'function') throw new UsageError(`The module '${args.module}' must export setup(traj), which adds and explores the parameters.`);
+    // A process killed before it stored anything leaves no file: resuming it is starting it.
+    const resume = (args.resume ?? false) && fs.existsSync(args.file);
+    if (args.resume && !resume) note(`'${args.file}' does not exist yet (the exploration stopped before storing anything); starting it.`);
+    if (!resume && typeof mod.setup !== 'function') throw new UsageError(`The module '${args.module}' must export setup(traj), which adds and explores the parameters.`);
     const name = args.name ?? mod.name ?? path.basename(modulePath).replace(/\.[cm]?[jt]s$/, '');
-    if (!args.resume && fs.existsSync(args.file) && !args.overwrite) {
+    if (!resume && fs.existsSync(args.file) && !args.overwrite) {
       throw new UsageError(`'${args.file}' exists; pass --overwrite to replace it or --resume to continue it.`);
     }
     fs.mkdirSync(path.dirname(path.resolve(args.file)), { recursive: true });
@@ -99,14 +102,14 @@ export const run: CliCommand<RunArgs> = {
       filename: args.file,
       comment: mod.comment ?? '',
       ncores: args.ncores,
-      resume: args.resume ?? false,
+      resume,
       overwrite_file: args.overwrite ?? false,
       progress,
       // Failed runs are reported below, after the summary, with how to resume them.
       accept_failures: true,
       ...(wantedShard ? { shard: wantedShard } : {}),
     });
-    if (!args.resume) await mod.setup!(env.trajectory);
+    if (!resume) await mod.setup!(env.trajectory);
     if (mod.postprocess) env.add_postprocessing(mod.postprocess);
     const started = performance.now();
     const results = await env.run(args.ncores > 1 ? { module: modulePath, export: 'run' } : (mod.run as (t: Trajectory) => unknown));

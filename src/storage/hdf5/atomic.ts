@@ -4,10 +4,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { StorageError } from '../../errors.js';
+import { ReadOnlyFileError, StorageError } from '../../errors.js';
+import { durableStep } from '../durable-step.js';
 import { checkHdf5File } from './file-check.js';
 
-function fsyncPath(p: string): void {
+function fsyncPath(p: string, kind: 'fsync' | 'fsync-dir' = 'fsync'): void {
+  durableStep(kind, p);
   const fd = fs.openSync(p, 'r');
   try {
     fs.fsyncSync(fd);
@@ -17,17 +19,81 @@ function fsyncPath(p: string): void {
 }
 
 /**
- * Makes a finished temporary file the real one: sync its bytes, rename it over `target` (atomic
- * on one file system), and sync the folder so the rename itself survives a power cut.
+ * Refuses to replace a file its user may not write, as h5py (libhdf5) does: a rename would
+ * otherwise replace a read-only file (the folder is writable) and lose its protection. The mode
+ * bits are read directly because `access()` says yes to root for every file: the bits of the
+ * class the process falls in (owner, group, others) must allow writing; for root, any write bit.
+ * @throws ReadOnlyFileError naming the file and its mode.
+ */
+export function assertWritable(filename: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(filename);
+  } catch {
+    return; // a new file: its folder decides
+  }
+  const uid = process.getuid?.();
+  if (uid === undefined) return; // Windows: no POSIX mode bits
+  const mode = stat.mode & 0o777;
+  let writable: boolean;
+  if (uid === 0) writable = (mode & 0o222) !== 0;
+  else if (stat.uid === uid) writable = (mode & 0o200) !== 0;
+  else if (stat.gid === process.getgid?.() || (process.getgroups?.() ?? []).includes(stat.gid)) writable = (mode & 0o020) !== 0;
+  else writable = (mode & 0o002) !== 0;
+  if (!writable) {
+    throw new ReadOnlyFileError(
+      `Cannot write '${filename}': the file is read-only (mode ${mode.toString(8).padStart(4, '0')}); make it writable (chmod u+w) if it should change.`,
+      { file: filename },
+    );
+  }
+}
+
+/**
+ * Gives the new version of `target` the mode, owner and group of the file it replaces (a rename
+ * would otherwise leave the umask's mode and the writer's owner). Owner and group change only
+ * where the process may (root; or a group the user belongs to).
+ */
+function keepModeAndOwner(tmp: string, target: string): void {
+  let old: fs.Stats;
+  try {
+    old = fs.statSync(target);
+  } catch {
+    return; // a new file
+  }
+  durableStep('chmod', tmp);
+  fs.chmodSync(tmp, old.mode & 0o7777);
+  const now = fs.statSync(tmp);
+  if (now.uid === old.uid && now.gid === old.gid) return;
+  try {
+    fs.chownSync(tmp, old.uid, old.gid);
+  } catch {
+    try {
+      fs.chownSync(tmp, now.uid, old.gid);
+    } catch {
+      // Not allowed to give the file away: it keeps the writer's owner and group.
+    }
+  }
+  // chown clears set-id bits; put the mode back whole.
+  fs.chmodSync(tmp, old.mode & 0o7777);
+}
+
+/**
+ * Makes a finished temporary file the real one: give it the old file's mode and owner, sync its
+ * bytes, rename it over `target` (atomic on one file system), and sync the folder so the rename
+ * itself survives a power cut.
+ * @throws ReadOnlyFileError when `target` is read-only; StorageError when the new copy is incomplete.
  */
 export function replaceWithTemp(tmp: string, target: string): void {
+  assertWritable(target);
   // A write that failed unnoticed (a full disk) leaves a short file: never let it replace a good one.
   try {
     checkHdf5File(tmp);
   } catch (e) {
     throw new StorageError(`Writing '${target}' produced an incomplete HDF5 file (${(e as Error).message.split(tmp).join('the new copy')}); '${target}' was left as it was.`, { file: target, cause: e });
   }
+  keepModeAndOwner(tmp, target);
   fsyncPath(tmp);
+  durableStep('rename', target);
   fs.renameSync(tmp, target);
   syncFolderOf(target);
 }
@@ -35,7 +101,7 @@ export function replaceWithTemp(tmp: string, target: string): void {
 /** Syncs the folder holding `file`, so a new or renamed name survives a power cut. */
 export function syncFolderOf(file: string): void {
   try {
-    fsyncPath(path.dirname(path.resolve(file)));
+    fsyncPath(path.dirname(path.resolve(file)), 'fsync-dir');
   } catch {
     // Some file systems do not allow syncing a directory; renames and creations stay atomic.
   }
@@ -65,6 +131,12 @@ export function tempPathFor(filename: string): string {
   return path.join(path.dirname(filename), `${tempPrefix(filename)}${unique}`);
 }
 
+/** Removes a temporary file after a failed write (a durable step: the folder changes). */
+export function removeTemp(tmp: string): void {
+  durableStep('remove', tmp);
+  fs.rmSync(tmp, { force: true });
+}
+
 /**
  * Removes copies left by writers that were killed mid-transaction (call while holding the lock),
  * including copies of copies that versions before 0.1 named `..<file>.h5traj-tmp-…`.
@@ -79,7 +151,9 @@ export function removeStaleTemps(filename: string): void {
     return;
   }
   for (const name of names) {
-    if (name.startsWith(prefix) || name.startsWith(`.${prefix}`)) fs.rmSync(path.join(dir, name), { force: true });
+    if (!name.startsWith(prefix) && !name.startsWith(`.${prefix}`)) continue;
+    durableStep('remove', path.join(dir, name));
+    fs.rmSync(path.join(dir, name), { force: true });
   }
 }
 

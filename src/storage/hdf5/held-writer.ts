@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import { H5TrajError, StorageError } from '../../errors.js';
 import { acquireLock } from '../lock.js';
-import { fileVersion, nameTarget, removeStaleTemps } from './atomic.js';
+import { assertWritable, fileVersion, nameTarget, removeStaleTemps } from './atomic.js';
 import type { H5File } from './h5file.js';
 import { NativeUnsupportedError } from './native/model.js';
 import { NativeH5File } from './native/native-file.js';
@@ -26,6 +26,7 @@ export class HeldFileWriter {
 
   /** Runs `change` on `filename` and puts the result on disk before returning. */
   write(filename: string, change: (f: H5File) => void): void {
+    assertWritable(filename);
     if (engineName() === 'native' && fs.existsSync(filename) && this.writeHeld(filename, change)) return;
     this.drop();
     withWriteTransaction(filename, change);

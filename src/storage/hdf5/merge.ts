@@ -36,7 +36,8 @@ import type { H5File } from './h5file.js';
 import { openH5Sync } from './open-file.js';
 import { loadTrajectory } from './load.js';
 import { listTrajectories, readLeaf } from './nodes.js';
-import { nameTarget, replaceWithTemp, removeStaleTemps, tempPathFor, withWriteTransaction } from './transaction.js';
+import { durableStep } from '../durable-step.js';
+import { assertWritable, nameTarget, removeStaleTemps, removeTemp, replaceWithTemp, tempPathFor, withWriteTransaction } from './transaction.js';
 import { Reopenable } from './merge/shared.js';
 import { readSide } from './merge/side.js';
 import { Context, planAll } from './merge/plan.js';
@@ -51,8 +52,9 @@ import { applyAll } from './merge/write.js';
 function replaceFile(filename: string, mode: 'copy' | 'fresh', build: (out: Reopenable) => void): void {
   const tmp = tempPathFor(filename);
   try {
-    if (mode === 'copy') fs.copyFileSync(filename, tmp);
-    const out = new Reopenable(tmp, mode === 'copy' ? 'a' : 'w');
+    // A copy made by the engine, written once to `tmp` (the native engine) — not a byte copy
+    // changed in place, whose own close would write a temporary beside the temporary.
+    const out = mode === 'copy' ? Reopenable.copyOf(filename, tmp) : new Reopenable(tmp, 'w');
     try {
       build(out);
     } finally {
@@ -60,7 +62,7 @@ function replaceFile(filename: string, mode: 'copy' | 'fresh', build: (out: Reop
     }
     replaceWithTemp(tmp, filename);
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
+    removeTemp(tmp);
     if (e instanceof H5TrajError) throw nameTarget(e, filename);
     throw nameTarget(new StorageError(`Merging into '${filename}' failed, and the file was left as it was: ${(e as Error).message}`, { file: filename, cause: e }), filename);
   }
@@ -78,6 +80,7 @@ function copyFileContent(src: H5File, dst: H5File, dropped: ReadonlySet<string>,
 
 /** Rewrites a file without some of its trajectories (under the file's lock). */
 function removeTrajectories(filename: string, names: ReadonlySet<string>): void {
+  assertWritable(filename);
   const release = acquireLock(filename);
   try {
     const src = openH5Sync(filename, 'r');
@@ -122,7 +125,10 @@ function writeBackups(option: string | boolean | undefined, sides: readonly { fi
     try {
       const tmp = tempPathFor(target);
       try {
-        if (alone) fs.copyFileSync(s.file, tmp);
+        if (alone) {
+          durableStep('copy', tmp);
+          fs.copyFileSync(s.file, tmp);
+        }
         else {
           const dst = openH5Sync(tmp, 'w');
           try {
@@ -133,7 +139,7 @@ function writeBackups(option: string | boolean | undefined, sides: readonly { fi
         }
         replaceWithTemp(tmp, target);
       } catch (e) {
-        fs.rmSync(tmp, { force: true });
+        removeTemp(tmp);
         throw nameTarget(e, target);
       }
     } finally {
@@ -161,6 +167,7 @@ export function mergeIntoFile(filename: string, traj: Trajectory, others: readon
   for (const o of others) o.v_storage_service?.close?.();
   let backups: string[] = [];
   let ctx!: Context;
+  assertWritable(filename);
   const release = acquireLock(filename);
   try {
     removeStaleTemps(filename);

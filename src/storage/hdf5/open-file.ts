@@ -11,6 +11,7 @@
  */
 import fs from 'node:fs';
 import { StateError } from '../../errors.js';
+import { durableStep } from '../durable-step.js';
 import { checkOpenable } from './file-check.js';
 import type { H5File, OpenMode } from './h5file.js';
 import { NativeUnsupportedError } from './native/model.js';
@@ -130,6 +131,7 @@ export function openH5Copy(source: string | undefined, target: string): H5File {
   }
   const engine = wasmFor(source ?? target, reasonOf(unsupported));
   if (source === undefined) return engine.WasmH5File.openSync(target, 'w');
+  durableStep('copy', target);
   fs.copyFileSync(source, target);
   return engine.WasmH5File.openSync(target, 'a');
 }

@@ -4,13 +4,12 @@
  * replacements), and is renamed over the old one. Like every other write it is one transaction:
  * a crash leaves the old file. (HDF5 would not reclaim the space of deleted objects anyway.)
  */
-import fs from 'node:fs';
 import { H5TrajError, StorageError } from '../../errors.js';
 import { acquireLock } from '../lock.js';
 import { copyAttributes, copyTree } from './copy.js';
 import { type H5File, joinPath } from './h5file.js';
 import { openH5Sync } from './open-file.js';
-import { nameTarget, removeStaleTemps, replaceWithTemp, tempPathFor } from './transaction.js';
+import { assertWritable, nameTarget, removeStaleTemps, removeTemp, replaceWithTemp, tempPathFor } from './atomic.js';
 
 /** What a rewrite leaves out and adds. */
 export interface RewritePlan {
@@ -27,6 +26,7 @@ export interface RewritePlan {
  * an atomic rename). Soft links to left-out nodes are left out too.
  */
 export function rewriteFile(filename: string, plan: RewritePlan, target = filename): void {
+  assertWritable(target);
   const release = acquireLock(target);
   removeStaleTemps(target);
   const tmp = tempPathFor(target);
@@ -52,7 +52,7 @@ export function rewriteFile(filename: string, plan: RewritePlan, target = filena
     }
     replaceWithTemp(tmp, target);
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
+    removeTemp(tmp);
     if (e instanceof H5TrajError) throw nameTarget(e, target);
     throw nameTarget(new StorageError(`Rewriting '${filename}' failed, and the file was left as it was: ${(e as Error).message}`, { file: filename, cause: e }), target);
   } finally {

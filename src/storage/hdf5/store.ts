@@ -233,11 +233,28 @@ function writeFailures(f: H5File, traj: string, failures: readonly RunFailure[])
   }
 }
 
-/** Writes an Environment commit: the runs' nodes and rows, failures, and other new nodes. */
+/**
+ * Run indices the file already holds as completed, among `indices` (sorted): read from the one
+ * span of `overview/runs` they cover, so a commit costs what it adds, not the whole table.
+ */
+function completedInFile(f: H5File, name: string, indices: readonly number[]): Set<number> {
+  if (indices.length === 0) return new Set();
+  const rows = readRuns(f, name, [indices[0]!, indices[indices.length - 1]! + 1]);
+  return new Set(rows.filter((r) => r.completed).map((r) => r.idx));
+}
+
+/**
+ * Writes an Environment commit: the runs' nodes and rows, failures, and other new nodes. A run
+ * the file already holds as completed is left out: the file, not the committer's memory, says
+ * what is done, so a commit repeated after a crash, or made by a second process that loaded the
+ * trajectory before the first one finished, never writes a run twice.
+ */
 export function writeCommit(f: H5File, name: string, commit: Commit, comments: CommentMemory): void {
   // Runs finish out of order on worker threads; writing them in run order keeps the file the
   // same as a serial run's (pypet keeps a repeated comment only on the first leaf written).
-  const runs = [...commit.runs].sort((a, b) => a.idx - b.idx);
+  const sorted = [...commit.runs].sort((a, b) => a.idx - b.idx);
+  const done = completedInFile(f, name, sorted.map((r) => r.idx));
+  const runs = sorted.filter((r) => !done.has(r.idx));
   for (const run of runs) writeRecords(f, name, run.records, comments);
   if (runs.length > 0) {
     updateRuns(f, name, runs.map((r) => toRunRow({ ...r.info, idx: r.idx, name: runName(r.idx) })));

@@ -7,18 +7,20 @@
 import fs from 'node:fs';
 import { H5TrajError, StorageError } from '../../errors.js';
 import { acquireLock } from '../lock.js';
-import { nameTarget, removeStaleTemps, replaceWithTemp, tempPathFor } from './atomic.js';
+import { assertWritable, nameTarget, removeStaleTemps, removeTemp, replaceWithTemp, tempPathFor } from './atomic.js';
 import type { H5File } from './h5file.js';
 import { openH5Copy, openH5Sync } from './open-file.js';
 
-export { nameTarget, replaceWithTemp, syncFolderOf, tempPathFor, removeStaleTemps } from './atomic.js';
+export { assertWritable, nameTarget, removeTemp, replaceWithTemp, syncFolderOf, tempPathFor, removeStaleTemps } from './atomic.js';
 
 /**
  * Runs `change` on a writable copy of `filename` (a new file when it does not exist, or with
  * `fresh`) and replaces the file with it. On an error the copy is removed and the file is untouched.
- * @throws FileLockedError when another process holds the file's lock.
+ * @throws FileLockedError when another process holds the file's lock; ReadOnlyFileError when the
+ *   file exists and is read-only.
  */
 export function withWriteTransaction<T>(filename: string, change: (f: H5File) => T, options: { fresh?: boolean } = {}): T {
+  assertWritable(filename);
   const release = acquireLock(filename);
   // Holding the lock, no other writer is active: any copy of this file still around is stale.
   removeStaleTemps(filename);
@@ -36,7 +38,7 @@ export function withWriteTransaction<T>(filename: string, change: (f: H5File) =>
     replaceWithTemp(tmp, filename);
     return result;
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
+    removeTemp(tmp);
     // Errors raised inside name the temporary copy; the user knows the file by its own name.
     if (e instanceof H5TrajError) throw nameTarget(e, filename);
     throw nameTarget(new StorageError(`Writing '${filename}' failed, and the file was left as it was: ${(e as Error).message}`, { file: filename, cause: e }), filename);

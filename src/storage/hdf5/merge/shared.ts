@@ -1,7 +1,7 @@
 /** What the parts of a merge share: constants, the reopenable file handle, run-name tests. */
 import { RUN_ALL, RUN_SET_ALL, runIndexOf } from '../../../tree/names.js';
 import type { H5File } from '../h5file.js';
-import { openH5Sync } from '../open-file.js';
+import { openH5Copy, openH5Sync } from '../open-file.js';
 import { type H5Type } from '../h5types.js';
 
 export type Compound = H5Type & { class: 'compound' };
@@ -27,6 +27,18 @@ export class Reopenable {
 
   constructor(readonly file: string, mode: 'r' | 'a' | 'w', private readonly reopenMode: 'r' | 'a' = mode === 'r' ? 'r' : 'a') {
     this.f = openH5Sync(file, mode);
+  }
+
+  /**
+   * A writable copy of `source` at `file`: the native engine reads `source` and writes `file`
+   * once when closed; h5wasm copies the bytes first and changes the copy in place.
+   */
+  static copyOf(source: string, file: string): Reopenable {
+    const r = Object.create(Reopenable.prototype) as { f: H5File; file: string; reopenMode: 'r' | 'a' };
+    r.file = file;
+    r.reopenMode = 'a';
+    r.f = openH5Copy(source, file);
+    return r as unknown as Reopenable;
   }
 
   recycle(): void {

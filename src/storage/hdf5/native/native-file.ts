@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { StateError, StorageError, UnsupportedDataError } from '../../../errors.js';
-import { replaceWithTemp, tempPathFor } from '../atomic.js';
+import { removeTemp, replaceWithTemp, tempPathFor } from '../atomic.js';
 import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, WriteData } from '../h5file.js';
 import type { H5Type } from '../h5types.js';
 import { baseName, parentOf } from '../paths.js';
@@ -139,7 +139,7 @@ export class NativeH5File implements H5File {
       writeNativeFile(tmp, this.root);
       replaceWithTemp(tmp, target);
     } catch (e) {
-      fs.rmSync(tmp, { force: true });
+      removeTemp(tmp);
       throw e;
     }
   }

@@ -8,6 +8,7 @@
  * end, into the space reserved at offset 0.
  */
 import fs from 'node:fs';
+import { durableStep } from '../../durable-step.js';
 
 const BLOCK = 4 * 1024 * 1024;
 
@@ -19,6 +20,7 @@ export class FileSink {
   pos = 0;
 
   constructor(readonly path: string) {
+    durableStep('write', path);
     this.fd = fs.openSync(path, 'w');
   }
 
@@ -86,6 +88,7 @@ export class FileSink {
   }
 
   private writeFully(bytes: Uint8Array, position: number | null): void {
+    durableStep('write', this.path);
     let done = 0;
     while (done < bytes.length) {
       done += fs.writeSync(this.fd, bytes, done, bytes.length - done, position === null ? null : position + done);
