@@ -8,19 +8,27 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { h5traj } from './cli-helpers.js';
-import os from 'node:os';
 import { Trajectory } from '../../src/index.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-disk-full-'));
-const disk = path.join(dir, 'disk');
-fs.mkdirSync(disk);
-const mount = (options: string) => spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', disk], { encoding: 'utf8' });
-const mounted = process.getuid?.() === 0 && mount('size=2m').status === 0;
+const disks: string[] = [];
+/** A new 2 MiB tmpfs under the test's folder, or undefined when mounting is not permitted. */
+function mountDisk(): string | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const disk = path.join(dir, `disk${disks.length}`);
+  fs.mkdirSync(disk);
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', disk]).status !== 0) return undefined;
+  disks.push(disk);
+  return disk;
+}
+const serialDisk = mountDisk();
+const parallelDisk = serialDisk && mountDisk();
 process.on('exit', () => {
   // Lazily: a file this process read may still be open.
-  if (mounted) spawnSync('umount', ['-l', disk]);
+  for (const disk of disks) spawnSync('umount', ['-l', disk]);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -37,9 +45,9 @@ export function run(traj) {
 }
 `);
 
-(mounted ? test : test.skip)('a full disk during run: one sentence saying what filled it and to --resume; no empty lock', () => {
+function fillAndResume(ncores: string, disk: string): void {
   const file = path.join(disk, 'T.hdf5');
-  const r = h5traj(['run', MODULE, '--file', file, '--quiet']);
+  const r = h5traj(['run', MODULE, '--file', file, '--quiet', '--ncores', ncores]);
   assert.is(r.code, 1, r.stdout + r.stderr);
   const lines = r.stderr.trim().split('\n');
   assert.is(lines.length, 1, r.stderr);
@@ -50,13 +58,18 @@ export function run(traj) {
   assert.not.ok(left.some((n) => n.endsWith('.lock')), `no lock is left: ${left.join(', ')}`);
   // Space freed: --resume folds the journal in and finishes.
   assert.is(spawnSync('mount', ['-o', 'remount,size=32m', disk]).status, 0);
-  const again = h5traj(['run', MODULE, '--file', file, '--quiet', '--resume']);
+  const again = h5traj(['run', MODULE, '--file', file, '--quiet', '--resume', '--ncores', ncores]);
   assert.is(again.code, 0, again.stderr);
   assert.equal(fs.readdirSync(disk), ['T.hdf5'], 'no journal, lock or copy is left');
   const t = new Trajectory('big', { add_time: false, filename: file });
   t.f_load({ name: 'big', load_parameters: 2, load_results: 2 });
   const arrs = [...t.f_get_from_runs('out', { use_indices: true }).values()].map((o) => o.arr.at(0));
   assert.equal(arrs, Array.from({ length: 400 }, (_, i) => i), 'every run once, with its value');
-});
+}
+
+(serialDisk ? test : test.skip)('a full disk during a serial run: one sentence saying what filled it and to --resume; no empty lock', () => fillAndResume('1', serialDisk!));
+
+// In parallel the journal is written from a worker's message: its ENOSPC must end the run the same way.
+(parallelDisk ? test : test.skip)('a full disk during a parallel run: the same sentence, no stack trace, and --resume finishes', () => fillAndResume('2', parallelDisk!));
 
 test.run();
