@@ -1,9 +1,11 @@
 /**
  * A lock file beside an HDF5 file (`<file>.lock`), since HDF5 (in h5wasm) has no locking of its
- * own. It names its holder: host, pid, the process's start time and the thread. A lock whose
- * process is gone — or whose pid now belongs to another process (the start time differs) — is
- * stale and taken over, so a crash never locks a file forever. A live holder is waited for
- * briefly (two threads of one exploration may take turns) before a FileLockedError.
+ * own. It names its holder: host, pid, the process's start time and the thread. A lock of this
+ * host whose process is gone — or that names this very process from an earlier start (a reused
+ * pid) — is stale and taken over, so a crash never locks a file forever. A live holder is waited
+ * for briefly (two threads of one exploration may take turns) before a FileLockedError. A lock
+ * of another host is never judged stale (its processes cannot be seen from here); `h5traj
+ * unlock --force` is the user's way to remove it.
  */
 import fs from 'node:fs';
 import os from 'node:os';

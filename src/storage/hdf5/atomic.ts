@@ -67,7 +67,7 @@ export function tempPathFor(filename: string): string {
 
 /**
  * Removes copies left by writers that were killed mid-transaction (call while holding the lock),
- * including copies of copies that versions before 0.1 named `..<file>.h5traj-tmp-…`.
+ * including copies of copies, which earlier versions named `..<file>.h5traj-tmp-…-0.h5traj-tmp-…`.
  */
 export function removeStaleTemps(filename: string): void {
   const dir = path.dirname(filename);
