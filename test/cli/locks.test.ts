@@ -140,4 +140,13 @@ test('unlock: removes locks of dead writers, asks for --force for another host o
   assert.equal(leftovers(file), [path.basename(journal)], 'the journal is never removed');
 });
 
+test('unlock --help shows its usage, --force and an example; h5traj --help lists it', () => {
+  const r = h5traj(['unlock', '--help']);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /h5traj unlock <file>/);
+  assert.match(r.stdout, /--force/);
+  assert.match(r.stdout, /Examples:\n\s+h5traj unlock /);
+  assert.match(h5traj(['--help']).stdout, /h5traj unlock <file>/);
+});
+
 test.run();
