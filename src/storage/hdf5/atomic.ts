@@ -92,10 +92,8 @@ export function nameTarget<E>(e: E, target: string): E {
   // Every temporary copy of `target` is `tempPathFor(target)`: the same folder and prefix.
   const temps = new RegExp(`${escapeRegExp(path.join(path.dirname(target), tempPrefix(target)))}[0-9a-z]+-[0-9a-z]+-[0-9a-z]+`, 'g');
   e.message = e.message.replace(temps, target);
-  const file = (e as { file?: unknown }).file;
-  if (typeof file === 'string' && file !== targetOfTemp(file)) {
-    Object.defineProperty(e, 'file', { value: target, enumerable: true, configurable: true, writable: false });
-  }
+  const withFile = e as { file?: unknown };
+  if (typeof withFile.file === 'string' && withFile.file !== targetOfTemp(withFile.file)) withFile.file = target;
   return e;
 }
 
