@@ -10,7 +10,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FileLockedError, InvalidArgumentError, RunsFailedError, StateError } from '../errors.js';
-import { acquireLock } from '../storage/lock.js';
+import { acquireLock, describeHolder, lockPathFor } from '../storage/lock.js';
+import { runningExplorations } from '../storage/locks-beside.js';
 import { typed } from '../leaves/values.js';
 import { runName } from '../tree/names.js';
 import { getDefaultStorageFactory, type Commit, type RunCommit, type RunFailure } from '../trajectory/storage-service.js';
@@ -193,21 +194,21 @@ export class Environment {
     this.interrupted = false;
     this.stopRequested = false;
     await prepareToOpen(this.filename);
-    // Stored first, so that a process killed before its trajectory exists leaves no lock behind.
-    this.prepare();
     const journalPath = journalPathFor(this.filename, traj.v_name, traj.v_timestamp);
-    // One exploration per trajectory at a time: a second process (a doubled `--resume`) would
-    // otherwise fold, and delete, the first one's live journal.
-    let releaseJournal: () => void;
+    // Replacing the file: our exploration lock first, then a look for others on the file, so that
+    // of two overwriting runs started together at least one sees the other and stops before
+    // replacing the file under it.
+    const replacing = (this.options.overwrite_file ?? false) && !this.options.resume && !this.prepared;
+    let releaseJournal = replacing ? this.lockExploration(journalPath) : undefined;
     try {
-      releaseJournal = acquireLock(journalPath, { reentrant: false });
+      if (replacing) this.refuseOtherExplorations(journalPath);
+      // Otherwise stored first, so that a process killed before its trajectory exists leaves no lock behind.
+      this.prepare();
     } catch (e) {
-      if (!(e instanceof FileLockedError)) throw e;
-      throw new FileLockedError(
-        `Another exploration of trajectory '${traj.v_name}' in '${this.filename}' is running (in ${e.message.replace(/^The file '[^']*' is being written by /, '').replace(/; wait.*$/, '')}); wait for it to finish.`,
-        { file: this.filename, cause: e },
-      );
+      releaseJournal?.();
+      throw e;
     }
+    releaseJournal ??= this.lockExploration(journalPath);
     try {
       // What is completed is what the file says now, not when it was loaded: another process
       // may have finished runs while this one waited for the lock (a doubled `--resume`, or an
@@ -217,6 +218,33 @@ export class Environment {
     } finally {
       releaseJournal();
     }
+  }
+
+  /**
+   * Takes the exploration's lock on its journal. One exploration per trajectory at a time: a
+   * second process (a doubled `--resume`) would otherwise fold, and delete, the first one's live journal.
+   */
+  private lockExploration(journalPath: string): () => void {
+    try {
+      return acquireLock(journalPath, { reentrant: false });
+    } catch (e) {
+      if (!(e instanceof FileLockedError)) throw e;
+      throw new FileLockedError(
+        `Another exploration of trajectory '${this.trajectory.v_name}' in '${this.filename}' is running (in ${e.message.replace(/^The file '[^']*' is being written by /, '').replace(/; wait.*$/, '')}); wait for it to finish.`,
+        { file: this.filename, cause: e },
+      );
+    }
+  }
+
+  /** Refuses to replace the file while another exploration (of any trajectory) runs on it. */
+  private refuseOtherExplorations(journalPath: string): void {
+    const own = path.resolve(lockPathFor(journalPath));
+    const other = runningExplorations(this.filename).find((l) => path.resolve(l.path) !== own);
+    if (!other) return;
+    throw new FileLockedError(
+      `An exploration of trajectory '${other.trajectory}' is running on '${this.filename}' (${describeHolder(other.holder!)}); overwriting would replace the file under it. Wait for it to finish.`,
+      { file: this.filename },
+    );
   }
 
   private async runLocked(fn: RunFunction | RunModule, args: unknown[], journalPath: string): Promise<[number, unknown][]> {

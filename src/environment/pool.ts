@@ -70,7 +70,8 @@ export async function runOnWorkers(
               if (msg.type === 'ready') dispatch();
               else if (msg.type === 'error') reject(new StateError(`A worker thread failed: ${msg.message}`, { cause: msg.stack }));
               else {
-                Promise.resolve(onResult(fromWire(msg.entry) as CompletedRunEntry | FailedRunEntry)).then(() => {
+                // A throw from onResult (a full disk while journaling) rejects instead of escaping the event handler.
+                new Promise<void>((done) => done(onResult(fromWire(msg.entry) as CompletedRunEntry | FailedRunEntry))).then(() => {
                   inFlight--;
                   dispatch();
                 }, reject);

@@ -1,17 +1,21 @@
 /**
  * A lock file beside an HDF5 file (`<file>.lock`), since HDF5 (in h5wasm) has no locking of its
- * own. It names its holder: host, pid, the process's start time and the thread. A lock whose
- * process is gone — or whose pid now belongs to another process (the start time differs) — is
- * stale and taken over, so a crash never locks a file forever. A live holder is waited for
- * briefly (two threads of one exploration may take turns) before a FileLockedError.
+ * own. It names its holder: host, pid, the process's start time and the thread. A lock of this
+ * host whose process is gone — or that names this very process from an earlier start (a reused
+ * pid) — is stale and taken over, so a crash never locks a file forever. A live holder is waited
+ * for briefly (two threads of one exploration may take turns) before a FileLockedError. A lock
+ * of another host is never judged stale (its processes cannot be seen from here); `h5traj
+ * unlock --force` is the user's way to remove it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import nodePath from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { FileLockedError, StorageError } from '../errors.js';
 import { durableStep } from './durable-step.js';
 
-interface Holder {
+/** What a lock file records about its holder. */
+export interface LockHolder {
   host: string;
   pid: number;
   since: number;
@@ -42,7 +46,7 @@ function sleep(ms: number): void {
 }
 
 /** Whether a holder can no longer be writing. */
-function isStale(holder: Holder | undefined): boolean {
+function isStale(holder: LockHolder | undefined): boolean {
   if (!holder) return true; // unreadable: written by a process that died while writing it
   if (holder.host !== os.hostname()) return false; // cannot tell for another host: assume live
   if (!alive(holder.pid)) return true;
@@ -50,11 +54,11 @@ function isStale(holder: Holder | undefined): boolean {
   return false;
 }
 
-function readHolder(path: string): { holder: Holder | undefined; text: string } | undefined {
+function readHolder(path: string): { holder: LockHolder | undefined; text: string } | undefined {
   try {
     const text = fs.readFileSync(path, 'utf8');
     try {
-      return { holder: JSON.parse(text) as Holder, text };
+      return { holder: JSON.parse(text) as LockHolder, text };
     } catch {
       return { holder: undefined, text };
     }
@@ -63,14 +67,17 @@ function readHolder(path: string): { holder: Holder | undefined; text: string } 
   }
 }
 
-/** Removes a stale lock atomically: only the exact lock judged stale is taken away. */
-function takeOverStale(path: string, staleText: string): void {
+/**
+ * Removes a lock atomically: only the exact lock that was read (`text`) is taken away. Returns
+ * whether it was removed (false when it changed or went meanwhile).
+ */
+function takeOverStale(path: string, staleText: string): boolean {
   const aside = `${path}.stale-${process.pid}-${threadId}-${Date.now().toString(36)}`;
   try {
     durableStep('rename', path);
     fs.renameSync(path, aside);
   } catch {
-    return; // someone else took it first
+    return false; // someone else took it first
   }
   const moved = fs.readFileSync(aside, 'utf8');
   if (moved !== staleText) {
@@ -82,6 +89,57 @@ function takeOverStale(path: string, staleText: string): void {
     }
   }
   fs.rmSync(aside, { force: true });
+  return moved === staleText;
+}
+
+/** A lock file as found: its holder (undefined when unreadable) and whether it can still be in use. */
+export interface LockInfo {
+  path: string;
+  holder: LockHolder | undefined;
+  /** `stale`: its writer is gone (taken over by the next writer); `live`: a process here holds it; `other-host`: written on another host, whose processes h5traj cannot see. */
+  state: 'stale' | 'live' | 'other-host';
+  text: string;
+}
+
+/** Reads the lock file at `lockPath` (a path from {@link lockPathFor}); undefined when there is none. */
+export function inspectLock(lockPath: string): LockInfo | undefined {
+  const current = readHolder(lockPath);
+  if (!current) return undefined;
+  const state = isStale(current.holder) ? 'stale' : current.holder!.host !== os.hostname() ? 'other-host' : 'live';
+  return { path: lockPath, holder: current.holder, state, text: current.text };
+}
+
+/** Removes the lock `info` describes, unless it changed since (then false). For `h5traj unlock`. */
+export function removeLock(info: LockInfo): boolean {
+  return takeOverStale(info.path, info.text);
+}
+
+/** The holder of a lock, for messages: `process 123 on host-a (since 2026-…)`. */
+export function describeHolder(h: LockHolder): string {
+  const who = h.pid === process.pid && h.host === os.hostname() ? `this process (pid ${h.pid})` : `process ${h.pid} on ${h.host}`;
+  return `${who}, since ${new Date(h.since * 1000).toISOString()}`;
+}
+
+/** Creates `path` with `text`; fails with EEXIST when it exists, and leaves nothing behind on any other failure. */
+function writeNew(path: string, text: string): void {
+  const fd = fs.openSync(path, 'wx');
+  try {
+    fs.writeSync(fd, text);
+  } catch (e) {
+    // An empty lock (a full disk) would read as unreadable: never leave one.
+    fs.closeSync(fd);
+    fs.rmSync(path, { force: true });
+    throw e;
+  }
+  fs.closeSync(fd);
+}
+
+function cannotCreate(path: string, filename: string, e: unknown): StorageError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === 'ENOSPC' || code === 'EDQUOT'
+    ? `the disk holding '${nodePath.dirname(nodePath.resolve(path))}' is full (${code}); free space, then try again`
+    : (e as Error).message;
+  return new StorageError(`Cannot create the lock file '${path}': ${why}.`, { file: filename, cause: e });
 }
 
 /** Locks held by this thread, with a count so nested transactions share one lock. */
@@ -107,18 +165,16 @@ export function acquireLock(filename: string, options: { reentrant?: boolean } =
     held.set(path, count + 1);
     return () => releaseLock(path);
   }
-  const me: Holder = { host: os.hostname(), pid: process.pid, since: Date.now() / 1000, start: PROCESS_START, thread: threadId };
+  const me: LockHolder = { host: os.hostname(), pid: process.pid, since: Date.now() / 1000, start: PROCESS_START, thread: threadId };
   const deadline = Date.now() + waitBudget();
   for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
     try {
       durableStep('lock-take', path);
-      fs.writeFileSync(path, JSON.stringify(me), { flag: 'wx' });
+      writeNew(path, JSON.stringify(me));
       held.set(path, 1);
       return () => releaseLock(path);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new StorageError(`Cannot create the lock file '${path}': ${(e as Error).message}.`, { file: filename, cause: e });
-      }
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw cannotCreate(path, filename, e);
     }
     const current = readHolder(path);
     if (!current) continue; // released meanwhile: try again at once
@@ -129,8 +185,12 @@ export function acquireLock(filename: string, options: { reentrant?: boolean } =
     if (Date.now() >= deadline) {
       const h = current.holder!;
       const who = h.pid === process.pid ? `another thread of this process (pid ${h.pid})` : `process ${h.pid} on ${h.host}`;
+      // A lock is never taken from a process that may be alive; only the user can say it is not.
+      const gone = h.host !== os.hostname()
+        ? `. h5traj cannot tell whether a process on another host is alive, so this lock never goes stale: if that process is gone, run h5traj unlock ${filename} --force`
+        : h.pid === process.pid ? '' : `, or, if process ${h.pid} is not an h5traj writer (its pid was reused), run h5traj unlock ${filename} --force`;
       throw new FileLockedError(
-        `The file '${filename}' is being written by ${who} (since ${new Date(h.since * 1000).toISOString()}); wait for it to finish, or remove '${path}' if that process is gone.`,
+        `The file '${filename}' is being written by ${who} (since ${new Date(h.since * 1000).toISOString()}); wait for it to finish${gone}.`,
         { file: filename },
       );
     }

@@ -11,5 +11,6 @@ import { verify } from './verify.js';
 import { run } from './run.js';
 import { merge } from './merge.js';
 import { submit } from './submit.js';
+import { unlock } from './unlock.js';
 
-export const commands: CliCommand[] = [run, submit, info, tree, find, get, schema, exportCommand, merge, verify, dump];
+export const commands: CliCommand[] = [run, submit, info, tree, find, get, schema, exportCommand, merge, unlock, verify, dump];

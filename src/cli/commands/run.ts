@@ -18,6 +18,7 @@ import type { ProgressMode } from '../../environment/progress.js';
 import { enableTypeScript, isTypeScriptModule } from '../../environment/typescript.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
 import { wholeNumber, type CliCommand } from '../command.js';
+import { diskFullError } from '../disk-full.js';
 import { InterruptedError, UsageError } from '../exit-codes.js';
 import { note, out, outJson, table } from '../io.js';
 
@@ -112,7 +113,16 @@ export const run: CliCommand<RunArgs> = {
     if (!resume) await mod.setup!(env.trajectory);
     if (mod.postprocess) env.add_postprocessing(mod.postprocess);
     const started = performance.now();
-    const results = await env.run(args.ncores > 1 ? { module: modulePath, export: 'run' } : (mod.run as (t: Trajectory) => unknown));
+    let results: [number, unknown][];
+    try {
+      results = await env.run(args.ncores > 1 ? { module: modulePath, export: 'run' } : (mod.run as (t: Trajectory) => unknown));
+    } catch (e) {
+      // The file holds every committed run and the journal the rest: --resume goes on from there.
+      const again = fs.existsSync(args.file)
+        ? `continue with: h5traj run ${args.module} --file ${args.file} --resume`
+        : 'run the same command again';
+      throw diskFullError(e, args.file, again) ?? e;
+    }
     const seconds = (performance.now() - started) / 1000;
     const traj = env.trajectory;
     let completed = 0;

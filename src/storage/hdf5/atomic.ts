@@ -139,7 +139,7 @@ export function removeTemp(tmp: string): void {
 
 /**
  * Removes copies left by writers that were killed mid-transaction (call while holding the lock),
- * including copies of copies that versions before 0.1 named `..<file>.h5traj-tmp-…`.
+ * including copies of copies, which earlier versions named `..<file>.h5traj-tmp-…-0.h5traj-tmp-…`.
  */
 export function removeStaleTemps(filename: string): void {
   const dir = path.dirname(filename);
@@ -166,10 +166,8 @@ export function nameTarget<E>(e: E, target: string): E {
   // Every temporary copy of `target` is `tempPathFor(target)`: the same folder and prefix.
   const temps = new RegExp(`${escapeRegExp(path.join(path.dirname(target), tempPrefix(target)))}[0-9a-z]+-[0-9a-z]+-[0-9a-z]+`, 'g');
   e.message = e.message.replace(temps, target);
-  const file = (e as { file?: unknown }).file;
-  if (typeof file === 'string' && file !== targetOfTemp(file)) {
-    Object.defineProperty(e, 'file', { value: target, enumerable: true, configurable: true, writable: false });
-  }
+  const withFile = e as { file?: unknown };
+  if (typeof withFile.file === 'string' && withFile.file !== targetOfTemp(withFile.file)) withFile.file = target;
   return e;
 }
 

@@ -24,12 +24,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { H5TrajError, MergeError, StorageError } from '../../errors.js';
+import { FileLockedError, H5TrajError, MergeError, StorageError } from '../../errors.js';
 import { BaseParameter } from '../../leaves/parameter.js';
 import { type MergeSummary, type MergedTrajectory, type ResolvedMergeOptions } from '../../trajectory/merge.js';
 import { applyLeafData, resolveFullName } from '../../trajectory/records.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
-import { acquireLock } from '../lock.js';
+import { acquireLock, describeHolder } from '../lock.js';
+import { runningExplorations } from '../locks-beside.js';
 import { fromFileLeafData } from './convert.js';
 import { copyAttributes, copyTree, newCopyStats, type CopyStats } from './copy.js';
 import type { H5File } from './h5file.js';
@@ -154,6 +155,20 @@ function writeBackups(option: string | boolean | undefined, sides: readonly { fi
 // Entry point
 
 /**
+ * An exploration running on the target commits runs into it until its end; a merge replacing the
+ * file meanwhile would be overwritten by (or would overwrite) its next commit.
+ */
+function refuseRunningExploration(filename: string): void {
+  const running = runningExplorations(filename)[0];
+  if (!running) return;
+  const unlock = running.state === 'other-host' ? ` (if that process is gone, h5traj unlock ${filename} --force removes its lock)` : '';
+  throw new FileLockedError(
+    `Cannot merge into '${filename}': an exploration of trajectory '${running.trajectory}' is running on it (${describeHolder(running.holder!)}); merge once it has finished${unlock}.`,
+    { file: filename },
+  );
+}
+
+/**
  * Merges the stored trajectories `others` into `traj`, stored in `filename` (see the module
  * note), and brings `traj` up to date in memory: runs, explored ranges, new config items. The
  * merged runs' results and derived parameters are on disk; they load on access (auto-loading) or
@@ -170,6 +185,7 @@ export function mergeIntoFile(filename: string, traj: Trajectory, others: readon
   assertWritable(filename);
   const release = acquireLock(filename);
   try {
+    refuseRunningExploration(filename);
     removeStaleTemps(filename);
     const src = new Reopenable(filename, 'r');
     try {

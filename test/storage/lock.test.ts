@@ -1,0 +1,46 @@
+/** The lock file beside an HDF5 file: failures to create it, and locks of other hosts. */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { throwsKind } from '../helpers.js';
+import { FileLockedError, StorageError } from '../../src/index.js';
+import { acquireLock, lockPathFor } from '../../src/storage/lock.js';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-lock-'));
+
+test('a full disk while writing the lock: a sentence saying so, and no empty lock left behind', () => {
+  const file = path.join(tmp(), 'a.hdf5');
+  const writeSync = fs.writeSync;
+  // The lock's name can be created, its content cannot be written (what a full disk does).
+  fs.writeSync = ((..._args: unknown[]) => {
+    throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+  }) as typeof fs.writeSync;
+  try {
+    throwsKind(() => acquireLock(file), StorageError, new RegExp(`Cannot create the lock file '.*a\\.hdf5\\.lock': the disk holding '${path.dirname(file)}' is full \\(ENOSPC\\); free space, then try again\\.`));
+  } finally {
+    fs.writeSync = writeSync;
+  }
+  assert.not.ok(fs.existsSync(lockPathFor(file)), 'no empty lock is left');
+  acquireLock(file)();
+});
+
+test('an empty lock (left by an older version on a full disk) is taken over', () => {
+  const file = path.join(tmp(), 'a.hdf5');
+  fs.writeFileSync(lockPathFor(file), '');
+  const release = acquireLock(file);
+  assert.match(fs.readFileSync(lockPathFor(file), 'utf8'), /"pid":/);
+  release();
+  assert.not.ok(fs.existsSync(lockPathFor(file)));
+});
+
+test('a lock written by another host is never taken over: FileLockedError naming the host and h5traj unlock', () => {
+  process.env.H5TRAJ_LOCK_WAIT_MS = '50';
+  const file = path.join(tmp(), 'a.hdf5');
+  fs.writeFileSync(lockPathFor(file), JSON.stringify({ host: 'node17.cluster', pid: 4242, since: 1_700_000_000 }));
+  throwsKind(() => acquireLock(file), FileLockedError, /being written by process 4242 on node17\.cluster .*h5traj unlock/);
+  assert.ok(fs.existsSync(lockPathFor(file)), 'the lock is kept');
+});
+
+test.run();
