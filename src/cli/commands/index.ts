@@ -10,5 +10,6 @@ import { tree } from './tree.js';
 import { verify } from './verify.js';
 import { run } from './run.js';
 import { merge } from './merge.js';
+import { plot } from './plot.js';
 
-export const commands: CliCommand[] = [run, info, tree, find, get, schema, exportCommand, merge, verify, dump];
+export const commands: CliCommand[] = [run, info, tree, find, get, schema, exportCommand, plot, merge, verify, dump];
