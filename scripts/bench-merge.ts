@@ -1,5 +1,5 @@
 /**
- * Benchmark W4 "merge" (`/work/shared/bench/WORKLOADS.md`): two W1-style files, A with runs
+ * Benchmark W4 "merge" (`docs/benchmarks.md`): two W1-style files, A with runs
  * 0…N/2-1 (modes alpha, beta) and B with runs N/2…N-1 (gamma, delta, named locally from
  * run_00000000), written by the Environment as shards [0, 2] and [1, 2] of one exploration (not
  * timed; written by a child process, so the peak RSS reported is the merge's). Timed: loading both trajectories (parameters only; the merge reads the rest from the

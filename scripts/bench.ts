@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --workload W1 --n 10000 [--reps 3] [--ncores 2]`: runs a workload of
- * /work/shared/bench/WORKLOADS.md in fresh processes (one configuration per process), and prints
+ * docs/benchmarks.md in fresh processes (one configuration per process), and prints
  * one JSON object with the median of each timing over the repetitions.
  * Workloads: W1 (store through f_store), W1env (through the Environment), W1busy (5 ms of work
  * per run; compare --ncores 1 and 2), W2 (load skeleton + collect `a`; needs the W1 file of the

@@ -1,4 +1,4 @@
-/** The deterministic data of the benchmark workloads (/work/shared/bench/WORKLOADS.md). */
+/** The deterministic data of the benchmark workloads (docs/benchmarks.md). */
 import { cartesian_product, type Trajectory } from '../../src/index.js';
 
 /** The uniform sequence U[k]: a 32-bit LCG from seed 12345. */

@@ -14,6 +14,7 @@ import type { NNNode } from '../tree/node.js';
 import { pythonRepr } from '../trajectory/python-repr.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
 import { bold, dim } from './io.js';
+import { numericSeries, sparkPreview } from './sparkline.js';
 import { PREVIEW } from './values.js';
 
 /** Explored values shown in a parameter's line. */
@@ -77,7 +78,8 @@ function leafLine(traj: Trajectory, name: string, leaf: NNLeafNode): string {
   if (v.error) return `${name}  ${cls}  (cannot be read: ${v.error})`;
   if (v.items) return `${name}  ${cls} [${short(v.items.join(', '))}]${comment(leaf)}`;
   if (v.type === undefined) return `${name}  ${cls} (empty)${comment(leaf)}`;
-  let line = `${name} = ${short(pythonRepr(v.value, v.valueType))}  ${cls} ${v.type}`;
+  const series = process.stdout.isTTY ? numericSeries(v.value) : undefined;
+  let line = `${name} = ${series ? sparkPreview(series) : short(pythonRepr(v.value, v.valueType))}  ${cls} ${v.type}`;
   if (v.range) {
     const shown = v.range.slice(0, RANGE_PREVIEW).map((x) => short(pythonRepr(x, v.valueType), 20)).join(', ');
     line += `, explored over ${v.range.length} values: ${shown}${v.range.length > RANGE_PREVIEW ? ', …' : ''}`;

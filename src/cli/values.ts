@@ -6,6 +6,7 @@ import { Result } from '../leaves/result.js';
 import { FLOAT_TYPES, valueToString, type ValueType } from '../leaves/values.js';
 import { pythonFloatRepr } from '../trajectory/python-repr.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
+import { numericSeries, sparkPreview } from './sparkline.js';
 
 /** Width of a value preview in tables and trees. */
 export const PREVIEW = 40;
@@ -19,6 +20,15 @@ export function plain(value: unknown): unknown {
 export function preview(value: unknown, max = PREVIEW): string {
   if (value === null || value === undefined) return '';
   return valueToString(plain(value), max).replace(/\s*\n\s*/g, ' ');
+}
+
+/**
+ * {@link preview} for a table on stdout: a numeric array becomes a sparkline when stdout is a
+ * terminal (a person reads it), and stays the plain values when piped (a program reads it).
+ */
+export function previewForStdout(value: unknown, max = PREVIEW): string {
+  const series = process.stdout.isTTY ? numericSeries(plain(value)) : undefined;
+  return series ? sparkPreview(series) : preview(value, max);
 }
 
 /** A preview that writes floats the way pypet users know them (`1.0`, not `1`). */

@@ -1,8 +1,8 @@
 /**
- * Run information: one record per run (pypet's `overview/runs` row). Records are immutable
- * (immer), so handing one out never lets a caller corrupt the trajectory's bookkeeping.
+ * Run information: one record per run (pypet's `overview/runs` row). Records are frozen flat
+ * objects, so handing one out never lets a caller corrupt the trajectory's bookkeeping; an
+ * update replaces the record with a frozen copy (a record has no nested parts to share).
  */
-import { freeze, produce } from 'immer';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import { runIndexOf, runName } from '../tree/names.js';
 
@@ -26,7 +26,7 @@ export interface RunInformation {
 
 /** pypet's placeholder row for a run that never ran. */
 export function placeholderRun(idx: number): RunInformation {
-  return freeze({
+  return Object.freeze({
     idx,
     name: runName(idx),
     completed: 0,
@@ -59,15 +59,13 @@ export class RunTable {
 
   /** Replaces all records (loading). */
   replaceAll(records: RunInformation[]): void {
-    this._runs = records.map((r) => freeze({ ...r }));
+    this._runs = records.map((r) => Object.freeze({ ...r }));
   }
 
   /** Updates one run's record. */
   update(idx: number, patch: Partial<Omit<RunInformation, 'idx' | 'name'>>): RunInformation {
     this.check(idx);
-    const next = produce(this._runs[idx]!, (draft) => {
-      Object.assign(draft, patch);
-    });
+    const next = Object.freeze({ ...this._runs[idx]!, ...patch });
     this._runs[idx] = next;
     return next;
   }

@@ -7,7 +7,7 @@ import { checkFilter, filterFromOption, WHERE_OPTION } from '../filter.js';
 import { jsonReplacer, note, table } from '../io.js';
 import { openPicked, PARAMETERS_ONLY } from '../open.js';
 import { outLong } from '../sink.js';
-import { plain, preview } from '../values.js';
+import { plain, previewForStdout } from '../values.js';
 
 interface GetArgs extends CommonArgs {
   name: string;
@@ -63,7 +63,7 @@ export const get: CliCommand<GetArgs> = {
       await outLong(JSON.stringify(rows, jsonReplacer, 2));
       return;
     }
-    if (rows.length > 0) await outLong(table(['run', 'idx', args.name], rows.map((r) => [r.run, r.idx, preview(r.value, 60)])));
+    if (rows.length > 0) await outLong(table(['run', 'idx', args.name], rows.map((r) => [r.run, r.idx, previewForStdout(r.value, 60)])));
     note(`${rows.length} of ${traj.v_length} runs${filter ? ' match and' : ''} have '${args.name}'.`);
   },
 };

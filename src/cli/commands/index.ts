@@ -10,7 +10,8 @@ import { tree } from './tree.js';
 import { verify } from './verify.js';
 import { run } from './run.js';
 import { merge } from './merge.js';
+import { plot } from './plot.js';
 import { submit } from './submit.js';
 import { unlock } from './unlock.js';
 
-export const commands: CliCommand[] = [run, submit, info, tree, find, get, schema, exportCommand, merge, unlock, verify, dump];
+export const commands: CliCommand[] = [run, submit, info, tree, find, get, schema, exportCommand, plot, merge, unlock, verify, dump];

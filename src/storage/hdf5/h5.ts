@@ -3,7 +3,7 @@
  *
  * h5wasm reports most failures by printing an HDF5 diagnostic and returning -1 (caught and
  * turned into one sentence by `wasm-diagnostics.ts`, through {@link mod}), and a thrown
- * error can leave a handle open that silently turns `close()` into a no-op (`h5wasm-notes.md`).
+ * error can leave a handle open that silently turns `close()` into a no-op (`docs/native-engine.md` §5).
  * So this wrapper never provokes an HDF5 error: it checks files before opening them, checks
  * names before creating or deleting, keeps the default (non-throwing) error handler, and moves
  * raw bytes only (see `h5types.ts` for encoding). It also caches what it has read — child lists,

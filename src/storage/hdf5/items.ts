@@ -1,5 +1,5 @@
 /**
- * Result items and other data children of a leaf group (`pypet-format.md` §4, §4.1, §7).
+ * Result items and other data children of a leaf group (`docs/file-layout.md` §4, §4.1, §7).
  *
  * Every child carries `SRVC_STORE`: `ARRAY`/`CARRAY`/`EARRAY` datasets become scalars, lists,
  * tuples or ndarrays (by the `SRVC_DATA_*` recall attributes), `DICT` tables become dicts, and

@@ -1,6 +1,6 @@
 /**
  * Merging stored trajectories in HDF5 files (pypet's `f_merge` / `f_merge_many`,
- * `pypet-format.md` §11), without loading their data: HDF5 objects are copied run by run.
+ * `docs/file-layout.md` §11), without loading their data: HDF5 objects are copied run by run.
  *
  * What changes in the target trajectory's group:
  * - every merged run of the other trajectory is copied from its file (the same file or another)

@@ -1,5 +1,5 @@
 /**
- * Trajectory nodes in an HDF5 file (`pypet-format.md` §1, §4, §9, §10): groups and leaves with
+ * Trajectory nodes in an HDF5 file (`docs/file-layout.md` §1, §4, §9, §10): groups and leaves with
  * their metadata (`SRVC_LEAF`, `SRVC_INIT_CLASS_NAME`, `SRVC_INIT_COMMENT`, `SRVC_ANNOTATED` +
  * `SRVC_AN_<key>`), soft links, a skeleton scan that reads no leaf data, and reading/writing a
  * leaf's data. Full names are dotted and relative to the trajectory group

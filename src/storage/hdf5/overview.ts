@@ -1,5 +1,5 @@
 /**
- * The `overview/` tables pypet needs to load a trajectory (`pypet-format.md` §3): `info` (one
+ * The `overview/` tables pypet needs to load a trajectory (`docs/file-layout.md` §3): `info` (one
  * row), `runs` (one row per run; pypet builds its run list from this table only) and
  * `explorations` (the explored parameters), plus the optional `hdf5_settings`.
  */

@@ -1,5 +1,5 @@
 /**
- * Parameter leaves in pypet's layouts (`pypet-format.md` §5, §6):
+ * Parameter leaves in pypet's layouts (`docs/file-layout.md` §5, §6):
  *
  * - `Parameter`: table `data` (one row, column `data`) and, when explored, table `explored_data`
  *   (one row per run).

@@ -4,7 +4,7 @@
  * PyTables reads any 1-D compound dataset as a Table; it can also append to one if it is
  * chunked with an unlimited maximum shape, and it trusts the `NROWS` attribute, which is why
  * tables meant to grow (the `overview` tables) carry PyTables' attributes and keep `NROWS` up to
- * date (`pypet-format.md` §2, §12). Columns are found by name, never by position.
+ * date (`docs/file-layout.md` §2, §12). Columns are found by name, never by position.
  */
 import { StorageError } from '../../errors.js';
 import type { H5File } from './h5file.js';

@@ -1,6 +1,6 @@
 /**
  * How values of the value model map onto HDF5 elements the way pypet stores them
- * (`pypet-format.md` §4.1, §5, §7): which HDF5 type a scalar or array gets, how raw elements
+ * (`docs/file-layout.md` §4.1, §5, §7): which HDF5 type a scalar or array gets, how raw elements
  * turn back into JS values, and pypet's type-recall attributes (`SRVC_DATA_*`,
  * `SRVC_COLUMN_<col>_*`).
  */
