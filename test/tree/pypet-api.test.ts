@@ -135,4 +135,14 @@ test('links are found by shortcuts at the depth where they hang', () => {
   assert.is(traj.f_get('parameters.g.mylink2', { shortcuts: false }).v_full_name, 'parameters.y');
 });
 
+test('f_explore refuses two keys naming one parameter (issue 12)', () => {
+  const traj = new Trajectory('t', { add_time: false });
+  traj.f_add_parameter('g.x', 1);
+  throwsKind(() => traj.f_explore({ x: [1, 2], 'g.x': [3, 4] }), InvalidArgumentError, /'x' and 'g\.x' both name the parameter 'parameters\.g\.x'/);
+  assert.not.ok(traj.f_get('x').v_explored);
+  traj.f_explore({ x: [1, 2] });
+  throwsKind(() => traj.f_expand({ 'parameters.g.x': [3], x: [4] }), InvalidArgumentError, /both name the parameter/);
+  assert.equal(traj.f_get('x').f_get_range(), [1, 2]);
+});
+
 test.run();
