@@ -1,9 +1,10 @@
 /**
  * Parameters: one default value plus, once explored, one value per run.
  *
- * `Parameter` holds scalars and flat lists/tuples; `ArrayParameter` also holds n-dimensional
- * arrays; `PickleParameter` holds JSON-like data (plain objects, arrays, Sets…), stored as a
- * restricted pickle that pypet reads and that h5traj decodes without evaluating anything.
+ * `Parameter` holds scalars, flat lists/tuples and n-dimensional arrays (as pypet's does);
+ * `ArrayParameter` holds the same; `PickleParameter` holds JSON-like data (plain objects, arrays,
+ * Sets…), stored as a restricted pickle that pypet reads and that h5traj decodes without
+ * evaluating anything.
  */
 import { ParameterLockedError, StateError, TypeMismatchError } from '../errors.js';
 import { NNLeafNode, type LeafOptions } from '../tree/leaf-node.js';
@@ -251,10 +252,13 @@ function scalarHint(t: ValueType): DTypeHint | undefined {
   return undefined;
 }
 
-/** pypet's standard parameter: scalars and flat, homogeneous lists/tuples. */
+/**
+ * pypet's standard parameter: scalars, flat homogeneous lists/tuples and, as pypet's Parameter
+ * holds numpy arrays, n-dimensional arrays (typed arrays, nested number arrays, NDArray).
+ */
 export class Parameter extends BaseParameter {
   protected get _accepts(): AcceptRules {
-    return { ndarray: false, dict: false, object: false };
+    return { ndarray: true, dict: false, object: false };
   }
 }
 

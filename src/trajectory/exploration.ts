@@ -18,21 +18,20 @@ function resolveParameter(traj: Trajectory, key: string): BaseParameter {
 }
 
 /**
- * Refuses two keys naming one parameter (`x` and `g.x` both resolving to `parameters.g.x`):
- * one range would silently replace the other.
+ * Resolves every key of a build dict to its parameter. Two keys naming one parameter
+ * (`{ x: …, 'g.x': … }`, or `x` and `parameters.x`) are refused: one range would silently win.
  */
-function refuseDuplicates(keys: readonly string[], entries: readonly [BaseParameter, readonly unknown[]][]): void {
-  const seen = new Map<string, string>();
-  entries.forEach(([p], i) => {
-    const key = keys[i]!;
-    const first = seen.get(p.v_full_name);
-    if (first !== undefined) {
-      throw new InvalidArgumentError(
-        `The keys '${first}' and '${key}' both name the parameter '${p.v_full_name}'; give each parameter one range.`,
-        { path: p.v_full_name },
-      );
+function resolveEntries(traj: Trajectory, buildDict: Record<string, readonly unknown[]>, check?: (k: string, v: unknown) => void): [BaseParameter, readonly unknown[]][] {
+  const keyOf = new Map<BaseParameter, string>();
+  return Object.entries(buildDict).map(([k, v]) => {
+    check?.(k, v);
+    const p = resolveParameter(traj, k);
+    const other = keyOf.get(p);
+    if (other !== undefined) {
+      throw new InvalidArgumentError(`'${other}' and '${k}' both name the parameter '${p.v_full_name}'; give each parameter one range.`, { path: p.v_full_name });
     }
-    seen.set(p.v_full_name, key);
+    keyOf.set(p, k);
+    return [p, v as readonly unknown[]];
   });
 }
 
@@ -57,12 +56,10 @@ export function explore(traj: Trajectory, buildDict: Record<string, readonly unk
   if (completedRuns(traj) > 0) {
     throw new StateError(`The trajectory '${traj.v_name}' has completed runs; use f_expand to add runs instead of f_explore.`);
   }
-  const entries = Object.entries(buildDict).map(([k, v]) => {
+  const entries = resolveEntries(traj, buildDict, (k, v) => {
     if (!Array.isArray(v)) throw new TypeMismatchError(`The range of '${k}' must be an array.`, { path: k });
     if (v.length === 0) throw new InvalidArgumentError(`The range of '${k}' is empty; a range needs at least one value.`, { path: k });
-    return [resolveParameter(traj, k), v] as [BaseParameter, readonly unknown[]];
   });
-  refuseDuplicates(Object.keys(buildDict), entries);
   for (const [p] of entries) {
     if (p.v_explored) {
       throw new StateError(`The parameter '${p.v_full_name}' is already explored; use f_expand to add values.`, { path: p.v_full_name });
@@ -90,8 +87,7 @@ export function explore(traj: Trajectory, buildDict: Record<string, readonly unk
 /** pypet's f_expand (see Trajectory.f_expand). */
 export function expand(traj: Trajectory, buildDict: Record<string, readonly unknown[]>): void {
   if (traj._explored.size === 0) return explore(traj, buildDict);
-  const entries = Object.entries(buildDict).map(([k, v]) => [resolveParameter(traj, k), v] as [BaseParameter, readonly unknown[]]);
-  refuseDuplicates(Object.keys(buildDict), entries);
+  const entries = resolveEntries(traj, buildDict);
   const given = new Set(entries.map(([p]) => p.v_full_name));
   const explored = [...traj._explored.keys()];
   if (given.size !== explored.length || explored.some((n) => !given.has(n))) {

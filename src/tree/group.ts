@@ -4,9 +4,11 @@
  */
 import { InvalidArgumentError, InvalidNameError, NodeExistsError, NotFoundError, StateError, TypeMismatchError } from '../errors.js';
 import { NNLeafNode, type LeafConstructor, type LeafOptions } from './leaf-node.js';
-import { isValidName, splitAndCheck, translateWildcards, isRunGroupName, runName, type Branch } from './names.js';
+import { splitAndCheck, translateWildcards, isRunGroupName, runName, type Branch } from './names.js';
 import { NNNode, type TreeRoot } from './node.js';
 import { checkOptions, optionNames, type OptionSpec } from '../options.js';
+import { LinkMap } from './links.js';
+import { GROUP_HANDLER } from './natural-naming.js';
 import { findAll, findNode, inOtherRun, type SearchOptions } from './search.js';
 
 /** The kinds of leaf a group can add, each tied to a branch. */
@@ -364,41 +366,43 @@ export class NNGroupNode extends NNNode {
     return this.v_full_name === '' ? name : `${this.v_full_name}.${name}`;
   }
 
-  /** Adds an empty group (and the groups on the way). */
-  f_add_group(name: string, options: { comment?: string } = {}): NNGroupNode {
+  /** Adds an empty group (and the groups on the way), or a detached group object. */
+  f_add_group(name: string | NNGroupNode, options: { comment?: string } = {}): NNGroupNode {
     checkOptions('f_add_group()', options, COMMENT_ONLY);
     return this._addGroup(name, undefined, options.comment);
   }
 
-  f_add_parameter_group(name: string, options: { comment?: string } = {}): NNGroupNode {
+  f_add_parameter_group(name: string | NNGroupNode, options: { comment?: string } = {}): NNGroupNode {
     checkOptions('f_add_parameter_group()', options, COMMENT_ONLY);
     return this._addGroup(name, 'parameters', options.comment);
   }
 
-  f_add_config_group(name: string, options: { comment?: string } = {}): NNGroupNode {
+  f_add_config_group(name: string | NNGroupNode, options: { comment?: string } = {}): NNGroupNode {
     checkOptions('f_add_config_group()', options, COMMENT_ONLY);
     return this._addGroup(name, 'config', options.comment);
   }
 
-  f_add_derived_parameter_group(name: string, options: { comment?: string } = {}): NNGroupNode {
+  f_add_derived_parameter_group(name: string | NNGroupNode, options: { comment?: string } = {}): NNGroupNode {
     checkOptions('f_add_derived_parameter_group()', options, COMMENT_ONLY);
     return this._addGroup(name, 'derived_parameters', options.comment);
   }
 
-  f_add_result_group(name: string, options: { comment?: string } = {}): NNGroupNode {
+  f_add_result_group(name: string | NNGroupNode, options: { comment?: string } = {}): NNGroupNode {
     checkOptions('f_add_result_group()', options, COMMENT_ONLY);
     return this._addGroup(name, 'results', options.comment);
   }
 
-  protected _addGroup(name: string, branch: Branch | undefined, comment = ''): NNGroupNode {
-    const full = this._fullNameForNew(name, 'group', branch);
+  /** Adds a group by name, or a detached group object under its own (dotted) name, as pypet does. */
+  protected _addGroup(nameOrGroup: string | NNGroupNode, branch: Branch | undefined, comment = ''): NNGroupNode {
+    const instance = typeof nameOrGroup === 'string' ? undefined : nameOrGroup;
+    const full = this._fullNameForNew(instance ? instance.v_full_name : (nameOrGroup as string), 'group', branch);
     const parts = full.split('.');
     const parent = this._ensureGroups(parts.slice(0, -1));
     const last = parts[parts.length - 1]!;
     if (parent._childOrLink(last)) {
       throw new NodeExistsError(`The group '${full}' already exists.`, { path: full });
     }
-    return parent._attachChild(makeGroup(parts[0]!, comment), last);
+    return parent._attachChild(instance ?? makeGroup(parts[0]!, comment), last);
   }
 
   /**
@@ -579,68 +583,6 @@ export class NNGroupNode extends NNNode {
     return this._parent;
   }
 
-  // -------------------------------------------------------------------------------------------
-  // Natural naming
-
-  /** Natural-naming read: the node (or its value under fast access). */
-  _naturalGet(name: string): unknown {
-    const root = this._root;
-    const fast = root?.v_fast_access ?? true;
-    return this._get(name, { fast_access: fast, auto_load: root?.v_auto_load ?? false });
-  }
-
-  /**
-   * Natural-naming write, as pypet's `__setattr__`: a node of this tree becomes a link
-   * (`traj.mylink = traj.f_get('x')`); a new node is added here, taking the key as its name when
-   * it has none (`traj.par.t = new Parameter('', 1)`); any other value sets a leaf's value
-   * (`traj.parameters.x = 3`).
-   */
-  _naturalSet(name: string, value: unknown): void {
-    if (value instanceof NNNode) {
-      this._assignNode(name, value);
-      return;
-    }
-    const node = this.f_get<NNNode>(name, { fast_access: false });
-    if (!node.v_is_leaf) {
-      throw new TypeMismatchError(`'${node.v_full_name}' is a group; only leaves can be assigned values.`, { path: node.v_full_name });
-    }
-    (node as NNLeafNode).f_set(value);
-  }
-
-  private _assignNode(key: string, value: NNNode): void {
-    const name = translateWildcards(key, this._root?.v_idx ?? -1);
-    if (value._root !== undefined) {
-      if (value._root !== this._root || this._root === undefined) {
-        throw new InvalidArgumentError(
-          `'${value.v_full_name}' belongs to another trajectory; it cannot be linked or added as '${this._childFull(name)}'.`,
-          { path: this._childFull(name) },
-        );
-      }
-      this.f_add_link(name, value);
-      return;
-    }
-    const own = value.v_full_name;
-    if (own === '') value._rename(name);
-    else if (own !== name && !own.startsWith(`${name}.`)) {
-      throw new InvalidNameError(
-        `The node is called '${own}' but is assigned as '${name}'; the names must match (or give the node the name '' to take the key's).`,
-        { path: this._childFull(name), expected: name, got: own },
-      );
-    }
-    if (value.v_is_leaf) this.f_add_leaf(value as NNLeafNode);
-    else this._addGroupInstance(value as NNGroupNode);
-  }
-
-  /** Adds a detached group object (pypet's `f_add_group(group)`). */
-  private _addGroupInstance(group: NNGroupNode): NNGroupNode {
-    const full = this._fullNameForNew(group.v_full_name, 'group');
-    const parts = full.split('.');
-    const parent = this._ensureGroups(parts.slice(0, -1));
-    const last = parts[parts.length - 1]!;
-    if (parent._childOrLink(last)) throw new NodeExistsError(`The group '${full}' already exists.`, { path: full });
-    return parent._attachChild(group, last);
-  }
-
   /** pypet's `str(group)`: `ParameterGroup parameters (\`comment\`): (x: Parameter), …` (six children at most). */
   override _str(): string {
     return `${super._str()}: ${this._childrenText()}`;
@@ -650,29 +592,6 @@ export class NNGroupNode extends NNNode {
   protected _childrenText(): string {
     const kids = [...this._children].slice(0, 7).map(([name, node], i) => (i === 6 ? '...' : `(${name}: ${node.f_get_class_name()})`));
     return kids.join(', ');
-  }
-}
-
-/** A group's links; adding or removing one keeps the root's link index current. */
-class LinkMap extends Map<string, NNNode> {
-  readonly #owner: NNGroupNode;
-
-  constructor(owner: NNGroupNode) {
-    super();
-    this.#owner = owner;
-  }
-
-  override set(name: string, target: NNNode): this {
-    const added = !this.has(name);
-    super.set(name, target);
-    if (added) (this.#owner._root as GroupRoot | undefined)?._linkAdded(this.#owner, name);
-    return this;
-  }
-
-  override delete(name: string): boolean {
-    const had = super.delete(name);
-    if (had) (this.#owner._root as GroupRoot | undefined)?._linkRemoved(this.#owner, name);
-    return had;
   }
 }
 
@@ -711,30 +630,3 @@ function makeGroup(branch: string, comment: string): NNGroupNode {
   const Cls = groupClassForBranch(branch);
   return new Cls('', comment);
 }
-
-/** Names that the Proxy treats as probes (never nodes): returning undefined keeps JS idioms working. */
-function isNodeName(prop: string): boolean {
-  if (prop.includes('.')) {
-    return prop.split('.').every((p) => p === '$' || p === '$set' || isValidName(p));
-  }
-  return prop === '$' || prop === '$set' || isValidName(prop);
-}
-
-const GROUP_HANDLER: ProxyHandler<NNGroupNode> = {
-  get(target, prop, receiver) {
-    if (typeof prop === 'symbol' || prop in target) return Reflect.get(target, prop, receiver);
-    if (!isNodeName(prop)) return undefined;
-    return target._naturalGet(prop);
-  },
-  set(target, prop, value, receiver) {
-    if (typeof prop === 'symbol' || prop in target || !isNodeName(prop)) {
-      return Reflect.set(target, prop, value, receiver);
-    }
-    target._naturalSet(prop, value);
-    return true;
-  },
-  has(target, prop) {
-    if (typeof prop === 'symbol' || prop in target) return true;
-    return isNodeName(prop) && target.f_contains(prop, { shortcuts: target._root?.v_shortcuts ?? true });
-  },
-};

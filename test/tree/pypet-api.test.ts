@@ -5,7 +5,7 @@
 import { inspect } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { InvalidArgumentError, InvalidNameError, NotFoundError, NotUniqueNodeError, Parameter, Result, Trajectory } from '../../src/index.js';
+import { InvalidArgumentError, InvalidNameError, NotFoundError, NotUniqueNodeError, Parameter, Result, ResultGroup, Trajectory } from '../../src/index.js';
 import { throwsKind } from '../helpers.js';
 
 const JS_NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'toLocaleString', 'prototype'];
@@ -105,6 +105,12 @@ test('assigning a node adds it, a node of the tree becomes a link, names must ma
   const other = new Trajectory('o', { add_time: false });
   other.f_add_parameter('z', 1);
   throwsKind(() => (traj.zlink = other.f_get('z')), InvalidArgumentError, /belongs to another trajectory/);
+  // Groups too: by assignment (empty name renamed) or with f_add_group.
+  traj.results.sub = new ResultGroup('');
+  traj.results.sub.f_add_result('z', 1);
+  assert.is(traj.f_get('results.sub.z').v_full_name, 'results.sub.z');
+  traj.results.f_add_group(new ResultGroup('a.b', 'made outside'));
+  assert.is(traj.f_get('results.a.b').v_comment, 'made outside');
   // Plain values still set leaf values.
   traj.y = 4;
   assert.is(traj.ylink, 4);
@@ -133,6 +139,16 @@ test('links are found by shortcuts at the depth where they hang', () => {
   traj.f_add_link('parameters.k.y', traj.f_get('y'));
   assert.is(traj.f_get('y').v_full_name, 'parameters.y');
   assert.is(traj.f_get('parameters.g.mylink2', { shortcuts: false }).v_full_name, 'parameters.y');
+});
+
+test('f_explore refuses two keys naming one parameter (issue 12)', () => {
+  const traj = new Trajectory('t', { add_time: false });
+  traj.f_add_parameter('g.x', 1);
+  throwsKind(() => traj.f_explore({ x: [1, 2], 'g.x': [3, 4] }), InvalidArgumentError, /'x' and 'g\.x' both name the parameter 'parameters\.g\.x'/);
+  assert.not.ok(traj.f_get('x').v_explored);
+  traj.f_explore({ x: [1, 2] });
+  throwsKind(() => traj.f_expand({ 'parameters.g.x': [3], x: [4] }), InvalidArgumentError, /both name the parameter/);
+  assert.equal(traj.f_get('x').f_get_range(), [1, 2]);
 });
 
 test.run();
