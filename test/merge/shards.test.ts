@@ -206,7 +206,7 @@ test('resume of a shard file finishes only its own block', async () => {
     if (traj.v_idx === 7) throw new Error('run 7 fails once');
     return seeded.run(traj);
   };
-  const env = new Environment({ trajectory: seededTrajectory(), filename: file, progress: 'quiet', shard: [1, 2] });
+  const env = new Environment({ trajectory: seededTrajectory(), filename: file, progress: 'quiet', shard: [1, 2], accept_failures: true });
   await env.run(failing);
   assert.equal(env.failures.map((f) => f.idx), [7]);
   assert.equal(completedRuns(file), [5, 6, 8, 9]);
