@@ -93,6 +93,15 @@ test('on a one-node SLURM cluster: 4 shards and the merge job give one machine\'
     assert.equal(scienceDump(out), scienceDump(single));
     const info = h5traj(['info', out]);
     assert.match(info.stdout, /merged from shards 0, 1, 2, 3 of 4/);
+    // A lost part: --resume runs that shard alone again, then the merge rewrites the file.
+    fs.rmSync(path.join(`${out}.parts`, 'shard-2-of-4.hdf5'));
+    const again = h5traj(['submit', SEEDED, '--file', out, '--shards', '4', '--resume', '--json'], { cwd: dir });
+    assert.is(again.code, 0, again.stderr);
+    const second = JSON.parse(again.stdout);
+    assert.equal(second.shards, [2]);
+    await waitForJobs([second.array_job, second.merge_job], 150_000, diagnose);
+    assert.match(fs.readFileSync(path.join(logs, 'shard-2-of-4.out'), 'utf8'), /shard 2 of 4: runs 6–7/);
+    assert.equal(scienceDump(out), scienceDump(single));
   } finally {
     await cluster.stop();
   }

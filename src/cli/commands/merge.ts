@@ -44,7 +44,7 @@ export const merge: CliCommand<MergeArgs> = {
   builder: (y) =>
     y
       .positional('target', { type: 'string', demandOption: true, describe: 'file whose trajectory receives the runs (created from the first part if it does not exist)' })
-      .positional('sources', { type: 'string', array: true, demandOption: true, describe: 'files whose trajectories are appended' })
+      .positional('sources', { type: 'string', array: true, demandOption: true, describe: 'files whose trajectories are merged (shards of one exploration in any order)' })
       .option('trajectory', { alias: 't', type: 'string', describe: 'trajectory in TARGET (default: the last one); sources use their only/last one' })
       .option('trial-parameter', { type: 'string', describe: 'integer parameter counting trials, renumbered in the merged runs' })
       .option('remove-duplicates', { type: 'boolean', describe: 'skip runs whose parameter values TARGET already has' })
