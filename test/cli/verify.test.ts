@@ -116,4 +116,21 @@ test('a file with damaged object headers: one problem per damaged object, naming
   assert.is(j.problems.length, 3);
 });
 
+test('h5wasm (H5TRAJ_ENGINE=wasm) on a damaged file: one sentence naming it, no HDF5-DIAG, no "unexpected error"', () => {
+  const bytes = fs.readFileSync(W1);
+  const at = bytes.indexOf('OHDR', bytes.length >> 1);
+  bytes[at + 20] = bytes[at + 20]! ^ 0x10;
+  const file = path.join(dir, 'damaged-wasm.hdf5');
+  fs.writeFileSync(file, bytes);
+  for (const command of ['dump', 'info', 'verify']) {
+    const r = h5traj([command, file], { env: { H5TRAJ_ENGINE: 'wasm' } });
+    assert.is(r.code, 1, `${command}: ${r.stdout}${r.stderr}`);
+    const all = r.stdout + r.stderr;
+    assert.not.match(all, /HDF5-DIAG|unexpected error|\n\s+at /, `${command}: ${all}`);
+    assert.match(all, /HDF5 cannot read '.*damaged-wasm\.hdf5': .*checksum.*\. The file is damaged or not a complete HDF5 file\./, `${command}: ${all}`);
+    const lines = all.trimEnd().split('\n');
+    assert.ok(lines.length <= 2, `${command}: ${all}`); // verify adds its count line on stderr
+  }
+});
+
 test.run();

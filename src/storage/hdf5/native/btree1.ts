@@ -1,8 +1,8 @@
 /**
  * Version-1 B-trees (`TREE`): the index of old-style groups (type 0, children are symbol table
  * nodes) and of chunked datasets (type 1, children are chunks). Only leaf-level children are
- * reported, each with the key to its left, which for chunks holds the chunk's size, filter mask
- * and position.
+ * reported, each with the keys to its left and right; for chunks the left one holds the chunk's
+ * size, filter mask and position, for groups the two bound the names in the child.
  */
 import { ByteSource, CorruptError, UNDEF } from './byte-source.js';
 
@@ -11,7 +11,7 @@ export function forEachLeafChild(
   addr: number,
   type: number,
   keySize: number,
-  visit: (key: Buffer, child: number) => void,
+  visit: (key: Buffer, child: number, rightKey: Buffer) => void,
 ): void {
   const O = src.offsetSize;
   // A node reached twice (a cycle, or two parents) would be enumerated again and again.
@@ -28,12 +28,14 @@ export function forEachLeafChild(
     if (expectedLevel >= 0 && level !== expectedLevel) throw new CorruptError(`the B-tree node at address ${at} has level ${level}, not ${expectedLevel}`);
     const entries = head.u16();
     const c = src.cursor(at + 8 + 2 * O, entries * (keySize + O) + keySize);
+    let left = c.take(keySize);
     for (let i = 0; i < entries; i++) {
-      const key = c.take(keySize);
       const child = c.addr();
+      const right = c.take(keySize);
       if (child === UNDEF) throw new CorruptError(`the B-tree node at address ${at} has an undefined child`);
-      if (level === 0) visit(key, child);
+      if (level === 0) visit(left, child, right);
       else node(child, level - 1);
+      left = right;
     }
   };
   if (addr !== UNDEF) node(addr, -1);

@@ -28,6 +28,9 @@ export interface Pipeline {
 
 type Values = { bytes: Uint8Array; strings?: Buffer[] };
 
+/** The most bytes of chunked (or never written) data assembled in one read: 2 GiB. */
+const MAX_ASSEMBLED = 2 ** 31;
+
 /** The {@link NData} of a dataset stored in the source file. */
 export class FileData implements NData {
   private chunkList: ChunkRef[] | undefined;
@@ -97,6 +100,11 @@ export class FileData implements NData {
       const rowElems = shape.slice(1).reduce((a, b) => a * b, 1);
       const n = (shape.length === 0 ? 1 : end - start) * rowElems;
       const at = start * rowElems * es;
+      // Chunked and unallocated data are assembled in memory before anything is read, so their
+      // size (from the dataspace, which damage can make huge) is bounded first.
+      if ((layout.kind === 'chunked' || (layout.kind === 'contiguous' && layout.addr === UNDEF)) && n * es > MAX_ASSEMBLED) {
+        throw new Error(`its shape needs ${n * es} bytes, more than the ${MAX_ASSEMBLED} h5traj assembles at once; read it in row ranges`);
+      }
       let raw: Uint8Array;
       if (n === 0) raw = new Uint8Array(0);
       else if (layout.kind === 'compact') {

@@ -14,20 +14,33 @@ export function symbolTableLinks(src: ByteSource, stab: Cursor): RawLink[] {
   const O = src.offsetSize;
   const entrySize = 2 * O + 24;
   const links: RawLink[] = [];
-  forEachLeafChild(src, btree, 0, src.lengthSize, (_key, snod) => {
+  // HDF5 finds a name by binary search, over the B-tree keys (heap offsets of names: each
+  // child holds the names after its left key, up to its right key) and within each node (names
+  // sorted). A damaged name or key breaks that order, and HDF5 no longer finds the object: so
+  // the order is checked, not trusted.
+  let previous: Buffer | undefined;
+  forEachLeafChild(src, btree, 0, src.lengthSize, (leftKey, snod, rightKey) => {
     const head = src.cursor(snod, 8);
     if (!head.isSig('SNOD')) throw new CorruptError(`there is no symbol table node at address ${snod}`);
     if (head.u8() !== 1) throw new CorruptError(`the symbol table node at address ${snod} has an unknown version`);
     head.skip(1); // reserved
     const n = head.u16();
     const c = src.cursor(snod + 8, n * entrySize);
+    const L = src.lengthSize;
+    const low = heapName(heap, new Cursor(leftKey, O, L).len());
+    const high = heapName(heap, new Cursor(rightKey, O, L).len());
     for (let i = 0; i < n; i++) {
-      const name = heapString(heap, c.uint(O));
+      const nameBytes = heapName(heap, c.uint(O));
+      if (Buffer.compare(nameBytes, low) <= 0 || Buffer.compare(nameBytes, high) > 0 || (previous && Buffer.compare(nameBytes, previous) <= 0)) {
+        throw new CorruptError(`the names in the symbol table node at address ${snod} are out of order (at '${nameBytes.toString('utf8')}')`);
+      }
+      previous = nameBytes;
+      const name = nameBytes.toString('utf8');
       const addr = c.addr();
       const cacheType = c.u32();
       c.skip(4);
       const scratch = c.sub(16);
-      if (cacheType === 2) links.push({ name, link: { kind: 'soft', target: heapString(heap, scratch.u32()) } });
+      if (cacheType === 2) links.push({ name, link: { kind: 'soft', target: heapName(heap, scratch.u32()).toString('utf8') } });
       else {
         if (addr === UNDEF) throw new CorruptError(`the symbol table entry '${name}' has no object address`);
         links.push({ name, link: { kind: 'hard', addr } });
@@ -47,8 +60,9 @@ function localHeap(src: ByteSource, addr: number): Buffer {
   return src.bytes(c.addr(), size);
 }
 
-function heapString(heap: Buffer, offset: number): string {
+/** The NUL-terminated name at `offset` of a local heap's data. */
+function heapName(heap: Buffer, offset: number): Buffer {
   const end = heap.indexOf(0, offset);
   if (offset >= heap.length || end < 0) throw new CorruptError(`a name at offset ${offset} lies outside its local heap`);
-  return heap.toString('utf8', offset, end);
+  return heap.subarray(offset, end);
 }

@@ -352,7 +352,8 @@ test('truncated and garbage files give an Error naming the file, never a RangeEr
     damaged.write('XXXX', at, 'latin1');
     const file = join(dir, `damaged-${sig}.h5`);
     writeFileSync(file, damaged);
-    throwsKind(() => openNativeFile(file), FormatError, new RegExp(`damaged-${sig}\\.h5' cannot be read as HDF5`));
+    // (the signature is under the structure's checksum, which fails first)
+    throwsKind(() => openNativeFile(file), FormatError, new RegExp(`damaged-${sig}\\.h5'( cannot be read as HDF5| fails its checksum)`));
   }
 });
 
