@@ -1,6 +1,7 @@
 /**
  * Crash safety of merges: a process killed (SIGKILL) in the middle of a merge — held there by
- * the test hook `H5TRAJ_TEST_MERGE_PAUSE_MS`, or at random moments — leaves the target file
+ * the test hook `H5TRAJ_TEST_MERGE_PAUSE_MS`, or at random durable steps (`H5TRAJ_CRASH_AT`,
+ * see `src/storage/durable-step.ts`; every step is covered by `crash-points.test.ts`) — leaves the target file
  * loadable with its old content; the next merge then succeeds (the dead process's lock is taken
  * over) and the file is either the old one or the fully merged one, never anything in between.
  */
@@ -8,6 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Trajectory, runName } from '../../src/index.js';
@@ -42,10 +44,19 @@ function make(file: string, name: string, n: number, offset: number): void {
   t.f_store();
 }
 
-/** Runs the child; kills it when it announces the pause (`onPause`) or after `killAfterMs`. */
-function runChild(a: string, b: string, options: { pauseMs?: number; killAfterMs?: number }): Promise<{ out: string; err: string; killed: boolean; mergeMs: number }> {
+/**
+ * Runs the child; kills it when it announces the pause (`pauseMs`), or lets it kill itself at its
+ * durable step `crashAt`. With `countSteps`, returns how many durable steps it took.
+ */
+function runChild(a: string, b: string, options: { pauseMs?: number; crashAt?: number; countSteps?: boolean }): Promise<{ out: string; err: string; killed: boolean; steps: number }> {
   return new Promise((resolve) => {
-    const env = { ...process.env, ...(options.pauseMs ? { H5TRAJ_TEST_MERGE_PAUSE_MS: String(options.pauseMs) } : {}) };
+    const stepDir = options.crashAt !== undefined || options.countSteps ? fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-merge-steps-')) : undefined;
+    const env = {
+      ...process.env,
+      ...(options.pauseMs ? { H5TRAJ_TEST_MERGE_PAUSE_MS: String(options.pauseMs) } : {}),
+      ...(stepDir ? { H5TRAJ_CRASH_STEPS: stepDir } : {}),
+      ...(options.crashAt !== undefined ? { H5TRAJ_CRASH_AT: String(options.crashAt) } : {}),
+    };
     const child = spawn(process.execPath, ['--import', LOADER, '--input-type=module', '-e', CHILD, a, b], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -55,21 +66,14 @@ function runChild(a: string, b: string, options: { pauseMs?: number; killAfterMs
       child.kill('SIGKILL');
     };
     child.stdout.on('data', (d) => (out += d));
-    let timer: NodeJS.Timeout | undefined;
-    let mergeStarted = 0;
     child.stderr.on('data', (d) => {
       err += d;
-      if (mergeStarted === 0 && err.includes('h5traj-test: merging')) mergeStarted = performance.now();
       if (options.pauseMs && err.includes('h5traj-merge: paused')) kill();
-      // The kill is timed from the start of the merge itself, whatever the machine's speed at
-      // starting Node and loading the trajectories.
-      if (options.killAfterMs !== undefined && timer === undefined && err.includes('h5traj-test: merging')) {
-        timer = setTimeout(kill, options.killAfterMs);
-      }
     });
-    child.on('exit', () => {
-      if (timer) clearTimeout(timer);
-      resolve({ out, err, killed, mergeMs: mergeStarted ? performance.now() - mergeStarted : 0 });
+    child.on('exit', (_code, signal) => {
+      const steps = stepDir ? fs.readdirSync(stepDir).length : 0;
+      if (stepDir) fs.rmSync(stepDir, { recursive: true, force: true });
+      resolve({ out, err, killed: killed || signal === 'SIGKILL', steps });
     });
   });
 }
@@ -97,8 +101,11 @@ test('SIGKILL while paused inside the merge transaction leaves the old target, a
   assert.not.match(r.out, /merged/);
   assert.ok(fs.readFileSync(a).equals(before), 'the target file is unchanged');
   assert.is(checkTarget(a, 'after the kill'), 40);
-  // The half-written copy is a temporary file beside the target; the target never saw it.
-  assert.ok(fs.readdirSync(dir).some((f) => f.includes('h5traj-tmp')), 'the killed merge left its half-written copy');
+  // Beside the target, the killed merge left only its lock and, with h5wasm (which changes a byte
+  // copy in place), its half-written copy; the native engine writes its copy only at the end.
+  const left = fs.readdirSync(dir).filter((f) => f !== 'a.hdf5' && f !== 'b.hdf5');
+  assert.ok(left.includes('a.hdf5.lock') && left.every((f) => f === 'a.hdf5.lock' || f.startsWith('.a.hdf5.h5traj-tmp-')), `left: ${left.join(', ')}`);
+  assert.not.ok(left.some((f) => f.split('h5traj-tmp').length > 2), 'no temporary beside a temporary');
   // A new merge (in this process) takes over the dead process's lock, removes the dead
   // process's temporary file, and completes.
   const s = loadParameters(a, 'A').f_merge(loadParameters(b, 'B'));
@@ -107,7 +114,7 @@ test('SIGKILL while paused inside the merge transaction leaves the old target, a
   assert.equal(fs.readdirSync(dir).sort(), ['a.hdf5', 'b.hdf5'], 'no temporary or lock file is left');
 });
 
-test('SIGKILL at random moments: the target is always the old one or the merged one', async () => {
+test('SIGKILL at random durable steps: the target is always the old one or the merged one', async () => {
   const seed = Number(process.env.H5TRAJ_CRASH_SEED ?? Date.now() % 100000);
   let s = seed >>> 0;
   const random = () => ((s = (Math.imul(1664525, s) + 1013904223) >>> 0), s / 2 ** 32);
@@ -116,25 +123,25 @@ test('SIGKILL at random moments: the target is always the old one or the merged 
   const b = path.join(dir, 'b.hdf5');
   make(a0, 'A', 40, 0);
   make(b, 'B', NB, 1000);
-  // How long a merge takes here, from its start to the child's exit: kills are drawn within it,
-  // so they land anywhere from the first copied run to the rename whatever the machine's speed.
+  // How many durable steps a merge takes (writes, syncs, renames, lock): crashes are drawn
+  // among them, so they land anywhere from the lock to the rename whatever the machine's speed.
   const whole = path.join(dir, 'a-whole.hdf5');
   fs.copyFileSync(a0, whole);
-  const full = await runChild(whole, b, {});
-  assert.ok(!full.killed && full.mergeMs > 0, `a merge left alone finishes (stderr: ${full.err})`);
+  const full = await runChild(whole, b, { countSteps: true });
+  assert.ok(!full.killed && full.steps > 3, `a merge left alone finishes (stderr: ${full.err})`);
   assert.is(checkTarget(whole, 'after a merge left alone'), 40 + NB);
   let kills = 0;
   for (let k = 0; k < 6; k++) {
     const a = path.join(dir, `a${k + 1}.hdf5`);
     fs.copyFileSync(a0, a);
-    const delay = Math.floor(random() * full.mergeMs * 0.9);
-    const r = await runChild(a, b, { killAfterMs: delay });
-    const where = `(seed ${seed}, kill ${k + 1} after ${delay} ms${r.killed ? '' : ', finished first'})`;
+    const step = 1 + Math.floor(random() * full.steps);
+    const r = await runChild(a, b, { crashAt: step });
+    const where = `(seed ${seed}, crash ${k + 1} at durable step ${step} of ${full.steps}${r.killed ? '' : ', finished first'})`;
     const length = checkTarget(a, where);
     if (!r.killed) assert.is(length, 40 + NB, where);
     if (r.killed) kills++;
   }
-  assert.ok(kills > 0, `at least one child was killed (seed ${seed})`);
+  assert.is(kills, 6, `every child crashed at its step (seed ${seed})`);
 });
 
 test.run();
