@@ -10,8 +10,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FileLockedError, InvalidArgumentError, RunsFailedError, StateError } from '../errors.js';
-import { acquireLock, describeHolder, lockPathFor } from '../storage/lock.js';
-import { runningExplorations } from '../storage/locks-beside.js';
+import { acquireLock, describeHolder, lockPathFor, removeLock } from '../storage/lock.js';
+import { locksBeside } from '../storage/locks-beside.js';
 import { typed } from '../leaves/values.js';
 import { runName } from '../tree/names.js';
 import { getDefaultStorageFactory, type Commit, type RunCommit, type RunFailure } from '../trajectory/storage-service.js';
@@ -236,11 +236,18 @@ export class Environment {
     }
   }
 
-  /** Refuses to replace the file while another exploration (of any trajectory) runs on it. */
+  /**
+   * Refuses to replace the file while another exploration (of any trajectory) runs on it; the
+   * locks of explorations that died go, as their journals will (see prepare).
+   */
   private refuseOtherExplorations(journalPath: string): void {
     const own = path.resolve(lockPathFor(journalPath));
-    const other = runningExplorations(this.filename).find((l) => path.resolve(l.path) !== own);
-    if (!other) return;
+    const others = locksBeside(this.filename).filter((l) => l.kind === 'exploration' && path.resolve(l.path) !== own);
+    const other = others.find((l) => l.state !== 'stale');
+    if (!other) {
+      for (const l of others) removeLock(l);
+      return;
+    }
     throw new FileLockedError(
       `An exploration of trajectory '${other.trajectory}' is running on '${this.filename}' (${describeHolder(other.holder!)}); overwriting would replace the file under it. Wait for it to finish.`,
       { file: this.filename },

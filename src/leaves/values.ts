@@ -243,8 +243,9 @@ export function refuseHoles(v: readonly unknown[], where: string): void {
 
 /**
  * Why a string or Buffer cannot be stored exactly, or undefined. HDF5 pads fixed-length strings
- * with NULs and readers (libhdf5, numpy, h5py) drop trailing NULs, so a final NUL would be lost;
- * NULs inside the text are kept.
+ * with NULs and readers (h5traj, numpy, PyTables) drop trailing NULs, so a final NUL would be
+ * lost. NULs inside the text are kept (PyTables, hence pypet, reads them; h5py's default string
+ * conversion alone cuts at the first NUL, as it does for pypet's own files).
  */
 function trailingNulProblem(v: string | Buffer): string | undefined {
   if (typeof v === 'string' ? !v.endsWith('\0') : v.length === 0 || v[v.length - 1] !== 0) return undefined;
@@ -458,7 +459,8 @@ export function coerceScalar(v: unknown, scalar: ScalarType, where: string): unk
   }
   if (BOOL_TYPES.has(scalar)) return typeof v === 'boolean' ? v : fail();
   if (STR_TYPES.has(scalar) || BYTES_TYPES.has(scalar)) {
-    if (STR_TYPES.has(scalar) ? typeof v !== 'string' : !Buffer.isBuffer(v)) return fail(STR_TYPES.has(scalar) ? '' : ' (bytes are given as a Buffer)');
+    const text = STR_TYPES.has(scalar);
+    if (text ? typeof v !== 'string' : !Buffer.isBuffer(v)) return fail(text ? '' : ' (bytes are given as a Buffer)');
     const problem = trailingNulProblem(v as string | Buffer);
     return problem ? fail(problem) : v;
   }

@@ -22,7 +22,8 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 export function locksBeside(filename: string): FileLock[] {
   const dir = path.dirname(path.resolve(filename));
   const own = path.join(dir, path.basename(lockPathFor(filename)));
-  const exploration = new RegExp(`^${escapeRegExp(path.basename(filename))}\\.(.+)\\.\\d+\\.journal\\.lock$`);
+  // Trajectory names have no dots: `a.hdf5.x.hdf5.T.1.journal.lock` belongs to `a.hdf5.x.hdf5`, not to `a.hdf5`.
+  const exploration = new RegExp(`^${escapeRegExp(path.basename(filename))}\\.([^.]+)\\.\\d+\\.journal\\.lock$`);
   const out: FileLock[] = [];
   let names: string[];
   try {

@@ -70,6 +70,8 @@ const leftovers = (file: string) => fs.readdirSync(path.dirname(file)).filter((n
 test('a second run --overwrite is refused up front while an exploration runs on the file; the first finishes', async () => {
   const file = path.join(dir, 'over.hdf5');
   assert.is(h5traj(['run', MODULE, '--file', file, '--quiet']).code, 0);
+  // The lock of an exploration that died is no obstacle, and goes with the file it guarded.
+  fs.writeFileSync(`${file}.waits.1700000000000.journal.lock`, JSON.stringify({ host: os.hostname(), pid: 2 ** 22 + 4321, since: 1_700_000_000 }));
   const first = await startWaiting(['--file', file, '--overwrite']);
   const second = h5traj(['run', MODULE, '--file', file, '--overwrite', '--quiet']);
   assert.is(second.code, 1, second.stderr);

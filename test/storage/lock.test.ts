@@ -7,6 +7,7 @@ import path from 'node:path';
 import { throwsKind } from '../helpers.js';
 import { FileLockedError, StorageError } from '../../src/index.js';
 import { acquireLock, lockPathFor } from '../../src/storage/lock.js';
+import { locksBeside, runningExplorations } from '../../src/storage/locks-beside.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-lock-'));
 
@@ -41,6 +42,26 @@ test('a lock written by another host is never taken over: FileLockedError naming
   fs.writeFileSync(lockPathFor(file), JSON.stringify({ host: 'node17.cluster', pid: 4242, since: 1_700_000_000 }));
   throwsKind(() => acquireLock(file), FileLockedError, /being written by process 4242 on node17\.cluster .*h5traj unlock/);
   assert.ok(fs.existsSync(lockPathFor(file)), 'the lock is kept');
+});
+
+test("locksBeside finds the file's lock and its explorations' locks, and only those", () => {
+  const dir = tmp();
+  const file = path.join(dir, 'a.hdf5');
+  const live = JSON.stringify({ host: os.hostname(), pid: process.pid, since: 1_700_000_000 });
+  const dead = JSON.stringify({ host: os.hostname(), pid: 2 ** 22 + 4321, since: 1_700_000_000 });
+  fs.writeFileSync(`${file}.lock`, dead);
+  fs.writeFileSync(`${file}.T.1700000000000.journal.lock`, live);
+  fs.writeFileSync(`${file}.U.1700000000001.journal.lock`, dead);
+  fs.writeFileSync(`${file}.T.1700000000000.journal`, 'a journal, not a lock');
+  fs.writeFileSync(path.join(dir, 'a.hdf5.x.hdf5.T.1700000000000.journal.lock'), live); // another file's
+  fs.writeFileSync(path.join(dir, 'b.hdf5.lock'), live);
+  const found = locksBeside(file).map((l) => [path.basename(l.path), l.kind, l.trajectory ?? null, l.state]);
+  assert.equal(found, [
+    ['a.hdf5.T.1700000000000.journal.lock', 'exploration', 'T', 'live'],
+    ['a.hdf5.U.1700000000001.journal.lock', 'exploration', 'U', 'stale'],
+    ['a.hdf5.lock', 'file', null, 'stale'],
+  ]);
+  assert.equal(runningExplorations(file).map((l) => l.trajectory), ['T']);
 });
 
 test.run();
