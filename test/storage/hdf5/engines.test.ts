@@ -10,14 +10,15 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { StorageError, UnsupportedDataError } from '../../../src/errors.js';
 import { readDataChild } from '../../../src/storage/hdf5/items.js';
-import { WasmH5File, initH5 } from '../../../src/storage/hdf5/h5.js';
+import { WasmH5File } from '../../../src/storage/hdf5/h5.js';
 import { type H5Data, type H5File, stringAttr } from '../../../src/storage/hdf5/h5file.js';
 import { F64, I64, compoundType, encodeColumns, fixedString, intType } from '../../../src/storage/hdf5/h5types.js';
 import { NativeH5File } from '../../../src/storage/hdf5/native/native-file.js';
-import { openH5Copy, openH5Sync } from '../../../src/storage/hdf5/open-file.js';
+import { loadWasmEngine, openH5Copy, openH5Sync } from '../../../src/storage/hdf5/open-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'h5traj-engines-'));
-await initH5();
+// Both engines are compared, so h5wasm is loaded up front (it loads only on demand otherwise).
+await loadWasmEngine();
 
 type Engine = 'native' | 'wasm';
 function withEngine<T>(engine: Engine, f: () => T): T {

@@ -49,7 +49,10 @@ test('a process that only uses native-readable files never loads h5wasm, and run
 
 test('h5traj --help and h5traj info run under ulimit -v 4000000', () => {
   for (const args of ['--help', `info ${w1}`]) {
-    const r = spawnSync('bash', ['-c', `ulimit -v 4000000; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args}`], { encoding: 'utf8' });
+    const r = spawnSync('bash', ['-c', `ulimit -v 4000000; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args}`], {
+      encoding: 'utf8',
+      env: { ...process.env, H5TRAJ_ENGINE: 'native' }, // the default engine (test:wasm forces h5wasm)
+    });
     assert.is(r.status, 0, `h5traj ${args}: ${r.stderr}`);
     assert.ok(r.stdout.length > 100, `h5traj ${args} printed its output`);
   }
