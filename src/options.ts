@@ -34,6 +34,7 @@ export const PYPET_MEANINGLESS = [
   'multiproc', 'use_pool', 'use_scoop', 'freeze_input', 'cpu_cap', 'memory_cap', 'swap_cap', 'niceness',
   'graceful_exit', 'lazy_debug', 'clean_up_runs', 'immediate_postproc', 'port', 'timeout', 'queue_maxsize',
   'gc_interval', 'sumatra_project', 'sumatra_reason', 'sumatra_label', 'delete_continue', 'continue_folder',
+  'file_title',
 ] as const;
 
 /**

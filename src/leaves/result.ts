@@ -48,7 +48,6 @@ export class Result extends NNLeafNode {
     return false;
   }
 
-
   /**
    * Sets items: a plain object sets one item per key; any other value sets the item named like
    * the result. `f_set({ out: obj })` stores an object as a single item.

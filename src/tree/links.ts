@@ -27,4 +27,8 @@ export class LinkMap extends Map<string, NNNode> {
     if (had) (this.#owner._root as GroupRoot | undefined)?._linkRemoved(this.#owner, name);
     return had;
   }
+
+  override clear(): void {
+    for (const name of [...this.keys()]) this.delete(name);
+  }
 }

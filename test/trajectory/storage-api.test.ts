@@ -28,7 +28,7 @@ function reopen(file: string): Trajectory {
   return new Trajectory('api', { add_time: false, filename: file });
 }
 
-test('annotations set as attributes are stored and reload, also on a group stored before', () => {
+test('annotations set as attributes are stored and reload, also on nodes stored before', () => {
   const file = fresh();
   const traj = new Trajectory('api', { add_time: false, filename: file });
   traj.f_add_parameter('g.x', 1);
@@ -39,11 +39,13 @@ test('annotations set as attributes are stored and reload, also on a group store
   assert.ok('info' in traj.parameters.g.v_annotations);
   traj.f_store();
   traj.parameters.g.v_annotations.later = 3;
+  traj.f_get('x').v_annotations.scale = 2.5;
+  traj.f_get('x').v_annotations.f_remove('unit');
   traj.f_store();
   const loaded = reopen(file);
   loaded.f_load({ load_data: LOAD_DATA });
   assert.equal(loaded.parameters.g.v_annotations.f_to_dict(), { info: 'hello', later: 3 });
-  assert.is(loaded.f_get('x').v_annotations.unit, 'mV');
+  assert.equal(loaded.f_get('x').v_annotations.f_to_dict(), { scale: 2.5 });
   assert.is(loaded.v_annotations.who, 'me');
   assert.throws(() => loaded.v_annotations.nope, /There is no annotation 'nope'/);
   assert.throws(() => ((loaded.v_annotations as any).f_set = 1), /'f_set' is a member of Annotations/);

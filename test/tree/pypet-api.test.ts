@@ -139,6 +139,9 @@ test('links are found by shortcuts at the depth where they hang', () => {
   traj.f_add_link('parameters.k.y', traj.f_get('y'));
   assert.is(traj.f_get('y').v_full_name, 'parameters.y');
   assert.is(traj.f_get('parameters.g.mylink2', { shortcuts: false }).v_full_name, 'parameters.y');
+  // However a group's links change (loading and merging write the map directly), the index follows.
+  traj.f_get('parameters.g')._links.clear();
+  throwsKind(() => traj.f_get('mylink2'), NotFoundError, /No node named 'mylink2'/);
 });
 
 test('f_explore refuses two keys naming one parameter (issue 12)', () => {

@@ -162,7 +162,10 @@ function writeMeta(f: H5File, path: string, meta: NodeMeta, where: string, skipC
   } else if (comment === '' && names.includes(COMMENT)) {
     f.deleteAttr(path, COMMENT);
   }
-  const annotations = Object.entries(meta.annotations ?? {});
+  writeAnnotationAttrs(f, path, names, Object.entries(meta.annotations ?? {}), where);
+}
+
+function writeAnnotationAttrs(f: H5File, path: string, names: readonly string[], annotations: [string, TypedValue][], where: string): void {
   for (const stale of names.filter((n) => n.startsWith(ANNOTATION_PREFIX))) {
     if (!annotations.some(([k]) => ANNOTATION_PREFIX + k === stale)) f.deleteAttr(path, stale);
   }
@@ -172,6 +175,12 @@ function writeMeta(f: H5File, path: string, meta: NodeMeta, where: string, skipC
   }
   if (!names.includes(ANNOTATED)) f.writeAttr(path, ANNOTATED, FLAG);
   for (const [k, tv] of annotations) f.writeAttr(path, ANNOTATION_PREFIX + k, valueToAttr(tv, `${where}: annotation '${k}'`));
+}
+
+/** Replaces the annotations of a stored node (group or leaf), leaving everything else as it is. */
+export function writeNodeAnnotations(f: H5File, traj: string, fullName: string, annotations: [string, TypedValue][]): void {
+  const path = nodePath(traj, fullName);
+  writeAnnotationAttrs(f, path, f.attrNames(path), annotations, `'${fullName}'`);
 }
 
 /**

@@ -15,7 +15,7 @@ import type { Trajectory } from '../../trajectory/trajectory.js';
 import { fromRunRow, toLeafWrite, toRunRow } from './convert.js';
 import { fixedString, F64, I32 } from './h5types.js';
 import { joinPath, type H5File } from './h5file.js';
-import { listTrajectories, nodePath, writeGroupNode, writeLeaf, writeLink } from './nodes.js';
+import { listTrajectories, nodePath, writeGroupNode, writeLeaf, writeLink, writeNodeAnnotations } from './nodes.js';
 import {
   appendRuns,
   createRuns,
@@ -128,13 +128,19 @@ export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, comments: Co
   if (traj.v_length > onDisk) appendRuns(f, name, traj._runs.all().slice(onDisk).map(toRunRow));
   writeExplorations(f, name, [...traj._explored.keys()]);
   const records: NodeRecord[] = [];
-  collectUnstored(traj, records, f, name);
+  const annotated: NNNode[] = [];
+  collectUnstored(traj, records, f, name, annotated);
   writeRecords(f, name, records, comments);
+  // Annotations set on stored nodes (`node.v_annotations.info = …`) are written, as pypet adds new ones.
+  for (const node of annotated) writeNodeAnnotations(f, name, node.v_full_name, node._annotations?.typedEntries() ?? []);
   markStored(traj);
 }
 
-/** Records of nodes never stored, plus stored parameters whose range grew and results with new items. */
-function collectUnstored(group: NNGroupNode, out: NodeRecord[], f: H5File, traj: string): void {
+/**
+ * Records of nodes never stored, plus stored parameters whose range grew and results with new
+ * items; stored nodes whose annotations changed go to `annotated`.
+ */
+function collectUnstored(group: NNGroupNode, out: NodeRecord[], f: H5File, traj: string, annotated: NNNode[]): void {
   for (const child of group._children.values()) {
     if (!child._stored && child.v_is_leaf) {
       out.push(leafToRecord(child as NNLeafNode));
@@ -144,9 +150,10 @@ function collectUnstored(group: NNGroupNode, out: NodeRecord[], f: H5File, traj:
       // A group not stored yet (e.g. a branch group after a load that skipped its branch): its
       // children say themselves whether they are stored, such as what a run committed already.
       out.push(groupToRecord(child as NNGroupNode));
-      collectUnstored(child as NNGroupNode, out, f, traj);
+      collectUnstored(child as NNGroupNode, out, f, traj, annotated);
       continue;
     }
+    if (child._annotations?._changed) annotated.push(child);
     if (child.v_is_leaf) {
       const leaf = child as NNLeafNode;
       if (leaf instanceof BaseParameter && leaf.v_explored) {
@@ -169,9 +176,7 @@ function collectUnstored(group: NNGroupNode, out: NodeRecord[], f: H5File, traj:
         }
       }
     } else {
-      // Annotations set on a stored group (`group.v_annotations.info = …`) are written, as pypet adds new ones.
-      if (child._annotations?._changed) out.push(groupToRecord(child as NNGroupNode));
-      collectUnstored(child as NNGroupNode, out, f, traj);
+      collectUnstored(child as NNGroupNode, out, f, traj, annotated);
     }
   }
   for (const [name, target] of group._links) {
