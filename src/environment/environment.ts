@@ -23,6 +23,7 @@ import { runOnWorkers } from './pool.js';
 import { Progress, type ProgressMode } from './progress.js';
 import { findReusableRuns } from './reuse.js';
 import { BackgroundWriter } from './background-writer.js';
+import { RunOrderGate } from './commit-order.js';
 import { describeRuns, fileShard, shardIndices, type ShardRecord } from './shard.js';
 import { collectProvenance, type Provenance } from './provenance.js';
 import { executeRun, SharedNodeClaims, type RunFunction } from './run-executor.js';
@@ -439,9 +440,10 @@ export class Environment {
     // more runs as the file, and the cost of writing it, grows.
     let inFlight = false;
     let lastWriteMs = 0;
+    const order = new RunOrderGate(pendingRuns);
     const flush = (final = false): void => {
       if (writer && inFlight && !final) return;
-      const entries = pending.splice(0);
+      const entries = final ? order.takeAll(pending) : order.takeReady(pending);
       if (!writer) {
         try {
           this.commit(entries, []);

@@ -1,0 +1,51 @@
+/**
+ * Parallel runs finish out of order; their commits go in run order all the same.
+ *
+ * Why: what a commit writes can depend on what earlier commits wrote — pypet's
+ * purge_duplicate_comments keeps a leaf's comment only on the first run that stores the leaf. If
+ * run 3 were committed before run 2, the comment would sit on run 3 in a parallel exploration and
+ * on run 2 in a serial one, and the two files would differ. So a finished run waits (it is durable
+ * in the journal already) until every run before it has finished, and only that prefix goes to
+ * the writer. A run that holds up more than {@link MAX_HELD} finished runs lets them through, to
+ * keep memory bounded: only then can the placement of a comment depend on timing.
+ */
+import type { JournalEntry } from './journal.js';
+
+/** How many finished runs may wait behind a slow one before they are committed anyway. */
+export const MAX_HELD = 1000;
+
+export class RunOrderGate {
+  private readonly position = new Map<number, number>();
+  private next = 0;
+
+  /** `order`: the runs of this exploration step in the order they are dispatched. */
+  constructor(order: readonly number[]) {
+    order.forEach((idx, k) => this.position.set(idx, k));
+  }
+
+  /**
+   * Removes from `pending` and returns, in run order, the entries whose earlier runs have all
+   * finished (or every entry, when more than {@link MAX_HELD} wait).
+   */
+  takeReady(pending: JournalEntry[]): JournalEntry[] {
+    if (pending.length > MAX_HELD) return this.takeAll(pending);
+    const finished = new Set<number>();
+    for (const e of pending) finished.add(this.position.get(e.idx) ?? -1);
+    while (finished.has(this.next)) this.next += 1;
+    // Everything before `next` is ready: the prefix just completed, and runs let through early by
+    // an overflow (or put back after a failed commit) whose place has already passed.
+    const ready: JournalEntry[] = [];
+    const held: JournalEntry[] = [];
+    for (const e of pending) (this.position.get(e.idx) ?? -1) < this.next ? ready.push(e) : held.push(e);
+    if (ready.length === 0) return [];
+    pending.splice(0, pending.length, ...held);
+    return ready.sort((a, b) => this.position.get(a.idx)! - this.position.get(b.idx)!);
+  }
+
+  /** Removes and returns every entry in run order (the last commit of an exploration step). */
+  takeAll(pending: JournalEntry[]): JournalEntry[] {
+    const all = pending.splice(0);
+    for (const e of all) this.next = Math.max(this.next, (this.position.get(e.idx) ?? -1) + 1);
+    return all.sort((a, b) => (this.position.get(a.idx) ?? -1) - (this.position.get(b.idx) ?? -1));
+  }
+}
