@@ -194,6 +194,9 @@ export class Environment {
     this.reused = [];
     this.interrupted = false;
     this.stopRequested = false;
+    // The locks beside the file come before the first store, so its folder must exist first
+    // (pypet, too, creates a missing output folder).
+    fs.mkdirSync(path.dirname(path.resolve(this.filename)), { recursive: true });
     await prepareToOpen(this.filename);
     const journalPath = journalPathFor(this.filename, traj.v_name, traj.v_timestamp);
     // Replacing the file: our exploration lock first, then a look for others on the file, so that
