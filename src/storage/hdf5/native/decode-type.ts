@@ -17,10 +17,11 @@ import { Interner } from './intern.js';
 const PADS: readonly StrPad[] = ['nullterm', 'nullpad', 'spacepad'];
 
 /** The significant bits (offset, precision) of a number must lie inside its `size` bytes. */
-function checkBits(offset: number, precision: number, size: number, where: string): void {
+function checkBits(offset: number, precision: number, size: number, where: string): number {
   if (precision === 0 || offset + precision > 8 * size) {
     throw new CorruptError(`a ${size}-byte number type claims ${precision} bits at bit ${offset} at ${where}`);
   }
+  return precision;
 }
 
 /** A string's padding (0–2); the other values are reserved, and HDF5 cannot convert them. */
@@ -82,8 +83,16 @@ function decodeAt(c: Cursor, where: string, top: boolean): H5Type {
       break;
     case 1: // floating-point: byte order in bits 0 and 6 (VAX order has both)
       if (bits & 0x41) unsupported('big-endian or VAX floating-point datatypes');
-      checkBits(c.u16(), c.u16(), size, where);
-      c.skip(8); // exponent and mantissa locations and sizes, exponent bias
+      const precision = checkBits(c.u16(), c.u16(), size, where);
+      // exponent location and size, mantissa location and size: inside the precision
+      const ePos = c.u8();
+      const eSize = c.u8();
+      const mPos = c.u8();
+      const mSize = c.u8();
+      if (eSize === 0 || mSize === 0 || ePos + eSize > precision || mPos + mSize > precision) {
+        throw new CorruptError(`a floating-point type has its exponent or mantissa outside its ${precision} bits at ${where}`);
+      }
+      c.skip(4); // exponent bias
       type = { class: 'float', size };
       break;
     case 3: {
