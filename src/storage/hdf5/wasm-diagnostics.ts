@@ -51,9 +51,10 @@ function deepestCause(text: string): string {
 export function quietly<T>(what: string, fn: () => T): T {
   const write = fs.writeSync;
   let text = '';
-  // h5wasm writes (fd, bytes, offset, length, position); anything else passes through.
+  // h5wasm writes (fd, bytes, offset, length, position) to 1 and 2; anything else passes through.
   (fs as { writeSync: unknown }).writeSync = (fd: number, buffer: unknown, offset?: number, length?: number, ...rest: unknown[]): number => {
-    if ((fd !== 1 && fd !== 2) || !(buffer instanceof Uint8Array)) return (write as (...a: unknown[]) => number)(fd, buffer, offset, length, ...rest);
+    // (h5wasm hands over a view of its heap, an Int8Array)
+    if ((fd !== 1 && fd !== 2) || !ArrayBuffer.isView(buffer)) return (write as (...a: unknown[]) => number)(fd, buffer, offset, length, ...rest);
     const from = offset ?? 0;
     const n = length ?? buffer.byteLength - from;
     text += Buffer.from(buffer.buffer, buffer.byteOffset + from, n).toString('utf8');
