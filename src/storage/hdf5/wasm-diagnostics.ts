@@ -51,11 +51,14 @@ function deepestCause(text: string): string {
 export function quietly<T>(what: string, fn: () => T): T {
   const write = fs.writeSync;
   let text = '';
-  (fs as { writeSync: unknown }).writeSync = function (fd: number, buffer: unknown, ...rest: unknown[]): number {
-    if (fd !== 1 && fd !== 2) return (write as (...a: unknown[]) => number).call(fs, fd, buffer, ...rest);
-    const s = typeof buffer === 'string' ? buffer : Buffer.from(buffer as Uint8Array).toString('utf8', (rest[0] as number | undefined) ?? 0, rest[1] === undefined ? undefined : ((rest[0] as number | undefined) ?? 0) + (rest[1] as number));
-    text += s;
-    return typeof buffer === 'string' ? Buffer.byteLength(buffer) : ((rest[1] as number | undefined) ?? (buffer as Uint8Array).length);
+  // h5wasm writes (fd, bytes, offset, length, position) to 1 and 2; anything else passes through.
+  (fs as { writeSync: unknown }).writeSync = (fd: number, buffer: unknown, offset?: number, length?: number, ...rest: unknown[]): number => {
+    // (h5wasm hands over a view of its heap, an Int8Array)
+    if ((fd !== 1 && fd !== 2) || !ArrayBuffer.isView(buffer)) return (write as (...a: unknown[]) => number)(fd, buffer, offset, length, ...rest);
+    const from = offset ?? 0;
+    const n = length ?? buffer.byteLength - from;
+    text += Buffer.from(buffer.buffer, buffer.byteOffset + from, n).toString('utf8');
+    return n;
   };
   let value: T;
   try {

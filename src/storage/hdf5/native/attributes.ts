@@ -3,7 +3,7 @@
  * (Attribute Info message → fractal heap + v2 B-tree of type 8), decoded into {@link NValue}s.
  */
 import { type NValue, NativeUnsupportedError } from './model.js';
-import { type ByteSource, type Cursor, UNDEF, align8 } from './byte-source.js';
+import { type ByteSource, CorruptError, type Cursor, UNDEF, align8 } from './byte-source.js';
 import { forEachRecord } from './btree2.js';
 import { isVlenString } from '../h5types.js';
 import { type TypeCache, fileElementSize } from './decode-type.js';
@@ -37,6 +37,7 @@ export function decodeAttribute(c: Cursor, ctx: AttributeContext, where: string)
 
 function decodeNew(c: Cursor, ctx: AttributeContext, where: string): RawAttribute {
   const version = c.u8();
+  if (version < 1 || version > 3) throw new CorruptError(`an attribute message of ${where} has version ${version}`);
   const flags = c.u8();
   if (version > 1 && flags & 3) throw new NativeUnsupportedError('attributes with a shared (committed) datatype or dataspace', where);
   const nameSize = c.u16();
@@ -46,8 +47,9 @@ function decodeNew(c: Cursor, ctx: AttributeContext, where: string): RawAttribut
   const pad = (n: number) => (version === 1 ? align8(n) : n);
   const buf = c.buf;
   const nameAt = c.need(pad(nameSize));
-  let nameEnd = buf.indexOf(0, nameAt);
-  if (nameEnd < 0 || nameEnd > nameAt + nameSize) nameEnd = nameAt + nameSize;
+  // The stored size counts the name and its NUL; HDF5 refuses a name of another length.
+  const nameEnd = buf.indexOf(0, nameAt);
+  if (nameSize === 0 || nameEnd !== nameAt + nameSize - 1) throw new CorruptError(`an attribute name of ${where} does not have its stored length ${nameSize}`);
   const name = buf.toString('utf8', nameAt, nameEnd);
   return { name, value: decodeValue(c, ctx, pad(typeSize), pad(spaceSize), `attribute '${name}' of ${where}`) };
 }

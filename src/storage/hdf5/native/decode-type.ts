@@ -15,6 +15,27 @@ import { CorruptError, Cursor, align8, limitEncSize } from './byte-source.js';
 import { Interner } from './intern.js';
 
 const PADS: readonly StrPad[] = ['nullterm', 'nullpad', 'spacepad'];
+
+/** The significant bits (offset, precision) of a number must lie inside its `size` bytes. */
+function checkBits(offset: number, precision: number, size: number, where: string): number {
+  if (precision === 0 || offset + precision > 8 * size) {
+    throw new CorruptError(`a ${size}-byte number type claims ${precision} bits at bit ${offset} at ${where}`);
+  }
+  return precision;
+}
+
+/** A string's padding (0–2); the other values are reserved, and HDF5 cannot convert them. */
+function stringPad(code: number, where: string): StrPad {
+  const pad = PADS[code];
+  if (!pad) throw new CorruptError(`a string datatype has the reserved padding ${code} at ${where}`);
+  return pad;
+}
+
+/** A string's character set: ASCII (0) or UTF-8 (1); the others are reserved. */
+function charset(code: number, where: string): 'ascii' | 'utf8' {
+  if (code > 1) throw new CorruptError(`a string datatype has the reserved character set ${code} at ${where}`);
+  return code === 1 ? 'utf8' : 'ascii';
+}
 const CLASS_NAMES = ['fixed-point', 'floating-point', 'time', 'string', 'bitfield', 'opaque', 'compound', 'reference', 'enum', 'variable-length', 'array'];
 
 /** Bytes of one element in the file: a vlen string is a length, a heap address and an index. */
@@ -57,22 +78,31 @@ function decodeAt(c: Cursor, where: string, top: boolean): H5Type {
   switch (cls) {
     case 0: // fixed-point
       if (bits & 1) unsupported('big-endian integer datatypes');
-      c.skip(4); // bit offset, precision
+      checkBits(c.u16(), c.u16(), size, where);
       type = { class: 'int', size, signed: (bits & 0x08) !== 0 };
       break;
     case 1: // floating-point: byte order in bits 0 and 6 (VAX order has both)
       if (bits & 0x41) unsupported('big-endian or VAX floating-point datatypes');
-      c.skip(12);
+      const precision = checkBits(c.u16(), c.u16(), size, where);
+      // exponent location and size, mantissa location and size: inside the precision
+      const ePos = c.u8();
+      const eSize = c.u8();
+      const mPos = c.u8();
+      const mSize = c.u8();
+      if (eSize === 0 || mSize === 0 || ePos + eSize > precision || mPos + mSize > precision) {
+        throw new CorruptError(`a floating-point type has its exponent or mantissa outside its ${precision} bits at ${where}`);
+      }
+      c.skip(4); // exponent bias
       type = { class: 'float', size };
       break;
     case 3: {
-      const pad = PADS[bits & 0x0f] ?? 'nullterm';
-      type = { class: 'string', size, vlen: false, cset: ((bits >> 4) & 0x0f) === 1 ? 'utf8' : 'ascii', pad };
+      const pad = stringPad(bits & 0x0f, where);
+      type = { class: 'string', size, vlen: false, cset: charset((bits >> 4) & 0x0f, where), pad };
       break;
     }
     case 4: // bitfield
       if (bits & 1) unsupported('big-endian bitfield datatypes');
-      c.skip(4);
+      checkBits(c.u16(), c.u16(), size, where);
       type = { class: 'bitfield', size };
       break;
     case 5: // opaque: an ASCII tag (already padded to 8)
@@ -89,8 +119,8 @@ function decodeAt(c: Cursor, where: string, top: boolean): H5Type {
       if ((bits & 0x0f) !== 1) unsupported('variable-length sequence datatypes');
       if (!top) unsupported('variable-length strings inside compound, array or enum types');
       decodeAt(c, where, false); // the base type (a 1-byte character)
-      const pad = PADS[(bits >> 4) & 0x0f] ?? 'nullterm';
-      type = { class: 'string', size: 4, vlen: true, cset: ((bits >> 8) & 0x0f) === 1 ? 'utf8' : 'ascii', pad };
+      const pad = stringPad((bits >> 4) & 0x0f, where);
+      type = { class: 'string', size: 4, vlen: true, cset: charset((bits >> 8) & 0x0f, where), pad };
       break;
     }
     case 10: {

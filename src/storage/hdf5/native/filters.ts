@@ -22,6 +22,8 @@ export function undoFilters(raw: Uint8Array, filters: readonly Filter[], mask: n
     const f = filters[i]!;
     switch (f.id) {
       case DEFLATE:
+        // (HDF5 refuses a level outside 0–9 before inflating)
+        if ((f.values[0] ?? 0) > 9) throw new CorruptError(`the deflate filter of ${where} has the invalid level ${f.values[0]}`);
         try {
           buf = zlib.inflateSync(buf);
         } catch (e) {

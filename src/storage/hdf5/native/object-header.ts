@@ -34,6 +34,27 @@ const FLAG_SHARED = 0x02;
 /** Message types whose body must not be a reference to a shared message elsewhere. */
 const NOT_SHARED = new Set<number>([MSG.DATASPACE, MSG.DATATYPE, MSG.FILL, MSG.FILTERS, MSG.ATTRIBUTE, MSG.LINK]);
 
+// Message flags (HDF5's H5O_MSG_FLAG_*), and the message types that may be shared.
+const FAIL_IF_UNKNOWN_FOR_WRITE = 0x08;
+const MARK_IF_UNKNOWN = 0x10;
+const WAS_UNKNOWN = 0x20;
+const SHAREABLE = 0x40;
+const CAN_SHARE = new Set<number>([0x01, 0x03, 0x04, 0x05, 0x0b, 0x0c]); // dataspace, datatype, fills, filters, attribute
+
+/**
+ * Refuses the flag combinations HDF5 refuses ("bad flag combination for message", "message of
+ * unshareable class flagged as shareable"): set in no file it writes, they are damage.
+ */
+function checkFlags(type: number, flags: number, path: string): void {
+  if (
+    (flags & WAS_UNKNOWN && flags & FAIL_IF_UNKNOWN_FOR_WRITE) ||
+    (flags & WAS_UNKNOWN && !(flags & MARK_IF_UNKNOWN)) ||
+    (flags & SHAREABLE && !CAN_SHARE.has(type))
+  ) {
+    throw new CorruptError(`a message of type ${type} in the object header of '${path}' has the impossible flags ${flags}`);
+  }
+}
+
 /** More continuation chunks than this means a loop in a damaged file. */
 const MAX_CHUNKS = 10_000;
 
@@ -100,8 +121,10 @@ export class ObjectHeader {
   }
 
   private add(type: number, flags: number, m: Cursor, size: number, path: string): void {
+    checkFlags(type, flags, path);
     if (type === MSG.CONTINUATION) {
-      const body = m.pos;
+      const body = m.need(size); // (the whole message must lie in its chunk)
+      m.pos = body;
       const at = m.addr();
       const length = m.len();
       // A chunk named twice would be read (and its continuations followed) again and again.

@@ -38,6 +38,7 @@ export function symbolTableLinks(src: ByteSource, stab: Cursor): RawLink[] {
       const name = nameBytes.toString('utf8');
       const addr = c.addr();
       const cacheType = c.u32();
+      if (cacheType > 2) throw new CorruptError(`the symbol table entry '${name}' has the unknown cache type ${cacheType}`);
       c.skip(4);
       const scratch = c.sub(16);
       if (cacheType === 2) links.push({ name, link: { kind: 'soft', target: heapName(heap, scratch.u32()).toString('utf8') } });
@@ -56,8 +57,27 @@ function localHeap(src: ByteSource, addr: number): Buffer {
   if (c.u8() !== 0) throw new CorruptError(`the local heap at address ${addr} has an unknown version`);
   c.skip(3); // reserved
   const size = c.len();
-  c.len(); // free list
-  return src.bytes(c.addr(), size);
+  const freeList = c.len();
+  const data = src.bytes(c.addr(), size);
+  checkFreeList(data, freeList, src.lengthSize, addr);
+  return data;
+}
+
+/**
+ * Walks a local heap's free list as HDF5 does when it loads the heap, which refuses a list
+ * that leaves the heap ("bad heap free list") or links to offset 0 ("free block size is zero?").
+ * Each free block starts with the offset of the next (1 = none) and its own size.
+ */
+function checkFreeList(data: Buffer, first: number, L: number, addr: number): void {
+  let steps = 0;
+  for (let at = first; at !== 1 && at !== UNDEF; steps++) {
+    if (at + 2 * L > data.length || steps > data.length / (2 * L)) throw new CorruptError(`the local heap at address ${addr} has a bad free list`);
+    const c = new Cursor(data, L, L, at);
+    const next = c.len();
+    const size = c.len();
+    if (next === 0 || at + size > data.length) throw new CorruptError(`the local heap at address ${addr} has a bad free list`);
+    at = next;
+  }
 }
 
 /** The NUL-terminated name at `offset` of a local heap's data. */
