@@ -25,8 +25,8 @@ export const RECYCLE_RUNS = 500;
 export class Reopenable {
   f: H5File;
 
-  constructor(readonly file: string, mode: 'r' | 'a' | 'w', private readonly reopenMode: 'r' | 'a' = mode === 'r' ? 'r' : 'a') {
-    this.f = openH5Sync(file, mode);
+  constructor(readonly file: string, mode: 'r' | 'a' | 'w', private readonly reopenMode: 'r' | 'a' = mode === 'r' ? 'r' : 'a', opened?: H5File) {
+    this.f = opened ?? openH5Sync(file, mode);
   }
 
   /**
@@ -34,11 +34,7 @@ export class Reopenable {
    * once when closed; h5wasm copies the bytes first and changes the copy in place.
    */
   static copyOf(source: string, file: string): Reopenable {
-    const r = Object.create(Reopenable.prototype) as { f: H5File; file: string; reopenMode: 'r' | 'a' };
-    r.file = file;
-    r.reopenMode = 'a';
-    r.f = openH5Copy(source, file);
-    return r as unknown as Reopenable;
+    return new Reopenable(file, 'a', 'a', openH5Copy(source, file));
   }
 
   recycle(): void {
