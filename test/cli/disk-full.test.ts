@@ -26,7 +26,7 @@ function mountDisk(): string | undefined {
 }
 const serialDisk = mountDisk();
 const parallelDisk = serialDisk && mountDisk();
-process.on('exit', () => {
+test.after(() => {
   // Lazily: a file this process read may still be open.
   for (const disk of disks) spawnSync('umount', ['-l', disk]);
   fs.rmSync(dir, { recursive: true, force: true });
