@@ -26,9 +26,12 @@ function mountDisk(): string | undefined {
 }
 const serialDisk = mountDisk();
 const parallelDisk = serialDisk && mountDisk();
-process.on('exit', () => {
+test.after(() => {
   // Lazily: a file this process read may still be open.
-  for (const disk of disks) spawnSync('umount', ['-l', disk]);
+  for (const disk of disks) {
+    const u = spawnSync('umount', ['-l', disk], { encoding: 'utf8' });
+    if (u.status !== 0) process.stderr.write(`disk-full.test: could not unmount ${disk}: ${u.stderr || u.error}\n`);
+  }
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
