@@ -80,6 +80,8 @@ export interface GroupLoadOptions {
   load_data?: number;
 }
 
+const GROUP_STORE_OPTIONS: OptionSpec = { known: optionNames<GroupStoreOptions>({ recursive: true, store_data: true, max_depth: true }) };
+
 const GROUP_LOAD_OPTIONS: OptionSpec = {
   known: optionNames<GroupLoadOptions>({ recursive: true, load_data: true }),
   unsupported: new Map([['max_depth', 'a group loads itself or its whole subtree (recursive); load deeper parts with f_load_child']]),
@@ -549,7 +551,7 @@ export class NNGroupNode extends NNNode {
 
   /** Stores a child (or a subtree with `recursive`) to disk; `store_data` as in {@link f_store}. */
   f_store_child(name: string, options: GroupStoreOptions = {}): void {
-    checkOptions('f_store_child()', options, { known: optionNames<GroupStoreOptions>({ recursive: true, store_data: true, max_depth: true }) });
+    checkOptions('f_store_child()', options, GROUP_STORE_OPTIONS);
     this._groupRoot._storeChild(this, name, options.recursive ?? false, options.store_data, options.max_depth);
   }
 
@@ -565,7 +567,7 @@ export class NNGroupNode extends NNNode {
    * @example traj.results.f_store({ store_data: STORE_DATA })
    */
   f_store(options: GroupStoreOptions = {}): void {
-    checkOptions(`'${this.v_full_name}'.f_store()`, options, { known: optionNames<GroupStoreOptions>({ recursive: true, store_data: true, max_depth: true }) });
+    checkOptions(`'${this.v_full_name}'.f_store()`, options, GROUP_STORE_OPTIONS);
     this._parentForIO('f_store')._groupRoot._storeChild(this._parent!, this.v_name, options.recursive ?? true, options.store_data, options.max_depth);
   }
 
