@@ -23,14 +23,12 @@ import {
   updateRuns,
   type RunInfo,
   writeExplorations,
-  writeHdf5Settings,
   writeInfo,
 } from './overview.js';
+import { OverviewRows, createOverviewTables, type OverviewMemory } from './overview-tables.js';
+import { type Hdf5Settings, settingsOf, writeHdf5Settings } from './settings.js';
 import { appendTableRows, createTable } from './table.js';
 import { extendParameterRange, storedRangeLength } from './parameters.js';
-
-/** Comments already written per leaf name, for pypet's purge_duplicate_comments in run subtrees. */
-export type CommentMemory = Map<string, Set<string>>;
 
 function infoOf(traj: Trajectory) {
   return {
@@ -44,32 +42,28 @@ function infoOf(traj: Trajectory) {
   };
 }
 
-/** Whether a record lies in a run subtree (`results.runs.run_00000003.z`). */
-function runScopedName(fullName: string): string | undefined {
-  const parts = fullName.split('.');
-  const i = parts.findIndex((p) => /^run_\d{8,}$/.test(p));
-  return i < 0 ? undefined : parts.slice(i + 1).join('.');
-}
-
-/** Writes node records; leaves in run subtrees keep a comment only the first time it appears. */
-export function writeRecords(f: H5File, traj: string, records: readonly NodeRecord[], comments: CommentMemory): void {
+/**
+ * Writes node records. Each leaf goes through the overview tables, which also decide whether its
+ * comment is written (pypet's purge_duplicate_comments).
+ */
+export function writeRecords(f: H5File, traj: string, records: readonly NodeRecord[], overview: OverviewRows): void {
   for (const rec of records) {
     if (rec.type === 'group') {
       writeGroupNode(f, traj, rec.fullName, { comment: rec.comment, annotations: Object.fromEntries(rec.annotations) });
     } else if (rec.type === 'link') {
       if (!f.exists(nodePath(traj, rec.fullName))) writeLink(f, traj, rec.fullName, rec.target);
     } else {
-      const generic = runScopedName(rec.fullName);
-      let skipComment = false;
-      if (generic !== undefined && rec.comment !== '') {
-        const seen = comments.get(generic) ?? new Set<string>();
-        skipComment = seen.has(rec.comment);
-        seen.add(rec.comment);
-        comments.set(generic, seen);
-      }
-      writeLeaf(f, traj, rec.fullName, toLeafWrite(rec), { skipComment });
+      const writeComment = overview.leafWritten(rec, !f.exists(nodePath(traj, rec.fullName)));
+      writeLeaf(f, traj, rec.fullName, toLeafWrite(rec), { skipComment: !writeComment });
     }
   }
+}
+
+/** Runs `write` with the overview rows of one write, and appends the rows afterwards. */
+function withOverview(f: H5File, traj: string, memory: OverviewMemory, write: (rows: OverviewRows) => void): void {
+  const rows = new OverviewRows(f, traj, memory);
+  write(rows);
+  rows.flush();
 }
 
 function markStored(node: NNNode): void {
@@ -81,8 +75,11 @@ function markStored(node: NNNode): void {
   if (!node.v_is_leaf) for (const child of (node as NNGroupNode).f_iter_nodes()) mark(child);
 }
 
-/** Writes a trajectory that is not yet in the file. */
-export function writeNewTrajectory(f: H5File, traj: Trajectory, comments: CommentMemory, onlyInit = false): void {
+/**
+ * Writes a trajectory that is not yet in the file, with the settings and overview tables its
+ * `config.hdf5` leaves ask for (`fallback` where it has none).
+ */
+export function writeNewTrajectory(f: H5File, traj: Trajectory, memory: OverviewMemory, fallback: Hdf5Settings, onlyInit = false): void {
   if (listTrajectories(f).includes(traj.v_name)) {
     throw new StorageError(
       `The file '${f.path}' already holds a trajectory named '${traj.v_name}'; load it with f_load, or store under another name.`,
@@ -93,16 +90,18 @@ export function writeNewTrajectory(f: H5File, traj: Trajectory, comments: Commen
   writeInfo(f, traj.v_name, infoOf(traj));
   createRuns(f, traj.v_name, traj._runs.all().map(toRunRow), traj.v_time);
   writeExplorations(f, traj.v_name, [...traj._explored.keys()]);
-  writeHdf5Settings(f, traj.v_name);
+  const settings = settingsOf(traj, fallback);
+  writeHdf5Settings(f, traj.v_name, settings);
+  createOverviewTables(f, traj.v_name, settings);
   if (!onlyInit) {
-    writeRecords(f, traj.v_name, subtreeRecords(traj), comments);
+    withOverview(f, traj.v_name, memory, (rows) => writeRecords(f, traj.v_name, subtreeRecords(traj), rows));
     markStored(traj);
   }
   traj._stored = true;
 }
 
 /** Writes what changed in a trajectory already in the file (new nodes, new items, runs). */
-export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, comments: CommentMemory): void {
+export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, memory: OverviewMemory): void {
   const name = traj.v_name;
   writeGroupNode(f, name, '', { comment: traj.v_comment, annotations: Object.fromEntries(traj.v_annotations.typedEntries()) });
   writeInfo(f, name, infoOf(traj));
@@ -129,7 +128,7 @@ export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, comments: Co
   writeExplorations(f, name, [...traj._explored.keys()]);
   const records: NodeRecord[] = [];
   collectUnstored(traj, records, f, name);
-  writeRecords(f, name, records, comments);
+  withOverview(f, name, memory, (rows) => writeRecords(f, name, records, rows));
   markStored(traj);
 }
 
@@ -183,7 +182,7 @@ function collectUnstored(group: NNGroupNode, out: NodeRecord[], f: H5File, traj:
  * Writes the given nodes (and the groups above them). As in pypet, a stored result only gains the
  * items that are not on disk yet; replacing stored items needs `overwrite` (a file rewrite).
  */
-export function writeItems(f: H5File, traj: Trajectory, nodes: readonly NNNode[], comments: CommentMemory): void {
+export function writeItems(f: H5File, traj: Trajectory, nodes: readonly NNNode[], memory: OverviewMemory): void {
   const records: NodeRecord[] = [];
   for (const node of nodes) {
     if (node.v_is_root) continue;
@@ -202,7 +201,7 @@ export function writeItems(f: H5File, traj: Trajectory, nodes: readonly NNNode[]
       records.push(record);
     }
   }
-  writeRecords(f, traj.v_name, records, comments);
+  withOverview(f, traj.v_name, memory, (rows) => writeRecords(f, traj.v_name, records, rows));
   for (const node of nodes) node._stored = true;
 }
 
@@ -234,15 +233,17 @@ function writeFailures(f: H5File, traj: string, failures: readonly RunFailure[])
 }
 
 /** Writes an Environment commit: the runs' nodes and rows, failures, and other new nodes. */
-export function writeCommit(f: H5File, name: string, commit: Commit, comments: CommentMemory): void {
+export function writeCommit(f: H5File, name: string, commit: Commit, memory: OverviewMemory): void {
   // Runs finish out of order on worker threads; writing them in run order keeps the file the
   // same as a serial run's (pypet keeps a repeated comment only on the first leaf written).
   const runs = [...commit.runs].sort((a, b) => a.idx - b.idx);
-  for (const run of runs) writeRecords(f, name, run.records, comments);
-  if (runs.length > 0) {
-    updateRuns(f, name, runs.map((r) => toRunRow({ ...r.info, idx: r.idx, name: runName(r.idx) })));
-  }
-  writeRecords(f, name, commit.nodes, comments);
+  withOverview(f, name, memory, (rows) => {
+    for (const run of runs) writeRecords(f, name, run.records, rows);
+    if (runs.length > 0) {
+      updateRuns(f, name, runs.map((r) => toRunRow({ ...r.info, idx: r.idx, name: runName(r.idx) })));
+    }
+    writeRecords(f, name, commit.nodes, rows);
+  });
   writeFailures(f, name, commit.failures);
 }
 
