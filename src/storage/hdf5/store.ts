@@ -59,6 +59,15 @@ export function writeRecords(f: H5File, traj: string, records: readonly NodeReco
   }
 }
 
+/**
+ * Leaves out branch groups (`derived_parameters`, …) with nothing in or below them: pypet creates
+ * a branch in the file only when something is stored in it, and loads an empty one as a group.
+ */
+function withoutBareBranches(records: readonly NodeRecord[]): NodeRecord[] {
+  const used = new Set(records.filter((r) => r.fullName.includes('.')).map((r) => r.fullName.split('.')[0]!));
+  return records.filter((r) => r.type !== 'group' || r.fullName.includes('.') || used.has(r.fullName) || r.comment !== '' || r.annotations.length > 0);
+}
+
 /** Runs `write` with the overview rows of one write, and appends the rows afterwards. */
 function withOverview(f: H5File, traj: string, memory: OverviewMemory, write: (rows: OverviewRows) => void): void {
   const rows = new OverviewRows(f, traj, memory);
@@ -94,7 +103,7 @@ export function writeNewTrajectory(f: H5File, traj: Trajectory, memory: Overview
   writeHdf5Settings(f, traj.v_name, settings);
   createOverviewTables(f, traj.v_name, settings);
   if (!onlyInit) {
-    withOverview(f, traj.v_name, memory, (rows) => writeRecords(f, traj.v_name, subtreeRecords(traj), rows));
+    withOverview(f, traj.v_name, memory, (rows) => writeRecords(f, traj.v_name, withoutBareBranches(subtreeRecords(traj)), rows));
     markStored(traj);
   }
   traj._stored = true;
