@@ -140,8 +140,11 @@ export interface StorageService {
   merge?(traj: Trajectory, others: readonly Trajectory[], options: ResolvedMergeOptions): MergeSummary;
 }
 
-/** Creates the default service for a filename (registered by the HDF5 storage module). */
-export type StorageFactory = (filename: string) => StorageService;
+/**
+ * Creates the default service for a filename (registered by the HDF5 storage module); `options`
+ * are the service's own (for the HDF5 service, pypet's `HDF5StorageService` arguments).
+ */
+export type StorageFactory = (filename: string, options?: object) => StorageService;
 
 let defaultFactory: StorageFactory | undefined;
 

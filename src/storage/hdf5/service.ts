@@ -263,4 +263,4 @@ function markUnstored(node: NNNode): void {
   if (!node.v_is_leaf) for (const child of (node as NNGroupNode).f_iter_nodes()) child._stored = false;
 }
 
-setDefaultStorageFactory((filename) => new HDF5StorageService(filename));
+setDefaultStorageFactory((filename, options) => new HDF5StorageService(filename, options as Hdf5ServiceOptions | undefined));

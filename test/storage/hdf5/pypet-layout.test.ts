@@ -13,7 +13,7 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HDF5StorageService, InvalidArgumentError, Trajectory, UnknownOptionError, cartesian_product } from '../../../src/index.js';
+import { Environment, HDF5StorageService, InvalidArgumentError, Trajectory, UnknownOptionError, cartesian_product } from '../../../src/index.js';
 import { trajectoryManifest } from '../../../src/cli/manifest.js';
 import { parseManifest } from '../../../src/storage/hdf5/manifest-values.js';
 import { throwsKind } from '../../helpers.js';
@@ -131,6 +131,26 @@ test('HDF5StorageService takes pypet options; they become the config leaves and 
   assert.ok('results_overview' in tables && 'derived_parameters_overview' in tables);
   throwsKind(() => new HDF5StorageService(file, { summary_tables: false }), InvalidArgumentError, /purge_duplicate_comments needs the summary tables/);
   throwsKind(() => new HDF5StorageService(file, { complevl: 3 } as never), UnknownOptionError, /complevl/);
+});
+
+test("the Environment passes pypet's service options on: large_overview_tables fills results_overview per run", async () => {
+  const file = join(dir, 'env-large.h5');
+  const env = new Environment({ trajectory: 't', filename: file, progress: 'quiet', large_overview_tables: true, purge_duplicate_comments: false });
+  env.trajectory.f_add_parameter('x', 1.0);
+  env.trajectory.f_explore({ x: [1.0, 2.0, 3.0] });
+  await env.run((traj: Trajectory) => {
+    traj.f_add_result('z', (traj.f_get('x').f_get() as number) * 2, { comment: 'double' });
+    traj.f_add_derived_parameter('d', 1.5);
+  });
+  const tables = python(TABLES, file, 't');
+  assert.equal(sortRows(tables.results_overview.rows), sortRows([0, 1, 2].map((i) => [`results.runs.run_0000000${i}`, 'z', `z=${(i + 1) * 2}.0`, 'double'])));
+  assert.equal(tables.derived_parameters_overview.rows.length, 3);
+  // purge off: every run keeps the comment; the summary still lists it once
+  assert.equal(tables.results_summary.rows.length, 1);
+  const back = new Trajectory('t', { add_time: false, filename: file });
+  back.f_load({ load_all: 2 });
+  assert.is(back.f_get('results.runs.run_00000002.z').v_comment, 'double');
+  throwsKind(() => new Environment({ trajectory: 't2', filename: join(dir, 'x.h5'), summary_tables: false }), InvalidArgumentError);
 });
 
 test('overview tables (read with h5py) have the columns, dtypes and rows pypet writes for the same trajectory', () => {
