@@ -104,11 +104,12 @@ export function attrToValue(d: H5Data, where: string): TypedValue {
 
 /**
  * A text attribute as PyTables writes a Python `str`: fixed-length UTF-8, NUL-terminated, as
- * many bytes as the text. PyTables writes `''` with a NULL dataspace, which the engines cannot
- * write; a variable-length `''` reads back in PyTables the same (numpy `str_`).
+ * many bytes as the text. Two cases are variable-length instead, which PyTables reads back the
+ * same (numpy `str_`): `''` (PyTables writes a NULL dataspace, which the engines cannot write)
+ * and text ending in a space (h5wasm writes fixed strings space-padded, which loses it).
  */
 function pytablesText(s: string): WriteData {
-  if (s === '') return { vlenStrings: [s], shape: [] };
+  if (s === '' || s.endsWith(' ')) return { vlenStrings: [s], shape: [] };
   const data = Buffer.from(s, 'utf8');
   return { type: { class: 'string', size: data.length, vlen: false, cset: 'utf8', pad: 'nullterm' }, shape: [], data };
 }
