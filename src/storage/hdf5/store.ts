@@ -145,6 +145,12 @@ export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, memory: Over
 function collectUnstored(group: NNGroupNode, out: NodeRecord[], f: H5File, traj: string): void {
   for (const child of group._children.values()) {
     if (!child._stored && child.v_is_leaf) {
+      // The `config.hdf5.*` defaults a trajectory got from its service, loaded without its config:
+      // the file's own settings stay (pypet, too, leaves data it finds on disk alone).
+      if (child.v_full_name.startsWith('config.hdf5.') && f.exists(nodePath(traj, child.v_full_name))) {
+        child._stored = true;
+        continue;
+      }
       out.push(leafToRecord(child as NNLeafNode));
       continue;
     }

@@ -111,6 +111,12 @@ print(json.dumps(sorted(out)))`, file);
   assert.equal(configHdf5(trajectoryManifest(loaded) as unknown as Manifest), configHdf5(fixture('params_basic')));
   loaded.f_add_result('added', 2);
   loaded.f_store();
+
+  // loaded without its config, a trajectory's default settings do not replace the file's
+  const partial = new Trajectory('t', { add_time: false, filename: file });
+  partial.f_load({ load_parameters: 0, load_results: 2 });
+  partial.f_add_result('later', 3);
+  partial.f_store();
 });
 
 test('HDF5StorageService takes pypet options; they become the config leaves and hdf5_settings', () => {
