@@ -36,11 +36,10 @@ export interface RunModule {
   export?: string;
 }
 
-/** Options of `new Environment(options)` (pypet's names where pypet has the option). */
 /**
- * The Environment's options. pypet's storage-service arguments (`large_overview_tables`,
- * `purge_duplicate_comments`, `complevel`, …; see {@link Hdf5ServiceOptions}) go to the HDF5
- * service of the file, as in pypet.
+ * Options of `new Environment(options)` (pypet's names where pypet has the option). pypet's
+ * storage-service arguments (`large_overview_tables`, `purge_duplicate_comments`, `complevel`, …;
+ * see {@link Hdf5ServiceOptions}) go to the HDF5 service of the file, as in pypet.
  */
 export interface EnvironmentOptions extends Hdf5ServiceOptions {
   /** A trajectory, or the name of a new one (default `trajectory`). */

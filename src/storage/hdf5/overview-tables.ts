@@ -78,14 +78,18 @@ function rangeText(value: TypedValue, range: readonly unknown[]): string {
 /**
  * What a writer remembers between writes of one file, so a long exploration does not re-read
  * the summary tables at every commit: per table, the row count it saw and the SHA-1s in it.
- * It is checked against the file's row count, so a file changed by someone else is read again.
+ * It is checked against the file's row count, so a file changed by someone else (or a write
+ * that was rolled back) is read again.
  */
 export type OverviewMemory = Map<string, { rows: number; digests: Set<string> }>;
 
 /** Rows to add to the overview tables during one write, appended together by {@link flush}. */
 export class OverviewRows {
   private readonly rows = new Map<OverviewTable, Record<string, unknown[]>>();
-  private readonly counts = new Map<OverviewTable, number>();
+  /** Rows in the file when this write began, per table present. */
+  private readonly onDisk = new Map<OverviewTable, number>();
+  /** SHA-1s this write adds to a summary table. */
+  private readonly added = new Map<OverviewTable, Set<string>>();
   private readonly purge: boolean;
 
   /** Reads which tables the trajectory has in the file and whether comments are purged. */
@@ -96,8 +100,12 @@ export class OverviewRows {
   ) {
     const overview = joinPath('/', traj, 'overview');
     const present = f.typeOf(overview) === 'group' ? new Set(f.childNames(overview)) : new Set<string>();
-    for (const table of OVERVIEW_TABLES) if (present.has(table)) this.counts.set(table, tableRows(f, tablePath(traj, table)));
+    for (const table of OVERVIEW_TABLES) if (present.has(table)) this.onDisk.set(table, tableRows(f, tablePath(traj, table)));
     this.purge = present.has('hdf5_settings') ? readHdf5Settings(f, traj).purge_duplicate_comments : true;
+  }
+
+  private count(table: OverviewTable): number {
+    return (this.onDisk.get(table) ?? 0) + (this.rows.get(table)?.location?.length ?? 0);
   }
 
   private add(table: OverviewTable, row: Record<string, unknown>): void {
@@ -107,20 +115,20 @@ export class OverviewRows {
       this.rows.set(table, cols);
     }
     for (const [k, v] of Object.entries(row)) cols[k]!.push(v);
-    this.counts.set(table, (this.counts.get(table) ?? 0) + 1);
   }
 
-  /** The SHA-1s of a summary table's comments: remembered, or read when the file has other rows. */
-  private digests(table: OverviewTable): Set<string> {
+  /** Whether a summary table lists this SHA-1: in the file (remembered, or read) or added by this write. */
+  private listed(table: OverviewTable, digest: string): boolean {
+    if (this.added.get(table)?.has(digest)) return true;
     const key = `${this.traj}/${table}`;
-    const onDisk = this.counts.get(table)! - (this.rows.get(table)?.hexdigest?.length ?? 0);
+    const rows = this.onDisk.get(table)!;
     let known = this.memory.get(key);
-    if (!known || known.rows !== onDisk) {
-      const digests = onDisk === 0 ? [] : textColumn(readTable(this.f, tablePath(this.traj, table)), 'hexdigest');
-      known = { rows: onDisk, digests: new Set(digests) };
+    if (!known || known.rows !== rows) {
+      const digests = rows === 0 ? [] : textColumn(readTable(this.f, tablePath(this.traj, table)), 'hexdigest');
+      known = { rows, digests: new Set(digests) };
       this.memory.set(key, known);
     }
-    return known.digests;
+    return known.digests.has(digest);
   }
 
   /**
@@ -138,34 +146,39 @@ export class OverviewRows {
     const base = () => ({ location: cut(location, LOCATION), name: cut(name, NAME), value: (value ??= cut(valueText(rec), VALUE)) });
     let writeComment = true;
     const summary = `${branch}_summary` as OverviewTable;
-    if (rec.comment !== '' && this.counts.has(summary)) {
+    if (rec.comment !== '' && this.onDisk.has(summary)) {
       const digest = createHash('sha1').update(rec.comment, 'utf8').digest('hex');
-      const seen = this.digests(summary);
-      if (seen.has(digest)) {
+      if (this.listed(summary, digest)) {
         writeComment = !this.purge;
       } else {
-        seen.add(digest);
+        if (!this.added.has(summary)) this.added.set(summary, new Set());
+        this.added.get(summary)!.add(digest);
         this.add(summary, { ...base(), hexdigest: digest, comment: cut(rec.comment, COMMENT) });
       }
     }
     if (!isNew) return writeComment;
     const overview = `${branch}_overview` as OverviewTable;
-    if ((this.counts.get(overview) ?? MAX_ROWS) < MAX_ROWS) this.add(overview, { ...base(), comment: cut(rec.comment, COMMENT) });
+    if (this.onDisk.has(overview) && this.count(overview) < MAX_ROWS) this.add(overview, { ...base(), comment: cut(rec.comment, COMMENT) });
     const data = rec.data;
     const explored = 'explored_parameters_overview';
-    if (data?.kind === 'parameter' && data.range && (this.counts.get(explored) ?? MAX_ROWS) < MAX_ROWS) {
+    if (data?.kind === 'parameter' && data.range && this.onDisk.has(explored) && this.count(explored) < MAX_ROWS) {
       this.add(explored, { ...base(), comment: cut(rec.comment, COMMENT), length: data.range.length, range: cut(rangeText(data.value, data.range), RANGE) });
     }
     return writeComment;
   }
 
-  /** Appends the collected rows to their tables. */
+  /** Appends the collected rows to their tables (and remembers the SHA-1s added). */
   flush(): void {
     for (const [table, cols] of this.rows) {
       appendTableRows(this.f, tablePath(this.traj, table), cols);
       const known = this.memory.get(`${this.traj}/${table}`);
-      if (known) known.rows += cols.location!.length;
+      const added = this.added.get(table);
+      if (known && added && known.rows === this.onDisk.get(table)) {
+        known.rows += cols.location!.length;
+        for (const d of added) known.digests.add(d);
+      }
     }
     this.rows.clear();
+    this.added.clear();
   }
 }
