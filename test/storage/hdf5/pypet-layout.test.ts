@@ -16,6 +16,10 @@ import { fileURLToPath } from 'node:url';
 import { Environment, HDF5StorageService, InvalidArgumentError, Trajectory, UnknownOptionError, cartesian_product } from '../../../src/index.js';
 import { trajectoryManifest } from '../../../src/cli/manifest.js';
 import { parseManifest } from '../../../src/storage/hdf5/manifest-values.js';
+import { openH5 } from '../../../src/storage/hdf5/open-file.js';
+import { OverviewRows, createOverviewTables, type OverviewMemory } from '../../../src/storage/hdf5/overview-tables.js';
+import { resolveSettings, writeHdf5Settings } from '../../../src/storage/hdf5/settings.js';
+import type { LeafRecord } from '../../../src/trajectory/records.js';
 import { throwsKind } from '../../helpers.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -206,6 +210,26 @@ print(json.dumps({p: f['t/' + p].attrs.get('SRVC_INIT_COMMENT', b'').decode() fo
   back.f_load({ load_all: 2 });
   assert.is(back.f_get('results.a').v_comment, 'same');
   assert.is(back.f_get('results.e').v_comment, '');
+});
+
+test('a write that is rolled back (rows never appended) does not make the next one purge its comment', async () => {
+  const f = await openH5(join(dir, 'rollback.h5'), 'w');
+  try {
+    writeHdf5Settings(f, 't', resolveSettings());
+    createOverviewTables(f, 't', resolveSettings());
+    const memory: OverviewMemory = new Map();
+    const leaf = (fullName: string): LeafRecord => ({ type: 'leaf', fullName, className: 'Result', comment: 'c', annotations: [], data: undefined });
+    const failed = new OverviewRows(f, 't', memory);
+    assert.is(failed.leafWritten(leaf('results.a'), true), true);
+    assert.is(failed.leafWritten(leaf('results.b'), true), false, 'the same comment again in one write is purged');
+    // no flush: the transaction failed
+    const retry = new OverviewRows(f, 't', memory);
+    assert.is(retry.leafWritten(leaf('results.a'), true), true);
+    retry.flush();
+    assert.is(new OverviewRows(f, 't', memory).leafWritten(leaf('results.c'), true), false);
+  } finally {
+    f.close();
+  }
 });
 
 test('with the switches off: no overview tables, the flags say 0, and every comment is kept', () => {
