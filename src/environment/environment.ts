@@ -29,6 +29,7 @@ import { collectProvenance, type Provenance } from './provenance.js';
 import { executeRun, SharedNodeClaims, type RunFunction } from './run-executor.js';
 import { toWire } from './wire.js';
 import { prepareToOpen } from '../storage/hdf5/open-file.js';
+import { HDF5_SERVICE_OPTIONS, type Hdf5ServiceOptions } from '../storage/hdf5/settings.js';
 import { checkOptions, optionNames, PYPET_MEANINGLESS, type OptionSpec } from '../options.js';
 
 /** A run function that worker threads can load: a module path (or file URL) and an export name. */
@@ -37,8 +38,12 @@ export interface RunModule {
   export?: string;
 }
 
-/** Options of `new Environment(options)` (pypet's names where pypet has the option). */
-export interface EnvironmentOptions {
+/**
+ * Options of `new Environment(options)` (pypet's names where pypet has the option). pypet's
+ * storage-service arguments (`large_overview_tables`, `purge_duplicate_comments`, `complevel`, …;
+ * see {@link Hdf5ServiceOptions}) go to the HDF5 service of the file, as in pypet.
+ */
+export interface EnvironmentOptions extends Hdf5ServiceOptions {
   /** A trajectory, or the name of a new one (default `trajectory`). */
   trajectory?: Trajectory | string;
   /** The HDF5 file (default `data/<trajectory name>.hdf5`). */
@@ -96,11 +101,12 @@ export type PostProcessing = (traj: Trajectory, results: [number, unknown][]) =>
 /** What `new Environment()` accepts; pypet's logging and process options are accepted and have no meaning here. */
 const ENVIRONMENT_OPTIONS: OptionSpec = {
   known: [
-    ...optionNames<EnvironmentOptions>({
+    ...optionNames<Omit<EnvironmentOptions, keyof Hdf5ServiceOptions>>({
       trajectory: true, filename: true, comment: true, add_time: true, overwrite_file: true, ncores: true, multiproc: true,
       resume: true, stop_on_error: true, progress: true, checkpoint_seconds: true, shard: true, run_indices: true,
       journal_sync_ms: true, on_run: true, reuse: true, accept_failures: true,
     }),
+    ...HDF5_SERVICE_OPTIONS,
   ],
   meaningless: PYPET_MEANINGLESS,
   renamed: new Map([['continuable', 'resume'], ['report_progress', 'progress']]),
@@ -141,7 +147,10 @@ export class Environment {
     this.filename = options.filename ?? this.trajectory.v_filename ?? path.join('data', `${this.trajectory.v_name}.hdf5`);
     const factory = getDefaultStorageFactory();
     if (!factory) throw new StateError('No storage service is registered; import h5traj from its main entry point.');
-    if (this.trajectory.v_filename !== this.filename) this.trajectory.v_storage_service = factory(this.filename);
+    const storage = Object.fromEntries(HDF5_SERVICE_OPTIONS.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]));
+    if (this.trajectory.v_filename !== this.filename || Object.keys(storage).length > 0) {
+      this.trajectory.v_storage_service = factory(this.filename, storage);
+    }
     if (options.resume) {
       if (!fs.existsSync(this.filename)) {
         throw new StateError(`Cannot resume: the file '${this.filename}' does not exist.`, { file: this.filename });

@@ -5,7 +5,8 @@
  * one); the file's graph stays in memory between commits (see `held-writer.ts`).
  */
 import { parentPort } from 'node:worker_threads';
-import { writeCommit, type CommentMemory } from '../storage/hdf5/store.js';
+import type { OverviewMemory } from '../storage/hdf5/overview-tables.js';
+import { writeCommit } from '../storage/hdf5/store.js';
 import { HeldFileWriter } from '../storage/hdf5/held-writer.js';
 import { prepareToOpen } from '../storage/hdf5/open-file.js';
 import type { Commit } from '../trajectory/storage-service.js';
@@ -15,7 +16,8 @@ export type WriterRequest = { type: 'commit'; id: number; filename: string; traj
 export type WriterReply = { type: 'done'; id: number } | { type: 'error'; id: number; message: string; stack: string };
 
 const port = parentPort!;
-const comments: CommentMemory = new Map();
+/** Per file: what the overview tables hold, so commits need not re-read them. */
+const overview = new Map<string, OverviewMemory>();
 const files = new HeldFileWriter();
 // Commits are written strictly in order; loading h5wasm (only for a file the native engine does
 // not read) is asynchronous, so each message waits for the one before it.
@@ -33,7 +35,9 @@ async function handle(msg: WriterRequest): Promise<void> {
   try {
     await prepareToOpen(msg.filename);
     const commit = fromWire(msg.commit) as Commit;
-    files.write(msg.filename, (f) => writeCommit(f, msg.trajName, commit, comments));
+    let memory = overview.get(msg.filename);
+    if (!memory) overview.set(msg.filename, (memory = new Map()));
+    files.write(msg.filename, (f) => writeCommit(f, msg.trajName, commit, memory));
     port.postMessage({ type: 'done', id: msg.id } satisfies WriterReply);
   } catch (e) {
     port.postMessage({ type: 'error', id: msg.id, message: (e as Error).message, stack: (e as Error).stack ?? '' } satisfies WriterReply);

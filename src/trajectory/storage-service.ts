@@ -95,6 +95,11 @@ export interface DeleteItemsOptions {
 export interface StorageService {
   /** The file the service writes to. */
   readonly filename: string;
+  /**
+   * Called when a trajectory gets this service (pypet creates its service with `trajectory=`):
+   * the HDF5 service adds its `config.hdf5.*` settings to a trajectory that is not stored yet.
+   */
+  attach?(traj: Trajectory): void;
   store(traj: Trajectory, options: StoreOptions): void;
   storeItems(traj: Trajectory, items: NNNode[], options: StoreItemsOptions): void;
   load(traj: Trajectory, options: LoadOptions): void;
@@ -135,8 +140,11 @@ export interface StorageService {
   merge?(traj: Trajectory, others: readonly Trajectory[], options: ResolvedMergeOptions): MergeSummary;
 }
 
-/** Creates the default service for a filename (registered by the HDF5 storage module). */
-export type StorageFactory = (filename: string) => StorageService;
+/**
+ * Creates the default service for a filename (registered by the HDF5 storage module); `options`
+ * are the service's own (for the HDF5 service, pypet's `HDF5StorageService` arguments).
+ */
+export type StorageFactory = (filename: string, options?: object) => StorageService;
 
 let defaultFactory: StorageFactory | undefined;
 

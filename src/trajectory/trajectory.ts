@@ -134,7 +134,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
       throw new InvalidArgumentError('Give new Trajectory() either a filename or a storage_service, not both.');
     }
     if (options.filename !== undefined) this._useFile(options.filename);
-    if (options.storage_service !== undefined) this._storageService = options.storage_service;
+    if (options.storage_service !== undefined) this.v_storage_service = options.storage_service;
     this._overwriteFile = options.overwrite_file ?? false;
   }
 
@@ -176,8 +176,10 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
     return this._storageService;
   }
 
+  /** Gives the trajectory a service; it may add its settings (the HDF5 service's `config.hdf5.*`). */
   set v_storage_service(service: StorageService | undefined) {
     this._storageService = service;
+    service?.attach?.(this);
   }
 
   /** The HDF5 file of the storage service, if any. */
@@ -190,7 +192,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
     if (!factory) {
       throw new StateError('No storage service is available; import h5traj from its main entry point so the HDF5 service registers itself.');
     }
-    this._storageService = factory(filename);
+    this.v_storage_service = factory(filename);
   }
 
   protected _service(): StorageService {

@@ -148,8 +148,10 @@ function loadRecords(
       // (UPDATE_DATA only adds what is missing).
       if (!update && withData && existing.v_is_leaf && (existing as NNLeafNode).f_is_empty()) {
         applyLeafData(existing as NNLeafNode, fromFileLeafData(readLeaf(f, name, rec.fullName, rec.className ?? 'Result')));
-        existing._stored = true;
       }
+      // It is in the file either way (pypet marks it stored too), so a later f_store does not
+      // write it again: e.g. the `config.hdf5.*` defaults a new trajectory gets from its service.
+      existing._stored = true;
       continue;
     }
     const data = rec.kind === 'leaf' && withData ? readLeaf(f, name, rec.fullName, rec.className ?? 'Result') : undefined;

@@ -85,9 +85,9 @@ function readAnnotations(f: H5File, path: string, names: readonly string[]): Rec
 }
 
 /**
- * An attribute as a typed value, the way PyTables hands it to pypet: fixed UTF-8 strings are
- * numpy `str_`, variable-length strings `str`, numbers numpy scalars (`int64`, `float64`, b8 →
- * `bool_`), and non-scalar attributes ndarrays.
+ * An attribute as a typed value, the way PyTables hands it to pypet: UTF-8 strings (fixed or
+ * variable length) are numpy `str_`, ASCII strings numpy `bytes_`, numbers numpy scalars
+ * (`int64`, `float64`, b8 → `bool_`), and non-scalar attributes ndarrays.
  */
 export function attrToValue(d: H5Data, where: string): TypedValue {
   const { type } = d;
@@ -96,25 +96,36 @@ export function attrToValue(d: H5Data, where: string): TypedValue {
   if (type.class === 'string') {
     const utf8 = type.cset === 'utf8';
     if (d.shape.length > 0) return recallValue(type, d.shape, src, utf8 ? { scalar: 'str' } : {}, where);
-    const scalar = type.vlen ? (utf8 ? 'str' : 'bytes') : utf8 ? 'str_' : 'bytes_';
+    const scalar = utf8 ? 'str_' : 'bytes_';
     return recallValue(type, [], src, { coll: 'COLL_SCALAR', scalar }, where);
   }
   return recallValue(type, d.shape, src, d.shape.length === 0 ? { coll: 'COLL_SCALAR' } : {}, where);
 }
 
 /**
- * A typed value as an attribute PyTables reads back as the closest numpy value. Python ints and
- * floats come back as numpy int64/float64 (as in pypet), `str` stays `str` (variable-length) and
- * `str_` stays numpy `str_` (fixed); booleans become uint8 and lists ndarrays (no HDF5 attribute
- * type keeps them).
+ * A text attribute as PyTables writes a Python `str`: fixed-length UTF-8, NUL-terminated, as
+ * many bytes as the text. Two cases are variable-length instead, which PyTables reads back the
+ * same (numpy `str_`): `''` (PyTables writes a NULL dataspace, which the engines cannot write)
+ * and text ending in a space (h5wasm writes fixed strings space-padded, which loses it).
+ */
+function pytablesText(s: string): WriteData {
+  if (s === '' || s.endsWith(' ')) return { vlenStrings: [s], shape: [] };
+  const data = Buffer.from(s, 'utf8');
+  return { type: { class: 'string', size: data.length, vlen: false, cset: 'utf8', pad: 'nullterm' }, shape: [], data };
+}
+
+/**
+ * A typed value as an attribute, written as PyTables writes the Python value, so pypet reads
+ * back what it reads from its own files: `str` and `str_` become numpy `str_` (as pypet's own
+ * string annotations do), ints and floats numpy int64/float64; booleans become uint8 and lists
+ * ndarrays (no HDF5 attribute type keeps them).
  * @throws StorageError for dicts, objects and other values an attribute cannot hold.
  */
 export function valueToAttr(tv: TypedValue, where: string): WriteData {
   const t = tv.type;
   if (t.kind === 'scalar') {
     const s = t.scalar;
-    if (s === 'str') return { vlenStrings: [tv.value as string], shape: [] };
-    if (s === 'str_') return stringAttr(tv.value as string);
+    if (s === 'str' || s === 'str_') return pytablesText(tv.value as string);
     if (s === 'bytes' || s === 'bytes_') {
       const b = tv.value as Buffer;
       return { type: fixedString(b.length), shape: [], data: b.length ? b : Buffer.alloc(1) };

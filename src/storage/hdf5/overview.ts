@@ -1,11 +1,12 @@
 /**
  * The `overview/` tables pypet needs to load a trajectory (`docs/file-layout.md` §3): `info` (one
  * row), `runs` (one row per run; pypet builds its run list from this table only) and
- * `explorations` (the explored parameters), plus the optional `hdf5_settings`.
+ * `explorations` (the explored parameters). `hdf5_settings` is in `settings.ts`, the informational
+ * overview and summary tables in `overview-tables.ts`.
  */
 import { FormatError, StorageError } from '../../errors.js';
 import { type H5File, joinPath } from './h5file.js';
-import { F64, I32, U8, fixedString } from './h5types.js';
+import { F64, I32, fixedString } from './h5types.js';
 import {
   type TableColumn, appendTableRows, createTable, numberColumn, readTable, resizeTable, tableRows, textColumn, writeTableRows,
 } from './table.js';
@@ -226,7 +227,7 @@ export function readRuns(f: H5File, traj: string, rows?: [number, number]): RunI
 }
 
 // ---------------------------------------------------------------------------------------------
-// explorations and settings
+// explorations
 
 /**
  * Writes `overview/explorations` (full names such as `parameters.x`). The column is 1.5 × the
@@ -257,35 +258,4 @@ export function readExplorations(f: H5File, traj: string): string[] {
   const path = overviewPath(traj, 'explorations');
   if (f.typeOf(path) !== 'dataset') return [];
   return textColumn(readTable(f, path), 'explorations');
-}
-
-/**
- * Writes `overview/hdf5_settings` with pypet's defaults, so pypet does not warn about it on load.
- * PyTables stores the flags as booleans (b8), which h5wasm cannot write; pypet passes every value
- * through `bool()`/`int()`, so uint8 columns load the same.
- */
-export function writeHdf5Settings(f: H5File, traj: string): void {
-  ensureOverview(f, traj);
-  const path = overviewPath(traj, 'hdf5_settings');
-  if (f.exists(path)) return;
-  const flags: [string, number][] = [
-    ['shuffle', 1], ['fletcher32', 0], ['config_overview', 1], ['parameters_overview', 1],
-    ['derived_parameters_overview', 0], ['results_overview', 0], ['explored_parameters_overview', 1],
-    ['derived_parameters_summary', 1], ['results_summary', 1], ['purge_duplicate_comments', 1],
-  ];
-  const columns: TableColumn[] = [
-    { name: 'complib', type: fixedString(7) },
-    { name: 'complevel', type: I32 },
-    ...flags.slice(0, 2).map(([name]) => ({ name, type: U8 })),
-    { name: 'pandas_format', type: fixedString(7) },
-    { name: 'encoding', type: fixedString(11) },
-    ...flags.slice(2).map(([name]) => ({ name, type: U8 })),
-    { name: 'results_per_run', type: I32 },
-    { name: 'derived_parameters_per_run', type: I32 },
-  ];
-  const row: Record<string, unknown[]> = {
-    complib: ['zlib'], complevel: [9], pandas_format: ['fixed'], encoding: ['utf8'], results_per_run: [0], derived_parameters_per_run: [0],
-  };
-  for (const [name, v] of flags) row[name] = [v];
-  createTable(f, path, columns, row, { title: 'hdf5_settings' });
 }

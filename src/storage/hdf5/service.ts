@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NotFoundError, StateError, StorageError } from '../../errors.js';
+import { checkOptions } from '../../options.js';
 import { Result } from '../../leaves/result.js';
 import type { NNGroupNode } from '../../tree/group.js';
 import type { NNLeafNode } from '../../tree/leaf-node.js';
@@ -34,18 +35,37 @@ import { loadChildNode, loadLeafData, loadTrajectory } from './load.js';
 import { mergeIntoFile } from './merge.js';
 import { listTrajectories, nodePath, readLeaf, subtreeSignature } from './nodes.js';
 import { rewriteFile, skipPaths } from './rewrite.js';
-import { FAILURES_TABLE, writeCommit, writeItems, writeNewTrajectory, writeTrajectoryUpdates, type CommentMemory } from './store.js';
+import type { OverviewMemory } from './overview-tables.js';
+import { HDF5_SERVICE_OPTIONS, type Hdf5ServiceOptions, type Hdf5Settings, addConfigLeaves, resolveSettings } from './settings.js';
+import { FAILURES_TABLE, writeCommit, writeItems, writeNewTrajectory, writeTrajectoryUpdates } from './store.js';
 import { numberColumn, readTable, textColumn } from './table.js';
 import { withWriteTransaction } from './transaction.js';
 
 export class HDF5StorageService implements StorageService {
   readonly filename: string;
+  /** pypet's storage settings given to the constructor (the trajectory's `config.hdf5` leaves start from them). */
+  readonly settings: Hdf5Settings;
   private reader: H5File | undefined;
   private readerIdentity = '';
-  private readonly comments: CommentMemory = new Map();
+  private readonly overview: OverviewMemory = new Map();
 
-  constructor(filename: string) {
+  /**
+   * A service for one HDF5 file. The options are pypet's `HDF5StorageService` arguments (see
+   * {@link Hdf5ServiceOptions}); they become the `config.hdf5.*` leaves of the trajectories that
+   * get this service, which decide the overview tables and comment purging when it is first stored.
+   * @throws UnknownOptionError for an option pypet's service does not have.
+   * @throws InvalidArgumentError for purge_duplicate_comments without summary_tables.
+   * @example new Trajectory('t', { storage_service: new HDF5StorageService('t.h5', { large_overview_tables: true }) })
+   */
+  constructor(filename: string, options: Hdf5ServiceOptions = {}) {
+    checkOptions('new HDF5StorageService()', options, { known: HDF5_SERVICE_OPTIONS });
     this.filename = filename;
+    this.settings = resolveSettings(options);
+  }
+
+  /** Adds the `config.hdf5.*` leaves to a trajectory that is not stored yet, as pypet's service does. */
+  attach(traj: Trajectory): void {
+    addConfigLeaves(traj, this.settings);
   }
 
   /**
@@ -72,17 +92,9 @@ export class HDF5StorageService implements StorageService {
   /** Runs a write transaction (after closing the read handle, whose file is about to be replaced). */
   private write<T>(change: (f: H5File) => T, options: { fresh?: boolean } = {}): T {
     this.close();
-    // Comments remembered for pypet's purge rule must not count a write that was rolled back.
-    const remembered = [...this.comments].map(([k, v]) => [k, new Set(v)] as const);
-    try {
-      // As pypet and `h5traj run` do, a missing output folder is created (the lock file goes there first).
-      fs.mkdirSync(path.dirname(path.resolve(this.filename)), { recursive: true });
-      return withWriteTransaction(this.filename, change, options);
-    } catch (e) {
-      this.comments.clear();
-      for (const [k, v] of remembered) this.comments.set(k, v);
-      throw e;
-    }
+    // As pypet and `h5traj run` do, a missing output folder is created (the lock file goes there first).
+    fs.mkdirSync(path.dirname(path.resolve(this.filename)), { recursive: true });
+    return withWriteTransaction(this.filename, change, options);
   }
 
   close(): void {
@@ -119,8 +131,8 @@ export class HDF5StorageService implements StorageService {
     if (fresh) traj._stored = false;
     this.write(
       (f) => {
-        if (!traj._stored) writeNewTrajectory(f, traj, this.comments, options.only_init ?? false);
-        else writeTrajectoryUpdates(f, traj, this.comments);
+        if (!traj._stored) writeNewTrajectory(f, traj, this.overview, this.settings, options.only_init ?? false);
+        else writeTrajectoryUpdates(f, traj, this.overview);
       },
       { fresh },
     );
@@ -132,7 +144,7 @@ export class HDF5StorageService implements StorageService {
     }
     const nodes = options.non_empties ? items.filter((n) => !n.v_is_leaf || !(n as NNLeafNode).f_is_empty()) : items;
     if (!options.overwrite) {
-      this.write((f) => writeItems(f, traj, nodes, this.comments));
+      this.write((f) => writeItems(f, traj, nodes, this.overview));
       return;
     }
     // Overwriting: rewrite the file without the stored parts being replaced, then write them
@@ -213,7 +225,7 @@ export class HDF5StorageService implements StorageService {
   }
 
   commit(traj: Trajectory, commit: Commit): void {
-    this.write((f) => writeCommit(f, traj.v_name, commit, this.comments));
+    this.write((f) => writeCommit(f, traj.v_name, commit, this.overview));
   }
 
   readFailures(traj: Trajectory): RunFailure[] {
@@ -251,4 +263,4 @@ function markUnstored(node: NNNode): void {
   if (!node.v_is_leaf) for (const child of (node as NNGroupNode).f_iter_nodes()) child._stored = false;
 }
 
-setDefaultStorageFactory((filename) => new HDF5StorageService(filename));
+setDefaultStorageFactory((filename, options) => new HDF5StorageService(filename, options as Hdf5ServiceOptions | undefined));

@@ -23,14 +23,12 @@ import {
   updateRuns,
   type RunInfo,
   writeExplorations,
-  writeHdf5Settings,
   writeInfo,
 } from './overview.js';
+import { OverviewRows, createOverviewTables, type OverviewMemory } from './overview-tables.js';
+import { type Hdf5Settings, settingsOf, writeHdf5Settings } from './settings.js';
 import { appendTableRows, createTable } from './table.js';
 import { extendParameterRange, storedRangeLength } from './parameters.js';
-
-/** Comments already written per leaf name, for pypet's purge_duplicate_comments in run subtrees. */
-export type CommentMemory = Map<string, Set<string>>;
 
 function infoOf(traj: Trajectory) {
   return {
@@ -44,32 +42,37 @@ function infoOf(traj: Trajectory) {
   };
 }
 
-/** Whether a record lies in a run subtree (`results.runs.run_00000003.z`). */
-function runScopedName(fullName: string): string | undefined {
-  const parts = fullName.split('.');
-  const i = parts.findIndex((p) => /^run_\d{8,}$/.test(p));
-  return i < 0 ? undefined : parts.slice(i + 1).join('.');
-}
-
-/** Writes node records; leaves in run subtrees keep a comment only the first time it appears. */
-export function writeRecords(f: H5File, traj: string, records: readonly NodeRecord[], comments: CommentMemory): void {
+/**
+ * Writes node records. Each leaf goes through the overview tables, which also decide whether its
+ * comment is written (pypet's purge_duplicate_comments).
+ */
+export function writeRecords(f: H5File, traj: string, records: readonly NodeRecord[], overview: OverviewRows): void {
   for (const rec of records) {
     if (rec.type === 'group') {
       writeGroupNode(f, traj, rec.fullName, { comment: rec.comment, annotations: Object.fromEntries(rec.annotations) });
     } else if (rec.type === 'link') {
       if (!f.exists(nodePath(traj, rec.fullName))) writeLink(f, traj, rec.fullName, rec.target);
     } else {
-      const generic = runScopedName(rec.fullName);
-      let skipComment = false;
-      if (generic !== undefined && rec.comment !== '') {
-        const seen = comments.get(generic) ?? new Set<string>();
-        skipComment = seen.has(rec.comment);
-        seen.add(rec.comment);
-        comments.set(generic, seen);
-      }
-      writeLeaf(f, traj, rec.fullName, toLeafWrite(rec), { skipComment });
+      const writeComment = overview.leafWritten(rec, !f.exists(nodePath(traj, rec.fullName)));
+      writeLeaf(f, traj, rec.fullName, toLeafWrite(rec), { skipComment: !writeComment });
     }
   }
+}
+
+/**
+ * Leaves out branch groups (`derived_parameters`, …) with nothing in or below them: pypet creates
+ * a branch in the file only when something is stored in it, and loads an empty one as a group.
+ */
+function withoutBareBranches(records: readonly NodeRecord[]): NodeRecord[] {
+  const used = new Set(records.filter((r) => r.fullName.includes('.')).map((r) => r.fullName.split('.')[0]!));
+  return records.filter((r) => r.type !== 'group' || r.fullName.includes('.') || used.has(r.fullName) || r.comment !== '' || r.annotations.length > 0);
+}
+
+/** Runs `write` with the overview rows of one write, and appends the rows afterwards. */
+function withOverview(f: H5File, traj: string, memory: OverviewMemory, write: (rows: OverviewRows) => void): void {
+  const rows = new OverviewRows(f, traj, memory);
+  write(rows);
+  rows.flush();
 }
 
 function markStored(node: NNNode): void {
@@ -81,8 +84,11 @@ function markStored(node: NNNode): void {
   if (!node.v_is_leaf) for (const child of (node as NNGroupNode).f_iter_nodes()) mark(child);
 }
 
-/** Writes a trajectory that is not yet in the file. */
-export function writeNewTrajectory(f: H5File, traj: Trajectory, comments: CommentMemory, onlyInit = false): void {
+/**
+ * Writes a trajectory that is not yet in the file, with the settings and overview tables its
+ * `config.hdf5` leaves ask for (`fallback` where it has none).
+ */
+export function writeNewTrajectory(f: H5File, traj: Trajectory, memory: OverviewMemory, fallback: Hdf5Settings, onlyInit = false): void {
   if (listTrajectories(f).includes(traj.v_name)) {
     throw new StorageError(
       `The file '${f.path}' already holds a trajectory named '${traj.v_name}'; load it with f_load, or store under another name.`,
@@ -93,16 +99,18 @@ export function writeNewTrajectory(f: H5File, traj: Trajectory, comments: Commen
   writeInfo(f, traj.v_name, infoOf(traj));
   createRuns(f, traj.v_name, traj._runs.all().map(toRunRow), traj.v_time);
   writeExplorations(f, traj.v_name, [...traj._explored.keys()]);
-  writeHdf5Settings(f, traj.v_name);
+  const settings = settingsOf(traj, fallback);
+  writeHdf5Settings(f, traj.v_name, settings);
+  createOverviewTables(f, traj.v_name, settings);
   if (!onlyInit) {
-    writeRecords(f, traj.v_name, subtreeRecords(traj), comments);
+    withOverview(f, traj.v_name, memory, (rows) => writeRecords(f, traj.v_name, withoutBareBranches(subtreeRecords(traj)), rows));
     markStored(traj);
   }
   traj._stored = true;
 }
 
 /** Writes what changed in a trajectory already in the file (new nodes, new items, runs). */
-export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, comments: CommentMemory): void {
+export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, memory: OverviewMemory): void {
   const name = traj.v_name;
   writeGroupNode(f, name, '', { comment: traj.v_comment, annotations: Object.fromEntries(traj.v_annotations.typedEntries()) });
   writeInfo(f, name, infoOf(traj));
@@ -130,7 +138,7 @@ export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, comments: Co
   const records: NodeRecord[] = [];
   const annotated: NNNode[] = [];
   collectUnstored(traj, records, f, name, annotated);
-  writeRecords(f, name, records, comments);
+  withOverview(f, name, memory, (rows) => writeRecords(f, name, records, rows));
   // Annotations set on stored nodes (`node.v_annotations.info = …`) are written, as pypet adds new ones.
   for (const node of annotated) writeNodeAnnotations(f, name, node.v_full_name, node._annotations?.typedEntries() ?? []);
   markStored(traj);
@@ -143,6 +151,12 @@ export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, comments: Co
 function collectUnstored(group: NNGroupNode, out: NodeRecord[], f: H5File, traj: string, annotated: NNNode[]): void {
   for (const child of group._children.values()) {
     if (!child._stored && child.v_is_leaf) {
+      // The `config.hdf5.*` defaults a trajectory got from its service, loaded without its config:
+      // the file's own settings stay (pypet, too, leaves data it finds on disk alone).
+      if (child.v_full_name.startsWith('config.hdf5.') && f.exists(nodePath(traj, child.v_full_name))) {
+        child._stored = true;
+        continue;
+      }
       out.push(leafToRecord(child as NNLeafNode));
       continue;
     }
@@ -188,7 +202,7 @@ function collectUnstored(group: NNGroupNode, out: NodeRecord[], f: H5File, traj:
  * Writes the given nodes (and the groups above them). As in pypet, a stored result only gains the
  * items that are not on disk yet; replacing stored items needs `overwrite` (a file rewrite).
  */
-export function writeItems(f: H5File, traj: Trajectory, nodes: readonly NNNode[], comments: CommentMemory): void {
+export function writeItems(f: H5File, traj: Trajectory, nodes: readonly NNNode[], memory: OverviewMemory): void {
   const records: NodeRecord[] = [];
   for (const node of nodes) {
     if (node.v_is_root) continue;
@@ -207,7 +221,7 @@ export function writeItems(f: H5File, traj: Trajectory, nodes: readonly NNNode[]
       records.push(record);
     }
   }
-  writeRecords(f, traj.v_name, records, comments);
+  withOverview(f, traj.v_name, memory, (rows) => writeRecords(f, traj.v_name, records, rows));
   for (const node of nodes) node._stored = true;
 }
 
@@ -254,17 +268,19 @@ function completedInFile(f: H5File, name: string, indices: readonly number[]): S
  * what is done, so a commit repeated after a crash, or made by a second process that loaded the
  * trajectory before the first one finished, never writes a run twice.
  */
-export function writeCommit(f: H5File, name: string, commit: Commit, comments: CommentMemory): void {
+export function writeCommit(f: H5File, name: string, commit: Commit, memory: OverviewMemory): void {
   // Runs finish out of order on worker threads; writing them in run order keeps the file the
   // same as a serial run's (pypet keeps a repeated comment only on the first leaf written).
   const sorted = [...commit.runs].sort((a, b) => a.idx - b.idx);
   const done = completedInFile(f, name, sorted.map((r) => r.idx));
   const runs = sorted.filter((r) => !done.has(r.idx));
-  for (const run of runs) writeRecords(f, name, run.records, comments);
-  if (runs.length > 0) {
-    updateRuns(f, name, runs.map((r) => toRunRow({ ...r.info, idx: r.idx, name: runName(r.idx) })));
-  }
-  writeRecords(f, name, commit.nodes, comments);
+  withOverview(f, name, memory, (rows) => {
+    for (const run of runs) writeRecords(f, name, run.records, rows);
+    if (runs.length > 0) {
+      updateRuns(f, name, runs.map((r) => toRunRow({ ...r.info, idx: r.idx, name: runName(r.idx) })));
+    }
+    writeRecords(f, name, commit.nodes, rows);
+  });
   writeFailures(f, name, commit.failures);
 }
 

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { Complex, NDArray, type TypedValue, markTuple } from '../../../src/leaves/values.js';
 import { openH5 } from '../../../src/storage/hdf5/open-file.js';
 import { writeGroupNode, writeLeaf, writeLink } from '../../../src/storage/hdf5/nodes.js';
-import { createRuns, placeholderRun, writeExplorations, writeHdf5Settings, writeInfo } from '../../../src/storage/hdf5/overview.js';
+import { createRuns, placeholderRun, writeExplorations, writeInfo } from '../../../src/storage/hdf5/overview.js';
+import { resolveSettings, writeHdf5Settings } from '../../../src/storage/hdf5/settings.js';
 
 const PYTHON = '/usr/bin/python3';
 const dir = mkdtempSync(join(tmpdir(), 'h5traj-h5py-'));
@@ -77,7 +78,7 @@ test('a trajectory written by h5traj has the attributes, types and values pypet 
   writeInfo(f, T, { name: T, time, timestamp: 1.5e9, comment: 'written by h5traj', length: 2, version: '0.7.0', python: '3.11.2' });
   createRuns(f, T, [placeholderRun(0), placeholderRun(1)], time);
   writeExplorations(f, T, ['parameters.x']);
-  writeHdf5Settings(f, T);
+  writeHdf5Settings(f, T, resolveSettings());
   writeGroupNode(f, T, '', { comment: 'written by h5traj' });
   writeLeaf(f, T, 'parameters.x', { className: 'Parameter', comment: 'grüße', data: { kind: 'parameter', value: s(0.5, 'float'), range: [s(1, 'float'), s(2, 'float')] } });
   writeLeaf(f, T, 'parameters.tup', { className: 'Parameter', data: { kind: 'parameter', value: { value: markTuple([1, 2]), type: { kind: 'tuple', scalar: 'int' } } } });

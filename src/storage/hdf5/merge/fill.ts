@@ -5,8 +5,8 @@
  * (a shard's runs already carry their global names), so the copy is the identity map and only
  * the rows of those runs in `overview/runs` change.
  *
- * Comments: like pypet, a run's leaf keeps its comment only where that comment first appears for
- * that name (run 0's `z`, not run 1's). Each shard keeps it on its own first run, so after a fill
+ * Comments: like pypet, a leaf keeps its comment only where that comment first appears in its
+ * branch (run 0's `z`, not run 1's). Each shard keeps it on its own first run, so after a fill
  * the repeats are removed again (see {@link dedupeRunComments}) and the merged file equals what
  * one machine writes, whatever the order the shards were merged in.
  */
@@ -60,38 +60,36 @@ export function planFill(ctx: Context, b: Side): Pick<OtherMerge, 'plan' | 'runM
 }
 
 /**
- * Removes the comments of leaves in runs that repeat the comment of the same leaf name in an
- * earlier run (the file one machine writes has it only on the first). Returns how many it removed.
+ * Removes comments that repeat one written earlier in the same branch (pypet's
+ * purge_duplicate_comments: a comment text is written once per branch, on the first leaf stored
+ * with it; one machine stores the trajectory's own leaves before run 0, then the runs in order).
+ * Returns how many it removed.
  */
 export function dedupeRunComments(f: H5File, traj: string): number {
-  const found: { idx: number; generic: string; path: string; comment: string }[] = [];
-  const walk = (groupPath: string, parts: string[], runIdx: number | undefined, runDepth: number): void => {
+  const found: { idx: number; branch: string; path: string; comment: string }[] = [];
+  const walk = (branch: string, groupPath: string, runIdx: number): void => {
     for (const name of f.childNames(groupPath)) {
       const child = joinPath(groupPath, name);
       if (f.linkTarget(child) !== null || f.typeOf(child) !== 'group') continue;
-      const childParts = [...parts, name];
-      let idx = runIdx;
-      let depth = runDepth;
-      if (idx === undefined && (idx = runIndexOf(name)) !== undefined) depth = childParts.length;
+      const idx = runIdx >= 0 ? runIdx : (runIndexOf(name) ?? -1);
       if (!f.hasAttr(child, LEAF)) {
-        walk(child, childParts, idx, depth);
+        walk(branch, child, idx);
         continue;
       }
-      if (idx === undefined || !f.hasAttr(child, COMMENT)) continue;
-      found.push({ idx, generic: childParts.slice(depth).join('.'), path: child, comment: attrText(f, child, COMMENT) ?? '' });
+      if (!f.hasAttr(child, COMMENT)) continue;
+      found.push({ idx, branch, path: child, comment: attrText(f, child, COMMENT) ?? '' });
     }
   };
   for (const branch of ['results', 'derived_parameters']) {
     const root = joinPath('/', traj, branch);
-    if (f.typeOf(root) === 'group') walk(root, [branch], undefined, 0);
+    if (f.typeOf(root) === 'group') walk(branch, root, -1);
   }
   found.sort((a, b) => a.idx - b.idx);
-  const seen = new Map<string, Set<string>>();
+  const seen = new Set<string>();
   let removed = 0;
   for (const leaf of found) {
-    const comments = seen.get(leaf.generic) ?? new Set<string>();
-    seen.set(leaf.generic, comments);
-    if (!comments.has(leaf.comment)) comments.add(leaf.comment);
+    const key = `${leaf.branch}\0${leaf.comment}`;
+    if (!seen.has(key)) seen.add(key);
     else {
       f.deleteAttr(leaf.path, COMMENT);
       removed++;

@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""pypet's view of an HDF5 file, in the manifest format of test/fixtures/pypet/README.md, or
+the differences between it and h5traj's own dump of the same file.
+
+    PYTHONPATH=<pypet source> python3 scripts/pypet-view.py FILE TRAJ            # pypet's manifest
+    PYTHONPATH=<pypet source> python3 scripts/pypet-view.py FILE TRAJ DUMP.json  # differences
+
+DUMP.json is `h5traj dump FILE --trajectory TRAJ --json`. pypet loads with
+`Trajectory(filename=FILE).f_load(name=TRAJ, load_all=2, force=True)`, as the reference
+manifests were made. Needs pypet 0.7 (its source from GitHub) with Debian's python3-tables and
+python3-pandas. Exit status 1 when the views differ.
+"""
+import json
+import math
+import sys
+
+import numpy as np
+from pypet import Trajectory
+
+
+def tag(v):
+    """A value as a tagged manifest value (the subset of types pypet's basic leaves hold)."""
+    if isinstance(v, np.ndarray):
+        return {"type": "ndarray", "dtype": str(v.dtype), "shape": list(v.shape), "value": clean(v.tolist())}
+    if isinstance(v, np.generic):
+        name = "numpy." + type(v).__name__
+        if isinstance(v, np.complexfloating):
+            return {"type": name, "value": [clean(float(v.real)), clean(float(v.imag))]}
+        return {"type": name, "value": clean(v.item())}
+    if isinstance(v, bool) or isinstance(v, int) or isinstance(v, str):
+        return {"type": type(v).__name__, "value": v}
+    if isinstance(v, float):
+        return {"type": "float", "value": clean(v)}
+    if isinstance(v, bytes):
+        return {"type": "bytes", "value_hex": v.hex()}
+    if isinstance(v, complex):
+        return {"type": "complex", "value": [clean(v.real), clean(v.imag)]}
+    if isinstance(v, (list, tuple)):
+        return {"type": type(v).__name__, "items": [tag(x) for x in v]}
+    if isinstance(v, dict):
+        return {"type": "dict", "items": {k: tag(x) for k, x in v.items()}}
+    return {"type": "object:" + type(v).__module__ + "." + type(v).__name__, "repr": repr(v)}
+
+
+def clean(x):
+    if isinstance(x, float) and not math.isfinite(x):
+        return "NaN" if math.isnan(x) else ("Infinity" if x > 0 else "-Infinity")
+    if isinstance(x, list):
+        return [clean(y) for y in x]
+    return x
+
+
+def manifest(filename, name):
+    traj = Trajectory(filename=filename)
+    traj.f_load(name=name, load_all=2, force=True)
+    leaves, groups = [], []
+    for node in traj.f_iter_nodes(recursive=True, with_links=False):
+        ann = {k: tag(v) for k, v in node.v_annotations.f_to_dict().items()}
+        if not node.v_is_leaf:
+            groups.append({"full_name": node.v_full_name, "class_name": node.f_get_class_name(), "comment": node.v_comment, "annotations": ann})
+            continue
+        entry = {"full_name": node.v_full_name, "class_name": node.f_get_class_name(), "comment": node.v_comment, "annotations": ann}
+        if node.v_is_parameter:
+            entry["value"] = tag(node.f_get()) if not node.f_is_empty() else None
+            if node.v_explored:
+                entry["explored_range"] = [tag(x) for x in node.f_get_range()]
+        else:
+            entry["items"] = {k: tag(v) for k, v in node.f_to_dict().items()}
+        leaves.append(entry)
+    return {
+        "trajectory": {"name": traj.v_name, "comment": traj.v_comment, "length": len(traj),
+                       "annotations": {k: tag(v) for k, v in traj.v_annotations.f_to_dict().items()}},
+        "explored_parameters": sorted(traj.f_get_explored_parameters()),
+        "run_names": list(traj.f_get_run_names()),
+        "groups": sorted(groups, key=lambda g: g["full_name"]),
+        "leaves": sorted(leaves, key=lambda l: l["full_name"]),
+    }
+
+
+def differences(pypet, ours):
+    out = []
+    for key in ("name", "comment", "length", "annotations"):
+        if pypet["trajectory"][key] != ours["trajectory"][key]:
+            out.append(f"trajectory {key}: pypet {pypet['trajectory'][key]!r}, h5traj {ours['trajectory'][key]!r}")
+    for key in ("explored_parameters", "run_names"):
+        if sorted(pypet[key]) != sorted(ours[key]):
+            out.append(f"{key}: pypet {pypet[key]!r}, h5traj {ours[key]!r}")
+    for kind, what in (("groups", "group"), ("leaves", "leaf")):
+        theirs = {n["full_name"]: n for n in pypet[kind]}
+        mine = {n["full_name"]: n for n in ours[kind]}
+        for missing in sorted(set(theirs) - set(mine)):
+            out.append(f"{what} {missing}: only in pypet's view")
+        for extra in sorted(set(mine) - set(theirs)):
+            out.append(f"{what} {extra}: only in h5traj's dump")
+        for name in sorted(set(theirs) & set(mine)):
+            for field in ("class_name", "comment", "annotations", "value", "explored_range", "items"):
+                a, b = theirs[name].get(field), mine[name].get(field)
+                if field in theirs[name] and a != b:
+                    out.append(f"{name} {field}: pypet {json.dumps(a, default=repr)[:200]}, h5traj {json.dumps(b, default=repr)[:200]}")
+    return out
+
+
+if __name__ == "__main__":
+    view = manifest(sys.argv[1], sys.argv[2])
+    if len(sys.argv) < 4:
+        print(json.dumps(view, indent=1, default=repr))
+        sys.exit(0)
+    with open(sys.argv[3]) as f:
+        dump = json.load(f)
+    diffs = differences(view, dump)
+    print(json.dumps({"leaves": len(view["leaves"]), "groups": len(view["groups"]), "differences": diffs}, indent=1))
+    sys.exit(1 if diffs else 0)
