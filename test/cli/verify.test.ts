@@ -4,6 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openH5 } from '../../src/storage/hdf5/open-file.js';
@@ -30,6 +31,17 @@ test.before(async () => {
   resizeRuns(f, 'w1', 10);
   f.close();
 });
+
+/** Object-header addresses of the datasets under `prefix` (h5py's view), so a test damages data it reads. */
+function datasetHeaders(file: string, prefix: string): Map<string, number> {
+  const script = `import h5py, json, sys
+out = {}
+def visit(name, obj):
+    if isinstance(obj, h5py.Dataset) and name.startswith(sys.argv[2]): out['/' + name] = h5py.h5o.get_info(obj.id).addr
+with h5py.File(sys.argv[1], 'r') as f: f.visititems(visit)
+print(json.dumps(out))`;
+  return new Map(Object.entries(JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, file, prefix], { encoding: 'utf8' })) as Record<string, number>));
+}
 
 interface Report { ok: boolean; problems: string[]; trajectories: { name: string; runs: number; completed: number; explored: number }[] }
 
@@ -97,11 +109,12 @@ test('--trajectory checks one trajectory of a file that holds several', () => {
 });
 
 test('a file with damaged object headers: one problem per damaged object, naming it, and exit 1', () => {
-  // Three object headers (of run data) with a byte changed in their messages, past the prefix.
+  // The object headers of three datasets of different runs, a byte changed in their messages
+  // past the prefix (datasets, so that no damaged object hides another one below it).
   const bytes = fs.readFileSync(W1);
-  const headers: number[] = [];
-  for (let at = bytes.indexOf('OHDR'); at >= 0; at = bytes.indexOf('OHDR', at + 1)) headers.push(at);
-  const damaged = [headers[30]!, headers[60]!, headers[90]!];
+  const runData = datasetHeaders(W1, 'w1/results/runs/');
+  const damaged = ['run_00000002', 'run_00000005', 'run_00000009'].map((run) => [...runData].find(([p]) => p.includes(`/${run}/`))![1]);
+  for (const at of damaged) assert.is(bytes.toString('latin1', at, at + 4), 'OHDR', `an object header at ${at}`);
   for (const at of damaged) bytes[at + 20] = bytes[at + 20]! ^ 0x10;
   const file = path.join(dir, 'damaged.hdf5');
   fs.writeFileSync(file, bytes);
@@ -118,7 +131,8 @@ test('a file with damaged object headers: one problem per damaged object, naming
 
 test('h5wasm (H5TRAJ_ENGINE=wasm) on a damaged file: one sentence naming it, no HDF5-DIAG, no "unexpected error"', () => {
   const bytes = fs.readFileSync(W1);
-  const at = bytes.indexOf('OHDR', bytes.length >> 1);
+  // The run table, which every command reads (not, say, an overview table that dump skips).
+  const at = datasetHeaders(W1, 'w1/overview/runs').get('/w1/overview/runs')!;
   bytes[at + 20] = bytes[at + 20]! ^ 0x10;
   const file = path.join(dir, 'damaged-wasm.hdf5');
   fs.writeFileSync(file, bytes);
