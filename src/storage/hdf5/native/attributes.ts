@@ -3,7 +3,7 @@
  * (Attribute Info message → fractal heap + v2 B-tree of type 8), decoded into {@link NValue}s.
  */
 import { type NValue, NativeUnsupportedError } from './model.js';
-import { type ByteSource, CorruptError, type Cursor, UNDEF, align8 } from './byte-source.js';
+import { type ByteSource, CorruptError, type Cursor, UNDEF, align8, utf8Name } from './byte-source.js';
 import { forEachRecord } from './btree2.js';
 import { isVlenString } from '../h5types.js';
 import { type TypeCache, fileElementSize } from './decode-type.js';
@@ -50,7 +50,7 @@ function decodeNew(c: Cursor, ctx: AttributeContext, where: string): RawAttribut
   // The stored size counts the name and its NUL; HDF5 refuses a name of another length.
   const nameEnd = buf.indexOf(0, nameAt);
   if (nameSize === 0 || nameEnd !== nameAt + nameSize - 1) throw new CorruptError(`an attribute name of ${where} does not have its stored length ${nameSize}`);
-  const name = buf.toString('utf8', nameAt, nameEnd);
+  const name = utf8Name(buf, nameAt, nameEnd);
   return { name, value: decodeValue(c, ctx, pad(typeSize), pad(spaceSize), `attribute '${name}' of ${where}`) };
 }
 

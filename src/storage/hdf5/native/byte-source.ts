@@ -257,10 +257,10 @@ export class Cursor {
     return out;
   }
 
-  /** The next `n` bytes as UTF-8 text. */
+  /** The next `n` bytes as UTF-8 text (a name: invalid UTF-8 is damage, see {@link utf8Name}). */
   text(n: number): string {
     const p = this.need(n);
-    return this.buf.toString('utf8', p, p + n);
+    return utf8Name(this.buf, p, p + n);
   }
 
   /** Whether the next 4 bytes are the ASCII signature `sig` (consumed if there are 4). */
@@ -276,7 +276,7 @@ export class Cursor {
   cstring(): string {
     const i = this.buf.indexOf(0, this.pos);
     if (i < 0 || i >= this.end) throw new CorruptError(`a name at byte ${this.pos} has no terminating NUL`);
-    const s = this.buf.toString('utf8', this.pos, i);
+    const s = utf8Name(this.buf, this.pos, i);
     this.pos = i + 1;
     return s;
   }
@@ -286,6 +286,25 @@ export class Cursor {
     const p = this.need(n);
     return new Cursor(this.buf, this.offsetSize, this.lengthSize, p, p + n);
   }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Bytes `[start, end)` of `buf` as a name. Names HDF5 writes are ASCII or UTF-8 (h5py, pypet);
+ * bytes that are neither are damage, which would otherwise read as U+FFFD and name another node.
+ */
+export function utf8Name(buf: Buffer, start: number, end: number): string {
+  for (let i = start; i < end; i++) {
+    if (buf[i]! >= 0x80) {
+      try {
+        return strictUtf8.decode(buf.subarray(start, end));
+      } catch {
+        throw new CorruptError(`the name at byte ${start} is not valid UTF-8`);
+      }
+    }
+  }
+  return buf.toString('latin1', start, end);
 }
 
 /** Bytes needed for an unsigned number up to `n` (HDF5's H5VM_limit_enc_size). */

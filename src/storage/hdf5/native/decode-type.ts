@@ -134,8 +134,10 @@ function decodeAt(c: Cursor, where: string, top: boolean): H5Type {
       break;
     }
     case 2:
+      // HDF5 declares the time class unsupported and writes it nowhere; h5py cannot read it.
+      throw new CorruptError(`a datatype has the time class, which HDF5 does not support, at ${where}`);
     case 7:
-      return unsupported(`${CLASS_NAMES[cls]} datatypes${cls === 7 ? ' (object or region references)' : ''}`);
+      return unsupported(`${CLASS_NAMES[cls]} datatypes (object or region references)`);
     default:
       throw new CorruptError(`unknown datatype class ${cls} at ${where}`);
   }

@@ -3,7 +3,7 @@
  * symbol table nodes (`SNOD`) and a local heap (`HEAP`) holding the names. An entry with cache
  * type 2 is a soft link whose target is a string in the same heap.
  */
-import { ByteSource, CorruptError, Cursor, UNDEF } from './byte-source.js';
+import { ByteSource, CorruptError, Cursor, UNDEF, utf8Name } from './byte-source.js';
 import { forEachLeafChild } from './btree1.js';
 import type { RawLink } from './messages.js';
 
@@ -35,7 +35,7 @@ export function symbolTableLinks(src: ByteSource, stab: Cursor): RawLink[] {
         throw new CorruptError(`the names in the symbol table node at address ${snod} are out of order (at '${nameBytes.toString('utf8')}')`);
       }
       previous = nameBytes;
-      const name = nameBytes.toString('utf8');
+      const name = utf8Name(nameBytes, 0, nameBytes.length);
       const addr = c.addr();
       const cacheType = c.u32();
       if (cacheType > 2) throw new CorruptError(`the symbol table entry '${name}' has the unknown cache type ${cacheType}`);
