@@ -85,7 +85,8 @@ test('a merge that runs out of file size fails naming the target file and leaves
   const loader = fileURLToPath(new URL('../../scripts/loader/register.mjs', import.meta.url));
   const index = new URL('../../src/index.ts', import.meta.url).href;
   const child = `
-    import { Trajectory } from ${JSON.stringify(index)};
+    import { Trajectory, loadWasmEngine } from ${JSON.stringify(index)};
+    if (process.env.H5TRAJ_ENGINE === 'wasm') await loadWasmEngine(); // test:wasm's engine, loaded as the suite's own preload does
     const load = (file, name) => { const t = new Trajectory(name, { add_time: false, filename: file }); t.f_load({ name, load_parameters: 2, load_results: 0 }); return t; };
     try { load(process.argv.at(-2), 'A').f_merge(load(process.argv.at(-1), 'B')); console.log('merged'); }
     catch (e) { console.log(e.constructor.name + ': ' + e.message + ' [file: ' + e.file + ']'); }`;
