@@ -11,7 +11,7 @@ import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, Wr
 import type { H5Type } from '../h5types.js';
 import { baseName, parentOf } from '../paths.js';
 import { type NDataset, type NGroup, type NLink, type NNode, type NValue, NativeUnsupportedError, newGroup } from './model.js';
-import { OwnedData } from './owned-data.js';
+import { OwnedData, packSmall } from './owned-data.js';
 import { type NativeSource, openNativeFile } from './reader.js';
 import { sharedReadSources } from './shared-sources.js';
 import { elementCount } from './write-plan.js';
@@ -22,6 +22,21 @@ const VLEN_UTF8: H5Type = { class: 'string', size: 4, vlen: true, cset: 'utf8', 
 
 /** HDF5 keeps an attribute in its object header, where a message holds at most 64 KiB. */
 const MAX_ATTRIBUTE_BYTES = 65_000;
+
+/**
+ * How many looked-up paths {@link NativeH5File} remembers. Storing a trajectory looks up each
+ * new path a few times in a row and then never again; remembering all of them cost ~0.5 KB per
+ * object (1M+ paths for 100k runs), so the cache is emptied when it reaches this size.
+ */
+const PATH_CACHE_LIMIT = 20_000;
+
+/**
+ * One graph value per attribute value the storage layer hands in: pypet's layout writes the same
+ * few attributes (`SRVC_STORE = ARRAY`, `SRVC_DATA_SCALAR_TYPE = float`, …) on every object, and
+ * `stringAttr` returns one shared {@link WriteData} per text. Graph values are immutable (see
+ * `intern.ts`), so objects may share one.
+ */
+const attrValues = new WeakMap<WriteData, NValue>();
 
 
 export class NativeH5File implements H5File {
@@ -175,7 +190,10 @@ export class NativeH5File implements H5File {
     const parent = parentLink === undefined ? undefined : this.follow(parentLink, depth);
     if (parent?.kind !== 'group') return undefined;
     const link = parent.links.get(baseName(path));
-    if (link !== undefined) this.pathCache.set(path, link);
+    if (link !== undefined) {
+      if (this.pathCache.size >= PATH_CACHE_LIMIT) this.pathCache.clear();
+      this.pathCache.set(path, link);
+    }
     return link;
   }
 
@@ -296,9 +314,11 @@ export class NativeH5File implements H5File {
     this.assertWritable(path);
     const node = this.objectAt(path);
     const v: NValue =
-      'vlenStrings' in value
+      attrValues.get(value) ??
+      ('vlenStrings' in value
         ? { type: VLEN_UTF8, shape: value.shape, bytes: new Uint8Array(0), strings: value.vlenStrings.map((s) => Buffer.from(s, 'utf8')) }
-        : { type: value.type, shape: value.shape, bytes: value.data };
+        : { type: value.type, shape: value.shape, bytes: value.data });
+    attrValues.set(value, v);
     const size = v.strings ? v.strings.reduce((n, s) => n + s.length + 16, 0) : v.bytes.length;
     if (size > MAX_ATTRIBUTE_BYTES) {
       this.fail(`Cannot write attribute '${name}': it holds ${size} bytes, more than an HDF5 object header keeps (64 KiB); store it as a dataset`, path);
@@ -363,7 +383,7 @@ export class NativeH5File implements H5File {
       shape,
       maxshape: layout.maxshape ? [...layout.maxshape] : null,
       chunks: layout.chunks ? [...layout.chunks] : null,
-      data: new OwnedData(value.data, value.data.length, true),
+      data: new OwnedData(packSmall(value.data), value.data.length, true),
     };
     this.addLink(path, { kind: 'hard', node }, 'a dataset');
   }
