@@ -9,7 +9,7 @@ import type { NNGroupNode } from '../../tree/group.js';
 import type { NNLeafNode } from '../../tree/leaf-node.js';
 import type { NNNode } from '../../tree/node.js';
 import { runName } from '../../tree/names.js';
-import { groupToRecord, leafToRecord, subtreeRecords, type NodeRecord } from '../../trajectory/records.js';
+import { groupToRecord, iterSubtreeRecords, leafToRecord, type NodeRecord } from '../../trajectory/records.js';
 import type { Commit, RunFailure } from '../../trajectory/storage-service.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
 import { fromRunRow, toLeafWrite, toRunRow } from './convert.js';
@@ -52,7 +52,7 @@ function runScopedName(fullName: string): string | undefined {
 }
 
 /** Writes node records; leaves in run subtrees keep a comment only the first time it appears. */
-export function writeRecords(f: H5File, traj: string, records: readonly NodeRecord[], comments: CommentMemory): void {
+export function writeRecords(f: H5File, traj: string, records: Iterable<NodeRecord>, comments: CommentMemory): void {
   for (const rec of records) {
     if (rec.type === 'group') {
       writeGroupNode(f, traj, rec.fullName, { comment: rec.comment, annotations: Object.fromEntries(rec.annotations) });
@@ -95,7 +95,7 @@ export function writeNewTrajectory(f: H5File, traj: Trajectory, comments: Commen
   writeExplorations(f, traj.v_name, [...traj._explored.keys()]);
   writeHdf5Settings(f, traj.v_name);
   if (!onlyInit) {
-    writeRecords(f, traj.v_name, subtreeRecords(traj), comments);
+    writeRecords(f, traj.v_name, iterSubtreeRecords(traj), comments);
     markStored(traj);
   }
   traj._stored = true;
