@@ -38,6 +38,43 @@ const PATH_CACHE_LIMIT = 20_000;
  */
 const attrValues = new WeakMap<WriteData, NValue>();
 
+type Attrs = Map<string, NValue>;
+
+/**
+ * Attribute sets that objects share. Every scalar dataset of pypet's layout carries the same
+ * three attributes, and a Map costs ~190 bytes, so new objects start with one shared empty set
+ * and each write of a value seen before moves them to the one shared set with that attribute
+ * added ({@link withAttr}): the datasets of 100k runs end up with a handful of sets. A shared set
+ * is never changed; an object copies it before it takes a value of its own or loses an attribute.
+ */
+const sharedAttrSets = new WeakSet<Attrs>();
+const attrSetsAfter = new WeakMap<Attrs, Map<string, WeakMap<NValue, Attrs>>>();
+const EMPTY_ATTRS: Attrs = new Map();
+sharedAttrSets.add(EMPTY_ATTRS);
+
+/** The shared set `attrs` with `name` set to `v` (last, as re-creating an attribute in HDF5 puts it). */
+function withAttr(attrs: Attrs, name: string, v: NValue): Attrs {
+  let byName = attrSetsAfter.get(attrs);
+  if (byName === undefined) attrSetsAfter.set(attrs, (byName = new Map()));
+  let byValue = byName.get(name);
+  if (byValue === undefined) byName.set(name, (byValue = new WeakMap()));
+  let next = byValue.get(v);
+  if (next === undefined) {
+    next = new Map(attrs);
+    next.delete(name);
+    next.set(name, v);
+    sharedAttrSets.add(next);
+    byValue.set(v, next);
+  }
+  return next;
+}
+
+/** The object's attributes as a set it may change (a copy when it holds a shared one). */
+function ownAttrs(node: NNode): Attrs {
+  if (sharedAttrSets.has(node.attrs)) node.attrs = new Map(node.attrs);
+  return node.attrs;
+}
+
 
 export class NativeH5File implements H5File {
   readonly path: string;
@@ -279,7 +316,7 @@ export class NativeH5File implements H5File {
   }
 
   createGroup(path: string): void {
-    this.addLink(path, { kind: 'hard', node: newGroup() }, 'a group');
+    this.addLink(path, { kind: 'hard', node: { kind: 'group', attrs: EMPTY_ATTRS, links: new Map() } }, 'a group');
   }
 
   ensureGroup(path: string): void {
@@ -313,8 +350,9 @@ export class NativeH5File implements H5File {
   writeAttr(path: string, name: string, value: WriteData): void {
     this.assertWritable(path);
     const node = this.objectAt(path);
+    const seen = attrValues.get(value);
     const v: NValue =
-      attrValues.get(value) ??
+      seen ??
       ('vlenStrings' in value
         ? { type: VLEN_UTF8, shape: value.shape, bytes: new Uint8Array(0), strings: value.vlenStrings.map((s) => Buffer.from(s, 'utf8')) }
         : { type: value.type, shape: value.shape, bytes: value.data });
@@ -323,14 +361,21 @@ export class NativeH5File implements H5File {
     if (size > MAX_ATTRIBUTE_BYTES) {
       this.fail(`Cannot write attribute '${name}': it holds ${size} bytes, more than an HDF5 object header keeps (64 KiB); store it as a dataset`, path);
     }
+    // A value handed in again (a shared text) keeps the object on shared attribute sets.
+    if (seen !== undefined && sharedAttrSets.has(node.attrs)) {
+      node.attrs = withAttr(node.attrs, name, v);
+      return;
+    }
     // Replacing an attribute puts it last, as deleting and re-creating it in HDF5 does.
-    node.attrs.delete(name);
-    node.attrs.set(name, v);
+    const attrs = ownAttrs(node);
+    attrs.delete(name);
+    attrs.set(name, v);
   }
 
   deleteAttr(path: string, name: string): void {
     this.assertWritable(path);
-    this.objectAt(path).attrs.delete(name);
+    const node = this.objectAt(path);
+    if (node.attrs.has(name)) ownAttrs(node).delete(name);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -378,7 +423,7 @@ export class NativeH5File implements H5File {
     this.heldBytes += value.data.length;
     const node: NDataset = {
       kind: 'dataset',
-      attrs: new Map(),
+      attrs: EMPTY_ATTRS,
       type: value.type,
       shape,
       maxshape: layout.maxshape ? [...layout.maxshape] : null,

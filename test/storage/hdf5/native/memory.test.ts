@@ -1,7 +1,7 @@
 /**
  * What the native file does to stay small when a trajectory writes hundreds of thousands of
- * objects (issue 13): small datasets share slabs, repeated attribute texts share one value, and
- * the path cache is emptied when full. Each must stay invisible: the values read back are the
+ * objects (issue 13): small datasets share slabs, repeated attribute texts share one value,
+ * objects with the same attributes share one attribute set, and the path cache is emptied when full. Each must stay invisible: the values read back are the
  * ones written, and changing one object never changes another.
  */
 import { test } from 'uvu';
@@ -55,6 +55,33 @@ test('a repeated attribute text is one shared value, and replacing it on one obj
   const back = NativeH5File.open(file, 'r');
   assert.is(attrText(back, '/a', 'SRVC_STORE'), 'TABLE');
   assert.is(attrText(back, '/b', 'SRVC_STORE'), 'ARRAY');
+  back.close();
+});
+
+test('objects on a shared attribute set part ways when one gets its own value or loses an attribute', () => {
+  const file = join(dir, 'attr-sets.h5');
+  const f = NativeH5File.open(file, 'w');
+  const paths = ['/d0', '/d1', '/d2', '/d3'];
+  for (const p of paths) {
+    f.createDataset(p, { type: F64, shape: [], data: f64(1) });
+    for (const [name, text] of [['SRVC_STORE', 'ARRAY'], ['SRVC_DATA_COLL_TYPE', 'COLL_SCALAR'], ['SRVC_DATA_SCALAR_TYPE', 'float']]) {
+      f.writeAttr(p, name, stringAttr(text));
+    }
+  }
+  f.writeAttr('/d1', 'n', { type: I64, shape: [], data: new Uint8Array(new BigInt64Array([5n]).buffer) });
+  f.deleteAttr('/d2', 'SRVC_DATA_COLL_TYPE');
+  f.writeAttr('/d3', 'SRVC_STORE', stringAttr('ARRAY')); // re-written: moves last, as in HDF5
+  assert.equal(f.attrNames('/d0'), ['SRVC_STORE', 'SRVC_DATA_COLL_TYPE', 'SRVC_DATA_SCALAR_TYPE']);
+  assert.equal(f.attrNames('/d1'), ['SRVC_STORE', 'SRVC_DATA_COLL_TYPE', 'SRVC_DATA_SCALAR_TYPE', 'n']);
+  assert.equal(f.attrNames('/d2'), ['SRVC_STORE', 'SRVC_DATA_SCALAR_TYPE']);
+  assert.equal(f.attrNames('/d3'), ['SRVC_DATA_COLL_TYPE', 'SRVC_DATA_SCALAR_TYPE', 'SRVC_STORE']);
+  f.close();
+  const back = NativeH5File.open(file, 'r');
+  assert.equal(back.attrNames('/d0'), ['SRVC_DATA_COLL_TYPE', 'SRVC_DATA_SCALAR_TYPE', 'SRVC_STORE']); // read back sorted by name
+  assert.not.ok(back.hasAttr('/d0', 'n'));
+  assert.ok(back.hasAttr('/d0', 'SRVC_DATA_COLL_TYPE'));
+  assert.not.ok(back.hasAttr('/d2', 'SRVC_DATA_COLL_TYPE'));
+  assert.is(attrText(back, '/d1', 'SRVC_DATA_SCALAR_TYPE'), 'float');
   back.close();
 });
 
