@@ -64,7 +64,7 @@ test('objects on a shared attribute set part ways when one gets its own value or
   const paths = ['/d0', '/d1', '/d2', '/d3'];
   for (const p of paths) {
     f.createDataset(p, { type: F64, shape: [], data: f64(1) });
-    for (const [name, text] of [['SRVC_STORE', 'ARRAY'], ['SRVC_DATA_COLL_TYPE', 'COLL_SCALAR'], ['SRVC_DATA_SCALAR_TYPE', 'float']]) {
+    for (const [name, text] of [['SRVC_STORE', 'ARRAY'], ['SRVC_DATA_COLL_TYPE', 'COLL_SCALAR'], ['SRVC_DATA_SCALAR_TYPE', 'float']] as const) {
       f.writeAttr(p, name, stringAttr(text));
     }
   }
