@@ -4,7 +4,10 @@
  * one JSON object with the median of each timing over the repetitions.
  * Workloads: W1 (store through f_store), W1env (through the Environment), W1busy (5 ms of work
  * per run; compare --ncores 1 and 2), W2 (load skeleton + collect `a`; needs the W1 file of the
- * same n), W3 (20 × 8 MB arrays).
+ * same n), W3 (20 × 8 MB arrays), W5 (`h5traj run` of bench/w5_module.mjs: --n runs of a 4 MB
+ * result, default 400; serial or --ncores 2). W1/W2 take n = 1000 … 1,000,000 (WORKLOADS.md's
+ * grids); at 1,000,000 pass `--reps 1`. Each repetition's JSON carries max_rss_mb and the load
+ * average, since the machine may be shared. The workloads are described in bench/WORKLOADS.md.
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
@@ -17,7 +20,7 @@ const opt = (name: string, fallback: string) => {
   return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
 };
 const workload = opt('workload', 'W1');
-const n = opt('n', '1000');
+const n = opt('n', workload === 'W5' ? '400' : '1000');
 const reps = Number(opt('reps', '3'));
 const ncores = opt('ncores', '1');
 const dir = opt('dir', os.tmpdir());
@@ -28,7 +31,11 @@ const file = path.join(dir, `h5traj-bench-${workload === 'W2' ? 'W1' : workload}
 
 const results: Record<string, unknown>[] = [];
 for (let r = 0; r < reps; r++) {
-  const child = spawnSync(process.execPath, ['--import', loader, measure, workload, n, file, ncores], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const child = spawnSync(process.execPath, ['--import', loader, measure, workload, n, file, ncores], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    env: workload === 'W5' ? { ...process.env, NRUNS: n } : process.env, // w5_module.mjs reads its run count from NRUNS
+  });
   if (child.status !== 0) {
     process.stderr.write(child.stderr);
     process.exit(1);

@@ -1,8 +1,10 @@
 /**
  * One measurement of one workload in this process (spawned by scripts/bench.ts):
- * `measure.ts WORKLOAD N FILE [NCORES]` prints one JSON object.
+ * `measure.ts WORKLOAD N FILE [NCORES]` prints one JSON object, with the peak RSS and the machine's
+ * 1-minute load average at the end (the benchmark machine is shared, so a figure needs its load).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Environment, Trajectory, cartesian_product } from '../../src/index.js';
 import { engineName } from '../../src/storage/hdf5/open-file.js';
@@ -73,12 +75,42 @@ async function w3(): Promise<Record<string, unknown>> {
   return { store_s: store, read_s: read, store_mb_s: mb / store, read_mb_s: mb / read, correct: sum === 20_000_000, file_bytes: fs.statSync(file).size };
 }
 
+/**
+ * W5: what `h5traj run scripts/bench/w5_module.mjs --file F [--ncores 2]` does, in this process
+ * (400 runs × a 4 MB result; NRUNS and WORK_MS in the environment change that). Serially, the time
+ * spent inside the run function is summed as compute_s, so overhead_s = store_s − compute_s is the
+ * storage's share; with workers the compute is elsewhere and only the wall time is reported.
+ */
+async function w5(): Promise<Record<string, unknown>> {
+  fs.rmSync(file, { force: true });
+  const modulePath = fileURLToPath(new URL('./w5_module.mjs', import.meta.url));
+  const mod = (await import(modulePath)) as { setup: (t: Trajectory) => void; run: (t: Trajectory) => unknown };
+  const ncores = Number(ncoresText);
+  const t0 = performance.now();
+  const env = new Environment({ trajectory: 'w5_module', filename: file, progress: 'quiet', ncores });
+  mod.setup(env.trajectory);
+  let compute = 0;
+  const timed = (traj: Trajectory): unknown => {
+    const t = performance.now();
+    try {
+      return mod.run(traj);
+    } finally {
+      compute += performance.now() - t;
+    }
+  };
+  await env.run(ncores > 1 ? { module: modulePath, export: 'run' } : timed);
+  const wall = seconds(t0);
+  const serial = ncores > 1 ? {} : { compute_s: compute / 1000, overhead_s: wall - compute / 1000 };
+  return { store_s: wall, ...serial, ncores, n_runs: env.trajectory.v_length, file_bytes: fs.statSync(file).size };
+}
+
 const run: Record<string, () => Promise<Record<string, unknown>>> = {
   W1: w1Store,
   W1env: () => w1Environment('w1Run'),
   W1busy: () => w1Environment('w1BusyRun'),
   W2: w2,
   W3: w3,
+  W5: w5,
 };
 const fn = run[workload];
 if (!fn) {
@@ -86,4 +118,5 @@ if (!fn) {
   process.exit(2);
 }
 const result = await fn();
-console.log(JSON.stringify({ workload, n, engine: engineName(), ...result, max_rss_mb: Math.round(maxRssMb()) }));
+const [load1] = os.loadavg();
+console.log(JSON.stringify({ workload, n, engine: engineName(), ...result, max_rss_mb: Math.round(maxRssMb()), load_avg_1m: Number(load1!.toFixed(2)) }));

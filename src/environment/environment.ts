@@ -31,6 +31,7 @@ import { toWire } from './wire.js';
 import { prepareToOpen } from '../storage/hdf5/open-file.js';
 import { HDF5_SERVICE_OPTIONS, type Hdf5ServiceOptions } from '../storage/hdf5/settings.js';
 import { checkOptions, optionNames, PYPET_MEANINGLESS, type OptionSpec } from '../options.js';
+import { pushAll } from '../fold.js';
 
 /** A run function that worker threads can load: a module path (or file URL) and an export name. */
 export interface RunModule {
@@ -460,7 +461,7 @@ export class Environment {
         try {
           this.commit(entries, []);
         } catch (e) {
-          pending.unshift(...entries); // still only in the journal: keep them for the next try
+          pushAll(pending, pushAll(entries, pending.splice(0))); // still only in the journal: keep them, first, for the next try
           throw e;
         }
         return;

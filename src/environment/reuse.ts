@@ -14,6 +14,7 @@ import { Result } from '../leaves/result.js';
 import type { NNLeafNode } from '../tree/leaf-node.js';
 import { Trajectory } from '../trajectory/trajectory.js';
 import type { CompletedRunEntry } from './journal.js';
+import { pushAll } from '../fold.js';
 
 /**
  * The hash of run `idx`: SHA-1 over every parameter's full name, type and value in that run,
@@ -104,7 +105,7 @@ function runRecords(skeleton: Skeleton, idx: number): NodeRecord[] {
     addAbove(top._parent);
     const leaves = top.v_is_leaf ? [top as NNLeafNode] : [...(top as NNGroupNode).f_iter_leaves()];
     skeleton.traj.f_load_items(leaves);
-    out.push(...subtreeRecords(top));
+    pushAll(out, subtreeRecords(top));
     for (const leaf of leaves) if (leaf instanceof Result) leaf.f_empty();
   }
   for (const group of skeleton.linksNamed.get(rn) ?? []) {

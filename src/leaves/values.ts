@@ -18,6 +18,7 @@
  * - object: JSON-like data held by `PickleParameter` / `PickleResult`.
  */
 import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
+import { maxOf, pushAll } from '../fold.js';
 
 /** pypet's Python scalar type names. */
 export type PyScalarType = 'int' | 'float' | 'bool' | 'complex' | 'str' | 'bytes';
@@ -221,7 +222,7 @@ function flattenNested(v: unknown, depth: number, path = 'value'): unknown[] {
       }
       expectedLength = child.length;
     }
-    out.push(...flattenNested(child, depth - 1, `${path}[${i}]`));
+    pushAll(out, flattenNested(child, depth - 1, `${path}[${i}]`));
   });
   return out;
 }
@@ -259,7 +260,7 @@ function inferArrayDType(flat: unknown[]): ArrayDType {
   const first = flat[0];
   if (typeof first === 'boolean') return 'bool';
   if (typeof first === 'bigint') return 'int64';
-  if (typeof first === 'string') return `<U${Math.max(1, ...flat.map((s) => String(s).length))}`;
+  if (typeof first === 'string') return `<U${maxOf(flat, (s) => String(s).length, 1)}`;
   if (first instanceof Complex) return 'complex128';
   return 'float64';
 }

@@ -76,22 +76,30 @@ export function groupToRecord(group: NNGroupNode): GroupRecord {
 
 /** Records of a node and everything below it (groups before their children, links last). */
 export function subtreeRecords(node: NNNode): NodeRecord[] {
-  const out: NodeRecord[] = [];
+  return [...iterSubtreeRecords(node)];
+}
+
+/**
+ * {@link subtreeRecords} one at a time, so that storing a large trajectory does not hold a record
+ * (with its data) for every node at once: only the links wait for the end. The walk recurses over
+ * the tree's depth, never over the number of runs.
+ */
+export function* iterSubtreeRecords(node: NNNode): Generator<NodeRecord> {
   const links: LinkRecord[] = [];
-  const visit = (n: NNNode): void => {
+  function* visit(n: NNNode): Generator<NodeRecord> {
     if (n.v_is_leaf) {
-      out.push(leafToRecord(n as NNLeafNode));
+      yield leafToRecord(n as NNLeafNode);
       return;
     }
     const g = n as NNGroupNode;
-    if (!g.v_is_root) out.push(groupToRecord(g));
+    if (!g.v_is_root) yield groupToRecord(g);
     for (const [name, target] of g._links) {
       links.push({ type: 'link', fullName: g.v_full_name ? `${g.v_full_name}.${name}` : name, target: target.v_full_name });
     }
-    for (const child of g._children.values()) visit(child);
-  };
-  visit(node);
-  return [...out, ...links];
+    for (const child of g._children.values()) yield* visit(child);
+  }
+  yield* visit(node);
+  yield* links;
 }
 
 /** Puts a record's data into an existing leaf (loading); the leaf's class must fit the data. */

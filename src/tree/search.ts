@@ -11,6 +11,7 @@ import { NotUniqueNodeError } from '../errors.js';
 import { runName, runIndexOf } from './names.js';
 import type { NNGroupNode } from './group.js';
 import type { NNNode } from './node.js';
+import { minOf } from '../fold.js';
 
 export interface SearchOptions {
   /** Whether a part of the name may be found below (not only among) the children. */
@@ -135,7 +136,7 @@ function visible(at: string, start: NNGroupNode, opts: SearchOptions): boolean {
 
 function shallowest(hits: Hit[], start: NNGroupNode): Hit[] {
   if (hits.length <= 1) return hits;
-  const min = Math.min(...hits.map((h) => depthBelow(h.at, start)));
+  const min = minOf(hits, (h) => depthBelow(h.at, start));
   return hits.filter((h) => depthBelow(h.at, start) === min);
 }
 

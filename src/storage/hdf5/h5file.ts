@@ -120,10 +120,20 @@ export function dataToStrings(d: H5Data): string[] | undefined {
  * strings ending in a space (the fixed form is space-padded, so readers strip trailing spaces).
  */
 export function stringAttr(s: string): WriteData {
-  if (s === '' || s.endsWith(' ')) return { vlenStrings: [s], shape: [] };
-  const data = Buffer.from(s, 'utf8');
-  return { type: { class: 'string', size: data.length, vlen: false, cset: 'utf8', pad: 'spacepad' }, shape: [], data };
+  let value = sharedStringAttrs.get(s);
+  if (value !== undefined) return value;
+  if (s === '' || s.endsWith(' ')) value = { vlenStrings: [s], shape: [] };
+  else {
+    const data = Buffer.from(s, 'utf8');
+    value = { type: { class: 'string', size: data.length, vlen: false, cset: 'utf8', pad: 'spacepad' }, shape: [], data };
+  }
+  // Short texts repeat on every object of pypet's layout (class names, store kinds, types): share
+  // one value for each (engines only read it), which lets the native engine share its graph value.
+  if (s.length <= 64 && sharedStringAttrs.size < 4096) sharedStringAttrs.set(s, value);
+  return value;
 }
+
+const sharedStringAttrs = new Map<string, WriteData>();
 
 /** A scalar string attribute as text, or undefined when absent or not a string. */
 export function attrText(f: H5File, path: string, name: string): string | undefined {

@@ -13,6 +13,7 @@ import { type ItemFilter, readItems, writeItem } from './items.js';
 import { ORIGINAL_CLASS_ATTR, type ParameterData, readParameter, writeParameter } from './parameters.js';
 import { decodePickle, encodePickle } from './pickle.js';
 import { describeValueType, encodeNDArray, recallValue, scalarH5Type, scalarToElement, unsupported } from './typemap.js';
+import { maxOf } from '../../fold.js';
 
 export const LEAF = 'SRVC_LEAF';
 export const CLASS_NAME = 'SRVC_INIT_CLASS_NAME';
@@ -137,7 +138,7 @@ export function valueToAttr(tv: TypedValue, where: string): WriteData {
     const items = tv.value as unknown[];
     if (t.scalar === 'str' || t.scalar === 'str_') {
       const bufs = items.map((v) => Buffer.from(v as string, 'utf8'));
-      const type = fixedString(Math.max(1, ...bufs.map((b) => b.length)), 'utf8');
+      const type = fixedString(maxOf(bufs, (b) => b.length, 1), 'utf8');
       return { type, shape: [items.length], data: encodeElements(bufs, type, where) };
     }
     const type = t.scalar === 'int' ? I64 : t.scalar === 'float' ? F64 : scalarH5Type(t.scalar, items, where, 'array');

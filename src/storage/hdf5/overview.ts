@@ -10,6 +10,7 @@ import { F64, I32, fixedString } from './h5types.js';
 import {
   type TableColumn, appendTableRows, createTable, numberColumn, readTable, resizeTable, tableRows, textColumn, writeTableRows,
 } from './table.js';
+import { maxOf } from '../../fold.js';
 
 /** pypet's version as written into `info.version` (pypet refuses other versions unless `force=True`). */
 export const PYPET_VERSION = '0.7.0';
@@ -236,7 +237,7 @@ export function readRuns(f: H5File, traj: string, rows?: [number, number]): RunI
 export function writeExplorations(f: H5File, traj: string, names: readonly string[]): void {
   ensureOverview(f, traj);
   const path = overviewPath(traj, 'explorations');
-  const longest = Math.max(0, ...names.map((n) => Buffer.byteLength(n, 'utf8')));
+  const longest = maxOf(names, (n) => Buffer.byteLength(n, 'utf8'), 0);
   if (f.exists(path)) {
     const width = f.datasetInfo(path).type.size;
     if (longest > width) {

@@ -202,7 +202,7 @@ export class HDF5StorageService implements StorageService {
       if (!f.exists(p)) {
         throw new NotFoundError(`'${node.v_full_name}' is not stored in '${this.filename}', so it cannot be deleted.`, { file: this.filename, path: node.v_full_name });
       }
-      if (only && node.v_is_leaf) skip.push(...only.map((part) => joinPath(p, ...part.split('.'))));
+      if (only && node.v_is_leaf) for (const part of only) skip.push(joinPath(p, ...part.split('.')));
       else skip.push(p);
     }
     if (options.remove_empty_groups && !only) {

@@ -9,7 +9,7 @@ import type { NNGroupNode } from '../../tree/group.js';
 import type { NNLeafNode } from '../../tree/leaf-node.js';
 import type { NNNode } from '../../tree/node.js';
 import { runName } from '../../tree/names.js';
-import { groupToRecord, leafToRecord, subtreeRecords, type NodeRecord } from '../../trajectory/records.js';
+import { groupToRecord, iterSubtreeRecords, leafToRecord, type NodeRecord } from '../../trajectory/records.js';
 import type { Commit, RunFailure } from '../../trajectory/storage-service.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
 import { fromRunRow, toLeafWrite, toRunRow } from './convert.js';
@@ -46,7 +46,7 @@ function infoOf(traj: Trajectory) {
  * Writes node records. Each leaf goes through the overview tables, which also decide whether its
  * comment is written (pypet's purge_duplicate_comments).
  */
-export function writeRecords(f: H5File, traj: string, records: readonly NodeRecord[], overview: OverviewRows): void {
+export function writeRecords(f: H5File, traj: string, records: Iterable<NodeRecord>, overview: OverviewRows): void {
   for (const rec of records) {
     if (rec.type === 'group') {
       writeGroupNode(f, traj, rec.fullName, { comment: rec.comment, annotations: Object.fromEntries(rec.annotations) });
@@ -63,9 +63,16 @@ export function writeRecords(f: H5File, traj: string, records: readonly NodeReco
  * Leaves out branch groups (`derived_parameters`, …) with nothing in or below them: pypet creates
  * a branch in the file only when something is stored in it, and loads an empty one as a group.
  */
-function withoutBareBranches(records: readonly NodeRecord[]): NodeRecord[] {
-  const used = new Set(records.filter((r) => r.fullName.includes('.')).map((r) => r.fullName.split('.')[0]!));
-  return records.filter((r) => r.type !== 'group' || r.fullName.includes('.') || used.has(r.fullName) || r.comment !== '' || r.annotations.length > 0);
+function* withoutBareBranches(traj: Trajectory, records: Iterable<NodeRecord>): Generator<NodeRecord> {
+  // Streamed (records are written one at a time): a branch is bare when its group in the tree
+  // holds nothing, which is when no record below it follows.
+  for (const r of records) {
+    if (r.type === 'group' && !r.fullName.includes('.') && r.comment === '' && r.annotations.length === 0) {
+      const branch = traj._children.get(r.fullName) as NNGroupNode | undefined;
+      if (!branch || (branch._children.size === 0 && branch._links.size === 0)) continue;
+    }
+    yield r;
+  }
 }
 
 /** Runs `write` with the overview rows of one write, and appends the rows afterwards. */
@@ -103,7 +110,7 @@ export function writeNewTrajectory(f: H5File, traj: Trajectory, memory: Overview
   writeHdf5Settings(f, traj.v_name, settings);
   createOverviewTables(f, traj.v_name, settings);
   if (!onlyInit) {
-    withOverview(f, traj.v_name, memory, (rows) => writeRecords(f, traj.v_name, withoutBareBranches(subtreeRecords(traj)), rows));
+    withOverview(f, traj.v_name, memory, (rows) => writeRecords(f, traj.v_name, withoutBareBranches(traj, iterSubtreeRecords(traj)), rows));
     markStored(traj);
   }
   traj._stored = true;

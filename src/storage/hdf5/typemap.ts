@@ -13,6 +13,7 @@ import {
   ArrayElement, F64, type H5Type, I32, I64, U8, complexType, decodeElement, decodeElements, decodeNumeric, describeH5Type, encodeElements,
   fixedString, floatType, intType, isComplexType, typedArrayClassOf,
 } from './h5types.js';
+import { maxOf } from '../../fold.js';
 
 // pypet's attribute names and values
 export const STORE = 'SRVC_STORE';
@@ -115,7 +116,7 @@ function describeRaw(raw: unknown): string {
 function arrayDTypeOf(t: H5Type, scalarHint: string | undefined, strings: Buffer[] | undefined): ArrayDType | undefined {
   if (t.class === 'string') {
     if (scalarHint === 'str') {
-      const chars = Math.max(1, ...(strings ?? []).map((b) => [...b.toString('utf8')].length));
+      const chars = maxOf(strings ?? [], (b) => [...b.toString('utf8')].length, 1);
       return `<U${chars}`;
     }
     return `|S${t.size}`;
@@ -233,7 +234,7 @@ export function scalarH5Type(scalar: ScalarType, values: readonly unknown[], whe
   if (scalar === 'complex64') return complexType(4);
   if (COMPLEX_TYPES.has(scalar)) return complexType(8);
   if (STR_TYPES.has(scalar) || BYTES_TYPES.has(scalar)) {
-    const longest = Math.max(0, ...values.map((v) => (typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : (v as Buffer).length)));
+    const longest = maxOf(values, (v) => (typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : (v as Buffer).length), 0);
     // pypet makes table columns 1.5 times wider than the longest value (room for later rows)
     return fixedString(context === 'column' ? Math.floor(1.5 * longest) : longest);
   }
@@ -267,7 +268,7 @@ export function encodeNDArray(arr: NDArray, where: string): Encoded {
   }
   if (dtype.startsWith('<U')) {
     const bufs = (arr.data as string[]).map((s) => Buffer.from(s, 'utf8'));
-    const type = fixedString(Math.max(1, ...bufs.map((b) => b.length)));
+    const type = fixedString(maxOf(bufs, (b) => b.length, 1));
     return { type, shape, data: encodeElements(bufs, type, where), recall: { coll: 'COLL_NDARRAY', scalar: 'str' } };
   }
   if (dtype.startsWith('|S')) {

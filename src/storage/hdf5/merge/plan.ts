@@ -12,6 +12,7 @@ import { Compound, RR, Reopenable } from './shared.js';
 import { type DiskParameter, Side, readIdx, readSide } from './side.js';
 import { planFill } from './fill.js';
 import { Rows, asCompound, capacity, convertRows, pickRows, readRows, repeatRow, valueRows, widenType } from './rows.js';
+import { maxOf } from '../../../fold.js';
 
 
 /** A table of the target whose rows grow: an `explored_data` table or an index table. */
@@ -249,7 +250,7 @@ export function decideRewrite(ctx: Context): void {
   const explorations = joinPath('/', a.name, 'overview', 'explorations');
   if (ctx.explorations.length > a.explorations.length && src.typeOf(explorations) === 'dataset') {
     const width = src.datasetInfo(explorations).type.size;
-    const longest = Math.max(...ctx.explorations.map((n) => Buffer.byteLength(n, 'utf8')));
+    const longest = maxOf(ctx.explorations, (n) => Buffer.byteLength(n, 'utf8'));
     if (longest > width || capacity(src, explorations) < ctx.explorations.length) ctx.replaced.add(explorations);
   }
 }

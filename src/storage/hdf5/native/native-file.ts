@@ -11,7 +11,7 @@ import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, Wr
 import type { H5Type } from '../h5types.js';
 import { baseName, parentOf } from '../paths.js';
 import { type NDataset, type NGroup, type NLink, type NNode, type NValue, NativeUnsupportedError, newGroup } from './model.js';
-import { OwnedData } from './owned-data.js';
+import { OwnedData, packSmall } from './owned-data.js';
 import { type NativeSource, openNativeFile } from './reader.js';
 import { sharedReadSources } from './shared-sources.js';
 import { elementCount } from './write-plan.js';
@@ -22,6 +22,58 @@ const VLEN_UTF8: H5Type = { class: 'string', size: 4, vlen: true, cset: 'utf8', 
 
 /** HDF5 keeps an attribute in its object header, where a message holds at most 64 KiB. */
 const MAX_ATTRIBUTE_BYTES = 65_000;
+
+/**
+ * How many looked-up paths {@link NativeH5File} remembers. Storing a trajectory looks up each
+ * new path a few times in a row and then never again; remembering all of them cost ~0.5 KB per
+ * object (1M+ paths for 100k runs), so the cache is emptied when it reaches this size.
+ */
+const PATH_CACHE_LIMIT = 20_000;
+
+/**
+ * One graph value per attribute value the storage layer hands in: pypet's layout writes the same
+ * few attributes (`SRVC_STORE = ARRAY`, `SRVC_DATA_SCALAR_TYPE = float`, …) on every object, and
+ * `stringAttr` returns one shared {@link WriteData} per text. Graph values are immutable (see
+ * `intern.ts`), so objects may share one.
+ */
+const attrValues = new WeakMap<WriteData, NValue>();
+
+type Attrs = Map<string, NValue>;
+
+/**
+ * Attribute sets that objects share. Every scalar dataset of pypet's layout carries the same
+ * three attributes, and a Map costs ~190 bytes, so new objects start with one shared empty set
+ * and each write of a value seen before moves them to the one shared set with that attribute
+ * added ({@link withAttr}): the datasets of 100k runs end up with a handful of sets. A shared set
+ * is never changed; an object copies it before it takes a value of its own or loses an attribute.
+ */
+const sharedAttrSets = new WeakSet<Attrs>();
+const attrSetsAfter = new WeakMap<Attrs, Map<string, WeakMap<NValue, Attrs>>>();
+const EMPTY_ATTRS: Attrs = new Map();
+sharedAttrSets.add(EMPTY_ATTRS);
+
+/** The shared set `attrs` with `name` set to `v` (last, as re-creating an attribute in HDF5 puts it). */
+function withAttr(attrs: Attrs, name: string, v: NValue): Attrs {
+  let byName = attrSetsAfter.get(attrs);
+  if (byName === undefined) attrSetsAfter.set(attrs, (byName = new Map()));
+  let byValue = byName.get(name);
+  if (byValue === undefined) byName.set(name, (byValue = new WeakMap()));
+  let next = byValue.get(v);
+  if (next === undefined) {
+    next = new Map(attrs);
+    next.delete(name);
+    next.set(name, v);
+    sharedAttrSets.add(next);
+    byValue.set(v, next);
+  }
+  return next;
+}
+
+/** The object's attributes as a set it may change (a copy when it holds a shared one). */
+function ownAttrs(node: NNode): Attrs {
+  if (sharedAttrSets.has(node.attrs)) node.attrs = new Map(node.attrs);
+  return node.attrs;
+}
 
 
 export class NativeH5File implements H5File {
@@ -175,7 +227,10 @@ export class NativeH5File implements H5File {
     const parent = parentLink === undefined ? undefined : this.follow(parentLink, depth);
     if (parent?.kind !== 'group') return undefined;
     const link = parent.links.get(baseName(path));
-    if (link !== undefined) this.pathCache.set(path, link);
+    if (link !== undefined) {
+      if (this.pathCache.size >= PATH_CACHE_LIMIT) this.pathCache.clear();
+      this.pathCache.set(path, link);
+    }
     return link;
   }
 
@@ -261,7 +316,7 @@ export class NativeH5File implements H5File {
   }
 
   createGroup(path: string): void {
-    this.addLink(path, { kind: 'hard', node: newGroup() }, 'a group');
+    this.addLink(path, { kind: 'hard', node: { kind: 'group', attrs: EMPTY_ATTRS, links: new Map() } }, 'a group');
   }
 
   ensureGroup(path: string): void {
@@ -295,22 +350,32 @@ export class NativeH5File implements H5File {
   writeAttr(path: string, name: string, value: WriteData): void {
     this.assertWritable(path);
     const node = this.objectAt(path);
+    const seen = attrValues.get(value);
     const v: NValue =
-      'vlenStrings' in value
+      seen ??
+      ('vlenStrings' in value
         ? { type: VLEN_UTF8, shape: value.shape, bytes: new Uint8Array(0), strings: value.vlenStrings.map((s) => Buffer.from(s, 'utf8')) }
-        : { type: value.type, shape: value.shape, bytes: value.data };
+        : { type: value.type, shape: value.shape, bytes: value.data });
+    attrValues.set(value, v);
     const size = v.strings ? v.strings.reduce((n, s) => n + s.length + 16, 0) : v.bytes.length;
     if (size > MAX_ATTRIBUTE_BYTES) {
       this.fail(`Cannot write attribute '${name}': it holds ${size} bytes, more than an HDF5 object header keeps (64 KiB); store it as a dataset`, path);
     }
+    // A value handed in again (a shared text) keeps the object on shared attribute sets.
+    if (seen !== undefined && sharedAttrSets.has(node.attrs)) {
+      node.attrs = withAttr(node.attrs, name, v);
+      return;
+    }
     // Replacing an attribute puts it last, as deleting and re-creating it in HDF5 does.
-    node.attrs.delete(name);
-    node.attrs.set(name, v);
+    const attrs = ownAttrs(node);
+    attrs.delete(name);
+    attrs.set(name, v);
   }
 
   deleteAttr(path: string, name: string): void {
     this.assertWritable(path);
-    this.objectAt(path).attrs.delete(name);
+    const node = this.objectAt(path);
+    if (node.attrs.has(name)) ownAttrs(node).delete(name);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -358,12 +423,12 @@ export class NativeH5File implements H5File {
     this.heldBytes += value.data.length;
     const node: NDataset = {
       kind: 'dataset',
-      attrs: new Map(),
+      attrs: EMPTY_ATTRS,
       type: value.type,
       shape,
       maxshape: layout.maxshape ? [...layout.maxshape] : null,
       chunks: layout.chunks ? [...layout.chunks] : null,
-      data: new OwnedData(value.data, value.data.length, true),
+      data: new OwnedData(packSmall(value.data), value.data.length, true),
     };
     this.addLink(path, { kind: 'hard', node }, 'a dataset');
   }

@@ -1,0 +1,88 @@
+/**
+ * A million-element explored range, result list and array through the code that once spread
+ * them into call arguments (`Math.max(...xs)`, `push(...xs)`), which throws `RangeError: Maximum
+ * call stack size exceeded` past ~100k elements (issue 13). The file written here stays small
+ * (~10 MB): only the 1M-value tables, no 1M-run trajectory.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { maxOf, minOf, pushAll } from '../../../src/fold.js';
+import { NDArray, type TypedValue } from '../../../src/leaves/values.js';
+import { openH5 } from '../../../src/storage/hdf5/open-file.js';
+import { readLeaf, writeLeaf } from '../../../src/storage/hdf5/nodes.js';
+import { readExplorations, writeExplorations } from '../../../src/storage/hdf5/overview.js';
+
+const N = 1_000_000;
+const dir = mkdtempSync(join(tmpdir(), 'h5traj-large-n-'));
+const MODES = ['alpha', 'beta', 'gamma', 'delta'];
+// The longest value is the last one, so a width computed from a prefix would be too narrow.
+const modes = Array.from({ length: N }, (_, i) => (i === N - 1 ? 'epsilon!' : MODES[i % 4]!));
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('the fold helpers handle a million elements and keep their floor for an empty list', () => {
+  const xs = Array.from({ length: N }, (_, i) => (i * 7919) % N);
+  assert.is(maxOf(xs, (x) => x), N - 1);
+  assert.is(minOf(xs, (x) => x), 0);
+  assert.is(maxOf([], (x: number) => x, 1), 1);
+  assert.is(minOf([3], (x: number) => x, 2), 2);
+  const out = pushAll([-1], xs);
+  assert.is(out.length, N + 1);
+  assert.is(out[N], xs[N - 1]);
+});
+
+test('an explored string parameter with 1M values is written and read back whole', async () => {
+  const file = join(dir, 'param.hdf5');
+  const f = await openH5(file, 'w');
+  const str = (value: unknown): TypedValue => ({ value, type: { kind: 'scalar', scalar: 'str' } });
+  writeLeaf(f, 't', 'parameters.mode', { className: 'Parameter', data: { kind: 'parameter', value: str('alpha'), range: modes.map(str) } });
+  f.close();
+  const back = await openH5(file);
+  const data = readLeaf(back, 't', 'parameters.mode', 'Parameter');
+  back.close();
+  assert.is(data.kind, 'parameter');
+  const range = data.kind === 'parameter' ? data.range! : [];
+  assert.is(range.length, N);
+  assert.is(range[1]!.value, 'beta');
+  assert.is(range[N - 1]!.value, 'epsilon!');
+});
+
+test('a result item holding a list of 1M strings is written and read back whole', async () => {
+  const file = join(dir, 'result.hdf5');
+  const f = await openH5(file, 'w');
+  writeLeaf(f, 't', 'results.names', { className: 'Result', data: { kind: 'result', items: { names: { value: modes, type: { kind: 'list', scalar: 'str' } } } } });
+  f.close();
+  const back = await openH5(file);
+  const data = readLeaf(back, 't', 'results.names', 'Result');
+  back.close();
+  const names = data.kind === 'result' ? (data.items.names?.value as string[]) : [];
+  assert.is(names.length, N);
+  assert.is(names[N - 1], 'epsilon!');
+});
+
+test('an ndarray of 1M strings gets its width from every element', () => {
+  const a = NDArray.fromNested(modes);
+  assert.is(a.dtype, '<U8');
+  assert.equal(a.shape, [N]);
+  const nested = NDArray.fromNested(Array.from({ length: 1000 }, (_, i) => modes.slice(i * 1000, (i + 1) * 1000)));
+  assert.equal(nested.shape, [1000, 1000]);
+  assert.is(nested.dtype, '<U8');
+});
+
+test('overview/explorations takes its width from the longest of many names', async () => {
+  const file = join(dir, 'explorations.hdf5');
+  const f = await openH5(file, 'w');
+  const names = Array.from({ length: 200_000 }, (_, i) => `parameters.p${i}`);
+  writeExplorations(f, 't', names);
+  f.close();
+  const back = await openH5(file);
+  const read = readExplorations(back, 't');
+  back.close();
+  assert.is(read.length, names.length);
+  assert.is(read[names.length - 1], names[names.length - 1]);
+});
+
+test.run();
