@@ -27,6 +27,7 @@ import { describeRuns, fileShard, shardIndices, type ShardRecord } from './shard
 import { collectProvenance, type Provenance } from './provenance.js';
 import { executeRun, SharedNodeClaims, type RunFunction } from './run-executor.js';
 import { toWire } from './wire.js';
+import { readPipeline } from './pipeline.js';
 import { prepareToOpen } from '../storage/hdf5/open-file.js';
 import { checkOptions, optionNames, PYPET_MEANINGLESS, type OptionSpec } from '../options.js';
 
@@ -90,7 +91,7 @@ export interface EnvironmentOptions {
 }
 
 /** A postprocessing hook (pypet's `add_postprocessing`): may expand the trajectory for more runs. */
-export type PostProcessing = (traj: Trajectory, results: [number, unknown][]) => unknown;
+export type PostProcessing = (traj: Trajectory, results: [number, unknown][], ...args: any[]) => unknown;
 
 /** What `new Environment()` accepts; pypet's logging and process options are accepted and have no meaning here. */
 const ENVIRONMENT_OPTIONS: OptionSpec = {
@@ -161,8 +162,21 @@ export class Environment {
   }
 
   /** Registers a function called after the runs; if it expands the trajectory, the new runs run too. */
-  add_postprocessing(fn: PostProcessing): void {
-    this.postprocessing = fn;
+  add_postprocessing(fn: PostProcessing, ...args: unknown[]): void {
+    this.postprocessing = args.length === 0 ? fn : (traj, results) => fn(traj, results, ...args);
+  }
+
+  /**
+   * pypet's `pipeline`: `fn(traj)` adds the parameters and the exploration and returns the run
+   * function and the postprocessing with their arguments (see `readPipeline` for the forms);
+   * then the runs and the postprocessing run as with `add_postprocessing` and `run`.
+   * @example
+   * await env.pipeline((traj) => { addParameters(traj); return [[runNeuron, [], {}], [postproc, [], {}]]; });
+   */
+  async pipeline(fn: (traj: Trajectory) => unknown): Promise<[number, unknown][]> {
+    const plan = readPipeline(fn(this.trajectory));
+    if (plan.postproc) this.add_postprocessing(plan.postproc.fn as PostProcessing, ...plan.postproc.args);
+    return this.run(plan.run, ...plan.args);
   }
 
   /** Asks a running `run` to stop after the runs in flight (what Ctrl-C does). */
