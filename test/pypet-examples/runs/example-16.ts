@@ -1,0 +1,14 @@
+/**
+ * The run function of the replacement for pypet's example 16 (test/pypet-examples/example-16.test.ts):
+ * instead of storing into the shared file itself under a lock, a run hands its data to the
+ * Environment's single writer (the main thread, or its writer thread with ncores > 1).
+ */
+import { threadId } from 'node:worker_threads';
+import type { Trajectory } from '../../../src/index.js';
+
+/** pypet's manipulate_multiproc_safe: records which worker ran, as pypet records its process name. */
+export function manipulateMultiprocSafe(traj: Trajectory): string {
+  const processName = `Worker-${threadId}`;
+  traj.f_add_result('process_names.$', processName, { comment: 'Name of the process that manipulated the trajectory' });
+  return processName;
+}
