@@ -7,7 +7,7 @@
  * DataFrame, so the port stores the same table as a 2-d float64 array `rates_frame` with its
  * row and column labels as the items `I_index` and `ref_index` (NaN where pandas has NaN).
  */
-import { NDArray, cartesian_product, type Trajectory } from '../../../src/index.js';
+import { NDArray, cartesian_product, typed, type Trajectory } from '../../../src/index.js';
 
 /** Runs a simulation of a model neuron; returns an estimate of its firing rate. */
 export function runNeuron(traj: Trajectory): number {
@@ -35,7 +35,7 @@ export function runNeuron(traj: Trajectory): number {
   }
   traj.f_add_result(
     'neuron.$',
-    { V: V_array, nspikes: spiketimes.length },
+    { V: V_array, nspikes: typed(spiketimes.length, 'int') },
     { comment: 'Contains the development of the membrane potential over time as well as the number of spikes.' },
   );
   return (spiketimes.length / traj.par.simulation.duration) * 1000;
