@@ -534,10 +534,16 @@ export class Environment {
             'With ncores > 1 the run function must come from a module: pass { module: "/path/run.js", export: "run" } (closures cannot cross threads).',
           );
         }
+        // The workers get the whole tree in memory, results included, as pypet's pool processes
+        // get the whole trajectory: a run may read a result added before env.run. (Completed
+        // runs' own subtrees are not in memory, see executeRun.)
         const records = [
           ...subtreeRecords(traj._children.get('parameters')!),
           ...subtreeRecords(traj._children.get('config')!),
           ...subtreeRecords(traj._children.get('derived_parameters')!),
+          ...(traj._children.has('results') ? subtreeRecords(traj._children.get('results')!) : []),
+          // Links right under the root (pypet's `traj.mylink = node`), after their targets.
+          ...[...traj._links].map(([name, target]): NodeRecord => ({ type: 'link', fullName: name, target: target.v_full_name })),
         ];
         await runOnWorkers(
           ncores,

@@ -56,4 +56,20 @@ test('example_16 (replaced): the single writer stores what 4 workers did, in the
   }
 });
 
+test('worker threads see the results added before env.run and root links, as pypet\'s workers see the whole trajectory', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex16-'));
+  try {
+    const traj = new Trajectory('shared', { add_time: false, filename: join(dir, 'shared.hdf5') });
+    traj.f_add_result('last_process_name', 'N/A');
+    traj.f_add_parameter('x', 0, { dtype: 'int' });
+    traj.f_explore({ x: [0, 1, 2, 3] });
+    traj.mylink = traj.f_get('x');
+    const env = new Environment({ trajectory: traj, ncores: 2, progress: 'quiet' });
+    const results = await env.run({ ...RUN, export: 'readShared' });
+    assert.equal(results, [[0, 'N/A 0'], [1, 'N/A 1'], [2, 'N/A 2'], [3, 'N/A 3']]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();

@@ -12,3 +12,8 @@ export function manipulateMultiprocSafe(traj: Trajectory): string {
   traj.f_add_result('process_names.$', processName, { comment: 'Name of the process that manipulated the trajectory' });
   return processName;
 }
+
+/** What a worker sees of the tree: a result added before env.run and a link under the root. */
+export function readShared(traj: Trajectory): string {
+  return `${traj.last_process_name} ${traj.mylink}`;
+}
