@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Environment, Trajectory } from '../../src/index.js';
+import { Environment, Parameter, Trajectory } from '../../src/index.js';
 
 const RUN = { module: fileURLToPath(new URL('./runs/example-16.ts', import.meta.url)), export: 'manipulateMultiprocSafe' };
 
@@ -67,6 +67,28 @@ test('worker threads see the results added before env.run and root links, as pyp
     const env = new Environment({ trajectory: traj, ncores: 2, progress: 'quiet' });
     const results = await env.run({ ...RUN, export: 'readShared' });
     assert.equal(results, [[0, 'N/A 0'], [1, 'N/A 1'], [2, 'N/A 2'], [3, 'N/A 3']]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('worker threads read leaves of the user\'s classes (which cannot cross threads) as their base class', async () => {
+  class FunctionParameter extends Parameter {
+    override f_set(data: unknown): void {
+      super.f_set(typeof data === 'function' ? data.toString() : data);
+    }
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex16-'));
+  try {
+    const traj = new Trajectory('custom', { add_time: false, filename: join(dir, 'custom.hdf5'), dynamic_imports: [FunctionParameter] });
+    traj.f_add_parameter('x', 0, { dtype: 'int' });
+    traj.f_explore({ x: [0, 1] });
+    traj.f_add_derived_parameter(FunctionParameter, 'diff_eq', function lorenz() {}, { comment: 'Source code' });
+    const env = new Environment({ trajectory: traj, ncores: 2, progress: 'quiet' });
+    const results = await env.run({ ...RUN, export: 'readCustom' });
+    const source = traj.diff_eq as string;
+    assert.match(source, /^function lorenz\(\)/);
+    assert.equal(results, [[0, `FunctionParameter: ${source}`], [1, `FunctionParameter: ${source}`]]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -17,3 +17,8 @@ export function manipulateMultiprocSafe(traj: Trajectory): string {
 export function readShared(traj: Trajectory): string {
   return `${traj.last_process_name} ${traj.mylink}`;
 }
+
+/** A derived parameter of a class of the user's (pypet's example 05), read in a worker. */
+export function readCustom(traj: Trajectory): string {
+  return `${traj.f_get('diff_eq').f_get_class_name()}: ${traj.diff_eq}`;
+}
