@@ -45,7 +45,7 @@ test('example_12: worker threads fill a shared list, stored afterwards as an int
     // pypet prints numpy's str of the array; h5traj has no numpy text for arrays, so the port
     // compares the values.
     assert.equal((traj.z as NDArray).toArray(), [6, 7, 8, 12, 14, 16, 18, 21, 24, 24, 28, 32]);
-    traj.f_store();
+    traj.f_store(); // not in the original, which only prints z: the port checks the file too
 
     const loaded = new Trajectory(undefined, { filename });
     loaded.f_load({ index: -1, load_data: 2 });
