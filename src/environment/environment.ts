@@ -28,6 +28,7 @@ import { describeRuns, fileShard, shardIndices, type ShardRecord } from './shard
 import { collectProvenance, type Provenance } from './provenance.js';
 import { executeRun, SharedNodeClaims, type RunFunction } from './run-executor.js';
 import { toWire } from './wire.js';
+import { readPipeline } from './pipeline.js';
 import { prepareToOpen } from '../storage/hdf5/open-file.js';
 import { HDF5_SERVICE_OPTIONS, type Hdf5ServiceOptions } from '../storage/hdf5/settings.js';
 import { checkOptions, optionNames, PYPET_MEANINGLESS, type OptionSpec } from '../options.js';
@@ -97,7 +98,7 @@ export interface EnvironmentOptions extends Hdf5ServiceOptions {
 }
 
 /** A postprocessing hook (pypet's `add_postprocessing`): may expand the trajectory for more runs. */
-export type PostProcessing = (traj: Trajectory, results: [number, unknown][]) => unknown;
+export type PostProcessing = (traj: Trajectory, results: [number, unknown][], ...args: any[]) => unknown;
 
 /** What `new Environment()` accepts; pypet's logging and process options are accepted and have no meaning here. */
 const ENVIRONMENT_OPTIONS: OptionSpec = {
@@ -172,8 +173,21 @@ export class Environment {
   }
 
   /** Registers a function called after the runs; if it expands the trajectory, the new runs run too. */
-  add_postprocessing(fn: PostProcessing): void {
-    this.postprocessing = fn;
+  add_postprocessing(fn: PostProcessing, ...args: unknown[]): void {
+    this.postprocessing = args.length === 0 ? fn : (traj, results) => fn(traj, results, ...args);
+  }
+
+  /**
+   * pypet's `pipeline`: `fn(traj)` adds the parameters and the exploration and returns the run
+   * function and the postprocessing with their arguments (see `readPipeline` for the forms);
+   * then the runs and the postprocessing run as with `add_postprocessing` and `run`.
+   * @example
+   * await env.pipeline((traj) => { addParameters(traj); return [[runNeuron, [], {}], [postproc, [], {}]]; });
+   */
+  async pipeline(fn: (traj: Trajectory) => unknown): Promise<[number, unknown][]> {
+    const plan = readPipeline(fn(this.trajectory));
+    if (plan.postproc) this.add_postprocessing(plan.postproc.fn as PostProcessing, ...plan.postproc.args);
+    return this.run(plan.run, ...plan.args);
   }
 
   /** Asks a running `run` to stop after the runs in flight (what Ctrl-C does). */
@@ -208,6 +222,9 @@ export class Environment {
     // (pypet, too, creates a missing output folder).
     fs.mkdirSync(path.dirname(path.resolve(this.filename)), { recursive: true });
     await prepareToOpen(this.filename);
+    // The journal and its lock live beside the file: a missing output folder is created first,
+    // as pypet and `h5traj run` do.
+    fs.mkdirSync(path.dirname(path.resolve(this.filename)), { recursive: true });
     const journalPath = journalPathFor(this.filename, traj.v_name, traj.v_timestamp);
     // Replacing the file: our exploration lock first, then a look for others on the file, so that
     // of two overwriting runs started together at least one sees the other and stops before
@@ -532,10 +549,16 @@ export class Environment {
             'With ncores > 1 the run function must come from a module: pass { module: "/path/run.js", export: "run" } (closures cannot cross threads).',
           );
         }
+        // The workers get the whole tree in memory, results included, as pypet's pool processes
+        // get the whole trajectory: a run may read a result added before env.run. (Completed
+        // runs' own subtrees are not in memory, see executeRun.)
         const records = [
           ...subtreeRecords(traj._children.get('parameters')!),
           ...subtreeRecords(traj._children.get('config')!),
           ...subtreeRecords(traj._children.get('derived_parameters')!),
+          ...(traj._children.has('results') ? subtreeRecords(traj._children.get('results')!) : []),
+          // Links right under the root (pypet's `traj.mylink = node`), after their targets.
+          ...[...traj._links].map(([name, target]): NodeRecord => ({ type: 'link', fullName: name, target: target.v_full_name })),
         ];
         await runOnWorkers(
           ncores,

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { attachRecord, type NodeRecord } from '../trajectory/records.js';
+import { classResolver } from '../storage/hdf5/load.js';
 import { Trajectory } from '../trajectory/trajectory.js';
 import { executeRun, type RunFunction } from './run-executor.js';
 import { fromWire, toWire } from './wire.js';
@@ -16,13 +17,10 @@ async function main(): Promise<void> {
   const port = parentPort!;
   const traj = new Trajectory(init.trajName, { add_time: false });
   const records = fromWire(init.records) as NodeRecord[];
-  for (const record of records) {
-    attachRecord(traj, record, (name) => {
-      const Cls = traj._leafClassByName(name);
-      if (!Cls) throw new Error(`The leaf class '${name}' is unknown in the worker.`);
-      return Cls;
-    });
-  }
+  // Classes cannot cross threads: a leaf of a class of the user's (pypet's dynamic_imports) is
+  // rebuilt as its standard base class with the same value and class name, as loading does.
+  const classFor = classResolver(traj);
+  for (const record of records) attachRecord(traj, record, classFor);
   traj._runs.resize(init.length);
   const mod = (await import(init.module.startsWith('file:') ? init.module : pathToFileURL(init.module).href)) as Record<string, unknown>;
   const fn = mod[init.exportName];

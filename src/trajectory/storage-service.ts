@@ -39,7 +39,8 @@ export const LOAD_SKELETON = 1;
 export const LOAD_DATA = 2;
 export const UPDATE_SKELETON = -1;
 export const UPDATE_DATA = -2;
-export type LoadMode = typeof LOAD_NOTHING | typeof LOAD_SKELETON | typeof LOAD_DATA | typeof UPDATE_SKELETON | typeof UPDATE_DATA;
+/** `OVERWRITE_DATA` (3, below) also loads: it replaces the data in memory with the data on disk. */
+export type LoadMode = typeof LOAD_NOTHING | typeof LOAD_SKELETON | typeof LOAD_DATA | typeof UPDATE_SKELETON | typeof UPDATE_DATA | typeof OVERWRITE_DATA;
 
 /** pypet's store constants (`store_data` of a group's `f_store`). */
 export const STORE_NOTHING = 0;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Environment, Parameter, Trajectory } from '../../src/index.js';
+import { Environment, Parameter, Trajectory, typed } from '../../src/index.js';
 
 test('example_14 prints what pypet prints and computes its z', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex14-'));
@@ -30,7 +30,7 @@ test('example_14 prints what pypet prints and computes its z', async () => {
     const printed = ['x=' + String(traj.mylink1), String(traj.f_get('mylink1'))];
     traj.f_add_link('parameters.mynewgroup.mylink2', traj.f_get('y'));
     await env.run((traj) => {
-      const z = traj.mylink1 * traj.mylink2;
+      const z = typed(traj.mylink1 * traj.mylink2, 'int'); // Python ints: z is an int
       traj.f_add_result('runs.$.z', z, { comment: 'Result of our simulation!' });
     });
     assert.equal(printed, ['x=1', 'Parameter parameters.x (len:2, `I am the first dimension!`): 1']);
@@ -38,6 +38,7 @@ test('example_14 prints what pypet prints and computes its z', async () => {
     const loaded = new Trajectory('Multiplication', { add_time: false, filename });
     loaded.f_load({ load_data: 2 });
     assert.equal([...loaded.f_get_from_runs('z', { fast_access: true }).values()], [3, 4]);
+    assert.is(loaded.f_get('results.runs.run_00000001.z').f_val_to_str(), 'z=4'); // a Python int, as in pypet's file
     assert.is(loaded.f_get('mylink1').v_full_name, 'parameters.x');
     assert.is(loaded.f_get('mylink2').v_full_name, 'parameters.y');
     assert.is(loaded.par.mylink2, 1);

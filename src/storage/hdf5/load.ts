@@ -2,7 +2,7 @@
  * Loading a trajectory from an open HDF5 file with pypet's load modes: nothing, skeleton (nodes
  * without data), data, and the "update" variants that only add what is not in memory yet.
  */
-import { FormatError, NotFoundError, StateError } from '../../errors.js';
+import { FormatError, InvalidArgumentError, NotFoundError, StateError } from '../../errors.js';
 import { BaseParameter, Parameter } from '../../leaves/parameter.js';
 import { Result } from '../../leaves/result.js';
 import type { NNGroupNode } from '../../tree/group.js';
@@ -134,8 +134,15 @@ function loadRecords(
   mode: LoadMode,
   classFor: (className: string) => LeafConstructor,
 ): void {
+  if (![-2, -1, 0, 1, 2, 3].includes(mode)) {
+    throw new InvalidArgumentError(
+      `${mode} is not one of pypet's load modes: 0 (LOAD_NOTHING), 1 (LOAD_SKELETON), 2 (LOAD_DATA), 3 (OVERWRITE_DATA), -1 (UPDATE_SKELETON), -2 (UPDATE_DATA).`,
+    );
+  }
   const update = mode < 0;
-  const withData = Math.abs(mode) === 2;
+  // OVERWRITE_DATA (pypet's 3): the data on disk replaces what is in memory.
+  const overwrite = mode === 3;
+  const withData = Math.abs(mode) === 2 || overwrite;
   const links: FileRecord[] = [];
   for (const rec of records) {
     if (rec.kind === 'link') {
@@ -146,7 +153,7 @@ function loadRecords(
     if (rec.kind === 'leaf' && existing) {
       // As pypet does: what is in memory stays; LOAD_DATA fills leaves that are still empty
       // (UPDATE_DATA only adds what is missing).
-      if (!update && withData && existing.v_is_leaf && (existing as NNLeafNode).f_is_empty()) {
+      if (!update && withData && existing.v_is_leaf && (overwrite || (existing as NNLeafNode).f_is_empty())) {
         applyLeafData(existing as NNLeafNode, fromFileLeafData(readLeaf(f, name, rec.fullName, rec.className ?? 'Result')));
       }
       // It is in the file either way (pypet marks it stored too), so a later f_store does not
@@ -186,6 +193,6 @@ export function loadChildNode(f: H5File, traj: Trajectory, group: NNGroupNode, c
   if (type !== 'group' && type !== 'link') return undefined;
   const rec = readNodeRecord(f, path, fullName);
   const records = [rec, ...(recursive && rec.kind === 'group' ? scanTree(f, traj.v_name, fullName, true) : [])];
-  loadRecords(f, traj, traj.v_name, records, mode < 0 ? mode : (-Math.abs(mode) as LoadMode), classResolver(traj));
+  loadRecords(f, traj, traj.v_name, records, mode === 1 || mode === 2 ? (-mode as LoadMode) : mode, classResolver(traj));
   return resolveFullName(traj, fullName);
 }
