@@ -222,9 +222,6 @@ export class Environment {
     // (pypet, too, creates a missing output folder).
     fs.mkdirSync(path.dirname(path.resolve(this.filename)), { recursive: true });
     await prepareToOpen(this.filename);
-    // The journal and its lock live beside the file: a missing output folder is created first,
-    // as pypet and `h5traj run` do.
-    fs.mkdirSync(path.dirname(path.resolve(this.filename)), { recursive: true });
     const journalPath = journalPathFor(this.filename, traj.v_name, traj.v_timestamp);
     // Replacing the file: our exploration lock first, then a look for others on the file, so that
     // of two overwriting runs started together at least one sees the other and stops before
