@@ -349,12 +349,14 @@ export class Environment {
       add('shard_length', typed(this.shard.length, 'int'), 'number of runs the shards were cut from');
     }
     const replace = (this.options.overwrite_file ?? false) && !this.options.resume;
-    if (replace) for (const j of journalsBeside(this.filename)) removeJournal(j);
     this.prepared = true;
     // Overwriting writes the new file whole and renames it over the old one: until then the old
-    // file stays intact.
-    if (!this.options.resume) traj.f_store({ overwrite_file: replace });
-    else {
+    // file stays intact, and so do the journals of its explorations (runs a crash left only
+    // there), which go once the new file is in place.
+    if (!this.options.resume) {
+      traj.f_store({ overwrite_file: replace });
+      if (replace) for (const j of journalsBeside(this.filename)) removeJournal(j);
+    } else {
       const group = traj.f_get(this.envGroup);
       this.commit([], subtreeRecords(group));
       for (const node of [group, ...group.f_iter_nodes()]) node._stored = true;

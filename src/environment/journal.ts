@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import v8 from 'node:v8';
 import zlib from 'node:zlib';
+import { escapeRegExp } from '../storage/hdf5/atomic.js';
 import { FormatError, StorageError } from '../errors.js';
 import { durableStep } from '../storage/durable-step.js';
 import { syncFolderOf } from '../storage/hdf5/transaction.js';
@@ -53,9 +54,10 @@ export function journalPathFor(filename: string, trajName: string, timestamp: nu
 /** Journals beside `filename` (of any trajectory), e.g. to remove them when the file is replaced. */
 export function journalsBeside(filename: string): string[] {
   const dir = nodePath.dirname(nodePath.resolve(filename));
-  const prefix = `${nodePath.basename(filename)}.`;
+  // Trajectory names have no dots: `a.hdf5.x.hdf5.T.1.journal` belongs to `a.hdf5.x.hdf5`, not to `a.hdf5`.
+  const own = new RegExp(`^${escapeRegExp(nodePath.basename(filename))}\\.[^.]+\\.\\d+\\.journal$`);
   try {
-    return fs.readdirSync(dir).filter((n) => n.startsWith(prefix) && n.endsWith('.journal')).map((n) => nodePath.join(dir, n));
+    return fs.readdirSync(dir).filter((n) => own.test(n)).map((n) => nodePath.join(dir, n));
   } catch {
     return [];
   }

@@ -54,13 +54,17 @@ function isStale(holder: LockHolder | undefined): boolean {
   return false;
 }
 
-function readHolder(path: string): { holder: LockHolder | undefined; text: string } | undefined {
+/** How long an unreadable lock may be one that its writer is still writing (created, not yet written). */
+const WRITING_MS = 5000;
+
+function readHolder(path: string): { holder: LockHolder | undefined; text: string; young: boolean } | undefined {
   try {
     const text = fs.readFileSync(path, 'utf8');
+    const young = Date.now() - fs.statSync(path).mtimeMs < WRITING_MS;
     try {
-      return { holder: JSON.parse(text) as LockHolder, text };
+      return { holder: JSON.parse(text) as LockHolder, text, young };
     } catch {
-      return { holder: undefined, text };
+      return { holder: undefined, text, young };
     }
   } catch {
     return undefined; // gone meanwhile
@@ -178,6 +182,12 @@ export function acquireLock(filename: string, options: { reentrant?: boolean } =
     }
     const current = readHolder(path);
     if (!current) continue; // released meanwhile: try again at once
+    // Created but not written yet (`writeNew` creates, then writes): its writer is alive. Only an
+    // unreadable lock older than that was left by a process that died while writing it.
+    if (!current.holder && current.young) {
+      sleep(delay);
+      continue;
+    }
     if (isStale(current.holder)) {
       takeOverStale(path, current.text);
       continue;

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { escapeRegExp } from './hdf5/atomic.js';
 import { inspectLock, lockPathFor, type LockInfo } from './lock.js';
 
 /** A lock beside a file, with what it guards. */
@@ -16,7 +17,6 @@ export interface FileLock extends LockInfo {
   trajectory?: string;
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Every lock file beside `filename`, read now (those that vanish meanwhile are left out). */
 export function locksBeside(filename: string): FileLock[] {

@@ -39,4 +39,14 @@ test('a slow run holds back at most MAX_HELD finished runs', () => {
   assert.equal(ids(gate.takeReady(late)), [0], 'the slow run goes as soon as it finishes');
 });
 
+test('many fast runs finishing between two commits keep their order: only runs behind a gap count', () => {
+  const order = Array.from({ length: 2000 }, (_, i) => i);
+  const gate = new RunOrderGate(order);
+  // 1,200 runs finished in a row, run 1,200 still computing, 300 later ones finished.
+  const pending = [...order.slice(0, 1200), ...order.slice(1300, 1600)].reverse().map(entry);
+  const taken = gate.takeReady(pending);
+  assert.equal(ids(taken), order.slice(0, 1200), 'the whole ready prefix, in run order');
+  assert.is(pending.length, 300, 'the runs behind the gap wait');
+});
+
 test.run();

@@ -27,13 +27,25 @@ test('a full disk while writing the lock: a sentence saying so, and no empty loc
   acquireLock(file)();
 });
 
-test('an empty lock (left by an older version on a full disk) is taken over', () => {
+test('an empty lock (left by an older version on a full disk) is taken over once it is old', () => {
   const file = path.join(tmp(), 'a.hdf5');
   fs.writeFileSync(lockPathFor(file), '');
+  const old = new Date(Date.now() - 60_000);
+  fs.utimesSync(lockPathFor(file), old, old);
   const release = acquireLock(file);
   assert.match(fs.readFileSync(lockPathFor(file), 'utf8'), /"pid":/);
   release();
   assert.not.ok(fs.existsSync(lockPathFor(file)));
+});
+
+test('a fresh empty lock is one being written: it is waited for, not taken over at once', () => {
+  process.env.H5TRAJ_LOCK_WAIT_MS = '50';
+  const file = path.join(tmp(), 'a.hdf5');
+  fs.writeFileSync(lockPathFor(file), ''); // created by another writer that has not written it yet
+  const started = Date.now();
+  const release = acquireLock(file); // after the writing window it counts as a dead writer's
+  assert.ok(Date.now() - started >= 4000, 'waited while the lock could still be being written');
+  release();
 });
 
 test('a lock written by another host is never taken over: FileLockedError naming the host and h5traj unlock', () => {

@@ -171,7 +171,8 @@ export function nameTarget<E>(e: E, target: string): E {
   return e;
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `text` as a literal inside a regular expression (file names hold dots). */
+export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * A text that changes whenever a file (given by its `stat`) is replaced (another inode) or rewritten (size
