@@ -1,8 +1,9 @@
 /**
- * A one-node SLURM cluster on this machine for the `h5traj submit` test, set up as
- * /work/shared/cluster-notes.md describes: Debian's `slurm-wlm` and `munge` (installed with
- * apt-get when missing), a munge key, a slurm.conf for this host, and munged, slurmctld and slurmd
- * in the foreground under this process's control. Daemons that are already running are used and
+ * A one-node SLURM cluster on this machine for the `h5traj submit` test: Debian's `slurm-wlm` and
+ * `munge` (installed with apt-get when missing), a munge key (owner munge, mode 0400), a slurm.conf
+ * for this host (proctrack/linuxproc and task/none, since cgroups are not available here; root as
+ * SlurmUser; no accounting), and munged, slurmctld and slurmd in the foreground under this
+ * process's control (they write no pid files when they fork themselves). Daemons that are already running are used and
  * left alone; the ones started here are stopped by `stop()`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
