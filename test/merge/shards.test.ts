@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Environment, MergeError, StateError, Trajectory } from '../../src/index.js';
+import { Environment, MergeError, StateError, Trajectory, runName } from '../../src/index.js';
 import { describeRuns, shardBlock, shardIndices } from '../../src/environment/shard.js';
 import { run as multiply } from '../environment/fixtures/multiply.js';
 import { comparableManifest } from '../environment/env-helpers.js';
@@ -143,6 +143,25 @@ test('shards merged out of order give the same trajectory as in order', async ()
   loadParameters(outOfOrder, 'seeded').f_merge_many([3, 0, 1].map((i) => loadParameters(files[i]!, 'seeded')));
   assert.equal(science(outOfOrder), science(inOrder));
   assert.equal(science(outOfOrder), science(single));
+});
+
+test('with purge_duplicate_comments off, a shard merge keeps every comment, as one machine does', async () => {
+  const run = async (file: string, shard?: [number, number]): Promise<void> => {
+    const env = new Environment({ trajectory: seededTrajectory(), filename: file, progress: 'quiet', purge_duplicate_comments: false, ...(shard ? { shard } : {}) });
+    await env.run(seeded.run);
+  };
+  const whole = path.join(dir, 'keep-single.hdf5');
+  await run(whole);
+  const parts = [path.join(dir, 'keep-0.hdf5'), path.join(dir, 'keep-1.hdf5')];
+  await run(parts[0]!, [0, 2]);
+  await run(parts[1]!, [1, 2]);
+  loadParameters(parts[0]!, 'seeded').f_merge(loadParameters(parts[1]!, 'seeded'));
+  const comments = (file: string) => {
+    const t = loadAll(file, 'seeded');
+    return Array.from({ length: SEEDED_RUNS }, (_, i) => t.f_get(`results.runs.${runName(i)}.z`).v_comment);
+  };
+  assert.equal(comments(parts[0]!), Array(SEEDED_RUNS).fill('x plus seeded noise'), 'every run keeps its comment');
+  assert.equal(science(parts[0]!), science(whole));
 });
 
 test('h5py reads a shard file and a merged file as pypet lays them out', async () => {

@@ -83,6 +83,11 @@ function rangeText(value: TypedValue, range: readonly unknown[]): string {
  */
 export type OverviewMemory = Map<string, { rows: number; digests: Set<string> }>;
 
+/** Whether the trajectory's settings in the file purge duplicate comments (pypet's default: yes). */
+export function purgesComments(f: H5File, traj: string): boolean {
+  return f.typeOf(tablePath(traj, 'hdf5_settings')) === 'dataset' ? readHdf5Settings(f, traj).purge_duplicate_comments : true;
+}
+
 /** Rows to add to the overview tables during one write, appended together by {@link flush}. */
 export class OverviewRows {
   private readonly rows = new Map<OverviewTable, Record<string, unknown[]>>();
@@ -101,7 +106,7 @@ export class OverviewRows {
     const overview = joinPath('/', traj, 'overview');
     const present = f.typeOf(overview) === 'group' ? new Set(f.childNames(overview)) : new Set<string>();
     for (const table of OVERVIEW_TABLES) if (present.has(table)) this.onDisk.set(table, tableRows(f, tablePath(traj, table)));
-    this.purge = present.has('hdf5_settings') ? readHdf5Settings(f, traj).purge_duplicate_comments : true;
+    this.purge = purgesComments(f, traj);
   }
 
   private count(table: OverviewTable): number {

@@ -14,6 +14,7 @@ import { MergeError } from '../../../errors.js';
 import { runIndexOf } from '../../../tree/names.js';
 import { type H5File, attrText, joinPath } from '../h5file.js';
 import { COMMENT, LEAF } from '../nodes.js';
+import { purgesComments } from '../overview-tables.js';
 import { describeRuns } from '../../../trajectory/run-ranges.js';
 import { sameExploration, type MergePlan } from '../../../trajectory/merge.js';
 import type { Context, OtherMerge } from './plan.js';
@@ -66,6 +67,8 @@ export function planFill(ctx: Context, b: Side): Pick<OtherMerge, 'plan' | 'runM
  * Returns how many it removed.
  */
 export function dedupeRunComments(f: H5File, traj: string): number {
+  // With purging off, every leaf keeps its comment, on one machine and so after a merge too.
+  if (!purgesComments(f, traj)) return 0;
   const found: { idx: number; branch: string; path: string; comment: string }[] = [];
   const walk = (branch: string, groupPath: string, runIdx: number): void => {
     for (const name of f.childNames(groupPath)) {
