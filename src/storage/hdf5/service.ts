@@ -45,6 +45,8 @@ export class HDF5StorageService implements StorageService {
   readonly filename: string;
   /** pypet's storage settings given to the constructor (the trajectory's `config.hdf5` leaves start from them). */
   readonly settings: Hdf5Settings;
+  /** Whether any storage option was given (then it replaces another service's defaults). */
+  private readonly explicit: boolean;
   private reader: H5File | undefined;
   private readerIdentity = '';
   private readonly overview: OverviewMemory = new Map();
@@ -61,11 +63,12 @@ export class HDF5StorageService implements StorageService {
     checkOptions('new HDF5StorageService()', options, { known: HDF5_SERVICE_OPTIONS });
     this.filename = filename;
     this.settings = resolveSettings(options);
+    this.explicit = Object.keys(options).length > 0;
   }
 
   /** Adds the `config.hdf5.*` leaves to a trajectory that is not stored yet, as pypet's service does. */
   attach(traj: Trajectory): void {
-    addConfigLeaves(traj, this.settings);
+    addConfigLeaves(traj, this.settings, this.explicit);
   }
 
   /**

@@ -139,16 +139,40 @@ const GROUP_COMMENT = 'Settings for the standard HDF5 storage service';
  * loaded trajectory keeps the file's), integers are Python ints, and `config.hdf5` gets pypet's
  * group comment if it has none.
  */
-export function addConfigLeaves(traj: Trajectory, settings: Hdf5Settings): void {
+export function addConfigLeaves(traj: Trajectory, settings: Hdf5Settings, explicit = false): void {
   if (traj.v_stored) return;
+  const defaults = explicit ? resolveSettings({}) : settings;
   for (const leaf of CONFIG_LEAVES) {
     const full = `config.hdf5.${leaf.name}`;
-    if (traj.f_contains(full, { shortcuts: false })) continue;
+    if (traj.f_contains(full, { shortcuts: false })) {
+      if (explicit) applyExplicit(traj, full, leaf.value(settings), leaf.value(defaults));
+      continue;
+    }
     const value = leaf.value(settings);
     traj.f_add_config(`hdf5.${leaf.name}`, value, typeof value === 'number' ? { dtype: 'int', comment: leaf.comment } : { comment: leaf.comment });
   }
   const group = traj.f_get('config.hdf5', { shortcuts: false }) as { v_comment: string };
   if (group.v_comment === '') group.v_comment = GROUP_COMMENT;
+}
+
+/**
+ * A service given explicit options replaces a leaf that still holds the default an earlier
+ * service added (never stored); a leaf set to something else by the user is a conflict, raised
+ * rather than silently leaving one of the two in force.
+ */
+function applyExplicit(traj: Trajectory, full: string, wanted: string | number | boolean, dflt: string | number | boolean): void {
+  const leaf = traj.f_get(full, { shortcuts: false }) as unknown as { _stored: boolean; f_get(): unknown; f_set(v: unknown): void };
+  if (leaf._stored) return;
+  const have = leaf.f_get();
+  const same = (a: unknown, b: unknown): boolean => (typeof b === 'number' || typeof b === 'boolean' ? Number(a) === Number(b) : a === b);
+  if (same(have, wanted)) return;
+  if (!same(have, dflt)) {
+    throw new InvalidArgumentError(
+      `The trajectory's '${full}' is ${String(have)}, but the storage options ask for ${String(wanted)}; change one of the two.`,
+      { path: full },
+    );
+  }
+  leaf.f_set(wanted);
 }
 
 /**

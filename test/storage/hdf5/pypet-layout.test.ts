@@ -143,6 +143,17 @@ test('HDF5StorageService takes pypet options; they become the config leaves and 
   throwsKind(() => new HDF5StorageService(file, { complevl: 3 } as never), UnknownOptionError, /complevl/);
 });
 
+test("storage options replace the defaults an earlier service gave a trajectory; a leaf the user set differently is a conflict", () => {
+  const file = join(dir, 'env-options.h5');
+  const t = new Trajectory('t', { add_time: false, filename: file }); // its service adds pypet's defaults
+  assert.is(Number(t.f_get('config.hdf5.purge_duplicate_comments', { fast_access: true })), 1);
+  new Environment({ trajectory: t, filename: file, progress: 'quiet', purge_duplicate_comments: false });
+  assert.is(Number(t.f_get('config.hdf5.purge_duplicate_comments', { fast_access: true })), 0, 'the option is in force, not silently dropped');
+  const u = new Trajectory('u', { add_time: false, filename: file });
+  (u.f_get('config.hdf5.complevel') as unknown as { f_set(v: number): void }).f_set(5);
+  throwsKind(() => new Environment({ trajectory: u, filename: file, progress: 'quiet', complevel: 2 }), InvalidArgumentError, /'config\.hdf5\.complevel' is 5, but the storage options ask for 2/);
+});
+
 test("the Environment passes pypet's service options on: large_overview_tables fills results_overview per run", async () => {
   const file = join(dir, 'env-large.h5');
   const env = new Environment({ trajectory: 't', filename: file, progress: 'quiet', large_overview_tables: true, purge_duplicate_comments: false });
