@@ -15,9 +15,14 @@ import type { CompletedRunEntry, FailedRunEntry } from './journal.js';
 /** A run function: gets the trajectory viewed as one run, plus the extra arguments. */
 export type RunFunction = (traj: Trajectory, ...args: any[]) => unknown;
 
-/** Whether a node lies in one run's own subtree: a name on its path is a run name (`run_00000003`). */
+/** Whether a full name lies in one run's own subtree: a name on its path is a run name (`run_00000003`). */
+function inRunSubtree(fullName: string): boolean {
+  return fullName.split('.').some((part) => runIndexOf(part) !== undefined);
+}
+
+/** Whether a node lies in one run's own subtree. */
 function isPerRun(node: NNNode): boolean {
-  return node.v_full_name.split('.').some((part) => runIndexOf(part) !== undefined);
+  return inRunSubtree(node.v_full_name);
 }
 
 /** The nodes the executing run added that are still in the tree, and a test for "new and not stored". */
@@ -168,7 +173,7 @@ export class SharedNodeClaims {
   /** The entry, or a failure entry when it adds a shared node that is already taken. */
   check(entry: CompletedRunEntry | FailedRunEntry): CompletedRunEntry | FailedRunEntry {
     if (entry.kind !== 'run' || entry.reused) return entry;
-    const shared = entry.records.filter((r) => r.type !== 'group' && !r.fullName.split('.').some((p) => runIndexOf(p) !== undefined));
+    const shared = entry.records.filter((r) => r.type !== 'group' && !inRunSubtree(r.fullName));
     for (const r of shared) {
       const owner = this.owners.get(r.fullName);
       if (owner === entry.idx) continue;

@@ -20,6 +20,7 @@ import { WasmH5File, initH5 } from '../../../../src/storage/hdf5/h5.js';
 import { openH5Sync } from '../../../../src/storage/hdf5/open-file.js';
 import { openNativeFile } from '../../../../src/storage/hdf5/native/reader.js';
 import { throwsKind } from '../../../helpers.js';
+import { h5pyReads } from '../../../../scripts/fuzz/harness.js';
 
 const PYTHON = '/usr/bin/python3';
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/pypet/', import.meta.url));
@@ -83,20 +84,6 @@ function find(file: string, sig: string): number[] {
 function ohdrPrefix(file: string, at: number): number {
   const flags = readFileSync(file)[at + 5]!;
   return 6 + (flags & 0x20 ? 16 : 0) + (flags & 0x10 ? 4 : 0) + (1 << (flags & 3));
-}
-
-/** Whether h5py can open `file` and read every object and attribute in it. */
-function h5pyReads(file: string): boolean {
-  const script = `
-import sys, h5py
-def visit(name, obj):
-    for k in obj.attrs: obj.attrs[k]
-    if isinstance(obj, h5py.Dataset): obj[()]
-with h5py.File(sys.argv[1], 'r') as f:
-    for k in f.attrs: f.attrs[k]
-    f.visititems(visit)
-`;
-  return spawnSync(PYTHON, ['-c', script, file], { encoding: 'utf8' }).status === 0;
 }
 
 function refused(file: string, pattern: RegExp): void {
