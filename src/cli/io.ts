@@ -2,7 +2,8 @@
  * Terminal output for the CLI: data on stdout, everything else on stderr; a closed stdout pipe
  * (`| head`) ends the program quietly; colours only on a TTY and never with NO_COLOR.
  */
-import Table from 'cli-table3';
+import stringWidth from 'string-width';
+import { maxOf } from '../fold.js';
 import { jsonReplacer as valueReplacer } from '../leaves/values.js';
 
 /** Thrown (and caught by the CLI) when stdout was closed by the reader. */
@@ -60,16 +61,24 @@ export function dim(text: string, stream: NodeJS.WriteStream = process.stdout): 
   return useColor(stream) ? `\x1b[2m${text}\x1b[22m` : text;
 }
 
-/** An aligned table (cli-table3) without borders, headers bold when colours are on. */
+/**
+ * An aligned table without borders (two spaces between columns), headers bold when colours are
+ * on. Widths are display widths (string-width: wide characters count two, colour codes none).
+ * Written here rather than with cli-table3, whose layout pass is quadratic in the number of rows
+ * (20,000 runs took 13 s to format); this is linear.
+ */
 export function table(head: string[], rows: unknown[][]): string {
-  const t = new Table({
-    head: head.map((h) => bold(h)),
-    chars: {
-      top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
-      'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
-    },
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
-  });
-  for (const row of rows) t.push(row.map((c) => (c === null || c === undefined ? '' : String(c))));
-  return t.toString().split('\n').map((l) => l.trimEnd()).join('\n');
+  const text = rows.map((row) => head.map((_, j) => cellText(row[j])));
+  const widths = head.map((h, j) => Math.max(stringWidth(h), maxOf(text, (row) => stringWidth(row[j]!), 0)));
+  const line = (cells: string[]): string =>
+    cells.map((c, j) => (j === cells.length - 1 ? c : c + ' '.repeat(widths[j]! - stringWidth(c)))).join('  ').trimEnd();
+  const lines = [line(head.map((h) => bold(h)))];
+  for (const row of text) lines.push(line(row));
+  return lines.join('\n');
+}
+
+/** One cell's text: empty for null/undefined; a line break shown as \n so a row stays one line. */
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return String(value).replace(/\r?\n/g, '\\n');
 }
