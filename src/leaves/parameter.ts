@@ -91,6 +91,7 @@ export abstract class BaseParameter extends NNLeafNode {
       );
     }
     const typedValue = this._check(value, 'value');
+    if (this._stored) this._root?._storedLeafChanging(this, 'its value');
     if (this._range !== undefined && this._default && !sameType(this._default.type, typedValue.type)) {
       throw new TypeMismatchError(
         `The new value of parameter '${this.v_full_name}' is ${describeType(typedValue.type)}, but its explored range holds ${describeType(this._default.type)}.`,

@@ -367,6 +367,15 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
     }
   }
 
+  _storedLeafChanging(node: NNNode, what: string): void {
+    if (!this._singleRun) return;
+    const kind = node instanceof BaseParameter ? 'parameter' : 'result';
+    throw new StateError(
+      `The ${kind} '${node.v_full_name}' was stored before this run, and a run stores only what it adds, so ${what} set during ${runName(this.v_idx)} would be lost; add a new ${kind} instead (for example '${node.v_branch === 'results' ? 'results.runs.$.' : 'derived_parameters.runs.$.'}${node.v_name}').`,
+      { path: node.v_full_name },
+    );
+  }
+
   _linkAdded(holder: NNGroupNode, name: string): void {
     if (this._singleRun) this._runAdded.links.push([holder, name]);
     let set = this._linkIndex.get(name);

@@ -31,6 +31,11 @@ export interface TreeRoot {
   _autoLoadChild(parent: NNGroupNode, name: string): NNNode | undefined;
   /** Loads an empty leaf's data (auto-load). */
   _autoLoadData(node: NNNode): void;
+  /**
+   * Called before a stored leaf's data changes (`what` names the change). A run commits only what
+   * it adds, so a trajectory executing a run refuses the change instead of dropping it silently.
+   */
+  _storedLeafChanging(node: NNNode, what: string): void;
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');

@@ -202,6 +202,21 @@ test('the error names how many runs failed and the first three', async () => {
   assert.equal(error.results, [[0, 1]]);
 });
 
+test('a run that changes a result stored before it fails and says why; the stored value is kept', async () => {
+  for (const ncores of [1, 2]) {
+    const file = path.join(tempDir(), `changes-${ncores}.hdf5`);
+    const env = probeEnv(file, { ncores, accept_failures: true }, 2);
+    env.trajectory.f_add_result('tally', 0, { comment: 'stored before the runs' });
+    await env.run({ module: MODULE, export: 'changesStored' });
+    assert.equal(env.failures.map((f) => f.idx), [0, 1], `ncores ${ncores}`);
+    assert.is(
+      env.failures[0]!.message,
+      "The result 'results.tally' was stored before this run, and a run stores only what it adds, so item 'tally' set during run_00000000 would be lost; add a new result instead (for example 'results.runs.$.tally').",
+    );
+    assert.is(loadAll(file, 'probe').f_get('results.tally', { fast_access: true }), 0, `ncores ${ncores}`);
+  }
+});
+
 test('a leaf outside the runs\' own groups can be added by one run only: the second run fails and says so', async () => {
   const file = path.join(tempDir(), 'shared.hdf5');
   const env = probeEnv(file, { accept_failures: true }, 2);
