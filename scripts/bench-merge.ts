@@ -18,8 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Environment, Result, Trajectory, cartesian_product, runName } from '../src/index.js';
-import { copyTree } from '../src/storage/hdf5/copy.js';
-import { openH5Sync } from '../src/storage/hdf5/open-file.js';
+import { copyTree } from '../src/storage/hdf5/transactions/copy.js';
+import { openH5Sync } from '../src/storage/hdf5/engine/open-file.js';
 
 const n = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 10000);
 const keep = process.argv.includes('--keep');

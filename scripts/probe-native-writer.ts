@@ -12,7 +12,7 @@ import { rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { F64, type H5Type } from '../src/storage/hdf5/h5types.js';
+import { F64, type H5Type } from '../src/storage/hdf5/engine/h5types.js';
 import { type NDataset, type NGroup, type NValue, memoryData, newGroup } from '../src/storage/hdf5/native/model.js';
 import { writeNativeFile } from '../src/storage/hdf5/native/writer.js';
 

@@ -13,9 +13,9 @@ import { statSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NDArray, type TypedValue } from '../src/leaves/values.js';
-import { openH5 } from '../src/storage/hdf5/open-file.js';
-import { readLeaf, scanTree, writeGroupNode, writeLeaf } from '../src/storage/hdf5/nodes.js';
-import { type RunInfo, createRuns, placeholderRun, runName, updateRuns, writeExplorations, writeInfo } from '../src/storage/hdf5/overview.js';
+import { openH5 } from '../src/storage/hdf5/engine/open-file.js';
+import { readLeaf, scanTree, writeGroupNode, writeLeaf } from '../src/storage/hdf5/layout/nodes.js';
+import { type RunInfo, createRuns, placeholderRun, runName, updateRuns, writeExplorations, writeInfo } from '../src/storage/hdf5/layout/overview.js';
 
 const n = Number(process.argv[2] ?? 10000);
 const file = process.argv[3] ?? join(tmpdir(), `h5traj-probe-w1-${process.pid}.h5`);

@@ -4,8 +4,8 @@
  */
 export * from './errors.js';
 export { HDF5StorageService } from './storage/hdf5/service.js';
-export type { Hdf5ServiceOptions } from './storage/hdf5/settings.js';
-export { loadWasmEngine } from './storage/hdf5/open-file.js';
+export type { Hdf5ServiceOptions } from './storage/hdf5/layout/settings.js';
+export { loadWasmEngine } from './storage/hdf5/engine/open-file.js';
 export {
   Complex,
   NDArray,

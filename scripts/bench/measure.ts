@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Environment, Trajectory, cartesian_product } from '../../src/index.js';
-import { engineName } from '../../src/storage/hdf5/open-file.js';
+import { engineName } from '../../src/storage/hdf5/engine/open-file.js';
 import { uniform, w1Parameters, w1Run } from './data.js';
 
 const [workload = 'W1', nText = '1000', file = '/tmp/h5traj-bench.hdf5', ncoresText = '1'] = process.argv.slice(2);

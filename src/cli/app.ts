@@ -8,7 +8,7 @@ import type { CliCommand } from './command.js';
 import { commands } from './commands/index.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor, InterruptedError, ReportedFailure, UsageError } from './exit-codes.js';
 import { note, PipeClosed } from './io.js';
-import { prepareToOpen } from '../storage/hdf5/open-file.js';
+import { prepareToOpen } from '../storage/hdf5/engine/open-file.js';
 
 /** The HDF5 files a command line names (positionals and `--file`), whatever the command. */
 function namedFiles(argv: Record<string, unknown>): string[] {

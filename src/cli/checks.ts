@@ -9,7 +9,7 @@ import { BaseParameter } from '../leaves/parameter.js';
 import type { NNGroupNode } from '../tree/group.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
 import { openTrajectory, SKELETON } from './open.js';
-import { engineName } from '../storage/hdf5/open-file.js';
+import { engineName } from '../storage/hdf5/engine/open-file.js';
 import { NativeUnsupportedError } from '../storage/hdf5/native/model.js';
 import { findDamage } from '../storage/hdf5/native/reader.js';
 

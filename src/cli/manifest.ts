@@ -5,7 +5,7 @@
 import { BaseParameter } from '../leaves/parameter.js';
 import { NDArray, type TypedValue } from '../leaves/values.js';
 import { Result } from '../leaves/result.js';
-import { toManifestValue, type ManifestValue } from '../storage/hdf5/manifest-values.js';
+import { toManifestValue, type ManifestValue } from './manifest-values.js';
 import type { NNGroupNode } from '../tree/group.js';
 import type { NNNode } from '../tree/node.js';
 import type { Trajectory } from '../trajectory/trajectory.js';

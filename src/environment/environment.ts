@@ -29,8 +29,8 @@ import { collectProvenance, type Provenance } from './provenance.js';
 import { executeRun, SharedNodeClaims, type RunFunction } from './run-executor.js';
 import { toWire } from './wire.js';
 import { readPipeline } from './pipeline.js';
-import { prepareToOpen } from '../storage/hdf5/open-file.js';
-import { HDF5_SERVICE_OPTIONS, type Hdf5ServiceOptions } from '../storage/hdf5/settings.js';
+import { prepareToOpen } from '../storage/hdf5/engine/open-file.js';
+import { HDF5_SERVICE_OPTIONS, type Hdf5ServiceOptions } from '../storage/hdf5/layout/settings.js';
 import { checkOptions, optionNames, PYPET_MEANINGLESS, type OptionSpec } from '../options.js';
 import { pushAll } from '../fold.js';
 

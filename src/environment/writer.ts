@@ -5,10 +5,10 @@
  * one); the file's graph stays in memory between commits (see `held-writer.ts`).
  */
 import { parentPort } from 'node:worker_threads';
-import type { OverviewMemory } from '../storage/hdf5/overview-tables.js';
+import type { OverviewMemory } from '../storage/hdf5/layout/overview-tables.js';
 import { writeCommit } from '../storage/hdf5/store.js';
-import { HeldFileWriter } from '../storage/hdf5/held-writer.js';
-import { prepareToOpen } from '../storage/hdf5/open-file.js';
+import { HeldFileWriter } from '../storage/hdf5/transactions/held-writer.js';
+import { prepareToOpen } from '../storage/hdf5/engine/open-file.js';
 import type { Commit } from '../trajectory/storage-service.js';
 import { fromWire } from './wire.js';
 

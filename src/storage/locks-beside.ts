@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { escapeRegExp } from './hdf5/atomic.js';
+import { escapeRegExp } from './atomic.js';
 import { inspectLock, lockPathFor, type LockInfo } from './lock.js';
 
 /** A lock beside a file, with what it guards. */

@@ -4,7 +4,7 @@
  * space, which runs of the other trajectory are appended (trial renumbering, duplicate removal),
  * and which parameters grow — or, for parts of the same exploration (shards), which completed runs
  * fill in runs that are not completed here. The storage service does the file work (see
- * `storage/hdf5/merge.ts`); the trajectory only asks for it.
+ * `storage/hdf5/merge/index.ts`); the trajectory only asks for it.
  */
 import { MergeError, StateError } from '../errors.js';
 import { INT_TYPES, type TypedValue, describeType, jsonReplacer, sameType, valuesEqual } from '../leaves/values.js';
@@ -106,7 +106,7 @@ export interface MergeSummary {
   changed_parameters: string[];
   /** Of those, the ones that were not explored before the merge. */
   newly_explored: string[];
-  /** Whether the whole file had to be written anew (see `storage/hdf5/merge.ts`). */
+  /** Whether the whole file had to be written anew (see `storage/hdf5/merge/index.ts`). */
   rewrote_file: boolean;
   /** Backup files written. */
   backups: string[];

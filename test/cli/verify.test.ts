@@ -7,8 +7,8 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openH5 } from '../../src/storage/hdf5/open-file.js';
-import { resizeRuns } from '../../src/storage/hdf5/overview.js';
+import { openH5 } from '../../src/storage/hdf5/engine/open-file.js';
+import { resizeRuns } from '../../src/storage/hdf5/layout/overview.js';
 import { FIXTURES, h5traj } from './cli-helpers.js';
 import { tempDir, writeEmptyRuns, writeW1 } from './cli-files.js';
 

@@ -5,8 +5,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import path from 'node:path';
-import { openH5 } from '../../src/storage/hdf5/open-file.js';
-import { copyTree, newCopyStats, writableType } from '../../src/storage/hdf5/copy.js';
+import { openH5 } from '../../src/storage/hdf5/engine/open-file.js';
+import { copyTree, newCopyStats, writableType } from '../../src/storage/hdf5/transactions/copy.js';
 import { trajectoryManifest } from '../../src/cli/manifest.js';
 import { StorageError } from '../../src/index.js';
 import { throwsKind } from '../helpers.js';

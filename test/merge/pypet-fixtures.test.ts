@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseManifest } from '../../src/storage/hdf5/manifest-values.js';
+import { parseManifest } from '../../src/cli/manifest-values.js';
 import { FIXTURES, h5traj } from '../cli/cli-helpers.js';
 import { fixtureCopies, loadAll, loadParameters, tempDir } from './merge-helpers.js';
 

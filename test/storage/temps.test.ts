@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Trajectory, StorageError, runName } from '../../src/index.js';
-import { nameTarget, targetOfTemp, tempPathFor } from '../../src/storage/hdf5/atomic.js';
+import { nameTarget, targetOfTemp, tempPathFor } from '../../src/storage/atomic.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-temps-'));
 

@@ -1,5 +1,5 @@
 /** `h5traj dump FILE`: the full manifest of a trajectory (every node, value and run). */
-import { stringifyManifest } from '../../storage/hdf5/manifest-values.js';
+import { stringifyManifest } from '../manifest-values.js';
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
 import { out } from '../io.js';
 import { trajectoryManifest } from '../manifest.js';

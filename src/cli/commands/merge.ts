@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeRuns, fileShard, missingShards, shardRecords } from '../../environment/shard.js';
-import { replaceWithTemp, tempPathFor } from '../../storage/hdf5/transaction.js';
+import { replaceWithTemp, tempPathFor } from '../../storage/hdf5/transactions/transaction.js';
 import { NotFoundError } from '../../errors.js';
 import { Trajectory } from '../../trajectory/trajectory.js';
 import type { MergeOptions, MergeSummary } from '../../trajectory/merge.js';

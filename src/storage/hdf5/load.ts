@@ -11,10 +11,10 @@ import type { NNNode } from '../../tree/node.js';
 import { applyLeafData, attachRecord, resolveFullName } from '../../trajectory/records.js';
 import { PYPET_FORMAT_VERSION, type Trajectory } from '../../trajectory/trajectory.js';
 import type { LoadItemsOptions, LoadMode, LoadOptions } from '../../trajectory/storage-service.js';
-import { fromFileLeafData, fromFileRecord, fromRunRow } from './convert.js';
-import type { H5File } from './h5file.js';
-import { listTrajectories, nodePath, readLeaf, readNodeRecord, scanTree, type NodeRecord as FileRecord } from './nodes.js';
-import { readExplorations, readInfo, readRuns } from './overview.js';
+import { fromFileLeafData, fromFileRecord, fromRunRow } from './layout/convert.js';
+import type { H5File } from './engine/h5file.js';
+import { listTrajectories, nodePath, readLeaf, readNodeRecord, scanTree, type NodeRecord as FileRecord } from './layout/nodes.js';
+import { readExplorations, readInfo, readRuns } from './layout/overview.js';
 
 /** Picks the trajectory to load: by name, by index (negative from the end), or the current name. */
 export function pickTrajectory(f: H5File, options: { name?: string; index?: number }, current: string): string {

@@ -28,18 +28,18 @@ import {
 } from '../../trajectory/storage-service.js';
 import type { MergeSummary, ResolvedMergeOptions } from '../../trajectory/merge.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
-import { type H5File, joinPath } from './h5file.js';
-import { fileVersion } from './atomic.js';
-import { openH5Sync } from './open-file.js';
+import { type H5File, joinPath } from './engine/h5file.js';
+import { fileVersion } from '../atomic.js';
+import { openH5Sync } from './engine/open-file.js';
 import { loadChildNode, loadLeafData, loadTrajectory } from './load.js';
-import { mergeIntoFile } from './merge.js';
-import { listTrajectories, nodePath, readLeaf, subtreeSignature } from './nodes.js';
-import { rewriteFile, skipPaths } from './rewrite.js';
-import type { OverviewMemory } from './overview-tables.js';
-import { HDF5_SERVICE_OPTIONS, type Hdf5ServiceOptions, type Hdf5Settings, addConfigLeaves, resolveSettings } from './settings.js';
+import { mergeIntoFile } from './merge/index.js';
+import { listTrajectories, nodePath, readLeaf, subtreeSignature } from './layout/nodes.js';
+import { rewriteFile, skipPaths } from './transactions/rewrite.js';
+import type { OverviewMemory } from './layout/overview-tables.js';
+import { HDF5_SERVICE_OPTIONS, type Hdf5ServiceOptions, type Hdf5Settings, addConfigLeaves, resolveSettings } from './layout/settings.js';
 import { FAILURES_TABLE, writeCommit, writeItems, writeNewTrajectory, writeTrajectoryUpdates } from './store.js';
-import { numberColumn, readTable, textColumn } from './table.js';
-import { withWriteTransaction } from './transaction.js';
+import { numberColumn, readTable, textColumn } from './layout/table.js';
+import { withWriteTransaction } from './transactions/transaction.js';
 
 export class HDF5StorageService implements StorageService {
   readonly filename: string;

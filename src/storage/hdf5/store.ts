@@ -12,10 +12,10 @@ import { runName } from '../../tree/names.js';
 import { groupToRecord, iterSubtreeRecords, leafToRecord, type NodeRecord } from '../../trajectory/records.js';
 import type { Commit, RunFailure } from '../../trajectory/storage-service.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
-import { fromRunRow, toLeafWrite, toRunRow } from './convert.js';
-import { fixedString, F64, I32 } from './h5types.js';
-import { joinPath, type H5File } from './h5file.js';
-import { listTrajectories, nodePath, writeGroupNode, writeLeaf, writeLink, writeNodeAnnotations } from './nodes.js';
+import { fromRunRow, toLeafWrite, toRunRow } from './layout/convert.js';
+import { fixedString, F64, I32 } from './engine/h5types.js';
+import { joinPath, type H5File } from './engine/h5file.js';
+import { listTrajectories, nodePath, writeGroupNode, writeLeaf, writeLink, writeNodeAnnotations } from './layout/nodes.js';
 import {
   appendRuns,
   createRuns,
@@ -24,11 +24,11 @@ import {
   type RunInfo,
   writeExplorations,
   writeInfo,
-} from './overview.js';
-import { OverviewRows, createOverviewTables, type OverviewMemory } from './overview-tables.js';
-import { type Hdf5Settings, settingsOf, writeHdf5Settings } from './settings.js';
-import { appendTableRows, createTable } from './table.js';
-import { extendParameterRange, storedRangeLength } from './parameters.js';
+} from './layout/overview.js';
+import { OverviewRows, createOverviewTables, type OverviewMemory } from './layout/overview-tables.js';
+import { type Hdf5Settings, settingsOf, writeHdf5Settings } from './layout/settings.js';
+import { appendTableRows, createTable } from './layout/table.js';
+import { extendParameterRange, storedRangeLength } from './layout/parameters.js';
 
 function infoOf(traj: Trajectory) {
   return {

@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { StorageError, UnsupportedDataError } from '../../../src/errors.js';
-import { readDataChild } from '../../../src/storage/hdf5/items.js';
-import { WasmH5File } from '../../../src/storage/hdf5/h5.js';
-import { type H5Data, type H5File, stringAttr } from '../../../src/storage/hdf5/h5file.js';
-import { F64, I64, compoundType, encodeColumns, fixedString, intType } from '../../../src/storage/hdf5/h5types.js';
+import { readDataChild } from '../../../src/storage/hdf5/layout/items.js';
+import { WasmH5File } from '../../../src/storage/hdf5/wasm/wasm-file.js';
+import { type H5Data, type H5File, stringAttr } from '../../../src/storage/hdf5/engine/h5file.js';
+import { F64, I64, compoundType, encodeColumns, fixedString, intType } from '../../../src/storage/hdf5/engine/h5types.js';
 import { NativeH5File } from '../../../src/storage/hdf5/native/native-file.js';
-import { loadWasmEngine, openH5Copy, openH5Sync } from '../../../src/storage/hdf5/open-file.js';
+import { loadWasmEngine, openH5Copy, openH5Sync } from '../../../src/storage/hdf5/engine/open-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'h5traj-engines-'));
 // Both engines are compared, so h5wasm is loaded up front (it loads only on demand otherwise).

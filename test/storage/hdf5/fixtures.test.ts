@@ -8,10 +8,10 @@ import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openH5 } from '../../../src/storage/hdf5/open-file.js';
-import { type ManifestValue, parseManifest, toManifestValue } from '../../../src/storage/hdf5/manifest-values.js';
-import { type NodeRecord, listTrajectories, readLeaf, readNodeRecord, scanTree } from '../../../src/storage/hdf5/nodes.js';
-import { readExplorations, readInfo, readRuns } from '../../../src/storage/hdf5/overview.js';
+import { openH5 } from '../../../src/storage/hdf5/engine/open-file.js';
+import { type ManifestValue, parseManifest, toManifestValue } from '../../../src/cli/manifest-values.js';
+import { type NodeRecord, listTrajectories, readLeaf, readNodeRecord, scanTree } from '../../../src/storage/hdf5/layout/nodes.js';
+import { readExplorations, readInfo, readRuns } from '../../../src/storage/hdf5/layout/overview.js';
 
 const DIR = fileURLToPath(new URL('../../fixtures/pypet/', import.meta.url));
 

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FormatError, StateError, StorageError } from '../../../src/errors.js';
-import { attrText, stringAttr } from '../../../src/storage/hdf5/h5file.js';
-import { openH5 } from '../../../src/storage/hdf5/open-file.js';
-import { F64, I32, I64, decodeElements, encodeElements, fixedString } from '../../../src/storage/hdf5/h5types.js';
-import { appendTableRows, createTable, readTable, tableColumns, textColumn, writeTableRows } from '../../../src/storage/hdf5/table.js';
+import { attrText, stringAttr } from '../../../src/storage/hdf5/engine/h5file.js';
+import { openH5 } from '../../../src/storage/hdf5/engine/open-file.js';
+import { F64, I32, I64, decodeElements, encodeElements, fixedString } from '../../../src/storage/hdf5/engine/h5types.js';
+import { appendTableRows, createTable, readTable, tableColumns, textColumn, writeTableRows } from '../../../src/storage/hdf5/layout/table.js';
 import { throwsKind } from '../../helpers.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/pypet/', import.meta.url));
@@ -53,7 +53,7 @@ test('bad files give a typed error with a sentence naming the file and the cause
 
 test('opening bad files prints no HDF5 diagnostics', () => {
   const script = join(dir, 'bad-opens.mts');
-  const h5 = new URL('../../../src/storage/hdf5/open-file.ts', import.meta.url).href;
+  const h5 = new URL('../../../src/storage/hdf5/engine/open-file.ts', import.meta.url).href;
   writeFileSync(script, `
     import { openH5 } from ${JSON.stringify(h5)};
     import { writeFileSync } from 'node:fs';

@@ -11,10 +11,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Complex, NDArray, type TypedValue, markTuple } from '../../../src/leaves/values.js';
-import { openH5 } from '../../../src/storage/hdf5/open-file.js';
-import { writeGroupNode, writeLeaf, writeLink } from '../../../src/storage/hdf5/nodes.js';
-import { createRuns, placeholderRun, writeExplorations, writeInfo } from '../../../src/storage/hdf5/overview.js';
-import { resolveSettings, writeHdf5Settings } from '../../../src/storage/hdf5/settings.js';
+import { openH5 } from '../../../src/storage/hdf5/engine/open-file.js';
+import { writeGroupNode, writeLeaf, writeLink } from '../../../src/storage/hdf5/layout/nodes.js';
+import { createRuns, placeholderRun, writeExplorations, writeInfo } from '../../../src/storage/hdf5/layout/overview.js';
+import { resolveSettings, writeHdf5Settings } from '../../../src/storage/hdf5/layout/settings.js';
 
 const PYTHON = '/usr/bin/python3';
 const dir = mkdtempSync(join(tmpdir(), 'h5traj-h5py-'));

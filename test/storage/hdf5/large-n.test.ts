@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maxOf, minOf, pushAll } from '../../../src/fold.js';
 import { NDArray, type TypedValue } from '../../../src/leaves/values.js';
-import { openH5 } from '../../../src/storage/hdf5/open-file.js';
-import { readLeaf, writeLeaf } from '../../../src/storage/hdf5/nodes.js';
-import { readExplorations, writeExplorations } from '../../../src/storage/hdf5/overview.js';
+import { openH5 } from '../../../src/storage/hdf5/engine/open-file.js';
+import { readLeaf, writeLeaf } from '../../../src/storage/hdf5/layout/nodes.js';
+import { readExplorations, writeExplorations } from '../../../src/storage/hdf5/layout/overview.js';
 
 const N = 1_000_000;
 const dir = mkdtempSync(join(tmpdir(), 'h5traj-large-n-'));

@@ -29,7 +29,7 @@ function node(code: string, shellPrefix = ''): { code: number; stdout: string; s
 }
 
 const SRC = JSON.stringify(path.join(ROOT, 'src/index.ts'));
-const OPEN = JSON.stringify(path.join(ROOT, 'src/storage/hdf5/open-file.ts'));
+const OPEN = JSON.stringify(path.join(ROOT, 'src/storage/hdf5/engine/open-file.ts'));
 
 test('a process that only uses native-readable files never loads h5wasm, and runs under ulimit -v 4000000', () => {
   const r = node(

@@ -15,10 +15,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Environment, HDF5StorageService, InvalidArgumentError, Trajectory, UnknownOptionError, cartesian_product } from '../../../src/index.js';
 import { trajectoryManifest } from '../../../src/cli/manifest.js';
-import { parseManifest } from '../../../src/storage/hdf5/manifest-values.js';
-import { openH5 } from '../../../src/storage/hdf5/open-file.js';
-import { OverviewRows, createOverviewTables, type OverviewMemory } from '../../../src/storage/hdf5/overview-tables.js';
-import { resolveSettings, writeHdf5Settings } from '../../../src/storage/hdf5/settings.js';
+import { parseManifest } from '../../../src/cli/manifest-values.js';
+import { openH5 } from '../../../src/storage/hdf5/engine/open-file.js';
+import { OverviewRows, createOverviewTables, type OverviewMemory } from '../../../src/storage/hdf5/layout/overview-tables.js';
+import { resolveSettings, writeHdf5Settings } from '../../../src/storage/hdf5/layout/settings.js';
 import type { LeafRecord } from '../../../src/trajectory/records.js';
 import { throwsKind } from '../../helpers.js';
 

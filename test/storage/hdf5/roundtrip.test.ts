@@ -11,14 +11,14 @@ import { join } from 'node:path';
 import {
   Complex, NDArray, type ScalarType, type TypedValue, type ValueType, isTuple, markTuple, valuesEqual,
 } from '../../../src/leaves/values.js';
-import { type H5File, stringAttr } from '../../../src/storage/hdf5/h5file.js';
-import { openH5 } from '../../../src/storage/hdf5/open-file.js';
-import { F64 } from '../../../src/storage/hdf5/h5types.js';
-import { createTable } from '../../../src/storage/hdf5/table.js';
-import { type LeafData, listTrajectories, readLeaf, readNodeRecord, scanTree, writeGroupNode, writeLeaf, writeLink } from '../../../src/storage/hdf5/nodes.js';
+import { type H5File, stringAttr } from '../../../src/storage/hdf5/engine/h5file.js';
+import { openH5 } from '../../../src/storage/hdf5/engine/open-file.js';
+import { F64 } from '../../../src/storage/hdf5/engine/h5types.js';
+import { createTable } from '../../../src/storage/hdf5/layout/table.js';
+import { type LeafData, listTrajectories, readLeaf, readNodeRecord, scanTree, writeGroupNode, writeLeaf, writeLink } from '../../../src/storage/hdf5/layout/nodes.js';
 import {
   type RunInfo, appendRuns, createRuns, placeholderRun, readExplorations, readInfo, readRuns, updateRuns, writeExplorations, writeInfo,
-} from '../../../src/storage/hdf5/overview.js';
+} from '../../../src/storage/hdf5/layout/overview.js';
 import { StorageError } from '../../../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'h5traj-roundtrip-'));

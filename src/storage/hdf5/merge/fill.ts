@@ -12,9 +12,9 @@
  */
 import { MergeError } from '../../../errors.js';
 import { runIndexOf } from '../../../tree/names.js';
-import { type H5File, attrText, joinPath } from '../h5file.js';
-import { COMMENT, LEAF } from '../nodes.js';
-import { purgesComments } from '../overview-tables.js';
+import { type H5File, attrText, joinPath } from '../engine/h5file.js';
+import { COMMENT, LEAF } from '../layout/nodes.js';
+import { purgesComments } from '../layout/overview-tables.js';
 import { describeRuns } from '../../../trajectory/run-ranges.js';
 import { sameExploration, type MergePlan } from '../../../trajectory/merge.js';
 import type { Context, OtherMerge } from './plan.js';

@@ -1,7 +1,7 @@
 /** Rows of compound tables as raw bytes: picking, repeating, converting and widening them for a merge. */
 import { FormatError } from '../../../errors.js';
-import { H5File } from '../h5file.js';
-import { type H5Type, I64, compoundType, decodeElement, encodeColumns, encodeElements, stripPadding } from '../h5types.js';
+import { H5File } from '../engine/h5file.js';
+import { type H5Type, I64, compoundType, decodeElement, encodeColumns, encodeElements, stripPadding } from '../engine/h5types.js';
 import { Compound, UNLIMITED } from './shared.js';
 
 

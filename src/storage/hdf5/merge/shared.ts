@@ -1,8 +1,8 @@
 /** What the parts of a merge share: constants, the reopenable file handle, run-name tests. */
 import { RUN_ALL, RUN_SET_ALL, runIndexOf } from '../../../tree/names.js';
-import type { H5File } from '../h5file.js';
-import { openH5Copy, openH5Sync } from '../open-file.js';
-import { type H5Type } from '../h5types.js';
+import type { H5File } from '../engine/h5file.js';
+import { openH5Copy, openH5Sync } from '../engine/open-file.js';
+import { type H5Type } from '../engine/h5types.js';
 
 export type Compound = H5Type & { class: 'compound' };
 

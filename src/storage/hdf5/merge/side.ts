@@ -2,13 +2,13 @@
 import { FormatError, MergeError } from '../../../errors.js';
 import { type TypedValue } from '../../../leaves/values.js';
 import { needsRanges, type ResolvedMergeOptions, type SpaceParameter } from '../../../trajectory/merge.js';
-import { H5File, attrText, joinPath } from '../h5file.js';
-import { decodeElement } from '../h5types.js';
-import { readDataChild } from '../items.js';
-import { LEAF, listTrajectories, nodePath, readNodeRecord } from '../nodes.js';
-import { type RunInfo, type TrajectoryInfo, readExplorations, readInfo, readRuns } from '../overview.js';
-import { readParameter } from '../parameters.js';
-import { STORE } from '../typemap.js';
+import { H5File, attrText, joinPath } from '../engine/h5file.js';
+import { decodeElement } from '../engine/h5types.js';
+import { readDataChild } from '../layout/items.js';
+import { LEAF, listTrajectories, nodePath, readNodeRecord } from '../layout/nodes.js';
+import { type RunInfo, type TrajectoryInfo, readExplorations, readInfo, readRuns } from '../layout/overview.js';
+import { readParameter } from '../layout/parameters.js';
+import { STORE } from '../layout/typemap.js';
 import { Compound, RR, isRunish } from './shared.js';
 
 

@@ -5,7 +5,7 @@
 import { type NValue, NativeUnsupportedError } from './model.js';
 import { type ByteSource, CorruptError, type Cursor, UNDEF, align8, utf8Name } from './byte-source.js';
 import { forEachRecord } from './btree2.js';
-import { isVlenString } from '../h5types.js';
+import { isVlenString } from '../engine/h5types.js';
 import { type TypeCache, fileElementSize } from './decode-type.js';
 import { FractalHeap } from './fractal-heap.js';
 import type { GlobalHeap } from './global-heap.js';

@@ -1,5 +1,5 @@
 /**
- * Datatype messages → {@link H5Type}, exactly as `typeFromMeta` in `h5.ts` reports them through
+ * Datatype messages → {@link H5Type}, exactly as `typeFromMeta` in `wasm/wasm-file.ts` reports them through
  * h5wasm, so the storage layer cannot tell the engines apart. Two of h5wasm's conventions show
  * here: a variable-length string has size 4 (a wasm32 pointer, its in-memory size), and an enum
  * is signed when its base integer is.
@@ -9,7 +9,7 @@
  * (big-endian numbers, references, time, variable-length sequences, vlen strings inside other
  * types) throw {@link NativeUnsupportedError}.
  */
-import { type H5Member, type H5Type, type StrPad, isVlenString } from '../h5types.js';
+import { type H5Member, type H5Type, type StrPad, isVlenString } from '../engine/h5types.js';
 import { NativeUnsupportedError, sourceTypeBytes } from './model.js';
 import { CorruptError, Cursor, align8, limitEncSize } from './byte-source.js';
 import { Interner } from './intern.js';

@@ -7,7 +7,7 @@
  * message is known (`sourceTypeBytes`) is re-emitted byte for byte instead.
  */
 import { StorageError } from '../../../errors.js';
-import { type H5Type, type StrPad, describeH5Type, isVlenString } from '../h5types.js';
+import { type H5Type, type StrPad, describeH5Type, isVlenString } from '../engine/h5types.js';
 import { ByteWriter, bytesFor } from './write-bytes.js';
 import { sourceTypeBytes } from './model.js';
 

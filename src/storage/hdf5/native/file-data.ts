@@ -3,12 +3,12 @@
  * header), contiguous, or chunked through a v1 B-tree with optional filters. Unallocated
  * storage reads as the fill value, as HDF5 does. Variable-length strings come back as Buffers.
  */
-import type { H5Type } from '../h5types.js';
+import type { H5Type } from '../engine/h5types.js';
 import { FormatError, H5TrajError } from '../../../errors.js';
 import { type NData, type NRawChunks, NativeUnsupportedError } from './model.js';
 import { type ByteSource, UNDEF } from './byte-source.js';
 import { type ChunkRef, copyChunk, listChunks } from './chunks.js';
-import { isVlenString } from '../h5types.js';
+import { isVlenString } from '../engine/h5types.js';
 import { fileElementSize } from './decode-type.js';
 import { type Filter, type Layout } from './messages.js';
 import { undoFilters } from './filters.js';

@@ -11,7 +11,7 @@
  * Anything the reader cannot represent faithfully makes it throw {@link NativeUnsupportedError};
  * callers then fall back to h5wasm for that file.
  */
-import type { H5Type } from '../h5types.js';
+import type { H5Type } from '../engine/h5types.js';
 
 /** Attribute value, or decoded dataset contents: element bytes, row-major, little-endian. */
 export interface NValue {

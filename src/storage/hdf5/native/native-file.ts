@@ -6,10 +6,10 @@
  */
 import fs from 'node:fs';
 import { StateError, StorageError, UnsupportedDataError } from '../../../errors.js';
-import { removeTemp, replaceWithTemp, tempPathFor } from '../atomic.js';
-import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, WriteData } from '../h5file.js';
-import type { H5Type } from '../h5types.js';
-import { baseName, parentOf } from '../paths.js';
+import { removeTemp, replaceWithTemp, tempPathFor } from '../../atomic.js';
+import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, WriteData } from '../engine/h5file.js';
+import type { H5Type } from '../engine/h5types.js';
+import { baseName, parentOf } from '../engine/paths.js';
 import { type NDataset, type NGroup, type NLink, type NNode, type NValue, NativeUnsupportedError, newGroup } from './model.js';
 import { OwnedData, packSmall } from './owned-data.js';
 import { type NativeSource, openNativeFile } from './reader.js';

@@ -18,7 +18,7 @@
  * {@link FormatError}, never a fallback to h5wasm.
  */
 import { FormatError, H5TrajError } from '../../../errors.js';
-import { checkHdf5File } from '../file-check.js';
+import { checkHdf5File } from '../engine/file-check.js';
 import { type NDataset, type NGroup, type NNode, type NValue, NativeUnsupportedError } from './model.js';
 import { ByteSource, CorruptError, Cursor, UNDEF } from './byte-source.js';
 import { ChecksumError } from './checksum.js';

@@ -1,7 +1,7 @@
 /** Read-only parsed files, shared between the handles open on the same file version. */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { fileVersion } from '../atomic.js';
+import { fileVersion } from '../../atomic.js';
 import { type NativeSource, openNativeFile } from './reader.js';
 
 /**

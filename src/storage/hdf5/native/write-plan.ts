@@ -11,8 +11,8 @@
  * the writer stores in global heap collections before any object.
  */
 import { StorageError } from '../../../errors.js';
-import { describeH5Type } from '../h5types.js';
-import { isVlenString } from '../h5types.js';
+import { describeH5Type } from '../engine/h5types.js';
+import { isVlenString } from '../engine/h5types.js';
 import { diskSize, encodeDatatype } from './encode-type.js';
 import type { NDataset, NGroup, NLink, NNode, NValue } from './model.js';
 import { attributeSize } from './write-header.js';

@@ -22,7 +22,7 @@
 import fs from 'node:fs';
 import { StorageError } from '../../../errors.js';
 import { lookup3 } from './checksum.js';
-import { isVlenString } from '../h5types.js';
+import { isVlenString } from '../engine/h5types.js';
 import { diskSize, encodeDatatype } from './encode-type.js';
 import type { NDataset, NGroup, NLink, NNode, NRawChunks, NValue } from './model.js';
 import { type ChunkRecord, forEachChunk, writeChunkBTree } from './write-btree.js';

@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FormatError } from '../../../../src/errors.js';
 import { Trajectory } from '../../../../src/index.js';
-import { WasmH5File, initH5 } from '../../../../src/storage/hdf5/h5.js';
-import { openH5Sync } from '../../../../src/storage/hdf5/open-file.js';
+import { WasmH5File, initH5 } from '../../../../src/storage/hdf5/wasm/wasm-file.js';
+import { openH5Sync } from '../../../../src/storage/hdf5/engine/open-file.js';
 import { openNativeFile } from '../../../../src/storage/hdf5/native/reader.js';
 import { throwsKind } from '../../../helpers.js';
 import { h5pyReads } from '../../../../scripts/fuzz/harness.js';
@@ -190,7 +190,7 @@ test('h5wasm reports a damaged file in one sentence naming it, not HDF5-DIAG', a
   const capture = spawnSync(
     process.execPath,
     ['--import', fileURLToPath(new URL('../../../../scripts/loader/register.mjs', import.meta.url)), '-e', `
-      import('${fileURLToPath(new URL('../../../../src/storage/hdf5/h5.ts', import.meta.url))}').then(async ({ WasmH5File, initH5 }) => {
+      import('${fileURLToPath(new URL('../../../../src/storage/hdf5/wasm/wasm-file.ts', import.meta.url))}').then(async ({ WasmH5File, initH5 }) => {
         await initH5();
         try { const f = WasmH5File.openSync(${JSON.stringify(bad)}, 'r'); f.childNames('/grows'); f.attrNames('/grows'); f.close(); console.log('opened'); }
         catch (e) { console.log(e.constructor.name + ': ' + e.message); }

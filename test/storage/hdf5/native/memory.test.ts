@@ -9,8 +9,8 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { attrText, stringAttr } from '../../../../src/storage/hdf5/h5file.js';
-import { F64, I64 } from '../../../../src/storage/hdf5/h5types.js';
+import { attrText, stringAttr } from '../../../../src/storage/hdf5/engine/h5file.js';
+import { F64, I64 } from '../../../../src/storage/hdf5/engine/h5types.js';
 import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'h5traj-native-memory-'));

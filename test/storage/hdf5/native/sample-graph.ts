@@ -5,7 +5,7 @@
  * than 64 chunks, array and enum members. `writer.test.ts` writes it and reads it back.
  */
 import { deflateSync } from 'node:zlib';
-import { type H5Type, F64, I64, compoundType, fixedString, floatType, intType } from '../../../../src/storage/hdf5/h5types.js';
+import { type H5Type, F64, I64, compoundType, fixedString, floatType, intType } from '../../../../src/storage/hdf5/engine/h5types.js';
 import { type NDataset, type NGroup, type NValue, memoryData, newGroup, sourceTypeBytes } from '../../../../src/storage/hdf5/native/model.js';
 
 export const VLEN_UTF8: H5Type = { class: 'string', size: 16, vlen: true, cset: 'utf8', pad: 'nullterm' };

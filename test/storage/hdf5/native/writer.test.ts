@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import h5wasm, { type File as WasmFile, Module } from 'h5wasm/node';
 import { buildW1Graph, runName } from '../../../../scripts/probe-native-writer.js';
 import { StorageError } from '../../../../src/errors.js';
-import { F64, type H5Type, intType } from '../../../../src/storage/hdf5/h5types.js';
+import { F64, type H5Type, intType } from '../../../../src/storage/hdf5/engine/h5types.js';
 import { type NGroup, type NLink, type NNode, type NValue, newGroup } from '../../../../src/storage/hdf5/native/model.js';
 import { openNativeFile } from '../../../../src/storage/hdf5/native/reader.js';
 import { writeNativeFile } from '../../../../src/storage/hdf5/native/writer.js';

@@ -9,7 +9,7 @@
  * or a {@link StorageError} (anything else), with the whole diagnostic kept as `cause`.
  */
 import fs from 'node:fs';
-import { FormatError, H5TrajError, StorageError } from '../../errors.js';
+import { FormatError, H5TrajError, StorageError } from '../../../errors.js';
 
 /** The file the next h5wasm call is about (set by the wasm engine before each call), for messages. */
 let currentFile = '';

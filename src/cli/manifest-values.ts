@@ -8,8 +8,8 @@
  */
 import {
   COMPLEX_TYPES, Complex, NDArray, type ScalarType, type TypedValue, type ValueType, isPlainObject, isTuple,
-} from '../../leaves/values.js';
-import { isFrozenSet, pythonRepr } from './pickle.js';
+} from '../leaves/values.js';
+import { isFrozenSet, pythonRepr } from '../storage/hdf5/pickle.js';
 
 /** A value in manifest form. */
 export type ManifestValue = { type: string } & Record<string, unknown>;

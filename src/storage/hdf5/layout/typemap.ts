@@ -4,16 +4,16 @@
  * turn back into JS values, and pypet's type-recall attributes (`SRVC_DATA_*`,
  * `SRVC_COLUMN_<col>_*`).
  */
-import { StorageError, TypeMismatchError } from '../../errors.js';
+import { StorageError, TypeMismatchError } from '../../../errors.js';
 import {
   type ArrayDType, BOOL_TYPES, BYTES_TYPES, COMPLEX_TYPES, Complex, FLOAT_TYPES, INT_TYPES, NDArray, type NDArrayData, STR_TYPES,
   type ScalarType, SCALAR_TYPES, TYPED_ARRAY_OF, type TypedValue, type ValueType, markTuple, normalizeInteger,
-} from '../../leaves/values.js';
+} from '../../../leaves/values.js';
 import {
   ArrayElement, F64, type H5Type, I32, I64, U8, complexType, decodeElement, decodeElements, decodeNumeric, describeH5Type, encodeElements,
   fixedString, floatType, intType, isComplexType, typedArrayClassOf,
-} from './h5types.js';
-import { maxOf } from '../../fold.js';
+} from '../engine/h5types.js';
+import { maxOf } from '../../../fold.js';
 
 // pypet's attribute names and values
 export const STORE = 'SRVC_STORE';

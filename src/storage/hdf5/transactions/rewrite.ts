@@ -4,12 +4,12 @@
  * replacements), and is renamed over the old one. Like every other write it is one transaction:
  * a crash leaves the old file. (HDF5 would not reclaim the space of deleted objects anyway.)
  */
-import { H5TrajError, StorageError } from '../../errors.js';
-import { acquireLock } from '../lock.js';
+import { H5TrajError, StorageError } from '../../../errors.js';
+import { acquireLock } from '../../lock.js';
 import { copyAttributes, copyTree } from './copy.js';
-import { type H5File, joinPath } from './h5file.js';
-import { openH5Sync } from './open-file.js';
-import { assertWritable, nameTarget, removeStaleTemps, removeTemp, replaceWithTemp, tempPathFor } from './atomic.js';
+import { type H5File, joinPath } from '../engine/h5file.js';
+import { openH5Sync } from '../engine/open-file.js';
+import { assertWritable, nameTarget, removeStaleTemps, removeTemp, replaceWithTemp, tempPathFor } from '../../atomic.js';
 
 /** What a rewrite leaves out and adds. */
 export interface RewritePlan {

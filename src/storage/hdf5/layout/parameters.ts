@@ -15,12 +15,12 @@
  * exactly the same value and range) and records the original class in `H5TRAJ_CLASS_NAME`, which
  * h5traj reads back and pypet ignores.
  */
-import { StorageError } from '../../errors.js';
-import { NDArray, type TypedValue, isTuple, jsonReplacer } from '../../leaves/values.js';
-import { type H5File, attrText, joinPath, parentOf, stringAttr } from './h5file.js';
-import { I32, I64, encodeElements, fixedString } from './h5types.js';
+import { StorageError } from '../../../errors.js';
+import { NDArray, type TypedValue, isTuple, jsonReplacer } from '../../../leaves/values.js';
+import { type H5File, attrText, joinPath, parentOf, stringAttr } from '../engine/h5file.js';
+import { I32, I64, encodeElements, fixedString } from '../engine/h5types.js';
 import { readDataChild, writeDataChild } from './items.js';
-import { decodePickle, encodePickle } from './pickle.js';
+import { decodePickle, encodePickle } from '../pickle.js';
 import { appendTableRows, createTable, readTable, tableRows } from './table.js';
 import { DATA_COLL_TYPE, DATA_SCALAR_TYPE, STORE, columnAttr, recallCell, recallName, scalarH5Type, scalarToElement, unsupported } from './typemap.js';
 

@@ -7,13 +7,13 @@
  * Files the native engine does not handle get the ordinary transaction per write.
  */
 import fs from 'node:fs';
-import { H5TrajError, StorageError } from '../../errors.js';
-import { acquireLock } from '../lock.js';
-import { assertWritable, fileVersion, nameTarget, removeStaleTemps } from './atomic.js';
-import type { H5File } from './h5file.js';
-import { NativeUnsupportedError } from './native/model.js';
-import { NativeH5File } from './native/native-file.js';
-import { engineName } from './open-file.js';
+import { H5TrajError, StorageError } from '../../../errors.js';
+import { acquireLock } from '../../lock.js';
+import { assertWritable, fileVersion, nameTarget, removeStaleTemps } from '../../atomic.js';
+import type { H5File } from '../engine/h5file.js';
+import { NativeUnsupportedError } from '../native/model.js';
+import { NativeH5File } from '../native/native-file.js';
+import { engineName } from '../engine/open-file.js';
 import { withWriteTransaction } from './transaction.js';
 
 /** Above this many bytes of data held in memory, the graph is dropped and parsed again. */

@@ -5,13 +5,13 @@
  * file). A rename is atomic, so after a crash the file is either the old one or the new one.
  */
 import fs from 'node:fs';
-import { H5TrajError, StorageError } from '../../errors.js';
-import { acquireLock } from '../lock.js';
-import { assertWritable, nameTarget, removeStaleTemps, removeTemp, replaceWithTemp, tempPathFor } from './atomic.js';
-import type { H5File } from './h5file.js';
-import { openH5Copy, openH5Sync } from './open-file.js';
+import { H5TrajError, StorageError } from '../../../errors.js';
+import { acquireLock } from '../../lock.js';
+import { assertWritable, nameTarget, removeStaleTemps, removeTemp, replaceWithTemp, tempPathFor } from '../../atomic.js';
+import type { H5File } from '../engine/h5file.js';
+import { openH5Copy, openH5Sync } from '../engine/open-file.js';
 
-export { assertWritable, nameTarget, removeTemp, replaceWithTemp, syncFolderOf, tempPathFor, removeStaleTemps } from './atomic.js';
+export { assertWritable, nameTarget, removeTemp, replaceWithTemp, syncFolderOf, tempPathFor, removeStaleTemps } from '../../atomic.js';
 
 /**
  * Runs `change` on a writable copy of `filename` (a new file when it does not exist, or with

@@ -10,11 +10,11 @@
  * the trajectory is first written (the `config.hdf5.overview.*` switches).
  */
 import { createHash } from 'node:crypto';
-import { pythonRepr } from '../../leaves/python-repr.js';
-import { NDArray, type TypedValue } from '../../leaves/values.js';
-import type { LeafRecord } from '../../trajectory/records.js';
-import { type H5File, joinPath } from './h5file.js';
-import { I32, fixedString } from './h5types.js';
+import { pythonRepr } from '../../../leaves/python-repr.js';
+import { NDArray, type TypedValue } from '../../../leaves/values.js';
+import type { LeafRecord } from '../../../trajectory/records.js';
+import { type H5File, joinPath } from '../engine/h5file.js';
+import { I32, fixedString } from '../engine/h5types.js';
 import { type Hdf5Settings, OVERVIEW_TABLES, type OverviewTable, readHdf5Settings } from './settings.js';
 import { type TableColumn, appendTableRows, createTable, readTable, tableRows, textColumn } from './table.js';
 

@@ -24,25 +24,25 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { FileLockedError, H5TrajError, MergeError, StorageError } from '../../errors.js';
-import { BaseParameter } from '../../leaves/parameter.js';
-import { type MergeSummary, type MergedTrajectory, type ResolvedMergeOptions } from '../../trajectory/merge.js';
-import { applyLeafData, resolveFullName } from '../../trajectory/records.js';
-import type { Trajectory } from '../../trajectory/trajectory.js';
-import { acquireLock, describeHolder } from '../lock.js';
-import { runningExplorations } from '../locks-beside.js';
-import { fromFileLeafData } from './convert.js';
-import { copyAttributes, copyTree, newCopyStats, type CopyStats } from './copy.js';
-import type { H5File } from './h5file.js';
-import { openH5Sync } from './open-file.js';
-import { loadTrajectory } from './load.js';
-import { listTrajectories, readLeaf } from './nodes.js';
-import { durableStep } from '../durable-step.js';
-import { assertWritable, nameTarget, removeStaleTemps, removeTemp, replaceWithTemp, tempPathFor, withWriteTransaction } from './transaction.js';
-import { Reopenable } from './merge/shared.js';
-import { readSide } from './merge/side.js';
-import { Context, planAll } from './merge/plan.js';
-import { applyAll } from './merge/write.js';
+import { FileLockedError, H5TrajError, MergeError, StorageError } from '../../../errors.js';
+import { BaseParameter } from '../../../leaves/parameter.js';
+import { type MergeSummary, type MergedTrajectory, type ResolvedMergeOptions } from '../../../trajectory/merge.js';
+import { applyLeafData, resolveFullName } from '../../../trajectory/records.js';
+import type { Trajectory } from '../../../trajectory/trajectory.js';
+import { acquireLock, describeHolder } from '../../lock.js';
+import { runningExplorations } from '../../locks-beside.js';
+import { fromFileLeafData } from '../layout/convert.js';
+import { copyAttributes, copyTree, newCopyStats, type CopyStats } from '../transactions/copy.js';
+import type { H5File } from '../engine/h5file.js';
+import { openH5Sync } from '../engine/open-file.js';
+import { loadTrajectory } from '../load.js';
+import { listTrajectories, readLeaf } from '../layout/nodes.js';
+import { durableStep } from '../../durable-step.js';
+import { assertWritable, nameTarget, removeStaleTemps, removeTemp, replaceWithTemp, tempPathFor, withWriteTransaction } from '../transactions/transaction.js';
+import { Reopenable } from './shared.js';
+import { readSide } from './side.js';
+import { Context, planAll } from './plan.js';
+import { applyAll } from './write.js';
 
 
 /**

@@ -4,9 +4,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ReadOnlyFileError, StorageError } from '../../errors.js';
-import { durableStep } from '../durable-step.js';
-import { checkHdf5File } from './file-check.js';
+import { ReadOnlyFileError, StorageError } from '../errors.js';
+import { durableStep } from './durable-step.js';
+import { checkHdf5File } from './hdf5/engine/file-check.js';
 
 function fsyncPath(p: string, kind: 'fsync' | 'fsync-dir' = 'fsync'): void {
   durableStep(kind, p);

@@ -4,10 +4,10 @@
  * (`_srvc_set_config`), reading them back from the trajectory before a store
  * (`_srvc_check_hdf_properties`), and the `overview/hdf5_settings` row that mirrors them.
  */
-import { InvalidArgumentError } from '../../errors.js';
-import type { Trajectory } from '../../trajectory/trajectory.js';
-import { type H5File, joinPath } from './h5file.js';
-import { I32, U8, fixedString } from './h5types.js';
+import { InvalidArgumentError } from '../../../errors.js';
+import type { Trajectory } from '../../../trajectory/trajectory.js';
+import { type H5File, joinPath } from '../engine/h5file.js';
+import { I32, U8, fixedString } from '../engine/h5types.js';
 import { type TableColumn, createTable, numberColumn, readTable, textColumn } from './table.js';
 
 /** The overview tables pypet can write, in pypet's order (`NAME_TABLE_MAPPING`). */

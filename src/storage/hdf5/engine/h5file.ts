@@ -1,6 +1,6 @@
 /**
  * What the storage layer asks of an open HDF5 file, whichever engine serves it: h5wasm
- * (`h5.ts`) or the native engine (`native/native-file.ts`). `open-file.ts` picks the engine.
+ * (`wasm/wasm-file.ts`) or the native engine (`native/native-file.ts`). `open-file.ts` picks the engine.
  * The helpers here (paths, string attributes) work on any engine; importing them must not load
  * h5wasm, which only `open-file.ts` does, on demand.
  */

@@ -1,6 +1,6 @@
 /**
  * Opening an HDF5 file picks the engine: the native engine (`native/`) for new files and for
- * files it can parse, h5wasm (`h5.ts`) for anything else. `H5TRAJ_ENGINE=wasm` forces h5wasm
+ * files it can parse, h5wasm (`wasm/wasm-file.ts`) for anything else. `H5TRAJ_ENGINE=wasm` forces h5wasm
  * (to compare the two, or to work around a native-engine problem).
  *
  * h5wasm is loaded only when a file needs it: instantiating it reserves gigabytes of address
@@ -10,15 +10,15 @@
  * points (the CLI, `Environment.run`, {@link openH5}) call {@link prepareToOpen} first.
  */
 import fs from 'node:fs';
-import { StateError } from '../../errors.js';
-import { durableStep } from '../durable-step.js';
+import { StateError } from '../../../errors.js';
+import { durableStep } from '../../durable-step.js';
 import { checkOpenable } from './file-check.js';
 import type { H5File, OpenMode } from './h5file.js';
-import { NativeUnsupportedError } from './native/model.js';
-import { NativeH5File } from './native/native-file.js';
-import { sharedReadSources } from './native/shared-sources.js';
+import { NativeUnsupportedError } from '../native/model.js';
+import { NativeH5File } from '../native/native-file.js';
+import { sharedReadSources } from '../native/shared-sources.js';
 
-type WasmEngine = typeof import('./h5.js');
+type WasmEngine = typeof import('../wasm/wasm-file.js');
 
 let wasm: WasmEngine | undefined;
 let loading: Promise<void> | undefined;
@@ -36,7 +36,7 @@ export function engineName(): 'native' | 'wasm' {
  * traj.f_load({ filename: 'written-by-h5py-latest.h5' });
  */
 export function loadWasmEngine(): Promise<void> {
-  loading ??= import('./h5.js').then(async (m) => {
+  loading ??= import('../wasm/wasm-file.js').then(async (m) => {
     await m.initH5();
     wasm = m;
   });

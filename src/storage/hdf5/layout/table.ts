@@ -6,9 +6,9 @@
  * tables meant to grow (the `overview` tables) carry PyTables' attributes and keep `NROWS` up to
  * date (`docs/file-layout.md` §2, §12). Columns are found by name, never by position.
  */
-import { StorageError } from '../../errors.js';
-import type { H5File } from './h5file.js';
-import { type H5Type, I64, compoundType, decodeColumns, encodeColumns, encodeElements, fixedString } from './h5types.js';
+import { StorageError } from '../../../errors.js';
+import type { H5File } from '../engine/h5file.js';
+import { type H5Type, I64, compoundType, decodeColumns, encodeColumns, encodeElements, fixedString } from '../engine/h5types.js';
 
 /** A column: its name and element type. */
 export interface TableColumn {

@@ -2,7 +2,7 @@
  * The one module that talks to h5wasm.
  *
  * h5wasm reports most failures by printing an HDF5 diagnostic and returning -1 (caught and
- * turned into one sentence by `wasm-diagnostics.ts`, through {@link mod}), and a thrown
+ * turned into one sentence by `diagnostics.ts`, through {@link mod}), and a thrown
  * error can leave a handle open that silently turns `close()` into a no-op (`docs/native-engine.md` §5).
  * So this wrapper never provokes an HDF5 error: it checks files before opening them, checks
  * names before creating or deleting, keeps the default (non-throwing) error handler, and moves
@@ -13,12 +13,12 @@
 import nodePath from 'node:path';
 import h5wasm, { Module } from 'h5wasm/node';
 import type { Metadata } from 'h5wasm/node';
-import { StateError, StorageError } from '../../errors.js';
-import { checkOpenable } from './file-check.js';
-import { aboutFile, quietModule } from './wasm-diagnostics.js';
-import { type H5Type, describeH5Type, isVlenString } from './h5types.js';
-import { baseName, joinPath, parentOf } from './paths.js';
-import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, WriteData } from './h5file.js';
+import { StateError, StorageError } from '../../../errors.js';
+import { checkOpenable } from '../engine/file-check.js';
+import { aboutFile, quietModule } from './diagnostics.js';
+import { type H5Type, describeH5Type, isVlenString } from '../engine/h5types.js';
+import { baseName, joinPath, parentOf } from '../engine/paths.js';
+import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, WriteData } from '../engine/h5file.js';
 
 
 type H5Mod = typeof Module;
@@ -34,7 +34,7 @@ export async function initH5(): Promise<void> {
 
 let quiet: H5Mod | undefined;
 
-/** h5wasm's module, with HDF5's printed diagnostics turned into our errors (`wasm-diagnostics.ts`). */
+/** h5wasm's module, with HDF5's printed diagnostics turned into our errors (`diagnostics.ts`). */
 function mod(): H5Mod {
   if (!initialized) throw new StateError('The HDF5 library is not loaded yet; await initH5() (or H5File.open) first.');
   return (quiet ??= quietModule(Module as H5Mod));

@@ -5,15 +5,15 @@
  * leaf's data. Full names are dotted and relative to the trajectory group
  * (`results.runs.run_00000000.z` is `/<traj>/results/runs/run_00000000/z`).
  */
-import { NotFoundError, StorageError } from '../../errors.js';
-import { type NDArray, type TypedValue } from '../../leaves/values.js';
-import { type H5Data, type H5File, type WriteData, attrText, joinPath, parentOf, stringAttr } from './h5file.js';
-import { F64, I64, I8, complexType, encodeElements, fixedString } from './h5types.js';
+import { NotFoundError, StorageError } from '../../../errors.js';
+import { type NDArray, type TypedValue } from '../../../leaves/values.js';
+import { type H5Data, type H5File, type WriteData, attrText, joinPath, parentOf, stringAttr } from '../engine/h5file.js';
+import { F64, I64, I8, complexType, encodeElements, fixedString } from '../engine/h5types.js';
 import { type ItemFilter, readItems, writeItem } from './items.js';
 import { ORIGINAL_CLASS_ATTR, type ParameterData, readParameter, writeParameter } from './parameters.js';
-import { decodePickle, encodePickle } from './pickle.js';
+import { decodePickle, encodePickle } from '../pickle.js';
 import { describeValueType, encodeNDArray, recallValue, scalarH5Type, scalarToElement, unsupported } from './typemap.js';
-import { maxOf } from '../../fold.js';
+import { maxOf } from '../../../fold.js';
 
 export const LEAF = 'SRVC_LEAF';
 export const CLASS_NAME = 'SRVC_INIT_CLASS_NAME';

@@ -4,13 +4,13 @@
  * `explorations` (the explored parameters). `hdf5_settings` is in `settings.ts`, the informational
  * overview and summary tables in `overview-tables.ts`.
  */
-import { FormatError, StorageError } from '../../errors.js';
-import { type H5File, joinPath } from './h5file.js';
-import { F64, I32, fixedString } from './h5types.js';
+import { FormatError, StorageError } from '../../../errors.js';
+import { type H5File, joinPath } from '../engine/h5file.js';
+import { F64, I32, fixedString } from '../engine/h5types.js';
 import {
   type TableColumn, appendTableRows, createTable, numberColumn, readTable, resizeTable, tableRows, textColumn, writeTableRows,
 } from './table.js';
-import { maxOf } from '../../fold.js';
+import { maxOf } from '../../../fold.js';
 
 /** pypet's version as written into `info.version` (pypet refuses other versions unless `force=True`). */
 export const PYPET_VERSION = '0.7.0';

@@ -3,11 +3,11 @@
  *
  * h5wasm's own conversions are lossy for what pypet files hold: fixed-length strings are cut at
  * the first NUL (pickles and `bytes` values contain NULs), int64 members of array types turn into
- * doubles, and bitfields (PyTables' booleans) come back as opaque bytes. So the wrapper in `h5.ts`
+ * doubles, and bitfields (PyTables' booleans) come back as opaque bytes. So the wrapper in `wasm/wasm-file.ts`
  * moves raw bytes only, and this module encodes and decodes them. Everything is little-endian,
  * and compound members are packed (no padding), as PyTables and h5wasm lay them out.
  */
-import { StorageError } from '../../errors.js';
+import { StorageError } from '../../../errors.js';
 
 /** A compound member: its name, byte offset in the record, and type. */
 export interface H5Member {

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { FormatError, StorageError } from '../../errors.js';
+import { FormatError, StorageError } from '../../../errors.js';
 
 const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 

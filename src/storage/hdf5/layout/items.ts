@@ -7,9 +7,9 @@
  * (`TABLE`, `FRAME`, `SERIES`) and other unknown layouts are reported as `unsupported` values
  * naming the reason, never as errors, so the rest of the leaf still loads.
  */
-import { StorageError, UnsupportedDataError } from '../../errors.js';
-import { type TypedValue, type ValueType } from '../../leaves/values.js';
-import { type H5File, attrText, joinPath, stringAttr } from './h5file.js';
+import { StorageError, UnsupportedDataError } from '../../../errors.js';
+import { type TypedValue, type ValueType } from '../../../leaves/values.js';
+import { type H5File, attrText, joinPath, stringAttr } from '../engine/h5file.js';
 import { createTable, readTable } from './table.js';
 import {
   DATA_COLL_TYPE, DATA_SCALAR_TYPE, STORE, columnAttr, describeValueType, encodeArrayValue, recallCell, recallName, recallValue,

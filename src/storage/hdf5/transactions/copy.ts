@@ -16,9 +16,9 @@
  * Types with no such conversion (HDF5 array members, variable-length data in datasets, references)
  * raise a {@link StorageError} naming the object; a write transaction then leaves the file as it was.
  */
-import { StorageError } from '../../errors.js';
-import { type H5Data, type H5File, type WriteData, joinPath, parentOf, stringAttr } from './h5file.js';
-import { type H5Type, describeH5Type } from './h5types.js';
+import { StorageError } from '../../../errors.js';
+import { type H5Data, type H5File, type WriteData, joinPath, parentOf, stringAttr } from '../engine/h5file.js';
+import { type H5Type, describeH5Type } from '../engine/h5types.js';
 
 /** The attribute marking a pypet leaf group; pypet never puts soft links inside a leaf. */
 const LEAF_ATTR = 'SRVC_LEAF';
