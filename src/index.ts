@@ -18,7 +18,7 @@ export {
   type ScalarType,
   type TypedValue,
   type ValueType,
-} from './leaves/values.js';
+} from './values/ndarray.js';
 export { Annotations } from './tree/annotations.js';
 export { NNNode, type TreeRoot } from './tree/node.js';
 export { NNLeafNode, type LeafConstructor, type LeafOptions } from './tree/leaf-node.js';

@@ -3,7 +3,7 @@
  * (v8.serialize), which keeps typed arrays, bigint, Map and Set but not classes or the tuple
  * marker. These functions tag what structured clone would lose and restore it on the other side.
  */
-import { Complex, isTuple, markTuple, NDArray, type NDArrayData } from '../leaves/values.js';
+import { Complex, isTuple, markTuple, NDArray, type NDArrayData } from '../values/ndarray.js';
 
 const TAG = '__h5traj_wire__';
 

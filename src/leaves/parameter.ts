@@ -18,7 +18,7 @@ import {
   type DTypeHint,
   type TypedValue,
   type ValueType,
-} from './values.js';
+} from '../values/ndarray.js';
 import { pythonRepr } from './python-repr.js';
 import { checkOptions, optionNames, type OptionSpec } from '../options.js';
 

@@ -15,7 +15,7 @@ import {
   type AcceptRules,
   type DTypeHint,
   type TypedValue,
-} from './values.js';
+} from '../values/ndarray.js';
 
 export interface ResultOptions extends LeafOptions {
   dtype?: DTypeHint;

@@ -7,7 +7,7 @@
  * `storage/hdf5/merge.ts`); the trajectory only asks for it.
  */
 import { MergeError, StateError } from '../errors.js';
-import { INT_TYPES, type TypedValue, describeType, jsonReplacer, sameType, valuesEqual } from '../leaves/values.js';
+import { INT_TYPES, type TypedValue, describeType, jsonReplacer, sameType, valuesEqual } from '../values/ndarray.js';
 import type { Trajectory } from './trajectory.js';
 
 /**

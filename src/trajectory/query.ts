@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
 import { BaseParameter } from '../leaves/parameter.js';
-import { describeType, NDArray, valuesEqual, valueToString, type ValueType } from '../leaves/values.js';
+import { describeType, NDArray, valuesEqual, valueToString, type ValueType } from '../values/ndarray.js';
 import type { NNNode } from '../tree/node.js';
 import type { Trajectory } from './trajectory.js';
 

@@ -5,7 +5,7 @@
  * `node.v_annotations.info` reads it back.
  */
 import { InvalidNameError, NotFoundError } from '../errors.js';
-import { toTypedValue, valueToString, type TypedValue } from '../leaves/values.js';
+import { toTypedValue, valueToString, type TypedValue } from '../values/ndarray.js';
 
 const KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
 

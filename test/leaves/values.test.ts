@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { NDArray, toTypedValue, typed, tuple, isTuple, valuesEqual, Complex } from '../../src/leaves/values.js';
+import { NDArray, toTypedValue, typed, tuple, isTuple, valuesEqual, Complex } from '../../src/values/ndarray.js';
 import { TypeMismatchError } from '../../src/errors.js';
 
 const ALL = { ndarray: true, dict: true, object: false };

@@ -8,7 +8,7 @@
  */
 import {
   COMPLEX_TYPES, Complex, NDArray, type ScalarType, type TypedValue, type ValueType, isPlainObject, isTuple,
-} from '../../leaves/values.js';
+} from '../../values/ndarray.js';
 import { isFrozenSet, pythonRepr } from './pickle.js';
 
 /** A value in manifest form. */

@@ -17,7 +17,7 @@ import { FormatError, InvalidArgumentError, TypeMismatchError } from '../../erro
 import {
   COMPLEX_TYPES, Complex, FLOAT_TYPES, INT_TYPES, Typed, describeJs, isPlainObject, isTuple, markTuple, normalizeInteger,
   type ScalarType, type TypedValue, type ValueType,
-} from '../../leaves/values.js';
+} from '../../values/ndarray.js';
 
 // Frozensets are JS Sets marked here, the way values.ts marks tuples, so they round-trip.
 const FROZEN = new WeakSet<Set<unknown>>();

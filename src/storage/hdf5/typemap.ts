@@ -8,7 +8,7 @@ import { StorageError, TypeMismatchError } from '../../errors.js';
 import {
   type ArrayDType, BOOL_TYPES, BYTES_TYPES, COMPLEX_TYPES, Complex, FLOAT_TYPES, INT_TYPES, NDArray, type NDArrayData, STR_TYPES,
   type ScalarType, SCALAR_TYPES, TYPED_ARRAY_OF, type TypedValue, type ValueType, markTuple, normalizeInteger,
-} from '../../leaves/values.js';
+} from '../../values/ndarray.js';
 import {
   ArrayElement, F64, type H5Type, I32, I64, U8, complexType, decodeElement, decodeElements, decodeNumeric, describeH5Type, encodeElements,
   fixedString, floatType, intType, isComplexType, typedArrayClassOf,

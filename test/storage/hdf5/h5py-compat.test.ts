@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Complex, NDArray, type TypedValue, markTuple } from '../../../src/leaves/values.js';
+import { Complex, NDArray, type TypedValue, markTuple } from '../../../src/values/ndarray.js';
 import { openH5 } from '../../../src/storage/hdf5/open-file.js';
 import { writeGroupNode, writeLeaf, writeLink } from '../../../src/storage/hdf5/nodes.js';
 import { createRuns, placeholderRun, writeExplorations, writeInfo } from '../../../src/storage/hdf5/overview.js';

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maxOf, minOf, pushAll } from '../../../src/fold.js';
-import { NDArray, type TypedValue } from '../../../src/leaves/values.js';
+import { NDArray, type TypedValue } from '../../../src/values/ndarray.js';
 import { openH5 } from '../../../src/storage/hdf5/open-file.js';
 import { readLeaf, writeLeaf } from '../../../src/storage/hdf5/nodes.js';
 import { readExplorations, writeExplorations } from '../../../src/storage/hdf5/overview.js';

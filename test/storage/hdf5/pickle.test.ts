@@ -10,7 +10,7 @@ import {
 } from '../../../src/storage/hdf5/pickle.js';
 import {
   Complex, NDArray, isTuple, markTuple, normalizeInteger, tuple, typed, type ValueType,
-} from '../../../src/leaves/values.js';
+} from '../../../src/values/ndarray.js';
 import { FormatError, InvalidArgumentError, TypeMismatchError } from '../../../src/errors.js';
 
 // Fixtures are made by scripts/gen-pickle-fixtures.py with CPython's own pickle module.

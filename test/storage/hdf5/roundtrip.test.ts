@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   Complex, NDArray, type ScalarType, type TypedValue, type ValueType, isTuple, markTuple, valuesEqual,
-} from '../../../src/leaves/values.js';
+} from '../../../src/values/ndarray.js';
 import { type H5File, stringAttr } from '../../../src/storage/hdf5/h5file.js';
 import { openH5 } from '../../../src/storage/hdf5/open-file.js';
 import { F64 } from '../../../src/storage/hdf5/h5types.js';
