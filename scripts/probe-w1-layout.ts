@@ -12,7 +12,8 @@
 import { statSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NDArray, type TypedValue } from '../src/values/ndarray.js';
+import { NDArray } from '../src/values/ndarray.js';
+import type { TypedValue } from '../src/values/types.js';
 import { openH5 } from '../src/storage/hdf5/open-file.js';
 import { readLeaf, scanTree, writeGroupNode, writeLeaf } from '../src/storage/hdf5/nodes.js';
 import { type RunInfo, createRuns, placeholderRun, runName, updateRuns, writeExplorations, writeInfo } from '../src/storage/hdf5/overview.js';

@@ -6,19 +6,9 @@ export * from './errors.js';
 export { HDF5StorageService } from './storage/hdf5/service.js';
 export type { Hdf5ServiceOptions } from './storage/hdf5/settings.js';
 export { loadWasmEngine } from './storage/hdf5/open-file.js';
-export {
-  Complex,
-  NDArray,
-  Typed,
-  typed,
-  tuple,
-  isTuple,
-  type ArrayDType,
-  type DTypeHint,
-  type ScalarType,
-  type TypedValue,
-  type ValueType,
-} from './values/ndarray.js';
+export { Complex, type ArrayDType, type DTypeHint, type ScalarType, type TypedValue, type ValueType } from './values/types.js';
+export { NDArray } from './values/ndarray.js';
+export { Typed, typed, tuple, isTuple } from './values/markers.js';
 export { Annotations } from './tree/annotations.js';
 export { NNNode, type TreeRoot } from './tree/node.js';
 export { NNLeafNode, type LeafConstructor, type LeafOptions } from './tree/leaf-node.js';

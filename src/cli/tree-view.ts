@@ -7,7 +7,7 @@
 import { H5TrajError } from '../errors.js';
 import { BaseParameter } from '../leaves/parameter.js';
 import { Result } from '../leaves/result.js';
-import { describeType, type ValueType } from '../values/ndarray.js';
+import { describeType, type ValueType } from '../values/types.js';
 import type { NNGroupNode } from '../tree/group.js';
 import type { NNLeafNode } from '../tree/leaf-node.js';
 import type { NNNode } from '../tree/node.js';

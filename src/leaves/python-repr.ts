@@ -2,7 +2,10 @@
  * Python's `repr` of values of the value model. pypet writes `repr(value)` into run summaries
  * (`x: 1.0,   y: 1`), so a file written by h5traj must render values exactly as Python would.
  */
-import { Complex, FLOAT_TYPES, isPlainObject, isTuple, NDArray, type ValueType } from '../values/ndarray.js';
+import { isPlainObject } from '../values/coerce.js';
+import { isTuple } from '../values/markers.js';
+import { NDArray } from '../values/ndarray.js';
+import { Complex, FLOAT_TYPES, type ValueType } from '../values/types.js';
 
 /** Python's `repr` of a float (shortest round-trip digits; exponent below 1e-4 and from 1e16). */
 export function pythonFloatRepr(x: number): string {

@@ -6,7 +6,8 @@
  * (`results.runs.run_00000000.z` is `/<traj>/results/runs/run_00000000/z`).
  */
 import { NotFoundError, StorageError } from '../../errors.js';
-import { type NDArray, type TypedValue } from '../../values/ndarray.js';
+import type { NDArray } from '../../values/ndarray.js';
+import type { TypedValue } from '../../values/types.js';
 import { type H5Data, type H5File, type WriteData, attrText, joinPath, parentOf, stringAttr } from './h5file.js';
 import { F64, I64, I8, complexType, encodeElements, fixedString } from './h5types.js';
 import { type ItemFilter, readItems, writeItem } from './items.js';

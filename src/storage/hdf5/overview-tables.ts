@@ -11,7 +11,8 @@
  */
 import { createHash } from 'node:crypto';
 import { pythonRepr } from '../../leaves/python-repr.js';
-import { NDArray, type TypedValue } from '../../values/ndarray.js';
+import { NDArray } from '../../values/ndarray.js';
+import type { TypedValue } from '../../values/types.js';
 import type { LeafRecord } from '../../trajectory/records.js';
 import { type H5File, joinPath } from './h5file.js';
 import { I32, fixedString } from './h5types.js';

@@ -16,7 +16,10 @@
  * h5traj reads back and pypet ignores.
  */
 import { StorageError } from '../../errors.js';
-import { NDArray, type TypedValue, isTuple, jsonReplacer } from '../../values/ndarray.js';
+import { isTuple } from '../../values/markers.js';
+import { NDArray } from '../../values/ndarray.js';
+import { jsonReplacer } from '../../values/text.js';
+import type { TypedValue } from '../../values/types.js';
 import { type H5File, attrText, joinPath, parentOf, stringAttr } from './h5file.js';
 import { I32, I64, encodeElements, fixedString } from './h5types.js';
 import { readDataChild, writeDataChild } from './items.js';

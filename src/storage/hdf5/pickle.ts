@@ -14,24 +14,12 @@
  * `_codecs.encode(str, 'latin1')` (`bytes()` when empty), protocol 3+ writes BINBYTES.
  */
 import { FormatError, InvalidArgumentError, TypeMismatchError } from '../../errors.js';
+import { isPlainObject } from '../../values/coerce.js';
+import { isFrozenSet, isTuple, markFrozenSet, markTuple, Typed } from '../../values/markers.js';
+import { describeJs } from '../../values/ndarray.js';
 import {
-  COMPLEX_TYPES, Complex, FLOAT_TYPES, INT_TYPES, Typed, describeJs, isPlainObject, isTuple, markTuple, normalizeInteger,
-  type ScalarType, type TypedValue, type ValueType,
-} from '../../values/ndarray.js';
-
-// Frozensets are JS Sets marked here, the way values.ts marks tuples, so they round-trip.
-const FROZEN = new WeakSet<Set<unknown>>();
-
-/** Marks a Set as a Python `frozenset` (written and shown as such). Returns the same Set. */
-export function markFrozenSet<T extends Set<unknown>>(s: T): T {
-  FROZEN.add(s);
-  return s;
-}
-
-/** Whether a Set was marked as a frozenset. */
-export function isFrozenSet(v: unknown): boolean {
-  return v instanceof Set && FROZEN.has(v);
-}
+  Complex, COMPLEX_TYPES, FLOAT_TYPES, INT_TYPES, normalizeInteger, type ScalarType, type TypedValue, type ValueType,
+} from '../../values/types.js';
 
 const OP = {
   MARK: 0x28, STOP: 0x2e, POP: 0x30, POP_MARK: 0x31, DUP: 0x32, FLOAT: 0x46, INT: 0x49, BININT: 0x4a,

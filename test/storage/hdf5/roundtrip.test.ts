@@ -8,9 +8,10 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  Complex, NDArray, type ScalarType, type TypedValue, type ValueType, isTuple, markTuple, valuesEqual,
-} from '../../../src/values/ndarray.js';
+import { valuesEqual } from '../../../src/values/compare.js';
+import { isTuple, markTuple } from '../../../src/values/markers.js';
+import { NDArray } from '../../../src/values/ndarray.js';
+import { Complex, type ScalarType, type TypedValue, type ValueType } from '../../../src/values/types.js';
 import { type H5File, stringAttr } from '../../../src/storage/hdf5/h5file.js';
 import { openH5 } from '../../../src/storage/hdf5/open-file.js';
 import { F64 } from '../../../src/storage/hdf5/h5types.js';

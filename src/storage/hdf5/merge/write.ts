@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { FormatError, MergeError, StorageError } from '../../../errors.js';
-import { type TypedValue, valuesEqual } from '../../../values/ndarray.js';
+import { valuesEqual } from '../../../values/compare.js';
+import type { TypedValue } from '../../../values/types.js';
 import { RUN_ALL, RUN_SET_ALL, runIndexOf, runName, runSetName } from '../../../tree/names.js';
 import { pythonFloatRepr } from '../../../trajectory/python-repr.js';
 import { formatTime } from '../../../trajectory/runs.js';
