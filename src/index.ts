@@ -38,7 +38,7 @@ export {
 export { cartesian_product } from './trajectory/explore.js';
 export { type MergeOptions, type MergeSummary, type MergedTrajectory } from './trajectory/merge.js';
 export { type RunInformation, formatRuntime, formatTime } from './trajectory/runs.js';
-export { pythonRepr } from './trajectory/python-repr.js';
+export { pythonRepr } from './values/python-repr.js';
 export {
   LOAD_NOTHING,
   LOAD_SKELETON,

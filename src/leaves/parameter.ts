@@ -12,7 +12,7 @@ import { type AcceptRules, toTypedValue } from '../values/coerce.js';
 import { sameType } from '../values/compare.js';
 import { describeJs, refuseHoles } from '../values/ndarray.js';
 import { describeType, type DTypeHint, type TypedValue, type ValueType } from '../values/types.js';
-import { pythonRepr } from './python-repr.js';
+import { pythonRepr } from '../values/python-repr.js';
 import { checkOptions, optionNames, type OptionSpec } from '../options.js';
 
 export interface ParameterOptions extends LeafOptions {

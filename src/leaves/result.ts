@@ -6,7 +6,7 @@
 import { InvalidNameError, NotFoundError } from '../errors.js';
 import { NNLeafNode, type LeafOptions } from '../tree/leaf-node.js';
 import { isValidName } from '../tree/names.js';
-import { pythonRepr } from './python-repr.js';
+import { pythonRepr } from '../values/python-repr.js';
 import { checkOptions, optionNames, type OptionSpec } from '../options.js';
 import { type AcceptRules, isPlainObject, toTypedValue } from '../values/coerce.js';
 import { Typed } from '../values/markers.js';

@@ -15,7 +15,7 @@ import type { LeafConstructor, NNLeafNode } from '../tree/leaf-node.js';
 import { BRANCHES, nameProblem, runName, translatePart } from '../tree/names.js';
 import type { NNNode } from '../tree/node.js';
 import { mergeTrajectories, type MergeOptions, type MergeSummary } from './merge.js';
-import { pythonRepr } from './python-repr.js';
+import { pythonRepr } from '../values/python-repr.js';
 import { expand, explore, shrink } from './exploration.js';
 import { valueOfRun, valuesFromRuns, type FromRunsOptions } from './run-values.js';
 

@@ -116,3 +116,11 @@ export function normalizeInteger(v: number | bigint): number | bigint {
   if (typeof v === 'number') return v;
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
+
+/** The hint for a child (list element, dict entry) of a value whose type hint is `t`. */
+export function childHint(t: ValueType | undefined, key: string | number): ValueType | undefined {
+  if (t?.kind === 'scalar') return t; // a scalar hint applies to a list's elements too, as in coerce.ts
+  if ((t?.kind === 'list' || t?.kind === 'tuple') && t.scalar) return { kind: 'scalar', scalar: t.scalar };
+  if (t?.kind === 'dict' && Object.hasOwn(t.entries, key)) return t.entries[key];
+  return undefined;
+}

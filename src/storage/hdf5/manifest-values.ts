@@ -10,7 +10,7 @@ import { isPlainObject } from '../../values/coerce.js';
 import { isFrozenSet, isTuple } from '../../values/markers.js';
 import { NDArray } from '../../values/ndarray.js';
 import { Complex, COMPLEX_TYPES, type ScalarType, type TypedValue, type ValueType } from '../../values/types.js';
-import { pythonRepr } from './pickle.js';
+import { pythonRepr } from '../../values/python-repr.js';
 
 /** A value in manifest form. */
 export type ManifestValue = { type: string } & Record<string, unknown>;

@@ -10,7 +10,7 @@
  * the trajectory is first written (the `config.hdf5.overview.*` switches).
  */
 import { createHash } from 'node:crypto';
-import { pythonRepr } from '../../leaves/python-repr.js';
+import { pythonRepr } from '../../values/python-repr.js';
 import { NDArray } from '../../values/ndarray.js';
 import type { TypedValue } from '../../values/types.js';
 import type { LeafRecord } from '../../trajectory/records.js';

@@ -17,8 +17,9 @@ import { FormatError, InvalidArgumentError, TypeMismatchError } from '../../erro
 import { isPlainObject } from '../../values/coerce.js';
 import { isFrozenSet, isTuple, markFrozenSet, markTuple, Typed } from '../../values/markers.js';
 import { describeJs } from '../../values/ndarray.js';
+import { pythonRepr } from '../../values/python-repr.js';
 import {
-  Complex, COMPLEX_TYPES, FLOAT_TYPES, INT_TYPES, normalizeInteger, type ScalarType, type TypedValue, type ValueType,
+  childHint, Complex, COMPLEX_TYPES, FLOAT_TYPES, INT_TYPES, normalizeInteger, type ScalarType, type TypedValue, type ValueType,
 } from '../../values/types.js';
 
 const OP = {
@@ -432,14 +433,6 @@ export function decodePickle(bytes: Buffer): TypedValue {
   }
 }
 
-/** The hint for a child (list element, dict entry) of a value whose type hint is `t`. */
-function childHint(t: ValueType | undefined, key: string | number): ValueType | undefined {
-  if (t?.kind === 'scalar') return t; // a scalar hint applies to a list's elements too, as in values.ts
-  if ((t?.kind === 'list' || t?.kind === 'tuple') && t.scalar) return { kind: 'scalar', scalar: t.scalar };
-  if (t?.kind === 'dict' && Object.hasOwn(t.entries, key)) return t.entries[key];
-  return undefined;
-}
-
 /** Whether Python can hash the value (set elements and dict keys must be hashable). */
 function hashable(v: unknown): boolean {
   if (v instanceof Typed) return hashable(v.value);
@@ -605,89 +598,4 @@ export function encodePickle(value: unknown, protocol = 2, type?: ValueType): Bu
   write(value, 'value', type, new Set());
   op(OP.STOP);
   return Buffer.concat(out);
-}
-
-/** Python's `repr` of a float (shortest round-trip digits, exponent form outside 1e-4 ≤ |x| < 1e16). */
-function reprFloat(v: number): string {
-  if (Number.isNaN(v)) return 'nan';
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
-  const [mant = '', e = ''] = v.toExponential().split('e'); // toExponential() gives the shortest digits
-  const sign = v < 0 ? '-' : '';
-  const digits = mant.replace(/[-.]/g, '');
-  const exp = Number(e);
-  if (exp < -4 || exp >= 16) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    return `${sign}${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
-  if (digits.length > exp + 1) return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
-  return `${sign}${digits.padEnd(exp + 1, '0')}.0`;
-}
-
-function reprComplex(c: Complex): string {
-  const part = (x: number) => reprFloat(x).replace(/\.0$/, ''); // complex repr drops ".0"
-  const im = part(c.im);
-  if (c.re === 0 && !Object.is(c.re, -0)) return `${im}j`;
-  return `(${part(c.re)}${im.startsWith('-') ? '' : '+'}${im}j)`;
-}
-
-/** Python's quoting: single quotes unless the text has ' and no ". */
-function quote(chars: Iterable<string>, hasSingle: boolean, hasDouble: boolean, isBytes: boolean): string {
-  const q = hasSingle && !hasDouble ? '"' : "'";
-  let s = '';
-  for (const ch of chars) {
-    const c = ch.codePointAt(0) ?? 0;
-    if (ch === '\\' || ch === q) s += '\\' + ch;
-    else if (ch === '\n') s += '\\n';
-    else if (ch === '\r') s += '\\r';
-    else if (ch === '\t') s += '\\t';
-    else if (isBytes ? c < 0x20 || c > 0x7e : ch !== ' ' && /[\p{C}\p{Z}]/u.test(ch)) { // not printable
-      s += c < 0x100 ? `\\x${c.toString(16).padStart(2, '0')}`
-        : c < 0x10000 ? `\\u${c.toString(16).padStart(4, '0')}` : `\\U${c.toString(16).padStart(8, '0')}`;
-    } else s += ch;
-  }
-  return `${isBytes ? 'b' : ''}${q}${s}${q}`;
-}
-
-/**
- * Renders a value as Python's `repr` would (`{'a': 1, 'b': [1, 2]}`, `{1, 2, 3}`, `(1,)`, `b'\x00'`).
- * A number prints as an int when it is a safe integer, else as a float, unless `type` (as returned
- * by {@link decodePickle}) says which. Set order is insertion order, i.e. the order Python pickled.
- */
-export function pythonRepr(value: unknown, type?: ValueType): string {
-  const v = value;
-  const sub = (x: unknown, key: string | number) => pythonRepr(x, childHint(type, key));
-  if (v instanceof Typed) return pythonRepr(v.value, { kind: 'scalar', scalar: v.dtype });
-  if (v === null || v === undefined) return 'None';
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'bigint') return String(v);
-  if (typeof v === 'number') {
-    const s = type?.kind === 'scalar' ? type.scalar : undefined;
-    if (s !== undefined && COMPLEX_TYPES.has(s)) return reprComplex(new Complex(v, 0));
-    if (s !== undefined ? INT_TYPES.has(s) && Number.isInteger(v) : Number.isSafeInteger(v) && !Object.is(v, -0)) {
-      return BigInt(v).toString();
-    }
-    return reprFloat(v);
-  }
-  if (typeof v === 'string') return quote(v, v.includes("'"), v.includes('"'), false);
-  if (Buffer.isBuffer(v)) {
-    return quote(Array.from(v, (b) => String.fromCharCode(b)), v.includes(0x27), v.includes(0x22), true);
-  }
-  if (v instanceof Complex) return reprComplex(v);
-  if (Array.isArray(v)) {
-    const items = v.map(sub);
-    if (!isTuple(v)) return `[${items.join(', ')}]`;
-    return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
-  }
-  if (v instanceof Set) {
-    const items = [...v].map((x) => pythonRepr(x)).join(', ');
-    if (isFrozenSet(v)) return v.size ? `frozenset({${items}})` : 'frozenset()';
-    return v.size ? `{${items}}` : 'set()';
-  }
-  if (v instanceof Map || isPlainObject(v)) {
-    const pairs: [unknown, unknown][] = v instanceof Map ? [...v] : Object.entries(v);
-    return `{${pairs.map(([k, x]) => `${pythonRepr(k)}: ${typeof k === 'string' ? sub(x, k) : pythonRepr(x)}`).join(', ')}}`;
-  }
-  return `<${describe(v)}>`;
 }

@@ -5,7 +5,7 @@ import { FormatError, MergeError, StorageError } from '../../../errors.js';
 import { valuesEqual } from '../../../values/compare.js';
 import type { TypedValue } from '../../../values/types.js';
 import { RUN_ALL, RUN_SET_ALL, runIndexOf, runName, runSetName } from '../../../tree/names.js';
-import { pythonFloatRepr } from '../../../trajectory/python-repr.js';
+import { pythonFloatRepr } from '../../../values/python-repr.js';
 import { formatTime } from '../../../trajectory/runs.js';
 import { copyAttributes, copyDataset, copyTree, ensureGroupLike } from '../copy.js';
 import { H5File, baseName, joinPath, parentOf, stringAttr } from '../h5file.js';
