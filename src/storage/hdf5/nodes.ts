@@ -12,7 +12,8 @@ import { type H5Data, type H5File, type WriteData, attrText, joinPath, parentOf,
 import { F64, I64, I8, complexType, encodeElements, fixedString } from './h5types.js';
 import { type ItemFilter, readItems, writeItem } from './items.js';
 import { ORIGINAL_CLASS_ATTR, type ParameterData, readParameter, writeParameter } from './parameters.js';
-import { decodePickle, encodePickle } from './pickle.js';
+import { decodePickle } from './layout/pickle/decode.js';
+import { encodePickle } from './layout/pickle/encode.js';
 import { describeValueType, encodeNDArray, recallValue, scalarH5Type, scalarToElement, unsupported } from './typemap.js';
 import { maxOf } from '../../fold.js';
 

@@ -23,7 +23,8 @@ import type { TypedValue } from '../../values/types.js';
 import { type H5File, attrText, joinPath, parentOf, stringAttr } from './h5file.js';
 import { I32, I64, encodeElements, fixedString } from './h5types.js';
 import { readDataChild, writeDataChild } from './items.js';
-import { decodePickle, encodePickle } from './pickle.js';
+import { decodePickle } from './layout/pickle/decode.js';
+import { encodePickle } from './layout/pickle/encode.js';
 import { appendTableRows, createTable, readTable, tableRows } from './table.js';
 import { DATA_COLL_TYPE, DATA_SCALAR_TYPE, STORE, columnAttr, recallCell, recallName, scalarH5Type, scalarToElement, unsupported } from './typemap.js';
 
