@@ -28,13 +28,13 @@ export { BaseParameter, Parameter, ArrayParameter, PickleParameter, type Paramet
 export { Result, PickleResult, type ResultOptions } from './leaves/result.js';
 export {
   Trajectory,
-  PYPET_FORMAT_VERSION,
   type TrajectoryOptions,
   type TrajectoryLoadOptions,
   type TrajectoryStoreOptions,
   type CollectOptions,
   type FromRunsOptions,
 } from './trajectory/trajectory.js';
+export { PYPET_FORMAT_VERSION } from './trajectory/pypet-version.js';
 export { cartesian_product } from './trajectory/explore.js';
 export { type MergeOptions, type MergeSummary, type MergedTrajectory } from './trajectory/merge.js';
 export { type RunInformation, formatRuntime, formatTime } from './trajectory/runs.js';

@@ -64,9 +64,8 @@ import {
   type StorageService,
   type StoreItemsOptions,
 } from './storage-service.js';
+import { PYPET_FORMAT_VERSION } from './pypet-version.js';
 
-/** The version of pypet's file format h5traj follows (written to `overview/info.version`). */
-export const PYPET_FORMAT_VERSION = '0.7.0';
 /** What h5traj writes where pypet writes the Python version. */
 export const H5TRAJ_RUNTIME = `node ${process.versions.node}`;
 

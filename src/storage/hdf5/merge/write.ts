@@ -13,7 +13,8 @@ import { encodeElements } from '../h5types.js';
 import { COMMENT, LEAF, nodePath, writeLeaf } from '../nodes.js';
 import { type TrajectoryInfo, appendRuns, createRuns, updateRuns, writeExplorations } from '../overview.js';
 import { STORE, columnAttr } from '../typemap.js';
-import { PAUSE_ENV, PYPET_VERSION, RECYCLE_RUNS, Reopenable, SET_NAME } from './shared.js';
+import { PAUSE_ENV, RECYCLE_RUNS, Reopenable, SET_NAME } from './shared.js';
+import { PYPET_FORMAT_VERSION } from '../../../trajectory/pypet-version.js';
 import { readParameterForMerge } from './side.js';
 import { convertRows, readRows, setNrows, widenType } from './rows.js';
 import { dedupeRunComments } from './fill.js';
@@ -345,7 +346,7 @@ export function writeLength(dst: H5File, traj: string, length: number): void {
 /** pypet's SHA-1 of a merge, and Python's `str()` of a float timestamp. */
 export function mergeHexsha(a: TrajectoryInfo, b: TrajectoryInfo): string {
   const py = pythonFloatRepr;
-  return createHash('sha1').update(`${a.name}${py(a.timestamp)}${b.name}${py(b.timestamp)}${PYPET_VERSION}`, 'utf8').digest('hex');
+  return createHash('sha1').update(`${a.name}${py(a.timestamp)}${b.name}${py(b.timestamp)}${PYPET_FORMAT_VERSION}`, 'utf8').digest('hex');
 }
 
 /** Writes `config.merge.merge_<hexsha7>_<time>` for one merged trajectory; returns its full name. */
@@ -368,7 +369,7 @@ export function writeMergeRecord(ctx: Context, dst: H5File, o: OtherMerge): stri
     add('ignore_data', { value: [...options.ignore_data], type: { kind: 'tuple', scalar: 'str' } }, 'Data to ignore during merge');
   }
   add('length_before_merge', int(o.plan.lengthBefore), 'Length of trajectory before merge');
-  if (a.info.version !== PYPET_VERSION) add('version', str(a.info.version), 'Pypet version if it differs from the version of the trajectory');
+  if (a.info.version !== PYPET_FORMAT_VERSION) add('version', str(a.info.version), 'Pypet version if it differs from the version of the trajectory');
   if (o.plan.trial) add('trial_parameter', str(o.plan.trial.name), 'Name of trial parameter');
   if (options.keep_other_trajectory_info) {
     if (o.info.version !== a.info.version) add('other_trajectory.version', str(o.info.version), "The version of pypet you used to manage the other trajectory. Only added if other trajectory's version differs from current trajectory version.");
