@@ -205,12 +205,14 @@ function elementFormat(a: NDArray, sample: readonly unknown[]): (x: unknown) => 
   if (dtype.startsWith('|S')) return (x) => bytesRepr(x as Buffer);
   if (COMPLEX_TYPES.has(dtype)) {
     const single = dtype === 'complex64';
-    const re = floatFormat(sample.map((c) => (c as Complex).re), single, false);
-    const im = floatFormat(sample.map((c) => (c as Complex).im), single, true);
+    // complex64 elements are kept as doubles (Complex); numpy holds and prints them as float32 pairs
+    const part = single ? Math.fround : (x: number) => x;
+    const re = floatFormat(sample.map((c) => part((c as Complex).re)), single, false);
+    const im = floatFormat(sample.map((c) => part((c as Complex).im)), single, true);
     return (c) => {
-      const i = im((c as Complex).im);
+      const i = im(part((c as Complex).im));
       const end = i.trimEnd().length; // numpy puts the j before the padding
-      return `${re((c as Complex).re)}${i.slice(0, end)}j${i.slice(end)}`;
+      return `${re(part((c as Complex).re))}${i.slice(0, end)}j${i.slice(end)}`;
     };
   }
   if (FLOAT_TYPES.has(dtype)) {
@@ -221,9 +223,24 @@ function elementFormat(a: NDArray, sample: readonly unknown[]): (x: unknown) => 
   return (x) => String(x).padStart(width);
 }
 
-/** Whether a multi-index lies in the corners numpy prints of a summarized array. */
-function inCorners(index: readonly number[], shape: readonly number[]): boolean {
-  return index.every((i, axis) => shape[axis]! <= 2 * EDGE_ITEMS || i < EDGE_ITEMS || i >= shape[axis]! - EDGE_ITEMS);
+/** Row-major strides, in elements, of an array of `shape`. */
+const stridesOf = (shape: readonly number[]) => shape.map((_, axis) => shape.slice(axis + 1).reduce((p, n) => p * n, 1));
+
+/** The indices numpy prints along an axis of length `len`: all, or the edges around a -1 for `...`. */
+function shownPositions(len: number, summarize: boolean): number[] {
+  if (!summarize || len <= 2 * EDGE_ITEMS) return Array.from({ length: len }, (_, i) => i);
+  return [...Array.from({ length: EDGE_ITEMS }, (_, i) => i), -1, ...Array.from({ length: EDGE_ITEMS }, (_, i) => len - EDGE_ITEMS + i)];
+}
+
+/** Flat offsets of the elements numpy prints (and fits its formatter to): all, or a summary's corners. */
+function shownOffsets(a: NDArray, summarize: boolean): number[] {
+  const strides = stridesOf(a.shape);
+  let offsets = [0];
+  a.shape.forEach((len, axis) => {
+    const shown = shownPositions(len, summarize).filter((i) => i >= 0);
+    offsets = offsets.flatMap((o) => shown.map((i) => o + i * strides[axis]!));
+  });
+  return offsets;
 }
 
 /** numpy's `_extendLine`: appends `word`, first breaking the line when it would pass `width`. */
@@ -237,7 +254,7 @@ function extendLine(out: { s: string; line: string }, word: string, width: numbe
 
 /** numpy's `_formatArray` (separator ', ', no legacy mode). */
 function formatArray(a: NDArray, format: (x: unknown) => string, width: number, summarize: boolean): string {
-  const strides = a.shape.map((_, axis) => a.shape.slice(axis + 1).reduce((p, n) => p * n, 1));
+  const strides = stridesOf(a.shape);
   const recurse = (index: number[], indent: string, currWidth: number): string => {
     const axis = index.length;
     const axesLeft = a.ndim - axis;
@@ -245,10 +262,7 @@ function formatArray(a: NDArray, format: (x: unknown) => string, width: number, 
     const nextIndent = indent + ' ';
     const nextWidth = currWidth - 1;
     const len = a.shape[axis]!;
-    const showSummary = summarize && 2 * EDGE_ITEMS < len;
-    const positions = showSummary
-      ? [...Array.from({ length: EDGE_ITEMS }, (_, i) => i), -1, ...Array.from({ length: EDGE_ITEMS }, (_, i) => len - EDGE_ITEMS + i)]
-      : Array.from({ length: len }, (_, i) => i);
+    const positions = shownPositions(len, summarize);
     let s = '';
     if (axesLeft === 1) {
       const out = { s: '', line: indent };
@@ -278,9 +292,7 @@ function ndarrayRepr(a: NDArray): string {
     body = a.shape.length === 1 ? '[]' : `[], shape=(${a.shape.join(', ')})`;
   } else {
     const summarize = a.size > THRESHOLD;
-    const all = Array.from({ length: a.size }, (_, i) => i);
-    const index = (flat: number) => a.shape.map((_, axis) => Math.floor(flat / a.shape.slice(axis + 1).reduce((p, n) => p * n, 1)) % a.shape[axis]!);
-    const sample = (summarize ? all.filter((i) => inCorners(index(i), a.shape)) : all).map((i) => a.at(i));
+    const sample = shownOffsets(a, summarize).map((i) => a.at(i));
     body = formatArray(a, elementFormat(a, sample), LINE_WIDTH - suffix.length, summarize);
   }
   const text = `array(${body}${suffix}`;
