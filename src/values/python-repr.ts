@@ -11,16 +11,20 @@ import { isFrozenSet, isTuple, Typed } from './markers.js';
 import { describeJs, NDArray } from './ndarray.js';
 import { childHint, Complex, COMPLEX_TYPES, FLOAT_TYPES, INT_TYPES, type ValueType } from './types.js';
 
-/** Python's `repr` of a float (shortest round-trip digits, exponent form outside 1e-4 ≤ |x| < 1e16). */
-export function pythonFloatRepr(v: number): string {
+/**
+ * Python's `repr` of a float: shortest round-trip digits, exponent form outside 1e-4 ≤ |x| < 1e16.
+ * With `single`, the digits are the shortest that read back as the same float32, as numpy prints
+ * a `float32` (`0.1`, not `0.10000000149011612`).
+ */
+export function pythonFloatRepr(v: number, single = false): string {
   if (Number.isNaN(v)) return 'nan';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
   if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
-  const [mant = '', e = ''] = v.toExponential().split('e'); // toExponential() gives the shortest digits
   const sign = v < 0 ? '-' : '';
-  const digits = mant.replace(/[-.]/g, '');
-  const exp = Number(e);
-  if (exp < -4 || exp >= 16) {
+  const abs = Math.abs(v);
+  const { digits, exp } = shortestDigits(abs, single);
+  // Python decides by the digits' exponent; numpy's float32 by the value (float32(1e-4) < 1e-4)
+  if (single ? abs < 1e-4 || abs >= 1e16 : exp < -4 || exp >= 16) {
     const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
     return `${sign}${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
   }
@@ -29,8 +33,9 @@ export function pythonFloatRepr(v: number): string {
   return `${sign}${digits.padEnd(exp + 1, '0')}.0`;
 }
 
-function complexRepr(c: Complex): string {
-  const part = (x: number) => pythonFloatRepr(x).replace(/\.0$/, ''); // complex repr drops ".0"
+/** Python's `repr` of a complex; with `single`, of numpy's complex64 (float32 parts). */
+function complexRepr(c: Complex, single = false): string {
+  const part = (x: number) => pythonFloatRepr(single ? Math.fround(x) : x, single).replace(/\.0$/, ''); // complex repr drops ".0"
   const im = part(c.im);
   if (c.re === 0 && !Object.is(c.re, -0)) return `${im}j`;
   return `(${part(c.re)}${im.startsWith('-') ? '' : '+'}${im}j)`;
@@ -73,15 +78,15 @@ export function pythonRepr(value: unknown, type?: ValueType): string {
   if (typeof v === 'bigint') return String(v);
   if (typeof v === 'number') {
     const s = type?.kind === 'scalar' ? type.scalar : undefined;
-    if (s !== undefined && COMPLEX_TYPES.has(s)) return complexRepr(new Complex(v, 0));
+    if (s !== undefined && COMPLEX_TYPES.has(s)) return complexRepr(new Complex(v, 0), s === 'complex64');
     if (s !== undefined ? INT_TYPES.has(s) && Number.isInteger(v) : Number.isSafeInteger(v) && !Object.is(v, -0)) {
       return BigInt(v).toString();
     }
-    return pythonFloatRepr(v);
+    return pythonFloatRepr(v, s === 'float32');
   }
   if (typeof v === 'string') return strRepr(v);
   if (Buffer.isBuffer(v)) return bytesRepr(v);
-  if (v instanceof Complex) return complexRepr(v);
+  if (v instanceof Complex) return complexRepr(v, type?.kind === 'scalar' && type.scalar === 'complex64');
   if (v instanceof NDArray) return ndarrayRepr(v);
   if (Array.isArray(v)) {
     const items = v.map(sub);

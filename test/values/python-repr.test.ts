@@ -128,7 +128,21 @@ test('a type says int or float for JS numbers, for lists and dict entries too', 
 });
 
 test('pythonFloatRepr is Python\'s float repr', () => {
-  assert.equal([1, 0.5, 1e16, 1e-5, 123e-7, -0].map(pythonFloatRepr), ['1.0', '0.5', '1e+16', '1e-05', '1.23e-05', '-0.0']);
+  assert.equal([1, 0.5, 1e16, 1e-5, 123e-7, -0].map((x) => pythonFloatRepr(x)), ['1.0', '0.5', '1e+16', '1e-05', '1.23e-05', '-0.0']);
+});
+
+test('float32 and complex64 values print with float32 digits, as numpy prints its scalars', () => {
+  const f32 = { kind: 'scalar', scalar: 'float32' } as const;
+  const below1e16 = 9999999198822400; // the float32 before 1e16
+  const above1e4 = 0.00010000000474974513; // the float32 after 1e-4
+  const values = [0.1, 1, 1e16, 1e-5, 16777217, 123456.7, -0, 3e38, 1e-4, 1 / 3, below1e16, above1e4].map(Math.fround);
+  assert.equal(values.map((x) => pythonRepr(x, f32)), [
+    '0.1', '1.0', '1e+16', '1e-05', '16777216.0', '123456.7', '-0.0', '3e+38', '1e-04', '0.33333334', '9999999000000000.0', '0.000100000005',
+  ]);
+  assert.is(pythonRepr([0.1, 2.5].map(Math.fround), { kind: 'list', scalar: 'float32' }), '[0.1, 2.5]');
+  const c64 = { kind: 'scalar', scalar: 'complex64' } as const;
+  assert.is(pythonRepr(new Complex(1 / 3, -1 / 3), c64), '(0.33333334-0.33333334j)');
+  assert.is(pythonRepr(2.5, c64), '(2.5+0j)');
 });
 
 test('a value outside the model is named, not printed as [object Object]', () => {
