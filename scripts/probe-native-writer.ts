@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { F64, type H5Type } from '../src/storage/hdf5/engine/h5types.js';
 import { type NDataset, type NGroup, type NValue, memoryData, newGroup } from '../src/storage/hdf5/native/model.js';
 import { writeNativeFile } from '../src/storage/hdf5/native/writer.js';
+import { runName } from '../src/tree/names.js';
 
 const utf8 = (s: string): NValue => {
   const bytes = Buffer.from(s, 'utf8');
@@ -25,9 +26,6 @@ const f64Dataset = (values: number[], shape: number[]): NDataset => ({
   kind: 'dataset', attrs: new Map(), type: F64, shape, maxshape: null, chunks: null,
   data: memoryData(new Uint8Array(Float64Array.from(values).buffer)),
 });
-
-/** The run group name pypet uses. */
-export const runName = (i: number): string => `run_${String(i).padStart(8, '0')}`;
 
 /** A root with `results/runs/run_…/out/{a,b,c,arr}` for `n` runs. */
 export function buildW1Graph(n: number): NGroup {

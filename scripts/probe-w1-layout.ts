@@ -12,10 +12,14 @@
 import { statSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NDArray, type TypedValue } from '../src/leaves/values.js';
+import { NDArray } from '../src/values/ndarray.js';
+import type { TypedValue } from '../src/values/types.js';
 import { openH5 } from '../src/storage/hdf5/engine/open-file.js';
 import { readLeaf, scanTree, writeGroupNode, writeLeaf } from '../src/storage/hdf5/layout/nodes.js';
-import { type RunInfo, createRuns, placeholderRun, runName, updateRuns, writeExplorations, writeInfo } from '../src/storage/hdf5/layout/overview.js';
+import { toRunRow } from '../src/storage/hdf5/layout/convert.js';
+import { type RunInfo, createRuns, updateRuns, writeExplorations, writeInfo } from '../src/storage/hdf5/layout/overview.js';
+import { placeholderRun } from '../src/trajectory/runs.js';
+import { runName } from '../src/tree/names.js';
 
 const n = Number(process.argv[2] ?? 10000);
 const file = process.argv[3] ?? join(tmpdir(), `h5traj-probe-w1-${process.pid}.h5`);
@@ -31,7 +35,7 @@ const items = Array.from({ length: n }, (_, i) => ({
   arr: { value: new NDArray('float64', [100], Float64Array.from({ length: 100 }, (_, k) => i + k / 100)), type: { kind: 'ndarray', dtype: 'float64' } } as TypedValue,
 }));
 const done = (i: number): RunInfo => ({
-  ...placeholderRun(i), time, timestamp: 1.7e9 + i, finish_timestamp: 1.7e9 + i + 0.01, runtime: '0:00:00.010000',
+  ...toRunRow(placeholderRun(i)), time, timestamp: 1.7e9 + i, finish_timestamp: 1.7e9 + i + 0.01, runtime: '0:00:00.010000',
   parameter_summary: `x: ${i}`, short_environment_hexsha: 'abcdef0', completed: true,
 });
 const finished = Array.from({ length: n }, (_, i) => done(i));
@@ -42,7 +46,7 @@ rmSync(join(tmpdir(), 'h5traj-probe-warmup.h5'), { force: true });
 const t0 = performance.now();
 const f = await openH5(file, 'w');
 writeInfo(f, T, { name: T, time, timestamp: 1.7e9, comment: 'W1 probe', length: n, version: '0.7.0', python: '3.11.2' });
-createRuns(f, T, Array.from({ length: n }, (_, i) => placeholderRun(i)), time);
+createRuns(f, T, Array.from({ length: n }, (_, i) => toRunRow(placeholderRun(i))), time);
 writeExplorations(f, T, ['parameters.x']);
 writeGroupNode(f, T, 'results.runs');
 const BATCH = 1000;

@@ -6,19 +6,9 @@ export * from './errors.js';
 export { HDF5StorageService } from './storage/hdf5/service.js';
 export type { Hdf5ServiceOptions } from './storage/hdf5/layout/settings.js';
 export { loadWasmEngine } from './storage/hdf5/engine/open-file.js';
-export {
-  Complex,
-  NDArray,
-  Typed,
-  typed,
-  tuple,
-  isTuple,
-  type ArrayDType,
-  type DTypeHint,
-  type ScalarType,
-  type TypedValue,
-  type ValueType,
-} from './leaves/values.js';
+export { Complex, type ArrayDType, type DTypeHint, type ScalarType, type TypedValue, type ValueType } from './values/types.js';
+export { NDArray } from './values/ndarray.js';
+export { Typed, typed, tuple, isTuple } from './values/markers.js';
 export { Annotations } from './tree/annotations.js';
 export { NNNode, type TreeRoot } from './tree/node.js';
 export { NNLeafNode, type LeafConstructor, type LeafOptions } from './tree/leaf-node.js';
@@ -38,17 +28,17 @@ export { BaseParameter, Parameter, ArrayParameter, PickleParameter, type Paramet
 export { Result, PickleResult, type ResultOptions } from './leaves/result.js';
 export {
   Trajectory,
-  PYPET_FORMAT_VERSION,
   type TrajectoryOptions,
   type TrajectoryLoadOptions,
   type TrajectoryStoreOptions,
   type CollectOptions,
   type FromRunsOptions,
 } from './trajectory/trajectory.js';
+export { PYPET_FORMAT_VERSION } from './trajectory/pypet-version.js';
 export { cartesian_product } from './trajectory/explore.js';
 export { type MergeOptions, type MergeSummary, type MergedTrajectory } from './trajectory/merge.js';
 export { type RunInformation, formatRuntime, formatTime } from './trajectory/runs.js';
-export { pythonRepr } from './trajectory/python-repr.js';
+export { pythonRepr } from './values/python-repr.js';
 export {
   LOAD_NOTHING,
   LOAD_SKELETON,

@@ -4,7 +4,7 @@
  */
 import stringWidth from 'string-width';
 import { maxOf } from '../fold.js';
-import { jsonReplacer as valueReplacer } from '../leaves/values.js';
+import { jsonReplacer as valueReplacer } from '../values/text.js';
 
 /** Thrown (and caught by the CLI) when stdout was closed by the reader. */
 export class PipeClosed extends Error {}

@@ -6,10 +6,11 @@
  * strings, pickled objects as `{"type":"object:<module>.<Class>","repr":…}`. Integers beyond
  * 2^53 stay `bigint`; {@link stringifyManifest} writes them as exact JSON numbers.
  */
-import {
-  COMPLEX_TYPES, Complex, NDArray, type ScalarType, type TypedValue, type ValueType, isPlainObject, isTuple,
-} from '../leaves/values.js';
-import { isFrozenSet, pythonRepr } from '../storage/hdf5/pickle.js';
+import { isPlainObject } from '../values/coerce.js';
+import { isFrozenSet, isTuple } from '../values/markers.js';
+import { NDArray } from '../values/ndarray.js';
+import { Complex, COMPLEX_TYPES, type ScalarType, type TypedValue, type ValueType } from '../values/types.js';
+import { pythonRepr } from '../values/python-repr.js';
 
 /** A value in manifest form. */
 export type ManifestValue = { type: string } & Record<string, unknown>;

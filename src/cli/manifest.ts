@@ -3,7 +3,8 @@
  * (`test/fixtures/pypet/README.md`): what `h5traj dump --json` prints.
  */
 import { BaseParameter } from '../leaves/parameter.js';
-import { NDArray, type TypedValue } from '../leaves/values.js';
+import { NDArray } from '../values/ndarray.js';
+import type { TypedValue } from '../values/types.js';
 import { Result } from '../leaves/result.js';
 import { toManifestValue, type ManifestValue } from './manifest-values.js';
 import type { NNGroupNode } from '../tree/group.js';

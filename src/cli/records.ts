@@ -10,7 +10,8 @@
  */
 import { NotFoundError } from '../errors.js';
 import { Result } from '../leaves/result.js';
-import { NDArray, valueToString } from '../leaves/values.js';
+import { NDArray } from '../values/ndarray.js';
+import { valueToString } from '../values/text.js';
 import type { NNGroupNode } from '../tree/group.js';
 import type { NNLeafNode } from '../tree/leaf-node.js';
 import type { NNNode } from '../tree/node.js';

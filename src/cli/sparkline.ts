@@ -3,7 +3,7 @@
  * terminal, where a person looks at the shape of a curve; truncated JSON says little about it.
  * Piped output keeps the plain values, for programs.
  */
-import { NDArray } from '../leaves/values.js';
+import { NDArray } from '../values/ndarray.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 

@@ -7,11 +7,11 @@
 import { H5TrajError } from '../errors.js';
 import { BaseParameter } from '../leaves/parameter.js';
 import { Result } from '../leaves/result.js';
-import { describeType, type ValueType } from '../leaves/values.js';
+import { describeType, type ValueType } from '../values/types.js';
 import type { NNGroupNode } from '../tree/group.js';
 import type { NNLeafNode } from '../tree/leaf-node.js';
 import type { NNNode } from '../tree/node.js';
-import { pythonRepr } from '../trajectory/python-repr.js';
+import { pythonRepr } from '../values/python-repr.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
 import { bold, dim } from './io.js';
 import { numericSeries, sparkPreview } from './sparkline.js';

@@ -3,8 +3,9 @@
  */
 import { BaseParameter } from '../leaves/parameter.js';
 import { Result } from '../leaves/result.js';
-import { FLOAT_TYPES, valueToString, type ValueType } from '../leaves/values.js';
-import { pythonFloatRepr } from '../trajectory/python-repr.js';
+import { valueToString } from '../values/text.js';
+import { FLOAT_TYPES, type ValueType } from '../values/types.js';
+import { pythonFloatRepr } from '../values/python-repr.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
 import { numericSeries, sparkPreview } from './sparkline.js';
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { FileLockedError, InvalidArgumentError, RunsFailedError, StateError } from '../errors.js';
 import { acquireLock, describeHolder, lockPathFor, removeLock } from '../storage/lock.js';
 import { locksBeside } from '../storage/locks-beside.js';
-import { typed } from '../leaves/values.js';
+import { typed } from '../values/markers.js';
 import { runName } from '../tree/names.js';
 import { getDefaultStorageFactory, type Commit, type RunCommit, type RunFailure } from '../trajectory/storage-service.js';
 import { subtreeRecords, type NodeRecord } from '../trajectory/records.js';

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { BaseParameter } from '../leaves/parameter.js';
 import type { NNGroupNode } from '../tree/group.js';
 import { runName, runSetName } from '../tree/names.js';
-import { pythonRepr } from '../trajectory/python-repr.js';
+import { pythonRepr } from '../values/python-repr.js';
 import { groupToRecord, subtreeRecords, type NodeRecord } from '../trajectory/records.js';
 import { Result } from '../leaves/result.js';
 import type { NNLeafNode } from '../tree/leaf-node.js';

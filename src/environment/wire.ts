@@ -3,7 +3,9 @@
  * (v8.serialize), which keeps typed arrays, bigint, Map and Set but not classes or the tuple
  * marker. These functions tag what structured clone would lose and restore it on the other side.
  */
-import { Complex, isTuple, markTuple, NDArray, type NDArrayData } from '../leaves/values.js';
+import { isTuple, markTuple } from '../values/markers.js';
+import { NDArray, type NDArrayData } from '../values/ndarray.js';
+import { Complex } from '../values/types.js';
 
 const TAG = '__h5traj_wire__';
 

@@ -8,18 +8,11 @@
  */
 import { ParameterLockedError, StateError, TypeMismatchError } from '../errors.js';
 import { NNLeafNode, type LeafOptions } from '../tree/leaf-node.js';
-import {
-  describeJs,
-  describeType,
-  refuseHoles,
-  sameType,
-  toTypedValue,
-  type AcceptRules,
-  type DTypeHint,
-  type TypedValue,
-  type ValueType,
-} from './values.js';
-import { pythonRepr } from './python-repr.js';
+import { type AcceptRules, toTypedValue } from '../values/coerce.js';
+import { sameType } from '../values/compare.js';
+import { describeJs, refuseHoles } from '../values/ndarray.js';
+import { describeType, type DTypeHint, type TypedValue, type ValueType } from '../values/types.js';
+import { pythonRepr } from '../values/python-repr.js';
 import { checkOptions, optionNames, type OptionSpec } from '../options.js';
 
 export interface ParameterOptions extends LeafOptions {

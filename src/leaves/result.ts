@@ -6,16 +6,11 @@
 import { InvalidNameError, NotFoundError } from '../errors.js';
 import { NNLeafNode, type LeafOptions } from '../tree/leaf-node.js';
 import { isValidName } from '../tree/names.js';
-import { pythonRepr } from './python-repr.js';
+import { pythonRepr } from '../values/python-repr.js';
 import { checkOptions, optionNames, type OptionSpec } from '../options.js';
-import {
-  isPlainObject,
-  toTypedValue,
-  Typed,
-  type AcceptRules,
-  type DTypeHint,
-  type TypedValue,
-} from './values.js';
+import { type AcceptRules, isPlainObject, toTypedValue } from '../values/coerce.js';
+import { Typed } from '../values/markers.js';
+import type { DTypeHint, TypedValue } from '../values/types.js';
 
 export interface ResultOptions extends LeafOptions {
   dtype?: DTypeHint;

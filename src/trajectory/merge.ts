@@ -7,7 +7,9 @@
  * `storage/hdf5/merge/index.ts`); the trajectory only asks for it.
  */
 import { MergeError, StateError } from '../errors.js';
-import { INT_TYPES, type TypedValue, describeType, jsonReplacer, sameType, valuesEqual } from '../leaves/values.js';
+import { sameType, valuesEqual } from '../values/compare.js';
+import { jsonReplacer } from '../values/text.js';
+import { describeType, INT_TYPES, type TypedValue } from '../values/types.js';
 import type { Trajectory } from './trajectory.js';
 
 /**

@@ -5,7 +5,10 @@
  */
 import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
 import { BaseParameter } from '../leaves/parameter.js';
-import { describeType, NDArray, valuesEqual, valueToString, type ValueType } from '../leaves/values.js';
+import { valuesEqual } from '../values/compare.js';
+import { NDArray } from '../values/ndarray.js';
+import { valueToString } from '../values/text.js';
+import { describeType, type ValueType } from '../values/types.js';
 import type { NNNode } from '../tree/node.js';
 import type { Trajectory } from './trajectory.js';
 

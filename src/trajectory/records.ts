@@ -6,7 +6,7 @@
 import { StateError } from '../errors.js';
 import { BaseParameter } from '../leaves/parameter.js';
 import { Result } from '../leaves/result.js';
-import type { TypedValue } from '../leaves/values.js';
+import type { TypedValue } from '../values/types.js';
 import { groupClassForBranch, type NNGroupNode } from '../tree/group.js';
 import type { LeafConstructor, NNLeafNode } from '../tree/leaf-node.js';
 import type { NNNode } from '../tree/node.js';

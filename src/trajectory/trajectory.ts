@@ -15,7 +15,7 @@ import type { LeafConstructor, NNLeafNode } from '../tree/leaf-node.js';
 import { BRANCHES, nameProblem, runName, translatePart } from '../tree/names.js';
 import type { NNNode } from '../tree/node.js';
 import { mergeTrajectories, type MergeOptions, type MergeSummary } from './merge.js';
-import { pythonRepr } from './python-repr.js';
+import { pythonRepr } from '../values/python-repr.js';
 import { expand, explore, shrink } from './exploration.js';
 import { valueOfRun, valuesFromRuns, type FromRunsOptions } from './run-values.js';
 
@@ -64,9 +64,8 @@ import {
   type StorageService,
   type StoreItemsOptions,
 } from './storage-service.js';
+import { PYPET_FORMAT_VERSION } from './pypet-version.js';
 
-/** The version of pypet's file format h5traj follows (written to `overview/info.version`). */
-export const PYPET_FORMAT_VERSION = '0.7.0';
 /** What h5traj writes where pypet writes the Python version. */
 export const H5TRAJ_RUNTIME = `node ${process.versions.node}`;
 

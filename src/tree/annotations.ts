@@ -5,7 +5,9 @@
  * `node.v_annotations.info` reads it back.
  */
 import { InvalidNameError, NotFoundError } from '../errors.js';
-import { toTypedValue, valueToString, type TypedValue } from '../leaves/values.js';
+import { toTypedValue } from '../values/coerce.js';
+import { valueToString } from '../values/text.js';
+import type { TypedValue } from '../values/types.js';
 
 const KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
 

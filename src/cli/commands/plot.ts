@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { NotFoundError } from '../../errors.js';
 import type { BaseParameter } from '../../leaves/parameter.js';
-import { NDArray } from '../../leaves/values.js';
+import { NDArray } from '../../values/ndarray.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
 import { UsageError } from '../exit-codes.js';

@@ -10,10 +10,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Complex, NDArray, type TypedValue, markTuple } from '../../../src/leaves/values.js';
+import { markTuple } from '../../../src/values/markers.js';
+import { NDArray } from '../../../src/values/ndarray.js';
+import { Complex, type TypedValue } from '../../../src/values/types.js';
 import { openH5 } from '../../../src/storage/hdf5/engine/open-file.js';
 import { writeGroupNode, writeLeaf, writeLink } from '../../../src/storage/hdf5/layout/nodes.js';
-import { createRuns, placeholderRun, writeExplorations, writeInfo } from '../../../src/storage/hdf5/layout/overview.js';
+import { toRunRow } from '../../../src/storage/hdf5/layout/convert.js';
+import { createRuns, writeExplorations, writeInfo } from '../../../src/storage/hdf5/layout/overview.js';
+import { placeholderRun } from '../../../src/trajectory/runs.js';
 import { resolveSettings, writeHdf5Settings } from '../../../src/storage/hdf5/layout/settings.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -76,7 +80,7 @@ test('a trajectory written by h5traj has the attributes, types and values pypet 
   const f = await openH5(file, 'w');
   const time = '2024_05_06_07h08m09s';
   writeInfo(f, T, { name: T, time, timestamp: 1.5e9, comment: 'written by h5traj', length: 2, version: '0.7.0', python: '3.11.2' });
-  createRuns(f, T, [placeholderRun(0), placeholderRun(1)], time);
+  createRuns(f, T, [0, 1].map((i) => toRunRow(placeholderRun(i))), time);
   writeExplorations(f, T, ['parameters.x']);
   writeHdf5Settings(f, T, resolveSettings());
   writeGroupNode(f, T, '', { comment: 'written by h5traj' });

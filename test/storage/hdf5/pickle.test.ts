@@ -5,12 +5,12 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  decodePickle, encodePickle, isFrozenSet, markFrozenSet, pythonRepr,
-} from '../../../src/storage/hdf5/pickle.js';
-import {
-  Complex, NDArray, isTuple, markTuple, normalizeInteger, tuple, typed, type ValueType,
-} from '../../../src/leaves/values.js';
+import { decodePickle } from '../../../src/storage/hdf5/layout/pickle/decode.js';
+import { encodePickle } from '../../../src/storage/hdf5/layout/pickle/encode.js';
+import { pythonRepr } from '../../../src/values/python-repr.js';
+import { isFrozenSet, isTuple, markFrozenSet, markTuple, tuple, typed } from '../../../src/values/markers.js';
+import { NDArray } from '../../../src/values/ndarray.js';
+import { Complex, normalizeInteger, type ValueType } from '../../../src/values/types.js';
 import { FormatError, InvalidArgumentError, TypeMismatchError } from '../../../src/errors.js';
 
 // Fixtures are made by scripts/gen-pickle-fixtures.py with CPython's own pickle module.

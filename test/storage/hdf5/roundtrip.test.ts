@@ -8,18 +8,24 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  Complex, NDArray, type ScalarType, type TypedValue, type ValueType, isTuple, markTuple, valuesEqual,
-} from '../../../src/leaves/values.js';
+import { valuesEqual } from '../../../src/values/compare.js';
+import { isTuple, markTuple } from '../../../src/values/markers.js';
+import { NDArray } from '../../../src/values/ndarray.js';
+import { Complex, type ScalarType, type TypedValue, type ValueType } from '../../../src/values/types.js';
 import { type H5File, stringAttr } from '../../../src/storage/hdf5/engine/h5file.js';
 import { openH5 } from '../../../src/storage/hdf5/engine/open-file.js';
 import { F64 } from '../../../src/storage/hdf5/engine/h5types.js';
 import { createTable } from '../../../src/storage/hdf5/layout/table.js';
 import { type LeafData, listTrajectories, readLeaf, readNodeRecord, scanTree, writeGroupNode, writeLeaf, writeLink } from '../../../src/storage/hdf5/layout/nodes.js';
 import {
-  type RunInfo, appendRuns, createRuns, placeholderRun, readExplorations, readInfo, readRuns, updateRuns, writeExplorations, writeInfo,
+  type RunInfo, appendRuns, createRuns, readExplorations, readInfo, readRuns, updateRuns, writeExplorations, writeInfo,
 } from '../../../src/storage/hdf5/layout/overview.js';
 import { StorageError } from '../../../src/errors.js';
+import { toRunRow } from '../../../src/storage/hdf5/layout/convert.js';
+import { placeholderRun } from '../../../src/trajectory/runs.js';
+
+/** pypet's placeholder row of run `i`, as the HDF5 layer writes it. */
+const placeholderRow = (i: number) => toRunRow(placeholderRun(i));
 
 const dir = mkdtempSync(join(tmpdir(), 'h5traj-roundtrip-'));
 const T = 'traj';
@@ -102,7 +108,7 @@ const ANNOTATIONS: Record<string, TypedValue> = {
 
 function writeAll(f: H5File): void {
   writeInfo(f, T, { name: T, time: '2024_01_02_03h04m05s', timestamp: 1.7e9, comment: 'round trip', length: 3, version: '0.7.0', python: '3.11.2' });
-  createRuns(f, T, [0, 1, 2].map(placeholderRun), '2024_01_02_03h04m05s');
+  createRuns(f, T, [0, 1, 2].map(placeholderRow), '2024_01_02_03h04m05s');
   writeExplorations(f, T, ['parameters.x', 'parameters.arr']);
   writeGroupNode(f, T, '', { comment: 'traj comment', annotations: { who: s('me', 'str'), n: s(3, 'int64') } });
   writeGroupNode(f, T, 'parameters.sub', { comment: 'a group', annotations: { kind: s('grp', 'str_') } });
@@ -258,8 +264,8 @@ test('overview: info, runs (create, append, update in place) and explorations', 
   const f = await openH5(join(dir, 'overview.h5'), 'w');
   const time = '2024_01_02_03h04m05s';
   writeInfo(f, T, { name: T, time, timestamp: 1.5, comment: 'ç', length: 2, version: '0.7.0', python: '3.11.2' });
-  createRuns(f, T, [placeholderRun(0), placeholderRun(1)], time);
-  appendRuns(f, T, [2, 3, 4].map(placeholderRun));
+  createRuns(f, T, [0, 1].map(placeholderRow), time);
+  appendRuns(f, T, [2, 3, 4].map(placeholderRow));
   const done: RunInfo = { idx: 3, name: 'run_00000003', time, timestamp: 10, finish_timestamp: 11.5, runtime: '0:00:01.500000', parameter_summary: 'x: 1.0', short_environment_hexsha: 'abcdef0', completed: true };
   updateRuns(f, T, [done, { ...done, idx: 4, name: 'run_00000004' }]);
   writeInfo(f, T, { ...readInfo(f, T), length: 5 });
@@ -271,7 +277,7 @@ test('overview: info, runs (create, append, update in place) and explorations', 
     assert.equal(readInfo(r, T), { name: T, time, timestamp: 1.5, comment: 'ç', length: 5, version: '0.7.0', python: '3.11.2' });
     const runs = readRuns(r, T);
     assert.equal(runs.map((x) => x.completed), [false, false, false, true, true]);
-    assert.equal(runs[0], placeholderRun(0));
+    assert.equal(runs[0], placeholderRow(0));
     assert.equal(runs[3], done);
     assert.equal(readRuns(r, T, [1, 3]).map((x) => x.idx), [1, 2]);
     assert.equal(readExplorations(r, T), ['parameters.a', 'parameters.bb']);

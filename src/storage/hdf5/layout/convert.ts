@@ -2,7 +2,8 @@
  * Conversions between the trajectory's records (`trajectory/records.ts`) and the HDF5 layer's
  * leaf data (`nodes.ts`): items as ordered pairs vs objects, ranges as plain values vs typed.
  */
-import { NDArray, type TypedValue } from '../../../leaves/values.js';
+import { NDArray } from '../../../values/ndarray.js';
+import type { TypedValue } from '../../../values/types.js';
 import type { LeafData as TreeLeafData, LeafRecord, GroupRecord, NodeRecord as TreeRecord } from '../../../trajectory/records.js';
 import type { RunInformation } from '../../../trajectory/runs.js';
 import type { LeafData as FileLeafData, LeafWrite, NodeRecord as FileRecord } from './nodes.js';

@@ -8,7 +8,7 @@
  * naming the reason, never as errors, so the rest of the leaf still loads.
  */
 import { StorageError, UnsupportedDataError } from '../../../errors.js';
-import { type TypedValue, type ValueType } from '../../../leaves/values.js';
+import type { TypedValue, ValueType } from '../../../values/types.js';
 import { type H5File, attrText, joinPath, stringAttr } from '../engine/h5file.js';
 import { createTable, readTable } from './table.js';
 import {

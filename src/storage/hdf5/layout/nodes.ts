@@ -6,12 +6,14 @@
  * (`results.runs.run_00000000.z` is `/<traj>/results/runs/run_00000000/z`).
  */
 import { NotFoundError, StorageError } from '../../../errors.js';
-import { type NDArray, type TypedValue } from '../../../leaves/values.js';
+import type { NDArray } from '../../../values/ndarray.js';
+import type { TypedValue } from '../../../values/types.js';
 import { type H5Data, type H5File, type WriteData, attrText, joinPath, parentOf, stringAttr } from '../engine/h5file.js';
 import { F64, I64, I8, complexType, encodeElements, fixedString } from '../engine/h5types.js';
 import { type ItemFilter, readItems, writeItem } from './items.js';
 import { ORIGINAL_CLASS_ATTR, type ParameterData, readParameter, writeParameter } from './parameters.js';
-import { decodePickle, encodePickle } from '../pickle.js';
+import { decodePickle } from './pickle/decode.js';
+import { encodePickle } from './pickle/encode.js';
 import { describeValueType, encodeNDArray, recallValue, scalarH5Type, scalarToElement, unsupported } from './typemap.js';
 import { maxOf } from '../../../fold.js';
 

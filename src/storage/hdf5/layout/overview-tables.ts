@@ -10,8 +10,9 @@
  * the trajectory is first written (the `config.hdf5.overview.*` switches).
  */
 import { createHash } from 'node:crypto';
-import { pythonRepr } from '../../../leaves/python-repr.js';
-import { NDArray, type TypedValue } from '../../../leaves/values.js';
+import { pythonRepr } from '../../../values/python-repr.js';
+import { NDArray } from '../../../values/ndarray.js';
+import type { TypedValue } from '../../../values/types.js';
 import type { LeafRecord } from '../../../trajectory/records.js';
 import { type H5File, joinPath } from '../engine/h5file.js';
 import { I32, fixedString } from '../engine/h5types.js';

@@ -12,8 +12,6 @@ import {
 } from './table.js';
 import { maxOf } from '../../../fold.js';
 
-/** pypet's version as written into `info.version` (pypet refuses other versions unless `force=True`). */
-export const PYPET_VERSION = '0.7.0';
 /**
  * The Python version written into `info.python`. pypet compares it with its own interpreter's and
  * refuses a mismatch unless loaded with `force=True`; no value is right for every reader, so we
@@ -74,24 +72,6 @@ const runColumns = (width: number): TableColumn[] => [
   { name: 'short_environment_hexsha', type: fixedString(7) },
   { name: 'completed', type: I32 },
 ];
-
-/** pypet's run name for index `idx`: `run_00000042`. */
-export const runName = (idx: number) => `run_${String(idx).padStart(8, '0')}`;
-
-/** The row pypet writes for a run that has not been executed (placeholder values). */
-export function placeholderRun(idx: number): RunInfo {
-  return {
-    idx,
-    name: runName(idx),
-    time: '>>Maybe time`s gone ', // pypet cuts it to the width of the time column
-    timestamp: 42.0,
-    finish_timestamp: 1.337,
-    runtime: 'forever and ever',
-    parameter_summary: 'Not yet my friend!',
-    short_environment_hexsha: 'N/A',
-    completed: false,
-  };
-}
 
 function ensureOverview(f: H5File, traj: string): void {
   f.ensureGroup(joinPath('/', traj, 'overview'));

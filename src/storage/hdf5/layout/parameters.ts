@@ -16,11 +16,15 @@
  * h5traj reads back and pypet ignores.
  */
 import { StorageError } from '../../../errors.js';
-import { NDArray, type TypedValue, isTuple, jsonReplacer } from '../../../leaves/values.js';
+import { isTuple } from '../../../values/markers.js';
+import { NDArray } from '../../../values/ndarray.js';
+import { jsonReplacer } from '../../../values/text.js';
+import type { TypedValue } from '../../../values/types.js';
 import { type H5File, attrText, joinPath, parentOf, stringAttr } from '../engine/h5file.js';
 import { I32, I64, encodeElements, fixedString } from '../engine/h5types.js';
 import { readDataChild, writeDataChild } from './items.js';
-import { decodePickle, encodePickle } from '../pickle.js';
+import { decodePickle } from './pickle/decode.js';
+import { encodePickle } from './pickle/encode.js';
 import { appendTableRows, createTable, readTable, tableRows } from './table.js';
 import { DATA_COLL_TYPE, DATA_SCALAR_TYPE, STORE, columnAttr, recallCell, recallName, scalarH5Type, scalarToElement, unsupported } from './typemap.js';
 

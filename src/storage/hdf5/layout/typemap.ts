@@ -5,10 +5,11 @@
  * `SRVC_COLUMN_<col>_*`).
  */
 import { StorageError, TypeMismatchError } from '../../../errors.js';
+import { markTuple } from '../../../values/markers.js';
+import { NDArray, type NDArrayData, TYPED_ARRAY_OF } from '../../../values/ndarray.js';
 import {
-  type ArrayDType, BOOL_TYPES, BYTES_TYPES, COMPLEX_TYPES, Complex, FLOAT_TYPES, INT_TYPES, NDArray, type NDArrayData, STR_TYPES,
-  type ScalarType, SCALAR_TYPES, TYPED_ARRAY_OF, type TypedValue, type ValueType, markTuple, normalizeInteger,
-} from '../../../leaves/values.js';
+  type ArrayDType, BOOL_TYPES, BYTES_TYPES, Complex, COMPLEX_TYPES, FLOAT_TYPES, INT_TYPES, normalizeInteger, SCALAR_TYPES, type ScalarType, STR_TYPES, type TypedValue, type ValueType,
+} from '../../../values/types.js';
 import {
   ArrayElement, F64, type H5Type, I32, I64, U8, complexType, decodeElement, decodeElements, decodeNumeric, describeH5Type, encodeElements,
   fixedString, floatType, intType, isComplexType, typedArrayClassOf,

@@ -2,7 +2,7 @@
 import { FormatError, MergeError } from '../../../errors.js';
 import { runName } from '../../../tree/names.js';
 import { MergeState, type MergePlan, type ResolvedMergeOptions } from '../../../trajectory/merge.js';
-import { pythonRepr } from '../../../trajectory/python-repr.js';
+import { pythonRepr } from '../../../values/python-repr.js';
 import { type CopyStats } from '../transactions/copy.js';
 import { type H5File, joinPath } from '../engine/h5file.js';
 import { openH5Sync } from '../engine/open-file.js';

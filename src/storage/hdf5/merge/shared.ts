@@ -6,8 +6,6 @@ import { type H5Type } from '../engine/h5types.js';
 
 export type Compound = H5Type & { class: 'compound' };
 
-/** pypet's version string, part of the merge's SHA-1 (as in pypet). */
-export const PYPET_VERSION = '0.7.0';
 export const RR = '__rr__';
 export const UNLIMITED = 2 ** 63;
 export const SET_NAME = /^run_set_(\d{5,})$/;

@@ -1,6 +1,6 @@
 /** Reading one side of a merge: a trajectory's parameters and runs as stored on disk. */
 import { FormatError, MergeError } from '../../../errors.js';
-import { type TypedValue } from '../../../leaves/values.js';
+import type { TypedValue } from '../../../values/types.js';
 import { needsRanges, type ResolvedMergeOptions, type SpaceParameter } from '../../../trajectory/merge.js';
 import { H5File, attrText, joinPath } from '../engine/h5file.js';
 import { decodeElement } from '../engine/h5types.js';

@@ -2,9 +2,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { FormatError, MergeError, StorageError } from '../../../errors.js';
-import { type TypedValue, valuesEqual } from '../../../leaves/values.js';
+import { valuesEqual } from '../../../values/compare.js';
+import type { TypedValue } from '../../../values/types.js';
 import { RUN_ALL, RUN_SET_ALL, runIndexOf, runName, runSetName } from '../../../tree/names.js';
-import { pythonFloatRepr } from '../../../trajectory/python-repr.js';
+import { pythonFloatRepr } from '../../../values/python-repr.js';
 import { formatTime } from '../../../trajectory/runs.js';
 import { copyAttributes, copyDataset, copyTree, ensureGroupLike } from '../transactions/copy.js';
 import { H5File, baseName, joinPath, parentOf, stringAttr } from '../engine/h5file.js';
@@ -12,7 +13,8 @@ import { encodeElements } from '../engine/h5types.js';
 import { COMMENT, LEAF, nodePath, writeLeaf } from '../layout/nodes.js';
 import { type TrajectoryInfo, appendRuns, createRuns, updateRuns, writeExplorations } from '../layout/overview.js';
 import { STORE, columnAttr } from '../layout/typemap.js';
-import { PAUSE_ENV, PYPET_VERSION, RECYCLE_RUNS, Reopenable, SET_NAME } from './shared.js';
+import { PAUSE_ENV, RECYCLE_RUNS, Reopenable, SET_NAME } from './shared.js';
+import { PYPET_FORMAT_VERSION } from '../../../trajectory/pypet-version.js';
 import { readParameterForMerge } from './side.js';
 import { convertRows, readRows, setNrows, widenType } from './rows.js';
 import { dedupeRunComments } from './fill.js';
@@ -344,7 +346,7 @@ export function writeLength(dst: H5File, traj: string, length: number): void {
 /** pypet's SHA-1 of a merge, and Python's `str()` of a float timestamp. */
 export function mergeHexsha(a: TrajectoryInfo, b: TrajectoryInfo): string {
   const py = pythonFloatRepr;
-  return createHash('sha1').update(`${a.name}${py(a.timestamp)}${b.name}${py(b.timestamp)}${PYPET_VERSION}`, 'utf8').digest('hex');
+  return createHash('sha1').update(`${a.name}${py(a.timestamp)}${b.name}${py(b.timestamp)}${PYPET_FORMAT_VERSION}`, 'utf8').digest('hex');
 }
 
 /** Writes `config.merge.merge_<hexsha7>_<time>` for one merged trajectory; returns its full name. */
@@ -367,7 +369,7 @@ export function writeMergeRecord(ctx: Context, dst: H5File, o: OtherMerge): stri
     add('ignore_data', { value: [...options.ignore_data], type: { kind: 'tuple', scalar: 'str' } }, 'Data to ignore during merge');
   }
   add('length_before_merge', int(o.plan.lengthBefore), 'Length of trajectory before merge');
-  if (a.info.version !== PYPET_VERSION) add('version', str(a.info.version), 'Pypet version if it differs from the version of the trajectory');
+  if (a.info.version !== PYPET_FORMAT_VERSION) add('version', str(a.info.version), 'Pypet version if it differs from the version of the trajectory');
   if (o.plan.trial) add('trial_parameter', str(o.plan.trial.name), 'Name of trial parameter');
   if (options.keep_other_trajectory_info) {
     if (o.info.version !== a.info.version) add('other_trajectory.version', str(o.info.version), "The version of pypet you used to manage the other trajectory. Only added if other trajectory's version differs from current trajectory version.");

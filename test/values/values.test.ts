@@ -1,6 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { NDArray, toTypedValue, typed, tuple, isTuple, valuesEqual, Complex } from '../../src/leaves/values.js';
+import { toTypedValue } from '../../src/values/coerce.js';
+import { valuesEqual } from '../../src/values/compare.js';
+import { isTuple, tuple, typed } from '../../src/values/markers.js';
+import { NDArray } from '../../src/values/ndarray.js';
+import { Complex } from '../../src/values/types.js';
 import { TypeMismatchError } from '../../src/errors.js';
 
 const ALL = { ndarray: true, dict: true, object: false };

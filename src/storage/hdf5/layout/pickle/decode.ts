@@ -1,51 +1,17 @@
 /**
- * Python pickles, read safely and written for pypet's `PickleParameter` / `PickleResult`.
+ * Reading Python pickles, safely, for pypet's `PickleParameter` / `PickleResult`.
  *
- * Reading is a restricted unpickler: a stack machine over the opcodes of protocols 0–5 that builds
- * only values of the shared value model and never runs code. Globals are resolved against a short
+ * A restricted unpickler: a stack machine over the opcodes of protocols 0–5 that builds only
+ * values of the shared value model and never runs code. Globals are resolved against a short
  * whitelist (set, frozenset, complex, bytes, bytearray, `_codecs.encode`, `OrderedDict`); any other
  * class ends decoding with an `unsupported` type naming it, rather than an error, so that a file
  * holding e.g. a `fractions.Fraction` still loads.
- *
- * Writing covers JSON-like values plus the Python types the value model has (bigint, Buffer, Set,
- * Complex, tuples). JavaScript has one number type, so a `number` is written as a Python `int` when
- * it is a safe integer and as a `float` otherwise, unless a type hint (a {@link ValueType}, or a
- * `typed(x, 'float')` wrapper) says otherwise. Bytes follow what CPython does: protocol 2 writes
- * `_codecs.encode(str, 'latin1')` (`bytes()` when empty), protocol 3+ writes BINBYTES.
  */
-import { FormatError, InvalidArgumentError, TypeMismatchError } from '../../errors.js';
-import {
-  COMPLEX_TYPES, Complex, FLOAT_TYPES, INT_TYPES, Typed, describeJs, isPlainObject, isTuple, markTuple, normalizeInteger,
-  type ScalarType, type TypedValue, type ValueType,
-} from '../../leaves/values.js';
-
-// Frozensets are JS Sets marked here, the way values.ts marks tuples, so they round-trip.
-const FROZEN = new WeakSet<Set<unknown>>();
-
-/** Marks a Set as a Python `frozenset` (written and shown as such). Returns the same Set. */
-export function markFrozenSet<T extends Set<unknown>>(s: T): T {
-  FROZEN.add(s);
-  return s;
-}
-
-/** Whether a Set was marked as a frozenset. */
-export function isFrozenSet(v: unknown): boolean {
-  return v instanceof Set && FROZEN.has(v);
-}
-
-const OP = {
-  MARK: 0x28, STOP: 0x2e, POP: 0x30, POP_MARK: 0x31, DUP: 0x32, FLOAT: 0x46, INT: 0x49, BININT: 0x4a,
-  BININT1: 0x4b, LONG: 0x4c, BININT2: 0x4d, NONE: 0x4e, PERSID: 0x50, BINPERSID: 0x51, REDUCE: 0x52,
-  STRING: 0x53, BINSTRING: 0x54, SHORT_BINSTRING: 0x55, UNICODE: 0x56, BINUNICODE: 0x58, APPEND: 0x61,
-  BUILD: 0x62, GLOBAL: 0x63, DICT: 0x64, EMPTY_DICT: 0x7d, APPENDS: 0x65, GET: 0x67, BINGET: 0x68, INST: 0x69,
-  LONG_BINGET: 0x6a, LIST: 0x6c, EMPTY_LIST: 0x5d, OBJ: 0x6f, PUT: 0x70, BINPUT: 0x71, LONG_BINPUT: 0x72,
-  SETITEM: 0x73, TUPLE: 0x74, EMPTY_TUPLE: 0x29, SETITEMS: 0x75, BINFLOAT: 0x47, PROTO: 0x80, NEWOBJ: 0x81,
-  EXT1: 0x82, EXT2: 0x83, EXT4: 0x84, TUPLE1: 0x85, TUPLE2: 0x86, TUPLE3: 0x87, NEWTRUE: 0x88, NEWFALSE: 0x89,
-  LONG1: 0x8a, LONG4: 0x8b, BINBYTES: 0x42, SHORT_BINBYTES: 0x43, SHORT_BINUNICODE: 0x8c, BINUNICODE8: 0x8d,
-  BINBYTES8: 0x8e, EMPTY_SET: 0x8f, ADDITEMS: 0x90, FROZENSET: 0x91, NEWOBJ_EX: 0x92, STACK_GLOBAL: 0x93,
-  MEMOIZE: 0x94, FRAME: 0x95, BYTEARRAY8: 0x96, NEXT_BUFFER: 0x97, READONLY_BUFFER: 0x98,
-} as const;
-const OP_NAME = new Map<number, string>(Object.entries(OP).map(([k, v]) => [v, k]));
+import { FormatError } from '../../../../errors.js';
+import { isFrozenSet, isTuple, markFrozenSet, markTuple } from '../../../../values/markers.js';
+import { describeJs } from '../../../../values/ndarray.js';
+import { Complex, normalizeInteger, type ScalarType, type TypedValue, type ValueType } from '../../../../values/types.js';
+import { describePython, OP, OP_NAME } from './opcodes.js';
 
 // Intermediate forms, only alive while decoding. Floats are boxed so that 2.0 stays a float in the
 // inferred type; dicts are pair lists because only at the end do we know whether all keys are str.
@@ -111,16 +77,12 @@ function call(fn: unknown, args: unknown[]): unknown {
   }
 }
 
-/** Describes a JS value, or an intermediate decoding form in Python terms, for messages. */
+/** Describes a JS value, or an intermediate decoding form, in Python terms for messages. */
 function describe(v: unknown): string {
-  if (typeof v === 'function') return 'a Function';
-  if (typeof v === 'symbol') return 'a Symbol';
   if (v instanceof PyDict) return 'a dict';
   if (v instanceof PyFloat) return 'a float';
   if (v instanceof PyGlobal) return v.name;
-  if (v instanceof Set) return isFrozenSet(v) ? 'a frozenset' : 'a set';
-  if (Array.isArray(v)) return isTuple(v) ? 'a tuple' : 'a list';
-  return describeJs(v);
+  return describePython(v);
 }
 
 const INT_LITERAL = /^[+-]?\d+$/;
@@ -428,7 +390,7 @@ function finalize(v: unknown, active: Set<object>, done: Map<object, TypedValue>
  *
  * Python floats become `number`s, so 2.0 and 2 look alike in JS: the returned type keeps the
  * difference for scalars, homogeneous lists/tuples and dict entries (pass it back to
- * {@link encodePickle} / {@link pythonRepr}); inside content typed `object` (mixed lists, sets,
+ * `encodePickle` (encode.ts) / `pythonRepr`); inside content typed `object` (mixed lists, sets,
  * non-str-keyed dicts) an integral float reads back as an int. JS objects also list integer-like
  * keys (`'1'`) first, whatever the Python order was.
  * @throws FormatError when the bytes are not a well-formed pickle (message names the byte offset).
@@ -442,264 +404,4 @@ export function decodePickle(bytes: Buffer): TypedValue {
     if (e.pyclass !== undefined) type.pyclass = e.pyclass;
     return { value: null, type };
   }
-}
-
-/** The hint for a child (list element, dict entry) of a value whose type hint is `t`. */
-function childHint(t: ValueType | undefined, key: string | number): ValueType | undefined {
-  if (t?.kind === 'scalar') return t; // a scalar hint applies to a list's elements too, as in values.ts
-  if ((t?.kind === 'list' || t?.kind === 'tuple') && t.scalar) return { kind: 'scalar', scalar: t.scalar };
-  if (t?.kind === 'dict' && Object.hasOwn(t.entries, key)) return t.entries[key];
-  return undefined;
-}
-
-/** Whether Python can hash the value (set elements and dict keys must be hashable). */
-function hashable(v: unknown): boolean {
-  if (v instanceof Typed) return hashable(v.value);
-  if (Array.isArray(v)) return isTuple(v) && v.every(hashable);
-  return v === null || ['boolean', 'number', 'bigint', 'string'].includes(typeof v) || Buffer.isBuffer(v)
-    || v instanceof Complex || isFrozenSet(v);
-}
-
-/** `value.a`, `value["odd key"]`, or `value[(1, 2)]` for a Map key: where a bad part sits. */
-const keyPath = (path: string, k: unknown) =>
-  typeof k === 'string' && /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}`
-    : `${path}[${typeof k === 'string' ? JSON.stringify(k) : pythonRepr(k)}]`;
-
-/**
- * Writes a pickle that Python's `pickle.loads` reads as the natural Python value.
- *
- * Supported: null (None), boolean, number (int when a safe integer and not -0, else float), bigint
- * (int), string (str), Buffer (bytes), arrays (list), {@link markTuple}ed arrays (tuple), plain
- * objects (dict with str keys), Map (dict with hashable keys), Set (set, or frozenset when
- * {@link markFrozenSet}ed), {@link Complex} (complex), and `typed(x, dtype)` wrappers. `type`, for
- * instance the type {@link decodePickle} returned, decides int / float / complex for numbers.
- * Protocol 2 (pypet's default) to 5; no memo or framing is written, as neither is required.
- * @throws TypeMismatchError naming the path of a value that cannot be pickled (`value.a[2] is a Function`).
- */
-export function encodePickle(value: unknown, protocol = 2, type?: ValueType): Buffer {
-  if (!Number.isInteger(protocol) || protocol < 2 || protocol > 5) {
-    throw new InvalidArgumentError(`Pickle protocol ${protocol} is not supported for writing; use 2 to 5.`);
-  }
-  const out: Buffer[] = [];
-  const op = (...b: number[]): void => { out.push(Buffer.from(b)); };
-  const sized = (code: number, width: 1 | 4, b: Buffer) => {
-    const head = Buffer.alloc(1 + width);
-    head[0] = code;
-    if (width === 1) head.writeUInt8(b.length, 1); else head.writeUInt32LE(b.length, 1);
-    out.push(head, b);
-  };
-  const str = (s: string) => {
-    const b = Buffer.from(s, 'utf8');
-    if (protocol >= 4 && b.length < 256) sized(OP.SHORT_BINUNICODE, 1, b); else sized(OP.BINUNICODE, 4, b);
-  };
-  const global = (module: string, name: string) => {
-    if (protocol >= 4) { str(module); str(name); op(OP.STACK_GLOBAL); return; }
-    // protocol 2 uses Python 2 module names, as CPython's fix_imports does
-    out.push(Buffer.from(`c${protocol < 3 && module === 'builtins' ? '__builtin__' : module}\n${name}\n`, 'utf8'));
-  };
-  const int = (v: bigint) => {
-    if (v >= 0n && v < 0x100n) return op(OP.BININT1, Number(v));
-    if (v >= 0n && v < 0x10000n) return op(OP.BININT2, Number(v & 0xffn), Number(v >> 8n));
-    const b: number[] = [];
-    if (v >= -(2n ** 31n) && v < 2n ** 31n) {
-      for (let i = 0; i < 4; i++) b.push(Number((v >> BigInt(8 * i)) & 0xffn));
-      return op(OP.BININT, ...b);
-    }
-    // minimal little-endian two's complement, as CPython's encode_long
-    for (let x = v; ; x >>= 8n) {
-      const byte = Number(x & 0xffn);
-      b.push(byte);
-      if ((x >> 8n === 0n && !(byte & 0x80)) || (x >> 8n === -1n && byte & 0x80)) break;
-    }
-    if (b.length < 256) sized(OP.LONG1, 1, Buffer.from(b)); else sized(OP.LONG4, 4, Buffer.from(b));
-  };
-  const float = (v: number) => {
-    const b = Buffer.alloc(9);
-    b[0] = OP.BINFLOAT;
-    b.writeDoubleBE(v, 1);
-    out.push(b);
-  };
-  const complex = (c: Complex) => {
-    global('builtins', 'complex');
-    float(c.re);
-    float(c.im);
-    op(OP.TUPLE2, OP.REDUCE);
-  };
-  const mismatch = (msg: string) => new TypeMismatchError(msg);
-
-  const write = (v: unknown, path: string, hint: ValueType | undefined, active: Set<object>): void => {
-    if (v instanceof Typed) return write(v.value, path, { kind: 'scalar', scalar: v.dtype }, active);
-    if (v === null) return op(OP.NONE);
-    if (typeof v === 'boolean') return op(v ? OP.NEWTRUE : OP.NEWFALSE);
-    if (typeof v === 'bigint') return int(v);
-    if (typeof v === 'number') {
-      const s = hint?.kind === 'scalar' ? hint.scalar : undefined;
-      if (s !== undefined && INT_TYPES.has(s)) {
-        if (!Number.isInteger(v)) throw mismatch(`${path} is ${v}, which is not an integer, but its type is ${s}.`);
-        return int(BigInt(v));
-      }
-      if (s !== undefined && FLOAT_TYPES.has(s)) return float(v);
-      if (s !== undefined && COMPLEX_TYPES.has(s)) return complex(new Complex(v, 0));
-      if (s !== undefined) throw mismatch(`${path} is the number ${v}, but its type is ${s}.`);
-      return Number.isSafeInteger(v) && !Object.is(v, -0) ? int(BigInt(v)) : float(v);
-    }
-    if (typeof v === 'string') {
-      if (/\p{Cs}/u.test(v)) throw mismatch(`${path} holds a lone UTF-16 surrogate, which a pickle cannot carry as text.`);
-      return str(v);
-    }
-    if (Buffer.isBuffer(v)) {
-      if (protocol >= 3) return sized(v.length < 256 ? OP.SHORT_BINBYTES : OP.BINBYTES, v.length < 256 ? 1 : 4, v);
-      if (v.length === 0) { global('builtins', 'bytes'); return op(OP.EMPTY_TUPLE, OP.REDUCE); }
-      global('_codecs', 'encode'); // what CPython writes for bytes at protocol 2
-      str(v.toString('latin1'));
-      str('latin1');
-      return op(OP.TUPLE2, OP.REDUCE);
-    }
-    if (v instanceof Complex) return complex(v);
-    const container = Array.isArray(v) || v instanceof Set || v instanceof Map || isPlainObject(v);
-    if (!container) throw mismatch(`${path} is ${describe(v)}, which encodePickle cannot write (only JSON-like values, bigint, Buffer, Set, Map, Complex).`);
-    if (active.has(v)) throw mismatch(`${path} contains itself; a pickle written by h5traj cannot be recursive.`);
-    active.add(v);
-    const each = (items: Iterable<unknown>, paths: (i: number) => string, keyOf?: (i: number) => string | number) => {
-      let i = 0;
-      for (const x of items) {
-        write(x, paths(i), keyOf ? childHint(hint, keyOf(i)) : undefined, active);
-        i++;
-      }
-    };
-    const needHash = (x: unknown, p: string) => {
-      if (!hashable(x)) throw mismatch(`${p} is ${describe(x)}, which Python cannot hash for a set element or dict key (use a tuple for an array).`);
-    };
-    if (Array.isArray(v)) {
-      const paths = (i: number) => `${path}[${i}]`;
-      if (!isTuple(v)) {
-        op(OP.EMPTY_LIST);
-        if (v.length) { op(OP.MARK); each(v, paths, (i) => i); op(OP.APPENDS); }
-      } else if (v.length >= 1 && v.length <= 3) {
-        each(v, paths, (i) => i);
-        op(OP.TUPLE1 + v.length - 1);
-      } else if (v.length === 0) op(OP.EMPTY_TUPLE);
-      else { op(OP.MARK); each(v, paths, (i) => i); op(OP.TUPLE); }
-    } else if (v instanceof Set) {
-      const items = [...v];
-      items.forEach((x, i) => needHash(x, `${path}[${i}]`));
-      const paths = (i: number) => `${path}[${i}]`;
-      const frozen = isFrozenSet(v);
-      if (protocol >= 4) {
-        if (frozen) { op(OP.MARK); each(items, paths); op(OP.FROZENSET); } else {
-          op(OP.EMPTY_SET);
-          if (items.length) { op(OP.MARK); each(items, paths); op(OP.ADDITEMS); }
-        }
-      } else { // CPython < 4: set(list) / frozenset(list) through REDUCE
-        global('builtins', frozen ? 'frozenset' : 'set');
-        op(OP.EMPTY_LIST);
-        if (items.length) { op(OP.MARK); each(items, paths); op(OP.APPENDS); }
-        op(OP.TUPLE1, OP.REDUCE);
-      }
-    } else {
-      const pairs: [unknown, unknown][] = v instanceof Map ? [...v] : Object.entries(v as Record<string, unknown>);
-      op(OP.EMPTY_DICT);
-      if (pairs.length) {
-        op(OP.MARK);
-        for (const [k, x] of pairs) {
-          const p = keyPath(path, k);
-          needHash(k, `${p} (key)`);
-          write(k, `${p} (key)`, undefined, active);
-          write(x, p, typeof k === 'string' ? childHint(hint, k) : undefined, active);
-        }
-        op(OP.SETITEMS);
-      }
-    }
-    active.delete(v);
-  };
-
-  op(OP.PROTO, protocol);
-  write(value, 'value', type, new Set());
-  op(OP.STOP);
-  return Buffer.concat(out);
-}
-
-/** Python's `repr` of a float (shortest round-trip digits, exponent form outside 1e-4 ≤ |x| < 1e16). */
-function reprFloat(v: number): string {
-  if (Number.isNaN(v)) return 'nan';
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
-  const [mant = '', e = ''] = v.toExponential().split('e'); // toExponential() gives the shortest digits
-  const sign = v < 0 ? '-' : '';
-  const digits = mant.replace(/[-.]/g, '');
-  const exp = Number(e);
-  if (exp < -4 || exp >= 16) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    return `${sign}${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
-  if (digits.length > exp + 1) return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
-  return `${sign}${digits.padEnd(exp + 1, '0')}.0`;
-}
-
-function reprComplex(c: Complex): string {
-  const part = (x: number) => reprFloat(x).replace(/\.0$/, ''); // complex repr drops ".0"
-  const im = part(c.im);
-  if (c.re === 0 && !Object.is(c.re, -0)) return `${im}j`;
-  return `(${part(c.re)}${im.startsWith('-') ? '' : '+'}${im}j)`;
-}
-
-/** Python's quoting: single quotes unless the text has ' and no ". */
-function quote(chars: Iterable<string>, hasSingle: boolean, hasDouble: boolean, isBytes: boolean): string {
-  const q = hasSingle && !hasDouble ? '"' : "'";
-  let s = '';
-  for (const ch of chars) {
-    const c = ch.codePointAt(0) ?? 0;
-    if (ch === '\\' || ch === q) s += '\\' + ch;
-    else if (ch === '\n') s += '\\n';
-    else if (ch === '\r') s += '\\r';
-    else if (ch === '\t') s += '\\t';
-    else if (isBytes ? c < 0x20 || c > 0x7e : ch !== ' ' && /[\p{C}\p{Z}]/u.test(ch)) { // not printable
-      s += c < 0x100 ? `\\x${c.toString(16).padStart(2, '0')}`
-        : c < 0x10000 ? `\\u${c.toString(16).padStart(4, '0')}` : `\\U${c.toString(16).padStart(8, '0')}`;
-    } else s += ch;
-  }
-  return `${isBytes ? 'b' : ''}${q}${s}${q}`;
-}
-
-/**
- * Renders a value as Python's `repr` would (`{'a': 1, 'b': [1, 2]}`, `{1, 2, 3}`, `(1,)`, `b'\x00'`).
- * A number prints as an int when it is a safe integer, else as a float, unless `type` (as returned
- * by {@link decodePickle}) says which. Set order is insertion order, i.e. the order Python pickled.
- */
-export function pythonRepr(value: unknown, type?: ValueType): string {
-  const v = value;
-  const sub = (x: unknown, key: string | number) => pythonRepr(x, childHint(type, key));
-  if (v instanceof Typed) return pythonRepr(v.value, { kind: 'scalar', scalar: v.dtype });
-  if (v === null || v === undefined) return 'None';
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'bigint') return String(v);
-  if (typeof v === 'number') {
-    const s = type?.kind === 'scalar' ? type.scalar : undefined;
-    if (s !== undefined && COMPLEX_TYPES.has(s)) return reprComplex(new Complex(v, 0));
-    if (s !== undefined ? INT_TYPES.has(s) && Number.isInteger(v) : Number.isSafeInteger(v) && !Object.is(v, -0)) {
-      return BigInt(v).toString();
-    }
-    return reprFloat(v);
-  }
-  if (typeof v === 'string') return quote(v, v.includes("'"), v.includes('"'), false);
-  if (Buffer.isBuffer(v)) {
-    return quote(Array.from(v, (b) => String.fromCharCode(b)), v.includes(0x27), v.includes(0x22), true);
-  }
-  if (v instanceof Complex) return reprComplex(v);
-  if (Array.isArray(v)) {
-    const items = v.map(sub);
-    if (!isTuple(v)) return `[${items.join(', ')}]`;
-    return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
-  }
-  if (v instanceof Set) {
-    const items = [...v].map((x) => pythonRepr(x)).join(', ');
-    if (isFrozenSet(v)) return v.size ? `frozenset({${items}})` : 'frozenset()';
-    return v.size ? `{${items}}` : 'set()';
-  }
-  if (v instanceof Map || isPlainObject(v)) {
-    const pairs: [unknown, unknown][] = v instanceof Map ? [...v] : Object.entries(v);
-    return `{${pairs.map(([k, x]) => `${pythonRepr(k)}: ${typeof k === 'string' ? sub(x, k) : pythonRepr(x)}`).join(', ')}}`;
-  }
-  return `<${describe(v)}>`;
 }

@@ -1,0 +1,31 @@
+/**
+ * Short text and JSON renderings of values of the model (not Python's repr: see python-repr.ts):
+ * pypet's `f_val_to_str` and a JSON.stringify replacer for bigint, Buffer, Complex and NDArray.
+ */
+import { NDArray } from './ndarray.js';
+import { Complex } from './types.js';
+
+/** A short human-readable rendering of a value (pypet's `f_val_to_str`). */
+export function valueToString(v: unknown, maxLength = 64): string {
+  let s: string;
+  if (typeof v === 'string') s = v;
+  else if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') s = String(v);
+  else if (Buffer.isBuffer(v)) s = `b'${v.toString('latin1')}'`;
+  else if (v instanceof Complex) s = v.toString();
+  else if (v instanceof NDArray) s = JSON.stringify(v.toNested(), jsonReplacer);
+  else s = JSON.stringify(v, jsonReplacer) ?? String(v);
+  return s.length > maxLength ? s.slice(0, maxLength - 1) + '…' : s;
+}
+
+/** JSON.stringify replacer for the value model (bigint, Buffer, Complex, NDArray, NaN). */
+export function jsonReplacer(_key: string, v: unknown): unknown {
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Complex) return [v.re, v.im];
+  if (v instanceof NDArray) return v.toNested();
+  if (v instanceof Set) return [...v];
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  if (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data)) {
+    return Buffer.from((v as { data: number[] }).data).toString('hex');
+  }
+  return v;
+}
