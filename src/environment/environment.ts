@@ -7,10 +7,12 @@
  * the old one by the storage service's `commit`). A `kill -9` therefore leaves the previous file
  * intact and every synced run in the journal; `resume` folds the journal in and runs the rest.
  *
- * This class is the facade; the parts live beside it: when runs become durable and committed
- * (`commit-scheduler.ts`), what a commit writes (`commits.ts`, through the storage service in
- * this thread or in the writer thread), where runs run (`dispatch.ts`), the exploration lock
- * (`exploration-lock.ts`), shards (`shard.ts`) and the provenance (`provenance.ts`).
+ * This class is the facade: it holds the exploration's lifecycle (lock, first store, steps,
+ * postprocessing, end). The parts live beside it: one step of runs (`exploration-step.ts`), when
+ * runs become durable and committed (`commit-scheduler.ts`), what a commit writes (`commits.ts`,
+ * through the storage service in this thread or in the writer thread), where runs run
+ * (`dispatch.ts`), the exploration lock (`exploration-lock.ts`), shards (`shard.ts`) and the
+ * provenance (`provenance.ts`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,17 +21,13 @@ import { runName } from '../tree/names.js';
 import { getDefaultStorageFactory, type RunFailure } from '../trajectory/storage-service.js';
 import { subtreeRecords } from '../trajectory/records.js';
 import { Trajectory } from '../trajectory/trajectory.js';
-import { BackgroundWriter } from './background-writer.js';
-import { CommitScheduler } from './commit-scheduler.js';
-import { commitEntries, commitInBackground } from './commits.js';
-import { dispatchRuns } from './dispatch.js';
+import { commitEntries } from './commits.js';
 import { lockExploration, refuseOtherExplorations } from './exploration-lock.js';
-import { JournalWriter, journalPathFor, journalsBeside, readJournal, removeJournal, type JournalEntry } from './journal.js';
+import { runExplorationStep } from './exploration-step.js';
+import { journalPathFor, journalsBeside, readJournal, removeJournal, type JournalEntry } from './journal.js';
 import { ENVIRONMENT_OPTIONS, type EnvironmentOptions, type PostProcessing } from './options.js';
-import { Progress } from './progress.js';
 import { addProvenance, collectProvenance, type Provenance } from './provenance.js';
-import { findReusableRuns } from './reuse.js';
-import { SharedNodeClaims, type RunFunction } from './run-executor.js';
+import type { RunFunction } from './run-executor.js';
 import type { RunModule } from './run-module.js';
 import { describeRuns, fileShard, resumedShard, selectedRuns, type ShardRecord } from './shard.js';
 import { readPipeline } from './pipeline.js';
@@ -180,8 +178,20 @@ export class Environment {
     process.on('SIGINT', onSigint);
     try {
       for (;;) {
-        const todo = this.pendingRuns();
-        await this.execute(fn, args, todo, journalPath, results);
+        await runExplorationStep({
+          traj,
+          filename: this.filename,
+          journalPath,
+          fn,
+          args,
+          pending: this.pendingRuns(),
+          ncores: this.ncores(),
+          hexsha: this.provenance!.hexsha,
+          options: this.options,
+          onOutcome: (entry) => this.record(entry, results),
+          stop: () => this.stop(),
+          stopped: () => this.stopRequested,
+        });
         if (this.stopRequested || !this.postprocessing) break;
         const before = traj.v_length;
         await this.postprocessing(traj, [...results]);
@@ -191,7 +201,7 @@ export class Environment {
             `Postprocessing added ${traj.v_length - before} run(s), but this Environment runs only runs ${describeRuns([...this.selection])} (a shard or run_indices), so nobody would run them; expand the trajectory after merging the shards instead.`,
           );
         }
-        this.storeExpansion();
+        traj.f_store(); // the new runs
       }
       this.finish();
     } finally {
@@ -257,64 +267,6 @@ export class Environment {
     removeJournal(journalPath);
   }
 
-  /** Runs `pendingRuns` (reusing what it can), journals and commits each; adds the return values to `results`. */
-  private async execute(fn: RunFunction | RunModule, args: unknown[], pendingRuns: number[], journalPath: string, results: [number, unknown][]): Promise<void> {
-    if (pendingRuns.length === 0) return;
-    const traj = this.trajectory;
-    const ncores = this.ncores();
-    const journal = new JournalWriter(journalPath);
-    const progress = new Progress(pendingRuns.length, this.options.progress ?? 'auto');
-    // With worker threads, a writer thread stores finished runs while others are computed; it
-    // commits every second so that writing overlaps computing. Serially, writing waits for the end.
-    const writer = ncores > 1 && pendingRuns.length > 1 && typeof fn !== 'function' ? new BackgroundWriter(this.filename, traj.v_name) : undefined;
-    if (writer) traj.v_storage_service?.close?.(); // the writer thread replaces the file
-    const scheduler = new CommitScheduler({
-      journal,
-      order: pendingRuns,
-      syncMs: this.options.journal_sync_ms ?? 200,
-      checkpointMs: (this.options.checkpoint_seconds ?? (writer ? 1 : 300)) * 1000,
-      commit: (entries) => (writer ? commitInBackground(writer, traj, entries) : commitEntries(traj, entries)),
-      onDurable: (e) => this.options.on_run?.(e.idx, e.kind === 'run' ? 'completed' : 'failed'),
-      // Stop handing out runs; the journal keeps the runs of the failed commit for resume.
-      onCommitFailed: () => this.stop(),
-    });
-    const claims = new SharedNodeClaims((fullName) => traj.v_storage_service?.subtreeSignature?.(traj, fullName) !== undefined);
-    const onEntry = (computed: JournalEntry): void => {
-      const entry = claims.check(computed);
-      scheduler.add(entry);
-      this.record(entry, results);
-      progress.tick(entry.kind === 'failure');
-      scheduler.tick();
-    };
-    let committed = false;
-    try {
-      const todo = this.reuseRuns(pendingRuns, onEntry);
-      const hexsha = this.provenance!.hexsha;
-      await dispatchRuns({ traj, todo, fn, args, hexsha, ncores, claims, onEntry, shouldStop: () => this.stopRequested });
-    } finally {
-      progress.stop();
-      // The journal goes only once everything in it is in the file; if a commit failed, it stays
-      // for resume to fold in.
-      try {
-        committed = await scheduler.finish();
-      } finally {
-        await writer?.close();
-        journal.close();
-        if (committed) removeJournal(journalPath);
-      }
-    }
-  }
-
-  /** With the `reuse` option: hands the runs that can take over stored results to `onEntry`; returns the others. */
-  private reuseRuns(todo: number[], onEntry: (entry: JournalEntry) => void): number[] {
-    const reuse = this.options.reuse;
-    if (!reuse) return todo;
-    const reusable = findReusableRuns(this.trajectory, todo, Array.isArray(reuse) ? reuse : []);
-    for (const entry of reusable) onEntry({ ...entry, reused: true });
-    const done = new Set(reusable.map((e) => e.idx));
-    return todo.filter((i) => !done.has(i));
-  }
-
   /** Records a run's outcome for `run`'s answer: reused, a return value, or a failure. */
   private record(entry: JournalEntry, results: [number, unknown][]): void {
     if (entry.kind === 'run' && entry.reused) this.reused.push(entry.idx);
@@ -323,11 +275,6 @@ export class Environment {
       this.failures.push({ idx: entry.idx, message: entry.message, stack: entry.stack, timestamp: entry.timestamp });
       if (this.options.stop_on_error) this.stop();
     }
-  }
-
-  /** Stores the new runs after a postprocessing step expanded the trajectory. */
-  private storeExpansion(): void {
-    this.trajectory.f_store();
   }
 
   /**
