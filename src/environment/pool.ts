@@ -54,8 +54,7 @@ export async function runOnWorkers(
               else if (msg.type === 'error') {
                 // An h5traj error (a module without the run function) stays what it is in one thread.
                 reject(errorFromWire(msg.error, (w) => new StateError(`A worker thread failed: ${w.message}`, { cause: w.stack })));
-              }
-              else {
+              } else {
                 // A throw from onResult (a full disk while journaling) rejects instead of escaping the event handler.
                 new Promise<void>((done) => done(onResult(fromWire(msg.entry) as CompletedRunEntry | FailedRunEntry))).then(() => {
                   inFlight--;
