@@ -1,13 +1,14 @@
 /**
  * The main thread's handle on the writer thread (`writer.ts`): commits are queued and written in
- * order while the exploration goes on; each resolves once its transaction is on disk.
+ * order while the exploration goes on; each resolves once its transaction is on disk, or rejects
+ * with the error the storage service threw (the same class and message as in a serial run).
  */
 import type { Worker } from 'node:worker_threads';
 import { StorageError } from '../errors.js';
 import type { Commit } from '../trajectory/storage-service.js';
+import { errorFromWire, type WriterInit, type WriterReply, type WriterRequest } from './protocol.js';
 import { spawnModuleWorker } from './threads.js';
 import { toWire } from './wire.js';
-import type { WriterReply, WriterRequest } from './writer.js';
 
 export class BackgroundWriter {
   private readonly worker: Worker;
@@ -15,14 +16,15 @@ export class BackgroundWriter {
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private crashed: Error | undefined;
 
-  constructor() {
-    this.worker = spawnModuleWorker('./writer', null);
-    this.worker.on('message', (msg: WriterReply | { type: 'ready' }) => {
+  /** Starts a writer thread for the commits of trajectory `trajName` in `filename`. */
+  constructor(filename: string, trajName: string) {
+    this.worker = spawnModuleWorker('./writer', { filename, trajName } satisfies WriterInit);
+    this.worker.on('message', (msg: WriterReply) => {
       if (msg.type === 'ready') return;
       const w = this.waiting.get(msg.id);
       this.waiting.delete(msg.id);
       if (msg.type === 'done') w?.resolve();
-      else w?.reject(new StorageError(`Storing finished runs failed: ${msg.message}`, { cause: msg.stack }));
+      else w?.reject(errorFromWire(msg.error, (e) => new StorageError(`Storing finished runs failed: ${e.message}`, { cause: e.stack })));
     });
     const fail = (e: Error) => {
       this.crashed = e;
@@ -35,13 +37,13 @@ export class BackgroundWriter {
     });
   }
 
-  /** Queues a commit of `trajName` in `filename`; resolves when it is written. */
-  commit(filename: string, trajName: string, commit: Commit): Promise<void> {
+  /** Queues a commit; resolves when it is written. */
+  commit(commit: Commit): Promise<void> {
     if (this.crashed) return Promise.reject(this.crashed);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ type: 'commit', id, filename, trajName, commit: toWire(commit) } satisfies WriterRequest);
+      this.worker.postMessage({ type: 'commit', id, commit: toWire(commit) } satisfies WriterRequest);
     });
   }
 

@@ -5,9 +5,10 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { RunFunction } from './run-executor.js';
+import type { RunModule } from './run-module.js';
 
 /** A run function: a closure, or a module worker threads can load. */
-export type PipelineRun = RunFunction | { module: string; export?: string };
+export type PipelineRun = RunFunction | RunModule;
 
 /** What the environment runs: the run function and the postprocessing, each with its arguments. */
 export interface PipelinePlan {

@@ -7,29 +7,12 @@
  */
 import { StateError } from '../errors.js';
 import type { CompletedRunEntry, FailedRunEntry } from './journal.js';
+import { errorFromWire, type WorkerInit, type WorkerReply, type WorkerRequest } from './protocol.js';
 import { spawnModuleWorker } from './threads.js';
 import { fromWire } from './wire.js';
 
-/** What a worker needs to start. */
-export interface WorkerInit {
-  trajName: string;
-  /** Wire form of the parameter/config records. */
-  records: unknown;
-  length: number;
-  module: string;
-  exportName: string;
-  args: unknown;
-  hexsha: string;
-}
-
-export type WorkerRequest = { type: 'run'; idx: number } | { type: 'close' };
-
 /** Runs handed to a worker at a time: the one it computes and the next one. */
 const RUNS_PER_WORKER = 2;
-export type WorkerReply =
-  | { type: 'ready' }
-  | { type: 'done'; entry: unknown }
-  | { type: 'error'; message: string; stack: string };
 
 /**
  * Runs `indices` on `n` workers. `onResult` is awaited before the worker gets more work;
@@ -68,8 +51,10 @@ export async function runOnWorkers(
             };
             worker.on('message', (msg: WorkerReply) => {
               if (msg.type === 'ready') dispatch();
-              else if (msg.type === 'error') reject(new StateError(`A worker thread failed: ${msg.message}`, { cause: msg.stack }));
-              else {
+              else if (msg.type === 'error') {
+                // An h5traj error (a module without the run function) stays what it is in one thread.
+                reject(errorFromWire(msg.error, (w) => new StateError(`A worker thread failed: ${w.message}`, { cause: w.stack })));
+              } else {
                 // A throw from onResult (a full disk while journaling) rejects instead of escaping the event handler.
                 new Promise<void>((done) => done(onResult(fromWire(msg.entry) as CompletedRunEntry | FailedRunEntry))).then(() => {
                   inFlight--;

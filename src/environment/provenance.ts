@@ -7,6 +7,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
+import { typed } from '../values/markers.js';
+import { formatTime } from '../trajectory/runs.js';
+import type { Trajectory } from '../trajectory/trajectory.js';
+import type { ShardRecord } from './shard.js';
 
 export interface Provenance {
   h5traj_version: string;
@@ -66,4 +70,32 @@ export function collectProvenance(trajName: string, cwd = process.cwd()): Proven
     start_timestamp: start,
     hexsha: createHash('sha1').update(`${trajName}|${start}|${host}|${process.pid}|${commit ?? ''}`).digest('hex'),
   };
+}
+
+/**
+ * Adds the provenance to the trajectory as config leaves of a group named after the environment
+ * (`config.environment.environment_<hexsha>_<time>`, as pypet names it), with the worker threads
+ * and the shard the exploration runs; returns the group's full name.
+ */
+export function addProvenance(traj: Trajectory, p: Provenance, ncores: number, shard: ShardRecord | undefined): string {
+  const group = `config.environment.environment_${p.hexsha.slice(0, 7)}_${formatTime(p.start_timestamp)}`;
+  const add = (name: string, value: unknown, comment: string): void => {
+    traj.f_add_config(`${group}.${name}`, value, { comment });
+  };
+  add('h5traj_version', p.h5traj_version, 'h5traj version');
+  add('node_version', p.node_version, 'Node.js version');
+  add('h5wasm_version', p.h5wasm_version, 'h5wasm version');
+  add('git_commit', p.git_commit, 'git commit of the working directory');
+  add('git_dirty', p.git_dirty, 'whether the git work tree had uncommitted changes');
+  add('host', p.host, 'host name');
+  add('command_line', p.command_line, 'command line of the process');
+  add('working_directory', p.working_directory, 'working directory');
+  add('hexsha', p.hexsha, 'SHA-1 identifying this environment');
+  add('timestamp', p.start_timestamp, 'start of the exploration (POSIX seconds)');
+  add('ncores', typed(ncores, 'int'), 'worker threads');
+  if (shard) {
+    add('shard', typed([...shard.shard], 'int'), 'shard i of n of the exploration (the runs this environment ran)');
+    add('shard_length', typed(shard.length, 'int'), 'number of runs the shards were cut from');
+  }
+  return group;
 }

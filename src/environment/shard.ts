@@ -71,6 +71,40 @@ export function fileShard(traj: Trajectory): ShardRecord | undefined {
   return records.length === 1 ? records[0] : undefined;
 }
 
+/**
+ * The shard a resumed file continues: the one the file records (`recorded`; a file merged from
+ * several shards records several and finishes every run), or the `shard` option (`wanted`),
+ * which must agree with it.
+ * @throws InvalidArgumentError when the file holds another shard than the one wanted.
+ */
+export function resumedShard(recorded: ShardRecord | undefined, wanted: [number, number] | undefined, filename: string, length: number): ShardRecord | undefined {
+  if (!wanted) return recorded;
+  if (recorded && (recorded.shard[0] !== wanted[0] || recorded.shard[1] !== wanted[1])) {
+    throw new InvalidArgumentError(
+      `The file '${filename}' holds shard ${recorded.shard.join('/')}, not shard ${wanted.join('/')}; resume it without the shard option or with the same shard.`,
+    );
+  }
+  return { shard: wanted, length: recorded?.length ?? length };
+}
+
+/**
+ * The runs an Environment may run out of `length`: the given indices, a shard's block, or
+ * undefined for all of them.
+ * @throws InvalidArgumentError for an index outside the trajectory, or `runIndices` empty.
+ */
+export function selectedRuns(length: number, shard: ShardRecord | undefined, runIndices: readonly number[] | undefined): Set<number> | undefined {
+  const indices = runIndices ?? (shard ? shardIndices(shard.length, shard.shard) : undefined);
+  if (!indices) return undefined;
+  // An empty shard (more shards than runs) is allowed: its file holds the exploration, no run.
+  if (indices.length === 0 && !shard) throw new InvalidArgumentError('run_indices selects no runs.');
+  for (const i of indices) {
+    if (!Number.isInteger(i) || i < 0 || i >= length) {
+      throw new InvalidArgumentError(`Run index ${i} is outside the trajectory (0 to ${length - 1}).`);
+    }
+  }
+  return new Set(indices);
+}
+
 /** "shard 1 of 2: runs 3–5 (3 of 6)" — what `h5traj info` says about a shard. */
 export function describeShard(rec: ShardRecord): string {
   const { start, end } = shardBlock(rec.length, rec.shard);

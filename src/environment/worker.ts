@@ -3,13 +3,13 @@
  * from its module, and executes the runs the pool sends, one at a time, in the order sent.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
 import { attachRecord, type NodeRecord } from '../trajectory/records.js';
 import { classResolver } from '../storage/hdf5/load.js';
 import { Trajectory } from '../trajectory/trajectory.js';
-import { executeRun, type RunFunction } from './run-executor.js';
+import { executeRun } from './run-executor.js';
+import { loadRunFunction } from './run-module.js';
+import { errorToWire, type WorkerInit, type WorkerReply, type WorkerRequest } from './protocol.js';
 import { fromWire, toWire } from './wire.js';
-import type { WorkerInit, WorkerReply, WorkerRequest } from './pool.js';
 
 const init = workerData as WorkerInit;
 
@@ -22,11 +22,7 @@ async function main(): Promise<void> {
   const classFor = classResolver(traj);
   for (const record of records) attachRecord(traj, record, classFor);
   traj._runs.resize(init.length);
-  const mod = (await import(init.module.startsWith('file:') ? init.module : pathToFileURL(init.module).href)) as Record<string, unknown>;
-  const fn = mod[init.exportName];
-  if (typeof fn !== 'function') {
-    throw new Error(`The module '${init.module}' has no exported function '${init.exportName}'.`);
-  }
+  const fn = await loadRunFunction(init.run, init.url);
   const args = fromWire(init.args) as unknown[];
   // The pool sends the next run before this one is done: run them strictly one after another
   // (the trajectory views one run at a time), and close only after the last.
@@ -38,10 +34,10 @@ async function main(): Promise<void> {
         return;
       }
       try {
-        const entry = await executeRun(traj, msg.idx, fn as RunFunction, args, init.hexsha);
+        const entry = await executeRun(traj, msg.idx, fn, args, init.hexsha);
         port.postMessage({ type: 'done', entry: toWire(entry) } satisfies WorkerReply);
       } catch (e) {
-        port.postMessage({ type: 'error', message: (e as Error).message, stack: (e as Error).stack ?? '' } satisfies WorkerReply);
+        port.postMessage({ type: 'error', error: errorToWire(e) } satisfies WorkerReply);
       }
     });
   });
@@ -49,5 +45,5 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  parentPort!.postMessage({ type: 'error', message: (e as Error).message, stack: (e as Error).stack ?? '' } satisfies WorkerReply);
+  parentPort!.postMessage({ type: 'error', error: errorToWire(e) } satisfies WorkerReply);
 });

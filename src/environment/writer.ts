@@ -1,24 +1,23 @@
 /**
  * Writer-thread entry: owns the HDF5 writes of a parallel exploration, so that storing finished
- * runs overlaps with computing new ones instead of following it. Commits arrive in order and are
- * written one by one, each crash-safe (a new version of the file, synced, renamed over the old
- * one); the file's graph stays in memory between commits (see `held-writer.ts`).
+ * runs overlaps with computing new ones instead of following it. Like pypet's
+ * `QueueStorageServiceWriter`, it wraps a storage service instead of going around it: every
+ * commit goes through `HDF5StorageService.commit`, the path serial runs take, holding the file's
+ * graph in memory between commits. Commits arrive in order and are written one by one, each
+ * crash-safe (a new version of the file, synced, renamed over the old one).
  */
-import { parentPort } from 'node:worker_threads';
-import type { OverviewMemory } from '../storage/hdf5/layout/overview-tables.js';
-import { writeCommit } from '../storage/hdf5/store.js';
-import { HeldFileWriter } from '../storage/hdf5/transactions/held-writer.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { HDF5StorageService } from '../storage/hdf5/service.js';
 import { prepareToOpen } from '../storage/hdf5/engine/open-file.js';
 import type { Commit } from '../trajectory/storage-service.js';
+import { errorToWire, type WriterInit, type WriterReply, type WriterRequest } from './protocol.js';
 import { fromWire } from './wire.js';
 
-export type WriterRequest = { type: 'commit'; id: number; filename: string; trajName: string; commit: unknown } | { type: 'close' };
-export type WriterReply = { type: 'done'; id: number } | { type: 'error'; id: number; message: string; stack: string };
-
 const port = parentPort!;
-/** Per file: what the overview tables hold, so commits need not re-read them. */
-const overview = new Map<string, OverviewMemory>();
-const files = new HeldFileWriter();
+const init = workerData as WriterInit;
+const service = new HDF5StorageService(init.filename);
+service.holdBetweenCommits();
+const traj = { v_name: init.trajName };
 // Commits are written strictly in order; loading h5wasm (only for a file the native engine does
 // not read) is asynchronous, so each message waits for the one before it.
 let queue = Promise.resolve();
@@ -28,19 +27,16 @@ port.on('message', (msg: WriterRequest) => {
 
 async function handle(msg: WriterRequest): Promise<void> {
   if (msg.type === 'close') {
-    files.close();
+    service.close();
     port.close();
     return;
   }
   try {
-    await prepareToOpen(msg.filename);
-    const commit = fromWire(msg.commit) as Commit;
-    let memory = overview.get(msg.filename);
-    if (!memory) overview.set(msg.filename, (memory = new Map()));
-    files.write(msg.filename, (f) => writeCommit(f, msg.trajName, commit, memory));
+    await prepareToOpen(init.filename);
+    service.commit(traj, fromWire(msg.commit) as Commit);
     port.postMessage({ type: 'done', id: msg.id } satisfies WriterReply);
   } catch (e) {
-    port.postMessage({ type: 'error', id: msg.id, message: (e as Error).message, stack: (e as Error).stack ?? '' } satisfies WriterReply);
+    port.postMessage({ type: 'error', id: msg.id, error: errorToWire(e) } satisfies WriterReply);
   }
 }
-port.postMessage({ type: 'ready' });
+port.postMessage({ type: 'ready' } satisfies WriterReply);

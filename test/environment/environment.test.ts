@@ -62,6 +62,29 @@ test('with ncores > 1 a closure is refused with a sentence explaining the module
   }
 });
 
+test('a bad run module is the same error, class and message, serially and with ncores: 2', async () => {
+  const dir = tempDir();
+  const bad = [
+    { module: MODULE, export: 'nothing_by_this_name' },
+    { module: path.join(dir, 'no-such-module.mjs') },
+  ];
+  for (const ref of bad) {
+    const errors: unknown[] = [];
+    for (const ncores of [1, 2]) {
+      const env = new Environment({ trajectory: 'bad', filename: path.join(dir, `bad-${errors.length}-${bad.indexOf(ref)}.hdf5`), progress: 'quiet', ncores });
+      explore(env.trajectory);
+      errors.push(await env.run(ref, 3).then(() => undefined, (e: unknown) => e));
+      assert.ok(fs.existsSync(env.filename), 'the trajectory is stored all the same');
+      assert.equal(fs.readdirSync(dir).filter((f) => f.includes('journal') || f.endsWith('.lock')), [], 'no journal or lock is left');
+    }
+    const [serial, parallel] = errors as Error[];
+    assert.instance(serial, InvalidArgumentError);
+    assert.is(parallel!.constructor, serial!.constructor, `${ref.module}: ${parallel?.constructor.name} in parallel, ${serial?.constructor.name} serially`);
+    assert.is(parallel!.message, serial!.message);
+    assert.match(serial!.message, ref.export ? /has no exported function 'nothing_by_this_name'/ : /no-such-module\.mjs' cannot be loaded/);
+  }
+});
+
 test('failing runs are recorded, not completed, and finished by resume; every run exactly once', async () => {
   const dir = tempDir();
   const file = path.join(dir, 'flaky.hdf5');

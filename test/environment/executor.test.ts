@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Trajectory, cartesian_product } from '../../src/index.js';
 import { executeRun } from '../../src/environment/run-executor.js';
 import { runOnWorkers } from '../../src/environment/pool.js';
@@ -77,7 +77,7 @@ test('serial and two worker threads give identical entries', async () => {
   const parallel: JournalEntry[] = [];
   await runOnWorkers(
     2,
-    { trajName: t2.v_name, records: toWire(subtreeRecords(t2.parameters)), length: t2.v_length, module: MODULE, exportName: 'run', args: toWire([10]), hexsha: 'h' },
+    { trajName: t2.v_name, records: toWire(subtreeRecords(t2.parameters)), length: t2.v_length, run: { module: MODULE }, url: pathToFileURL(MODULE).href, args: toWire([10]), hexsha: 'h' },
     [...Array(t2.v_length).keys()],
     (e) => { parallel.push(e); },
     () => false,

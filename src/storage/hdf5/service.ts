@@ -37,6 +37,7 @@ import { listTrajectories, nodePath, readLeaf, subtreeSignature } from './layout
 import { rewriteFile, skipPaths } from './transactions/rewrite.js';
 import type { OverviewMemory } from './layout/overview-tables.js';
 import { HDF5_SERVICE_OPTIONS, type Hdf5ServiceOptions, type Hdf5Settings, addConfigLeaves, resolveSettings } from './layout/settings.js';
+import { HeldFileWriter } from './transactions/held-writer.js';
 import { FAILURES_TABLE, writeCommit, writeItems, writeNewTrajectory, writeTrajectoryUpdates } from './store.js';
 import { numberColumn, readTable, textColumn } from './layout/table.js';
 import { withWriteTransaction } from './transactions/transaction.js';
@@ -50,6 +51,8 @@ export class HDF5StorageService implements StorageService {
   private reader: H5File | undefined;
   private readerIdentity = '';
   private readonly overview: OverviewMemory = new Map();
+  /** Set by {@link holdBetweenCommits}: the file's graph kept in memory from one commit to the next. */
+  private held: HeldFileWriter | undefined;
 
   /**
    * A service for one HDF5 file. The options are pypet's `HDF5StorageService` arguments (see
@@ -95,12 +98,22 @@ export class HDF5StorageService implements StorageService {
   /** Runs a write transaction (after closing the read handle, whose file is about to be replaced). */
   private write<T>(change: (f: H5File) => T, options: { fresh?: boolean } = {}): T {
     this.close();
-    // As pypet and `h5traj run` do, a missing output folder is created (the lock file goes there first).
-    fs.mkdirSync(path.dirname(path.resolve(this.filename)), { recursive: true });
+    this.makeFolder();
     return withWriteTransaction(this.filename, change, options);
   }
 
+  /** As pypet and `h5traj run` do, a missing output folder is created (the lock file goes there first). */
+  private makeFolder(): void {
+    fs.mkdirSync(path.dirname(path.resolve(this.filename)), { recursive: true });
+  }
+
+  /** Closes the read handle and releases a graph held between commits (see {@link holdBetweenCommits}). */
   close(): void {
+    this.closeReader();
+    this.held?.close();
+  }
+
+  private closeReader(): void {
     this.reader?.close();
     this.reader = undefined;
   }
@@ -227,8 +240,27 @@ export class HDF5StorageService implements StorageService {
     else for (const node of items) if (!only) markUnstored(node);
   }
 
-  commit(traj: Trajectory, commit: Commit): void {
-    this.write((f) => writeCommit(f, traj.v_name, commit, this.overview));
+  /**
+   * Writes an Environment commit (runs, failures, new nodes) in one crash-safe write: the one
+   * place that decides what a commit writes and which comments it purges, for serial runs and
+   * for the parallel writer thread alike. Only the trajectory's name is read.
+   */
+  commit(traj: Pick<Trajectory, 'v_name'>, commit: Commit): void {
+    const change = (f: H5File): void => writeCommit(f, traj.v_name, commit, this.overview);
+    if (!this.held) return this.write(change);
+    this.closeReader();
+    this.makeFolder();
+    this.held.write(this.filename, change);
+  }
+
+  /**
+   * Makes {@link commit} keep the file's graph in memory between commits (the native engine; see
+   * `held-writer.ts`), so that a writer committing again and again — the Environment's writer
+   * thread — does not parse the whole file per commit. Each commit is on disk all the same;
+   * {@link close} releases the graph.
+   */
+  holdBetweenCommits(): void {
+    this.held ??= new HeldFileWriter();
   }
 
   readFailures(traj: Trajectory): RunFailure[] {
