@@ -119,6 +119,12 @@ function typeToMeta(t: H5Type, where: string): Record<string, unknown> {
  */
 const CACHE_LIMIT = 100_000;
 
+/** {@link CACHE_LIMIT}, or `H5TRAJ_TEST_WASM_CACHE_LIMIT` when set (tests make the caches turn over). */
+function cacheLimit(): number {
+  const n = Number(process.env.H5TRAJ_TEST_WASM_CACHE_LIMIT);
+  return Number.isInteger(n) && n > 0 ? n : CACHE_LIMIT;
+}
+
 /** Paths open in this process, so that a truncating open of an open file is refused up front. */
 const openFiles = new Map<string, number>();
 
@@ -144,12 +150,12 @@ export class WasmH5File implements H5File {
   private readonly key: string;
   // What was read, bounded (`bounded-cache.ts`): a long scan keeps its memory flat without
   // closing the file, and nothing outside this adapter needs to know that it caches.
-  private readonly childCache = new BoundedCache<string, { list: string[]; set: Set<string> }>(CACHE_LIMIT);
-  private readonly attrCache = new BoundedCache<string, NodeAttrs>(CACHE_LIMIT);
-  private readonly infoCache = new BoundedCache<string, DatasetInfo>(CACHE_LIMIT);
-  private readonly typeCache = new BoundedCache<string, NodeType>(CACHE_LIMIT);
+  private readonly childCache = new BoundedCache<string, { list: string[]; set: Set<string> }>(cacheLimit());
+  private readonly attrCache = new BoundedCache<string, NodeAttrs>(cacheLimit());
+  private readonly infoCache = new BoundedCache<string, DatasetInfo>(cacheLimit());
+  private readonly typeCache = new BoundedCache<string, NodeType>(cacheLimit());
   /** Groups known not to be soft links: created here, or listed with entries below them. */
-  private readonly hardGroups = new BoundedCache<string, true>(CACHE_LIMIT);
+  private readonly hardGroups = new BoundedCache<string, true>(cacheLimit());
 
   private constructor(path: string, mode: OpenMode, fileId: bigint, key: string) {
     this.path = path;
