@@ -19,9 +19,6 @@ import type { RunFilter, RunRecord } from '../trajectory/query.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
 import { plain } from './values.js';
 
-/** Runs read between two cache releases of the storage service (see {@link RunResultReader.read}). */
-const REOPEN_EVERY = 2_000;
-
 /** The branches that hold per-run groups (`<branch>.runs.run_XXXXXXXX`). */
 export type RunBranch = 'results' | 'derived_parameters';
 
@@ -42,7 +39,6 @@ export function cell(v: unknown): unknown {
  */
 export class RunResultReader {
   private runs: NNGroupNode | null | undefined;
-  private sinceReopen = 0;
   /**
    * How the names resolved in a run read through the tree: the signature of that run's stored
    * subtree, per name the leaf (relative to the run group) and item it named, and the items to
@@ -82,12 +78,6 @@ export class RunResultReader {
 
   /** The values in run `idx`, in the order of the names (undefined where the run has none). */
   read(idx: number): unknown[] {
-    // A storage service may cache what it learns about every path it reads while its file
-    // stays open; letting it drop that now and then keeps memory flat over many runs.
-    if (++this.sinceReopen > REOPEN_EVERY) {
-      this.sinceReopen = 0;
-      this.traj.v_storage_service?.releaseCaches?.();
-    }
     const runs = this.runsGroup();
     const name = this.traj.f_idx_to_run(idx);
     let group = runs?.f_get_children()[name] as NNGroupNode | undefined;

@@ -122,11 +122,6 @@ export interface StorageService {
   /** Releases open files and locks. */
   close?(): void;
   /**
-   * Drops what the service cached while reading, where that grows with what was read; long
-   * scans call it now and then to keep memory flat.
-   */
-  releaseCaches?(): void;
-  /**
    * A text equal for two stored subtrees exactly when they hold the same nodes (names, kinds,
    * leaf classes, links), or undefined when nothing is stored at `fullName`. Lets a scan over
    * many runs resolve names once and then read the values of runs shaped the same directly.

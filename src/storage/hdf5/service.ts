@@ -118,14 +118,6 @@ export class HDF5StorageService implements StorageService {
     this.reader = undefined;
   }
 
-  /**
-   * Closes the read handle (it reopens on the next read) when its caches grow with what it read
-   * (h5wasm's wrapper); the native engine's graph does not, and reopening would re-parse it.
-   */
-  releaseCaches(): void {
-    if (this.reader?.cachesReads) this.close();
-  }
-
   subtreeSignature(traj: Trajectory, fullName: string): string | undefined {
     return subtreeSignature(this.read(), traj.v_name, fullName);
   }

@@ -56,13 +56,6 @@ export interface H5File {
   readonly writable: boolean;
   /** Whether {@link close} has been called. */
   readonly closed: boolean;
-  /**
-   * Whether the handle keeps what it reads in caches that only closing frees, so that long scans
-   * should close and reopen it now and then (h5wasm's wrapper; the native graph does not grow).
-   */
-  readonly cachesReads: boolean;
-  /** Writes pending changes to disk where the engine writes in place (not a crash-safe checkpoint). */
-  flush(): void;
   /** Writes what changed and closes the file. Closing twice is harmless. */
   close(): void;
   /** What `path` is. Soft links to existing objects report the target's type. */
@@ -71,10 +64,11 @@ export interface H5File {
   exists(path: string): boolean;
   /** Names of the children of a group, in HDF5's name order (what PyTables lists). */
   childNames(path: string): readonly string[];
-  /** Prepares listings of everything below `path` (one call instead of one per group). */
+  /**
+   * Says that everything below `path` is about to be listed (a whole-subtree scan), so that an
+   * engine which pays per call can list it in one; an engine with the file in memory does nothing.
+   */
   listTree(path: string): void;
-  /** Whether `path` is known to be a group and not a soft link to one. */
-  isListedGroup(path: string): boolean;
   /** The target of a soft link at `path`, or null when `path` is not a soft link. */
   linkTarget(path: string): string | null;
   /** Creates a group; its parent must exist and the name must be free. */

@@ -233,7 +233,7 @@ export function scanTree(f: H5File, traj: string, under = '', recursive = true):
   if (f.typeOf(root) !== 'group') {
     throw new NotFoundError(`'${under || traj}' is not a group of trajectory '${traj}' in '${f.path}'.`, { file: f.path, path: under });
   }
-  if (recursive) f.listTree(root); // one HDF5 call instead of a listing per group
+  if (recursive) f.listTree(root); // h5wasm: one HDF5 call instead of a listing per group
   const out: NodeRecord[] = [];
   const trajRoot = nodePath(traj, '');
   const visit = (path: string, prefix: string) => {
@@ -241,15 +241,14 @@ export function scanTree(f: H5File, traj: string, under = '', recursive = true):
       if (path === trajRoot && name === 'overview') continue;
       const child = joinPath(path, name);
       const fullName = prefix ? `${prefix}.${name}` : name;
-      const listed = f.isListedGroup(child); // a group with entries below it: not a link
-      const target = listed ? null : f.linkTarget(child);
+      const target = f.linkTarget(child);
       if (target !== null) {
         out.push({ fullName, kind: 'link', comment: '', annotations: {}, linkTarget: toFullName(traj, target) });
         continue;
       }
       // Attributes first: a leaf needs no type check (only groups carry SRVC_LEAF), which saves
       // one HDF5 call per leaf; anything else must be a group to be a node (pypet skips datasets).
-      if (!listed && !f.attrNames(child).includes(LEAF) && f.typeOf(child) !== 'group') continue;
+      if (!f.attrNames(child).includes(LEAF) && f.typeOf(child) !== 'group') continue;
       const rec = readNodeRecord(f, child, fullName);
       out.push(rec);
       if (rec.kind === 'group' && recursive) visit(child, fullName);

@@ -34,12 +34,11 @@ import { runningExplorations } from '../../locks-beside.js';
 import { fromFileLeafData } from '../layout/convert.js';
 import { copyAttributes, copyTree, newCopyStats, type CopyStats } from '../transactions/copy.js';
 import type { H5File } from '../engine/h5file.js';
-import { openH5Sync } from '../engine/open-file.js';
+import { openH5Copy, openH5Sync } from '../engine/open-file.js';
 import { loadTrajectory } from '../load.js';
 import { listTrajectories, readLeaf } from '../layout/nodes.js';
 import { durableStep } from '../../durable-step.js';
 import { assertWritable, nameTarget, removeStaleTemps, removeTemp, replaceWithTemp, tempPathFor, withWriteTransaction } from '../transactions/transaction.js';
-import { Reopenable } from './shared.js';
 import { readSide } from './side.js';
 import { Context, planAll } from './plan.js';
 import { applyAll } from './write.js';
@@ -50,12 +49,12 @@ import { applyAll } from './write.js';
  * copy of the old one (`copy`) or empty (`fresh`); it is then closed, synced and renamed over
  * `filename`. On an error the temporary file is removed and `filename` is untouched.
  */
-function replaceFile(filename: string, mode: 'copy' | 'fresh', build: (out: Reopenable) => void): void {
+function replaceFile(filename: string, mode: 'copy' | 'fresh', build: (out: H5File) => void): void {
   const tmp = tempPathFor(filename);
   try {
     // A copy made by the engine, written once to `tmp` (the native engine) — not a byte copy
     // changed in place, whose own close would write a temporary beside the temporary.
-    const out = mode === 'copy' ? Reopenable.copyOf(filename, tmp) : new Reopenable(tmp, 'w');
+    const out = mode === 'copy' ? openH5Copy(filename, tmp) : openH5Sync(tmp, 'w');
     try {
       build(out);
     } finally {
@@ -86,7 +85,7 @@ function removeTrajectories(filename: string, names: ReadonlySet<string>): void 
   try {
     const src = openH5Sync(filename, 'r');
     try {
-      replaceFile(filename, 'fresh', (out) => copyFileContent(src, out.f, names, new Set(), newCopyStats()));
+      replaceFile(filename, 'fresh', (out) => copyFileContent(src, out, names, new Set(), newCopyStats()));
     } finally {
       src.close();
     }
@@ -187,9 +186,9 @@ export function mergeIntoFile(filename: string, traj: Trajectory, others: readon
   try {
     refuseRunningExploration(filename);
     removeStaleTemps(filename);
-    const src = new Reopenable(filename, 'r');
+    const src = openH5Sync(filename, 'r');
     try {
-      const a = readSide(src.f, file, traj.v_name, options);
+      const a = readSide(src, file, traj.v_name, options);
       ctx = {
         file, name: traj.v_name, options, src, a, others: [], tables: new Map(), copies: [], newRuns: [], filledRuns: [],
         completed: new Set(a.runs.filter((r) => r.completed).map((r) => r.idx)),
@@ -200,7 +199,7 @@ export function mergeIntoFile(filename: string, traj: Trajectory, others: readon
       backups = writeBackups(options.backup_filename, [{ file, name: ctx.name }, ...sources]);
       const rewrite = ctx.replaced.size > 0 || ctx.dropped.size > 0;
       replaceFile(filename, rewrite ? 'fresh' : 'copy', (out) => {
-        if (rewrite) copyFileContent(src.f, out.f, ctx.dropped, ctx.replaced, ctx.stats);
+        if (rewrite) copyFileContent(src, out, ctx.dropped, ctx.replaced, ctx.stats);
         applyAll(ctx, out);
       });
     } finally {

@@ -8,7 +8,7 @@ import { type H5File, joinPath } from '../engine/h5file.js';
 import { openH5Sync } from '../engine/open-file.js';
 import { I32, compoundType } from '../engine/h5types.js';
 import { type RunInfo, type TrajectoryInfo } from '../layout/overview.js';
-import { Compound, RR, Reopenable } from './shared.js';
+import { Compound, RR } from './shared.js';
 import { type DiskParameter, Side, readIdx, readSide } from './side.js';
 import { planFill } from './fill.js';
 import { Rows, asCompound, capacity, convertRows, pickRows, readRows, repeatRow, valueRows, widenType } from './rows.js';
@@ -58,7 +58,7 @@ export interface Context {
   name: string;
   options: ResolvedMergeOptions;
   /** The target file as it was (read-only). */
-  src: Reopenable;
+  src: H5File;
   a: Side;
   others: OtherMerge[];
   tables: Map<string, TableGrowth>;
@@ -89,7 +89,7 @@ export const xpName = (n: number) => `xp_${String(n).padStart(8, '0')}`;
 export function growParameter(ctx: Context, full: string, plan: MergePlan, b: Side, otherIndex: number): void {
   const mine = ctx.a.space.get(full)!;
   const theirs = b.space.get(full)!;
-  const src = ctx.src.f;
+  const src = ctx.src;
   if (mine.layout === 'table') {
     const table = joinPath(mine.path, 'explored_data');
     let g = ctx.tables.get(table);
@@ -165,7 +165,7 @@ export function planAll(ctx: Context, others: readonly { file: string; name: str
     if (sameFile && o.name === ctx.name) {
       throw new MergeError(`Cannot merge the trajectory '${o.name}' with itself.`, { file: o.file, path: o.name });
     }
-    const f = sameFile ? ctx.src.f : openH5Sync(o.file, 'r');
+    const f = sameFile ? ctx.src : openH5Sync(o.file, 'r');
     try {
       const b = readSide(f, o.file, o.name, options);
       const fill = planFill(ctx, b);
@@ -238,7 +238,7 @@ export function summaryMaker(ctx: Context, plan: MergePlan, b: Side): ((i: numbe
 /** Which tables cannot grow in place; any of them (or a trajectory to drop) means a new file. */
 export function decideRewrite(ctx: Context): void {
   const { a } = ctx;
-  const src = ctx.src.f;
+  const src = ctx.src;
   for (const g of ctx.tables.values()) {
     if (!g.exists) continue;
     const total = tableLength(src, g.path) + g.rows.reduce((s, r) => s + r.count, 0);

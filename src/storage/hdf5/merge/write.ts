@@ -10,10 +10,11 @@ import { formatTime } from '../../../trajectory/runs.js';
 import { copyAttributes, copyDataset, copyTree, ensureGroupLike } from '../transactions/copy.js';
 import { H5File, baseName, joinPath, parentOf, stringAttr } from '../engine/h5file.js';
 import { encodeElements } from '../engine/h5types.js';
+import { openH5Sync } from '../engine/open-file.js';
 import { COMMENT, LEAF, nodePath, writeLeaf } from '../layout/nodes.js';
 import { type TrajectoryInfo, appendRuns, createRuns, updateRuns, writeExplorations } from '../layout/overview.js';
 import { STORE, columnAttr } from '../layout/typemap.js';
-import { PAUSE_ENV, RECYCLE_RUNS, Reopenable, SET_NAME } from './shared.js';
+import { PAUSE_ENV, SET_NAME } from './shared.js';
 import { PYPET_FORMAT_VERSION } from '../../../trajectory/pypet-version.js';
 import { readParameterForMerge } from './side.js';
 import { convertRows, readRows, setNrows, widenType } from './rows.js';
@@ -83,22 +84,15 @@ export class OtherWriter {
   constructor(
     private readonly ctx: Context,
     private readonly other: OtherMerge,
-    private readonly source: Reopenable,
-    private readonly out: Reopenable,
+    /** The other trajectory's file. */
+    private readonly bf: H5File,
+    /** The file being written. */
+    private readonly dst: H5File,
     pause: boolean,
   ) {
     this.mapper = new RunMapper(other.runMap);
     this.ignored = new Set(ctx.options.ignore_data);
     this.pauseAt = pause ? Math.max(1, Math.floor(other.plan.used.length / 2)) : -1;
-  }
-
-  /** The other trajectory's file, and the file being written (both re-opened now and then). */
-  private get bf(): H5File {
-    return this.source.f;
-  }
-
-  private get dst(): H5File {
-    return this.out.f;
   }
 
   private isIgnored(full: string): boolean {
@@ -136,7 +130,6 @@ export class OtherWriter {
   }
 
   private walk(groupPath: string, parts: string[], branch: string): void {
-    // `this.bf` / `this.dst` each time: copying runs re-opens the files (see RECYCLE_RUNS).
     for (const name of this.bf.childNames(groupPath)) {
       const child = joinPath(groupPath, name);
       const childParts = [...parts, name];
@@ -189,10 +182,6 @@ export class OtherWriter {
     ensureGroupLike(this.bf, parentOf(child), this.dst, parentOf(dstPath), this.ctx.stats);
     copyTree(this.bf, child, this.dst, dstPath, { mapLink: this.mapLink, mergeInto: true, ...(this.ignored.size ? { skip: this.skip } : {}) }, this.ctx.stats);
     if (++this.copiedRuns === this.pauseAt) pauseForTests();
-    if (this.copiedRuns % RECYCLE_RUNS === 0) {
-      this.source.recycle();
-      if (this.out !== this.source) this.out.recycle();
-    }
   }
 
   private copyLink(child: string, parts: string[], target: string): void {
@@ -226,7 +215,7 @@ export class OtherWriter {
       const full = leaf.parts.join('.');
       if (this.isIgnored(full)) continue;
       const same = nodePath(this.ctx.name, full);
-      if (this.ctx.src.f.exists(same) && this.sameUnexploredValue(same, leaf.path, full)) continue;
+      if (this.ctx.src.exists(same) && this.sameUnexploredValue(same, leaf.path, full)) continue;
       const firstPath = nodePath(this.ctx.name, rename(leaf.parts, first));
       if (!this.dst.exists(firstPath)) {
         ensureGroupLike(this.bf, parentOf(leaf.path), this.dst, parentOf(firstPath), this.ctx.stats);
@@ -244,7 +233,7 @@ export class OtherWriter {
   }
 
   private sameUnexploredValue(mine: string, theirs: string, full: string): boolean {
-    const a = readParameterForMerge(this.ctx.src.f, full, mine, false);
+    const a = readParameterForMerge(this.ctx.src, full, mine, false);
     const b = readParameterForMerge(this.bf, full, theirs, false);
     return !a.explored && !b.explored && valuesEqual(a.value.value, b.value.value);
   }
@@ -292,7 +281,7 @@ export function writeTable(ctx: Context, dst: H5File, g: TableGrowth): void {
     setNrows(dst, g.path, at);
     return;
   }
-  const parts = g.exists ? [readRows(ctx.src.f, g.path), ...g.rows] : g.rows;
+  const parts = g.exists ? [readRows(ctx.src, g.path), ...g.rows] : g.rows;
   const type = widenType(g.base, parts);
   const bytes = new Uint8Array(parts.reduce((s, r) => s + r.count, 0) * type.size);
   let at = 0;
@@ -308,7 +297,7 @@ export function writeTable(ctx: Context, dst: H5File, g: TableGrowth): void {
   dst.createDataset(g.path, { type, shape: [at], data: bytes }, { maxshape: [null], chunks: [chunk] });
   const from = g.exists ? g.path : g.attrsFrom;
   if (from) {
-    copyAttributes(ctx.src.f, from, dst, g.path);
+    copyAttributes(ctx.src, from, dst, g.path);
     if (!g.exists && dst.hasAttr(g.path, 'TITLE')) dst.writeAttr(g.path, 'TITLE', stringAttr(baseName(g.path)));
   } else if (g.idxColumn) {
     dst.writeAttr(g.path, STORE, stringAttr('TABLE'));
@@ -383,21 +372,20 @@ export function writeMergeRecord(ctx: Context, dst: H5File, o: OtherMerge): stri
   return group;
 }
 
-/** The whole write, into `out` (a copy of the target file, or a new file in rewrite mode). */
-export function applyAll(ctx: Context, out: Reopenable): void {
+/** The whole write, into `dst` (a copy of the target file, or a new file in rewrite mode). */
+export function applyAll(ctx: Context, dst: H5File): void {
   const { a } = ctx;
   const pause = Number(process.env[PAUSE_ENV] ?? 0) > 0;
   ctx.others.forEach((o, k) => {
-    const source = o.sameFile ? ctx.src : new Reopenable(o.file, 'r');
+    const source = o.sameFile ? ctx.src : openH5Sync(o.file, 'r');
     try {
-      new OtherWriter(ctx, o, source, out, pause && k === 0).write();
-      for (const c of ctx.copies) if (c.from === k) writeArrayCopy(ctx, out.f, source.f, c);
+      new OtherWriter(ctx, o, source, dst, pause && k === 0).write();
+      for (const c of ctx.copies) if (c.from === k) writeArrayCopy(ctx, dst, source, c);
     } finally {
       if (source !== ctx.src) source.close();
     }
   });
-  const dst = out.f;
-  for (const c of ctx.copies) if (c.from === -1) writeArrayCopy(ctx, dst, ctx.src.f, c);
+  for (const c of ctx.copies) if (c.from === -1) writeArrayCopy(ctx, dst, ctx.src, c);
   for (const g of ctx.tables.values()) writeTable(ctx, dst, g);
   const runsPath = joinPath('/', a.name, 'overview', 'runs');
   if (ctx.replaced.has(runsPath)) createRuns(dst, a.name, [...a.runs, ...ctx.newRuns], a.info.time);

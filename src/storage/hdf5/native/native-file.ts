@@ -123,9 +123,6 @@ export class NativeH5File implements H5File {
     return f;
   }
 
-  /** The graph is parsed once; reading adds nothing to it. */
-  readonly cachesReads = false;
-
   get writable(): boolean {
     return this.mode !== 'r';
   }
@@ -136,11 +133,6 @@ export class NativeH5File implements H5File {
 
   // -------------------------------------------------------------------------------------------
   // Life cycle
-
-  /** Nothing to do: a native file is written whole, on {@link close}. */
-  flush(): void {
-    this.live();
-  }
 
   /**
    * Writes what changed so far to the target (atomically, as {@link close} does) and keeps the
@@ -293,12 +285,6 @@ export class NativeH5File implements H5File {
   /** Everything is in memory already. */
   listTree(path: string): void {
     this.groupAt(path);
-  }
-
-  isListedGroup(path: string): boolean {
-    if (path === '/') return true;
-    const link = this.linkAt(path);
-    return link?.kind === 'hard' && link.node.kind === 'group';
   }
 
   linkTarget(path: string): string | null {

@@ -8,13 +8,15 @@
  * names before creating or deleting, keeps the default (non-throwing) error handler, and moves
  * raw bytes only (see `h5types.ts` for encoding). It also caches what it has read — child lists,
  * attribute names and values, dataset metadata — because every h5wasm call re-resolves the path
- * from the root and costs 40–130 µs.
+ * from the root and costs 40–130 µs. The caches are its own business: they stay bounded
+ * (`bounded-cache.ts`), so callers never close and reopen a file to free memory.
  */
 import nodePath from 'node:path';
 import h5wasm, { Module } from 'h5wasm/node';
 import type { Metadata } from 'h5wasm/node';
 import { StateError, StorageError } from '../../../errors.js';
 import { checkOpenable } from '../engine/file-check.js';
+import { BoundedCache } from './bounded-cache.js';
 import { aboutFile, quietModule } from './diagnostics.js';
 import { type H5Type, describeH5Type, isVlenString } from '../engine/h5types.js';
 import { baseName, joinPath, parentOf } from '../engine/paths.js';
@@ -111,6 +113,18 @@ function typeToMeta(t: H5Type, where: string): Record<string, unknown> {
 // ---------------------------------------------------------------------------------------------
 // The file
 
+/**
+ * Entries per cache generation (`bounded-cache.ts`): the metadata of a 10,000-run trajectory
+ * (60,000 objects) stays cached whole; a longer scan drops what it read longest ago.
+ */
+const CACHE_LIMIT = 100_000;
+
+/** {@link CACHE_LIMIT}, or `H5TRAJ_TEST_WASM_CACHE_LIMIT` when set (tests make the caches turn over). */
+function cacheLimit(): number {
+  const n = Number(process.env.H5TRAJ_TEST_WASM_CACHE_LIMIT);
+  return Number.isInteger(n) && n > 0 ? n : CACHE_LIMIT;
+}
+
 /** Paths open in this process, so that a truncating open of an open file is refused up front. */
 const openFiles = new Map<string, number>();
 
@@ -134,12 +148,14 @@ export class WasmH5File implements H5File {
   readonly mode: OpenMode;
   private fileId: bigint;
   private readonly key: string;
-  private readonly childCache = new Map<string, { list: string[]; set: Set<string> }>();
-  private readonly attrCache = new Map<string, NodeAttrs>();
-  private readonly infoCache = new Map<string, DatasetInfo>();
-  private readonly typeCache = new Map<string, NodeType>();
+  // What was read, bounded (`bounded-cache.ts`): a long scan keeps its memory flat without
+  // closing the file, and nothing outside this adapter needs to know that it caches.
+  private readonly childCache = new BoundedCache<string, { list: string[]; set: Set<string> }>(cacheLimit());
+  private readonly attrCache = new BoundedCache<string, NodeAttrs>(cacheLimit());
+  private readonly infoCache = new BoundedCache<string, DatasetInfo>(cacheLimit());
+  private readonly typeCache = new BoundedCache<string, NodeType>(cacheLimit());
   /** Groups known not to be soft links: created here, or listed with entries below them. */
-  private readonly hardGroups = new Set<string>();
+  private readonly hardGroups = new BoundedCache<string, true>(cacheLimit());
 
   private constructor(path: string, mode: OpenMode, fileId: bigint, key: string) {
     this.path = path;
@@ -173,9 +189,6 @@ export class WasmH5File implements H5File {
     return new WasmH5File(path, mode, fileId, key);
   }
 
-  /** It caches child lists, attributes and dataset metadata of every path it reads. */
-  readonly cachesReads = true;
-
   /** Whether the file was opened for writing. */
   get writable(): boolean {
     return this.mode !== 'r';
@@ -208,11 +221,6 @@ export class WasmH5File implements H5File {
     if (!this.writable) this.fail('Cannot write: the file is open read-only', path);
   }
 
-  /** Writes everything to disk (not a crash-safe checkpoint; see the notes). */
-  flush(): void {
-    this.check(mod().flush(this.id()), 'flush the file', '/');
-  }
-
   /** Flushes and closes the file. Closing twice is harmless. */
   close(): void {
     if (this.fileId < 0n) return;
@@ -240,6 +248,8 @@ export class WasmH5File implements H5File {
     this.childCache.clear();
     this.attrCache.clear();
     this.infoCache.clear();
+    this.typeCache.clear();
+    this.hardGroups.clear();
     // Only now report a failure, after the handle is released either way.
     if (flushError !== undefined) throw flushError;
     this.check(flushed, 'write the file to disk', '/');
@@ -301,7 +311,8 @@ export class WasmH5File implements H5File {
   /**
    * Lists everything below the group `path` in one HDF5 call and caches every child list. HDF5's
    * recursive listing does not enter soft links, so an entry with entries below it is a real
-   * group (see {@link isListedGroup}); that spares a scan two calls per node.
+   * group, which {@link linkTarget} then answers without asking HDF5: that spares a scan two
+   * calls per node.
    */
   listTree(path: string): void {
     if (this.typeOf(path) !== 'group') this.fail('Not a group', path);
@@ -315,17 +326,13 @@ export class WasmH5File implements H5File {
     }
     for (const [group, list] of lists) {
       if (!this.childCache.has(group)) this.childCache.set(group, { list, set: new Set(list) });
-      this.hardGroups.add(group);
+      this.hardGroups.set(group, true);
     }
-  }
-
-  /** Whether `path` is known to be a group and not a soft link to one (see {@link listTree}). */
-  isListedGroup(path: string): boolean {
-    return this.hardGroups.has(path);
   }
 
   /** The target of a soft link at `path`, or null when `path` is not a soft link. */
   linkTarget(path: string): string | null {
+    if (this.hardGroups.has(path)) return null; // created here, or listed with entries below it
     if (!this.exists(path)) return null; // h5wasm's link query fails loudly on missing names
     return mod().get_symbolic_link(this.id(), path) as string | null;
   }
@@ -337,7 +344,7 @@ export class WasmH5File implements H5File {
     if (this.typeOf(parentOf(path)) !== 'group') this.fail('Cannot create a group: the parent group does not exist', path);
     this.check(mod().create_group(this.id(), path, false), 'create a group', path);
     this.noteChild(path, 'group', true);
-    this.hardGroups.add(path);
+    this.hardGroups.set(path, true);
     this.childCache.set(path, { list: [], set: new Set() });
     // A new node has no attributes: knowing it saves an HDF5 call per node when they are written.
     this.attrCache.set(path, { names: [], values: new Map() });
