@@ -44,6 +44,8 @@ export type ValueType =
   | { kind: 'dict'; entries: Record<string, ValueType> }
   | { kind: 'none' }
   | { kind: 'object' }
+  /** A pandas DataFrame or Series (`src/values/frame.ts`), stored in pandas' own HDF5 layout. */
+  | { kind: 'pandas' }
   | { kind: 'unsupported'; reason: string; pyclass?: string };
 
 /** The name a user gives to force a type: any scalar type name (applies to lists' elements too). */
@@ -378,6 +380,14 @@ export interface TypedValue {
   type: ValueType;
 }
 
+/** Marks the pandas value classes (`src/values/frame.ts`) without importing them here. */
+export const PANDAS_VALUE: unique symbol = Symbol.for('h5traj.pandas');
+
+/** Whether `v` is a DataFrame or Series (anything carrying {@link PANDAS_VALUE}). */
+export function isPandasValue(v: unknown): v is { [PANDAS_VALUE]: true; equals(other: unknown): boolean } {
+  return typeof v === 'object' && v !== null && PANDAS_VALUE in v;
+}
+
 /** A short description of a JS value for error messages. */
 export function describeJs(v: unknown): string {
   if (v === null) return 'null';
@@ -408,6 +418,8 @@ export function describeType(t: ValueType): string {
       return 'None';
     case 'object':
       return 'object';
+    case 'pandas':
+      return 'pandas';
     case 'unsupported':
       return `unsupported (${t.reason})`;
   }
@@ -496,6 +508,10 @@ export function toTypedValue(raw: unknown, rules: AcceptRules, where: string, hi
   if (rules.object) return { value: v, type: { kind: 'object' } };
   if (v === null || v === undefined) {
     throw new TypeMismatchError(`${where} is ${describeJs(v)}; a value is required.`, { got: describeJs(v) });
+  }
+  if (isPandasValue(v)) {
+    if (!rules.dict) throw new TypeMismatchError(`${where} is a pandas ${v.constructor.name}; only results hold DataFrames and Series.`, { got: describeJs(v) });
+    return { value: v, type: { kind: 'pandas' } };
   }
   const scalar = hint ?? inferScalarType(v);
   if (inferScalarType(v) !== undefined && scalar !== undefined) {
@@ -603,6 +619,7 @@ export function valuesEqual(a: unknown, b: unknown): boolean {
   }
   if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b);
   if (a instanceof Complex && b instanceof Complex) return valuesEqual(a.re, b.re) && valuesEqual(a.im, b.im);
+  if (isPandasValue(a)) return a.equals(b);
   if (a instanceof NDArray && b instanceof NDArray) {
     if (a.dtype !== b.dtype || a.shape.length !== b.shape.length) return false;
     if (a.shape.some((s, i) => s !== b.shape[i])) return false;

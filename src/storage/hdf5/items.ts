@@ -3,13 +3,15 @@
  *
  * Every child carries `SRVC_STORE`: `ARRAY`/`CARRAY`/`EARRAY` datasets become scalars, lists,
  * tuples or ndarrays (by the `SRVC_DATA_*` recall attributes), `DICT` tables become dicts, and
- * `NESTED_GROUP` groups hold dotted item names (`a.b` is group `a`, child `b`). pandas data
- * (`TABLE`, `FRAME`, `SERIES`) and other unknown layouts are reported as `unsupported` values
- * naming the reason, never as errors, so the rest of the leaf still loads.
+ * `NESTED_GROUP` groups hold dotted item names (`a.b` is group `a`, child `b`), and `FRAME` /
+ * `SERIES` groups pandas data (`layout/pandas-read.ts`). Other layouts (pypet's `TABLE`, pandas
+ * panels) are reported as `unsupported` values naming the reason, never as errors, so the rest of
+ * the leaf still loads.
  */
 import { StorageError, UnsupportedDataError } from '../../errors.js';
 import { type TypedValue, type ValueType } from '../../leaves/values.js';
 import { type H5File, attrText, joinPath, stringAttr } from './h5file.js';
+import { readPandas } from './layout/pandas-read.js';
 import { createTable, readTable } from './table.js';
 import {
   DATA_COLL_TYPE, DATA_SCALAR_TYPE, STORE, columnAttr, describeValueType, encodeArrayValue, recallCell, recallName, recallValue,
@@ -61,6 +63,8 @@ function readChildInto(f: H5File, path: string, key: string, filter: ItemFilter,
   const store = attrText(f, path, STORE);
   if (store === 'NESTED_GROUP') {
     for (const child of f.childNames(path)) readChildInto(f, joinPath(path, child), `${key}.${child}`, filter, out);
+  } else if (store === 'FRAME' || store === 'SERIES') {
+    out[key] = readPandas(f, path, `item '${key}'`);
   } else if (store !== undefined && PANDAS.has(store)) {
     out[key] = unsupported(`item '${key}' is a pandas ${store.toLowerCase()}, which h5traj cannot read`);
   } else {

@@ -9,6 +9,7 @@
 import {
   COMPLEX_TYPES, Complex, NDArray, type ScalarType, type TypedValue, type ValueType, isPlainObject, isTuple,
 } from '../../leaves/values.js';
+import { pandasManifest } from './layout/pandas-manifest.js';
 import { isFrozenSet, pythonRepr } from './pickle.js';
 
 /** A value in manifest form. */
@@ -70,6 +71,8 @@ function tagged(v: unknown, t: ValueType): ManifestValue {
       return { type: 'NoneType', value: null };
     case 'object':
       return inferTagged(v);
+    case 'pandas':
+      return pandasManifest(v, tagged);
     case 'unsupported':
       return t.pyclass === undefined ? { type: 'unsupported', reason: t.reason } : { type: 'unsupported', reason: t.reason, pyclass: t.pyclass };
   }
