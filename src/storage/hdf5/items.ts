@@ -12,6 +12,7 @@ import { StorageError, UnsupportedDataError } from '../../errors.js';
 import { type TypedValue, type ValueType } from '../../leaves/values.js';
 import { type H5File, attrText, joinPath, stringAttr } from './h5file.js';
 import { readPandas } from './layout/pandas-read.js';
+import { writePandas } from './layout/pandas-write.js';
 import { createTable, readTable } from './table.js';
 import {
   DATA_COLL_TYPE, DATA_SCALAR_TYPE, STORE, columnAttr, describeValueType, encodeArrayValue, recallCell, recallName, recallValue,
@@ -146,10 +147,14 @@ export function writeItem(f: H5File, groupPath: string, name: string, tv: TypedV
 /**
  * Writes a value as a data child at `path`: an Array (`SRVC_STORE=ARRAY`, contiguous, no
  * compression) for scalars, lists, tuples, ndarrays and empty dicts; a one-row table
- * (`SRVC_STORE=DICT`) for dicts with entries.
+ * (`SRVC_STORE=DICT`) for dicts with entries; pandas' own layout for DataFrames and Series.
  * @throws StorageError naming `where` for values pypet's layout cannot hold.
  */
 export function writeDataChild(f: H5File, path: string, tv: TypedValue, where: string): void {
+  if (tv.type.kind === 'pandas') {
+    writePandas(f, path, tv.value, where);
+    return;
+  }
   if (tv.type.kind === 'dict' && Object.keys(tv.type.entries).length > 0) {
     writeDict(f, path, tv.value as Record<string, unknown>, tv.type.entries, where);
     return;
