@@ -19,6 +19,7 @@ export {
   type TypedValue,
   type ValueType,
 } from './leaves/values.js';
+export { Column, DataFrame, Index, Series, NAT, type ColumnInput, type DataFrameOptions, type FrameDType, type Label } from './values/frame.js';
 export { Annotations } from './tree/annotations.js';
 export { NNNode, type TreeRoot } from './tree/node.js';
 export { NNLeafNode, type LeafConstructor, type LeafOptions } from './tree/leaf-node.js';
