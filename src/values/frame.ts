@@ -260,6 +260,12 @@ export class DataFrame {
     return [...other.columns.values()].every((c, i) => c.equals(mine[i]));
   }
 
+  /** A one-line summary (pandas prints a table, which does not fit a leaf's one-line text). */
+  toString(): string {
+    const cols = [...this.columns].map(([label, c]) => `${String(label)}: ${c.dtype}`).join(', ');
+    return `DataFrame(${this.index.length} rows; ${cols})`;
+  }
+
   toJSON(): unknown {
     return { index: this.index.toJSON(), columns: [...this.columns].map(([name, c]) => ({ name, ...(c.toJSON() as object) })) };
   }
@@ -293,6 +299,11 @@ export class Series {
 
   equals(other: unknown): boolean {
     return other instanceof Series && valuesEqual(other.name, this.name) && other.index.equals(this.index) && other.values.equals(this.values);
+  }
+
+  /** A one-line summary, like {@link DataFrame.toString}. */
+  toString(): string {
+    return `Series(${this.name === null ? '' : `${String(this.name)}: `}${this.length} values of ${this.values.dtype})`;
   }
 
   toJSON(): unknown {

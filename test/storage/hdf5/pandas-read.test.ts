@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Column, DataFrame, Series } from '../../../src/values/frame.js';
+import { DataFrame, Series } from '../../../src/values/frame.js';
 import { readPandas } from '../../../src/storage/hdf5/layout/pandas-read.js';
 import { parseManifest, toManifestValue } from '../../../src/storage/hdf5/manifest-values.js';
 import { openH5Sync } from '../../../src/storage/hdf5/open-file.js';
@@ -86,17 +86,6 @@ test('the unpickler reads numpy arrays: object arrays with typed items, numeric 
   const num = decodePickle(Buffer.from('gAWVjQAAAAAAAACMEm51bXB5LmNvcmUubnVtZXJpY5SMC19mcm9tYnVmZmVylJOUKJYYAAAAAAAAAAAAAAABAAAAAgAAAAMAAAAEAAAABQAAAJSMBW51bXB5lIwFZHR5cGWUk5SMAmk0lImIh5RSlChLA4wBPJROTk5K/////0r/////SwB0lGJLA0sChpSMAUaUdJRSlC4=', 'base64'));
   assert.equal(num.type, { kind: 'ndarray', dtype: 'int32' });
   assert.equal((num.value as { toNested(): unknown }).toNested(), [[0, 3], [1, 4], [2, 5]]);
-});
-
-test('Column.from infers pandas dtypes and refuses values that do not fit', () => {
-  assert.is(Column.from([1, 2]).dtype, 'int64');
-  assert.is(Column.from([1.5, 2]).dtype, 'float64');
-  assert.is(Column.from(Float64Array.of(1, 2)).dtype, 'float64');
-  assert.is(Column.from([true]).dtype, 'bool');
-  assert.is(Column.from([new Date(0), null]).dtype, 'datetime64[ns]');
-  assert.is(Column.from(['a', 1]).dtype, 'object');
-  assert.throws(() => Column.from([1.5], 'int64'), /Value 0 of a int64 column is 1.5, not an integer/);
-  assert.throws(() => DataFrame.from({ a: [1, 2], b: [1] }), /Column "b" has 1 values, but the index has 2/);
 });
 
 test.run();
