@@ -4,7 +4,7 @@
  *   (`f_load(load_all=2)` in a Python subprocess) as DataFrames and Series equal to h5traj's dump;
  * - pypet's example 13 (post-processing into a DataFrame), run by pypet itself with a smaller
  *   exploration (scripts/gen-pandas-fixtures.py --example13), loads in h5traj and dumps equal to
- *   pypet's view, the DataFrame included.
+ *   pypet's view, the DataFrame included; h5traj can store more into that file.
  * Needs pypet 0.7's source (PYPET_SOURCE, default /tmp/ex-pypet) with python3-pandas and
  * python3-tables; without them this test fails, it is never skipped.
  */
@@ -86,6 +86,22 @@ test("pypet's example 13 file loads in h5traj: the DataFrame of firing rates dum
   const theirs = pypet.leaves.find((l) => l.full_name === 'results.summary.firing_rates')!.items!.rates_frame as { columns: { values: number[] } };
   assert.equal([...rates.columns.keys()], theirs.columns.values); // tau_ref, as floats
   assert.is(rates.get(5)!.dtype, 'object'); // pypet's frame starts empty, so pandas keeps its values as objects
+
+  // Storing more into pypet's file rewrites its compressed VLArray (heap references cannot be
+  // copied as compressed bytes): pypet still reads the frame, and the new result.
+  traj.f_add_result('extra', { x: 1.5 });
+  traj.f_store();
+  const back = python(['-c', [
+    'import json, sys',
+    'from pypet import Trajectory',
+    't = Trajectory(filename=sys.argv[1]); t.f_load(name="FiringRate", load_all=2, force=True)',
+    'f = t.results.summary.firing_rates.rates_frame',
+    'print(type(f).__name__, json.dumps(f.values.tolist(), separators=(",", ":")), t.results.extra.x)',
+  ].join('\n'), file]);
+  assert.is(back.status, 0, back.stderr);
+  const values = rates.index.values.toArray().map((_, r) => [...rates.columns.values()].map((c) => c.at(r)));
+  const [kind, json, x] = back.stdout.trim().split(' ');
+  assert.equal([kind, JSON.parse(json!), x], ['DataFrame', values, '1.5']);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -187,13 +187,12 @@ class GraphWriter {
 
   private writeDataset(ds: NDataset, info: NodeInfo): number {
     const elementSize = diskSize(ds.type);
-    const raw = ds.chunks && ds.data.rawChunks ? ds.data.rawChunks() : undefined;
+    // Filtered chunks are copied as they are, except variable-length data: its elements point into
+    // the source's global heap, so they are decoded and written anew, unfiltered (pypet's
+    // compressed pandas VLArrays; h5traj writes uncompressed data anyway).
+    const raw = ds.chunks && ds.data.rawChunks && !isVariableLength(ds.type) ? ds.data.rawChunks() : undefined;
     let address: number; // contiguous data, or the chunks' B-tree
     if (ds.chunks && raw) {
-      if (isVariableLength(ds.type)) {
-        const path = this.path();
-        throw new StorageError(`The dataset '${path}' holds variable-length strings in filtered chunks, which the native writer cannot copy.`, { path });
-      }
       address = this.copyChunks(raw.chunks, ds.chunks.length, elementSize);
     } else {
       const elements = this.elements(ds, elementSize);
