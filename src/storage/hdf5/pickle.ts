@@ -3,7 +3,9 @@
  *
  * Reading is a restricted unpickler: a stack machine over the opcodes of protocols 0–5 that builds
  * only values of the shared value model and never runs code. Globals are resolved against a short
- * whitelist (set, frozenset, complex, bytes, bytearray, `_codecs.encode`, `OrderedDict`); any other
+ * whitelist (set, frozenset, complex, bytes, bytearray, `_codecs.encode`, `OrderedDict`, and numpy's
+ * array reconstruction: numeric arrays become NDArrays, object arrays — pandas' text and mixed
+ * columns — {@link PickledObjectArray}s); any other
  * class ends decoding with an `unsupported` type naming it, rather than an error, so that a file
  * holding e.g. a `fractions.Fraction` still loads.
  *

@@ -8,7 +8,7 @@
  * What h5traj does not read (a MultiIndex, the "table" format, timezones, timedeltas, a
  * DatetimeIndex frequency, fixed-width bytes columns) gives an `unsupported` value naming it.
  */
-import { UnsupportedDataError } from '../../../errors.js';
+import { InvalidArgumentError, TypeMismatchError, UnsupportedDataError } from '../../../errors.js';
 import { type TypedValue, type ValueType, normalizeInteger } from '../../../leaves/values.js';
 import { Column, DataFrame, type FrameDType, Index, type Label, Series } from '../../../values/frame.js';
 import { type H5Data, type H5File, attrText, joinPath } from '../h5file.js';
@@ -39,6 +39,8 @@ export function readPandas(f: H5File, path: string, where: string): TypedValue {
   } catch (e) {
     if (e instanceof NotRead) return unsupported(`${where} is pandas data h5traj cannot read: ${e.reason}`);
     if (e instanceof UnsupportedDataError) return unsupported(`${where}: ${e.message}`);
+    // a file whose parts do not fit together (pandas itself refuses repeated labels in this format)
+    if (e instanceof InvalidArgumentError || e instanceof TypeMismatchError) return unsupported(`${where} is pandas data h5traj cannot read: ${e.message}`);
     throw e;
   }
 }
