@@ -17,7 +17,7 @@ import { StorageError } from '../../../src/errors.js';
 import { readPandas } from '../../../src/storage/hdf5/layout/pandas-read.js';
 import { writePandas } from '../../../src/storage/hdf5/layout/pandas-write.js';
 import { engineName, openH5Sync } from '../../../src/storage/hdf5/open-file.js';
-import { Column, DataFrame, Series } from '../../../src/values/frame.js';
+import { Column, DataFrame, Index, Series } from '../../../src/values/frame.js';
 
 const PYTHON = '/usr/bin/python3';
 const FRAMES = fileURLToPath(new URL('../../fixtures/pandas/frames.h5', import.meta.url));
@@ -87,12 +87,18 @@ test('a frame built in JavaScript (text index, int64, float64 with NaN, datetime
   const f = openH5Sync(file, 'w');
   try {
     writePandas(f, '/df', df, "item 'df'");
+    // integer column labels, split over two blocks (one per dtype), in an order pandas must restore
+    const ints = new DataFrame(new Index([5, 6], 'i'), new Index([20, 10, 30]), [Column.from([1, 2]), Column.from(Float64Array.of(0.5, 1)), Column.from([3, 4])]);
+    writePandas(f, '/ints', ints, "item 'ints'");
   } finally {
     f.close();
   }
   const r = spawnSync(PYTHON, ['-c', 'import sys, pandas as pd; d = pd.read_hdf(sys.argv[1], "df"); print(dict(d.dtypes.astype(str)), list(d.index), d["n"].tolist(), str(d["when"][0]), d["when"].isna().tolist())', file], { encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   assert.is(r.stdout.trim(), "{'n': 'int64', 'x': 'float64', 'when': 'datetime64[ns]'} ['a', 'b'] [1, 2] 2024-02-29 12:00:00 [False, True]");
+  const ints = spawnSync(PYTHON, ['-c', 'import sys, pandas as pd; d = pd.read_hdf(sys.argv[1], "ints"); print(d.index.name, list(d.index), list(d.columns), list(d.dtypes.astype(str)), d.values.tolist())', file], { encoding: 'utf8' });
+  assert.is(ints.status, 0, ints.stderr);
+  assert.is(ints.stdout.trim(), "i [5, 6] [20, 10, 30] ['int64', 'float64', 'int64'] [[1.0, 0.5, 3.0], [2.0, 1.0, 4.0]]");
 });
 
 test('what the fixed format cannot hold is a StorageError naming the item', () => {

@@ -46,13 +46,14 @@ export function writePandas(f: H5File, path: string, value: unknown, where: stri
     w.axis('index', value.index);
     w.block('values', [value.values], false);
   } else {
-    const groups = new Map<FrameDType, { labels: Label[]; columns: Column[] }>();
-    for (const [label, c] of value.columns) {
-      const g = groups.get(c.dtype) ?? { labels: [], columns: [] };
-      g.labels.push(label);
+    // One block per dtype, as pandas consolidates them; blocks name their columns by label.
+    const groups = new Map<FrameDType, { positions: number[]; columns: Column[] }>();
+    [...value.columns.values()].forEach((c, i) => {
+      const g = groups.get(c.dtype) ?? { positions: [], columns: [] };
+      g.positions.push(i);
       g.columns.push(c);
       groups.set(c.dtype, g);
-    }
+    });
     w.int(path, 'ndim', 2);
     w.int(path, 'nblocks', groups.size);
     w.text(path, 'axis0_variety', 'regular');
@@ -61,20 +62,20 @@ export function writePandas(f: H5File, path: string, value: unknown, where: stri
     w.axis('axis1', value.index);
     [...groups.values()].forEach((g, i) => {
       w.text(path, `block${i}_items_variety`, 'regular');
-      w.axis(`block${i}_items`, labelsIndex(value.columnLabels, g.labels));
+      w.axis(`block${i}_items`, labelsAt(value.columnLabels, g.positions));
       w.block(`block${i}_values`, g.columns, true);
     });
   }
   f.writeAttr(path, STORE, stringAttr(frame ? 'FRAME' : 'SERIES'));
 }
 
-/** The labels of one block, as an index of the same dtype as all column labels. */
-function labelsIndex(all: Index, labels: Label[]): Index {
-  const position = new Map(Array.from({ length: all.length }, (_, i) => [all.at(i), i] as const));
-  const pick = labels.map((l) => position.get(l)!);
+/** The labels at `positions`, as an index of the same dtype as all column labels. */
+function labelsAt(all: Index, positions: number[]): Index {
   const c = all.values;
-  if (c.dtype === 'object') return new Index(new Column('object', pick.map((i) => c.data[i]), pick.map((i) => c.types![i]!)), all.name);
-  return new Index(Column.from(pick.map((i) => c.data[i]) as bigint[], c.dtype), all.name);
+  if (c.dtype === 'object') return new Index(new Column('object', positions.map((i) => c.data[i]), positions.map((i) => c.types![i]!)), all.name);
+  const picked = positions.map((i) => c.data[i]);
+  const data = Array.isArray(c.data) ? picked : (c.data.constructor as unknown as { from(a: unknown[]): typeof c.data }).from(picked);
+  return new Index(new Column(c.dtype, data), all.name);
 }
 
 class Writer {
