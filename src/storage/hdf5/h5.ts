@@ -589,7 +589,6 @@ export class WasmH5File implements H5File {
   }
 }
 
-/** Reads NUL-terminated strings from the wasm heap, given the pointers HDF5 wrote into `ptrs`. */
 /** Copies variable-length byte sequences out of h5wasm's memory (`hvl_t`: 32-bit length, then pointer). */
 function readVlenSequences(M: H5Mod, elements: Uint8Array, n: number): Buffer[] {
   const view = new DataView(elements.buffer, elements.byteOffset, elements.byteLength);
@@ -602,6 +601,7 @@ function readVlenSequences(M: H5Mod, elements: Uint8Array, n: number): Buffer[] 
   return out;
 }
 
+/** Reads NUL-terminated strings from the wasm heap, given the pointers HDF5 wrote into `ptrs`. */
 function readVlenStrings(M: H5Mod, ptrs: Uint8Array, n: number): Buffer[] {
   const view = new DataView(ptrs.buffer, ptrs.byteOffset, ptrs.byteLength);
   const heap = M.HEAPU8;

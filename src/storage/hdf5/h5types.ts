@@ -86,8 +86,8 @@ export const complexType = (partSize: 4 | 8 = 8) => compoundType([['r', floatTyp
 /** Whether `t` is a variable-length string type (stored as heap references, read as Buffers). */
 export const isVlenString = (t: H5Type): boolean => t.class === 'string' && t.vlen;
 
-/** A variable-length sequence of bytes (PyTables' ObjectAtom); 16 bytes in memory as HDF5 reports it. */
-export const VLEN_BYTES: H5Type = { class: 'vlen', size: 16, base: U8 };
+/** A variable-length sequence of bytes (PyTables' ObjectAtom); size 8 as h5wasm reports it (a wasm32 `hvl_t`). */
+export const VLEN_BYTES: H5Type = { class: 'vlen', size: 8, base: U8 };
 
 /** Whether elements of `t` live in the global heap: vlen strings and vlen byte sequences (both read as Buffers). */
 export const isVariableLength = (t: H5Type): boolean => isVlenString(t) || t.class === 'vlen';

@@ -1,13 +1,13 @@
 /**
  * Datatype messages → {@link H5Type}, exactly as `typeFromMeta` in `h5.ts` reports them through
  * h5wasm, so the storage layer cannot tell the engines apart. Two of h5wasm's conventions show
- * here: a variable-length string has size 4 (a wasm32 pointer, its in-memory size), and an enum
- * is signed when its base integer is.
+ * here: a variable-length string has size 4 (a wasm32 pointer, its in-memory size), a byte
+ * sequence size 8 (a wasm32 `hvl_t`), and an enum is signed when its base integer is.
  *
  * Each decoded type is remembered with the bytes of its message body in `sourceTypeBytes`, so
  * the writer can re-emit foreign types byte for byte. Types h5traj cannot represent faithfully
- * (big-endian numbers, references, time, variable-length sequences, vlen strings inside other
- * types) throw {@link NativeUnsupportedError}.
+ * (big-endian numbers, references, time, variable-length sequences of anything but bytes, vlen
+ * strings inside other types) throw {@link NativeUnsupportedError}.
  */
 import { type H5Member, type H5Type, type StrPad, isVariableLength } from '../h5types.js';
 import { NativeUnsupportedError, sourceTypeBytes } from './model.js';
@@ -120,7 +120,7 @@ function decodeAt(c: Cursor, where: string, top: boolean): H5Type {
         // A sequence: h5traj reads sequences of one-byte integers (PyTables' ObjectAtom, pickles).
         const base = decodeAt(c, where, false);
         if (!top || base.class !== 'int' || base.size !== 1) unsupported('variable-length sequence datatypes other than byte sequences');
-        type = { class: 'vlen', size, base };
+        type = { class: 'vlen', size: 8, base };
         break;
       }
       if ((bits & 0x0f) !== 1) unsupported('variable-length sequence datatypes');
