@@ -9,7 +9,7 @@ source. Writes:
 - frames.h5 + frames.json: DataFrames and Series written by pandas' HDFStore in the "fixed"
   format (what pypet uses), one per key; the JSON holds each key's content in the tagged form of
   scripts/pypet-view.py, or {"unsupported": why} for the keys h5traj must refuse (a MultiIndex,
-  the "table" format, a timezone, a DatetimeIndex with a frequency).
+  the "table" format, a timezone, a DatetimeIndex with a weekly frequency).
 With --example13 (test/pandas, at test time: a pypet file is 300 KB, too big to keep):
 - DIR/example13_small.hdf5 + .json: pypet's example 13 (post-processing into a
   DataFrame of firing rates) with a 2 x 2 exploration and a 20 ms simulation,
@@ -65,7 +65,9 @@ def frames():
         "multi": (pd.DataFrame({"v": [1, 2]}, index=pd.MultiIndex.from_tuples([("a", 1), ("b", 2)])), "fixed", "MultiIndex"),
         "table": (pd.DataFrame({"v": [1.0, 2.0]}), "table", "table"),
         "tz": (pd.DataFrame({"t": pd.to_datetime(["2020-01-01"]).tz_localize("Europe/Berlin")}), "fixed", "timezone"),
-        "freq": (pd.Series([1, 2], index=pd.date_range("2020-01-01", periods=2, freq="D")), "fixed", "frequency"),
+        "freq": (pd.Series([1.5, 2.5], index=pd.date_range("2020-01-01", periods=2, freq="15T")), "fixed", None),
+        "freq_month": (pd.DataFrame({"v": [1, 2]}, index=pd.date_range("2020-01-31", periods=2, freq="M")), "fixed", None),
+        "freq_week": (pd.Series([1, 2], index=pd.date_range("2020-01-05", periods=2, freq="W-SUN")), "fixed", "frequency"),
     }
 
 

@@ -58,7 +58,10 @@ def pandas_values(values):
 
 
 def pandas_axis(ix):
-    return {"name": ix.name, "dtype": str(ix.dtype), "values": pandas_values(ix.values)}
+    out = {"name": ix.name, "dtype": str(ix.dtype), "values": pandas_values(ix.values)}
+    if getattr(ix, "freq", None) is not None:
+        out["freq"] = ix.freqstr
+    return out
 
 
 def tag_pandas(v):

@@ -157,14 +157,23 @@ function objectType(v: unknown, i: number): ValueType {
   return { kind: 'scalar', scalar: typeof v === 'number' && Number.isSafeInteger(v) ? 'int' : scalar };
 }
 
-/** Row labels (or the column labels of a frame) with their dtype, and the axis name. */
+/** Row labels (or the column labels of a frame) with their dtype, the axis name and, for datetimes, pandas' frequency. */
 export class Index {
   readonly values: Column;
   readonly name: Label;
+  /** A DatetimeIndex's frequency as pandas writes it (`'D'`, `'15T'`, `'M'`), or null; it must fit the values. */
+  readonly freq: string | null;
 
-  constructor(values: ColumnInput, name: Label = null) {
+  /**
+   * @throws TypeMismatchError when a frequency is given for labels that are not datetimes.
+   */
+  constructor(values: ColumnInput, name: Label = null, freq: string | null = null) {
     this.values = Column.from(values);
     this.name = name;
+    if (freq !== null && this.values.dtype !== 'datetime64[ns]') {
+      throw new TypeMismatchError(`A frequency ('${freq}') needs datetime labels, but the labels are ${this.values.dtype}.`);
+    }
+    this.freq = freq;
   }
 
   /** 0, 1, …, n-1 as int64 (what pandas' RangeIndex is stored as). */
@@ -182,11 +191,11 @@ export class Index {
   }
 
   equals(other: unknown): boolean {
-    return other instanceof Index && valuesEqual(other.name, this.name) && this.values.equals(other.values);
+    return other instanceof Index && valuesEqual(other.name, this.name) && other.freq === this.freq && this.values.equals(other.values);
   }
 
   toJSON(): unknown {
-    return { name: this.name, ...(this.values.toJSON() as object) };
+    return { name: this.name, ...(this.freq === null ? {} : { freq: this.freq }), ...(this.values.toJSON() as object) };
   }
 }
 

@@ -26,6 +26,7 @@ test('DataFrame.from: columns by label, a default 0…n-1 index, lengths and lab
   assert.throws(() => DataFrame.from({ a: [1, 2], b: [1] }), (e: Error) => e instanceof InvalidArgumentError && /Column "b" has 1 values, but the index has 2/.test(e.message));
   assert.throws(() => new DataFrame(Index.range(1), new Index(['a', 'a']), [Column.from([1]), Column.from([2])]), /appears twice/);
   assert.ok(df.equals(DataFrame.from({ a: [1, 2], b: ['x', 'y'] })));
+  assert.throws(() => new Index([1], null, 'D'), (e: Error) => e instanceof TypeMismatchError && /A frequency \('D'\) needs datetime labels, but the labels are int64/.test(e.message));
   assert.not.ok(df.equals(DataFrame.from({ a: [1, 3], b: ['x', 'y'] })));
 });
 

@@ -95,16 +95,29 @@ const LATIN1 = new Set(['latin1', 'latin-1', 'iso-8859-1', 'iso8859-1']);
 const unsupportedClass = (name: string) =>
   new Unsupported(`pickled ${name} object; h5traj does not unpickle arbitrary classes`, name);
 
-function resolveGlobal(module: string, name: string): PyGlobal {
+/**
+ * Calls a caller adds to the whitelist for one decoding (e.g. pandas' date offsets): each takes
+ * the decoded arguments (ints as numbers, booleans, strings) and returns a plain value, or
+ * undefined when it does not recognize them.
+ */
+export type PickleCalls = ReadonlyMap<string, (args: readonly unknown[]) => string | number | boolean | null | undefined>;
+
+function resolveGlobal(module: string, name: string, extra: PickleCalls | undefined): PyGlobal {
   const full = `${module === '__builtin__' ? 'builtins' : module}.${name}`;
-  if (!CALLABLES.has(full) && !HELPERS.has(full)) throw unsupportedClass(full);
+  if (!CALLABLES.has(full) && !HELPERS.has(full) && !extra?.has(full)) throw unsupportedClass(full);
   return new PyGlobal(full);
 }
 
 /** Applies a whitelisted callable to already-decoded arguments (REDUCE, NEWOBJ, INST, OBJ). */
-function call(fn: unknown, args: unknown[]): unknown {
+function call(fn: unknown, args: unknown[], extra: PickleCalls | undefined): unknown {
   if (!(fn instanceof PyGlobal)) throw new Unsupported(`pickle calls ${describe(fn)}, which is not a class`);
   const bad = () => new Unsupported(`pickled call of ${fn.name} with arguments h5traj does not recognize`, fn.name);
+  const own = extra?.get(fn.name);
+  if (own) {
+    const out = own(args);
+    if (out === undefined) throw bad();
+    return out;
+  }
   const [a, b] = args;
   const num = (x: unknown): number => {
     if (x instanceof PyFloat) return x.v;
@@ -202,7 +215,7 @@ function decodeLong(b: Buffer): number | bigint {
 }
 
 /** Runs the pickle machine and returns the raw (intermediate) top-level object. */
-function run(buf: Buffer): unknown {
+function run(buf: Buffer, extra: PickleCalls | undefined): unknown {
   const stack: unknown[] = [];
   const marks: number[] = []; // stack heights at each MARK
   const memo = new Map<number, unknown>();
@@ -380,26 +393,26 @@ function run(buf: Buffer): unknown {
       }
       case OP.GLOBAL: {
         const module = line().toString('utf8');
-        stack.push(resolveGlobal(module, line().toString('utf8')));
+        stack.push(resolveGlobal(module, line().toString('utf8'), extra));
         break;
       }
       case OP.STACK_GLOBAL: {
         const n = pop();
         const m = pop();
         if (typeof m !== 'string' || typeof n !== 'string') throw malformed('needs a module and a name as strings');
-        stack.push(resolveGlobal(m, n));
+        stack.push(resolveGlobal(m, n, extra));
         break;
       }
       case OP.INST: {
         const module = line().toString('utf8');
-        const cls = resolveGlobal(module, line().toString('utf8'));
-        stack.push(call(cls, popMark()));
+        const cls = resolveGlobal(module, line().toString('utf8'), extra);
+        stack.push(call(cls, popMark(), extra));
         break;
       }
       case OP.OBJ: {
         const [cls, ...args] = popMark();
         if (cls === undefined) throw malformed('needs a class after its MARK');
-        stack.push(call(cls, args));
+        stack.push(call(cls, args, extra));
         break;
       }
       case OP.REDUCE:
@@ -407,7 +420,7 @@ function run(buf: Buffer): unknown {
         const args = pop();
         const fn = pop();
         if (!isTuple(args)) throw malformed(`needs an argument tuple, but found ${describe(args)}`);
-        stack.push(call(fn, args as unknown[]));
+        stack.push(call(fn, args as unknown[], extra));
         break;
       }
       case OP.NEWOBJ_EX: {
@@ -416,7 +429,7 @@ function run(buf: Buffer): unknown {
         const cls = pop();
         if (!isTuple(args) || !(kwargs instanceof PyDict)) throw malformed('needs an argument tuple and a keyword dict');
         if (kwargs.pairs.length) throw new Unsupported('pickle passes keyword arguments to a constructor');
-        stack.push(call(cls, args as unknown[]));
+        stack.push(call(cls, args as unknown[], extra));
         break;
       }
       case OP.BUILD: { const state = pop(); build(top(), state); break; }
@@ -557,12 +570,13 @@ function fortranToC(raw: Buffer, shape: readonly number[], itemSize: number): Bu
  * difference for scalars, homogeneous lists/tuples and dict entries (pass it back to
  * {@link encodePickle} / {@link pythonRepr}); inside content typed `object` (mixed lists, sets,
  * non-str-keyed dicts) an integral float reads back as an int. JS objects also list integer-like
- * keys (`'1'`) first, whatever the Python order was.
+ * keys (`'1'`) first, whatever the Python order was. `calls` whitelists more callables for this
+ * decoding, each turning its arguments into a plain value.
  * @throws FormatError when the bytes are not a well-formed pickle (message names the byte offset).
  */
-export function decodePickle(bytes: Buffer): TypedValue {
+export function decodePickle(bytes: Buffer, calls?: PickleCalls): TypedValue {
   try {
-    return finalize(run(bytes), new Set(), new Map());
+    return finalize(run(bytes, calls), new Set(), new Map());
   } catch (e) {
     if (!(e instanceof Unsupported)) throw e;
     const type: ValueType = { kind: 'unsupported', reason: e.reason };

@@ -21,7 +21,7 @@ import { Column, DataFrame, Index, Series } from '../../../src/values/frame.js';
 
 const PYTHON = '/usr/bin/python3';
 const FRAMES = fileURLToPath(new URL('../../fixtures/pandas/frames.h5', import.meta.url));
-const KEYS = ['frame_types', 'frame_range', 'frame_float_labels', 'series_float', 'series_str', 'series_dt', 'series_int_index'];
+const KEYS = ['frame_types', 'frame_range', 'frame_float_labels', 'series_float', 'series_str', 'series_dt', 'series_int_index', 'freq', 'freq_month'];
 const dir = mkdtempSync(join(tmpdir(), 'h5traj-pandas-write-'));
 const wasm = engineName() === 'wasm';
 
@@ -75,7 +75,7 @@ test('frames and series h5traj writes load in pandas equal to the ones pandas wr
   ].join('\n');
   const r = spawnSync(PYTHON, ['-c', script, FRAMES, file, ...written], { encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr || r.error?.message);
-  assert.equal(r.stdout.trim().split('\n'), written.map((k) => `${k} ${k.startsWith('frame') ? 'DataFrame' : 'Series'}`));
+  assert.equal(r.stdout.trim().split('\n'), written.map((k) => `${k} ${original.get(k) instanceof DataFrame ? 'DataFrame' : 'Series'}`));
 });
 
 test('a frame built in JavaScript (text index, int64, float64 with NaN, datetimes with NaT) loads in pandas with those dtypes', () => {
@@ -105,6 +105,8 @@ test('what the fixed format cannot hold is a StorageError naming the item', () =
   const f = openH5Sync(join(dir, 'bad.h5'), 'w');
   try {
     assert.throws(() => writePandas(f, '/e', new Series([]), "item 'e'"), (e: Error) => e instanceof StorageError && /item 'e' is an empty pandas Series/.test(e.message));
+    const weekly = new Series([1], { index: new Index([new Date(0)], null, 'W-SUN') });
+    assert.throws(() => writePandas(f, '/w', weekly, "item 'w'"), (e: Error) => e instanceof StorageError && /item 'w': the frequency 'W-SUN' of its index is not one h5traj writes/.test(e.message));
   } finally {
     f.close();
   }

@@ -5,7 +5,7 @@
  *     {"type": "pandas.DataFrame", "index": AXIS, "columns": AXIS, "data": [COLUMN, …]}
  *     {"type": "pandas.Series", "name": LABEL, "index": AXIS, "dtype": …, "values": […]}
  *
- * AXIS is `{"name", "dtype", "values"}` and COLUMN `{"dtype", "values"}`. Values follow the dtype:
+ * AXIS is `{"name", "dtype", "values"}` (and `"freq"` for a DatetimeIndex with one) and COLUMN `{"dtype", "values"}`. Values follow the dtype:
  * numbers (NaN and ±Infinity as strings), booleans, `datetime64[ns]` as numpy's ISO text with
  * nanoseconds (`"NaT"` when missing), and `object` values tagged one by one like any other value.
  */
@@ -36,7 +36,7 @@ function columnValues(c: Column, tag: (value: unknown, type: ValueType) => Tagge
 }
 
 const axis = (ix: Index, tag: (value: unknown, type: ValueType) => Tagged) =>
-  ({ name: ix.name, dtype: ix.values.dtype, values: columnValues(ix.values, tag) });
+  ({ name: ix.name, dtype: ix.values.dtype, ...(ix.freq === null ? {} : { freq: ix.freq }), values: columnValues(ix.values, tag) });
 
 /**
  * The manifest form of a DataFrame or Series; `tag` tags the values of object columns.

@@ -5,8 +5,8 @@
  * `block<i>_items`, `block<i>_values` for a frame; `index`, `values` for a series). Object columns
  * are one pickled numpy object array in a VLArray; they go through the safe unpickler.
  *
- * What h5traj does not read (a MultiIndex, the "table" format, timezones, timedeltas, a
- * DatetimeIndex frequency, fixed-width bytes columns) gives an `unsupported` value naming it.
+ * What h5traj does not read (a MultiIndex, the "table" format, timezones, timedeltas, date
+ * offsets other than `layout/pandas-offsets.ts` knows, fixed-width bytes columns) gives an `unsupported` value naming it.
  */
 import { InvalidArgumentError, TypeMismatchError, UnsupportedDataError } from '../../../errors.js';
 import { type TypedValue, type ValueType, normalizeInteger } from '../../../leaves/values.js';
@@ -15,6 +15,7 @@ import { type H5Data, type H5File, attrText, joinPath } from '../h5file.js';
 import { type H5Type, decodeElement, decodeNumeric, stripPadding } from '../h5types.js';
 import { PickledObjectArray, decodePickle } from '../pickle.js';
 import { unsupported } from '../typemap.js';
+import { OFFSET_CALLS } from './pandas-offsets.js';
 
 /** Thrown inside this module to end reading with an `unsupported` value. */
 class NotRead {
@@ -92,8 +93,7 @@ class PandasGroup {
     if (variety !== 'regular') throw new NotRead(`its ${key} has the unknown variety '${variety ?? '(none)'}'`);
     const node = joinPath(this.path, key);
     if (this.f.hasAttr(node, 'tz')) throw new NotRead(`its ${key} has a timezone, which h5traj does not read`);
-    const freq = this.f.readAttr(node, 'freq');
-    if (freq && !isPickledNone(freq)) throw new NotRead(`its ${key} has a frequency (a pandas offset object), which h5traj does not read`);
+    const freq = this.freq(node, key);
     const kind = attrText(this.f, node, 'kind');
     const name = this.label(node, 'name');
     const d = this.f.readDataset(node);
@@ -105,7 +105,7 @@ class PandasGroup {
       case 'bool':
         return new Index(numericColumn(d, n, key), name);
       case 'datetime64':
-        return new Index(new Column('datetime64[ns]', decodeNumeric(d.bytes, d.type, n) as BigInt64Array), name);
+        return new Index(new Column('datetime64[ns]', decodeNumeric(d.bytes, d.type, n) as BigInt64Array), name, freq);
       case 'string': {
         if (d.type.class !== 'string' || d.type.vlen) throw new NotRead(`its ${key} is text stored as ${d.type.class}`);
         const size = d.type.size;
@@ -147,6 +147,17 @@ class PandasGroup {
       const pick = (r: number) => (dims === 1 ? r : transposed ? r * items + j : j * n + r);
       return sliceColumn(all, n, pick);
     });
+  }
+
+  /** A DatetimeIndex's frequency: None, or a pickled date offset h5traj knows (`layout/pandas-offsets.ts`). */
+  private freq(node: string, key: string): string | null {
+    const d = this.f.readAttr(node, 'freq');
+    if (!d) return null;
+    const tv = d.type.class === 'string' && isPickled(d) ? decodePickle(Buffer.from(d.bytes), OFFSET_CALLS) : undefined;
+    if (tv?.type.kind === 'none') return null;
+    if (tv?.type.kind === 'scalar' && typeof tv.value === 'string') return tv.value;
+    const what = tv?.type.kind === 'unsupported' ? ` (${tv.type.pyclass ?? tv.type.reason})` : '';
+    throw new NotRead(`its ${key} has a frequency h5traj does not read${what}`);
   }
 
   private intAttr(path: string, name: string): number {
@@ -199,10 +210,6 @@ const labelKey = (v: unknown): string => `${typeof v}:${v instanceof Date ? v.ge
 function isPickled(d: H5Data): boolean {
   const b = stripPadding(d.bytes, d.type.class === 'string' ? d.type.pad : 'nullterm');
   return b.length > 0 && b[b.length - 1] === 0x2e;
-}
-
-function isPickledNone(d: H5Data): boolean {
-  return d.type.class === 'string' && isPickled(d) && decodePickle(Buffer.from(d.bytes)).type.kind === 'none';
 }
 
 const INT_DTYPES: Record<string, FrameDType> = {

@@ -15,6 +15,7 @@ import { Column, DataFrame, type FrameDType, Index, type Label, Series } from '.
 import { type H5File, type WriteData, joinPath, stringAttr } from '../h5file.js';
 import { F64, type H5Type, I64, encodeElements, fixedString } from '../h5types.js';
 import { encodePickle } from '../pickle.js';
+import { pickleOffset } from './pandas-offsets.js';
 import { STORE, encodeNDArray } from '../typemap.js';
 
 /** pandas writes this format version; its reader accepts it. */
@@ -123,7 +124,12 @@ class Writer {
     this.label(node, 'name', ix.name);
     if (c.dtype === 'datetime64[ns]') {
       this.text(node, 'index_class', 'datetime');
-      this.label(node, 'freq', null);
+      const pickle = ix.freq === null ? undefined : pickleOffset(ix.freq);
+      if (ix.freq !== null && !pickle) {
+        throw new StorageError(`${this.where}: the frequency '${ix.freq}' of its ${key} is not one h5traj writes (D, H, T, S, L, U, N, M, MS with a count).`, { file: this.f.path, path: node });
+      }
+      if (pickle) this.f.writeAttr(node, 'freq', { type: fixedString(pickle.length), shape: [], data: pickle });
+      else this.label(node, 'freq', null);
     }
   }
 
