@@ -15,11 +15,16 @@ import math
 import sys
 
 import numpy as np
+import pandas as pd
 from pypet import Trajectory
 
 
 def tag(v):
     """A value as a tagged manifest value (the subset of types pypet's basic leaves hold)."""
+    if v is None:
+        return {"type": "NoneType", "value": None}
+    if isinstance(v, (pd.DataFrame, pd.Series)):
+        return tag_pandas(v)
     if isinstance(v, np.ndarray):
         return {"type": "ndarray", "dtype": str(v.dtype), "shape": list(v.shape), "value": clean(v.tolist())}
     if isinstance(v, np.generic):
@@ -40,6 +45,32 @@ def tag(v):
     if isinstance(v, dict):
         return {"type": "dict", "items": {k: tag(x) for k, x in v.items()}}
     return {"type": "object:" + type(v).__module__ + "." + type(v).__name__, "repr": repr(v)}
+
+
+def pandas_values(values):
+    """A column's values by dtype, as h5traj's dump writes them (src/storage/hdf5/layout/pandas-manifest.ts)."""
+    values = np.asarray(values)
+    if values.dtype.kind == "M":
+        return [str(x) for x in np.datetime_as_string(values.astype("M8[ns]"), unit="ns")]
+    if values.dtype == object:
+        return [tag(x) for x in values.tolist()]
+    return clean(values.tolist())
+
+
+def pandas_axis(ix):
+    out = {"name": ix.name, "dtype": str(ix.dtype), "values": pandas_values(ix.values)}
+    if getattr(ix, "freq", None) is not None:
+        out["freq"] = ix.freqstr
+    return out
+
+
+def tag_pandas(v):
+    """A DataFrame or Series: its axes, and each column's dtype and values."""
+    if isinstance(v, pd.Series):
+        return {"type": "pandas.Series", "name": v.name, "index": pandas_axis(v.index), "dtype": str(v.dtype),
+                "values": pandas_values(v.values)}
+    return {"type": "pandas.DataFrame", "index": pandas_axis(v.index), "columns": pandas_axis(v.columns),
+            "data": [{"dtype": str(v.iloc[:, i].dtype), "values": pandas_values(v.iloc[:, i].values)} for i in range(v.shape[1])]}
 
 
 def clean(x):

@@ -9,6 +9,7 @@ export { loadWasmEngine } from './storage/hdf5/engine/open-file.js';
 export { Complex, type ArrayDType, type DTypeHint, type ScalarType, type TypedValue, type ValueType } from './values/types.js';
 export { NDArray } from './values/ndarray.js';
 export { Typed, typed, tuple, isTuple } from './values/markers.js';
+export { Column, DataFrame, Index, Series, NAT, type ColumnInput, type DataFrameOptions, type FrameDType, type Label } from './values/frame.js';
 export { Annotations } from './tree/annotations.js';
 export { NNNode, type TreeRoot } from './tree/node.js';
 export { NNLeafNode, type LeafConstructor, type LeafOptions } from './tree/leaf-node.js';

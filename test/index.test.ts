@@ -12,6 +12,7 @@ const EXPECTED = [
   'ParameterGroup', 'ParameterLockedError', 'PickleParameter', 'PickleResult', 'PresettingError', 'RUN_ALL',
   'RUN_SET_ALL', 'ReadOnlyFileError', 'Result', 'ResultGroup', 'RunError', 'RunsFailedError', 'StateError', 'StorageError', 'Trajectory',
   'TypeMismatchError', 'Typed', 'UnsupportedDataError', 'UPDATE_DATA', 'UPDATE_SKELETON', 'cartesian_product', 'formatRuntime',
+  'Column', 'DataFrame', 'Index', 'Series', 'NAT',
   'formatTime', 'isTuple', 'UnknownOptionError', 'STORE_NOTHING', 'STORE_DATA_SKIPPING', 'STORE_DATA', 'OVERWRITE_DATA', 'pythonRepr', 'runName', 'runSetName', 'setDefaultStorageFactory', 'tuple', 'typed',
 ];
 

@@ -6,10 +6,12 @@
  * strings, pickled objects as `{"type":"object:<module>.<Class>","repr":…}`. Integers beyond
  * 2^53 stay `bigint`; {@link stringifyManifest} writes them as exact JSON numbers.
  */
-import { isPlainObject } from '../values/coerce.js';
-import { isFrozenSet, isTuple } from '../values/markers.js';
+import { COMPLEX_TYPES, Complex, type ScalarType, type TypedValue, type ValueType } from '../values/types.js';
 import { NDArray } from '../values/ndarray.js';
-import { Complex, COMPLEX_TYPES, type ScalarType, type TypedValue, type ValueType } from '../values/types.js';
+import { isPlainObject } from '../values/coerce.js';
+import { isTuple } from '../values/markers.js';
+import { pandasManifest } from '../storage/hdf5/layout/pandas-manifest.js';
+import { isFrozenSet } from '../values/markers.js';
 import { pythonRepr } from '../values/python-repr.js';
 
 /** A value in manifest form. */
@@ -71,6 +73,8 @@ function tagged(v: unknown, t: ValueType): ManifestValue {
       return { type: 'NoneType', value: null };
     case 'object':
       return inferTagged(v);
+    case 'pandas':
+      return pandasManifest(v, tagged);
     case 'unsupported':
       return t.pyclass === undefined ? { type: 'unsupported', reason: t.reason } : { type: 'unsupported', reason: t.reason, pyclass: t.pyclass };
   }

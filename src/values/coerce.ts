@@ -9,7 +9,7 @@ import {
   describeJs, dtypeOfTypedArray, NDArray, refuseHoles, trailingNulProblem, type NumericTypedArray,
 } from './ndarray.js';
 import {
-  BOOL_TYPES, BYTES_TYPES, COMPLEX_TYPES, Complex, FLOAT_TYPES, INT_RANGES, INT_TYPES, normalizeInteger, STR_TYPES,
+  BOOL_TYPES, BYTES_TYPES, COMPLEX_TYPES, Complex, FLOAT_TYPES, INT_RANGES, INT_TYPES, isPandasValue, normalizeInteger, STR_TYPES,
   type ArrayDType, type DTypeHint, type ScalarType, type TypedValue, type ValueType,
 } from './types.js';
 
@@ -90,6 +90,10 @@ export function toTypedValue(raw: unknown, rules: AcceptRules, where: string, hi
   if (rules.object) return { value: v, type: { kind: 'object' } };
   if (v === null || v === undefined) {
     throw new TypeMismatchError(`${where} is ${describeJs(v)}; a value is required.`, { got: describeJs(v) });
+  }
+  if (isPandasValue(v)) {
+    if (!rules.dict) throw new TypeMismatchError(`${where} is a pandas ${v.constructor.name}; only results hold DataFrames and Series.`, { got: describeJs(v) });
+    return { value: v, type: { kind: 'pandas' } };
   }
   const scalar = hint ?? inferScalarType(v);
   if (inferScalarType(v) !== undefined && scalar !== undefined) {

@@ -4,7 +4,7 @@
  */
 import { isPlainObject } from './coerce.js';
 import { NDArray } from './ndarray.js';
-import { Complex, type ArrayDType, type ValueType } from './types.js';
+import { Complex, isPandasValue, type ArrayDType, type ValueType } from './types.js';
 
 /** Whether two types are the same (what pypet requires of explored values). */
 export function sameType(a: ValueType, b: ValueType): boolean {
@@ -40,6 +40,7 @@ export function valuesEqual(a: unknown, b: unknown): boolean {
   }
   if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b);
   if (a instanceof Complex && b instanceof Complex) return valuesEqual(a.re, b.re) && valuesEqual(a.im, b.im);
+  if (isPandasValue(a)) return a.equals(b);
   if (a instanceof NDArray && b instanceof NDArray) {
     if (a.dtype !== b.dtype || a.shape.length !== b.shape.length) return false;
     if (a.shape.some((s, i) => s !== b.shape[i])) return false;

@@ -43,6 +43,8 @@ export type ValueType =
   | { kind: 'dict'; entries: Record<string, ValueType> }
   | { kind: 'none' }
   | { kind: 'object' }
+  /** A pandas DataFrame or Series (`src/values/frame.ts`), stored in pandas' own HDF5 layout. */
+  | { kind: 'pandas' }
   | { kind: 'unsupported'; reason: string; pyclass?: string };
 
 /** The name a user gives to force a type: any scalar type name (applies to lists' elements too). */
@@ -84,6 +86,14 @@ export class Complex {
   }
 }
 
+/** Marks the pandas value classes (`src/values/frame.ts`) without importing them here. */
+export const PANDAS_VALUE: unique symbol = Symbol.for('h5traj.pandas');
+
+/** Whether `v` is a DataFrame or Series (anything carrying {@link PANDAS_VALUE}). */
+export function isPandasValue(v: unknown): v is { [PANDAS_VALUE]: true; equals(other: unknown): boolean } {
+  return typeof v === 'object' && v !== null && PANDAS_VALUE in v;
+}
+
 /** A value paired with its type; what leaves store for each item. */
 export interface TypedValue {
   value: unknown;
@@ -106,6 +116,8 @@ export function describeType(t: ValueType): string {
       return 'None';
     case 'object':
       return 'object';
+    case 'pandas':
+      return 'pandas';
     case 'unsupported':
       return `unsupported (${t.reason})`;
   }

@@ -19,9 +19,9 @@ export interface H5Data {
   type: H5Type;
   /** `[]` for a scalar, `null` for an HDF5 NULL dataspace (no value at all). */
   shape: number[] | null;
-  /** Element bytes, row-major, little-endian. Empty for variable-length strings. */
+  /** Element bytes, row-major, little-endian. Empty for variable-length strings and sequences. */
   bytes: Uint8Array;
-  /** Variable-length strings, one Buffer (UTF-8 or ASCII bytes) per element. */
+  /** Variable-length strings (UTF-8 or ASCII bytes) or byte sequences, one Buffer per element. */
   strings?: Buffer[];
 }
 
@@ -92,6 +92,12 @@ export interface H5File {
   readDataset(path: string, rows?: [number, number]): H5Data;
   /** Creates a dataset holding `value` (contiguous, or chunked when `layout.chunks` is given). */
   createDataset(path: string, value: WriteData, layout?: DatasetLayout): void;
+  /**
+   * Creates a one-dimensional dataset of variable-length byte sequences (PyTables' VLArray of
+   * ObjectAtom, where pandas keeps pickles), chunked with an unlimited maximum shape as PyTables
+   * makes it. The native engine writes it; h5wasm cannot (it throws a StorageError saying so).
+   */
+  createByteSequences(path: string, items: readonly Buffer[]): void;
   /** Overwrites rows `[start, start + count)` of a dataset's first dimension with encoded bytes. */
   writeRows(path: string, start: number, data: Uint8Array): void;
   /** Changes the shape of a chunked dataset (within its maximum shape). */

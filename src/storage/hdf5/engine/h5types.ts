@@ -31,6 +31,11 @@ export type H5Type =
   | { class: 'array'; size: number; base: H5Type; dims: number[] }
   /** Enums (h5py's booleans); values are read as their integer base. */
   | { class: 'enum'; size: number; signed: boolean; members: Record<string, number> }
+  /**
+   * Variable-length sequences of one-byte integers (`H5T_VLEN` of `uint8`): PyTables' ObjectAtom,
+   * where pandas keeps pickled object columns. Read and written as one Buffer per element.
+   */
+  | { class: 'vlen'; size: number; base: H5Type }
   | { class: 'other'; size: number; h5class: number };
 
 /** A decoded element of an HDF5 array type: its dimensions and the flat, row-major items. */
@@ -81,6 +86,12 @@ export const complexType = (partSize: 4 | 8 = 8) => compoundType([['r', floatTyp
 /** Whether `t` is a variable-length string type (stored as heap references, read as Buffers). */
 export const isVlenString = (t: H5Type): boolean => t.class === 'string' && t.vlen;
 
+/** A variable-length sequence of bytes (PyTables' ObjectAtom); size 8 as h5wasm reports it (a wasm32 `hvl_t`). */
+export const VLEN_BYTES: H5Type = { class: 'vlen', size: 8, base: U8 };
+
+/** Whether elements of `t` live in the global heap: vlen strings and vlen byte sequences (both read as Buffers). */
+export const isVariableLength = (t: H5Type): boolean => isVlenString(t) || t.class === 'vlen';
+
 /** Whether a compound type is pypet's complex layout (`r`, `i` floats). */
 export function isComplexType(t: H5Type): t is H5Type & { class: 'compound' } {
   return t.class === 'compound' && t.members.length === 2 && t.members[0]?.name === 'r' && t.members[1]?.name === 'i'
@@ -104,6 +115,8 @@ export function describeH5Type(t: H5Type): string {
       return `array[${t.dims.join('x')}] of ${describeH5Type(t.base)}`;
     case 'enum':
       return `enum(${Object.keys(t.members).join('|')})`;
+    case 'vlen':
+      return `vlen sequence of ${describeH5Type(t.base)}`;
     case 'other':
       return `HDF5 class ${t.h5class}`;
   }

@@ -3,13 +3,16 @@
  *
  * Every child carries `SRVC_STORE`: `ARRAY`/`CARRAY`/`EARRAY` datasets become scalars, lists,
  * tuples or ndarrays (by the `SRVC_DATA_*` recall attributes), `DICT` tables become dicts, and
- * `NESTED_GROUP` groups hold dotted item names (`a.b` is group `a`, child `b`). pandas data
- * (`TABLE`, `FRAME`, `SERIES`) and other unknown layouts are reported as `unsupported` values
- * naming the reason, never as errors, so the rest of the leaf still loads.
+ * `NESTED_GROUP` groups hold dotted item names (`a.b` is group `a`, child `b`), and `FRAME` /
+ * `SERIES` groups pandas data (`layout/pandas-read.ts`). Other layouts (pypet's `TABLE`, pandas
+ * panels) are reported as `unsupported` values naming the reason, never as errors, so the rest of
+ * the leaf still loads.
  */
 import { StorageError, UnsupportedDataError } from '../../../errors.js';
-import type { TypedValue, ValueType } from '../../../values/types.js';
+import { type TypedValue, type ValueType } from '../../../values/types.js';
 import { type H5File, attrText, joinPath, stringAttr } from '../engine/h5file.js';
+import { readPandas } from './pandas-read.js';
+import { writePandas } from './pandas-write.js';
 import { createTable, readTable } from './table.js';
 import {
   DATA_COLL_TYPE, DATA_SCALAR_TYPE, STORE, columnAttr, describeValueType, encodeArrayValue, recallCell, recallName, recallValue,
@@ -61,6 +64,8 @@ function readChildInto(f: H5File, path: string, key: string, filter: ItemFilter,
   const store = attrText(f, path, STORE);
   if (store === 'NESTED_GROUP') {
     for (const child of f.childNames(path)) readChildInto(f, joinPath(path, child), `${key}.${child}`, filter, out);
+  } else if (store === 'FRAME' || store === 'SERIES') {
+    out[key] = readPandas(f, path, `item '${key}'`);
   } else if (store !== undefined && PANDAS.has(store)) {
     out[key] = unsupported(`item '${key}' is a pandas ${store.toLowerCase()}, which h5traj cannot read`);
   } else {
@@ -142,10 +147,14 @@ export function writeItem(f: H5File, groupPath: string, name: string, tv: TypedV
 /**
  * Writes a value as a data child at `path`: an Array (`SRVC_STORE=ARRAY`, contiguous, no
  * compression) for scalars, lists, tuples, ndarrays and empty dicts; a one-row table
- * (`SRVC_STORE=DICT`) for dicts with entries.
+ * (`SRVC_STORE=DICT`) for dicts with entries; pandas' own layout for DataFrames and Series.
  * @throws StorageError naming `where` for values pypet's layout cannot hold.
  */
 export function writeDataChild(f: H5File, path: string, tv: TypedValue, where: string): void {
+  if (tv.type.kind === 'pandas') {
+    writePandas(f, path, tv.value, where);
+    return;
+  }
   if (tv.type.kind === 'dict' && Object.keys(tv.type.entries).length > 0) {
     writeDict(f, path, tv.value as Record<string, unknown>, tv.type.entries, where);
     return;

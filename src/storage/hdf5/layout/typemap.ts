@@ -334,6 +334,8 @@ export function describeValueType(t: ValueType): string {
       return 'None';
     case 'object':
       return 'a Python object';
+    case 'pandas':
+      return 'a pandas DataFrame or Series';
     case 'unsupported':
       return `an unsupported value (${t.reason})`;
   }

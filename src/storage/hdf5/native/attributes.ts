@@ -5,7 +5,7 @@
 import { type NValue, NativeUnsupportedError } from './model.js';
 import { type ByteSource, CorruptError, type Cursor, UNDEF, align8, utf8Name } from './byte-source.js';
 import { forEachRecord } from './btree2.js';
-import { isVlenString } from '../engine/h5types.js';
+import { isVariableLength } from '../engine/h5types.js';
 import { type TypeCache, fileElementSize } from './decode-type.js';
 import { FractalHeap } from './fractal-heap.js';
 import type { GlobalHeap } from './global-heap.js';
@@ -62,7 +62,7 @@ function decodeValue(c: Cursor, ctx: AttributeContext, typeSize: number, spaceSi
   if (!shape) return { type, shape: null, bytes: new Uint8Array(0) };
   const count = shape.length === 0 ? 1 : shape.reduce((a, b) => a * b, 1);
   const size = count * fileElementSize(type, c.offsetSize);
-  if (isVlenString(type)) return { type, shape, bytes: new Uint8Array(0), strings: ctx.heap.strings(c.take(size), count) };
+  if (isVariableLength(type)) return { type, shape, bytes: new Uint8Array(0), strings: ctx.heap.strings(c.take(size), count) };
   return { type, shape, bytes: c.copy(size) };
 }
 

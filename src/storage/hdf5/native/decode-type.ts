@@ -1,15 +1,15 @@
 /**
  * Datatype messages → {@link H5Type}, exactly as `typeFromMeta` in `wasm/wasm-file.ts` reports them through
  * h5wasm, so the storage layer cannot tell the engines apart. Two of h5wasm's conventions show
- * here: a variable-length string has size 4 (a wasm32 pointer, its in-memory size), and an enum
- * is signed when its base integer is.
+ * here: a variable-length string has size 4 (a wasm32 pointer, its in-memory size), a byte
+ * sequence size 8 (a wasm32 `hvl_t`), and an enum is signed when its base integer is.
  *
  * Each decoded type is remembered with the bytes of its message body in `sourceTypeBytes`, so
  * the writer can re-emit foreign types byte for byte. Types h5traj cannot represent faithfully
- * (big-endian numbers, references, time, variable-length sequences, vlen strings inside other
- * types) throw {@link NativeUnsupportedError}.
+ * (big-endian numbers, references, time, variable-length sequences of anything but bytes, vlen
+ * strings inside other types) throw {@link NativeUnsupportedError}.
  */
-import { type H5Member, type H5Type, type StrPad, isVlenString } from '../engine/h5types.js';
+import { type H5Member, type H5Type, type StrPad, isVariableLength } from '../engine/h5types.js';
 import { NativeUnsupportedError, sourceTypeBytes } from './model.js';
 import { CorruptError, Cursor, align8, limitEncSize } from './byte-source.js';
 import { Interner } from './intern.js';
@@ -40,7 +40,7 @@ const CLASS_NAMES = ['fixed-point', 'floating-point', 'time', 'string', 'bitfiel
 
 /** Bytes of one element in the file: a vlen string is a length, a heap address and an index. */
 export function fileElementSize(t: H5Type, offsetSize: number): number {
-  return isVlenString(t) ? 8 + offsetSize : t.size;
+  return isVariableLength(t) ? 8 + offsetSize : t.size;
 }
 
 /** Decodes the datatype at the cursor (advancing it past the type). `where` names the object. */
@@ -116,6 +116,13 @@ function decodeAt(c: Cursor, where: string, top: boolean): H5Type {
       type = enumType(c, bits & 0xffff, version, size, where);
       break;
     case 9: {
+      if ((bits & 0x0f) === 0) {
+        // A sequence: h5traj reads sequences of one-byte integers (PyTables' ObjectAtom, pickles).
+        const base = decodeAt(c, where, false);
+        if (!top || base.class !== 'int' || base.size !== 1) unsupported('variable-length sequence datatypes other than byte sequences');
+        type = { class: 'vlen', size: 8, base };
+        break;
+      }
       if ((bits & 0x0f) !== 1) unsupported('variable-length sequence datatypes');
       if (!top) unsupported('variable-length strings inside compound, array or enum types');
       decodeAt(c, where, false); // the base type (a 1-byte character)

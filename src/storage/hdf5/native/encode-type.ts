@@ -7,7 +7,7 @@
  * message is known (`sourceTypeBytes`) is re-emitted byte for byte instead.
  */
 import { StorageError } from '../../../errors.js';
-import { type H5Type, type StrPad, describeH5Type, isVlenString } from '../engine/h5types.js';
+import { type H5Type, type StrPad, describeH5Type, isVariableLength } from '../engine/h5types.js';
 import { ByteWriter, bytesFor } from './write-bytes.js';
 import { sourceTypeBytes } from './model.js';
 
@@ -24,7 +24,7 @@ const FLOATS: Record<number, [sign: number, expLoc: number, expSize: number, man
 
 /** Bytes one element of `t` takes in the file: a variable-length string is a 16-byte heap reference. */
 export function diskSize(t: H5Type): number {
-  return isVlenString(t) ? 16 : t.size;
+  return isVariableLength(t) ? 16 : t.size;
 }
 
 
@@ -133,6 +133,11 @@ function encodeInto(w: ByteWriter, t: H5Type, top: boolean): void {
       }
       return;
     }
+    case 'vlen':
+      if (!top) throw new StorageError('Variable-length sequences inside compound or array types cannot be written.');
+      header(w, CLASS.vlen, 1, 0, 16); // sequence type 0; the base type follows
+      encodeInto(w, t.base, false);
+      return;
     case 'other':
       throw new StorageError(`The ${describeH5Type(t)} datatype cannot be written: its original definition is not known.`);
   }

@@ -8,7 +8,7 @@ import { FormatError, H5TrajError } from '../../../errors.js';
 import { type NData, type NRawChunks, NativeUnsupportedError } from './model.js';
 import { type ByteSource, UNDEF } from './byte-source.js';
 import { type ChunkRef, copyChunk, listChunks } from './chunks.js';
-import { isVlenString } from '../engine/h5types.js';
+import { isVariableLength } from '../engine/h5types.js';
 import { fileElementSize } from './decode-type.js';
 import { type Filter, type Layout } from './messages.js';
 import { undoFilters } from './filters.js';
@@ -113,7 +113,7 @@ export class FileData implements NData {
       } else if (layout.kind === 'contiguous') {
         raw = layout.addr === UNDEF ? this.filled(n, es) : src.readRaw(layout.addr + at, n * es);
       } else raw = this.assemble(start, end, n, es);
-      if (isVlenString(type)) return { bytes: new Uint8Array(0), strings: this.file.heap.strings(raw, n) };
+      if (isVariableLength(type)) return { bytes: new Uint8Array(0), strings: this.file.heap.strings(raw, n) };
       return { bytes: raw };
     });
   }

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { StateError, StorageError, UnsupportedDataError } from '../../../errors.js';
 import { removeTemp, replaceWithTemp, tempPathFor } from '../../atomic.js';
 import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, WriteData } from '../engine/h5file.js';
-import type { H5Type } from '../engine/h5types.js';
+import { type H5Type, VLEN_BYTES } from '../engine/h5types.js';
 import { baseName, parentOf } from '../engine/paths.js';
 import { type NDataset, type NGroup, type NLink, type NNode, type NValue, NativeUnsupportedError, newGroup } from './model.js';
 import { OwnedData, packSmall } from './owned-data.js';
@@ -415,6 +415,22 @@ export class NativeH5File implements H5File {
       maxshape: layout.maxshape ? [...layout.maxshape] : null,
       chunks: layout.chunks ? [...layout.chunks] : null,
       data: new OwnedData(packSmall(value.data), value.data.length, true),
+    };
+    this.addLink(path, { kind: 'hard', node }, 'a dataset');
+  }
+
+  createByteSequences(path: string, items: readonly Buffer[]): void {
+    const strings = items.map((b) => Buffer.from(b)); // ours: the caller may reuse its buffers
+    this.heldBytes += strings.reduce((n, b) => n + b.length + 16, 0);
+    const n = strings.length;
+    const node: NDataset = {
+      kind: 'dataset',
+      attrs: EMPTY_ATTRS,
+      type: VLEN_BYTES,
+      shape: [n],
+      maxshape: [null],
+      chunks: [Math.max(1, n)],
+      data: { read: () => ({ bytes: new Uint8Array(0), strings }) },
     };
     this.addLink(path, { kind: 'hard', node }, 'a dataset');
   }

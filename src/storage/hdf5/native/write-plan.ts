@@ -12,7 +12,7 @@
  */
 import { StorageError } from '../../../errors.js';
 import { describeH5Type } from '../engine/h5types.js';
-import { isVlenString } from '../engine/h5types.js';
+import { isVariableLength } from '../engine/h5types.js';
 import { diskSize, encodeDatatype } from './encode-type.js';
 import type { NDataset, NGroup, NLink, NNode, NValue } from './model.js';
 import { attributeSize } from './write-header.js';
@@ -52,7 +52,7 @@ export function planWrite(root: NGroup): WritePlan {
 
   const checkAttr = (value: NValue, name: string): void => {
     checkAttribute(path, name, value);
-    if (isVlenString(value.type)) vlenAttrs.push(value);
+    if (isVariableLength(value.type)) vlenAttrs.push(value);
   };
   const visitLink = (link: NLink, name: string): void => {
     if (name === '' || name === '.' || name.includes('/')) {
@@ -90,7 +90,7 @@ export function planWrite(root: NGroup): WritePlan {
 function checkAttribute(path: () => string, name: string, value: NValue): void {
   if (name === '') throw new StorageError(`An attribute of '${path()}' has an empty name, which HDF5 does not allow.`, { path: path() });
   const n = elementCount(value.shape);
-  const vlen = isVlenString(value.type);
+  const vlen = isVariableLength(value.type);
   if (vlen ? (value.strings?.length ?? 0) !== n : value.bytes.length < n * value.type.size) {
     const got = vlen ? `${value.strings?.length ?? 0} strings` : `${value.bytes.length} bytes`;
     throw new StorageError(

@@ -22,7 +22,7 @@
 import fs from 'node:fs';
 import { StorageError } from '../../../errors.js';
 import { lookup3 } from './checksum.js';
-import { isVlenString } from '../engine/h5types.js';
+import { isVariableLength } from '../engine/h5types.js';
 import { diskSize, encodeDatatype } from './encode-type.js';
 import type { NDataset, NGroup, NLink, NNode, NRawChunks, NValue } from './model.js';
 import { type ChunkRecord, forEachChunk, writeChunkBTree } from './write-btree.js';
@@ -187,13 +187,12 @@ class GraphWriter {
 
   private writeDataset(ds: NDataset, info: NodeInfo): number {
     const elementSize = diskSize(ds.type);
-    const raw = ds.chunks && ds.data.rawChunks ? ds.data.rawChunks() : undefined;
+    // Filtered chunks are copied as they are, except variable-length data: its elements point into
+    // the source's global heap, so they are decoded and written anew, unfiltered (pypet's
+    // compressed pandas VLArrays; h5traj writes uncompressed data anyway).
+    const raw = ds.chunks && ds.data.rawChunks && !isVariableLength(ds.type) ? ds.data.rawChunks() : undefined;
     let address: number; // contiguous data, or the chunks' B-tree
     if (ds.chunks && raw) {
-      if (isVlenString(ds.type)) {
-        const path = this.path();
-        throw new StorageError(`The dataset '${path}' holds variable-length strings in filtered chunks, which the native writer cannot copy.`, { path });
-      }
       address = this.copyChunks(raw.chunks, ds.chunks.length, elementSize);
     } else {
       const elements = this.elements(ds, elementSize);
@@ -235,7 +234,7 @@ class GraphWriter {
 
   /** An attribute's elements as stored: its bytes, or heap references to its strings. */
   private attributeData(value: NValue): Uint8Array {
-    if (isVlenString(value.type)) return this.vlenAttrData.get(value)!.pop()!;
+    if (isVariableLength(value.type)) return this.vlenAttrData.get(value)!.pop()!;
     const size = elementCount(value.shape) * value.type.size;
     return value.bytes.length === size ? value.bytes : value.bytes.subarray(0, size);
   }
@@ -246,7 +245,7 @@ class GraphWriter {
     if (n === 0) return new Uint8Array(0);
     const data = ds.data.read();
     const shape = `[${ds.shape?.join(', ')}]`;
-    if (isVlenString(ds.type)) {
+    if (isVariableLength(ds.type)) {
       if (data.strings?.length !== n) {
         throw new StorageError(`The dataset '${this.path()}' has ${data.strings?.length ?? 0} strings, but its shape ${shape} needs ${n}.`, { path: this.path() });
       }

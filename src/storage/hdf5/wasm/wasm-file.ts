@@ -16,11 +16,11 @@ import h5wasm, { Module } from 'h5wasm/node';
 import type { Metadata } from 'h5wasm/node';
 import { StateError, StorageError } from '../../../errors.js';
 import { checkOpenable } from '../engine/file-check.js';
-import { BoundedCache } from './bounded-cache.js';
 import { aboutFile, quietModule } from './diagnostics.js';
-import { type H5Type, describeH5Type, isVlenString } from '../engine/h5types.js';
+import { type H5Type, describeH5Type, isVariableLength } from '../engine/h5types.js';
 import { baseName, joinPath, parentOf } from '../engine/paths.js';
 import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, WriteData } from '../engine/h5file.js';
+import { BoundedCache } from './bounded-cache.js';
 
 
 type H5Mod = typeof Module;
@@ -43,7 +43,7 @@ function mod(): H5Mod {
 }
 
 // HDF5 type classes, strpad codes and get_type codes (fixed by the HDF5 C API).
-const CLASS = { INTEGER: 0, FLOAT: 1, STRING: 3, BITFIELD: 4, COMPOUND: 6, ENUM: 8, ARRAY: 10 } as const;
+const CLASS = { INTEGER: 0, FLOAT: 1, STRING: 3, BITFIELD: 4, COMPOUND: 6, ENUM: 8, VLEN: 9, ARRAY: 10 } as const;
 const PADS = ['nullterm', 'nullpad', 'spacepad'] as const;
 const NODE_TYPES: Record<number, NodeType> = { [-1]: 'missing', 0: 'group', 1: 'dataset', 2: 'datatype', 3: 'link', 4: 'external' };
 const H5S_UNLIMITED = 18446744073709551615n;
@@ -71,6 +71,12 @@ function typeFromMeta(m: Metadata): H5Type {
     }
     case CLASS.ENUM:
       return { class: 'enum', size: m.size, signed: m.signed, members: { ...(m.enum_type?.members ?? {}) } };
+    case CLASS.VLEN: {
+      // Byte sequences only (PyTables' ObjectAtom); h5wasm's element is a 32-bit {length, pointer}.
+      const base = m.vlen_type ? typeFromMeta(m.vlen_type) : undefined;
+      if (base?.class === 'int' && base.size === 1) return { class: 'vlen', size: m.size, base };
+      return { class: 'other', size: m.size, h5class: m.type };
+    }
     default:
       return { class: 'other', size: m.size, h5class: m.type };
   }
@@ -415,8 +421,8 @@ export class WasmH5File implements H5File {
     try {
       M.get_attribute_data(this.id(), path, name, BigInt(ptr));
       const bytes = M.HEAPU8.slice(ptr, ptr + nbytes);
-      if (type.class === 'string' && type.vlen) {
-        const strings = readVlenStrings(M, bytes, meta.total_size);
+      if (isVariableLength(type)) {
+        const strings = type.class === 'vlen' ? readVlenSequences(M, bytes, meta.total_size) : readVlenStrings(M, bytes, meta.total_size);
         M.reclaim_vlen_memory(this.id(), path, name, BigInt(ptr));
         return { type, shape: meta.shape, bytes: new Uint8Array(0), strings };
       }
@@ -497,14 +503,14 @@ export class WasmH5File implements H5File {
     }
     const n = outShape.reduce((x, y) => x * y, 1);
     const nbytes = n * type.size;
-    if (n === 0) return { type, shape: outShape, bytes: new Uint8Array(0), ...(isVlenString(type) ? { strings: [] } : {}) };
+    if (n === 0) return { type, shape: outShape, bytes: new Uint8Array(0), ...(isVariableLength(type) ? { strings: [] } : {}) };
     const ptr = M._malloc(nbytes);
     try {
       const strides = count ? count.map(() => 1n) : null;
       M.get_dataset_data(this.id(), path, count, offset, strides, BigInt(ptr));
       const bytes = M.HEAPU8.slice(ptr, ptr + nbytes);
-      if (isVlenString(type)) {
-        const strings = readVlenStrings(M, bytes, n);
+      if (isVariableLength(type)) {
+        const strings = type.class === 'vlen' ? readVlenSequences(M, bytes, n) : readVlenStrings(M, bytes, n);
         if (count) M.reclaim_vlen_memory_count(this.id(), path, '', BigInt(ptr), count);
         else M.reclaim_vlen_memory(this.id(), path, '', BigInt(ptr));
         return { type, shape: outShape, bytes: new Uint8Array(0), strings };
@@ -513,6 +519,11 @@ export class WasmH5File implements H5File {
     } finally {
       M._free(ptr);
     }
+  }
+
+  /** h5wasm has no call that writes variable-length sequences, so this engine refuses them. */
+  createByteSequences(path: string): void {
+    this.fail('Variable-length byte sequences (pickled pandas columns) can be written only by the native engine, not by h5wasm', path);
   }
 
   /** Creates a dataset holding `value` (contiguous, or chunked when `layout.chunks` is given). */
@@ -583,6 +594,18 @@ export class WasmH5File implements H5File {
     this.check(mod().resize_dataset(this.id(), path, shape.map(BigInt)), 'resize a dataset', path);
     info.shape = [...shape];
   }
+}
+
+/** Copies variable-length byte sequences out of h5wasm's memory (`hvl_t`: 32-bit length, then pointer). */
+function readVlenSequences(M: H5Mod, elements: Uint8Array, n: number): Buffer[] {
+  const view = new DataView(elements.buffer, elements.byteOffset, elements.byteLength);
+  const out: Buffer[] = [];
+  for (let i = 0; i < n; i++) {
+    const len = view.getUint32(i * 8, true);
+    const p = view.getUint32(i * 8 + 4, true);
+    out.push(len === 0 || p === 0 ? Buffer.alloc(0) : Buffer.from(M.HEAPU8.slice(p, p + len)));
+  }
+  return out;
 }
 
 /** Reads NUL-terminated strings from the wasm heap, given the pointers HDF5 wrote into `ptrs`. */

@@ -1,23 +1,48 @@
 /**
  * Reading Python pickles, safely, for pypet's `PickleParameter` / `PickleResult`.
  *
- * A restricted unpickler: a stack machine over the opcodes of protocols 0–5 that builds only
- * values of the shared value model and never runs code. Globals are resolved against a short
- * whitelist (set, frozenset, complex, bytes, bytearray, `_codecs.encode`, `OrderedDict`); any other
+ * Reading is a restricted unpickler: a stack machine over the opcodes of protocols 0–5 that builds
+ * only values of the shared value model and never runs code. Globals are resolved against a short
+ * whitelist (set, frozenset, complex, bytes, bytearray, `_codecs.encode`, `OrderedDict`, and numpy's
+ * array reconstruction: numeric arrays become NDArrays, object arrays — pandas' text and mixed
+ * columns — {@link PickledObjectArray}s); any other
  * class ends decoding with an `unsupported` type naming it, rather than an error, so that a file
  * holding e.g. a `fractions.Fraction` still loads.
  */
 import { FormatError } from '../../../../errors.js';
 import { isFrozenSet, isTuple, markFrozenSet, markTuple } from '../../../../values/markers.js';
 import { describeJs } from '../../../../values/ndarray.js';
-import { Complex, normalizeInteger, type ScalarType, type TypedValue, type ValueType } from '../../../../values/types.js';
+import { Complex, normalizeInteger, type ArrayDType, type ScalarType, type TypedValue, type ValueType } from '../../../../values/types.js';
 import { describePython, OP, OP_NAME } from './opcodes.js';
+import { NDArray, type NDArrayData } from '../../../../values/ndarray.js';
+import { complexType, decodeElements, decodeNumeric, floatType, intType } from '../../engine/h5types.js';
 
 // Intermediate forms, only alive while decoding. Floats are boxed so that 2.0 stays a float in the
 // inferred type; dicts are pair lists because only at the end do we know whether all keys are str.
 class PyFloat { constructor(readonly v: number) {} }
 class PyDict { readonly pairs: [unknown, unknown][] = []; }
 class PyGlobal { constructor(readonly name: string) {} }
+/** A numpy dtype: its type string (`'f8'`, `'O8'`) and the byte order its BUILD state sets. */
+class PyDType { order = '='; constructor(readonly str: string) {} }
+/** A numpy ndarray: `_reconstruct` makes an empty one and BUILD fills it; `_frombuffer` makes it whole. */
+class PyArray {
+  built = false;
+  shape: number[] = [];
+  dtype: PyDType | undefined;
+  fortran = false;
+  data: unknown;
+}
+
+/**
+ * A numpy array of dtype `object` read from a pickle (pandas keeps text and mixed columns so):
+ * its shape and its elements in C order, each with the type the pickle gave it.
+ */
+export class PickledObjectArray {
+  constructor(
+    readonly shape: readonly number[],
+    readonly items: readonly TypedValue[],
+  ) {}
+}
 /** Thrown (not an Error) to abandon decoding with an `unsupported` result. */
 class Unsupported { constructor(readonly reason: string, readonly pyclass?: string) {} }
 
@@ -25,25 +50,41 @@ class Unsupported { constructor(readonly reason: string, readonly pyclass?: stri
 const CALLABLES = new Set([
   'builtins.set', 'builtins.frozenset', 'builtins.complex', 'builtins.bytes', 'builtins.bytearray',
   '_codecs.encode', 'collections.OrderedDict',
+  // numpy arrays and dtypes (numpy 2 moved the modules to numpy._core)
+  'numpy.dtype', 'numpy.core.multiarray._reconstruct', 'numpy._core.multiarray._reconstruct',
+  'numpy.core.numeric._frombuffer', 'numpy._core.numeric._frombuffer',
 ]);
 /** Reconstruction helpers that precede the real class; kept on the stack so that the class is named. */
 const HELPERS = new Set([
-  'copy_reg._reconstructor', 'copyreg._reconstructor', 'copyreg.__newobj__', 'numpy.core.multiarray._reconstruct',
+  'copy_reg._reconstructor', 'copyreg._reconstructor', 'copyreg.__newobj__', 'numpy.ndarray',
 ]);
 const LATIN1 = new Set(['latin1', 'latin-1', 'iso-8859-1', 'iso8859-1']);
 const unsupportedClass = (name: string) =>
   new Unsupported(`pickled ${name} object; h5traj does not unpickle arbitrary classes`, name);
 
-function resolveGlobal(module: string, name: string): PyGlobal {
+/**
+ * Calls a caller adds to the whitelist for one decoding (e.g. pandas' date offsets): each takes
+ * the decoded arguments (ints as numbers, booleans, strings) and returns a plain value, or
+ * undefined when it does not recognize them.
+ */
+export type PickleCalls = ReadonlyMap<string, (args: readonly unknown[]) => string | number | boolean | null | undefined>;
+
+function resolveGlobal(module: string, name: string, extra: PickleCalls | undefined): PyGlobal {
   const full = `${module === '__builtin__' ? 'builtins' : module}.${name}`;
-  if (!CALLABLES.has(full) && !HELPERS.has(full)) throw unsupportedClass(full);
+  if (!CALLABLES.has(full) && !HELPERS.has(full) && !extra?.has(full)) throw unsupportedClass(full);
   return new PyGlobal(full);
 }
 
 /** Applies a whitelisted callable to already-decoded arguments (REDUCE, NEWOBJ, INST, OBJ). */
-function call(fn: unknown, args: unknown[]): unknown {
+function call(fn: unknown, args: unknown[], extra: PickleCalls | undefined): unknown {
   if (!(fn instanceof PyGlobal)) throw new Unsupported(`pickle calls ${describe(fn)}, which is not a class`);
   const bad = () => new Unsupported(`pickled call of ${fn.name} with arguments h5traj does not recognize`, fn.name);
+  const own = extra?.get(fn.name);
+  if (own) {
+    const out = own(args);
+    if (out === undefined) throw bad();
+    return out;
+  }
   const [a, b] = args;
   const num = (x: unknown): number => {
     if (x instanceof PyFloat) return x.v;
@@ -72,12 +113,51 @@ function call(fn: unknown, args: unknown[]): unknown {
     case 'collections.OrderedDict':
       if (args.length > 0) throw bad();
       return new PyDict(); // items follow as SETITEM(S); h5traj keeps it as a plain dict
+    case 'numpy.dtype':
+      if (typeof a !== 'string') throw bad();
+      return new PyDType(a);
+    case 'numpy.core.multiarray._reconstruct':
+    case 'numpy._core.multiarray._reconstruct':
+      if (!(a instanceof PyGlobal) || a.name !== 'numpy.ndarray') throw bad();
+      return new PyArray();
+    case 'numpy.core.numeric._frombuffer':
+    case 'numpy._core.numeric._frombuffer': {
+      const [, , shape, order] = args;
+      if (!Buffer.isBuffer(a) || !(b instanceof PyDType) || !isTuple(shape) || (order !== 'C' && order !== 'F')) throw bad();
+      const arr = new PyArray();
+      Object.assign(arr, { built: true, shape: intsOf(shape, bad), dtype: b, fortran: order === 'F', data: a });
+      return arr;
+    }
     default:
       throw new Unsupported(`pickle calls ${fn.name}; h5traj does not unpickle arbitrary classes`, fn.name);
   }
 }
 
-/** Describes a JS value, or an intermediate decoding form, in Python terms for messages. */
+function intsOf(v: unknown, bad: () => Unsupported): number[] {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0)) throw bad();
+  return v as number[];
+}
+
+/** Applies a BUILD state: a dtype's byte order, or an ndarray's shape, dtype, order and data. */
+function build(obj: unknown, state: unknown): void {
+  const bad = () => new Unsupported(`pickle sets the state of a numpy ${obj instanceof PyDType ? 'dtype' : 'array'} in a form h5traj does not recognize`);
+  if (obj instanceof PyDType) {
+    if (!isTuple(state) || typeof (state as unknown[])[1] !== 'string') throw bad();
+    obj.order = (state as unknown[])[1] as string;
+    return;
+  }
+  if (obj instanceof PyArray && !obj.built) {
+    if (!isTuple(state)) throw bad();
+    const parts = state as unknown[];
+    const [shape, dtype, fortran, data] = parts.length === 5 ? parts.slice(1) : parts;
+    if (!(dtype instanceof PyDType) || typeof fortran !== 'boolean') throw bad();
+    Object.assign(obj, { built: true, shape: intsOf(shape, bad), dtype, fortran, data });
+    return;
+  }
+  throw new Unsupported('pickle sets object state (BUILD), which h5traj does not apply');
+}
+
+/** Describes a JS value, or an intermediate decoding form in Python terms, for messages. */
 function describe(v: unknown): string {
   if (v instanceof PyDict) return 'a dict';
   if (v instanceof PyFloat) return 'a float';
@@ -98,7 +178,7 @@ function decodeLong(b: Buffer): number | bigint {
 }
 
 /** Runs the pickle machine and returns the raw (intermediate) top-level object. */
-function run(buf: Buffer): unknown {
+function run(buf: Buffer, extra: PickleCalls | undefined): unknown {
   const stack: unknown[] = [];
   const marks: number[] = []; // stack heights at each MARK
   const memo = new Map<number, unknown>();
@@ -276,26 +356,26 @@ function run(buf: Buffer): unknown {
       }
       case OP.GLOBAL: {
         const module = line().toString('utf8');
-        stack.push(resolveGlobal(module, line().toString('utf8')));
+        stack.push(resolveGlobal(module, line().toString('utf8'), extra));
         break;
       }
       case OP.STACK_GLOBAL: {
         const n = pop();
         const m = pop();
         if (typeof m !== 'string' || typeof n !== 'string') throw malformed('needs a module and a name as strings');
-        stack.push(resolveGlobal(m, n));
+        stack.push(resolveGlobal(m, n, extra));
         break;
       }
       case OP.INST: {
         const module = line().toString('utf8');
-        const cls = resolveGlobal(module, line().toString('utf8'));
-        stack.push(call(cls, popMark()));
+        const cls = resolveGlobal(module, line().toString('utf8'), extra);
+        stack.push(call(cls, popMark(), extra));
         break;
       }
       case OP.OBJ: {
         const [cls, ...args] = popMark();
         if (cls === undefined) throw malformed('needs a class after its MARK');
-        stack.push(call(cls, args));
+        stack.push(call(cls, args, extra));
         break;
       }
       case OP.REDUCE:
@@ -303,7 +383,7 @@ function run(buf: Buffer): unknown {
         const args = pop();
         const fn = pop();
         if (!isTuple(args)) throw malformed(`needs an argument tuple, but found ${describe(args)}`);
-        stack.push(call(fn, args as unknown[]));
+        stack.push(call(fn, args as unknown[], extra));
         break;
       }
       case OP.NEWOBJ_EX: {
@@ -312,10 +392,10 @@ function run(buf: Buffer): unknown {
         const cls = pop();
         if (!isTuple(args) || !(kwargs instanceof PyDict)) throw malformed('needs an argument tuple and a keyword dict');
         if (kwargs.pairs.length) throw new Unsupported('pickle passes keyword arguments to a constructor');
-        stack.push(call(cls, args as unknown[]));
+        stack.push(call(cls, args as unknown[], extra));
         break;
       }
-      case OP.BUILD: throw new Unsupported('pickle sets object state (BUILD), which h5traj does not apply');
+      case OP.BUILD: { const state = pop(); build(top(), state); break; }
       case OP.PERSID:
       case OP.BINPERSID: throw new Unsupported('pickle refers to persistent IDs, which h5traj cannot resolve');
       case OP.EXT1:
@@ -342,6 +422,7 @@ function finalize(v: unknown, active: Set<object>, done: Map<object, TypedValue>
   if (v instanceof Complex) return scalarOf(v, 'complex');
   if (v === null || typeof v !== 'object') return { value: null, type: { kind: 'none' } };
   if (v instanceof PyGlobal) throw new Unsupported(`pickle holds a reference to ${v.name} itself`, v.name);
+  if (v instanceof PyDType) throw new Unsupported(`pickle holds the numpy dtype '${v.str}' itself`, 'numpy.dtype');
   const cached = done.get(v);
   if (cached) return cached; // shared references stay shared (and cannot blow up exponentially)
   if (active.has(v)) throw new Unsupported('pickle holds a structure that contains itself; h5traj values cannot be recursive');
@@ -367,6 +448,8 @@ function finalize(v: unknown, active: Set<object>, done: Map<object, TypedValue>
     } else {
       out = { value: new Map(pairs.map(([k, x]) => [k.value, x.value])), type: { kind: 'object' } };
     }
+  } else if (v instanceof PyArray) {
+    out = finalizeArray(v, sub);
   } else if (v instanceof Set) {
     const s = new Set([...v].map((x) => sub(x).value));
     out = { value: isFrozenSet(v) ? markFrozenSet(s) : s, type: { kind: 'object' } };
@@ -375,6 +458,64 @@ function finalize(v: unknown, active: Set<object>, done: Map<object, TypedValue>
   }
   active.delete(v);
   done.set(v, out);
+  return out;
+}
+
+/** numpy type codes (kind + item size) of the dtypes an NDArray holds. */
+const NUMPY_DTYPES: Record<string, ArrayDType> = {
+  i1: 'int8', i2: 'int16', i4: 'int32', i8: 'int64', u1: 'uint8', u2: 'uint16', u4: 'uint32', u8: 'uint64',
+  f4: 'float32', f8: 'float64', b1: 'bool', c8: 'complex64', c16: 'complex128',
+};
+
+/** A decoded ndarray: object arrays as {@link PickledObjectArray}, numeric ones as {@link NDArray}. */
+function finalizeArray(a: PyArray, sub: (x: unknown) => TypedValue): TypedValue {
+  const dtype = a.dtype;
+  if (!a.built || !dtype) throw new Unsupported('pickle holds a numpy array whose state was never set');
+  const size = a.shape.reduce((x, y) => x * y, 1);
+  const code = dtype.str.replace(/^[<>|=]/, '');
+  if (code.startsWith('O')) {
+    if (!Array.isArray(a.data) || a.data.length !== size) throw new Unsupported(`pickle holds an object array of shape (${a.shape.join(', ')}) without its ${size} elements`);
+    return { value: new PickledObjectArray(a.shape, a.data.map(sub)), type: { kind: 'object' } };
+  }
+  const target = NUMPY_DTYPES[code];
+  if (!target) throw new Unsupported(`pickle holds a numpy array of dtype '${dtype.str}', which h5traj cannot read`, 'numpy.ndarray');
+  const raw = typeof a.data === 'string' ? Buffer.from(a.data, 'latin1') : a.data;
+  const itemSize = Number(code.slice(1));
+  if (!Buffer.isBuffer(raw) || raw.length !== size * itemSize) throw new Unsupported(`pickle holds a numpy array of shape (${a.shape.join(', ')}) whose data has the wrong size`);
+  if (dtype.order === '>' && itemSize > 1) throw new Unsupported(`pickle holds a big-endian numpy array (dtype '>${code}'), which h5traj cannot read`, 'numpy.ndarray');
+  const bytes = a.fortran && a.shape.length > 1 ? fortranToC(raw, a.shape, itemSize) : Buffer.from(raw);
+  let data: NDArrayData;
+  if (target === 'bool') data = Array.from(bytes, (x) => x !== 0);
+  else if (target === 'complex64' || target === 'complex128') {
+    const pairs = decodeElements(bytes, complexType(target === 'complex64' ? 4 : 8), size) as { r: number; i: number }[];
+    data = pairs.map((c) => new Complex(c.r, c.i));
+  } else {
+    const t = target.startsWith('float') ? floatType(itemSize as 4 | 8) : intType(itemSize, target.startsWith('int'));
+    data = decodeNumeric(bytes, t, size);
+  }
+  return { value: new NDArray(target, a.shape, data), type: { kind: 'ndarray', dtype: target } };
+}
+
+/** Reorders column-major (Fortran) element bytes into row-major (C) order. */
+function fortranToC(raw: Buffer, shape: readonly number[], itemSize: number): Buffer {
+  const out = Buffer.alloc(raw.length);
+  const n = raw.length / itemSize;
+  for (let c = 0; c < n; c++) {
+    // the C index c as coordinates, then as a Fortran index
+    let rest = c;
+    let f = 0;
+    let stride = 1;
+    const coords: number[] = [];
+    for (let d = shape.length - 1; d >= 0; d--) {
+      coords[d] = rest % shape[d]!;
+      rest = Math.floor(rest / shape[d]!);
+    }
+    for (let d = 0; d < shape.length; d++) {
+      f += coords[d]! * stride;
+      stride *= shape[d]!;
+    }
+    raw.copy(out, c * itemSize, f * itemSize, (f + 1) * itemSize);
+  }
   return out;
 }
 
@@ -392,12 +533,13 @@ function finalize(v: unknown, active: Set<object>, done: Map<object, TypedValue>
  * difference for scalars, homogeneous lists/tuples and dict entries (pass it back to
  * `encodePickle` (encode.ts) / `pythonRepr`); inside content typed `object` (mixed lists, sets,
  * non-str-keyed dicts) an integral float reads back as an int. JS objects also list integer-like
- * keys (`'1'`) first, whatever the Python order was.
+ * keys (`'1'`) first, whatever the Python order was. `calls` whitelists more callables for this
+ * decoding, each turning its arguments into a plain value.
  * @throws FormatError when the bytes are not a well-formed pickle (message names the byte offset).
  */
-export function decodePickle(bytes: Buffer): TypedValue {
+export function decodePickle(bytes: Buffer, calls?: PickleCalls): TypedValue {
   try {
-    return finalize(run(bytes), new Set(), new Map());
+    return finalize(run(bytes, calls), new Set(), new Map());
   } catch (e) {
     if (!(e instanceof Unsupported)) throw e;
     const type: ValueType = { kind: 'unsupported', reason: e.reason };

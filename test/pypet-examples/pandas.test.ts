@@ -1,0 +1,108 @@
+/**
+ * pandas values between pypet and h5traj, both ways:
+ * - a trajectory h5traj stores with DataFrame and Series results loads in pypet 0.7
+ *   (`f_load(load_all=2)` in a Python subprocess) as DataFrames and Series equal to h5traj's dump;
+ * - pypet's example 13 (post-processing into a DataFrame), run by pypet itself with a smaller
+ *   exploration (scripts/gen-pandas-fixtures.py --example13), loads in h5traj and dumps equal to
+ *   pypet's view, the DataFrame included; h5traj can store more into that file.
+ * Needs pypet 0.7's source (PYPET_SOURCE, default /tmp/ex-pypet) with python3-pandas and
+ * python3-tables; without them this test fails, it is never skipped.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { DataFrame, Series, Trajectory } from '../../src/index.js';
+import { trajectoryManifest } from '../../src/cli/manifest.js';
+import { parseManifest, stringifyManifest } from '../../src/cli/manifest-values.js';
+
+const PYTHON = '/usr/bin/python3';
+const PYPET = process.env.PYPET_SOURCE ?? '/tmp/ex-pypet';
+const SCRIPTS = fileURLToPath(new URL('../../scripts/', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'h5traj-pandas-pypet-'));
+
+function python(args: string[]) {
+  return spawnSync(PYTHON, args, { encoding: 'utf8', env: { ...process.env, PYTHONPATH: PYPET } });
+}
+
+/** pypet-view.py's differences between pypet's view of `file` and h5traj's dump of it, for the leaves under `prefix`. */
+function differences(file: string, name: string, prefix: string): string[] {
+  const traj = new Trajectory(name, { add_time: false, filename: file });
+  traj.f_load({ load_all: 2 });
+  const dump = join(dir, `${name}-dump.json`);
+  writeFileSync(dump, stringifyManifest(trajectoryManifest(traj)));
+  const r = python([join(SCRIPTS, 'pypet-view.py'), file, name, dump]);
+  assert.ok(r.status === 0 || r.status === 1, `pypet-view.py failed: ${r.stderr}`);
+  return (JSON.parse(r.stdout) as { differences: string[] }).differences.filter((d) => d.startsWith(prefix));
+}
+
+test('pypet 0.7 can be imported (PYPET_SOURCE) with pandas and PyTables', () => {
+  const r = python(['-c', 'import pypet, pandas, tables']);
+  assert.is(r.status, 0, `pypet is needed at ${PYPET} (set PYPET_SOURCE): ${r.stderr.trim()}`);
+});
+
+test('DataFrame and Series results h5traj stores load in pypet as DataFrame and Series, equal to h5traj\'s dump', () => {
+  const file = join(dir, 'frames.hdf5');
+  const traj = new Trajectory('frames', { add_time: false, filename: file });
+  traj.f_add_parameter('n', 3);
+  const df = DataFrame.from({ a: [1, 2, 3], b: Float64Array.of(0.5, 1.5, NaN), name: ['x', 'y', 'zé'] }, { index: ['p', 'q', 'r'] });
+  traj.f_add_result('tables.mixed', { frame: df, series: new Series(Float64Array.of(1.5, 2.5), { name: 's' }), count: 2 }, { comment: 'pandas items' });
+  traj.f_add_result('tables.single', new Series([true, false], { index: [3, 4] }));
+  traj.f_store();
+
+  const r = python(['-c', [
+    'import sys, pandas as pd',
+    'from pypet import Trajectory',
+    't = Trajectory(filename=sys.argv[1]); t.f_load(name="frames", load_all=2, force=True)',
+    'm = t.results.tables.mixed',
+    'print(type(m.frame).__name__, dict(m.frame.dtypes.astype(str)), list(m.frame.index), m.frame["name"].tolist())',
+    'print(type(m.series).__name__, m.series.name, m.series.tolist())',
+    's = t.results.tables.single  # fast access: the single item',
+    'print(type(s).__name__, s.dtype, list(s.index), s.tolist())',
+  ].join('\n'), file]);
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim().split('\n'), [
+    "DataFrame {'a': 'int64', 'b': 'float64', 'name': 'object'} ['p', 'q', 'r'] ['x', 'y', 'zé']",
+    'Series s [1.5, 2.5]',
+    'Series bool [3, 4] [True, False]',
+  ]);
+  assert.equal(differences(file, 'frames', 'results.tables'), []);
+});
+
+test("pypet's example 13 file loads in h5traj: the DataFrame of firing rates dumps as pypet's view shows it", () => {
+  const out = join(dir, 'ex13');
+  const r = python([join(SCRIPTS, 'gen-pandas-fixtures.py'), '--example13', out]);
+  assert.is(r.status, 0, r.stderr.slice(-2000));
+  const file = join(out, 'example13_small.hdf5');
+  assert.equal(differences(file, 'FiringRate', ''), []);
+  const traj = new Trajectory('FiringRate', { add_time: false, filename: file });
+  traj.f_load({ load_all: 2 });
+  const rates = traj.res.summary.firing_rates.rates_frame as DataFrame;
+  assert.instance(rates, DataFrame);
+  const pypet = parseManifest(readFileSync(join(out, 'example13_small.json'), 'utf8')) as { leaves: { full_name: string; items?: Record<string, unknown> }[] };
+  const theirs = pypet.leaves.find((l) => l.full_name === 'results.summary.firing_rates')!.items!.rates_frame as { columns: { values: number[] } };
+  assert.equal([...rates.columns.keys()], theirs.columns.values); // tau_ref, as floats
+  assert.is(rates.get(5)!.dtype, 'object'); // pypet's frame starts empty, so pandas keeps its values as objects
+
+  // Storing more into pypet's file rewrites its compressed VLArray (heap references cannot be
+  // copied as compressed bytes): pypet still reads the frame, and the new result.
+  traj.f_add_result('extra', { x: 1.5 });
+  traj.f_store();
+  const back = python(['-c', [
+    'import json, sys',
+    'from pypet import Trajectory',
+    't = Trajectory(filename=sys.argv[1]); t.f_load(name="FiringRate", load_all=2, force=True)',
+    'f = t.results.summary.firing_rates.rates_frame',
+    'print(type(f).__name__, json.dumps(f.values.tolist(), separators=(",", ":")), t.results.extra.x)',
+  ].join('\n'), file]);
+  assert.is(back.status, 0, back.stderr);
+  const values = rates.index.values.toArray().map((_, r) => [...rates.columns.values()].map((c) => c.at(r)));
+  const [kind, json, x] = back.stdout.trim().split(' ');
+  assert.equal([kind, JSON.parse(json!), x], ['DataFrame', values, '1.5']);
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.run();
