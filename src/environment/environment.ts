@@ -33,6 +33,8 @@ import { prepareToOpen } from '../storage/hdf5/open-file.js';
 import { HDF5_SERVICE_OPTIONS, type Hdf5ServiceOptions } from '../storage/hdf5/settings.js';
 import { checkOptions, optionNames, PYPET_MEANINGLESS, type OptionSpec } from '../options.js';
 import { pushAll } from '../fold.js';
+import { groupState } from '../tree/group.js';
+import { nodeState } from '../tree/node.js';
 
 /** A run function that worker threads can load: a module path (or file URL) and an export name. */
 export interface RunModule {
@@ -359,7 +361,7 @@ export class Environment {
     } else {
       const group = traj.f_get(this.envGroup);
       this.commit([], subtreeRecords(group));
-      for (const node of [group, ...group.f_iter_nodes()]) node._stored = true;
+      for (const node of [group, ...group.f_iter_nodes()]) nodeState(node).stored = true;
     }
   }
 
@@ -552,12 +554,12 @@ export class Environment {
         // get the whole trajectory: a run may read a result added before env.run. (Completed
         // runs' own subtrees are not in memory, see executeRun.)
         const records = [
-          ...subtreeRecords(traj._children.get('parameters')!),
-          ...subtreeRecords(traj._children.get('config')!),
-          ...subtreeRecords(traj._children.get('derived_parameters')!),
-          ...(traj._children.has('results') ? subtreeRecords(traj._children.get('results')!) : []),
+          ...subtreeRecords(groupState(traj).children.get('parameters')!),
+          ...subtreeRecords(groupState(traj).children.get('config')!),
+          ...subtreeRecords(groupState(traj).children.get('derived_parameters')!),
+          ...(groupState(traj).children.has('results') ? subtreeRecords(groupState(traj).children.get('results')!) : []),
           // Links right under the root (pypet's `traj.mylink = node`), after their targets.
-          ...[...traj._links].map(([name, target]): NodeRecord => ({ type: 'link', fullName: name, target: target.v_full_name })),
+          ...[...groupState(traj).links].map(([name, target]): NodeRecord => ({ type: 'link', fullName: name, target: target.v_full_name })),
         ];
         await runOnWorkers(
           ncores,

@@ -10,6 +10,7 @@ import { Trajectory } from '../trajectory/trajectory.js';
 import { executeRun, type RunFunction } from './run-executor.js';
 import { fromWire, toWire } from './wire.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './pool.js';
+import { trajectoryState } from '../trajectory/state.js';
 
 const init = workerData as WorkerInit;
 
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   // rebuilt as its standard base class with the same value and class name, as loading does.
   const classFor = classResolver(traj);
   for (const record of records) attachRecord(traj, record, classFor);
-  traj._runs.resize(init.length);
+  trajectoryState(traj).runs.resize(init.length);
   const mod = (await import(init.module.startsWith('file:') ? init.module : pathToFileURL(init.module).href)) as Record<string, unknown>;
   const fn = mod[init.exportName];
   if (typeof fn !== 'function') {

@@ -64,7 +64,7 @@ export abstract class BaseParameter extends NNLeafNode {
         path: this.v_full_name,
       });
     }
-    const idx = this._root?.v_idx ?? -1;
+    const idx = this.f_get_root()?.v_idx ?? -1;
     if (this._range !== undefined && idx >= 0) {
       if (idx >= this._range.length) {
         throw new StateError(
