@@ -426,7 +426,7 @@ export class Environment {
       if (e.kind === 'run') {
         if (!traj.f_is_completed(e.idx)) commit.runs.push({ idx: e.idx, info: e.info, records: e.records } satisfies RunCommit);
       } else {
-        commit.failures.push({ idx: e.idx, message: e.message, stack: e.stack, timestamp: e.timestamp });
+        commit.failures.push(e);
       }
     }
     return commit.runs.length === 0 && commit.failures.length === 0 && nodes.length === 0 ? undefined : commit;
@@ -521,7 +521,7 @@ export class Environment {
       if (entry.kind === 'run' && entry.reused) this.reused.push(entry.idx);
       else if (entry.kind === 'run') results.push([entry.idx, entry.returned]);
       else {
-        this.failures.push({ idx: entry.idx, message: entry.message, stack: entry.stack, timestamp: entry.timestamp });
+        this.failures.push(entry);
         if (this.options.stop_on_error) this.stop();
       }
       progress.tick(entry.kind === 'failure');

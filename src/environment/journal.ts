@@ -16,6 +16,7 @@ import { durableStep } from '../storage/durable-step.js';
 import { syncFolderOf } from '../storage/hdf5/transaction.js';
 import type { RunInformation } from '../trajectory/runs.js';
 import type { NodeRecord } from '../trajectory/records.js';
+import type { RunFailure } from '../trajectory/storage-service.js';
 import { fromWire, toWire } from './wire.js';
 
 const MAGIC = Buffer.from('H5TRAJ-JOURNAL-1\n');
@@ -32,16 +33,8 @@ export interface CompletedRunEntry {
   reused?: boolean;
 }
 
-/** A run whose function threw. */
-export interface FailedRunEntry {
-  kind: 'failure';
-  idx: number;
-  message: string;
-  stack: string;
-  timestamp: number;
-}
-
-export type JournalEntry = CompletedRunEntry | FailedRunEntry;
+/** An entry of the journal: a completed run, or a failed one (see RunFailure). */
+export type JournalEntry = CompletedRunEntry | RunFailure;
 
 /**
  * The journal path of a trajectory: named by file, trajectory name and creation time, so that a

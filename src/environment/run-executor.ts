@@ -10,7 +10,8 @@ import { runIndexOf, runName } from '../tree/names.js';
 import { resolveFullName, subtreeRecords, type NodeRecord } from '../trajectory/records.js';
 import { formatRuntime, formatTime } from '../trajectory/runs.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
-import type { CompletedRunEntry, FailedRunEntry } from './journal.js';
+import type { CompletedRunEntry } from './journal.js';
+import type { RunFailure } from '../trajectory/storage-service.js';
 import { trajectoryState } from '../trajectory/state.js';
 
 /** A run function: gets the trajectory viewed as one run, plus the extra arguments. */
@@ -93,7 +94,7 @@ export async function executeRun(
   args: unknown[],
   hexsha: string,
   claims?: SharedNodeClaims,
-): Promise<CompletedRunEntry | FailedRunEntry> {
+): Promise<CompletedRunEntry | RunFailure> {
   const start = Date.now() / 1000;
   const state = trajectoryState(traj);
   traj.f_as_run(idx);
@@ -122,7 +123,7 @@ export async function executeRun(
     } catch (e) {
       return { kind: 'failure', idx, message: (e as Error).message, stack: (e as Error).stack ?? '', timestamp: start };
     }
-    const entry: CompletedRunEntry | FailedRunEntry = {
+    const entry: CompletedRunEntry | RunFailure = {
       kind: 'run',
       idx,
       info: {
@@ -174,7 +175,7 @@ export class SharedNodeClaims {
   constructor(private readonly stored: (fullName: string) => boolean) {}
 
   /** The entry, or a failure entry when it adds a shared node that is already taken. */
-  check(entry: CompletedRunEntry | FailedRunEntry): CompletedRunEntry | FailedRunEntry {
+  check(entry: CompletedRunEntry | RunFailure): CompletedRunEntry | RunFailure {
     if (entry.kind !== 'run' || entry.reused) return entry;
     const shared = entry.records.filter((r) => r.type !== 'group' && !inRunSubtree(r.fullName));
     for (const r of shared) {

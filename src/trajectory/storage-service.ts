@@ -18,8 +18,12 @@ export interface RunCommit {
   records: NodeRecord[];
 }
 
-/** A run whose function threw. */
+/**
+ * A run whose function threw (or whose result was refused): what a commit writes to the file's
+ * failure table, what `readFailures` gives back, and the journal's entry of a failed run.
+ */
 export interface RunFailure {
+  kind: 'failure';
   idx: number;
   message: string;
   stack: string;

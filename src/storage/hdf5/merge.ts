@@ -24,7 +24,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { FileLockedError, H5TrajError, MergeError, StorageError } from '../../errors.js';
+import { FileLockedError, MergeError } from '../../errors.js';
 import { BaseParameter } from '../../leaves/parameter.js';
 import { type MergeSummary, type MergedTrajectory, type ResolvedMergeOptions } from '../../trajectory/merge.js';
 import { applyLeafData, resolveFullName } from '../../trajectory/records.js';
@@ -38,7 +38,8 @@ import { openH5Sync } from './open-file.js';
 import { loadTrajectory } from './load.js';
 import { listTrajectories, readLeaf } from './nodes.js';
 import { durableStep } from '../durable-step.js';
-import { assertWritable, nameTarget, removeStaleTemps, removeTemp, replaceWithTemp, tempPathFor, withWriteTransaction } from './transaction.js';
+import { assertWritable, removeStaleTemps, withWriteTransaction } from './transaction.js';
+import { failedWrite, replaceThroughTemp } from './atomic.js';
 import { Reopenable } from './merge/shared.js';
 import { readSide } from './merge/side.js';
 import { Context, planAll } from './merge/plan.js';
@@ -51,8 +52,7 @@ import { applyAll } from './merge/write.js';
  * `filename`. On an error the temporary file is removed and `filename` is untouched.
  */
 function replaceFile(filename: string, mode: 'copy' | 'fresh', build: (out: Reopenable) => void): void {
-  const tmp = tempPathFor(filename);
-  try {
+  replaceThroughTemp(filename, (tmp) => {
     // A copy made by the engine, written once to `tmp` (the native engine) — not a byte copy
     // changed in place, whose own close would write a temporary beside the temporary.
     const out = mode === 'copy' ? Reopenable.copyOf(filename, tmp) : new Reopenable(tmp, 'w');
@@ -61,12 +61,7 @@ function replaceFile(filename: string, mode: 'copy' | 'fresh', build: (out: Reop
     } finally {
       out.close();
     }
-    replaceWithTemp(tmp, filename);
-  } catch (e) {
-    removeTemp(tmp);
-    if (e instanceof H5TrajError) throw nameTarget(e, filename);
-    throw nameTarget(new StorageError(`Merging into '${filename}' failed, and the file was left as it was: ${(e as Error).message}`, { file: filename, cause: e }), filename);
-  }
+  }, { onError: failedWrite(filename, `Merging into '${filename}'`) });
 }
 
 
@@ -124,25 +119,19 @@ function writeBackups(option: string | boolean | undefined, sides: readonly { fi
     const src = openH5Sync(s.file, 'r');
     const alone = listTrajectories(src).length === 1;
     try {
-      const tmp = tempPathFor(target);
-      try {
+      replaceThroughTemp(target, (tmp) => {
         if (alone) {
           durableStep('copy', tmp);
           fs.copyFileSync(s.file, tmp);
+          return;
         }
-        else {
-          const dst = openH5Sync(tmp, 'w');
-          try {
-            copyTree(src, `/${s.name}`, dst, `/${s.name}`);
-          } finally {
-            dst.close();
-          }
+        const dst = openH5Sync(tmp, 'w');
+        try {
+          copyTree(src, `/${s.name}`, dst, `/${s.name}`);
+        } finally {
+          dst.close();
         }
-        replaceWithTemp(tmp, target);
-      } catch (e) {
-        removeTemp(tmp);
-        throw nameTarget(e, target);
-      }
+      });
     } finally {
       src.close();
     }

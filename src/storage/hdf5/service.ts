@@ -241,7 +241,7 @@ export class HDF5StorageService implements StorageService {
     const message = textColumn(t, 'message');
     const stack = textColumn(t, 'stack');
     const latest = new Map<number, RunFailure>();
-    idx.forEach((i, k) => latest.set(i, { idx: i, timestamp: timestamp[k]!, message: message[k]!, stack: stack[k]! }));
+    idx.forEach((i, k) => latest.set(i, { kind: 'failure', idx: i, timestamp: timestamp[k]!, message: message[k]!, stack: stack[k]! }));
     return [...latest.values()].filter((x) => x.idx < traj.v_length && !traj.f_is_completed(x.idx)).sort((a, b) => a.idx - b.idx);
   }
 

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { StateError, StorageError, UnsupportedDataError } from '../../../errors.js';
-import { removeTemp, replaceWithTemp, tempPathFor } from '../atomic.js';
+import { replaceThroughTemp } from '../atomic.js';
 import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, WriteData } from '../h5file.js';
 import type { H5Type } from '../h5types.js';
 import { baseName, parentOf } from '../paths.js';
@@ -186,14 +186,7 @@ export class NativeH5File implements H5File {
       writeNativeFile(target, this.root);
       return;
     }
-    const tmp = tempPathFor(target);
-    try {
-      writeNativeFile(tmp, this.root);
-      replaceWithTemp(tmp, target);
-    } catch (e) {
-      removeTemp(tmp);
-      throw e;
-    }
+    replaceThroughTemp(target, (tmp) => writeNativeFile(tmp, this.root), { onError: (e) => e });
   }
 
   private live(): void {

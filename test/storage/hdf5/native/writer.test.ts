@@ -16,14 +16,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import h5wasm, { type File as WasmFile, Module } from 'h5wasm/node';
-import { buildW1Graph, runName } from '../../../../scripts/probe-native-writer.js';
 import { StorageError } from '../../../../src/errors.js';
 import { F64, type H5Type, intType } from '../../../../src/storage/hdf5/h5types.js';
 import { type NGroup, type NLink, type NNode, type NValue, newGroup } from '../../../../src/storage/hdf5/native/model.js';
 import { openNativeFile } from '../../../../src/storage/hdf5/native/reader.js';
 import { writeNativeFile } from '../../../../src/storage/hdf5/native/writer.js';
+import { runName } from '../../../../src/tree/names.js';
 import { throwsKind } from '../../../helpers.js';
 import { ROW, TABLE_ROWS, dataset, numbers, sampleGraph, tableBytes, tableRow } from './sample-graph.js';
+import { buildW1Graph } from './w1-graph.js';
 
 const PYTHON = '/usr/bin/python3';
 const DUMP = join(dirname(fileURLToPath(import.meta.url)), 'h5py_dump.py');
