@@ -7,6 +7,7 @@ import { Result } from '../leaves/result.js';
 import { groupState, type GetOptions, type NNGroupNode } from '../tree/group.js';
 import { runName } from '../tree/names.js';
 import type { NNNode } from '../tree/node.js';
+import { runGroup, runsGroup } from './run-groups.js';
 import { trajectoryState, type TrajectoryCore } from './state.js';
 
 /** Options of {@link Trajectory.f_get_from_runs}. */
@@ -35,8 +36,8 @@ export function valuesFromRuns(traj: TrajectoryCore, name: string, options: From
   const state = trajectoryState(traj);
   const out = new Map<string | number, any>();
   const branch = groupState(traj).children.get(where) as NNGroupNode;
-  let runs = branch._childOrLink('runs') as NNGroupNode | undefined;
-  if (!runs && autoLoad) runs = traj._autoLoadChild(branch, 'runs') as NNGroupNode | undefined;
+  const load = autoLoad ? 'node' : false;
+  const runs = runsGroup(traj, where, load);
   const parts = name.split('.');
   const named: [NNGroupNode, string[]][] = [];
   for (let k = parts.length; k >= 1; k--) {
@@ -62,8 +63,7 @@ export function valuesFromRuns(traj: TrajectoryCore, name: string, options: From
     for (let idx = 0; idx < state.runs.length; idx++) {
       const rn = runName(idx);
       state.idx = idx;
-      let group = runs?._childOrLink(rn) as NNGroupNode | undefined;
-      if (runs && !group && autoLoad) group = traj._autoLoadChild(runs, rn) as NNGroupNode | undefined;
+      const group = runs && runGroup(traj, runs, idx, load)?.group;
       let item = find(group, name, opts);
       for (const [group, rest] of named) {
         if (item === missing) item = find(group, [rn, ...rest].join('.'), { ...opts, shortcuts: false });
@@ -97,17 +97,10 @@ export function valueOfRun(traj: TrajectoryCore, idx: number, name: string, auto
 }
 
 function valueInRunGroup(traj: TrajectoryCore, where: string, idx: number, name: string, autoLoad: boolean): unknown {
-  const branch = groupState(traj).children.get(where) as NNGroupNode;
-  const runs = (branch._childOrLink('runs') ?? (autoLoad ? traj._autoLoadChild(branch, 'runs') : undefined)) as NNGroupNode | undefined;
-  if (!runs) return undefined;
-  const rn = runName(idx);
-  let group = runs._childOrLink(rn) as NNGroupNode | undefined;
-  let loadedHere = false;
-  if (!group && autoLoad) {
-    group = traj._autoLoadChild(runs, rn) as NNGroupNode | undefined;
-    loadedHere = group !== undefined;
-  }
-  if (!group) return undefined;
+  const runs = runsGroup(traj, where, autoLoad ? 'node' : false);
+  const found = runs && runGroup(traj, runs, idx, autoLoad ? 'node' : false);
+  if (!runs || !found) return undefined;
+  const { group, loaded } = found;
   const state = trajectoryState(traj);
   const saved = state.idx;
   state.idx = idx;
@@ -115,7 +108,7 @@ function valueInRunGroup(traj: TrajectoryCore, where: string, idx: number, name:
     return lookupValue(group, name, autoLoad);
   } finally {
     state.idx = saved;
-    if (loadedHere) runs._detach(group);
+    if (loaded) runs._detach(group);
   }
 }
 

@@ -5,10 +5,11 @@
  * and one variable-length comment) on `out`.
  */
 import { F64, type H5Type } from '../../../../src/storage/hdf5/h5types.js';
-import { type NDataset, type NGroup, type NValue, memoryData, newGroup } from '../../../../src/storage/hdf5/native/model.js';
+import { type NDataset, type NGroup, memoryData, newGroup } from '../../../../src/storage/hdf5/native/model.js';
 import { runName } from '../../../../src/tree/names.js';
+import type { H5Data } from '../../../../src/storage/hdf5/h5file.js';
 
-const utf8 = (s: string): NValue => {
+const utf8 = (s: string): H5Data => {
   const bytes = Buffer.from(s, 'utf8');
   return { type: { class: 'string', size: bytes.length, vlen: false, cset: 'utf8', pad: 'spacepad' }, shape: [], bytes };
 };
