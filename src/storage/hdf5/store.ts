@@ -7,6 +7,7 @@ import { StorageError } from '../../errors.js';
 import { BaseParameter } from '../../leaves/parameter.js';
 import { groupState, type NNGroupNode } from '../../tree/group.js';
 import type { NNLeafNode } from '../../tree/leaf-node.js';
+import { ANNOTATIONS_CHANGED } from '../../tree/annotations.js';
 import { nodeState, type NNNode } from '../../tree/node.js';
 import { runName } from '../../tree/names.js';
 import { groupToRecord, iterSubtreeRecords, leafToRecord, type NodeRecord } from '../../trajectory/records.js';
@@ -87,7 +88,7 @@ function markStored(node: NNNode): void {
   const mark = (n: NNNode) => {
     const state = nodeState(n);
     state.stored = true;
-    if (state.annotations) state.annotations._changed = false;
+    if (state.annotations) state.annotations[ANNOTATIONS_CHANGED] = false;
   };
   mark(node);
   if (!node.v_is_leaf) for (const child of (node as NNGroupNode).f_iter_nodes()) mark(child);
@@ -176,7 +177,7 @@ function collectUnstored(group: NNGroupNode, out: NodeRecord[], f: H5File, traj:
       collectUnstored(child as NNGroupNode, out, f, traj, annotated);
       continue;
     }
-    if (nodeState(child).annotations?._changed) annotated.push(child);
+    if (nodeState(child).annotations?.[ANNOTATIONS_CHANGED]) annotated.push(child);
     if (child.v_is_leaf) {
       const leaf = child as NNLeafNode;
       if (leaf instanceof BaseParameter && leaf.v_explored) {
