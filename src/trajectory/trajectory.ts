@@ -225,6 +225,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
    * @example traj.f_load({ load_data: LOAD_DATA })
    */
   override f_load(options: TrajectoryLoadOptions = {}): void {
+    const state = this[TRAJECTORY_STATE];
     checkOptions('traj.f_load()', options, LOAD_OPTIONS);
     const { load_data, dynamic_imports, ...loadOptions } = options;
     if (load_data !== undefined) {
@@ -233,7 +234,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
       }
       loadOptions.load_all = load_data;
     }
-    for (const Cls of dynamic_imports ?? []) if (!this[TRAJECTORY_STATE].dynamicImports.includes(Cls)) this[TRAJECTORY_STATE].dynamicImports.push(Cls);
+    for (const Cls of dynamic_imports ?? []) if (!state.dynamicImports.includes(Cls)) state.dynamicImports.push(Cls);
     if (loadOptions.filename !== undefined) this._useFile(loadOptions.filename);
     this._service().load(this, loadOptions);
   }
@@ -353,29 +354,32 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
   }
 
   _nodeAdded(node: NNNode): void {
-    if (this[TRAJECTORY_STATE].singleRun) this[TRAJECTORY_STATE].runAdded.nodes.push(node);
-    let set = this[TRAJECTORY_STATE].index.get(node.v_name);
-    if (!set) this[TRAJECTORY_STATE].index.set(node.v_name, (set = new Set()));
+    const state = this[TRAJECTORY_STATE];
+    if (state.singleRun) state.runAdded.nodes.push(node);
+    let set = state.index.get(node.v_name);
+    if (!set) state.index.set(node.v_name, (set = new Set()));
     set.add(node);
     if (node instanceof BaseParameter) {
-      if (this[TRAJECTORY_STATE].presets.has(node.v_full_name)) {
-        const value = this[TRAJECTORY_STATE].presets.get(node.v_full_name);
-        this[TRAJECTORY_STATE].presets.delete(node.v_full_name);
+      if (state.presets.has(node.v_full_name)) {
+        const value = state.presets.get(node.v_full_name);
+        state.presets.delete(node.v_full_name);
         node.f_set(value);
       }
-      if (node.v_explored) this[TRAJECTORY_STATE].explored.set(node.v_full_name, node);
+      if (node.v_explored) state.explored.set(node.v_full_name, node);
     }
   }
 
   _linkAdded(holder: NNGroupNode, name: string): void {
-    if (this[TRAJECTORY_STATE].singleRun) this[TRAJECTORY_STATE].runAdded.links.push([holder, name]);
-    let set = this[TRAJECTORY_STATE].linkIndex.get(name);
-    if (!set) this[TRAJECTORY_STATE].linkIndex.set(name, (set = new Set()));
+    const state = this[TRAJECTORY_STATE];
+    if (state.singleRun) state.runAdded.links.push([holder, name]);
+    let set = state.linkIndex.get(name);
+    if (!set) state.linkIndex.set(name, (set = new Set()));
     set.add(holder);
   }
 
   _searchIndex(): { index: ReadonlyMap<string, ReadonlySet<NNNode>>; links: ReadonlyMap<string, ReadonlySet<NNGroupNode>> } {
-    return { index: this[TRAJECTORY_STATE].index, links: this[TRAJECTORY_STATE].linkIndex };
+    const state = this[TRAJECTORY_STATE];
+    return { index: state.index, links: state.linkIndex };
   }
 
   _linkRemoved(holder: NNGroupNode, name: string): void {
@@ -383,8 +387,9 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
   }
 
   _nodeRemoved(node: NNNode): void {
-    this[TRAJECTORY_STATE].index.get(node.v_name)?.delete(node);
-    this[TRAJECTORY_STATE].explored.delete(node.v_full_name);
+    const state = this[TRAJECTORY_STATE];
+    state.index.get(node.v_name)?.delete(node);
+    state.explored.delete(node.v_full_name);
   }
 
   /** Removes leaves or groups from memory (not from disk). */
@@ -440,8 +445,9 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
 
   /** Throws {@link PresettingError} naming every preset that no added parameter used. */
   f_check_presets(): void {
-    if (this[TRAJECTORY_STATE].presets.size > 0) {
-      const names = [...this[TRAJECTORY_STATE].presets.keys()];
+    const state = this[TRAJECTORY_STATE];
+    if (state.presets.size > 0) {
+      const names = [...state.presets.keys()];
       throw new PresettingError(
         `These presets were never used because no parameter with that name was added: ${names.join(', ')}.`,
         { path: names[0] },
@@ -571,17 +577,19 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
   f_get_run_information(): Record<string, RunInformation>;
   f_get_run_information(nameOrIdx: string | number, copy?: boolean): RunInformation;
   f_get_run_information(nameOrIdx?: string | number, copy = true): RunInformation | Record<string, RunInformation> {
+    const state = this[TRAJECTORY_STATE];
     if (nameOrIdx === undefined) {
-      return Object.fromEntries(this[TRAJECTORY_STATE].runs.all().map((r) => [r.name, copy ? { ...r } : r]));
+      return Object.fromEntries(state.runs.all().map((r) => [r.name, copy ? { ...r } : r]));
     }
-    const info = this[TRAJECTORY_STATE].runs.get(this[TRAJECTORY_STATE].runs.resolve(nameOrIdx));
+    const info = state.runs.get(state.runs.resolve(nameOrIdx));
     return copy ? { ...info } : info;
   }
 
   /** Whether a run completed; without argument, whether all did. */
   f_is_completed(nameOrIdx?: string | number): boolean {
-    if (nameOrIdx === undefined) return this[TRAJECTORY_STATE].runs.all().every((r) => r.completed === 1);
-    return this[TRAJECTORY_STATE].runs.get(this[TRAJECTORY_STATE].runs.resolve(nameOrIdx)).completed === 1;
+    const state = this[TRAJECTORY_STATE];
+    if (nameOrIdx === undefined) return state.runs.all().every((r) => r.completed === 1);
+    return state.runs.get(state.runs.resolve(nameOrIdx)).completed === 1;
   }
 
   /** Updates a run's record (used by the Environment and by loading). */

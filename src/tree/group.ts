@@ -124,8 +124,9 @@ export class NNGroupNode extends NNNode {
 
   /** The root as groups see it. */
   protected get _groupRoot(): GroupRoot {
-    if (!this[NODE_STATE].root) throw new StateError(`The group '${this.v_full_name}' is not part of a trajectory.`);
-    return this[NODE_STATE].root as GroupRoot;
+    const root = this[NODE_STATE].root;
+    if (!root) throw new StateError(`The group '${this.v_full_name}' is not part of a trajectory.`);
+    return root as GroupRoot;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -257,10 +258,11 @@ export class NNGroupNode extends NNNode {
   }
 
   private _notFound(name: string, options: GetOptions): NotFoundError {
+    const { root, children: kids } = this[NODE_STATE];
     const where = this.v_full_name === '' ? 'the trajectory' : `'${this.v_full_name}'`;
-    const how = (options.shortcuts ?? this[NODE_STATE].root?.v_shortcuts ?? true) ? 'anywhere below' : 'directly under';
-    const run = (this[NODE_STATE].root?.v_idx ?? -1) >= 0 ? ` (viewing run ${runName(this[NODE_STATE].root!.v_idx)}, other runs are hidden)` : '';
-    const children = [...this[NODE_STATE].children.keys()];
+    const how = (options.shortcuts ?? root?.v_shortcuts ?? true) ? 'anywhere below' : 'directly under';
+    const run = (root?.v_idx ?? -1) >= 0 ? ` (viewing run ${runName(root!.v_idx)}, other runs are hidden)` : '';
+    const children = [...kids.keys()];
     const hint = children.length > 0 && children.length <= 12 ? ` Its children are: ${children.join(', ')}.` : '';
     return new NotFoundError(`No node named '${name}' was found ${how} ${where}${run}.${hint}`, { path: name });
   }
@@ -351,17 +353,18 @@ export class NNGroupNode extends NNNode {
 
   /** Attaches a detached node as child `name`. */
   _attachChild<N extends NNNode>(node: N, name: string): N {
-    if (this[NODE_STATE].children.has(name) || this[NODE_STATE].links.has(name)) {
+    const { root, children, links } = this[NODE_STATE];
+    if (children.has(name) || links.has(name)) {
       throw new NodeExistsError(`'${this._childFull(name)}' already exists.`, { path: this._childFull(name) });
     }
     (node as unknown as { _name: string })._name = name;
-    node._attach(this, this[NODE_STATE].root);
-    this[NODE_STATE].children.set(name, node);
-    this[NODE_STATE].root?._nodeAdded(node);
+    node._attach(this, root);
+    children.set(name, node);
+    root?._nodeAdded(node);
     if (!node.v_is_leaf) {
       // A subtree attached at once (e.g. loaded) registers all its nodes and links.
       const group = node as unknown as NNGroupNode;
-      for (const sub of group._reattachSubtree()) this[NODE_STATE].root?._nodeAdded(sub);
+      for (const sub of group._reattachSubtree()) root?._nodeAdded(sub);
       group._indexLinks(true);
     }
     return node;
