@@ -33,7 +33,10 @@ export function runsGroup(traj: TrajectoryCore, where: string, load: RunLoad): N
   return asGroup(branch._childOrLink('runs') ?? (load ? traj._autoLoadChild(branch, 'runs') : undefined));
 }
 
-/** The group of run `idx` below `runs` (see {@link runsGroup}), loaded as `load` says, or undefined. */
+/**
+ * The group of run `idx` below `runs` (see {@link runsGroup}), loaded as `load` says, or undefined.
+ * @example const found = runGroup(traj, runs, 3, 'node'); … if (found?.loaded) runs._detach(found.group);
+ */
 export function runGroup(traj: TrajectoryCore, runs: NNGroupNode, idx: number, load: RunLoad): FoundRunGroup | undefined {
   const name = runName(idx);
   const inMemory = runs._childOrLink(name);

@@ -72,7 +72,10 @@ export interface TrajectoryCore extends NNGroupNode, TreeRoot {
   readonly v_filename: string | undefined;
 }
 
-/** A trajectory's shared state (see {@link TrajectoryState} for who may change what). */
+/**
+ * A trajectory's shared state (see {@link TrajectoryState} for who may change what).
+ * @example trajectoryState(traj).runs.length // the number of runs
+ */
 export function trajectoryState(traj: TrajectoryCore): TrajectoryState {
   return traj[TRAJECTORY_STATE];
 }

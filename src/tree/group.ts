@@ -97,7 +97,10 @@ export interface GroupState extends NodeState {
   readonly links: Map<string, NNNode>;
 }
 
-/** A group's shared state (see {@link GroupState} for who may change what). */
+/**
+ * A group's shared state (see {@link GroupState} for who may change what).
+ * @example for (const [name, target] of groupState(group).links) …
+ */
 export function groupState(group: NNGroupNode): GroupState {
   return group[NODE_STATE];
 }

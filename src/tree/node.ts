@@ -58,7 +58,10 @@ export interface NodeState {
   annotations: Annotations | undefined;
 }
 
-/** A node's shared state (see {@link NodeState} for who may change what). */
+/**
+ * A node's shared state (see {@link NodeState} for who may change what).
+ * @example if (!nodeState(leaf).stored) toWrite.push(leaf);
+ */
 export function nodeState(node: NNNode): NodeState {
   return node[NODE_STATE];
 }
