@@ -87,7 +87,11 @@ function groupAt(traj: TrajectoryCore, from: NNGroupNode, parts: string[], autoL
   return node && !node.v_is_leaf && node !== from ? (node as NNGroupNode) : undefined;
 }
 
-/** The value of result (or derived parameter) `name` in run `idx`, or undefined (see the trajectory's `_resultOfRun`). */
+/**
+ * The value of result (or derived parameter) `name` in run `idx` (`'z'`, or `'out.a'` for item
+ * `a` of result `out`), or undefined. With `autoLoad`, a run group that is not in memory is
+ * loaded for the lookup and dropped again, so scanning many runs keeps memory flat.
+ */
 export function valueOfRun(traj: TrajectoryCore, idx: number, name: string, autoLoad: boolean): unknown {
   for (const where of ['results', 'derived_parameters']) {
     const value = valueInRunGroup(traj, where, idx, name, autoLoad);

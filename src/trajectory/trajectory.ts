@@ -18,7 +18,7 @@ import { TRAJECTORY_STATE, type TrajectoryCore, type TrajectoryState } from './s
 import { mergeTrajectories, type MergeOptions, type MergeSummary } from './merge.js';
 import { pythonRepr } from './python-repr.js';
 import { expand, explore, shrink } from './exploration.js';
-import { valueOfRun, valuesFromRuns, type FromRunsOptions } from './run-values.js';
+import { valuesFromRuns, type FromRunsOptions } from './run-values.js';
 
 export type { FromRunsOptions } from './run-values.js';
 import {
@@ -709,15 +709,6 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
   f_get_from_runs(name: string, options: FromRunsOptions = {}): Map<string | number, any> {
     checkOptions('traj.f_get_from_runs()', options, FROM_RUNS_OPTIONS);
     return valuesFromRuns(this, name, options);
-  }
-
-  /**
-   * The value of result (or derived parameter) `name` in run `idx` (`'z'`, or `'out.a'` for item
-   * `a` of result `out`), or undefined. With `autoLoad`, a run group that is not in memory is
-   * loaded for the lookup and dropped again, so scanning many runs keeps memory flat.
-   */
-  _resultOfRun(idx: number, name: string, autoLoad: boolean): unknown {
-    return valueOfRun(this, idx, name, autoLoad);
   }
 
   /**
