@@ -4,17 +4,16 @@
  */
 import { BaseParameter } from '../leaves/parameter.js';
 import { NDArray } from '../values/ndarray.js';
-import type { TypedValue } from '../values/types.js';
 import { Result } from '../leaves/result.js';
 import { toManifestValue, type ManifestValue } from './manifest-values.js';
-import type { NNGroupNode } from '../tree/group.js';
-import type { NNNode } from '../tree/node.js';
+import { groupState, type NNGroupNode } from '../tree/group.js';
+import { nodeState, type NNNode } from '../tree/node.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
 
 const byName = (a: { full_name: string }, b: { full_name: string }) => (a.full_name < b.full_name ? -1 : a.full_name > b.full_name ? 1 : 0);
 
 function annotations(node: NNNode): Record<string, ManifestValue> {
-  const ann = (node as unknown as { _annotations?: { typedEntries(): [string, TypedValue][] } })._annotations;
+  const ann = nodeState(node).annotations;
   return Object.fromEntries((ann?.typedEntries() ?? []).map(([k, v]) => [k, toManifestValue(v)]));
 }
 
@@ -47,7 +46,7 @@ function leafEntry(leaf: NNNode): Record<string, unknown> {
 }
 
 function isBareBranch(g: NNGroupNode): boolean {
-  return !g.f_has_children() && g._links.size === 0 && g.v_comment === '' && Object.keys(annotations(g)).length === 0;
+  return !g.f_has_children() && groupState(g).links.size === 0 && g.v_comment === '' && Object.keys(annotations(g)).length === 0;
 }
 
 /** The manifest of one loaded trajectory. */
@@ -56,8 +55,8 @@ export function trajectoryManifest(traj: Trajectory): Record<string, unknown> {
   const leaves: { full_name: string }[] = [];
   const links: { location: string; name: string; target: string }[] = [];
   const visit = (g: NNGroupNode): void => {
-    for (const [name, target] of g._links) links.push({ location: g.v_full_name, name, target: target.v_full_name });
-    for (const child of g._children.values()) {
+    for (const [name, target] of groupState(g).links) links.push({ location: g.v_full_name, name, target: target.v_full_name });
+    for (const child of groupState(g).children.values()) {
       if (child.v_is_leaf) leaves.push(leafEntry(child) as { full_name: string });
       else if (g.v_is_root && isBareBranch(child as NNGroupNode)) {
         // pypet creates branch groups only when something is added to them; an empty one is not listed.

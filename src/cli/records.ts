@@ -16,6 +16,7 @@ import type { NNGroupNode } from '../tree/group.js';
 import type { NNLeafNode } from '../tree/leaf-node.js';
 import type { NNNode } from '../tree/node.js';
 import type { RunFilter, RunRecord } from '../trajectory/query.js';
+import { runGroup, runsGroup } from '../trajectory/run-groups.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
 import { plain } from './values.js';
 
@@ -62,37 +63,19 @@ export class RunResultReader {
 
   /** The `results.runs` group (loaded as a skeleton on first use); null when nothing is stored there. */
   runsGroup(): NNGroupNode | null {
-    if (this.runs !== undefined) return this.runs;
-    const results = this.traj.f_get_children()[this.branch] as NNGroupNode;
-    let runs = results.f_get_children().runs as NNGroupNode | undefined;
-    if (!runs && this.traj.v_stored) {
-      try {
-        runs = results.f_load_child('runs', { recursive: false, load_data: 1 }) as NNGroupNode;
-      } catch (e) {
-        if (!(e instanceof NotFoundError)) throw e;
-      }
-    }
-    this.runs = runs && !runs.v_is_leaf ? runs : null;
+    if (this.runs === undefined) this.runs = runsGroup(this.traj, this.branch, 'subtree') ?? null;
     return this.runs;
   }
 
   /** The values in run `idx`, in the order of the names (undefined where the run has none). */
   read(idx: number): unknown[] {
     const runs = this.runsGroup();
-    const name = this.traj.f_idx_to_run(idx);
-    let group = runs?.f_get_children()[name] as NNGroupNode | undefined;
-    const fast = !group && runs ? this.readPlanned(`${runs.v_full_name}.${name}`) : undefined;
+    const inMemory = runs ? runGroup(this.traj, runs, idx, false) : undefined;
+    const fast = !inMemory && runs ? this.readPlanned(`${runs.v_full_name}.${this.traj.f_idx_to_run(idx)}`) : undefined;
     if (fast) return fast;
-    let loadedHere = false;
-    if (runs && !group && this.traj.v_stored) {
-      try {
-        group = runs.f_load_child(name, { recursive: true, load_data: 1 }) as NNGroupNode;
-        loadedHere = true;
-      } catch (e) {
-        if (!(e instanceof NotFoundError)) throw e;
-      }
-    }
-    if (!group || group.v_is_leaf) return this.names.map(() => undefined);
+    const found = inMemory ?? (runs ? runGroup(this.traj, runs, idx, 'subtree') : undefined);
+    if (!found) return this.names.map(() => undefined);
+    const { group, loaded: loadedHere } = found;
     try {
       const targets = this.names.map((n) => resolve(group, n));
       this.loadData(targets);

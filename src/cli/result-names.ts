@@ -5,7 +5,7 @@
  * column that is empty in every row.
  */
 import { NotFoundError } from '../errors.js';
-import type { NNGroupNode } from '../tree/group.js';
+import { runGroup } from '../trajectory/run-groups.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
 import { type RunBranch, RunResultReader } from './records.js';
 
@@ -48,22 +48,12 @@ function namesInRuns(traj: Trajectory): string[] {
     const names: string[] = [];
     for (const branch of BRANCHES) {
       const runs = new RunResultReader(traj, [], branch).runsGroup();
-      const run = runs?.f_get_children()[traj.f_idx_to_run(idx)] ?? loadRun(runs, traj.f_idx_to_run(idx));
-      if (!run || run.v_is_leaf) continue;
+      const run = runs ? runGroup(traj, runs, idx, 'subtree')?.group : undefined;
+      if (!run) continue;
       const prefix = `${run.v_full_name}.`;
-      for (const leaf of (run as NNGroupNode).f_iter_leaves()) names.push(leaf.v_full_name.slice(prefix.length));
+      for (const leaf of run.f_iter_leaves()) names.push(leaf.v_full_name.slice(prefix.length));
     }
     if (names.length > 0) return names.sort();
   }
   return [];
-}
-
-function loadRun(runs: NNGroupNode | null, name: string): NNGroupNode | undefined {
-  if (!runs) return undefined;
-  try {
-    return runs.f_load_child(name, { recursive: true, load_data: 1 }) as NNGroupNode;
-  } catch (e) {
-    if (!(e instanceof NotFoundError)) throw e;
-    return undefined;
-  }
 }

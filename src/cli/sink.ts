@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { StorageError } from '../errors.js';
+import { removeTemp, replaceWithTemp, tempPathFor } from '../storage/atomic.js';
 import { checkInterrupt } from './interrupt.js';
 import { PipeClosed, stdoutClosed } from './io.js';
 
@@ -92,7 +93,7 @@ export function fileSink(target: string): LineSink {
   if (fs.existsSync(target) && fs.statSync(target).isDirectory()) {
     throw new StorageError(`Cannot write '${target}': it is a directory.`, { file: target });
   }
-  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.tmp`);
+  const temp = tempPathFor(path.resolve(target));
   let fd: number | undefined;
   try {
     fd = fs.openSync(temp, 'w');
@@ -113,14 +114,13 @@ export function fileSink(target: string): LineSink {
     async end() {
       await chunker.take();
       if (fd === undefined) return;
-      fs.fsyncSync(fd);
       close();
-      fs.renameSync(temp, target);
+      replaceWithTemp(temp, path.resolve(target), { hdf5: false });
     },
     abort() {
       chunker.buffer = '';
       close();
-      fs.rmSync(temp, { force: true });
+      removeTemp(temp);
     },
   };
 }

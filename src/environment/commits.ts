@@ -17,7 +17,7 @@ function commitOf(traj: Trajectory, entries: readonly JournalEntry[], nodes: Nod
     if (e.kind === 'run') {
       if (!traj.f_is_completed(e.idx)) commit.runs.push({ idx: e.idx, info: e.info, records: e.records });
     } else {
-      commit.failures.push({ idx: e.idx, message: e.message, stack: e.stack, timestamp: e.timestamp });
+      commit.failures.push(e);
     }
   }
   return commit.runs.length === 0 && commit.failures.length === 0 && nodes.length === 0 ? undefined : commit;

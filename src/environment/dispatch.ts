@@ -3,6 +3,7 @@
  * for more than one (the run function then comes from a module), otherwise one after another in
  * this thread. Every finished run, wherever it ran, goes to `onEntry` (which journals it).
  */
+import { groupState } from '../tree/group.js';
 import { InvalidArgumentError } from '../errors.js';
 import { subtreeRecords, type NodeRecord } from '../trajectory/records.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
@@ -62,12 +63,12 @@ async function runOnThreads(step: RunStep, ref: RunModule): Promise<void> {
   // get the whole trajectory: a run may read a result added before env.run. (Completed
   // runs' own subtrees are not in memory, see executeRun.)
   const records = [
-    ...subtreeRecords(traj._children.get('parameters')!),
-    ...subtreeRecords(traj._children.get('config')!),
-    ...subtreeRecords(traj._children.get('derived_parameters')!),
-    ...(traj._children.has('results') ? subtreeRecords(traj._children.get('results')!) : []),
+    ...subtreeRecords(groupState(traj).children.get('parameters')!),
+    ...subtreeRecords(groupState(traj).children.get('config')!),
+    ...subtreeRecords(groupState(traj).children.get('derived_parameters')!),
+    ...(groupState(traj).children.has('results') ? subtreeRecords(groupState(traj).children.get('results')!) : []),
     // Links right under the root (pypet's `traj.mylink = node`), after their targets.
-    ...[...traj._links].map(([name, target]): NodeRecord => ({ type: 'link', fullName: name, target: target.v_full_name })),
+    ...[...groupState(traj).links].map(([name, target]): NodeRecord => ({ type: 'link', fullName: name, target: target.v_full_name })),
   ];
   const init = {
     trajName: traj.v_name,

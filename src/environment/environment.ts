@@ -34,6 +34,7 @@ import { readPipeline } from './pipeline.js';
 import { prepareToOpen } from '../storage/hdf5/engine/open-file.js';
 import { HDF5_SERVICE_OPTIONS } from '../storage/hdf5/layout/settings.js';
 import { checkOptions } from '../options.js';
+import { nodeState } from '../tree/node.js';
 
 export type { EnvironmentOptions, PostProcessing } from './options.js';
 export type { RunModule } from './run-module.js';
@@ -237,7 +238,7 @@ export class Environment {
     } else {
       const group = traj.f_get(this.envGroup);
       commitEntries(traj, [], subtreeRecords(group));
-      for (const node of [group, ...group.f_iter_nodes()]) node._stored = true;
+      for (const node of [group, ...group.f_iter_nodes()]) nodeState(node).stored = true;
     }
   }
 
@@ -272,7 +273,7 @@ export class Environment {
     if (entry.kind === 'run' && entry.reused) this.reused.push(entry.idx);
     else if (entry.kind === 'run') results.push([entry.idx, entry.returned]);
     else {
-      this.failures.push({ idx: entry.idx, message: entry.message, stack: entry.stack, timestamp: entry.timestamp });
+      this.failures.push(entry);
       if (this.options.stop_on_error) this.stop();
     }
   }

@@ -14,34 +14,22 @@ import { escapeRegExp } from '../storage/atomic.js';
 import { FormatError, StorageError } from '../errors.js';
 import { durableStep } from '../storage/durable-step.js';
 import { syncFolderOf } from '../storage/hdf5/transactions/transaction.js';
-import type { RunInformation } from '../trajectory/runs.js';
-import type { NodeRecord } from '../trajectory/records.js';
+import type { RunCommit, RunFailure } from '../trajectory/storage-service.js';
 import { fromWire, toWire } from './wire.js';
 
 const MAGIC = Buffer.from('H5TRAJ-JOURNAL-1\n');
 
-/** A run that finished: its information and the nodes it added. */
-export interface CompletedRunEntry {
+/** A run that finished: what its commit writes (its information and the nodes it added), and more. */
+export interface CompletedRunEntry extends RunCommit {
   kind: 'run';
-  idx: number;
-  info: Omit<RunInformation, 'idx' | 'name'>;
-  records: NodeRecord[];
   /** The run function's return value (structured-clone-able), kept for `env.run`'s result. */
   returned?: unknown;
   /** True when the results were taken over from a completed run with the same parameters. */
   reused?: boolean;
 }
 
-/** A run whose function threw. */
-export interface FailedRunEntry {
-  kind: 'failure';
-  idx: number;
-  message: string;
-  stack: string;
-  timestamp: number;
-}
-
-export type JournalEntry = CompletedRunEntry | FailedRunEntry;
+/** An entry of the journal: a completed run, or a failed one (see RunFailure). */
+export type JournalEntry = CompletedRunEntry | RunFailure;
 
 /**
  * The journal path of a trajectory: named by file, trajectory name and creation time, so that a

@@ -6,7 +6,8 @@
  * up results in memory: back-pressure by construction.
  */
 import { StateError } from '../errors.js';
-import type { CompletedRunEntry, FailedRunEntry } from './journal.js';
+import type { CompletedRunEntry } from './journal.js';
+import type { RunFailure } from '../trajectory/storage-service.js';
 import { errorFromWire, type WorkerInit, type WorkerReply, type WorkerRequest } from './protocol.js';
 import { spawnModuleWorker } from './threads.js';
 import { fromWire } from './wire.js';
@@ -22,7 +23,7 @@ export async function runOnWorkers(
   n: number,
   init: WorkerInit,
   indices: number[],
-  onResult: (entry: CompletedRunEntry | FailedRunEntry) => void | Promise<void>,
+  onResult: (entry: CompletedRunEntry | RunFailure) => void | Promise<void>,
   shouldStop: () => boolean,
 ): Promise<void> {
   const queue = [...indices];
@@ -56,7 +57,7 @@ export async function runOnWorkers(
                 reject(errorFromWire(msg.error, (w) => new StateError(`A worker thread failed: ${w.message}`, { cause: w.stack })));
               } else {
                 // A throw from onResult (a full disk while journaling) rejects instead of escaping the event handler.
-                new Promise<void>((done) => done(onResult(fromWire(msg.entry) as CompletedRunEntry | FailedRunEntry))).then(() => {
+                new Promise<void>((done) => done(onResult(fromWire(msg.entry) as CompletedRunEntry | RunFailure))).then(() => {
                   inFlight--;
                   dispatch();
                 }, reject);

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { BaseParameter } from '../leaves/parameter.js';
-import type { NNGroupNode } from '../tree/group.js';
+import { groupState, type NNGroupNode } from '../tree/group.js';
 import { runName, runSetName } from '../tree/names.js';
 import { pythonRepr } from '../values/python-repr.js';
 import { groupToRecord, subtreeRecords, type NodeRecord } from '../trajectory/records.js';
@@ -15,6 +15,8 @@ import type { NNLeafNode } from '../tree/leaf-node.js';
 import { Trajectory } from '../trajectory/trajectory.js';
 import type { CompletedRunEntry } from './journal.js';
 import { pushAll } from '../fold.js';
+import { nodeState } from '../tree/node.js';
+import { trajectoryState } from '../trajectory/state.js';
 
 /**
  * The hash of run `idx`: SHA-1 over every parameter's full name, type and value in that run,
@@ -22,7 +24,7 @@ import { pushAll } from '../fold.js';
  */
 export function runHash(traj: Trajectory, idx: number): string {
   const lines: string[] = [];
-  const params = traj._children.get('parameters') as NNGroupNode | undefined;
+  const params = groupState(traj).children.get('parameters') as NNGroupNode | undefined;
   for (const leaf of params?.f_iter_leaves() ?? []) {
     if (!(leaf instanceof BaseParameter) || leaf.f_is_empty()) continue;
     const value = leaf.v_explored ? leaf.f_get_range(false)[idx] : leaf.f_get_default();
@@ -74,12 +76,12 @@ interface Skeleton {
  */
 function skeletonOf(traj: Trajectory): Skeleton {
   const name = traj.v_name;
-  const t = new Trajectory(name, { add_time: false, filename: traj.v_filename!, dynamic_imports: traj._dynamicImports });
+  const t = new Trajectory(name, { add_time: false, filename: traj.v_filename!, dynamic_imports: trajectoryState(traj).dynamicImports });
   t.f_load({ name, load_parameters: 1, load_derived_parameters: 1, load_results: 1, load_other_data: 0, force: true });
   const linksNamed = new Map<string, NNGroupNode[]>();
   for (const node of t.f_iter_nodes()) {
     if (node.v_is_leaf) continue;
-    for (const link of (node as NNGroupNode)._links.keys()) linksNamed.set(link, [...(linksNamed.get(link) ?? []), node as NNGroupNode]);
+    for (const link of groupState(node as NNGroupNode).links.keys()) linksNamed.set(link, [...(linksNamed.get(link) ?? []), node as NNGroupNode]);
   }
   return { traj: t, linksNamed };
 }
@@ -91,18 +93,18 @@ function skeletonOf(traj: Trajectory): Skeleton {
  */
 function runRecords(skeleton: Skeleton, idx: number): NodeRecord[] {
   const rn = runName(idx);
-  const own = [...(skeleton.traj._index.get(rn) ?? [])].filter((n) => n.v_branch === 'results' || n.v_branch === 'derived_parameters');
+  const own = [...(trajectoryState(skeleton.traj).index.get(rn) ?? [])].filter((n) => n.v_branch === 'results' || n.v_branch === 'derived_parameters');
   const mine = new Set(own);
   const above = new Map<string, NodeRecord>();
   const out: NodeRecord[] = [];
   const addAbove = (from: NNGroupNode | undefined): void => {
-    for (let g = from; g && g.v_depth > 1; g = g._parent) above.set(g.v_full_name, groupToRecord(g));
+    for (let g = from; g && g.v_depth > 1; g = nodeState(g).parent) above.set(g.v_full_name, groupToRecord(g));
   };
   for (const top of own) {
-    let up = top._parent;
-    while (up && !mine.has(up)) up = up._parent;
+    let up = nodeState(top).parent;
+    while (up && !mine.has(up)) up = nodeState(up).parent;
     if (up) continue; // inside another node of this run, recorded with it
-    addAbove(top._parent);
+    addAbove(nodeState(top).parent);
     const leaves = top.v_is_leaf ? [top as NNLeafNode] : [...(top as NNGroupNode).f_iter_leaves()];
     skeleton.traj.f_load_items(leaves);
     pushAll(out, subtreeRecords(top));
@@ -110,7 +112,7 @@ function runRecords(skeleton: Skeleton, idx: number): NodeRecord[] {
   }
   for (const group of skeleton.linksNamed.get(rn) ?? []) {
     addAbove(group);
-    out.push({ type: 'link', fullName: `${group.v_full_name}.${rn}`, target: group._links.get(rn)!.v_full_name });
+    out.push({ type: 'link', fullName: `${group.v_full_name}.${rn}`, target: groupState(group).links.get(rn)!.v_full_name });
   }
   const groups = [...above.values()].sort((a, b) => a.fullName.split('.').length - b.fullName.split('.').length);
   return [...groups, ...out.filter((r) => r.type !== 'link'), ...out.filter((r) => r.type === 'link')];

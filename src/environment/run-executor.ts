@@ -4,13 +4,15 @@
  */
 import v8 from 'node:v8';
 import { toWire } from './wire.js';
-import type { NNGroupNode } from '../tree/group.js';
-import { NNNode } from '../tree/node.js';
+import { groupState, type NNGroupNode } from '../tree/group.js';
+import { nodeState, NNNode } from '../tree/node.js';
 import { runIndexOf, runName } from '../tree/names.js';
 import { resolveFullName, subtreeRecords, type NodeRecord } from '../trajectory/records.js';
 import { formatRuntime, formatTime } from '../trajectory/runs.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
-import type { CompletedRunEntry, FailedRunEntry } from './journal.js';
+import type { CompletedRunEntry } from './journal.js';
+import type { RunFailure } from '../trajectory/storage-service.js';
+import { trajectoryState } from '../trajectory/state.js';
 
 /** A run function: gets the trajectory viewed as one run, plus the extra arguments. */
 export type RunFunction = (traj: Trajectory, ...args: any[]) => unknown;
@@ -28,9 +30,9 @@ function isPerRun(node: NNNode): boolean {
 /** The nodes the executing run added that are still in the tree, and a test for "new and not stored". */
 function runAdditions(traj: Trajectory): { added: Set<NNNode>; fresh: (n: NNNode | undefined) => boolean } {
   // Nodes the run attached and did not remove again (removing a group removes what is below it).
-  const added = new Set(traj._runAdded.nodes.filter((n) => resolveFullName(traj, n.v_full_name) === n));
+  const added = new Set(trajectoryState(traj).runAdded.nodes.filter((n) => resolveFullName(traj, n.v_full_name) === n));
   // Loaded nodes (auto-load during the run) are attached already stored: they are not new.
-  const fresh = (n: NNNode | undefined): boolean => n !== undefined && added.has(n) && !n._stored;
+  const fresh = (n: NNNode | undefined): boolean => n !== undefined && added.has(n) && !nodeState(n).stored;
   return { added, fresh };
 }
 
@@ -43,15 +45,15 @@ function runRecords(traj: Trajectory): NodeRecord[] {
   const { added, fresh } = runAdditions(traj);
   const records: NodeRecord[] = [];
   const links: NodeRecord[] = [];
-  for (const top of [...added].filter((n) => fresh(n) && !fresh(n._parent))) {
+  for (const top of [...added].filter((n) => fresh(n) && !fresh(nodeState(n).parent))) {
     for (const rec of subtreeRecords(top)) (rec.type === 'link' ? links : records).push(rec);
   }
   const inNewSubtree = (g: NNGroupNode): boolean => {
-    for (let n: NNNode | undefined = g; n; n = n._parent) if (fresh(n)) return true;
+    for (let n: NNNode | undefined = g; n; n = nodeState(n).parent) if (fresh(n)) return true;
     return false;
   };
-  for (const [group, name] of traj._runAdded.links) {
-    const target = group._links.get(name);
+  for (const [group, name] of trajectoryState(traj).runAdded.links) {
+    const target = groupState(group).links.get(name);
     if (!target || inNewSubtree(group) || resolveFullName(traj, group.v_full_name) !== group) continue;
     links.push({ type: 'link', fullName: group.v_full_name ? `${group.v_full_name}.${name}` : name, target: target.v_full_name });
   }
@@ -68,15 +70,16 @@ function runRecords(traj: Trajectory): NodeRecord[] {
 function forgetRunAdditions(traj: Trajectory, completed: boolean): void {
   const { added } = runAdditions(traj);
   for (const node of added) {
-    const parentAdded = node._parent !== undefined && added.has(node._parent);
-    if (completed && !isPerRun(node)) node._stored = true;
-    else if (!parentAdded || (completed && !isPerRun(node._parent!))) node._parent?._detach(node);
+    const state = nodeState(node);
+    const parentAdded = state.parent !== undefined && added.has(state.parent);
+    if (completed && !isPerRun(node)) state.stored = true;
+    else if (!parentAdded || (completed && !isPerRun(state.parent!))) state.parent?._detach(node);
   }
-  for (const [group, name] of traj._runAdded.links) {
-    const target = group._links.get(name);
-    if (target && (!completed || isPerRun(target) || isPerRun(group) || runIndexOf(name) !== undefined)) group._links.delete(name);
+  for (const [group, name] of trajectoryState(traj).runAdded.links) {
+    const target = groupState(group).links.get(name);
+    if (target && (!completed || isPerRun(target) || isPerRun(group) || runIndexOf(name) !== undefined)) groupState(group).links.delete(name);
   }
-  traj._runAdded = { nodes: [], links: [] };
+  trajectoryState(traj).runAdded = { nodes: [], links: [] };
 }
 
 /**
@@ -91,11 +94,12 @@ export async function executeRun(
   args: unknown[],
   hexsha: string,
   claims?: SharedNodeClaims,
-): Promise<CompletedRunEntry | FailedRunEntry> {
+): Promise<CompletedRunEntry | RunFailure> {
   const start = Date.now() / 1000;
+  const state = trajectoryState(traj);
   traj.f_as_run(idx);
-  traj._singleRun = true;
-  traj._runAdded = { nodes: [], links: [] };
+  state.singleRun = true;
+  state.runAdded = { nodes: [], links: [] };
   let completed = false;
   try {
     let returned: unknown;
@@ -119,7 +123,7 @@ export async function executeRun(
     } catch (e) {
       return { kind: 'failure', idx, message: (e as Error).message, stack: (e as Error).stack ?? '', timestamp: start };
     }
-    const entry: CompletedRunEntry | FailedRunEntry = {
+    const entry: CompletedRunEntry | RunFailure = {
       kind: 'run',
       idx,
       info: {
@@ -139,7 +143,7 @@ export async function executeRun(
     completed = checked.kind === 'run';
     return checked;
   } finally {
-    traj._singleRun = false;
+    state.singleRun = false;
     forgetRunAdditions(traj, completed);
     traj.f_restore_default();
   }
@@ -171,7 +175,7 @@ export class SharedNodeClaims {
   constructor(private readonly stored: (fullName: string) => boolean) {}
 
   /** The entry, or a failure entry when it adds a shared node that is already taken. */
-  check(entry: CompletedRunEntry | FailedRunEntry): CompletedRunEntry | FailedRunEntry {
+  check(entry: CompletedRunEntry | RunFailure): CompletedRunEntry | RunFailure {
     if (entry.kind !== 'run' || entry.reused) return entry;
     const shared = entry.records.filter((r) => r.type !== 'group' && !inRunSubtree(r.fullName));
     for (const r of shared) {

@@ -10,6 +10,7 @@ import { executeRun } from './run-executor.js';
 import { loadRunFunction } from './run-module.js';
 import { errorToWire, type WorkerInit, type WorkerReply, type WorkerRequest } from './protocol.js';
 import { fromWire, toWire } from './wire.js';
+import { trajectoryState } from '../trajectory/state.js';
 
 const init = workerData as WorkerInit;
 
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   // rebuilt as its standard base class with the same value and class name, as loading does.
   const classFor = classResolver(traj);
   for (const record of records) attachRecord(traj, record, classFor);
-  traj._runs.resize(init.length);
+  trajectoryState(traj).runs.resize(init.length);
   const fn = await loadRunFunction(init.run, init.url);
   const args = fromWire(init.args) as unknown[];
   // The pool sends the next run before this one is done: run them strictly one after another

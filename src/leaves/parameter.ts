@@ -57,7 +57,7 @@ export abstract class BaseParameter extends NNLeafNode {
         path: this.v_full_name,
       });
     }
-    const idx = this._root?.v_idx ?? -1;
+    const idx = this.f_get_root()?.v_idx ?? -1;
     if (this._range !== undefined && idx >= 0) {
       if (idx >= this._range.length) {
         throw new StateError(
@@ -84,7 +84,7 @@ export abstract class BaseParameter extends NNLeafNode {
       );
     }
     const typedValue = this._check(value, 'value');
-    if (this._stored) this._root?._storedLeafChanging(this, 'its value');
+    if (this.v_stored) this.f_get_root()?._storedLeafChanging(this, 'its value');
     if (this._range !== undefined && this._default && !sameType(this._default.type, typedValue.type)) {
       throw new TypeMismatchError(
         `The new value of parameter '${this.v_full_name}' is ${describeType(typedValue.type)}, but its explored range holds ${describeType(this._default.type)}.`,

@@ -66,7 +66,7 @@ export class Result extends NNLeafNode {
       }
     }
     const hint = value instanceof Typed ? undefined : this._dtype;
-    if (this._stored) this._root?._storedLeafChanging(this, `item '${name}'`);
+    if (this.v_stored) this.f_get_root()?._storedLeafChanging(this, `item '${name}'`);
     this._items.set(name, toTypedValue(value, this._accepts, `Item '${name}' of result '${this.v_full_name}'`, hint));
   }
 
@@ -124,7 +124,7 @@ export class Result extends NNLeafNode {
 
   /** Removes items by name. */
   f_remove(...names: string[]): void {
-    if (this._stored && names.some((n) => this._items.has(n))) this._root?._storedLeafChanging(this, `the removal of item '${names.find((n) => this._items.has(n))}'`);
+    if (this.v_stored && names.some((n) => this._items.has(n))) this.f_get_root()?._storedLeafChanging(this, `the removal of item '${names.find((n) => this._items.has(n))}'`);
     for (const n of names) this._items.delete(n);
   }
 

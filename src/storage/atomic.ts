@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ReadOnlyFileError, StorageError } from '../errors.js';
+import { H5TrajError, ReadOnlyFileError, StorageError } from '../errors.js';
 import { durableStep } from './durable-step.js';
 import { checkHdf5File } from './hdf5/engine/file-check.js';
 
@@ -80,22 +80,60 @@ function keepModeAndOwner(tmp: string, target: string): void {
 /**
  * Makes a finished temporary file the real one: give it the old file's mode and owner, sync its
  * bytes, rename it over `target` (atomic on one file system), and sync the folder so the rename
- * itself survives a power cut.
+ * itself survives a power cut. An HDF5 file (the default) is checked first to be complete; `hdf5:
+ * false` is for other files (the CLI's exports and plots).
  * @throws ReadOnlyFileError when `target` is read-only; StorageError when the new copy is incomplete.
  */
-export function replaceWithTemp(tmp: string, target: string): void {
+export function replaceWithTemp(tmp: string, target: string, options: { hdf5?: boolean } = {}): void {
   assertWritable(target);
   // A write that failed unnoticed (a full disk) leaves a short file: never let it replace a good one.
-  try {
-    checkHdf5File(tmp);
-  } catch (e) {
-    throw new StorageError(`Writing '${target}' produced an incomplete HDF5 file (${(e as Error).message.split(tmp).join('the new copy')}); '${target}' was left as it was.`, { file: target, cause: e });
+  if (options.hdf5 ?? true) {
+    try {
+      checkHdf5File(tmp);
+    } catch (e) {
+      throw new StorageError(`Writing '${target}' produced an incomplete HDF5 file (${(e as Error).message.split(tmp).join('the new copy')}); '${target}' was left as it was.`, { file: target, cause: e });
+    }
   }
   keepModeAndOwner(tmp, target);
   fsyncPath(tmp);
   durableStep('rename', target);
   fs.renameSync(tmp, target);
   syncFolderOf(target);
+}
+
+/**
+ * Writes a new version of `target` through a temporary file beside it: `write(tmp)` fills the
+ * temporary file, which then replaces `target` ({@link replaceWithTemp}, with its `options`). On
+ * an error the temporary file is removed, `target` is left as it was, and `onError` turns the
+ * error into the one thrown (by default the error itself, naming `target` instead of the copy).
+ * @example replaceThroughTemp('a.hdf5', (tmp) => writeNativeFile(tmp, root));
+ */
+export function replaceThroughTemp<T>(
+  target: string,
+  write: (tmp: string) => T,
+  options: { hdf5?: boolean; onError?: (e: unknown) => unknown } = {},
+): T {
+  const tmp = tempPathFor(target);
+  try {
+    const result = write(tmp);
+    replaceWithTemp(tmp, target, options);
+    return result;
+  } catch (e) {
+    removeTemp(tmp);
+    throw options.onError ? options.onError(e) : nameTarget(e, target);
+  }
+}
+
+/**
+ * The error of a failed write of `target` (for {@link replaceThroughTemp}'s `onError`): h5traj's
+ * own errors name `target` instead of its temporary copy; any other becomes a StorageError saying
+ * what failed (`doing`, e.g. "Writing 'a.hdf5'") and that `file` was left as it was.
+ */
+export function failedWrite(target: string, doing: string, file = target): (e: unknown) => unknown {
+  return (e) => {
+    if (e instanceof H5TrajError) return nameTarget(e, target);
+    return nameTarget(new StorageError(`${doing} failed, and the file was left as it was: ${(e as Error).message}`, { file, cause: e }), target);
+  };
 }
 
 /** Syncs the folder holding `file`, so a new or renamed name survives a power cut. */

@@ -4,10 +4,10 @@
  */
 import { InvalidArgumentError, StateError, TypeMismatchError } from '../errors.js';
 import { BaseParameter } from '../leaves/parameter.js';
-import type { NNNode } from '../tree/node.js';
-import type { Trajectory } from './trajectory.js';
+import { nodeState, type NNNode } from '../tree/node.js';
+import { trajectoryState, type TrajectoryCore } from './state.js';
 
-function resolveParameter(traj: Trajectory, key: string): BaseParameter {
+function resolveParameter(traj: TrajectoryCore, key: string): BaseParameter {
   const node = traj.f_get<NNNode>(key, { fast_access: false });
   if (!(node instanceof BaseParameter) || node.v_branch !== 'parameters') {
     throw new TypeMismatchError(`'${key}' resolves to '${node.v_full_name}', which is not a parameter, so it cannot be explored.`, {
@@ -21,7 +21,7 @@ function resolveParameter(traj: Trajectory, key: string): BaseParameter {
  * Resolves every key of a build dict to its parameter. Two keys naming one parameter
  * (`{ x: …, 'g.x': … }`, or `x` and `parameters.x`) are refused: one range would silently win.
  */
-function resolveEntries(traj: Trajectory, buildDict: Record<string, readonly unknown[]>, check?: (k: string, v: unknown) => void): [BaseParameter, readonly unknown[]][] {
+function resolveEntries(traj: TrajectoryCore, buildDict: Record<string, readonly unknown[]>, check?: (k: string, v: unknown) => void): [BaseParameter, readonly unknown[]][] {
   const keyOf = new Map<BaseParameter, string>();
   return Object.entries(buildDict).map(([k, v]) => {
     check?.(k, v);
@@ -46,13 +46,14 @@ function checkLengths(entries: [BaseParameter, readonly unknown[]][], expected?:
   return first;
 }
 
-function completedRuns(traj: Trajectory): number {
-  return traj._runs.all().filter((r) => r.completed).length;
+function completedRuns(traj: TrajectoryCore): number {
+  return trajectoryState(traj).runs.all().filter((r) => r.completed).length;
 }
 
 /** pypet's f_explore (see Trajectory.f_explore). */
-export function explore(traj: Trajectory, buildDict: Record<string, readonly unknown[]>): void {
-  if (traj._singleRun) throw new StateError('f_explore is not available during a single run.');
+export function explore(traj: TrajectoryCore, buildDict: Record<string, readonly unknown[]>): void {
+  const state = trajectoryState(traj);
+  if (state.singleRun) throw new StateError('f_explore is not available during a single run.');
   if (completedRuns(traj) > 0) {
     throw new StateError(`The trajectory '${traj.v_name}' has completed runs; use f_expand to add runs instead of f_explore.`);
   }
@@ -65,31 +66,32 @@ export function explore(traj: Trajectory, buildDict: Record<string, readonly unk
       throw new StateError(`The parameter '${p.v_full_name}' is already explored; use f_expand to add values.`, { path: p.v_full_name });
     }
   }
-  const length = checkLengths(entries, traj._explored.size > 0 ? traj._runs.length : undefined);
+  const length = checkLengths(entries, state.explored.size > 0 ? state.runs.length : undefined);
   const done: BaseParameter[] = [];
   try {
     for (const [p, values] of entries) {
       p.f_unlock();
       p._explore(values);
       done.push(p);
-      traj._explored.set(p.v_full_name, p);
+      state.explored.set(p.v_full_name, p);
     }
   } catch (e) {
     for (const p of done) {
       p._shrink();
-      traj._explored.delete(p.v_full_name);
+      state.explored.delete(p.v_full_name);
     }
     throw e;
   }
-  traj._runs.resize(length);
+  state.runs.resize(length);
 }
 
 /** pypet's f_expand (see Trajectory.f_expand). */
-export function expand(traj: Trajectory, buildDict: Record<string, readonly unknown[]>): void {
-  if (traj._explored.size === 0) return explore(traj, buildDict);
+export function expand(traj: TrajectoryCore, buildDict: Record<string, readonly unknown[]>): void {
+  const state = trajectoryState(traj);
+  if (state.explored.size === 0) return explore(traj, buildDict);
   const entries = resolveEntries(traj, buildDict);
   const given = new Set(entries.map(([p]) => p.v_full_name));
-  const explored = [...traj._explored.keys()];
+  const explored = [...state.explored.keys()];
   if (given.size !== explored.length || explored.some((n) => !given.has(n))) {
     throw new InvalidArgumentError(
       `f_expand must extend exactly the explored parameters (${explored.join(', ')}), but got ${[...given].join(', ')}.`,
@@ -109,15 +111,16 @@ export function expand(traj: Trajectory, buildDict: Record<string, readonly unkn
     });
     throw e;
   }
-  traj._runs.resize(traj._runs.length + added);
+  state.runs.resize(state.runs.length + added);
 }
 
 /** pypet's f_shrink (see Trajectory.f_shrink). */
-export function shrink(traj: Trajectory, options: { force?: boolean } = {}): void {
-  if (traj._stored && !options.force) {
+export function shrink(traj: TrajectoryCore, options: { force?: boolean } = {}): void {
+  const state = trajectoryState(traj);
+  if (nodeState(traj).stored && !options.force) {
     throw new StateError(`The trajectory '${traj.v_name}' is stored; shrinking is not allowed (pass { force: true } to override).`);
   }
-  for (const p of traj._explored.values()) p._shrink();
-  traj._explored.clear();
-  traj._runs.resize(0);
+  for (const p of state.explored.values()) p._shrink();
+  state.explored.clear();
+  state.runs.resize(0);
 }

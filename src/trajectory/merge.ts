@@ -7,10 +7,11 @@
  * `storage/hdf5/merge/index.ts`); the trajectory only asks for it.
  */
 import { MergeError, StateError } from '../errors.js';
-import { sameType, valuesEqual } from '../values/compare.js';
+import { INT_TYPES, type TypedValue, describeType } from '../values/types.js';
 import { jsonReplacer } from '../values/text.js';
-import { describeType, INT_TYPES, type TypedValue } from '../values/types.js';
-import type { Trajectory } from './trajectory.js';
+import { sameType, valuesEqual } from '../values/compare.js';
+import { nodeState } from '../tree/node.js';
+import { trajectoryState, type TrajectoryCore } from './state.js';
 
 /**
  * Options of {@link Trajectory.f_merge} (pypet's names). Everything is optional; the defaults
@@ -142,21 +143,26 @@ export function resolveMergeOptions(options: MergeOptions): ResolvedMergeOptions
 }
 
 /**
- * Merges `others` into `traj` through its storage service, in one crash-safe write: the
+ * Merges `others` into `traj` through `service` (the storage service of `traj`), in one crash-safe write: the
  * checks first (nothing is written when they fail), then the file work, then the trajectory in
  * memory is brought up to date (runs, explored ranges, config).
  * @throws MergeError for trajectories that cannot be merged; StateError for trajectories that
  *   are not stored or a service that cannot merge.
  */
-export function mergeTrajectories(traj: Trajectory, others: readonly Trajectory[], options: MergeOptions): MergeSummary {
-  if (traj._singleRun) throw new StateError('f_merge is not available during a single run.');
+export function mergeTrajectories<T extends TrajectoryCore>(
+  traj: T,
+  // The merge method of the trajectory's StorageService (typed here so merge.ts need not import it).
+  service: { merge?(traj: T, others: readonly T[], options: ResolvedMergeOptions): MergeSummary } | undefined,
+  others: readonly T[],
+  options: MergeOptions,
+): MergeSummary {
+  if (trajectoryState(traj).singleRun) throw new StateError('f_merge is not available during a single run.');
   if (others.length === 0) throw new MergeError('There is nothing to merge: no other trajectory was given.');
-  const service = traj.v_storage_service;
   if (!service?.merge) {
     throw new StateError(`The trajectory '${traj.v_name}' has no storage service that can merge; give it a file ({ filename }) first.`);
   }
-  const stored = (t: Trajectory, role: string) => {
-    if (!t._stored || !t.v_filename) {
+  const stored = (t: T, role: string) => {
+    if (!nodeState(t).stored || !t.v_filename) {
       throw new StateError(`The ${role} trajectory '${t.v_name}' is not stored in a file; f_merge merges stored trajectories, so store it first (f_store).`);
     }
   };

@@ -10,7 +10,9 @@ import { NDArray } from '../values/ndarray.js';
 import { valueToString } from '../values/text.js';
 import { describeType, type ValueType } from '../values/types.js';
 import type { NNNode } from '../tree/node.js';
-import type { Trajectory } from './trajectory.js';
+import { groupState, type NNGroupNode } from '../tree/group.js';
+import { valueOfRun } from './run-values.js';
+import { trajectoryState, type TrajectoryCore } from './state.js';
 
 /** Comparison operators of a filter. */
 export interface FilterOps {
@@ -33,7 +35,7 @@ export type RunFilter = { $and?: RunFilter[]; $or?: RunFilter[] } & { [name: str
 const OPS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin']);
 
 /** Values of a parameter for every run (its range, or its default repeated). */
-export function parameterColumn(traj: Trajectory, name: string): { param: BaseParameter; values: (idx: number) => unknown } {
+export function parameterColumn(traj: TrajectoryCore, name: string): { param: BaseParameter; values: (idx: number) => unknown } {
   const node = traj.f_get<NNNode>(name, { fast_access: false });
   if (!(node instanceof BaseParameter)) {
     throw new TypeMismatchError(`'${name}' is not a parameter (it is a ${node.f_get_class_name()}); filters work on parameters.`, { path: name });
@@ -89,7 +91,7 @@ function matchOps(value: unknown, ops: unknown, name: string): boolean {
 }
 
 /** Compiles a filter into a predicate over run indices (columns are resolved once). */
-export function compileFilter(traj: Trajectory, filter: RunFilter): (idx: number) => boolean {
+export function compileFilter(traj: TrajectoryCore, filter: RunFilter): (idx: number) => boolean {
   if (filter === null || typeof filter !== 'object' || Array.isArray(filter)) {
     throw new InvalidArgumentError('A run filter must be an object such as { x: { $gte: 2 } }.');
   }
@@ -110,10 +112,10 @@ export function compileFilter(traj: Trajectory, filter: RunFilter): (idx: number
 }
 
 /** Indices of the runs matching `filter`, in run order. */
-export function findRuns(traj: Trajectory, filter: RunFilter): number[] {
+export function findRuns(traj: TrajectoryCore, filter: RunFilter): number[] {
   const predicate = compileFilter(traj, filter);
   const out: number[] = [];
-  for (let idx = 0; idx < traj.v_length; idx++) if (predicate(idx)) out.push(idx);
+  for (let idx = 0; idx < trajectoryState(traj).runs.length; idx++) if (predicate(idx)) out.push(idx);
   return out;
 }
 
@@ -124,11 +126,11 @@ export interface RunGroup {
 }
 
 /** Runs grouped by the values of `names`, groups in order of first appearance. */
-export function groupRuns(traj: Trajectory, names: string | string[]): RunGroup[] {
+export function groupRuns(traj: TrajectoryCore, names: string | string[]): RunGroup[] {
   const list = typeof names === 'string' ? [names] : names;
   const columns = list.map((n) => parameterColumn(traj, n).values);
   const groups: RunGroup[] = [];
-  for (let idx = 0; idx < traj.v_length; idx++) {
+  for (let idx = 0; idx < trajectoryState(traj).runs.length; idx++) {
     const values = columns.map((c) => c(idx));
     let group = groups.find((g) => list.every((n, i) => valuesEqual(g.key[n], values[i])));
     if (!group) {
@@ -154,9 +156,9 @@ export interface ParameterSchema {
 }
 
 /** The schema of every parameter: type, explored or constant, value set and numeric range. */
-export function parameterSchema(traj: Trajectory, maxValues = 20): ParameterSchema[] {
+export function parameterSchema(traj: TrajectoryCore, maxValues = 20): ParameterSchema[] {
   const out: ParameterSchema[] = [];
-  for (const leaf of (traj._children.get('parameters') as Trajectory).f_iter_leaves()) {
+  for (const leaf of (groupState(traj).children.get('parameters') as NNGroupNode).f_iter_leaves()) {
     if (!(leaf instanceof BaseParameter) || leaf.f_is_empty()) continue;
     const values = leaf.v_explored ? leaf.f_get_range(false) : [leaf.f_get_default()];
     const distinct: unknown[] = [];
@@ -209,20 +211,21 @@ function cell(v: unknown): unknown {
  * Streams one record per run, in run order. Results are looked up per run (and, with auto_load,
  * loaded and dropped run by run), so memory does not grow with the number of runs.
  */
-export function* runRecords(traj: Trajectory, options: RecordsOptions = {}): Generator<RunRecord> {
+export function* runRecords(traj: TrajectoryCore, options: RecordsOptions = {}): Generator<RunRecord> {
   const predicate = options.where ? compileFilter(traj, options.where) : () => true;
-  const explored = Object.entries(traj.f_get_explored_parameters() as Record<string, BaseParameter>);
+  const state = trajectoryState(traj);
+  const explored = [...state.explored];
   const ranges = explored.map(([, p]) => p.f_get_range(false));
   const shortNames = explored.map(([full, p]) => (explored.filter(([, q]) => q.v_name === p.v_name).length > 1 ? full : p.v_name));
   const results = options.results ?? [];
   const autoLoad = options.auto_load ?? traj.v_auto_load;
-  for (let idx = 0; idx < traj.v_length; idx++) {
+  for (let idx = 0; idx < state.runs.length; idx++) {
     if (!predicate(idx)) continue;
-    const info = traj.f_get_run_information(idx, false);
+    const info = state.runs.get(idx);
     // Entries, then fromEntries: a parameter called '__proto__' stays an own key of the record.
     const entries: [string, unknown][] = [['run', info.name], ['idx', idx], ['completed', info.completed === 1]];
     shortNames.forEach((n, i) => entries.push([n, cell(ranges[i]![idx])]));
-    for (const r of results) entries.push([r, cell(traj._resultOfRun(idx, r, autoLoad))]);
+    for (const r of results) entries.push([r, cell(valueOfRun(traj, idx, r, autoLoad))]);
     yield Object.fromEntries(entries) as RunRecord;
   }
 }

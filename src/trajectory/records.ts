@@ -6,10 +6,10 @@
 import { StateError } from '../errors.js';
 import { BaseParameter } from '../leaves/parameter.js';
 import { Result } from '../leaves/result.js';
-import type { TypedValue } from '../values/types.js';
-import { groupClassForBranch, type NNGroupNode } from '../tree/group.js';
+import { type TypedValue } from '../values/types.js';
+import { groupState, groupClassForBranch, type NNGroupNode } from '../tree/group.js';
 import type { LeafConstructor, NNLeafNode } from '../tree/leaf-node.js';
-import type { NNNode } from '../tree/node.js';
+import { nodeState, type NNNode } from '../tree/node.js';
 
 /** The data of a leaf. A parameter's range holds values of the default's type. */
 export type LeafData =
@@ -44,7 +44,7 @@ export interface LinkRecord {
 export type NodeRecord = LeafRecord | GroupRecord | LinkRecord;
 
 function annotationsOf(node: NNNode): [string, TypedValue][] {
-  const ann = (node as unknown as { _annotations?: { typedEntries(): [string, TypedValue][] } })._annotations;
+  const ann = nodeState(node).annotations;
   return ann ? ann.typedEntries() : [];
 }
 
@@ -93,10 +93,10 @@ export function* iterSubtreeRecords(node: NNNode): Generator<NodeRecord> {
     }
     const g = n as NNGroupNode;
     if (!g.v_is_root) yield groupToRecord(g);
-    for (const [name, target] of g._links) {
+    for (const [name, target] of groupState(g).links) {
       links.push({ type: 'link', fullName: g.v_full_name ? `${g.v_full_name}.${name}` : name, target: target.v_full_name });
     }
-    for (const child of g._children.values()) yield* visit(child);
+    for (const child of groupState(g).children.values()) yield* visit(child);
   }
   yield* visit(node);
   yield* links;
@@ -152,7 +152,7 @@ export function attachRecord(root: NNGroupNode, record: NodeRecord, classFor: Cl
       const group = (existing as NNGroupNode | undefined) ?? parent._attachChild(makeGroupFor(root, parts[0]!), name);
       group.v_comment = record.comment;
       for (const [k, v] of record.annotations) group.v_annotations.setTyped(k, v);
-      group._stored = true;
+      nodeState(group).stored = true;
       return group;
     }
     case 'leaf': {
@@ -161,18 +161,18 @@ export function attachRecord(root: NNGroupNode, record: NodeRecord, classFor: Cl
           throw new StateError(`'${record.fullName}' is a group in memory but a leaf in storage.`, { path: record.fullName });
         }
         applyLeafData(existing as NNLeafNode, record.data);
-        existing._stored = true;
+        nodeState(existing).stored = true;
         return existing;
       }
       const leaf = recordToLeaf(record, classFor);
-      leaf._stored = true;
+      nodeState(leaf).stored = true;
       return parent._attachChild(leaf, name);
     }
     case 'link': {
       if (existing) return existing;
       const target = resolveFullName(root, record.target);
       if (!target) return undefined;
-      parent._links.set(name, target);
+      groupState(parent).links.set(name, target);
       return target;
     }
   }

@@ -4,10 +4,11 @@
  */
 import { NotFoundError } from '../errors.js';
 import { Result } from '../leaves/result.js';
-import type { GetOptions, NNGroupNode } from '../tree/group.js';
+import { groupState, type GetOptions, type NNGroupNode } from '../tree/group.js';
 import { runName } from '../tree/names.js';
 import type { NNNode } from '../tree/node.js';
-import type { Trajectory } from './trajectory.js';
+import { runGroup, runsGroup } from './run-groups.js';
+import { trajectoryState, type TrajectoryCore } from './state.js';
 
 /** Options of {@link Trajectory.f_get_from_runs}. */
 export interface FromRunsOptions {
@@ -27,15 +28,16 @@ export interface FromRunsOptions {
  * `other.q` → `results.other.run_X.q` (what `f_add_result('neuron.$', …)` and
  * `f_add_result('other.$.q', …)` add in a run).
  */
-export function valuesFromRuns(traj: Trajectory, name: string, options: FromRunsOptions = {}): Map<string | number, any> {
+export function valuesFromRuns(traj: TrajectoryCore, name: string, options: FromRunsOptions = {}): Map<string | number, any> {
   const where = options.where === 'd' || options.where === 'derived_parameters' ? 'derived_parameters' : 'results';
   // As natural naming does, the trajectory's v_auto_load is the default: without it, results
   // loaded as a skeleton would come back as empty leaves.
   const autoLoad = options.auto_load ?? traj.v_auto_load;
+  const state = trajectoryState(traj);
   const out = new Map<string | number, any>();
-  const branch = traj._children.get(where) as NNGroupNode;
-  let runs = branch._childOrLink('runs') as NNGroupNode | undefined;
-  if (!runs && autoLoad) runs = traj._autoLoadChild(branch, 'runs') as NNGroupNode | undefined;
+  const branch = groupState(traj).children.get(where) as NNGroupNode;
+  const load = autoLoad ? 'node' : false;
+  const runs = runsGroup(traj, where, load);
   const parts = name.split('.');
   const named: [NNGroupNode, string[]][] = [];
   for (let k = parts.length; k >= 1; k--) {
@@ -43,7 +45,7 @@ export function valuesFromRuns(traj: Trajectory, name: string, options: FromRuns
     if (group) named.push([group, parts.slice(k)]);
   }
   if (!runs && named.length === 0) return out;
-  const saved = traj._idx;
+  const saved = state.idx;
   const opts: GetOptions = { fast_access: options.fast_access ?? false, auto_load: autoLoad };
   if (options.shortcuts !== undefined) opts.shortcuts = options.shortcuts;
   if (options.max_depth !== undefined) opts.max_depth = options.max_depth;
@@ -58,11 +60,10 @@ export function valuesFromRuns(traj: Trajectory, name: string, options: FromRuns
     }
   };
   try {
-    for (let idx = 0; idx < traj._runs.length; idx++) {
+    for (let idx = 0; idx < state.runs.length; idx++) {
       const rn = runName(idx);
-      traj._idx = idx;
-      let group = runs?._childOrLink(rn) as NNGroupNode | undefined;
-      if (runs && !group && autoLoad) group = traj._autoLoadChild(runs, rn) as NNGroupNode | undefined;
+      state.idx = idx;
+      const group = runs && runGroup(traj, runs, idx, load)?.group;
       let item = find(group, name, opts);
       for (const [group, rest] of named) {
         if (item === missing) item = find(group, [rn, ...rest].join('.'), { ...opts, shortcuts: false });
@@ -70,13 +71,13 @@ export function valuesFromRuns(traj: Trajectory, name: string, options: FromRuns
       if (item !== missing) out.set(options.use_indices ? idx : rn, item);
     }
   } finally {
-    traj._idx = saved;
+    state.idx = saved;
   }
   return out;
 }
 
 /** The group at the path `parts` (no shortcuts) below `from`, loaded if allowed, or undefined. */
-function groupAt(traj: Trajectory, from: NNGroupNode, parts: string[], autoLoad: boolean): NNGroupNode | undefined {
+function groupAt(traj: TrajectoryCore, from: NNGroupNode, parts: string[], autoLoad: boolean): NNGroupNode | undefined {
   let node: NNNode | undefined = from;
   for (const part of parts) {
     if (!node || node.v_is_leaf) return undefined;
@@ -86,8 +87,12 @@ function groupAt(traj: Trajectory, from: NNGroupNode, parts: string[], autoLoad:
   return node && !node.v_is_leaf && node !== from ? (node as NNGroupNode) : undefined;
 }
 
-/** The value of result (or derived parameter) `name` in run `idx`, or undefined (see Trajectory._resultOfRun). */
-export function valueOfRun(traj: Trajectory, idx: number, name: string, autoLoad: boolean): unknown {
+/**
+ * The value of result (or derived parameter) `name` in run `idx` (`'z'`, or `'out.a'` for item
+ * `a` of result `out`), or undefined. With `autoLoad`, a run group that is not in memory is
+ * loaded for the lookup and dropped again, so scanning many runs keeps memory flat.
+ */
+export function valueOfRun(traj: TrajectoryCore, idx: number, name: string, autoLoad: boolean): unknown {
   for (const where of ['results', 'derived_parameters']) {
     const value = valueInRunGroup(traj, where, idx, name, autoLoad);
     if (value !== undefined) return value;
@@ -95,25 +100,19 @@ export function valueOfRun(traj: Trajectory, idx: number, name: string, autoLoad
   return undefined;
 }
 
-function valueInRunGroup(traj: Trajectory, where: string, idx: number, name: string, autoLoad: boolean): unknown {
-  const branch = traj._children.get(where) as NNGroupNode;
-  const runs = (branch._childOrLink('runs') ?? (autoLoad ? traj._autoLoadChild(branch, 'runs') : undefined)) as NNGroupNode | undefined;
-  if (!runs) return undefined;
-  const rn = runName(idx);
-  let group = runs._childOrLink(rn) as NNGroupNode | undefined;
-  let loadedHere = false;
-  if (!group && autoLoad) {
-    group = traj._autoLoadChild(runs, rn) as NNGroupNode | undefined;
-    loadedHere = group !== undefined;
-  }
-  if (!group) return undefined;
-  const saved = traj._idx;
-  traj._idx = idx;
+function valueInRunGroup(traj: TrajectoryCore, where: string, idx: number, name: string, autoLoad: boolean): unknown {
+  const runs = runsGroup(traj, where, autoLoad ? 'node' : false);
+  const found = runs && runGroup(traj, runs, idx, autoLoad ? 'node' : false);
+  if (!runs || !found) return undefined;
+  const { group, loaded } = found;
+  const state = trajectoryState(traj);
+  const saved = state.idx;
+  state.idx = idx;
   try {
     return lookupValue(group, name, autoLoad);
   } finally {
-    traj._idx = saved;
-    if (loadedHere) runs._detach(group);
+    state.idx = saved;
+    if (loaded) runs._detach(group);
   }
 }
 

@@ -9,7 +9,7 @@ import type { NNNode } from '../tree/node.js';
 import type { MergeSummary, ResolvedMergeOptions } from './merge.js';
 import type { NodeRecord } from './records.js';
 import type { RunInformation } from './runs.js';
-import type { Trajectory } from './trajectory.js';
+import type { TrajectoryCore } from './state.js';
 
 /** A completed run to write: its index, its information and the nodes it added. */
 export interface RunCommit {
@@ -18,8 +18,12 @@ export interface RunCommit {
   records: NodeRecord[];
 }
 
-/** A run whose function threw. */
+/**
+ * A run whose function threw (or whose result was refused): what a commit writes to the file's
+ * failure table, what `readFailures` gives back, and the journal's entry of a failed run.
+ */
 export interface RunFailure {
+  kind: 'failure';
   idx: number;
   message: string;
   stack: string;
@@ -92,33 +96,36 @@ export interface DeleteItemsOptions {
   delete_only?: string | string[];
 }
 
-/** A storage service for trajectories (pypet's StorageService). */
-export interface StorageService {
+/**
+ * A storage service for trajectories (pypet's StorageService). `T` is the trajectory type it
+ * serves (the Trajectory class; the default keeps this module independent of it).
+ */
+export interface StorageService<T extends TrajectoryCore = TrajectoryCore> {
   /** The file the service writes to. */
   readonly filename: string;
   /**
    * Called when a trajectory gets this service (pypet creates its service with `trajectory=`):
    * the HDF5 service adds its `config.hdf5.*` settings to a trajectory that is not stored yet.
    */
-  attach?(traj: Trajectory): void;
-  store(traj: Trajectory, options: StoreOptions): void;
-  storeItems(traj: Trajectory, items: NNNode[], options: StoreItemsOptions): void;
-  load(traj: Trajectory, options: LoadOptions): void;
-  loadItems(traj: Trajectory, items: NNLeafNode[], options: LoadItemsOptions): void;
+  attach?(traj: T): void;
+  store(traj: T, options: StoreOptions): void;
+  storeItems(traj: T, items: NNNode[], options: StoreItemsOptions): void;
+  load(traj: T, options: LoadOptions): void;
+  loadItems(traj: T, items: NNLeafNode[], options: LoadItemsOptions): void;
   /** Loads `name` below `group` (and its subtree with `recursive`); returns the node. */
-  loadChild(traj: Trajectory, group: NNGroupNode, name: string, recursive: boolean, loadData: LoadMode): NNNode;
+  loadChild(traj: T, group: NNGroupNode, name: string, recursive: boolean, loadData: LoadMode): NNNode;
   /** Loads a child that exists on disk but not in memory (skeleton); undefined if absent. */
-  autoLoadChild(traj: Trajectory, group: NNGroupNode, name: string): NNNode | undefined;
-  deleteItems(traj: Trajectory, items: NNNode[], options: DeleteItemsOptions): void;
+  autoLoadChild(traj: T, group: NNGroupNode, name: string): NNNode | undefined;
+  deleteItems(traj: T, items: NNNode[], options: DeleteItemsOptions): void;
   /**
    * Writes completed runs (their nodes and run rows), failures and other new nodes as one step
    * that either fully happens or leaves the file as it was (the Environment's checkpoint).
    */
-  commit(traj: Trajectory, commit: Commit): void;
+  commit(traj: T, commit: Commit): void;
   /** The recorded failures of runs that are not completed. */
-  readFailures(traj: Trajectory): RunFailure[];
+  readFailures(traj: T): RunFailure[];
   /** Copies the trajectory into another file. */
-  backup(traj: Trajectory, backupFilename: string): void;
+  backup(traj: T, backupFilename: string): void;
   /** Releases open files and locks. */
   close?(): void;
   /**
@@ -126,21 +133,22 @@ export interface StorageService {
    * leaf classes, links), or undefined when nothing is stored at `fullName`. Lets a scan over
    * many runs resolve names once and then read the values of runs shaped the same directly.
    */
-  subtreeSignature?(traj: Trajectory, fullName: string): string | undefined;
+  subtreeSignature?(traj: T, fullName: string): string | undefined;
   /** The values of some items of a stored Result, read without adding nodes to the tree. */
-  readResultItems?(traj: Trajectory, fullName: string, className: string, items: readonly string[]): Map<string, unknown>;
+  readResultItems?(traj: T, fullName: string, className: string, items: readonly string[]): Map<string, unknown>;
   /**
    * Merges the stored `others` into `traj` (pypet's `f_merge` / `f_merge_many`) as one step that
    * either fully happens or leaves the file as it was, then updates `traj` in memory.
    */
-  merge?(traj: Trajectory, others: readonly Trajectory[], options: ResolvedMergeOptions): MergeSummary;
+  merge?(traj: T, others: readonly T[], options: ResolvedMergeOptions): MergeSummary;
 }
 
 /**
  * Creates the default service for a filename (registered by the HDF5 storage module); `options`
  * are the service's own (for the HDF5 service, pypet's `HDF5StorageService` arguments).
  */
-export type StorageFactory = (filename: string, options?: object) => StorageService;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the factory serves the Trajectory class, which this module does not import
+export type StorageFactory = (filename: string, options?: object) => StorageService<any>;
 
 let defaultFactory: StorageFactory | undefined;
 

@@ -13,11 +13,12 @@ import { PickleResult, Result } from '../leaves/result.js';
 import { NNGroupNode, groupClassForBranch, type GroupRoot, type LeafKind } from '../tree/group.js';
 import type { LeafConstructor, NNLeafNode } from '../tree/leaf-node.js';
 import { BRANCHES, nameProblem, runName, translatePart } from '../tree/names.js';
-import type { NNNode } from '../tree/node.js';
+import { NODE_STATE, nodeState, type NNNode } from '../tree/node.js';
+import { TRAJECTORY_STATE, type TrajectoryCore, type TrajectoryState } from './state.js';
 import { mergeTrajectories, type MergeOptions, type MergeSummary } from './merge.js';
 import { pythonRepr } from '../values/python-repr.js';
 import { expand, explore, shrink } from './exploration.js';
-import { valueOfRun, valuesFromRuns, type FromRunsOptions } from './run-values.js';
+import { valuesFromRuns, type FromRunsOptions } from './run-values.js';
 
 export type { FromRunsOptions } from './run-values.js';
 import {
@@ -79,27 +80,10 @@ export const H5TRAJ_RUNTIME = `node ${process.versions.node}`;
  * traj.f_explore(cartesian_product({ x: [1, 2, 3] }));
  * traj.f_as_run(2); traj.x; // 3
  */
-export class Trajectory extends NNGroupNode implements GroupRoot {
-  _trajName: string;
-  _time: string;
-  _timestamp: number;
-  _version = PYPET_FORMAT_VERSION;
-  _python = H5TRAJ_RUNTIME;
-  _idx = -1;
-  /** True while the Environment executes a run (pypet's `_is_run`). */
-  _singleRun = false;
-  /**
-   * What the executing run added, in the order added: nodes attached and links set (group, link
-   * name) while {@link _singleRun} is true. The run executor turns them into the run's records.
-   */
-  _runAdded: { nodes: NNNode[]; links: [NNGroupNode, string][] } = { nodes: [], links: [] };
-  _runs = new RunTable();
-  _explored = new Map<string, BaseParameter>();
-  _presets = new Map<string, unknown>();
-  _index = new Map<string, Set<NNNode>>();
-  _linkIndex = new Map<string, Set<NNGroupNode>>();
-  _dynamicImports: LeafConstructor[] = [];
-  _storageService: StorageService | undefined;
+export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore {
+  readonly [TRAJECTORY_STATE]: TrajectoryState;
+  /** The service that stores the trajectory; only the trajectory holds it (see v_storage_service). */
+  private _storageService: StorageService<Trajectory> | undefined;
 
   v_fast_access = true;
   v_shortcuts = true;
@@ -120,11 +104,27 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
     checkOptions('new Trajectory()', options, TRAJECTORY_OPTIONS);
     const problem = name.includes('.') ? `'${name}' contains a dot` : nameProblem(name);
     if (problem) throw new InvalidNameError(`The trajectory name '${name}' is not valid: ${problem}.`, { path: name });
-    this._timestamp = Date.now() / 1000;
-    this._time = formatTime(this._timestamp);
-    this._trajName = (options.add_time ?? true) ? `${name}_${this._time}` : name;
-    this._root = this;
-    this._dynamicImports = [...(options.dynamic_imports ?? [])];
+    const timestamp = Date.now() / 1000;
+    const time = formatTime(timestamp);
+    this[TRAJECTORY_STATE] = {
+      identity: {
+        name: (options.add_time ?? true) ? `${name}_${time}` : name,
+        time,
+        timestamp,
+        version: PYPET_FORMAT_VERSION,
+        python: H5TRAJ_RUNTIME,
+      },
+      idx: -1,
+      singleRun: false,
+      runAdded: { nodes: [], links: [] },
+      runs: new RunTable(),
+      explored: new Map(),
+      presets: new Map(),
+      index: new Map(),
+      linkIndex: new Map(),
+      dynamicImports: [...(options.dynamic_imports ?? [])],
+    };
+    this[NODE_STATE].root = this;
     for (const branch of BRANCHES) {
       const Cls = groupClassForBranch(branch);
       this._attachChild(new Cls(''), branch);
@@ -145,38 +145,38 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
   // Identity
 
   override get v_name(): string {
-    return this._trajName;
+    return this[TRAJECTORY_STATE].identity.name;
   }
 
   /** Creation time as `YYYY_MM_DD_HHhMMmSSs`. */
   get v_time(): string {
-    return this._time;
+    return this[TRAJECTORY_STATE].identity.time;
   }
 
   /** Creation time (POSIX seconds). */
   get v_timestamp(): number {
-    return this._timestamp;
+    return this[TRAJECTORY_STATE].identity.timestamp;
   }
 
   /** The pypet format version of the trajectory. */
   get v_version(): string {
-    return this._version;
+    return this[TRAJECTORY_STATE].identity.version;
   }
 
   /** The runtime that wrote the trajectory (pypet: the Python version). */
   get v_python(): string {
-    return this._python;
+    return this[TRAJECTORY_STATE].identity.python;
   }
 
   // -------------------------------------------------------------------------------------------
   // Storage
 
-  get v_storage_service(): StorageService | undefined {
+  get v_storage_service(): StorageService<Trajectory> | undefined {
     return this._storageService;
   }
 
   /** Gives the trajectory a service; it may add its settings (the HDF5 service's `config.hdf5.*`). */
-  set v_storage_service(service: StorageService | undefined) {
+  set v_storage_service(service: StorageService<Trajectory> | undefined) {
     this._storageService = service;
     service?.attach?.(this);
   }
@@ -194,7 +194,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
     this.v_storage_service = factory(filename);
   }
 
-  protected _service(): StorageService {
+  protected _service(): StorageService<Trajectory> {
     if (!this._storageService) {
       throw new StateError(
         `The trajectory '${this.v_name}' has no storage service; create it with { filename } or set v_storage_service.`,
@@ -224,6 +224,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
    * @example traj.f_load({ load_data: LOAD_DATA })
    */
   override f_load(options: TrajectoryLoadOptions = {}): void {
+    const state = this[TRAJECTORY_STATE];
     checkOptions('traj.f_load()', options, LOAD_OPTIONS);
     const { load_data, dynamic_imports, ...loadOptions } = options;
     if (load_data !== undefined) {
@@ -232,7 +233,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
       }
       loadOptions.load_all = load_data;
     }
-    for (const Cls of dynamic_imports ?? []) if (!this._dynamicImports.includes(Cls)) this._dynamicImports.push(Cls);
+    for (const Cls of dynamic_imports ?? []) if (!state.dynamicImports.includes(Cls)) state.dynamicImports.push(Cls);
     if (loadOptions.filename !== undefined) this._useFile(loadOptions.filename);
     this._service().load(this, loadOptions);
   }
@@ -295,12 +296,12 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
     if (options.new_name !== undefined) {
       const problem = options.new_name.includes('.') ? `'${options.new_name}' contains a dot` : nameProblem(options.new_name);
       if (problem) throw new InvalidNameError(`The trajectory name '${options.new_name}' is not valid: ${problem}.`, { path: options.new_name });
-      this._trajName = options.new_name;
+      this[TRAJECTORY_STATE].identity.name = options.new_name;
     }
     if (options.new_filename !== undefined) this._useFile(options.new_filename);
     const stored = options.in_store ?? false;
-    this._stored = stored;
-    for (const node of this.f_iter_nodes()) node._stored = stored;
+    this[NODE_STATE].stored = stored;
+    for (const node of this.f_iter_nodes()) nodeState(node).stored = stored;
   }
 
   _node(item: string | NNNode): NNNode {
@@ -316,7 +317,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
     const below = recursive && !node.v_is_leaf ? [...(node as NNGroupNode).f_iter_nodes()] : [];
     let nodes = [node, ...below.filter((n) => maxDepth === undefined || n.v_depth - node.v_depth <= maxDepth)];
     // STORE_DATA_SKIPPING leaves everything already on disk alone.
-    if (storeData === STORE_DATA_SKIPPING) nodes = nodes.filter((n) => !n._stored);
+    if (storeData === STORE_DATA_SKIPPING) nodes = nodes.filter((n) => !nodeState(n).stored);
     if (nodes.length === 0) return;
     this._service().storeItems(this, nodes, storeData === OVERWRITE_DATA ? { overwrite: true } : {});
   }
@@ -342,7 +343,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
    */
   _leafClassByName(className: string): LeafConstructor | undefined {
     const standard = [Parameter, ArrayParameter, PickleParameter, Result, PickleResult] as LeafConstructor[];
-    return [...standard, ...this._dynamicImports].find((Cls) => Cls.name === className);
+    return [...standard, ...this[TRAJECTORY_STATE].dynamicImports].find((Cls) => Cls.name === className);
   }
 
   _leafClassFor(kind: LeafKind): LeafConstructor {
@@ -352,22 +353,23 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
   }
 
   _nodeAdded(node: NNNode): void {
-    if (this._singleRun) this._runAdded.nodes.push(node);
-    let set = this._index.get(node.v_name);
-    if (!set) this._index.set(node.v_name, (set = new Set()));
+    const state = this[TRAJECTORY_STATE];
+    if (state.singleRun) state.runAdded.nodes.push(node);
+    let set = state.index.get(node.v_name);
+    if (!set) state.index.set(node.v_name, (set = new Set()));
     set.add(node);
     if (node instanceof BaseParameter) {
-      if (this._presets.has(node.v_full_name)) {
-        const value = this._presets.get(node.v_full_name);
-        this._presets.delete(node.v_full_name);
+      if (state.presets.has(node.v_full_name)) {
+        const value = state.presets.get(node.v_full_name);
+        state.presets.delete(node.v_full_name);
         node.f_set(value);
       }
-      if (node.v_explored) this._explored.set(node.v_full_name, node);
+      if (node.v_explored) state.explored.set(node.v_full_name, node);
     }
   }
 
   _storedLeafChanging(node: NNNode, what: string): void {
-    if (!this._singleRun) return;
+    if (!this[TRAJECTORY_STATE].singleRun) return;
     const kind = node instanceof BaseParameter ? 'parameter' : 'result';
     throw new StateError(
       `The ${kind} '${node.v_full_name}' was stored before this run, and a run stores only what it adds, so ${what} set during ${runName(this.v_idx)} would be lost; add a new ${kind} instead (for example '${node.v_branch === 'results' ? 'results.runs.$.' : 'derived_parameters.runs.$.'}${node.v_name}').`,
@@ -376,19 +378,26 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
   }
 
   _linkAdded(holder: NNGroupNode, name: string): void {
-    if (this._singleRun) this._runAdded.links.push([holder, name]);
-    let set = this._linkIndex.get(name);
-    if (!set) this._linkIndex.set(name, (set = new Set()));
+    const state = this[TRAJECTORY_STATE];
+    if (state.singleRun) state.runAdded.links.push([holder, name]);
+    let set = state.linkIndex.get(name);
+    if (!set) state.linkIndex.set(name, (set = new Set()));
     set.add(holder);
   }
 
+  _searchIndex(): { index: ReadonlyMap<string, ReadonlySet<NNNode>>; links: ReadonlyMap<string, ReadonlySet<NNGroupNode>> } {
+    const state = this[TRAJECTORY_STATE];
+    return { index: state.index, links: state.linkIndex };
+  }
+
   _linkRemoved(holder: NNGroupNode, name: string): void {
-    this._linkIndex.get(name)?.delete(holder);
+    this[TRAJECTORY_STATE].linkIndex.get(name)?.delete(holder);
   }
 
   _nodeRemoved(node: NNNode): void {
-    this._index.get(node.v_name)?.delete(node);
-    this._explored.delete(node.v_full_name);
+    const state = this[TRAJECTORY_STATE];
+    state.index.get(node.v_name)?.delete(node);
+    state.explored.delete(node.v_full_name);
   }
 
   /** Removes leaves or groups from memory (not from disk). */
@@ -396,11 +405,11 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
     checkOptions('traj.f_remove_items()', options, { known: ['remove_empty_groups'] });
     for (const item of items) {
       const node = this._node(item);
-      let parent = node._parent;
+      let parent = nodeState(node).parent;
       if (!parent) continue;
       parent._detach(node);
-      while (options.remove_empty_groups && parent && parent._parent && !parent.f_has_children() && parent.v_depth > 1) {
-        const up: NNGroupNode | undefined = parent._parent;
+      if (!options.remove_empty_groups) continue;
+      for (let up = nodeState(parent).parent; up && !parent.f_has_children() && parent.v_depth > 1; up = nodeState(parent).parent) {
         up._detach(parent);
         parent = up;
       }
@@ -414,7 +423,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
   /** Whether the trajectory holds no parameters and no results (config is ignored). */
   f_is_empty(): boolean {
     for (const branch of ['parameters', 'results', 'derived_parameters']) {
-      const group = this._children.get(branch) as NNGroupNode | undefined;
+      const group = this[NODE_STATE].children.get(branch) as NNGroupNode | undefined;
       if (group && group.f_iter_leaves().next().done === false) return false;
     }
     return true;
@@ -439,13 +448,14 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
         path: full,
       });
     }
-    this._presets.set(full, value);
+    this[TRAJECTORY_STATE].presets.set(full, value);
   }
 
   /** Throws {@link PresettingError} naming every preset that no added parameter used. */
   f_check_presets(): void {
-    if (this._presets.size > 0) {
-      const names = [...this._presets.keys()];
+    const state = this[TRAJECTORY_STATE];
+    if (state.presets.size > 0) {
+      const names = [...state.presets.keys()];
       throw new PresettingError(
         `These presets were never used because no parameter with that name was added: ${names.join(', ')}.`,
         { path: names[0] },
@@ -464,7 +474,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
   }
 
   private _lockBranch(branch: string): void {
-    const group = this._children.get(branch) as NNGroupNode | undefined;
+    const group = this[NODE_STATE].children.get(branch) as NNGroupNode | undefined;
     if (!group) return;
     for (const leaf of group.f_iter_leaves()) if (leaf instanceof BaseParameter && !leaf.f_is_empty()) leaf.f_lock();
   }
@@ -477,7 +487,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
     if (options.copy === false && options.fast_access) {
       throw new InvalidArgumentError('fast_access needs copy: true, because values are copies by nature.');
     }
-    const group = this._children.get(branch) as NNGroupNode | undefined;
+    const group = this[NODE_STATE].children.get(branch) as NNGroupNode | undefined;
     const out: Record<string, unknown> = {};
     if (!group) return out;
     for (const leaf of group.f_iter_leaves()) {
@@ -510,7 +520,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
   f_get_explored_parameters(options: CollectOptions = {}): Record<string, any> {
     checkOptions('traj.f_get_explored_parameters()', options, COLLECT_OPTIONS);
     return Object.fromEntries(
-      [...this._explored].map(([full, p]) => [full, options.fast_access ? p._fastAccess() : p]),
+      [...this[TRAJECTORY_STATE].explored].map(([full, p]) => [full, options.fast_access ? p._fastAccess() : p]),
     );
   }
 
@@ -519,12 +529,12 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
 
   /** Number of runs (pypet's `len(traj)`). */
   get v_length(): number {
-    return this._runs.length;
+    return this[TRAJECTORY_STATE].runs.length;
   }
 
   /** Number of runs. */
   f_len(): number {
-    return this._runs.length;
+    return this[TRAJECTORY_STATE].runs.length;
   }
 
   /**
@@ -559,13 +569,13 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
   f_idx_to_run(nameOrIdx: number): string;
   f_idx_to_run(nameOrIdx: string): number;
   f_idx_to_run(nameOrIdx: number | string): string | number {
-    const idx = this._runs.resolve(nameOrIdx);
+    const idx = this[TRAJECTORY_STATE].runs.resolve(nameOrIdx);
     return typeof nameOrIdx === 'number' ? runName(idx) : idx;
   }
 
   /** The run names in index order. */
   f_get_run_names(): string[] {
-    return this._runs.all().map((r) => r.name);
+    return this[TRAJECTORY_STATE].runs.all().map((r) => r.name);
   }
 
   /**
@@ -575,22 +585,24 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
   f_get_run_information(): Record<string, RunInformation>;
   f_get_run_information(nameOrIdx: string | number, copy?: boolean): RunInformation;
   f_get_run_information(nameOrIdx?: string | number, copy = true): RunInformation | Record<string, RunInformation> {
+    const state = this[TRAJECTORY_STATE];
     if (nameOrIdx === undefined) {
-      return Object.fromEntries(this._runs.all().map((r) => [r.name, copy ? { ...r } : r]));
+      return Object.fromEntries(state.runs.all().map((r) => [r.name, copy ? { ...r } : r]));
     }
-    const info = this._runs.get(this._runs.resolve(nameOrIdx));
+    const info = state.runs.get(state.runs.resolve(nameOrIdx));
     return copy ? { ...info } : info;
   }
 
   /** Whether a run completed; without argument, whether all did. */
   f_is_completed(nameOrIdx?: string | number): boolean {
-    if (nameOrIdx === undefined) return this._runs.all().every((r) => r.completed === 1);
-    return this._runs.get(this._runs.resolve(nameOrIdx)).completed === 1;
+    const state = this[TRAJECTORY_STATE];
+    if (nameOrIdx === undefined) return state.runs.all().every((r) => r.completed === 1);
+    return state.runs.get(state.runs.resolve(nameOrIdx)).completed === 1;
   }
 
   /** Updates a run's record (used by the Environment and by loading). */
   _updateRun(idx: number, patch: Partial<Omit<RunInformation, 'idx' | 'name'>>): RunInformation {
-    return this._runs.update(idx, patch);
+    return this[TRAJECTORY_STATE].runs.update(idx, patch);
   }
 
   /**
@@ -608,7 +620,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
       return node.v_explored ? node.f_get_range(false) : undefined;
     });
     const defaults = list.map((n, i) => (columns[i] ? undefined : this.f_get<BaseParameter>(n).f_get_default()));
-    for (let idx = 0; idx < this._runs.length; idx++) {
+    for (let idx = 0; idx < this[TRAJECTORY_STATE].runs.length; idx++) {
       const values = columns.map((c, i) => (c ? c[idx] : defaults[i]));
       if (predicate(...values)) yield idx;
     }
@@ -616,7 +628,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
 
   /** The index of the viewed run, or -1. Setting it is {@link f_as_run}. */
   get v_idx(): number {
-    return this._idx;
+    return this[TRAJECTORY_STATE].idx;
   }
 
   set v_idx(idx: number) {
@@ -625,12 +637,12 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
 
   /** The viewed run's name, or undefined. */
   get v_crun(): string | undefined {
-    return this._idx >= 0 ? runName(this._idx) : undefined;
+    return this[TRAJECTORY_STATE].idx >= 0 ? runName(this[TRAJECTORY_STATE].idx) : undefined;
   }
 
   /** pypet's `v_crun_`: the current run's name, or `run_ALL` outside a run (what the `$` wildcard becomes). */
   get v_crun_(): string {
-    return translatePart('$', this._idx);
+    return translatePart('$', this[TRAJECTORY_STATE].idx);
   }
 
   set v_crun(name: string | undefined) {
@@ -653,16 +665,16 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
    */
   f_as_run(nameOrIdx: string | number | undefined | null): void {
     if (nameOrIdx === undefined || nameOrIdx === null || nameOrIdx === -1 || nameOrIdx === 'run_ALL') {
-      this._idx = -1;
+      this[TRAJECTORY_STATE].idx = -1;
       return;
     }
-    const idx = typeof nameOrIdx === 'string' ? this._runs.resolve(translatePart(nameOrIdx, -1)) : this._runs.resolve(nameOrIdx);
-    this._idx = idx;
+    const idx = typeof nameOrIdx === 'string' ? this[TRAJECTORY_STATE].runs.resolve(translatePart(nameOrIdx, -1)) : this[TRAJECTORY_STATE].runs.resolve(nameOrIdx);
+    this[TRAJECTORY_STATE].idx = idx;
   }
 
   /** Restores the default view (no run). */
   f_restore_default(): void {
-    this._idx = -1;
+    this[TRAJECTORY_STATE].idx = -1;
   }
 
   /**
@@ -671,9 +683,9 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
    */
   *f_iter_runs(options: { start?: number; stop?: number; step?: number; yields?: 'name' | 'idx' | 'self' } = {}): Generator<any> {
     checkOptions('traj.f_iter_runs()', options, { known: ['start', 'stop', 'step', 'yields'] });
-    const { start = 0, stop = this._runs.length, step = 1, yields = 'name' } = options;
+    const { start = 0, stop = this[TRAJECTORY_STATE].runs.length, step = 1, yields = 'name' } = options;
     try {
-      for (let idx = start; idx < Math.min(stop, this._runs.length); idx += step) {
+      for (let idx = start; idx < Math.min(stop, this[TRAJECTORY_STATE].runs.length); idx += step) {
         this.f_as_run(idx);
         yield yields === 'idx' ? idx : yields === 'self' ? this : runName(idx);
       }
@@ -685,7 +697,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
   /** pypet's summary of a run's explored values, e.g. `x: 1.0,   y: 1`. */
   _parameterSummary(idx: number): string {
     let summary = '';
-    for (const [full, p] of this._explored) {
+    for (const [full, p] of this[TRAJECTORY_STATE].explored) {
       const range = p.f_get_range(false);
       const short = p.v_name;
       const label = summary.includes(short) ? full : short;
@@ -705,15 +717,6 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
   f_get_from_runs(name: string, options: FromRunsOptions = {}): Map<string | number, any> {
     checkOptions('traj.f_get_from_runs()', options, FROM_RUNS_OPTIONS);
     return valuesFromRuns(this, name, options);
-  }
-
-  /**
-   * The value of result (or derived parameter) `name` in run `idx` (`'z'`, or `'out.a'` for item
-   * `a` of result `out`), or undefined. With `autoLoad`, a run group that is not in memory is
-   * loaded for the lookup and dropped again, so scanning many runs keeps memory flat.
-   */
-  _resultOfRun(idx: number, name: string, autoLoad: boolean): unknown {
-    return valueOfRun(this, idx, name, autoLoad);
   }
 
   /**
@@ -752,7 +755,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
    */
   f_merge(other: Trajectory, options: MergeOptions = {}): MergeSummary {
     checkOptions('traj.f_merge()', options, MERGE_OPTIONS);
-    return mergeTrajectories(this, [other], options);
+    return mergeTrajectories(this, this._storageService, [other], options);
   }
 
   /**
@@ -762,13 +765,13 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
    */
   f_merge_many(others: readonly Trajectory[], options: MergeOptions = {}): MergeSummary {
     checkOptions('traj.f_merge_many()', options, MERGE_OPTIONS);
-    return mergeTrajectories(this, others, options);
+    return mergeTrajectories(this, this._storageService, others, options);
   }
 
   /** pypet's `str(traj)`: `Trajectory name (\`comment\`, len:12): (config: ConfigGroup), …`. */
   override _str(): string {
     const info = `(${this.v_comment ? `\`${this.v_comment}\`, ` : ''}len:${this.v_length})`;
-    return `Trajectory${this._singleRun ? ' (during single run)' : ''} ${this.v_name} ${info}: ${this._childrenText()}`;
+    return `Trajectory${this[TRAJECTORY_STATE].singleRun ? ' (during single run)' : ''} ${this.v_name} ${info}: ${this._childrenText()}`;
   }
 }
 

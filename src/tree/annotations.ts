@@ -11,14 +11,20 @@ import type { TypedValue } from '../values/types.js';
 
 const KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
 
+/**
+ * The key of the flag "changed since stored": the annotations set it when a user changes them
+ * (not when loading); only the storage service clears it, once it has written them.
+ */
+export const ANNOTATIONS_CHANGED = Symbol('h5traj.annotationsChanged');
+
 /** The annotations of one node. Values keep their pypet type for storage. */
 export class Annotations {
   /** Attribute access: any other property is an annotation. */
   [key: string]: any;
 
   private readonly _items = new Map<string, TypedValue>();
-  /** Set when a user changes the annotations (not when loading); storage clears it once written. */
-  _changed = false;
+  /** See {@link ANNOTATIONS_CHANGED}. */
+  [ANNOTATIONS_CHANGED] = false;
 
   constructor() {
     return new Proxy(this, ANNOTATIONS_HANDLER);
@@ -41,7 +47,7 @@ export class Annotations {
       throw new InvalidNameError(`The annotation key '${key}' is a member of Annotations; choose another key.`, { path: key });
     }
     this._items.set(key, toTypedValue(value, { ndarray: true, dict: false, object: false }, `annotation '${key}'`));
-    this._changed = true;
+    this[ANNOTATIONS_CHANGED] = true;
   }
 
   /** Sets an annotation with a known type (used when loading). */
@@ -64,7 +70,7 @@ export class Annotations {
 
   /** Removes an annotation. */
   f_remove(key: string): void {
-    if (this._items.delete(key)) this._changed = true;
+    if (this._items.delete(key)) this[ANNOTATIONS_CHANGED] = true;
   }
 
   f_contains(key: string): boolean {

@@ -5,7 +5,7 @@
 import { InvalidArgumentError, InvalidNameError, NodeExistsError, NotFoundError, StateError, TypeMismatchError } from '../errors.js';
 import { NNLeafNode, type LeafConstructor, type LeafOptions } from './leaf-node.js';
 import { splitAndCheck, translateWildcards, isRunGroupName, runName, type Branch } from './names.js';
-import { NNNode, type TreeRoot } from './node.js';
+import { NNNode, NODE_STATE, nodeState, type NodeState, type TreeRoot } from './node.js';
 import { checkOptions, optionNames, type OptionSpec } from '../options.js';
 import { LinkMap } from './links.js';
 import { GROUP_HANDLER } from './natural-naming.js';
@@ -32,9 +32,8 @@ const KIND_OF_BRANCH = new Map<string, LeafKind>([
 /** The root's extra duties towards groups: leaf classes and the storage hooks of groups. */
 export interface GroupRoot extends TreeRoot {
   _leafClassFor(kind: LeafKind): LeafConstructor;
-  _index: ReadonlyMap<string, ReadonlySet<NNNode>>;
-  /** The groups holding a link, by link name (shortcut search finds links too). */
-  _linkIndex: ReadonlyMap<string, ReadonlySet<NNGroupNode>>;
+  /** The nodes by name, and the groups holding a link by link name (shortcut search finds links too). */
+  _searchIndex(): { index: ReadonlyMap<string, ReadonlySet<NNNode>>; links: ReadonlyMap<string, ReadonlySet<NNGroupNode>> };
   _linkAdded(holder: NNGroupNode, name: string): void;
   _linkRemoved(holder: NNGroupNode, name: string): void;
   /** Stores a child; `storeData` is pypet's store constant (0 nothing … 3 overwrite), `maxDepth` limits the subtree. */
@@ -87,20 +86,38 @@ const GROUP_LOAD_OPTIONS: OptionSpec = {
   unsupported: new Map([['max_depth', 'a group loads itself or its whole subtree (recursive); load deeper parts with f_load_child']]),
 };
 
+/**
+ * What h5traj's modules share of a group besides its {@link NodeState}: its children and links.
+ * - `children`: only `tree/` adds and removes children (`_attachChild`, `_detach`); others read.
+ * - `links`: the tree, loading, run records and the run executor set and delete links through
+ *   this map; it is a LinkMap, so every change reaches the root's link index.
+ */
+export interface GroupState extends NodeState {
+  readonly children: Map<string, NNNode>;
+  readonly links: Map<string, NNNode>;
+}
+
+/**
+ * A group's shared state (see {@link GroupState} for who may change what).
+ * @example for (const [name, target] of groupState(group).links) …
+ */
+export function groupState(group: NNGroupNode): GroupState {
+  return group[NODE_STATE];
+}
+
 /** A group in the trajectory tree. Any name not starting with `f_`/`v_`/`_` may be a child. */
 export class NNGroupNode extends NNNode {
   /** Natural naming: any other property is a child node (or its value under fast access). */
   [name: string]: any;
 
-  _children = new Map<string, NNNode>();
-  _links: Map<string, NNNode>;
+  declare readonly [NODE_STATE]: GroupState;
 
   constructor(fullName = '', comment = '') {
     super(fullName, comment);
     // Natural naming: unknown property names are looked up in the tree.
     const proxy = new Proxy(this, GROUP_HANDLER);
     // The link map reports the proxy, the object every other part of the tree holds.
-    this._links = new LinkMap(proxy);
+    Object.assign(this[NODE_STATE], { children: new Map<string, NNNode>(), links: new LinkMap(proxy) });
     return proxy;
   }
 
@@ -110,8 +127,9 @@ export class NNGroupNode extends NNNode {
 
   /** The root as groups see it. */
   protected get _groupRoot(): GroupRoot {
-    if (!this._root) throw new StateError(`The group '${this.v_full_name}' is not part of a trajectory.`);
-    return this._root as GroupRoot;
+    const root = this[NODE_STATE].root;
+    if (!root) throw new StateError(`The group '${this.v_full_name}' is not part of a trajectory.`);
+    return root as GroupRoot;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -119,40 +137,40 @@ export class NNGroupNode extends NNNode {
 
   /** A direct child or link by name. */
   _childOrLink(name: string): NNNode | undefined {
-    return this._children.get(name) ?? this._links.get(name);
+    return this[NODE_STATE].children.get(name) ?? this[NODE_STATE].links.get(name);
   }
 
   /** Direct children in insertion order (no links). */
   _childNodes(): IterableIterator<NNNode> {
-    return this._children.values();
+    return this[NODE_STATE].children.values();
   }
 
   /** Number of children (pypet's `f_children`). */
   f_children(): number {
-    return this._children.size;
+    return this[NODE_STATE].children.size;
   }
 
   /** Whether the group has children. */
   f_has_children(): boolean {
-    return this._children.size > 0;
+    return this[NODE_STATE].children.size > 0;
   }
 
   /** The children as an object name → node (a copy). */
   f_get_children(): Record<string, NNNode> {
-    return Object.fromEntries(this._children);
+    return Object.fromEntries(this[NODE_STATE].children);
   }
 
   /** The links of this group as an object name → target node. */
   f_get_links(): Record<string, NNNode> {
-    return Object.fromEntries(this._links);
+    return Object.fromEntries(this[NODE_STATE].links);
   }
 
   /** Iterates the nodes below, depth first (`recursive: false`: only the children). */
   *f_iter_nodes(options: { recursive?: boolean } = {}): IterableIterator<NNNode> {
     checkOptions('f_iter_nodes()', options, RECURSIVE_ONLY);
     const recursive = options.recursive ?? true;
-    const runIdx = this._root?.v_idx ?? -1;
-    for (const child of this._children.values()) {
+    const runIdx = this[NODE_STATE].root?.v_idx ?? -1;
+    for (const child of this[NODE_STATE].children.values()) {
       if (inOtherRun(child.v_name, runIdx)) continue;
       yield child;
       if (recursive && !child.v_is_leaf) yield* (child as NNGroupNode).f_iter_nodes(options);
@@ -191,14 +209,13 @@ export class NNGroupNode extends NNNode {
   // Searching
 
   protected _searchOptions(options: GetOptions): SearchOptions {
-    const root = this._root as GroupRoot | undefined;
+    const root = this[NODE_STATE].root as GroupRoot | undefined;
     return {
       shortcuts: options.shortcuts ?? root?.v_shortcuts ?? true,
       max_depth: options.max_depth ?? root?.v_max_depth,
       backwards_search: options.backwards_search ?? false,
       runIdx: root?.v_idx ?? -1,
-      index: root?._index ?? new Map(),
-      links: root?._linkIndex ?? new Map(),
+      ...(root?._searchIndex() ?? { index: new Map(), links: new Map() }),
     };
   }
 
@@ -215,7 +232,7 @@ export class NNGroupNode extends NNNode {
 
   /** {@link f_get} without the options check (natural naming calls it on every access). */
   _get<T = any>(name: string, options: GetOptions): T {
-    const root = this._root as GroupRoot | undefined;
+    const root = this[NODE_STATE].root as GroupRoot | undefined;
     const translated = translateWildcards(name, root?.v_idx ?? -1);
     const autoLoad = options.auto_load ?? false;
     let node = findNode(this, translated, this._searchOptions(options));
@@ -244,10 +261,11 @@ export class NNGroupNode extends NNNode {
   }
 
   private _notFound(name: string, options: GetOptions): NotFoundError {
+    const { root, children: kids } = this[NODE_STATE];
     const where = this.v_full_name === '' ? 'the trajectory' : `'${this.v_full_name}'`;
-    const how = (options.shortcuts ?? this._root?.v_shortcuts ?? true) ? 'anywhere below' : 'directly under';
-    const run = (this._root?.v_idx ?? -1) >= 0 ? ` (viewing run ${runName(this._root!.v_idx)}, other runs are hidden)` : '';
-    const children = [...this._children.keys()];
+    const how = (options.shortcuts ?? root?.v_shortcuts ?? true) ? 'anywhere below' : 'directly under';
+    const run = (root?.v_idx ?? -1) >= 0 ? ` (viewing run ${runName(root!.v_idx)}, other runs are hidden)` : '';
+    const children = [...kids.keys()];
     const hint = children.length > 0 && children.length <= 12 ? ` Its children are: ${children.join(', ')}.` : '';
     return new NotFoundError(`No node named '${name}' was found ${how} ${where}${run}.${hint}`, { path: name });
   }
@@ -255,7 +273,7 @@ export class NNGroupNode extends NNNode {
   /** All nodes below matching the (dotted) name, e.g. every `z` of every run. */
   f_get_all(name: string, options: { max_depth?: number } = {}): NNNode[] {
     checkOptions('f_get_all()', options, { known: ['max_depth'] });
-    const translated = translateWildcards(name, this._root?.v_idx ?? -1);
+    const translated = translateWildcards(name, this[NODE_STATE].root?.v_idx ?? -1);
     return findAll(this, translated, this._searchOptions({ max_depth: options.max_depth }));
   }
 
@@ -265,7 +283,7 @@ export class NNGroupNode extends NNNode {
     const name = typeof item === 'string' ? item : item.v_full_name.slice(this.v_full_name === '' ? 0 : this.v_full_name.length + 1);
     if (typeof item !== 'string' && !item.v_full_name.startsWith(this.v_full_name)) return false;
     try {
-      const found = findNode(this, translateWildcards(name, this._root?.v_idx ?? -1), this._searchOptions({ shortcuts: false, ...options }));
+      const found = findNode(this, translateWildcards(name, this[NODE_STATE].root?.v_idx ?? -1), this._searchOptions({ shortcuts: false, ...options }));
       return found !== undefined && (typeof item === 'string' || found === item);
     } catch {
       return false;
@@ -281,7 +299,7 @@ export class NNGroupNode extends NNNode {
    * the root placed under `runs.run_XXXXXXXX` as pypet does.
    */
   protected _fullNameForNew(name: string, kind: LeafKind | 'group', branch?: Branch): string {
-    const root = this._root;
+    const root = this[NODE_STATE].root;
     const idx = root?.v_idx ?? -1;
     let parts = splitAndCheck(translateWildcards(name, idx));
     const runScoped = branch === 'results' || branch === 'derived_parameters';
@@ -314,7 +332,7 @@ export class NNGroupNode extends NNNode {
     let group: NNGroupNode = this._rootGroup();
     for (let i = 0; i < fullParts.length; i++) {
       const part = fullParts[i]!;
-      const existing = group._children.get(part);
+      const existing = groupState(group).children.get(part);
       if (existing) {
         if (existing.v_is_leaf) {
           throw new NodeExistsError(
@@ -332,23 +350,24 @@ export class NNGroupNode extends NNNode {
 
   private _rootGroup(): NNGroupNode {
     let g: NNGroupNode = this;
-    while (g._parent) g = g._parent;
+    for (let up = nodeState(g).parent; up; up = nodeState(g).parent) g = up;
     return g;
   }
 
   /** Attaches a detached node as child `name`. */
   _attachChild<N extends NNNode>(node: N, name: string): N {
-    if (this._children.has(name) || this._links.has(name)) {
+    const { root, children, links } = this[NODE_STATE];
+    if (children.has(name) || links.has(name)) {
       throw new NodeExistsError(`'${this._childFull(name)}' already exists.`, { path: this._childFull(name) });
     }
     (node as unknown as { _name: string })._name = name;
-    node._attach(this, this._root);
-    this._children.set(name, node);
-    this._root?._nodeAdded(node);
+    node._attach(this, root);
+    children.set(name, node);
+    root?._nodeAdded(node);
     if (!node.v_is_leaf) {
       // A subtree attached at once (e.g. loaded) registers all its nodes and links.
       const group = node as unknown as NNGroupNode;
-      for (const sub of group._reattachSubtree()) this._root?._nodeAdded(sub);
+      for (const sub of group._reattachSubtree()) root?._nodeAdded(sub);
       group._indexLinks(true);
     }
     return node;
@@ -356,9 +375,9 @@ export class NNGroupNode extends NNNode {
 
   /** Re-homes every node below after this group was attached; yields them. */
   *_reattachSubtree(): IterableIterator<NNNode> {
-    for (const [name, child] of this._children) {
+    for (const [name, child] of this[NODE_STATE].children) {
       (child as unknown as { _name: string })._name = name;
-      child._attach(this, this._root);
+      child._attach(this, this[NODE_STATE].root);
       yield child;
       if (!child.v_is_leaf) yield* (child as NNGroupNode)._reattachSubtree();
     }
@@ -453,14 +472,14 @@ export class NNGroupNode extends NNNode {
     const parent = this._ensureGroups(parts.slice(0, -1));
     const last = parts[parts.length - 1]!;
     if (parent._childOrLink(last)) throw new NodeExistsError(`'${full}' already exists.`, { path: full });
-    parent._links.set(last, node);
-    this._root?._linkAdded(parent, last);
+    groupState(parent).links.set(last, node);
+    this[NODE_STATE].root?._linkAdded(parent, last);
     return node;
   }
 
   /** Removes a link. */
   f_remove_link(name: string): void {
-    if (!this._links.delete(name)) {
+    if (!this[NODE_STATE].links.delete(name)) {
       throw new NotFoundError(`'${this._childFull(name)}' is not a link.`, { path: this._childFull(name) });
     }
   }
@@ -510,9 +529,9 @@ export class NNGroupNode extends NNNode {
    */
   f_remove_child(name: string, options: { recursive?: boolean } = {}): void {
     checkOptions('f_remove_child()', options, RECURSIVE_ONLY);
-    const child = this._children.get(name);
+    const child = this[NODE_STATE].children.get(name);
     if (!child) {
-      if (this._links.delete(name)) return;
+      if (this[NODE_STATE].links.delete(name)) return;
       throw new NotFoundError(`'${this._childFull(name)}' does not exist, so it cannot be removed.`, { path: this._childFull(name) });
     }
     if (!child.v_is_leaf && (child as NNGroupNode).f_has_children() && !options.recursive) {
@@ -526,13 +545,13 @@ export class NNGroupNode extends NNNode {
 
   /** Adds (or drops) the links of this group and every group below to the root's link index. */
   _indexLinks(add: boolean): void {
-    const root = this._root as GroupRoot | undefined;
+    const root = this[NODE_STATE].root as GroupRoot | undefined;
     if (!root) return;
     // Every group, whatever run the tree is viewed as.
     const stack: NNGroupNode[] = [this];
     for (let g = stack.pop(); g; g = stack.pop()) {
-      for (const name of g._links.keys()) (add ? root._linkAdded(g, name) : root._linkRemoved(g, name));
-      for (const child of g._children.values()) if (!child.v_is_leaf) stack.push(child as NNGroupNode);
+      for (const name of groupState(g).links.keys()) (add ? root._linkAdded(g, name) : root._linkRemoved(g, name));
+      for (const child of groupState(g).children.values()) if (!child.v_is_leaf) stack.push(child as NNGroupNode);
     }
   }
 
@@ -540,10 +559,10 @@ export class NNGroupNode extends NNNode {
   _detach(child: NNNode): void {
     if (!child.v_is_leaf) {
       (child as NNGroupNode)._indexLinks(false);
-      for (const sub of [...(child as NNGroupNode).f_iter_nodes({ recursive: true })]) this._root?._nodeRemoved(sub);
+      for (const sub of [...(child as NNGroupNode).f_iter_nodes({ recursive: true })]) this[NODE_STATE].root?._nodeRemoved(sub);
     }
-    this._root?._nodeRemoved(child);
-    this._children.delete(child.v_name);
+    this[NODE_STATE].root?._nodeRemoved(child);
+    this[NODE_STATE].children.delete(child.v_name);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -568,7 +587,7 @@ export class NNGroupNode extends NNNode {
    */
   f_store(options: GroupStoreOptions = {}): void {
     checkOptions(`'${this.v_full_name}'.f_store()`, options, GROUP_STORE_OPTIONS);
-    this._parentForIO('f_store')._groupRoot._storeChild(this._parent!, this.v_name, options.recursive ?? true, options.store_data, options.max_depth);
+    this._parentForIO('f_store')._groupRoot._storeChild(this[NODE_STATE].parent!, this.v_name, options.recursive ?? true, options.store_data, options.max_depth);
   }
 
   /**
@@ -577,12 +596,12 @@ export class NNGroupNode extends NNNode {
    */
   f_load(options: GroupLoadOptions = {}): void {
     checkOptions(`'${this.v_full_name}'.f_load()`, options, GROUP_LOAD_OPTIONS);
-    this._parentForIO('f_load')._groupRoot._loadChild(this._parent!, this.v_name, options.recursive ?? true, options.load_data ?? 2);
+    this._parentForIO('f_load')._groupRoot._loadChild(this[NODE_STATE].parent!, this.v_name, options.recursive ?? true, options.load_data ?? 2);
   }
 
   private _parentForIO(what: string): NNGroupNode {
-    if (!this._parent) throw new StateError(`The group '${this.v_full_name}' is not part of a trajectory, so ${what} has nowhere to go.`);
-    return this._parent;
+    if (!this[NODE_STATE].parent) throw new StateError(`The group '${this.v_full_name}' is not part of a trajectory, so ${what} has nowhere to go.`);
+    return this[NODE_STATE].parent;
   }
 
   /** pypet's `str(group)`: `ParameterGroup parameters (\`comment\`): (x: Parameter), …` (six children at most). */
@@ -592,7 +611,7 @@ export class NNGroupNode extends NNNode {
 
   /** pypet's list of the first six children with their classes. */
   protected _childrenText(): string {
-    const kids = [...this._children].slice(0, 7).map(([name, node], i) => (i === 6 ? '...' : `(${name}: ${node.f_get_class_name()})`));
+    const kids = [...this[NODE_STATE].children].slice(0, 7).map(([name, node], i) => (i === 6 ? '...' : `(${name}: ${node.f_get_class_name()})`));
     return kids.join(', ');
   }
 }

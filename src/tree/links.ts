@@ -4,7 +4,7 @@
  * or removed to it, whoever changes the map (the tree, loading, merging).
  */
 import type { GroupRoot, NNGroupNode } from './group.js';
-import type { NNNode } from './node.js';
+import { nodeState, type NNNode } from './node.js';
 
 /** A group's links; adding or removing one keeps the root's link index current. */
 export class LinkMap extends Map<string, NNNode> {
@@ -18,13 +18,13 @@ export class LinkMap extends Map<string, NNNode> {
   override set(name: string, target: NNNode): this {
     const added = !this.has(name);
     super.set(name, target);
-    if (added) (this.#owner._root as GroupRoot | undefined)?._linkAdded(this.#owner, name);
+    if (added) (nodeState(this.#owner).root as GroupRoot | undefined)?._linkAdded(this.#owner, name);
     return this;
   }
 
   override delete(name: string): boolean {
     const had = super.delete(name);
-    if (had) (this.#owner._root as GroupRoot | undefined)?._linkRemoved(this.#owner, name);
+    if (had) (nodeState(this.#owner).root as GroupRoot | undefined)?._linkRemoved(this.#owner, name);
     return had;
   }
 

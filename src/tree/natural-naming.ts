@@ -7,7 +7,7 @@ import { InvalidArgumentError, InvalidNameError, TypeMismatchError } from '../er
 import type { NNGroupNode } from './group.js';
 import { NNLeafNode } from './leaf-node.js';
 import { isValidName, translateWildcards } from './names.js';
-import { NNNode } from './node.js';
+import { NNNode, nodeState } from './node.js';
 
 /** Names that the Proxy treats as probes (never nodes): returning undefined keeps JS idioms working. */
 function isNodeName(prop: string): boolean {
@@ -19,7 +19,7 @@ function isNodeName(prop: string): boolean {
 
 /** Natural-naming read: the node (or its value under fast access). */
 function naturalGet(group: NNGroupNode, name: string): unknown {
-  const root = group._root;
+  const root = nodeState(group).root;
   return group._get(name, { fast_access: root?.v_fast_access ?? true, auto_load: root?.v_auto_load ?? false });
 }
 
@@ -42,10 +42,10 @@ function naturalSet(group: NNGroupNode, name: string, value: unknown): void {
 }
 
 function assignNode(group: NNGroupNode, key: string, value: NNNode): void {
-  const name = translateWildcards(key, group._root?.v_idx ?? -1);
+  const name = translateWildcards(key, nodeState(group).root?.v_idx ?? -1);
   const where = group.v_full_name === '' ? name : `${group.v_full_name}.${name}`;
-  if (value._root !== undefined) {
-    if (value._root !== group._root || group._root === undefined) {
+  if (nodeState(value).root !== undefined) {
+    if (nodeState(value).root !== nodeState(group).root || nodeState(group).root === undefined) {
       throw new InvalidArgumentError(`'${value.v_full_name}' belongs to another trajectory; it cannot be linked or added as '${where}'.`, { path: where });
     }
     group.f_add_link(name, value);
@@ -78,6 +78,6 @@ export const GROUP_HANDLER: ProxyHandler<NNGroupNode> = {
   },
   has(target, prop) {
     if (typeof prop === 'symbol' || prop in target) return true;
-    return isNodeName(prop) && target.f_contains(prop, { shortcuts: target._root?.v_shortcuts ?? true });
+    return isNodeName(prop) && target.f_contains(prop, { shortcuts: nodeState(target).root?.v_shortcuts ?? true });
   },
 };

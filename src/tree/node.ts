@@ -40,16 +40,43 @@ export interface TreeRoot {
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
+/**
+ * The key of a node's shared state. Exported for h5traj's own modules (not from the package
+ * entry point): code outside a node's class reaches its state only through {@link nodeState}.
+ * A symbol, not `#private`, because groups are Proxies and private fields do not work through one.
+ */
+export const NODE_STATE = Symbol('h5traj.node');
+
+/**
+ * What h5traj's modules share of a node, and who may change it:
+ * - `parent`, `root`: the tree's own links; only `tree/` changes them (attaching, detaching).
+ * - `stored`: whether storage holds the node. The storage service sets it when it writes or loads
+ *   the node; the trajectory's `f_migrate` resets it; the run executor marks what a completed run
+ *   added outside its own subtree. Everyone else only reads it.
+ * - `annotations`: created on first use by `v_annotations`; storage and records read them, and
+ *   loading sets them.
+ */
+export interface NodeState {
+  parent: NNGroupNode | undefined;
+  root: TreeRoot | undefined;
+  stored: boolean;
+  annotations: Annotations | undefined;
+}
+
+/**
+ * A node's shared state (see {@link NodeState} for who may change what).
+ * @example if (!nodeState(leaf).stored) toWrite.push(leaf);
+ */
+export function nodeState(node: NNNode): NodeState {
+  return node[NODE_STATE];
+}
+
 export abstract class NNNode {
   /** Set when the node is attached; the root's full name is ''. */
   protected _fullName: string;
   protected _name: string;
-  _parent: NNGroupNode | undefined;
-  _root: TreeRoot | undefined;
   protected _comment = '';
-  _annotations: Annotations | undefined;
-  /** True once the node has been written to (or loaded from) storage. */
-  _stored = false;
+  readonly [NODE_STATE]: NodeState = { parent: undefined, root: undefined, stored: false, annotations: undefined };
 
   constructor(fullName: string, comment = '') {
     this._fullName = fullName;
@@ -90,7 +117,7 @@ export abstract class NNNode {
 
   /** Whether the node is the root (the trajectory). */
   get v_is_root(): boolean {
-    return this._fullName === '' && this._parent === undefined;
+    return this._fullName === '' && this[NODE_STATE].parent === undefined;
   }
 
   /** The run group this node hangs below (`run_00000003`, `run_ALL`), or `trajectory`. */
@@ -109,13 +136,12 @@ export abstract class NNNode {
 
   /** Whether the node has been stored to (or loaded from) disk. */
   get v_stored(): boolean {
-    return this._stored;
+    return this[NODE_STATE].stored;
   }
 
   /** The node's annotations. */
   get v_annotations(): Annotations {
-    this._annotations ??= new Annotations();
-    return this._annotations;
+    return (this[NODE_STATE].annotations ??= new Annotations());
   }
 
   /** Sets annotations (pypet's `f_set_annotations(**kwargs)`). */
@@ -130,7 +156,7 @@ export abstract class NNNode {
 
   /** Annotations as `key=value; …`. */
   f_ann_to_str(): string {
-    return this._annotations ? this._annotations.f_ann_to_str() : '';
+    return this[NODE_STATE].annotations?.f_ann_to_str() ?? '';
   }
 
   /** The class name (pypet stores it with each leaf). */
@@ -140,7 +166,7 @@ export abstract class NNNode {
 
   /** The root of the tree. */
   f_get_root(): TreeRoot | undefined {
-    return this._root;
+    return this[NODE_STATE].root;
   }
 
   /** pypet's alternative naming: `node.func.add_result(…)` is `node.f_add_result(…)`. */
@@ -182,8 +208,8 @@ export abstract class NNNode {
 
   /** Re-homes the node (used when attaching); only the tree calls it. */
   _attach(parent: NNGroupNode, root: TreeRoot | undefined): void {
-    this._parent = parent;
-    this._root = root;
+    this[NODE_STATE].parent = parent;
+    this[NODE_STATE].root = root;
     const loc = parent.v_full_name;
     this._fullName = loc === '' ? this._name : `${loc}.${this._name}`;
   }

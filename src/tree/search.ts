@@ -10,7 +10,7 @@
 import { NotUniqueNodeError } from '../errors.js';
 import { runName, runIndexOf } from './names.js';
 import type { NNGroupNode } from './group.js';
-import type { NNNode } from './node.js';
+import { NODE_STATE, type NNNode } from './node.js';
 import { minOf } from '../fold.js';
 
 export interface SearchOptions {
@@ -106,7 +106,7 @@ function shortcut(start: NNGroupNode, name: string, opts: SearchOptions, rest: s
     : shallowest(
       [
         ...[...(candidates ?? [])].map((node) => ({ at: node.v_full_name, node })),
-        ...[...(holders ?? [])].map((holder) => ({ at: linkPlace(holder, name), node: holder._links.get(name)! })),
+        ...[...(holders ?? [])].map((holder) => ({ at: linkPlace(holder, name), node: holder[NODE_STATE].links.get(name)! })),
       ].filter((h) => isBelow(h.at, start) && visible(h.at, start, opts)),
       start,
     );
@@ -149,7 +149,7 @@ function walkLevels(start: NNGroupNode, name: string, opts: SearchOptions): Hit[
     const matches: Hit[] = [];
     const next: NNGroupNode[] = [];
     for (const group of level) {
-      const link = group._links.get(name);
+      const link = group[NODE_STATE].links.get(name);
       if (link) matches.push({ at: linkPlace(group, name), node: link });
       for (const child of group._childNodes()) {
         if (opts.runIdx >= 0 && inOtherRun(child.v_name, opts.runIdx)) continue;

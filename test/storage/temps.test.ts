@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Trajectory, StorageError, runName } from '../../src/index.js';
-import { nameTarget, targetOfTemp, tempPathFor } from '../../src/storage/atomic.js';
+import { failedWrite, nameTarget, replaceThroughTemp, targetOfTemp, tempPathFor } from '../../src/storage/atomic.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-temps-'));
 
@@ -96,6 +96,25 @@ test('a merge that runs out of file size fails naming the target file and leaves
   assert.ok(r.stdout.includes(a) && !r.stdout.includes('h5traj-tmp'), `the error names the file: ${r.stdout}`);
   assert.ok(fs.readFileSync(a).equals(before), 'the target is unchanged');
   assert.equal(fs.readdirSync(dir).sort(), ['a.hdf5', 'b.hdf5'], 'no copy or lock is left');
+});
+
+test('replaceThroughTemp: a failed write leaves the target and no copy; a text file replaces its target; a short HDF5 file never does', () => {
+  const dir = tmp();
+  const target = path.join(dir, 'out.txt');
+  fs.writeFileSync(target, 'old');
+  assert.throws(
+    () => replaceThroughTemp(target, (t) => { fs.writeFileSync(t, 'half'); throw new Error(`disk full writing ${t}`); }, { hdf5: false, onError: failedWrite(target, `Writing '${target}'`) }),
+    (e: unknown) => e instanceof StorageError && e.message.includes(target) && !e.message.includes('h5traj-tmp'),
+  );
+  assert.is(fs.readFileSync(target, 'utf8'), 'old');
+  assert.equal(fs.readdirSync(dir), ['out.txt']);
+  assert.is(replaceThroughTemp(target, (t) => { fs.writeFileSync(t, 'new'); return 7; }, { hdf5: false }), 7);
+  assert.is(fs.readFileSync(target, 'utf8'), 'new');
+  const h5 = path.join(dir, 'a.hdf5');
+  fs.writeFileSync(h5, 'old');
+  assert.throws(() => replaceThroughTemp(h5, (t) => fs.writeFileSync(t, 'not HDF5')), (e: unknown) => e instanceof StorageError && /incomplete HDF5 file/.test((e as Error).message));
+  assert.is(fs.readFileSync(h5, 'utf8'), 'old');
+  assert.equal(fs.readdirSync(dir).sort(), ['a.hdf5', 'out.txt']);
 });
 
 test.run();

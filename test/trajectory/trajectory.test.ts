@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { throwsKind } from '../helpers.js';
+import { nodeState } from '../../src/tree/node.js';
 import {
   Trajectory, cartesian_product, typed, tuple, NotFoundError, NotUniqueNodeError, TypeMismatchError,
   InvalidArgumentError, StateError, PresettingError, ParameterLockedError, PYPET_FORMAT_VERSION,
@@ -85,7 +86,7 @@ test('f_expand adds runs; f_shrink removes exploration', () => {
   t.f_shrink();
   assert.is(t.v_length, 1);
   assert.not.ok(t.f_get('x').v_explored);
-  t._stored = true;
+  nodeState(t).stored = true;
   throwsKind(() => t.f_shrink(), StateError, /stored/);
 });
 

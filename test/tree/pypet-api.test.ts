@@ -7,6 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InvalidArgumentError, InvalidNameError, NotFoundError, NotUniqueNodeError, Parameter, Result, ResultGroup, Trajectory } from '../../src/index.js';
 import { throwsKind } from '../helpers.js';
+import { groupState } from '../../src/tree/group.js';
+import { NODE_STATE } from '../../src/tree/node.js';
 
 const JS_NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'toLocaleString', 'prototype'];
 
@@ -24,7 +26,7 @@ test("names of Object's members are ordinary node names (parameters and results)
   }
   // The JavaScript members stay what they are.
   assert.type(traj.toString, 'function');
-  assert.is(traj.parameters.hasOwnProperty('_children'), true);
+  assert.is(traj.parameters.hasOwnProperty(NODE_STATE), true);
   assert.equal(Object.keys(traj.parameters.f_to_dict({ short_names: true })), JS_NAMES);
   assert.equal(Object.keys(traj.f_get_parameters()).length, JS_NAMES.length);
   // f_add_leaf under a branch named like an Object member is still a plain leaf.
@@ -140,7 +142,7 @@ test('links are found by shortcuts at the depth where they hang', () => {
   assert.is(traj.f_get('y').v_full_name, 'parameters.y');
   assert.is(traj.f_get('parameters.g.mylink2', { shortcuts: false }).v_full_name, 'parameters.y');
   // However a group's links change (loading and merging write the map directly), the index follows.
-  traj.f_get('parameters.g')._links.clear();
+  groupState(traj.f_get('parameters.g')).links.clear();
   throwsKind(() => traj.f_get('mylink2'), NotFoundError, /No node named 'mylink2'/);
 });
 

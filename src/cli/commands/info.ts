@@ -5,6 +5,7 @@ import { HDF5StorageService } from '../../storage/hdf5/service.js';
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
 import { out, outJson, table } from '../io.js';
 import { openTrajectory, trajectoryAt, trajectoryNames } from '../open.js';
+import { trajectoryState } from '../../trajectory/state.js';
 
 export const info: CliCommand<CommonArgs> = {
   command: 'info <file>',
@@ -18,7 +19,7 @@ export const info: CliCommand<CommonArgs> = {
     const names = args.trajectory !== undefined ? [args.trajectory] : args.index !== undefined ? [trajectoryAt(args.file, args.index)] : trajectoryNames(args.file);
     const rows = names.map((name) => {
       const traj = openTrajectory(args.file, { trajectory: name }, { load_parameters: 2, load_derived_parameters: 0, load_results: 0, load_other_data: 0 });
-      const runs = traj._runs.all();
+      const runs = trajectoryState(traj).runs.all();
       const completed = runs.filter((r) => r.completed === 1).length;
       const failed = (traj.v_storage_service as HDF5StorageService).readFailures(traj).length;
       const incomplete = runs.filter((r) => r.completed !== 1).map((r) => r.idx);

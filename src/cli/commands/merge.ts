@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeRuns, fileShard, missingShards, shardRecords } from '../../environment/shard.js';
-import { replaceWithTemp, tempPathFor } from '../../storage/hdf5/transactions/transaction.js';
+import { replaceThroughTemp } from '../../storage/atomic.js';
 import { NotFoundError } from '../../errors.js';
 import { Trajectory } from '../../trajectory/trajectory.js';
 import type { MergeOptions, MergeSummary } from '../../trajectory/merge.js';
@@ -100,14 +100,7 @@ export const merge: CliCommand<MergeArgs> = {
 /** Writes a copy of `from` as `to` (a new file: through a temporary name, so never half written). */
 function copyAsNew(from: string, to: string): void {
   fs.mkdirSync(path.dirname(path.resolve(to)), { recursive: true });
-  const tmp = tempPathFor(to);
-  try {
-    fs.copyFileSync(from, tmp);
-    replaceWithTemp(tmp, to);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
+  replaceThroughTemp(to, (tmp) => fs.copyFileSync(from, tmp), { onError: (e) => e });
 }
 
 /** The summary of a "merge" of one part into a new file: the copy itself. */

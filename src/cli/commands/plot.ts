@@ -12,6 +12,7 @@ import { NDArray } from '../../values/ndarray.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
 import { UsageError } from '../exit-codes.js';
+import { nameTarget, replaceThroughTemp } from '../../storage/atomic.js';
 import { checkFilter, filterFromOption, WHERE_OPTION } from '../filter.js';
 import { note } from '../io.js';
 import { openPicked, PARAMETERS_ONLY } from '../open.js';
@@ -101,14 +102,10 @@ export function plotSpec(rows: Record<string, unknown>[], result: string, x: Axi
 
 /** Writes `data` to `target` through a temporary file renamed into place (no half-written plot). */
 function writeAtomically(target: string, data: string | Buffer): void {
-  const temp = path.join(path.dirname(path.resolve(target)), `.${path.basename(target)}.${process.pid}.tmp`);
-  try {
-    fs.writeFileSync(temp, data);
-    fs.renameSync(temp, target);
-  } catch (e) {
-    fs.rmSync(temp, { force: true });
-    throw new UsageError(`Cannot write '${target}': ${(e as Error).message}.`);
-  }
+  replaceThroughTemp(path.resolve(target), (tmp) => fs.writeFileSync(tmp, data), {
+    hdf5: false,
+    onError: (e) => new UsageError(`Cannot write '${target}': ${(nameTarget(e, path.resolve(target)) as Error).message}.`),
+  });
 }
 
 export const plot: CliCommand<PlotArgs> = {

@@ -5,9 +5,9 @@
 import { FormatError, InvalidArgumentError, NotFoundError, StateError } from '../../errors.js';
 import { BaseParameter, Parameter } from '../../leaves/parameter.js';
 import { Result } from '../../leaves/result.js';
-import type { NNGroupNode } from '../../tree/group.js';
+import { groupState, type NNGroupNode } from '../../tree/group.js';
 import type { LeafConstructor, NNLeafNode } from '../../tree/leaf-node.js';
-import type { NNNode } from '../../tree/node.js';
+import { nodeState, type NNNode } from '../../tree/node.js';
 import { applyLeafData, attachRecord, resolveFullName } from '../../trajectory/records.js';
 import { PYPET_FORMAT_VERSION } from '../../trajectory/pypet-version.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
@@ -16,6 +16,7 @@ import { fromFileLeafData, fromFileRecord, fromRunRow } from './layout/convert.j
 import type { H5File } from './engine/h5file.js';
 import { listTrajectories, nodePath, readLeaf, readNodeRecord, scanTree, type NodeRecord as FileRecord } from './layout/nodes.js';
 import { readExplorations, readInfo, readRuns } from './layout/overview.js';
+import { trajectoryState } from '../../trajectory/state.js';
 
 /** Picks the trajectory to load: by name, by index (negative from the end), or the current name. */
 export function pickTrajectory(f: H5File, options: { name?: string; index?: number }, current: string): string {
@@ -83,13 +84,11 @@ export function loadTrajectory(f: H5File, traj: Trajectory, options: LoadOptions
     return ((options as Record<string, unknown>)[key] as LoadMode | undefined) ?? defaults[key]!;
   };
   const asNew = options.as_new ?? false;
+  const state = trajectoryState(traj);
   if (!asNew) {
-    traj._trajName = info.name;
-    traj._time = info.time;
-    traj._timestamp = info.timestamp;
+    const { name: storedName, time, timestamp, version, python } = info;
+    state.identity = { name: storedName, time, timestamp, version, python };
     traj.v_comment = info.comment;
-    traj._version = info.version;
-    traj._python = info.python;
     const root = readNodeRecord(f, nodePath(name, ''), '');
     for (const [k, v] of Object.entries(root.annotations)) traj.v_annotations.setTyped(k, v);
   }
@@ -109,21 +108,21 @@ export function loadTrajectory(f: H5File, traj: Trajectory, options: LoadOptions
   }
   loadRecords(f, traj, name, rootLinks, 2, classFor);
   // Explored parameters, in tree order (as pypet rebuilds them while loading).
-  traj._explored.clear();
+  state.explored.clear();
   const listed = new Set(explorations);
-  for (const leaf of (traj._children.get('parameters') as NNGroupNode | undefined)?.f_iter_leaves() ?? []) {
-    if (leaf instanceof BaseParameter && leaf.v_explored && listed.has(leaf.v_full_name)) traj._explored.set(leaf.v_full_name, leaf);
+  for (const leaf of (groupState(traj).children.get('parameters') as NNGroupNode | undefined)?.f_iter_leaves() ?? []) {
+    if (leaf instanceof BaseParameter && leaf.v_explored && listed.has(leaf.v_full_name)) state.explored.set(leaf.v_full_name, leaf);
   }
   if (asNew) {
-    for (const p of traj._explored.values()) p.f_unlock();
-    traj._runs.resize(0);
-    traj._runs.resize(traj._explored.size > 0 ? [...traj._explored.values()][0]!.f_get_range_length() : 1);
-    traj._stored = false;
+    for (const p of state.explored.values()) p.f_unlock();
+    state.runs.resize(0);
+    state.runs.resize(state.explored.size > 0 ? [...state.explored.values()][0]!.f_get_range_length() : 1);
+    nodeState(traj).stored = false;
     return;
   }
-  traj._runs.replaceAll(readRuns(f, name).map(fromRunRow));
-  for (const p of traj._explored.values()) p.f_lock();
-  traj._stored = true;
+  state.runs.replaceAll(readRuns(f, name).map(fromRunRow));
+  for (const p of state.explored.values()) p.f_lock();
+  nodeState(traj).stored = true;
 }
 
 /** Attaches scanned nodes according to a load mode; data is read for LOAD_DATA / UPDATE_DATA. */
@@ -159,7 +158,7 @@ function loadRecords(
       }
       // It is in the file either way (pypet marks it stored too), so a later f_store does not
       // write it again: e.g. the `config.hdf5.*` defaults a new trajectory gets from its service.
-      existing._stored = true;
+      nodeState(existing).stored = true;
       continue;
     }
     const data = rec.kind === 'leaf' && withData ? readLeaf(f, name, rec.fullName, rec.className ?? 'Result') : undefined;
@@ -182,7 +181,7 @@ export function loadLeafData(f: H5File, traj: Trajectory, leaves: readonly NNLea
     } else {
       applyLeafData(leaf, fromFileLeafData(data));
     }
-    leaf._stored = true;
+    nodeState(leaf).stored = true;
   }
 }
 

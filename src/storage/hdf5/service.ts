@@ -13,7 +13,7 @@ import { checkOptions } from '../../options.js';
 import { Result } from '../../leaves/result.js';
 import type { NNGroupNode } from '../../tree/group.js';
 import type { NNLeafNode } from '../../tree/leaf-node.js';
-import type { NNNode } from '../../tree/node.js';
+import { nodeState, type NNNode } from '../../tree/node.js';
 import {
   setDefaultStorageFactory,
   type Commit,
@@ -136,10 +136,10 @@ export class HDF5StorageService implements StorageService {
 
   store(traj: Trajectory, options: StoreOptions): void {
     const fresh = options.overwrite_file ?? false;
-    if (fresh) traj._stored = false;
+    if (fresh) nodeState(traj).stored = false;
     this.write(
       (f) => {
-        if (!traj._stored) writeNewTrajectory(f, traj, this.overview, this.settings, options.only_init ?? false);
+        if (!nodeState(traj).stored) writeNewTrajectory(f, traj, this.overview, this.settings, options.only_init ?? false);
         else writeTrajectoryUpdates(f, traj, this.overview);
       },
       { fresh },
@@ -147,7 +147,7 @@ export class HDF5StorageService implements StorageService {
   }
 
   storeItems(traj: Trajectory, items: NNNode[], options: StoreItemsOptions): void {
-    if (!traj._stored) {
+    if (!nodeState(traj).stored) {
       throw new StateError(`The trajectory '${traj.v_name}' was never stored; call f_store() once before storing single items.`);
     }
     const nodes = options.non_empties ? items.filter((n) => !n.v_is_leaf || !(n as NNLeafNode).f_is_empty()) : items;
@@ -192,7 +192,7 @@ export class HDF5StorageService implements StorageService {
   }
 
   autoLoadChild(traj: Trajectory, group: NNGroupNode, name: string): NNNode | undefined {
-    if (!traj._stored || !fs.existsSync(this.filename)) return undefined;
+    if (!nodeState(traj).stored || !fs.existsSync(this.filename)) return undefined;
     return loadChildNode(this.read(), traj, group, name, false, -1);
   }
 
@@ -217,12 +217,12 @@ export class HDF5StorageService implements StorageService {
       // A group whose children are all deleted goes too (up to, not including, the branches).
       const skipped = skipPaths(skip);
       for (const node of items) {
-        let parent = node._parent;
+        let parent = nodeState(node).parent;
         while (parent && parent.v_depth > 1) {
           const pp = nodePath(traj.v_name, parent.v_full_name);
           if (!f.childNames(pp).every((c) => skipped(joinPath(pp, c)))) break;
           skip.push(pp);
-          parent = parent._parent;
+          parent = nodeState(parent).parent;
         }
       }
     }
@@ -265,7 +265,7 @@ export class HDF5StorageService implements StorageService {
     const message = textColumn(t, 'message');
     const stack = textColumn(t, 'stack');
     const latest = new Map<number, RunFailure>();
-    idx.forEach((i, k) => latest.set(i, { idx: i, timestamp: timestamp[k]!, message: message[k]!, stack: stack[k]! }));
+    idx.forEach((i, k) => latest.set(i, { kind: 'failure', idx: i, timestamp: timestamp[k]!, message: message[k]!, stack: stack[k]! }));
     return [...latest.values()].filter((x) => x.idx < traj.v_length && !traj.f_is_completed(x.idx)).sort((a, b) => a.idx - b.idx);
   }
 
@@ -286,8 +286,8 @@ export class HDF5StorageService implements StorageService {
 }
 
 function markUnstored(node: NNNode): void {
-  node._stored = false;
-  if (!node.v_is_leaf) for (const child of (node as NNGroupNode).f_iter_nodes()) child._stored = false;
+  nodeState(node).stored = false;
+  if (!node.v_is_leaf) for (const child of (node as NNGroupNode).f_iter_nodes()) nodeState(child).stored = false;
 }
 
 setDefaultStorageFactory((filename, options) => new HDF5StorageService(filename, options as Hdf5ServiceOptions | undefined));

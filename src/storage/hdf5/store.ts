@@ -5,9 +5,10 @@
  */
 import { StorageError } from '../../errors.js';
 import { BaseParameter } from '../../leaves/parameter.js';
-import type { NNGroupNode } from '../../tree/group.js';
+import { groupState, type NNGroupNode } from '../../tree/group.js';
 import type { NNLeafNode } from '../../tree/leaf-node.js';
-import type { NNNode } from '../../tree/node.js';
+import { ANNOTATIONS_CHANGED } from '../../tree/annotations.js';
+import { nodeState, type NNNode } from '../../tree/node.js';
 import { runName } from '../../tree/names.js';
 import { groupToRecord, iterSubtreeRecords, leafToRecord, type NodeRecord } from '../../trajectory/records.js';
 import type { Commit, RunFailure } from '../../trajectory/storage-service.js';
@@ -29,6 +30,7 @@ import { OverviewRows, createOverviewTables, type OverviewMemory } from './layou
 import { type Hdf5Settings, settingsOf, writeHdf5Settings } from './layout/settings.js';
 import { appendTableRows, createTable } from './layout/table.js';
 import { extendParameterRange, storedRangeLength } from './layout/parameters.js';
+import { trajectoryState } from '../../trajectory/state.js';
 
 function infoOf(traj: Trajectory) {
   return {
@@ -68,8 +70,8 @@ function* withoutBareBranches(traj: Trajectory, records: Iterable<NodeRecord>): 
   // holds nothing, which is when no record below it follows.
   for (const r of records) {
     if (r.type === 'group' && !r.fullName.includes('.') && r.comment === '' && r.annotations.length === 0) {
-      const branch = traj._children.get(r.fullName) as NNGroupNode | undefined;
-      if (!branch || (branch._children.size === 0 && branch._links.size === 0)) continue;
+      const branch = groupState(traj).children.get(r.fullName) as NNGroupNode | undefined;
+      if (!branch || (groupState(branch).children.size === 0 && groupState(branch).links.size === 0)) continue;
     }
     yield r;
   }
@@ -84,8 +86,9 @@ function withOverview(f: H5File, traj: string, memory: OverviewMemory, write: (r
 
 function markStored(node: NNNode): void {
   const mark = (n: NNNode) => {
-    n._stored = true;
-    if (n._annotations) n._annotations._changed = false;
+    const state = nodeState(n);
+    state.stored = true;
+    if (state.annotations) state.annotations[ANNOTATIONS_CHANGED] = false;
   };
   mark(node);
   if (!node.v_is_leaf) for (const child of (node as NNGroupNode).f_iter_nodes()) mark(child);
@@ -104,8 +107,8 @@ export function writeNewTrajectory(f: H5File, traj: Trajectory, memory: Overview
   }
   writeGroupNode(f, traj.v_name, '', { comment: traj.v_comment, annotations: Object.fromEntries(traj.v_annotations.typedEntries()) });
   writeInfo(f, traj.v_name, infoOf(traj));
-  createRuns(f, traj.v_name, traj._runs.all().map(toRunRow), traj.v_time);
-  writeExplorations(f, traj.v_name, [...traj._explored.keys()]);
+  createRuns(f, traj.v_name, trajectoryState(traj).runs.all().map(toRunRow), traj.v_time);
+  writeExplorations(f, traj.v_name, [...trajectoryState(traj).explored.keys()]);
   const settings = settingsOf(traj, fallback);
   writeHdf5Settings(f, traj.v_name, settings);
   createOverviewTables(f, traj.v_name, settings);
@@ -113,7 +116,7 @@ export function writeNewTrajectory(f: H5File, traj: Trajectory, memory: Overview
     withOverview(f, traj.v_name, memory, (rows) => writeRecords(f, traj.v_name, withoutBareBranches(traj, iterSubtreeRecords(traj)), rows));
     markStored(traj);
   }
-  traj._stored = true;
+  nodeState(traj).stored = true;
 }
 
 /** Writes what changed in a trajectory already in the file (new nodes, new items, runs). */
@@ -130,7 +133,7 @@ export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, memory: Over
   // written by an Environment since this trajectory was loaded) knows as completed.
   const changed: RunInfo[] = [];
   disk.forEach((row, i) => {
-    const mine = traj._runs.get(i);
+    const mine = trajectoryState(traj).runs.get(i);
     if (row.completed && mine.completed !== 1) {
       const { idx: _idx, name: _name, ...info } = fromRunRow(row);
       traj._updateRun(i, info);
@@ -140,14 +143,14 @@ export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, memory: Over
     if (JSON.stringify(next) !== JSON.stringify(row)) changed.push(next);
   });
   if (changed.length > 0) updateRuns(f, name, changed);
-  if (traj.v_length > onDisk) appendRuns(f, name, traj._runs.all().slice(onDisk).map(toRunRow));
-  writeExplorations(f, name, [...traj._explored.keys()]);
+  if (traj.v_length > onDisk) appendRuns(f, name, trajectoryState(traj).runs.all().slice(onDisk).map(toRunRow));
+  writeExplorations(f, name, [...trajectoryState(traj).explored.keys()]);
   const records: NodeRecord[] = [];
   const annotated: NNNode[] = [];
   collectUnstored(traj, records, f, name, annotated);
   withOverview(f, name, memory, (rows) => writeRecords(f, name, records, rows));
   // Annotations set on stored nodes (`node.v_annotations.info = …`) are written, as pypet adds new ones.
-  for (const node of annotated) writeNodeAnnotations(f, name, node.v_full_name, node._annotations?.typedEntries() ?? []);
+  for (const node of annotated) writeNodeAnnotations(f, name, node.v_full_name, nodeState(node).annotations?.typedEntries() ?? []);
   markStored(traj);
 }
 
@@ -156,25 +159,25 @@ export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, memory: Over
  * items; stored nodes whose annotations changed go to `annotated`.
  */
 function collectUnstored(group: NNGroupNode, out: NodeRecord[], f: H5File, traj: string, annotated: NNNode[]): void {
-  for (const child of group._children.values()) {
-    if (!child._stored && child.v_is_leaf) {
+  for (const child of groupState(group).children.values()) {
+    if (!nodeState(child).stored && child.v_is_leaf) {
       // The `config.hdf5.*` defaults a trajectory got from its service, loaded without its config:
       // the file's own settings stay (pypet, too, leaves data it finds on disk alone).
       if (child.v_full_name.startsWith('config.hdf5.') && f.exists(nodePath(traj, child.v_full_name))) {
-        child._stored = true;
+        nodeState(child).stored = true;
         continue;
       }
       out.push(leafToRecord(child as NNLeafNode));
       continue;
     }
-    if (!child._stored) {
+    if (!nodeState(child).stored) {
       // A group not stored yet (e.g. a branch group after a load that skipped its branch): its
       // children say themselves whether they are stored, such as what a run committed already.
       out.push(groupToRecord(child as NNGroupNode));
       collectUnstored(child as NNGroupNode, out, f, traj, annotated);
       continue;
     }
-    if (child._annotations?._changed) annotated.push(child);
+    if (nodeState(child).annotations?.[ANNOTATIONS_CHANGED]) annotated.push(child);
     if (child.v_is_leaf) {
       const leaf = child as NNLeafNode;
       if (leaf instanceof BaseParameter && leaf.v_explored) {
@@ -200,7 +203,7 @@ function collectUnstored(group: NNGroupNode, out: NodeRecord[], f: H5File, traj:
       collectUnstored(child as NNGroupNode, out, f, traj, annotated);
     }
   }
-  for (const [name, target] of group._links) {
+  for (const [name, target] of groupState(group).links) {
     out.push({ type: 'link', fullName: group.v_full_name ? `${group.v_full_name}.${name}` : name, target: target.v_full_name });
   }
 }
@@ -229,7 +232,7 @@ export function writeItems(f: H5File, traj: Trajectory, nodes: readonly NNNode[]
     }
   }
   withOverview(f, traj.v_name, memory, (rows) => writeRecords(f, traj.v_name, records, rows));
-  for (const node of nodes) node._stored = true;
+  for (const node of nodes) nodeState(node).stored = true;
 }
 
 const FAILURES = 'h5traj_run_failures';

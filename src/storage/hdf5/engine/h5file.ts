@@ -14,7 +14,7 @@ export type OpenMode = 'r' | 'a' | 'w' | 'x';
 /** What a path names. `link` is a dangling soft link (a resolvable one reports its target). */
 export type NodeType = 'missing' | 'group' | 'dataset' | 'datatype' | 'link' | 'external';
 
-/** Raw data read from a dataset or an attribute. */
+/** Raw data read from a dataset or an attribute (also the native engine's in-memory attribute values). */
 export interface H5Data {
   type: H5Type;
   /** `[]` for a scalar, `null` for an HDF5 NULL dataspace (no value at all). */

@@ -11,6 +11,7 @@ import {
   type TableColumn, appendTableRows, createTable, numberColumn, readTable, resizeTable, tableRows, textColumn, writeTableRows,
 } from './table.js';
 import { maxOf } from '../../../fold.js';
+import type { TrajectoryIdentity } from '../../../trajectory/state.js';
 
 /**
  * The Python version written into `info.python`. pypet compares it with its own interpreter's and
@@ -19,18 +20,11 @@ import { maxOf } from '../../../fold.js';
  */
 export const DEFAULT_PYTHON_VERSION = '3.11.2';
 
-/** The `overview/info` row. */
-export interface TrajectoryInfo {
-  name: string;
-  /** Creation time, `YYYY_MM_DD_HHhMMmSSs`. */
-  time: string;
-  /** Creation POSIX time. */
-  timestamp: number;
+/** The `overview/info` row: the trajectory's identity, its comment and its number of runs. */
+export interface TrajectoryInfo extends TrajectoryIdentity {
   comment: string;
   /** Number of runs. */
   length: number;
-  version: string;
-  python: string;
 }
 
 /** An `overview/runs` row. */

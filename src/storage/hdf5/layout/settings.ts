@@ -9,6 +9,7 @@ import type { Trajectory } from '../../../trajectory/trajectory.js';
 import { type H5File, joinPath } from '../engine/h5file.js';
 import { I32, U8, fixedString } from '../engine/h5types.js';
 import { type TableColumn, createTable, numberColumn, readTable, textColumn } from './table.js';
+import { nodeState, type NNNode } from '../../../tree/node.js';
 
 /** The overview tables pypet can write, in pypet's order (`NAME_TABLE_MAPPING`). */
 export const OVERVIEW_TABLES = [
@@ -161,8 +162,8 @@ export function addConfigLeaves(traj: Trajectory, settings: Hdf5Settings, explic
  * rather than silently leaving one of the two in force.
  */
 function applyExplicit(traj: Trajectory, full: string, wanted: string | number | boolean, dflt: string | number | boolean): void {
-  const leaf = traj.f_get(full, { shortcuts: false }) as unknown as { _stored: boolean; f_get(): unknown; f_set(v: unknown): void };
-  if (leaf._stored) return;
+  const leaf = traj.f_get<NNNode & { f_get(): unknown; f_set(v: unknown): void }>(full, { shortcuts: false });
+  if (nodeState(leaf).stored) return;
   const have = leaf.f_get();
   const same = (a: unknown, b: unknown): boolean => (typeof b === 'number' || typeof b === 'boolean' ? Number(a) === Number(b) : a === b);
   if (same(have, wanted)) return;

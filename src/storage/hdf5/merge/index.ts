@@ -24,7 +24,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { FileLockedError, H5TrajError, MergeError, StorageError } from '../../../errors.js';
+import { FileLockedError, MergeError } from '../../../errors.js';
 import { BaseParameter } from '../../../leaves/parameter.js';
 import { type MergeSummary, type MergedTrajectory, type ResolvedMergeOptions } from '../../../trajectory/merge.js';
 import { applyLeafData, resolveFullName } from '../../../trajectory/records.js';
@@ -38,7 +38,8 @@ import { openH5Copy, openH5Sync } from '../engine/open-file.js';
 import { loadTrajectory } from '../load.js';
 import { listTrajectories, readLeaf } from '../layout/nodes.js';
 import { durableStep } from '../../durable-step.js';
-import { assertWritable, nameTarget, removeStaleTemps, removeTemp, replaceWithTemp, tempPathFor, withWriteTransaction } from '../transactions/transaction.js';
+import { assertWritable, removeStaleTemps, withWriteTransaction } from '../transactions/transaction.js';
+import { failedWrite, replaceThroughTemp } from '../../atomic.js';
 import { readSide } from './side.js';
 import { Context, planAll } from './plan.js';
 import { applyAll } from './write.js';
@@ -50,8 +51,7 @@ import { applyAll } from './write.js';
  * `filename`. On an error the temporary file is removed and `filename` is untouched.
  */
 function replaceFile(filename: string, mode: 'copy' | 'fresh', build: (out: H5File) => void): void {
-  const tmp = tempPathFor(filename);
-  try {
+  replaceThroughTemp(filename, (tmp) => {
     // A copy made by the engine, written once to `tmp` (the native engine) — not a byte copy
     // changed in place, whose own close would write a temporary beside the temporary.
     const out = mode === 'copy' ? openH5Copy(filename, tmp) : openH5Sync(tmp, 'w');
@@ -60,12 +60,7 @@ function replaceFile(filename: string, mode: 'copy' | 'fresh', build: (out: H5Fi
     } finally {
       out.close();
     }
-    replaceWithTemp(tmp, filename);
-  } catch (e) {
-    removeTemp(tmp);
-    if (e instanceof H5TrajError) throw nameTarget(e, filename);
-    throw nameTarget(new StorageError(`Merging into '${filename}' failed, and the file was left as it was: ${(e as Error).message}`, { file: filename, cause: e }), filename);
-  }
+  }, { onError: failedWrite(filename, `Merging into '${filename}'`) });
 }
 
 
@@ -123,25 +118,19 @@ function writeBackups(option: string | boolean | undefined, sides: readonly { fi
     const src = openH5Sync(s.file, 'r');
     const alone = listTrajectories(src).length === 1;
     try {
-      const tmp = tempPathFor(target);
-      try {
+      replaceThroughTemp(target, (tmp) => {
         if (alone) {
           durableStep('copy', tmp);
           fs.copyFileSync(s.file, tmp);
+          return;
         }
-        else {
-          const dst = openH5Sync(tmp, 'w');
-          try {
-            copyTree(src, `/${s.name}`, dst, `/${s.name}`);
-          } finally {
-            dst.close();
-          }
+        const dst = openH5Sync(tmp, 'w');
+        try {
+          copyTree(src, `/${s.name}`, dst, `/${s.name}`);
+        } finally {
+          dst.close();
         }
-        replaceWithTemp(tmp, target);
-      } catch (e) {
-        removeTemp(tmp);
-        throw nameTarget(e, target);
-      }
+      });
     } finally {
       src.close();
     }

@@ -1,8 +1,8 @@
 /**
  * Attributes, compact (Attribute messages in the object header, versions 1–3) or dense
- * (Attribute Info message → fractal heap + v2 B-tree of type 8), decoded into {@link NValue}s.
+ * (Attribute Info message → fractal heap + v2 B-tree of type 8), decoded into {@link H5Data}s.
  */
-import { type NValue, NativeUnsupportedError } from './model.js';
+import { NativeUnsupportedError } from './model.js';
 import { type ByteSource, CorruptError, type Cursor, UNDEF, align8, utf8Name } from './byte-source.js';
 import { forEachRecord } from './btree2.js';
 import { isVariableLength } from '../engine/h5types.js';
@@ -11,11 +11,12 @@ import { FractalHeap } from './fractal-heap.js';
 import type { GlobalHeap } from './global-heap.js';
 import type { Interner } from './intern.js';
 import { decodeShape, seekDenseStorage } from './messages.js';
+import type { H5Data } from '../engine/h5file.js';
 
 /** An attribute as decoded: shared by all identical Attribute messages of the file. */
 export interface RawAttribute {
   name: string;
-  value: NValue;
+  value: H5Data;
 }
 
 /** What decoding attributes needs besides their bytes. */
@@ -54,7 +55,7 @@ function decodeNew(c: Cursor, ctx: AttributeContext, where: string): RawAttribut
   return { name, value: decodeValue(c, ctx, pad(typeSize), pad(spaceSize), `attribute '${name}' of ${where}`) };
 }
 
-function decodeValue(c: Cursor, ctx: AttributeContext, typeSize: number, spaceSize: number, where: string): NValue {
+function decodeValue(c: Cursor, ctx: AttributeContext, typeSize: number, spaceSize: number, where: string): H5Data {
   const type = ctx.types.decode(c, typeSize, where);
   const spaceAt = c.pos;
   const shape = decodeShape(c);

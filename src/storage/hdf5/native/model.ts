@@ -11,18 +11,8 @@
  * Anything the reader cannot represent faithfully makes it throw {@link NativeUnsupportedError};
  * callers then fall back to h5wasm for that file.
  */
+import type { H5Data } from '../engine/h5file.js';
 import type { H5Type } from '../engine/h5types.js';
-
-/** Attribute value, or decoded dataset contents: element bytes, row-major, little-endian. */
-export interface NValue {
-  type: H5Type;
-  /** `[]` for a scalar, `null` for an HDF5 NULL dataspace. */
-  shape: number[] | null;
-  /** Element bytes (empty for variable-length strings). */
-  bytes: Uint8Array;
-  /** Variable-length strings, one Buffer per element (UTF-8 or ASCII bytes). */
-  strings?: Buffer[];
-}
 
 /** A link from a group to an object, or a soft/external link. */
 export type NLink =
@@ -35,7 +25,7 @@ export type NNode = NGroup | NDataset;
 export interface NGroup {
   kind: 'group';
   /** Attributes by name. Readers list them sorted by name (byte order), as HDF5 does. */
-  attrs: Map<string, NValue>;
+  attrs: Map<string, H5Data>;
   /** Links by name. Readers list them sorted by name (byte order), as HDF5 does. */
   links: Map<string, NLink>;
 }
@@ -62,7 +52,7 @@ export interface NData {
 
 export interface NDataset {
   kind: 'dataset';
-  attrs: Map<string, NValue>;
+  attrs: Map<string, H5Data>;
   type: H5Type;
   /** `[]` scalar, `null` NULL dataspace. */
   shape: number[] | null;

@@ -6,11 +6,11 @@
  */
 import fs from 'node:fs';
 import { StateError, StorageError, UnsupportedDataError } from '../../../errors.js';
-import { removeTemp, replaceWithTemp, tempPathFor } from '../../atomic.js';
+import { replaceThroughTemp } from '../../atomic.js';
 import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, WriteData } from '../engine/h5file.js';
-import { type H5Type, VLEN_BYTES } from '../engine/h5types.js';
+import { VLEN_BYTES, type H5Type } from '../engine/h5types.js';
 import { baseName, parentOf } from '../engine/paths.js';
-import { type NDataset, type NGroup, type NLink, type NNode, type NValue, NativeUnsupportedError, newGroup } from './model.js';
+import { type NDataset, type NGroup, type NLink, type NNode, NativeUnsupportedError, newGroup } from './model.js';
 import { OwnedData, packSmall } from './owned-data.js';
 import { type NativeSource, openNativeFile } from './reader.js';
 import { sharedReadSources } from './shared-sources.js';
@@ -36,9 +36,9 @@ const PATH_CACHE_LIMIT = 20_000;
  * `stringAttr` returns one shared {@link WriteData} per text. Graph values are immutable (see
  * `intern.ts`), so objects may share one.
  */
-const attrValues = new WeakMap<WriteData, NValue>();
+const attrValues = new WeakMap<WriteData, H5Data>();
 
-type Attrs = Map<string, NValue>;
+type Attrs = Map<string, H5Data>;
 
 /**
  * Attribute sets that objects share. Every scalar dataset of pypet's layout carries the same
@@ -48,12 +48,12 @@ type Attrs = Map<string, NValue>;
  * is never changed; an object copies it before it takes a value of its own or loses an attribute.
  */
 const sharedAttrSets = new WeakSet<Attrs>();
-const attrSetsAfter = new WeakMap<Attrs, Map<string, WeakMap<NValue, Attrs>>>();
+const attrSetsAfter = new WeakMap<Attrs, Map<string, WeakMap<H5Data, Attrs>>>();
 const EMPTY_ATTRS: Attrs = new Map();
 sharedAttrSets.add(EMPTY_ATTRS);
 
 /** The shared set `attrs` with `name` set to `v` (last, as re-creating an attribute in HDF5 puts it). */
-function withAttr(attrs: Attrs, name: string, v: NValue): Attrs {
+function withAttr(attrs: Attrs, name: string, v: H5Data): Attrs {
   let byName = attrSetsAfter.get(attrs);
   if (byName === undefined) attrSetsAfter.set(attrs, (byName = new Map()));
   let byValue = byName.get(name);
@@ -178,14 +178,7 @@ export class NativeH5File implements H5File {
       writeNativeFile(target, this.root);
       return;
     }
-    const tmp = tempPathFor(target);
-    try {
-      writeNativeFile(tmp, this.root);
-      replaceWithTemp(tmp, target);
-    } catch (e) {
-      removeTemp(tmp);
-      throw e;
-    }
+    replaceThroughTemp(target, (tmp) => writeNativeFile(tmp, this.root), { onError: (e) => e });
   }
 
   private live(): void {
@@ -337,7 +330,7 @@ export class NativeH5File implements H5File {
     this.assertWritable(path);
     const node = this.objectAt(path);
     const seen = attrValues.get(value);
-    const v: NValue =
+    const v: H5Data =
       seen ??
       ('vlenStrings' in value
         ? { type: VLEN_UTF8, shape: value.shape, bytes: new Uint8Array(0), strings: value.vlenStrings.map((s) => Buffer.from(s, 'utf8')) }

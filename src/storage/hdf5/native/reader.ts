@@ -19,7 +19,7 @@
  */
 import { FormatError, H5TrajError } from '../../../errors.js';
 import { checkHdf5File } from '../engine/file-check.js';
-import { type NDataset, type NGroup, type NNode, type NValue, NativeUnsupportedError } from './model.js';
+import { type NDataset, type NGroup, type NNode, NativeUnsupportedError } from './model.js';
 import { ByteSource, CorruptError, Cursor, UNDEF } from './byte-source.js';
 import { ChecksumError } from './checksum.js';
 import { type AttributeContext, type RawAttribute, decodeAttribute, denseAttributes } from './attributes.js';
@@ -33,6 +33,7 @@ import { type RawLink, decodeDataspace, decodeFilters, decodeLayout, decodeLink,
 import { MSG, ObjectHeader } from './object-header.js';
 import { readSuperblock } from './superblock.js';
 import { symbolTableLinks } from './symbol-table.js';
+import type { H5Data } from '../engine/h5file.js';
 
 /** A parsed file: its root group, and the open descriptor dataset data is read through. */
 export interface NativeSource {
@@ -189,14 +190,14 @@ class GraphReader {
     }
   }
 
-  private attributes(path: string): Map<string, NValue> {
+  private attributes(path: string): Map<string, H5Data> {
     const h = this.header;
     const raw = this.attributeScratch; // reused: nothing here recurses
     let n = 0;
     for (let i = h.next(MSG.ATTRIBUTE, -1); i >= 0; i = h.next(MSG.ATTRIBUTE, i)) raw[n++] = decodeAttribute(h.cursor(i), this.ctx, path);
     if (h.has(MSG.ATTRIBUTE_INFO)) n = denseAttributes(this.src, h.get(MSG.ATTRIBUTE_INFO), this.ctx, path, raw, n);
     sortByName(raw, n);
-    const out = new Map<string, NValue>();
+    const out = new Map<string, H5Data>();
     for (let i = 0; i < n; i++) out.set(raw[i]!.name, raw[i]!.value);
     return out;
   }

@@ -14,8 +14,9 @@ import { StorageError } from '../../../errors.js';
 import { describeH5Type } from '../engine/h5types.js';
 import { isVariableLength } from '../engine/h5types.js';
 import { diskSize, encodeDatatype } from './encode-type.js';
-import type { NDataset, NGroup, NLink, NNode, NValue } from './model.js';
+import type { NDataset, NGroup, NLink, NNode } from './model.js';
 import { attributeSize } from './write-header.js';
+import type { H5Data } from '../engine/h5file.js';
 
 const MAX_MESSAGE = 0xffff;
 
@@ -33,7 +34,7 @@ export interface WritePlan {
    * Attribute values with variable-length strings, once per attribute: HDF5 frees an attribute's
    * strings when it deletes the attribute, so two attributes must not share them.
    */
-  vlenAttrs: NValue[];
+  vlenAttrs: H5Data[];
 }
 
 /** Number of elements of a shape (`null`: none, `[]`: one). */
@@ -45,12 +46,12 @@ export const elementCount = (shape: readonly number[] | null): number => (shape 
  */
 export function planWrite(root: NGroup): WritePlan {
   const nodes = new Map<NNode, NodeInfo>([[root, { links: 1, address: -1 }]]);
-  const vlenAttrs: NValue[] = [];
+  const vlenAttrs: H5Data[] = [];
   const onPath = new Set<NNode>();
   const names: string[] = []; // the path to the node being visited, built into a string only for messages
   const path = (): string => `/${names.join('/')}`;
 
-  const checkAttr = (value: NValue, name: string): void => {
+  const checkAttr = (value: H5Data, name: string): void => {
     checkAttribute(path, name, value);
     if (isVariableLength(value.type)) vlenAttrs.push(value);
   };
@@ -87,7 +88,7 @@ export function planWrite(root: NGroup): WritePlan {
   return { nodes, vlenAttrs };
 }
 
-function checkAttribute(path: () => string, name: string, value: NValue): void {
+function checkAttribute(path: () => string, name: string, value: H5Data): void {
   if (name === '') throw new StorageError(`An attribute of '${path()}' has an empty name, which HDF5 does not allow.`, { path: path() });
   const n = elementCount(value.shape);
   const vlen = isVariableLength(value.type);

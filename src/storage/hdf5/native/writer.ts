@@ -24,7 +24,7 @@ import { StorageError } from '../../../errors.js';
 import { lookup3 } from './checksum.js';
 import { isVariableLength } from '../engine/h5types.js';
 import { diskSize, encodeDatatype } from './encode-type.js';
-import type { NDataset, NGroup, NLink, NNode, NRawChunks, NValue } from './model.js';
+import type { NDataset, NGroup, NLink, NNode, NRawChunks } from './model.js';
 import { type ChunkRecord, forEachChunk, writeChunkBTree } from './write-btree.js';
 import { ByteWriter, UNDEF } from './write-bytes.js';
 import {
@@ -35,6 +35,7 @@ import { GlobalHeapWriter } from './write-heap.js';
 import { type NodeInfo, type WritePlan, elementCount, planWrite } from './write-plan.js';
 import { FileSink } from './write-sink.js';
 import { type SymbolEntry, type SymbolTable, writeSymbolTable } from './write-symbol-table.js';
+import type { H5Data } from '../engine/h5file.js';
 
 const SUPERBLOCK_SIZE = 48;
 /** Groups with more links are written as old-style groups when they can be (see the top). */
@@ -108,7 +109,7 @@ class GraphWriter {
   private readonly heap: GlobalHeapWriter;
   private readonly header = new HeaderBuilder();
   /** Encoded (heap-referencing) elements of attributes with variable-length strings, one per attribute. */
-  private readonly vlenAttrData = new Map<NValue, Uint8Array[]>();
+  private readonly vlenAttrData = new Map<H5Data, Uint8Array[]>();
   /** Link names from the root to the object being written, for messages. */
   private readonly names: string[] = [];
   /** The old-style groups written so far: an entry pointing at one caches its symbol table. */
@@ -233,7 +234,7 @@ class GraphWriter {
   }
 
   /** An attribute's elements as stored: its bytes, or heap references to its strings. */
-  private attributeData(value: NValue): Uint8Array {
+  private attributeData(value: H5Data): Uint8Array {
     if (isVariableLength(value.type)) return this.vlenAttrData.get(value)!.pop()!;
     const size = elementCount(value.shape) * value.type.size;
     return value.bytes.length === size ? value.bytes : value.bytes.subarray(0, size);

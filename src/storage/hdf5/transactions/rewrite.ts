@@ -4,12 +4,11 @@
  * replacements), and is renamed over the old one. Like every other write it is one transaction:
  * a crash leaves the old file. (HDF5 would not reclaim the space of deleted objects anyway.)
  */
-import { H5TrajError, StorageError } from '../../../errors.js';
 import { acquireLock } from '../../lock.js';
 import { copyAttributes, copyTree } from './copy.js';
 import { type H5File, joinPath } from '../engine/h5file.js';
 import { openH5Sync } from '../engine/open-file.js';
-import { assertWritable, nameTarget, removeStaleTemps, removeTemp, replaceWithTemp, tempPathFor } from '../../atomic.js';
+import { assertWritable, failedWrite, removeStaleTemps, replaceThroughTemp } from '../../atomic.js';
 
 /** What a rewrite leaves out and adds. */
 export interface RewritePlan {
@@ -29,34 +28,33 @@ export function rewriteFile(filename: string, plan: RewritePlan, target = filena
   assertWritable(target);
   const release = acquireLock(target);
   removeStaleTemps(target);
-  const tmp = tempPathFor(target);
   try {
-    const src = openH5Sync(filename, 'r');
-    let dst: H5File | undefined;
-    try {
-      dst = openH5Sync(tmp, 'w');
-      copyAttributes(src, '/', dst, '/');
-      for (const name of src.childNames('/')) {
-        if (plan.keepTopLevel && !plan.keepTopLevel(name)) continue;
-        const p = joinPath('/', name);
-        if (plan.skip(p)) continue;
-        copyTree(src, p, dst, p, {
-          skip: plan.skip,
-          mapLink: (linkTarget) => (plan.skip(linkTarget) ? undefined : linkTarget),
-        });
-      }
-      plan.then?.(dst);
-    } finally {
-      dst?.close();
-      src.close();
-    }
-    replaceWithTemp(tmp, target);
-  } catch (e) {
-    removeTemp(tmp);
-    if (e instanceof H5TrajError) throw nameTarget(e, target);
-    throw nameTarget(new StorageError(`Rewriting '${filename}' failed, and the file was left as it was: ${(e as Error).message}`, { file: filename, cause: e }), target);
+    replaceThroughTemp(target, (tmp) => rewriteInto(filename, plan, tmp), { onError: failedWrite(target, `Rewriting '${filename}'`, filename) });
   } finally {
     release();
+  }
+}
+
+/** Writes the rewritten content of `filename` into the new file `tmp`. */
+function rewriteInto(filename: string, plan: RewritePlan, tmp: string): void {
+  const src = openH5Sync(filename, 'r');
+  let dst: H5File | undefined;
+  try {
+    dst = openH5Sync(tmp, 'w');
+    copyAttributes(src, '/', dst, '/');
+    for (const name of src.childNames('/')) {
+      if (plan.keepTopLevel && !plan.keepTopLevel(name)) continue;
+      const p = joinPath('/', name);
+      if (plan.skip(p)) continue;
+      copyTree(src, p, dst, p, {
+        skip: plan.skip,
+        mapLink: (linkTarget) => (plan.skip(linkTarget) ? undefined : linkTarget),
+      });
+    }
+    plan.then?.(dst);
+  } finally {
+    dst?.close();
+    src.close();
   }
 }
 

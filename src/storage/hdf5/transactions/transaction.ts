@@ -5,9 +5,8 @@
  * file). A rename is atomic, so after a crash the file is either the old one or the new one.
  */
 import fs from 'node:fs';
-import { H5TrajError, StorageError } from '../../../errors.js';
 import { acquireLock } from '../../lock.js';
-import { assertWritable, nameTarget, removeStaleTemps, removeTemp, replaceWithTemp, tempPathFor } from '../../atomic.js';
+import { assertWritable, failedWrite, removeStaleTemps, replaceThroughTemp } from '../../atomic.js';
 import type { H5File } from '../engine/h5file.js';
 import { openH5Copy, openH5Sync } from '../engine/open-file.js';
 
@@ -24,24 +23,17 @@ export function withWriteTransaction<T>(filename: string, change: (f: H5File) =>
   const release = acquireLock(filename);
   // Holding the lock, no other writer is active: any copy of this file still around is stale.
   removeStaleTemps(filename);
-  const tmp = tempPathFor(filename);
   try {
     const exists = fs.existsSync(filename) && !options.fresh;
-    let f: H5File | undefined;
-    let result: T;
-    try {
-      f = openH5Copy(exists ? filename : undefined, tmp);
-      result = change(f);
-    } finally {
-      f?.close();
-    }
-    replaceWithTemp(tmp, filename);
-    return result;
-  } catch (e) {
-    removeTemp(tmp);
     // Errors raised inside name the temporary copy; the user knows the file by its own name.
-    if (e instanceof H5TrajError) throw nameTarget(e, filename);
-    throw nameTarget(new StorageError(`Writing '${filename}' failed, and the file was left as it was: ${(e as Error).message}`, { file: filename, cause: e }), filename);
+    return replaceThroughTemp(filename, (tmp) => {
+      const f = openH5Copy(exists ? filename : undefined, tmp);
+      try {
+        return change(f);
+      } finally {
+        f.close();
+      }
+    }, { onError: failedWrite(filename, `Writing '${filename}'`) });
   } finally {
     release();
   }

@@ -17,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { FormatError, StateError } from '../../../../src/errors.js';
 import { WasmH5File, initH5 } from '../../../../src/storage/hdf5/wasm/wasm-file.js';
 import { type H5Data, stringAttr } from '../../../../src/storage/hdf5/engine/h5file.js';
-import { type H5Type, compoundType, decodeNumeric, F64, I32, I64, encodeElements, fixedString, typedArrayClassOf } from '../../../../src/storage/hdf5/engine/h5types.js';
-import { type NGroup, type NNode, type NValue, NativeUnsupportedError, sourceTypeBytes } from '../../../../src/storage/hdf5/native/model.js';
+import { compoundType, decodeNumeric, F64, I32, I64, encodeElements, fixedString, typedArrayClassOf } from '../../../../src/storage/hdf5/engine/h5types.js';
+import { type NGroup, type NNode, NativeUnsupportedError, sourceTypeBytes } from '../../../../src/storage/hdf5/native/model.js';
 import { openNativeFile } from '../../../../src/storage/hdf5/native/reader.js';
 import { throwsKind } from '../../../helpers.js';
 
@@ -42,7 +42,7 @@ interface Seen {
   links: number;
 }
 
-function sameValue(wasm: H5Data, native: NValue | { type: H5Type; shape: number[] | null; bytes: Uint8Array; strings?: Buffer[] }, what: string): void {
+function sameValue(wasm: H5Data, native: H5Data, what: string): void {
   assert.equal(native.type, wasm.type, `${what}: type`);
   assert.equal(native.shape, wasm.shape, `${what}: shape`);
   assert.is(hex(native.bytes), hex(wasm.bytes), `${what}: bytes`);

@@ -6,7 +6,8 @@
  */
 import { deflateSync } from 'node:zlib';
 import { type H5Type, F64, I64, compoundType, fixedString, floatType, intType } from '../../../../src/storage/hdf5/engine/h5types.js';
-import { type NDataset, type NGroup, type NValue, memoryData, newGroup, sourceTypeBytes } from '../../../../src/storage/hdf5/native/model.js';
+import { type NDataset, type NGroup, memoryData, newGroup, sourceTypeBytes } from '../../../../src/storage/hdf5/native/model.js';
+import type { H5Data } from '../../../../src/storage/hdf5/engine/h5file.js';
 
 export const VLEN_UTF8: H5Type = { class: 'string', size: 16, vlen: true, cset: 'utf8', pad: 'nullterm' };
 export const VLEN_ASCII: H5Type = { class: 'string', size: 16, vlen: true, cset: 'ascii', pad: 'nullterm' };
@@ -49,11 +50,11 @@ export function numbers(t: H5Type, values: readonly (number | bigint)[]): Uint8A
   return out;
 }
 
-const value = (type: H5Type, shape: number[] | null, bytes: Uint8Array): NValue => ({ type, shape, bytes });
-const strings = (type: H5Type, shape: number[], list: string[]): NValue => ({
+const value = (type: H5Type, shape: number[] | null, bytes: Uint8Array): H5Data => ({ type, shape, bytes });
+const strings = (type: H5Type, shape: number[], list: string[]): H5Data => ({
   type, shape, bytes: new Uint8Array(0), strings: list.map((s) => Buffer.from(s, 'utf8')),
 });
-const fixed = (s: string, size: number, cset: 'ascii' | 'utf8', pad: 'nullterm' | 'nullpad' | 'spacepad'): NValue => {
+const fixed = (s: string, size: number, cset: 'ascii' | 'utf8', pad: 'nullterm' | 'nullpad' | 'spacepad'): H5Data => {
   const bytes = new Uint8Array(size).fill(pad === 'spacepad' ? 0x20 : 0);
   bytes.set(Buffer.from(s, 'utf8'));
   return value({ class: 'string', size, vlen: false, cset, pad }, [], bytes);

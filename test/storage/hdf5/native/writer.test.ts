@@ -16,15 +16,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import h5wasm, { type File as WasmFile, Module } from 'h5wasm/node';
-import { buildW1Graph } from '../../../../scripts/probe-native-writer.js';
-import { runName } from '../../../../src/tree/names.js';
 import { StorageError } from '../../../../src/errors.js';
 import { F64, type H5Type, intType } from '../../../../src/storage/hdf5/engine/h5types.js';
-import { type NGroup, type NLink, type NNode, type NValue, newGroup } from '../../../../src/storage/hdf5/native/model.js';
+import type { H5Data } from '../../../../src/storage/hdf5/engine/h5file.js';
+import { type NGroup, type NLink, type NNode, newGroup } from '../../../../src/storage/hdf5/native/model.js';
 import { openNativeFile } from '../../../../src/storage/hdf5/native/reader.js';
 import { writeNativeFile } from '../../../../src/storage/hdf5/native/writer.js';
+import { runName } from '../../../../src/tree/names.js';
 import { throwsKind } from '../../../helpers.js';
 import { ROW, TABLE_ROWS, dataset, numbers, sampleGraph, tableBytes, tableRow } from './sample-graph.js';
+import { buildW1Graph } from './w1-graph.js';
 
 const PYTHON = '/usr/bin/python3';
 const DUMP = join(dirname(fileURLToPath(import.meta.url)), 'h5py_dump.py');
@@ -306,7 +307,7 @@ print(json.dumps({
 // Old-style groups. One file holds every kind of big group; it is written once, by the first of
 // the following tests, and read by the others.
 const I32 = intType(4);
-const int32 = (i: number): NValue => ({ type: I32, shape: [], bytes: numbers(I32, [i]) });
+const int32 = (i: number): H5Data => ({ type: I32, shape: [], bytes: numbers(I32, [i]) });
 const itemName = (i: number): string => `item_${String(i).padStart(4, '0')}`;
 const hard = (node: NNode): NLink => ({ kind: 'hard', node });
 
@@ -494,12 +495,12 @@ function assertSameNode(got: NNode, expected: NNode, path: string): void {
   }
 }
 
-function assertSameValues(got: Map<string, NValue>, expected: Map<string, NValue>, path: string): void {
+function assertSameValues(got: Map<string, H5Data>, expected: Map<string, H5Data>, path: string): void {
   assert.equal([...got.keys()], [...expected.keys()].sort(), `${path}: attributes`);
   for (const [name, value] of expected) assertSameValue(got.get(name)!, value, `${path} @${name}`);
 }
 
-function assertSameValue(got: NValue, expected: NValue, where: string): void {
+function assertSameValue(got: H5Data, expected: H5Data, where: string): void {
   assert.equal([sameType(got.type), got.shape], [sameType(expected.type), expected.shape], where);
   if (expected.strings) assert.equal(got.strings?.map(String), expected.strings.map(String), where);
   else assert.ok(Buffer.from(got.bytes).equals(Buffer.from(expected.bytes)), `${where}: bytes`);
