@@ -30,6 +30,12 @@ export const CHECKED_AT_OPEN = 2_000;
 const FEW_SYMBOL_NODES = 8;
 /** The default budget of parsed metadata kept (estimated bytes). */
 const CACHE_BYTES = 96 * 2 ** 20;
+/**
+ * Groups with more links than this are kept in a cache of their own (a third of the budget is
+ * for the others): a scan over a million runs parses millions of small objects, which must not
+ * push out the `runs` group every run is looked up in, whose list costs ~0.5 s to read again.
+ */
+const MANY_LINKS = 1024;
 // Estimated bytes of a parsed object, to weigh cache entries: measured roughly with a heap
 // snapshot of a pypet file (a dataset with its attribute map, type and FileData; a group; one
 // link of a packed list: its name and address).
@@ -74,6 +80,8 @@ export function openLazyNativeFile(path: string, options: LazyOpenOptions = {}):
 class LazyGraph {
   private readonly objects: ObjectReader;
   private readonly cache: MetadataCache<number, NNode>;
+  /** Groups with more than {@link MANY_LINKS} links. */
+  private readonly bigGroups: MetadataCache<number, NNode>;
   /** Set once open has checked the first objects: later failures become typed errors here. */
   opened = false;
 
@@ -82,12 +90,13 @@ class LazyGraph {
     budget: number,
   ) {
     this.objects = new ObjectReader(src);
-    this.cache = new MetadataCache(budget);
+    this.cache = new MetadataCache(Math.ceil(budget / 3));
+    this.bigGroups = new MetadataCache(Math.floor((2 * budget) / 3));
   }
 
   /** The object whose header is at `addr` (named `path`), from the cache or parsed now. */
   node(addr: number, path: string): NNode {
-    const hit = this.cache.get(addr);
+    const hit = this.cache.get(addr) ?? this.bigGroups.get(addr);
     if (hit !== undefined) return hit;
     try {
       const obj = this.objects.read(addr, path);
@@ -117,7 +126,9 @@ class LazyGraph {
         if (link.kind === 'hard') addrs[i] = link.addr;
         else (other ??= new Map()).set(i, link);
       }
-      this.cache.resize(group.addr, GROUP_BYTES + ATTRIBUTE_BYTES * group.attrs.size + LINK_BYTES * raw.length);
+      const bytes = GROUP_BYTES + ATTRIBUTE_BYTES * group.attrs.size + LINK_BYTES * raw.length;
+      if (raw.length <= MANY_LINKS) this.cache.resize(group.addr, bytes);
+      else if (this.cache.delete(group.addr)) this.bigGroups.set(group.addr, group, bytes);
       return new PackedLinks(this, prefix, names, addrs, other);
     } catch (e) {
       throw this.failure(e, group.path);
