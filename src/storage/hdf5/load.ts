@@ -10,11 +10,12 @@ import type { LeafConstructor, NNLeafNode } from '../../tree/leaf-node.js';
 import type { NNNode } from '../../tree/node.js';
 import { applyLeafData, attachRecord, resolveFullName } from '../../trajectory/records.js';
 import { PYPET_FORMAT_VERSION, type Trajectory } from '../../trajectory/trajectory.js';
+import type { RunInformation } from '../../trajectory/runs.js';
 import type { LoadItemsOptions, LoadMode, LoadOptions } from '../../trajectory/storage-service.js';
 import { fromFileLeafData, fromFileRecord, fromRunRow } from './convert.js';
 import type { H5File } from './h5file.js';
 import { listTrajectories, nodePath, readLeaf, readNodeRecord, scanTree, type NodeRecord as FileRecord } from './nodes.js';
-import { readExplorations, readInfo, readRuns } from './overview.js';
+import { readExplorations, readInfo, forEachRun } from './overview.js';
 
 /** Picks the trajectory to load: by name, by index (negative from the end), or the current name. */
 export function pickTrajectory(f: H5File, options: { name?: string; index?: number }, current: string): string {
@@ -120,7 +121,9 @@ export function loadTrajectory(f: H5File, traj: Trajectory, options: LoadOptions
     traj._stored = false;
     return;
   }
-  traj._runs.replaceAll(readRuns(f, name).map(fromRunRow));
+  const runs: RunInformation[] = [];
+  forEachRun(f, name, (row) => runs.push(fromRunRow(row)));
+  traj._runs.replaceAll(runs);
   for (const p of traj._explored.values()) p.f_lock();
   traj._stored = true;
 }

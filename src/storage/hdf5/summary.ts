@@ -56,8 +56,8 @@ export function readSummary(f: H5File, traj: string): StoredSummary {
   };
 }
 
-/** The `completed` column of the run table, read a block of rows at a time. */
-function readCompleted(f: H5File, traj: string, length: number): Uint8Array {
+/** The `completed` column of the run table (1 per completed run, `length` entries), read a block of rows at a time. */
+export function readCompleted(f: H5File, traj: string, length: number, blockRows = BLOCK_ROWS): Uint8Array {
   const path = joinPath('/', traj, 'overview', 'runs');
   const out = new Uint8Array(length);
   if (!f.exists(path)) return out;
@@ -69,8 +69,8 @@ function readCompleted(f: H5File, traj: string, length: number): Uint8Array {
   }
   const rows = shape[0] ?? 0;
   const only = { ...type, members: [idxColumn, column] };
-  for (let start = 0; start < rows; start += BLOCK_ROWS) {
-    const end = Math.min(rows, start + BLOCK_ROWS);
+  for (let start = 0; start < rows; start += blockRows) {
+    const end = Math.min(rows, start + blockRows);
     const cols = decodeColumns(f.readDataset(path, [start, end]).bytes, only, end - start);
     const idx = cols.idx!;
     const done = cols.completed!;
