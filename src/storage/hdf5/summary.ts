@@ -8,7 +8,7 @@
 import { StorageError } from '../../errors.js';
 import type { RunFailure } from '../../trajectory/storage-service.js';
 import type { H5File } from './h5file.js';
-import { decodeColumns } from './h5types.js';
+import { type H5Type, decodeColumns } from './h5types.js';
 import { readExplorations, readInfo } from './overview.js';
 import { joinPath } from './paths.js';
 import { FAILURES_TABLE } from './store.js';
@@ -68,17 +68,41 @@ export function readCompleted(f: H5File, traj: string, length: number, blockRows
     throw new StorageError(`'${path}' in '${f.path}' is not pypet's run table (a table with the columns idx and completed).`, { file: f.path, path });
   }
   const rows = shape[0] ?? 0;
-  const only = { ...type, members: [idxColumn, column] };
   for (let start = 0; start < rows; start += blockRows) {
     const end = Math.min(rows, start + blockRows);
-    const cols = decodeColumns(f.readDataset(path, [start, end]).bytes, only, end - start);
-    const idx = cols.idx!;
-    const done = cols.completed!;
+    const bytes = f.readDataset(path, [start, end]).bytes;
+    const idx = intColumn(bytes, type, idxColumn, end - start);
+    const done = intColumn(bytes, type, column, end - start);
     for (let r = 0; r < end - start; r++) {
-      const i = Number(idx[r]);
-      if (i >= 0 && i < length && Number(done[r]) === 1) out[i] = 1;
+      const i = idx[r]!;
+      if (i >= 0 && i < length && done[r] === 1) out[i] = 1;
     }
   }
+  return out;
+}
+
+type Compound = H5Type & { class: 'compound' };
+
+/**
+ * One column of `rows` table rows as numbers: integer columns read straight through a DataView
+ * (2M generic decodes are half of `info`'s time on a 1M-run table), others decoded.
+ */
+function intColumn(bytes: Uint8Array, table: Compound, member: Compound['members'][number], rows: number): Float64Array {
+  const out = new Float64Array(rows);
+  const t = member.type;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const read =
+    t.class !== 'int' ? undefined
+    : t.size === 4 ? (at: number) => (t.signed ? view.getInt32(at, true) : view.getUint32(at, true))
+    : t.size === 1 ? (at: number) => (t.signed ? view.getInt8(at) : view.getUint8(at))
+    : t.size === 2 ? (at: number) => (t.signed ? view.getInt16(at, true) : view.getUint16(at, true))
+    : undefined;
+  if (read === undefined) {
+    const col = decodeColumns(bytes, { ...table, members: [member] }, rows)[member.name]!;
+    for (let r = 0; r < rows; r++) out[r] = Number(col[r]);
+    return out;
+  }
+  for (let r = 0; r < rows; r++) out[r] = read(r * table.size + member.offset);
   return out;
 }
 
