@@ -4,7 +4,7 @@
  * one JSON object with the median of each timing over the repetitions.
  * Workloads: W1 (store through f_store), W1env (through the Environment), W1busy (5 ms of work
  * per run; compare --ncores 1 and 2), W2 (load skeleton + collect `a`; needs the W1 file of the
- * same n), W3 (20 × 8 MB arrays), W5 (`h5traj run` of bench/w5_module.mjs: --n runs of a 4 MB
+ * same n), W2info (`h5traj info` on that file), W3 (20 × 8 MB arrays), W5 (`h5traj run` of bench/w5_module.mjs: --n runs of a 4 MB
  * result, default 400; serial or --ncores 2). W1/W2 take n = 1000 … 1,000,000 (WORKLOADS.md's
  * grids); at 1,000,000 pass `--reps 1`. Each repetition's JSON carries max_rss_mb and the load
  * average, since the machine may be shared. The workloads are described in bench/WORKLOADS.md.
@@ -26,8 +26,8 @@ const ncores = opt('ncores', '1');
 const dir = opt('dir', os.tmpdir());
 const measure = fileURLToPath(new URL('./bench/measure.ts', import.meta.url));
 const loader = fileURLToPath(new URL('./loader/register.mjs', import.meta.url));
-// W2 reads the file W1 wrote for the same n.
-const file = path.join(dir, `h5traj-bench-${workload === 'W2' ? 'W1' : workload}-${n}.hdf5`);
+// W2 and W2info read the file W1 wrote for the same n.
+const file = path.join(dir, `h5traj-bench-${workload.startsWith('W2') ? 'W1' : workload}-${n}.hdf5`);
 
 const results: Record<string, unknown>[] = [];
 for (let r = 0; r < reps; r++) {

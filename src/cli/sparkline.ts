@@ -4,6 +4,7 @@
  * Piped output keeps the plain values, for programs.
  */
 import { NDArray } from '../values/ndarray.js';
+import { maxOf, minOf } from '../fold.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 
@@ -47,6 +48,7 @@ export function sparkline(values: readonly number[], width = 24): string {
 export function sparkPreview(values: readonly number[]): string {
   const finite = values.filter(Number.isFinite);
   const round = (x: number) => String(Number(x.toPrecision(4)));
-  const range = finite.length > 0 ? `, ${round(Math.min(...finite))}…${round(Math.max(...finite))}` : '';
+  // minOf/maxOf, not Math.min(...finite): a column of a million runs exceeds the argument limit.
+  const range = finite.length > 0 ? `, ${round(minOf(finite, (x) => x))}…${round(maxOf(finite, (x) => x))}` : '';
   return `${sparkline(values)} ${values.length} values${range}`;
 }

@@ -61,4 +61,9 @@ test('get and tree draw arrays as sparklines on a terminal, and print values whe
   assert.match(h5traj(['tree', FILE, 'parameters']).stdout, /weights = \[0\.0, 1\.0, 2\.0, 3\.0\] {2}Parameter/);
 });
 
+test('a preview of a million values stays within the argument limit (no spread over the values)', () => {
+  const values = Array.from({ length: 1_000_000 }, (_, i) => i / 2);
+  assert.match(sparkPreview(values), / 1000000 values, 0…5e\+05$|1000000 values, 0…500000$/);
+});
+
 test.run();

@@ -1,11 +1,14 @@
-/** `h5traj info FILE`: the trajectories in a file, with their size, state and, for shards, their block. */
+/**
+ * `h5traj info FILE`: the trajectories in a file, with their size, state and, for shards, their
+ * block, read from the overview tables (not the run groups).
+ */
 import fs from 'node:fs';
 import { describeRuns, describeShard, missingShards, shardBlock, shardRecords } from '../../environment/shard.js';
-import { HDF5StorageService } from '../../storage/hdf5/service.js';
+import { openH5 } from '../../storage/hdf5/engine/open-file.js';
+import { type StoredSummary, readSummary } from '../../storage/hdf5/summary.js';
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
 import { out, outJson, table } from '../io.js';
-import { openTrajectory, trajectoryAt, trajectoryNames } from '../open.js';
-import { trajectoryState } from '../../trajectory/state.js';
+import { PARAMETERS_ONLY, openTrajectory, trajectoryAt, trajectoryNames } from '../open.js';
 
 export const info: CliCommand<CommonArgs> = {
   command: 'info <file>',
@@ -17,28 +20,27 @@ export const info: CliCommand<CommonArgs> = {
   builder: (y) => withReadOptions(y),
   handler: async (args) => {
     const names = args.trajectory !== undefined ? [args.trajectory] : args.index !== undefined ? [trajectoryAt(args.file, args.index)] : trajectoryNames(args.file);
-    const rows = names.map((name) => {
-      const traj = openTrajectory(args.file, { trajectory: name }, { load_parameters: 2, load_derived_parameters: 0, load_results: 0, load_other_data: 0 });
-      const runs = trajectoryState(traj).runs.all();
-      const completed = runs.filter((r) => r.completed === 1).length;
-      const failed = (traj.v_storage_service as HDF5StorageService).readFailures(traj).length;
-      const incomplete = runs.filter((r) => r.completed !== 1).map((r) => r.idx);
-      const records = shardRecords(traj);
+    const rows = await Promise.all(names.map(async (name) => {
+      const s = await summarize(args.file, name);
+      const incomplete: number[] = [];
+      for (let i = 0; i < s.length; i++) if (s.completed[i] !== 1) incomplete.push(i);
+      // Shards are recorded as config parameters: only a shard's (or merged) file loads them.
+      const records = s.hasShardRecords ? shardRecords(openTrajectory(args.file, { trajectory: name }, PARAMETERS_ONLY)) : [];
       return {
-        name: traj.v_name,
-        comment: traj.v_comment,
-        created: traj.v_time,
-        runs: traj.v_length,
-        completed,
-        failed,
-        explored: Object.keys(traj.f_get_explored_parameters()),
+        name: s.name,
+        comment: s.comment,
+        created: s.time,
+        runs: s.length,
+        completed: s.length - incomplete.length,
+        failed: s.failures.length,
+        explored: s.explored,
         // A shard file: its block; a file merged from shards: which ones, and which are missing.
         shards: records.map((r) => ({ index: r.shard[0], count: r.shard[1], length: r.length, ...shardBlock(r.length, r.shard) })),
         missing_shards: records.length > 0 ? missingShards(records, incomplete) : [],
         not_completed: describeRuns(incomplete),
         shard_note: shardNote(records, incomplete),
       };
-    });
+    }));
     const size = fs.statSync(args.file).size;
     if (args.json) {
       outJson({ file: args.file, file_bytes: size, trajectories: rows });
@@ -50,6 +52,19 @@ export const info: CliCommand<CommonArgs> = {
     for (const r of rows) if (r.shard_note) out(`${r.name}: ${r.shard_note}`);
   },
 };
+
+/**
+ * The trajectory `name` as its overview tables describe it: `info` reads no run group and
+ * decodes only the run table's `completed` column, so it stays fast on a million runs.
+ */
+async function summarize(file: string, name: string): Promise<StoredSummary> {
+  const f = await openH5(file);
+  try {
+    return readSummary(f, name);
+  } finally {
+    f.close();
+  }
+}
 
 /** What a file holds of a sharded exploration, in one line (empty for an unsharded trajectory). */
 function shardNote(records: ReturnType<typeof shardRecords>, incomplete: number[]): string {

@@ -9,13 +9,14 @@ import { groupState, type NNGroupNode } from '../../tree/group.js';
 import type { LeafConstructor, NNLeafNode } from '../../tree/leaf-node.js';
 import { nodeState, type NNNode } from '../../tree/node.js';
 import { applyLeafData, attachRecord, resolveFullName } from '../../trajectory/records.js';
-import { PYPET_FORMAT_VERSION } from '../../trajectory/pypet-version.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
+import { PYPET_FORMAT_VERSION } from '../../trajectory/pypet-version.js';
+import type { RunInformation } from '../../trajectory/runs.js';
 import type { LoadItemsOptions, LoadMode, LoadOptions } from '../../trajectory/storage-service.js';
 import { fromFileLeafData, fromFileRecord, fromRunRow } from './layout/convert.js';
 import type { H5File } from './engine/h5file.js';
 import { listTrajectories, nodePath, readLeaf, readNodeRecord, scanTree, type NodeRecord as FileRecord } from './layout/nodes.js';
-import { readExplorations, readInfo, readRuns } from './layout/overview.js';
+import { readExplorations, readInfo, forEachRun } from './layout/overview.js';
 import { trajectoryState } from '../../trajectory/state.js';
 
 /** Picks the trajectory to load: by name, by index (negative from the end), or the current name. */
@@ -120,7 +121,9 @@ export function loadTrajectory(f: H5File, traj: Trajectory, options: LoadOptions
     nodeState(traj).stored = false;
     return;
   }
-  state.runs.replaceAll(readRuns(f, name).map(fromRunRow));
+  const runs: RunInformation[] = [];
+  forEachRun(f, name, (row) => runs.push(fromRunRow(row)));
+  state.runs.replaceAll(runs);
   for (const p of state.explored.values()) p.f_lock();
   nodeState(traj).stored = true;
 }

@@ -37,10 +37,10 @@ import { listTrajectories, nodePath, readLeaf, subtreeSignature } from './layout
 import { rewriteFile, skipPaths } from './transactions/rewrite.js';
 import type { OverviewMemory } from './layout/overview-tables.js';
 import { HDF5_SERVICE_OPTIONS, type Hdf5ServiceOptions, type Hdf5Settings, addConfigLeaves, resolveSettings } from './layout/settings.js';
-import { HeldFileWriter } from './transactions/held-writer.js';
-import { FAILURES_TABLE, writeCommit, writeItems, writeNewTrajectory, writeTrajectoryUpdates } from './store.js';
-import { numberColumn, readTable, textColumn } from './layout/table.js';
+import { writeCommit, writeItems, writeNewTrajectory, writeTrajectoryUpdates } from './store.js';
+import { latestFailures } from './summary.js';
 import { withWriteTransaction } from './transactions/transaction.js';
+import { HeldFileWriter } from './transactions/held-writer.js';
 
 export class HDF5StorageService implements StorageService {
   readonly filename: string;
@@ -256,17 +256,7 @@ export class HDF5StorageService implements StorageService {
   }
 
   readFailures(traj: Trajectory): RunFailure[] {
-    const f = this.read();
-    const path = joinPath('/', traj.v_name, 'overview', FAILURES_TABLE);
-    if (!f.exists(path)) return [];
-    const t = readTable(f, path);
-    const idx = numberColumn(t, 'idx');
-    const timestamp = numberColumn(t, 'timestamp');
-    const message = textColumn(t, 'message');
-    const stack = textColumn(t, 'stack');
-    const latest = new Map<number, RunFailure>();
-    idx.forEach((i, k) => latest.set(i, { kind: 'failure', idx: i, timestamp: timestamp[k]!, message: message[k]!, stack: stack[k]! }));
-    return [...latest.values()].filter((x) => x.idx < traj.v_length && !traj.f_is_completed(x.idx)).sort((a, b) => a.idx - b.idx);
+    return latestFailures(this.read(), traj.v_name, (i) => i < traj.v_length && !traj.f_is_completed(i));
   }
 
   /** Merges stored trajectories into `traj` in one crash-safe write (see `merge.ts`). */

@@ -137,6 +137,22 @@ export class ByteSource {
     return out;
   }
 
+  /**
+   * Raw data `[addr, addr + len)` read straight into `out` at `at` (uncached, no buffer of its
+   * own): how unfiltered chunks are assembled without a copy each.
+   */
+  readInto(addr: number, len: number, out: Uint8Array, at: number): void {
+    const fd = this.openFd();
+    const pos = this.check(addr, len);
+    if (at < 0 || at + len > out.length) throw new CorruptError(`${len} bytes do not fit at byte ${at} of a ${out.length}-byte buffer`);
+    let done = 0;
+    while (done < len) {
+      const n = fs.readSync(fd, out, at + done, len - done, pos + done);
+      if (n <= 0) throw new CorruptError(`the file ended while reading ${len} bytes at address ${addr}`);
+      done += n;
+    }
+  }
+
   /** A cursor over metadata bytes `[addr, addr + len)` (no copy when they lie in one block). */
   cursor(addr: number, len: number): Cursor {
     return this.aim(new Cursor(EMPTY, this.offsetSize, this.lengthSize), addr, len);

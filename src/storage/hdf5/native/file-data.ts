@@ -6,7 +6,7 @@
 import type { H5Type } from '../engine/h5types.js';
 import { FormatError, H5TrajError } from '../../../errors.js';
 import { type NData, type NRawChunks, NativeUnsupportedError } from './model.js';
-import { type ByteSource, UNDEF } from './byte-source.js';
+import { type ByteSource, CorruptError, UNDEF } from './byte-source.js';
 import { type ChunkRef, copyChunk, listChunks } from './chunks.js';
 import { isVariableLength } from '../engine/h5types.js';
 import { fileElementSize } from './decode-type.js';
@@ -132,8 +132,19 @@ export class FileData implements NData {
     const out = this.filled(n, es);
     const lo = shape.map((_, k) => (k === 0 ? start : 0));
     const hi = shape.map((d, k) => (k === 0 ? end : d));
+    // Unfiltered chunks of whole rows (a table's, a 1-D array's) hold their rows as contiguous
+    // bytes, as the output does: those rows are read straight into place.
+    const rowBytes = es * shape.slice(1).reduce((a, b) => a * b, 1);
+    const wholeRows = !pipeline && layout.chunk.every((d, k) => k === 0 || d === shape[k]);
     for (const c of this.chunks()) {
       if (c.offset[0]! >= end || c.offset[0]! + layout.chunk[0]! <= start) continue;
+      if (wholeRows) {
+        const first = Math.max(start, c.offset[0]!);
+        const last = Math.min(end, c.offset[0]! + layout.chunk[0]!);
+        if (c.size < layout.chunk[0]! * rowBytes) throw new CorruptError(`a chunk of ${c.size} bytes is smaller than its ${layout.chunk[0]} rows of ${rowBytes} bytes`);
+        src.readInto(c.addr + (first - c.offset[0]!) * rowBytes, (last - first) * rowBytes, out, (first - start) * rowBytes);
+        continue;
+      }
       const raw = src.readRaw(c.addr, c.size);
       const data = pipeline ? undoFilters(raw, pipeline.filters, c.filterMask, where) : raw;
       copyChunk(data, layout.chunk, c.offset, out, lo, hi, es);

@@ -2,15 +2,20 @@
  * Variable-length strings: each element in the file is (length, global heap collection address,
  * object index); the bytes live in a global heap collection (`GCOL`). Collections are parsed
  * once and kept (copied out of the metadata cache), since the elements of one attribute or
- * dataset usually share one.
+ * dataset usually share one; the most recently used ones up to {@link CACHED_BYTES}, so that
+ * reading every run of a large file does not keep all of its strings.
  */
 import { type ByteSource, CorruptError, Cursor, UNDEF, align8 } from './byte-source.js';
+import { MetadataCache } from './metadata-cache.js';
+
+/** Bytes of collections kept (a collection is usually 4 KiB to 64 KiB). */
+const CACHED_BYTES = 16 * 2 ** 20;
 
 type Collection = Map<number, Buffer>;
 
 /** The global heap collections of one file, read as vlen strings need them. */
 export class GlobalHeap {
-  private readonly collections = new Map<number, Collection>();
+  private readonly collections = new MetadataCache<number, Collection>(CACHED_BYTES);
 
   constructor(private readonly src: ByteSource) {}
 
@@ -53,7 +58,7 @@ export class GlobalHeap {
       col.set(index, c.take(objSize));
       c.skip(Math.min(c.left, align8(objSize) - objSize));
     }
-    this.collections.set(addr, col);
+    this.collections.set(addr, col, size);
     return col;
   }
 }

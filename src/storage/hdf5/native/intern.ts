@@ -6,6 +6,13 @@
  * file small enough that building it is not dominated by garbage collection. Shared values are
  * treated as immutable: the graph's users replace values, they never change them in place.
  */
+/**
+ * Distinct values kept at most: a file whose objects carry distinct values (a comment per run)
+ * would otherwise grow the table with its size. Past this, it starts again (sharing is an
+ * optimisation: a value decoded twice is equally correct).
+ */
+const MAX_VALUES = 50_000;
+
 type LatinBuffer = Buffer & { latin1Slice(start: number, end: number): string };
 
 /** Decoded values by the bytes they were decoded from. */
@@ -23,6 +30,7 @@ export class Interner<T> {
 
   /** Stores `value` for the bytes just looked up with {@link find}, and returns it. */
   add(value: T): T {
+    if (this.values.size >= MAX_VALUES) this.values.clear();
     this.values.set(this.key, value);
     return value;
   }

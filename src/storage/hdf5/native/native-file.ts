@@ -1,6 +1,7 @@
 /**
- * The {@link H5File} API on the native engine: the file's metadata is parsed once into an
- * in-memory graph (`reader.ts`), every change is made to the graph, and closing a writable file
+ * The {@link H5File} API on the native engine: the file's metadata is parsed into an in-memory
+ * graph (whole by `reader.ts` for a writable file, on demand by `lazy-graph.ts` for a read-only
+ * one), every change is made to the graph, and closing a writable file
  * writes the whole graph as a new file (`writer.ts`) that replaces the target by an atomic rename.
  * So a native file is never changed in place, and a crash leaves the old file whole.
  */
@@ -275,7 +276,7 @@ export class NativeH5File implements H5File {
     return names;
   }
 
-  /** Everything is in memory already. */
+  /** Nothing to prefetch: the graph reads what is asked for (read-only) or holds it all already. */
   listTree(path: string): void {
     this.groupAt(path);
   }

@@ -28,6 +28,12 @@ export const MSG = {
   REFERENCE_COUNT: 0x16,
 } as const;
 
+/**
+ * How many object headers have been parsed in this process: tests use it to check that reading
+ * touches only the objects a request needs (issue 13: no eager parse of a 1M-run file).
+ */
+export const headerReads = { count: 0 };
+
 /** Message flag: the body is a reference to a message shared elsewhere (SOHM, committed type). */
 const FLAG_SHARED = 0x02;
 
@@ -91,6 +97,7 @@ export class ObjectHeader {
 
   /** Reads the object header at `addr` (of the object at `path`, for messages). */
   read(addr: number, path: string): void {
+    headerReads.count++;
     this.count = 0;
     this.refCount = 1;
     this.first.fill(-1);

@@ -19,21 +19,11 @@
  */
 import { FormatError, H5TrajError } from '../../../errors.js';
 import { checkHdf5File } from '../engine/file-check.js';
-import { type NDataset, type NGroup, type NNode, NativeUnsupportedError } from './model.js';
-import { ByteSource, CorruptError, Cursor, UNDEF } from './byte-source.js';
+import { type NGroup, type NNode, NativeUnsupportedError } from './model.js';
+import { ByteSource, CorruptError } from './byte-source.js';
 import { ChecksumError } from './checksum.js';
-import { type AttributeContext, type RawAttribute, decodeAttribute, denseAttributes } from './attributes.js';
-import { forEachRecord } from './btree2.js';
-import { TypeCache } from './decode-type.js';
-import { type DataFile, FileData } from './file-data.js';
-import { FractalHeap } from './fractal-heap.js';
-import { GlobalHeap } from './global-heap.js';
-import { Interner } from './intern.js';
-import { type RawLink, decodeDataspace, decodeFilters, decodeLayout, decodeLink, seekDenseStorage } from './messages.js';
-import { MSG, ObjectHeader } from './object-header.js';
+import { ObjectReader } from './object-reader.js';
 import { readSuperblock } from './superblock.js';
-import { symbolTableLinks } from './symbol-table.js';
-import type { H5Data } from '../engine/h5file.js';
 
 /** A parsed file: its root group, and the open descriptor dataset data is read through. */
 export interface NativeSource {
@@ -113,7 +103,7 @@ export function findDamage(path: string): string[] {
 }
 
 /** Damage found while parsing `file` (at the object `where`, when known) as a {@link FormatError}. */
-function asFormatError(file: string, e: unknown, where?: string): Error {
+export function asFormatError(file: string, e: unknown, where?: string): Error {
   if (e instanceof NativeUnsupportedError || e instanceof H5TrajError) return e;
   if (e instanceof ChecksumError) return checksumFailure(file, e);
   const at = where && where !== '/' ? ` (at '${where}')` : '';
@@ -126,58 +116,41 @@ export function checksumFailure(file: string, e: ChecksumError): FormatError {
   return new FormatError(`${what} in '${file}' fails its checksum: the file is corrupt.`, e.path ? { file, path: e.path, cause: e } : { file, cause: e });
 }
 
+/** Builds the whole graph: every object reachable from the root, each parsed once. */
 class GraphReader {
   private readonly nodes = new Map<number, NNode>();
-  private readonly ctx: AttributeContext;
-  /** What dataset data keeps (not the interners, which can go once the graph is built). */
-  private readonly file: DataFile;
-  private readonly bodies = new Interner<Uint8Array>();
-  // One header reader for all objects: everything is taken from it before recursing into a
-  // group's children.
-  private readonly header: ObjectHeader;
-  private readonly attributeScratch: RawAttribute[] = [];
+  private readonly objects: ObjectReader;
 
   /**
    * @param onDamage when given, a damaged object is reported here and left out of its group
    *   (for {@link findDamage}); otherwise damage ends the parse.
    */
   constructor(
-    private readonly src: ByteSource,
+    src: ByteSource,
     private readonly onDamage?: (e: unknown, where: string) => void,
   ) {
-    const heap = new GlobalHeap(src);
-    this.ctx = { types: new TypeCache(), heap, attributes: new Interner() };
-    this.file = { src, heap };
-    this.header = new ObjectHeader(src);
+    this.objects = new ObjectReader(src);
   }
 
   node(addr: number, path: string): NNode {
     const known = this.nodes.get(addr);
     if (known) return known;
-    const h = this.header;
-    h.read(addr, path);
-    if (h.has(MSG.SYMBOL_TABLE) || h.has(MSG.LINK_INFO)) {
-      const attrs = this.attributes(path);
-      const raw = this.rawLinks(path);
-      const group: NGroup = { kind: 'group', attrs, links: new Map() };
-      this.nodes.set(addr, group); // before the children, so that cycles find it
-      const prefix = path === '/' ? '/' : `${path}/`;
-      for (const { name, link } of sortByName(raw, raw.length)) {
-        if (link.kind !== 'hard') group.links.set(name, link);
-        else if (!this.onDamage) group.links.set(name, { kind: 'hard', node: this.node(link.addr, prefix + name) });
-        else this.tolerantChild(group, name, link.addr, prefix + name);
-      }
-      return group;
-    }
-    if (h.has(MSG.DATATYPE) && h.has(MSG.DATASPACE) && h.has(MSG.LAYOUT)) {
-      const dataset = this.dataset(path);
+    const obj = this.objects.read(addr, path);
+    if (obj.kind === 'dataset') {
       // Groups are always remembered (cycles go through them); a dataset only when more than
       // one link points at it, which saves 40,000 entries in a pypet file.
-      if (h.refCount > 1) this.nodes.set(addr, dataset);
-      return dataset;
+      if (obj.refCount > 1) this.nodes.set(addr, obj.dataset);
+      return obj.dataset;
     }
-    if (h.has(MSG.DATATYPE)) throw new NativeUnsupportedError('committed (named) datatypes', path);
-    throw new CorruptError(`the object at '${path}' (address ${addr}) is neither a group nor a dataset`);
+    const group: NGroup = { kind: 'group', attrs: obj.attrs, links: new Map() };
+    this.nodes.set(addr, group); // before the children, so that cycles find it
+    const prefix = path === '/' ? '/' : `${path}/`;
+    for (const { name, link } of this.objects.links(obj.store, path)) {
+      if (link.kind !== 'hard') group.links.set(name, link);
+      else if (!this.onDamage) group.links.set(name, { kind: 'hard', node: this.node(link.addr, prefix + name) });
+      else this.tolerantChild(group, name, link.addr, prefix + name);
+    }
+    return group;
   }
 
   /** A child read for {@link findDamage}: damage in it is reported, and the walk goes on. */
@@ -189,100 +162,4 @@ class GraphReader {
       this.onDamage!(e, path);
     }
   }
-
-  private attributes(path: string): Map<string, H5Data> {
-    const h = this.header;
-    const raw = this.attributeScratch; // reused: nothing here recurses
-    let n = 0;
-    for (let i = h.next(MSG.ATTRIBUTE, -1); i >= 0; i = h.next(MSG.ATTRIBUTE, i)) raw[n++] = decodeAttribute(h.cursor(i), this.ctx, path);
-    if (h.has(MSG.ATTRIBUTE_INFO)) n = denseAttributes(this.src, h.get(MSG.ATTRIBUTE_INFO), this.ctx, path, raw, n);
-    sortByName(raw, n);
-    const out = new Map<string, H5Data>();
-    for (let i = 0; i < n; i++) out.set(raw[i]!.name, raw[i]!.value);
-    return out;
-  }
-
-  private rawLinks(path: string): RawLink[] {
-    const h = this.header;
-    if (h.has(MSG.SYMBOL_TABLE)) return symbolTableLinks(this.src, h.get(MSG.SYMBOL_TABLE));
-    const raw: RawLink[] = [];
-    for (let i = h.next(MSG.LINK, -1); i >= 0; i = h.next(MSG.LINK, i)) raw.push(decodeLink(h.cursor(i), path));
-    const info = seekDenseStorage(h.get(MSG.LINK_INFO), 'link info');
-    const heap = info.addr();
-    const nameIndex = info.addr();
-    if (heap === UNDEF || nameIndex === UNDEF) return raw;
-    // Dense storage: Link messages in a fractal heap, named by the records of a v2 B-tree.
-    const fheap = new FractalHeap(this.src, heap, path);
-    forEachRecord(this.src, nameIndex, 5, (buf, pos, size) => {
-      raw.push(decodeLink(fheap.get(buf, pos + 4, size - 4), path)); // after the name hash (4)
-    }, path);
-    return raw;
-  }
-
-  /** A message body kept in the graph: copied out of the cache, shared when identical. */
-  private body(c: Cursor): Uint8Array {
-    return this.bodies.find(c.buf, c.pos, c.end) ?? this.bodies.add(new Uint8Array(c.buf.subarray(c.pos, c.end)));
-  }
-
-  private dataset(path: string): NDataset {
-    const h = this.header;
-    if (h.has(MSG.EXTERNAL_FILES)) throw new NativeUnsupportedError('raw data in external files', path);
-    const typeMsg = h.get(MSG.DATATYPE);
-    const type = this.ctx.types.decode(typeMsg, typeMsg.left, path);
-    const { shape, maxshape } = decodeDataspace(h.get(MSG.DATASPACE));
-    const layout = decodeLayout(h.get(MSG.LAYOUT), path);
-    if (layout.kind === 'chunked' && layout.chunk.length !== (shape?.length ?? -1)) {
-      throw new CorruptError(`the chunks of '${path}' have ${layout.chunk.length} dimensions, its dataspace ${shape?.length ?? 'none'}`);
-    }
-    const pipeline = h.has(MSG.FILTERS) ? { body: this.body(h.get(MSG.FILTERS)), filters: decodeFilters(h.get(MSG.FILTERS)) } : undefined;
-    const fillValue = h.has(MSG.FILL) ? this.body(h.get(MSG.FILL)) : undefined;
-    const attrs = this.attributes(path);
-    const chunks = layout.kind === 'chunked' ? [...layout.chunk] : null;
-    const data = new FileData(this.file, path, type, shape, layout, pipeline, fillValue);
-    // One literal per variant, so that no dataset grows a property afterwards (out-of-object
-    // property storage for 40,000 datasets).
-    return fillValue
-      ? { kind: 'dataset', attrs, type, shape, maxshape, chunks, fillValue, data }
-      : { kind: 'dataset', attrs, type, shape, maxshape, chunks, data };
-  }
-}
-
-/**
- * Sorts the first `n` entries by name in byte order of the UTF-8 names, the order HDF5 lists
- * links and attributes in (most lists are short and already sorted, and Array#sort allocates,
- * hence insertion sort for them).
- */
-function sortByName<E extends { name: string }>(entries: E[], n: number): E[] {
-  if (n > 16) {
-    const sorted = entries.slice(0, n).sort((a, b) => compareNames(a.name, b.name));
-    for (let i = 0; i < n; i++) entries[i] = sorted[i]!;
-    return entries;
-  }
-  for (let i = 1; i < n; i++) {
-    const e = entries[i]!;
-    let j = i - 1;
-    while (j >= 0 && compareNames(entries[j]!.name, e.name) > 0) {
-      entries[j + 1] = entries[j]!;
-      j--;
-    }
-    entries[j + 1] = e;
-  }
-  return entries;
-}
-
-/**
- * UTF-8 byte order. It is code point order, which UTF-16 code units follow up to U+D7FF; from
- * the first difference involving a higher unit on, the UTF-8 bytes are compared.
- */
-function compareNames(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x < 0xd800 && y < 0xd800) return x - y;
-    const from = i > 0 && (a.charCodeAt(i - 1) & 0xfc00) === 0xd800 ? i - 1 : i; // not inside a pair
-    return Buffer.compare(Buffer.from(a.slice(from)), Buffer.from(b.slice(from)));
-  }
-  return a.length - b.length;
 }

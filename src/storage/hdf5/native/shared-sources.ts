@@ -2,14 +2,16 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { fileVersion } from '../../atomic.js';
-import { type NativeSource, openNativeFile } from './reader.js';
+import { openLazyNativeFile } from './lazy-graph.js';
+import type { NativeSource } from './reader.js';
 
 /**
- * Parsed files open for reading, shared: commands often open the same file several times in a
- * row (list its trajectories, then load one), and parsing a 10,000-run file takes ~0.3 s. A
- * read-only graph is never changed, so every reader of the same file version can share it. The
- * last file whose readers are all closed stays parsed (one file's metadata) until another
- * replaces it; a file changed on disk (another inode, size or time) is parsed again.
+ * Files open for reading, shared: commands often open the same file several times in a row (list
+ * its trajectories, then load one), and their metadata, parsed on demand (`lazy-graph.ts`), is
+ * worth keeping. A read-only graph is never changed, so every reader of the same file version
+ * can share it. The last file whose readers are all closed stays open (with at most its cache of
+ * metadata) until another replaces it; a file changed on disk (another inode, size or time) is
+ * opened again.
  */
 export class SharedReadSources {
   private readonly entries = new Map<string, { source: NativeSource; users: number }>();
@@ -19,7 +21,7 @@ export class SharedReadSources {
     let entry = this.entries.get(key);
     if (!entry) {
       this.evictIdle();
-      entry = { source: openNativeFile(path), users: 0 };
+      entry = { source: openLazyNativeFile(path), users: 0 };
       this.entries.set(key, entry);
     }
     entry.users++;

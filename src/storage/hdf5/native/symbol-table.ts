@@ -7,10 +7,9 @@ import { ByteSource, CorruptError, Cursor, UNDEF, utf8Name } from './byte-source
 import { forEachLeafChild } from './btree1.js';
 import type { RawLink } from './messages.js';
 
-/** The links of an old-style group, given its Symbol Table message body. */
-export function symbolTableLinks(src: ByteSource, stab: Cursor): RawLink[] {
-  const btree = stab.addr();
-  const heap = localHeap(src, stab.addr());
+/** The links of an old-style group whose B-tree and local heap are at `btree` and `heapAddr` (its Symbol Table message). */
+export function symbolTableLinks(src: ByteSource, btree: number, heapAddr: number): RawLink[] {
+  const heap = localHeap(src, heapAddr);
   const O = src.offsetSize;
   const entrySize = 2 * O + 24;
   const links: RawLink[] = [];

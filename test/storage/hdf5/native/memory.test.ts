@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { attrText, stringAttr } from '../../../../src/storage/hdf5/engine/h5file.js';
 import { F64, I64 } from '../../../../src/storage/hdf5/engine/h5types.js';
 import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';
+import { openLazyNativeFile } from '../../../../src/storage/hdf5/native/lazy-graph.js';
+import { headerReads } from '../../../../src/storage/hdf5/native/object-header.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'h5traj-native-memory-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -83,6 +85,78 @@ test('objects on a shared attribute set part ways when one gets its own value or
   assert.not.ok(back.hasAttr('/d2', 'SRVC_DATA_COLL_TYPE'));
   assert.is(attrText(back, '/d1', 'SRVC_DATA_SCALAR_TYPE'), 'float');
   back.close();
+});
+
+/** A file of `n` run groups below /runs, each holding the scalar dataset `v` = i + 0.5, plus a small /info group. */
+function writeRuns(file: string, n: number): void {
+  const f = NativeH5File.open(file, 'w');
+  f.createGroup('/info');
+  f.createDataset('/info/n', { type: I64, shape: [], data: new Uint8Array(new BigInt64Array([BigInt(n)]).buffer) });
+  f.createGroup('/runs');
+  for (let i = 0; i < n; i++) {
+    const run = `/runs/run_${String(i).padStart(8, '0')}`;
+    f.createGroup(run);
+    f.createDataset(`${run}/v`, { type: F64, shape: [], data: f64(i + 0.5) });
+  }
+  f.close();
+}
+
+const runs20k = join(dir, 'runs-20k.h5');
+writeRuns(runs20k, 20_000);
+
+test('opening a 20,000-run file for reading and reading one run parses a bounded number of object headers, not every run', () => {
+  const before = headerReads.count;
+  const f = NativeH5File.open(runs20k, 'r');
+  const atOpen = headerReads.count - before;
+  assert.is(valueOf(f, '/runs/run_00012345/v'), 12_345.5);
+  assert.is(f.childNames('/runs').length, 20_000);
+  const total = headerReads.count - before;
+  f.close();
+  // Eagerly parsed, the file has 40,004 objects; on demand, open checks the top (the runs group
+  // has too many links to be listed at open) and the read touches the run group and its dataset.
+  assert.ok(atOpen <= 10, `${atOpen} headers parsed at open`);
+  assert.ok(total <= atOpen + 2, `${total - atOpen} headers parsed to read one run`);
+});
+
+test('a scan over every run with a small metadata cache reads each value right and parses each object about once', () => {
+  const src = openLazyNativeFile(runs20k, { cacheBytes: 256 * 1024 });
+  try {
+    const runs = src.root.links.get('runs');
+    assert.ok(runs?.kind === 'hard' && runs.node.kind === 'group');
+    const before = headerReads.count;
+    let i = 0;
+    for (const [name, link] of runs.node.links) {
+      assert.is(name, `run_${String(i).padStart(8, '0')}`);
+      const run = link.kind === 'hard' ? link.node : undefined;
+      const v = run?.kind === 'group' ? run.links.get('v') : undefined;
+      const d = v?.kind === 'hard' ? v.node : undefined;
+      assert.ok(d?.kind === 'dataset');
+      assert.is(new Float64Array(Uint8Array.from(d.data.read().bytes).buffer)[0], i + 0.5);
+      i++;
+    }
+    assert.is(i, 20_000);
+    // Two headers a run; the runs group itself stays cached (re-reading its 20,000 links per run
+    // would show as one more header each).
+    assert.ok(headerReads.count - before <= 2 * 20_000 + 10, `${headerReads.count - before} headers parsed`);
+    // Looked up again after the scan: evicted objects are parsed again and read the same.
+    const again = runs.node.links.get('run_00000007');
+    assert.ok(again?.kind === 'hard' && again.node.kind === 'group');
+    assert.equal([...again.node.links.keys()], ['v']);
+  } finally {
+    src.close();
+  }
+});
+
+test('a file opened for reading is not changed through its graph', () => {
+  const src = openLazyNativeFile(runs20k);
+  try {
+    const link = src.root.links.get('runs');
+    const runs = link?.kind === 'hard' ? link.node : undefined;
+    assert.ok(runs?.kind === 'group');
+    assert.throws(() => runs.links.set('x', { kind: 'soft', target: '/' }), /opened for reading is not changed/);
+  } finally {
+    src.close();
+  }
 });
 
 test.run();

@@ -1,0 +1,284 @@
+/**
+ * The native engine's reader for read-only opens: the graph of `model.ts`, parsed on demand.
+ *
+ * Parsing a whole file at open costs time and memory in proportion to its objects (a 1M-run
+ * pypet file has ~18M), while a request touches a few of them: `info` reads the overview tables,
+ * `get` one run. Here a group's attributes are read with its header and its links when they are
+ * first asked for; a hard link reads its object's header when followed. Parsed objects live in a
+ * least-recently-used cache with a byte budget ({@link MetadataCache}), so a scan over every run
+ * holds the objects it touched last, not all of them; an evicted object is parsed again if asked.
+ *
+ * Whether the native engine can represent a file is decided at open, when a file needing h5wasm
+ * must say so ({@link NativeUnsupportedError}). The first objects of the file (breadth first, up
+ * to {@link CHECKED_AT_OPEN}, skipping groups with many links) are therefore read at open: every
+ * object of a small file, and the top of a large one. A feature met later, deep in a large file,
+ * is an {@link UnsupportedDataError} that names it and says how to read the file with h5wasm.
+ */
+import type { H5Data } from '../engine/h5file.js';
+import { StateError, UnsupportedDataError } from '../../../errors.js';
+import type { NDataset, NGroup, NLink, NNode } from './model.js';
+import { NativeUnsupportedError } from './model.js';
+import { ByteSource, CorruptError } from './byte-source.js';
+import { MetadataCache } from './metadata-cache.js';
+import { type LinkStore, ObjectReader, compareNames } from './object-reader.js';
+import { type NativeSource, asFormatError } from './reader.js';
+import { readSuperblock } from './superblock.js';
+import { checkHdf5File } from '../engine/file-check.js';
+
+/** Objects read at open to decide whether the native engine can represent the file. */
+export const CHECKED_AT_OPEN = 2_000;
+/** A group whose symbol table has more leaf nodes than this is not listed at open. */
+const FEW_SYMBOL_NODES = 8;
+/** The default budget of parsed metadata kept (estimated bytes). */
+const CACHE_BYTES = 96 * 2 ** 20;
+/**
+ * Groups with more links than this are kept in a cache of their own (a third of the budget is
+ * for the others): a scan over a million runs parses millions of small objects, which must not
+ * push out the `runs` group every run is looked up in, whose list costs ~0.5 s to read again.
+ */
+const MANY_LINKS = 1024;
+// Estimated bytes of a parsed object, to weigh cache entries: measured roughly with a heap
+// snapshot of a pypet file (a dataset with its attribute map, type and FileData; a group; one
+// link of a packed list: its name and address).
+const DATASET_BYTES = 700;
+const GROUP_BYTES = 400;
+const ATTRIBUTE_BYTES = 120;
+const LINK_BYTES = 48;
+
+/** Options of {@link openLazyNativeFile}. */
+export interface LazyOpenOptions {
+  /** Estimated bytes of parsed metadata to keep (default 96 MiB). */
+  cacheBytes?: number;
+}
+
+/**
+ * Opens `path` for reading, parsing metadata on demand (see the top of this file).
+ * @throws NativeUnsupportedError when one of the first objects needs h5wasm; StorageError /
+ *   FormatError (naming the file) when it is missing, not HDF5, truncated or damaged there.
+ * @example
+ * const src = openLazyNativeFile('traj.hdf5');
+ * const traj = src.root.links.get('traj'); // its header is read now
+ * src.close();
+ */
+export function openLazyNativeFile(path: string, options: LazyOpenOptions = {}): NativeSource {
+  checkHdf5File(path);
+  const src = new ByteSource(path);
+  try {
+    const { rootAddr } = readSuperblock(src);
+    const graph = new LazyGraph(src, options.cacheBytes ?? CACHE_BYTES);
+    const root = graph.node(rootAddr, '/');
+    if (root.kind !== 'group') throw new CorruptError('its root object is not a group');
+    graph.checkFirstObjects(root as LazyGroup);
+    graph.opened = true;
+    return { path, root, close: () => src.close() };
+  } catch (e) {
+    src.close();
+    throw asFormatError(path, e);
+  }
+}
+
+/** The parsed objects of one file, by header address. */
+class LazyGraph {
+  private readonly objects: ObjectReader;
+  private readonly cache: MetadataCache<number, NNode>;
+  /** Groups with more than {@link MANY_LINKS} links. */
+  private readonly bigGroups: MetadataCache<number, NNode>;
+  /** Set once open has checked the first objects: later failures become typed errors here. */
+  opened = false;
+
+  constructor(
+    private readonly src: ByteSource,
+    budget: number,
+  ) {
+    this.objects = new ObjectReader(src);
+    this.cache = new MetadataCache(Math.ceil(budget / 3));
+    this.bigGroups = new MetadataCache(Math.floor((2 * budget) / 3));
+  }
+
+  /** The object whose header is at `addr` (named `path`), from the cache or parsed now. */
+  node(addr: number, path: string): NNode {
+    const hit = this.cache.get(addr) ?? this.bigGroups.get(addr);
+    if (hit !== undefined) return hit;
+    try {
+      const obj = this.objects.read(addr, path);
+      if (obj.kind === 'dataset') {
+        this.cache.set(addr, obj.dataset, DATASET_BYTES + ATTRIBUTE_BYTES * obj.dataset.attrs.size);
+        return obj.dataset;
+      }
+      const group = new LazyGroup(this, addr, path, obj.attrs, obj.store);
+      this.cache.set(addr, group, GROUP_BYTES + ATTRIBUTE_BYTES * obj.attrs.size);
+      return group;
+    } catch (e) {
+      throw this.failure(e, path);
+    }
+  }
+
+  /** The links of `group`, read now (the group keeps them while it is cached). */
+  linksOf(group: LazyGroup, store: LinkStore): Map<string, NLink> {
+    try {
+      const raw = this.objects.links(store, group.path);
+      const prefix = group.path === '/' ? '/' : `${group.path}/`;
+      const names = new Array<string>(raw.length);
+      const addrs = new Float64Array(raw.length);
+      let other: Map<number, NLink> | undefined;
+      for (let i = 0; i < raw.length; i++) {
+        const { name, link } = raw[i]!;
+        names[i] = name;
+        if (link.kind === 'hard') addrs[i] = link.addr;
+        else (other ??= new Map()).set(i, link);
+      }
+      const bytes = GROUP_BYTES + ATTRIBUTE_BYTES * group.attrs.size + LINK_BYTES * raw.length;
+      if (raw.length <= MANY_LINKS) this.cache.resize(group.addr, bytes);
+      else if (this.cache.delete(group.addr)) this.bigGroups.set(group.addr, group, bytes);
+      return new PackedLinks(this, prefix, names, addrs, other);
+    } catch (e) {
+      throw this.failure(e, group.path);
+    }
+  }
+
+  /**
+   * Reads the first {@link CHECKED_AT_OPEN} objects breadth first, so that a file needing
+   * h5wasm is refused at open. Groups with many links (a trajectory's `runs`) are not listed:
+   * their size is what the lazy reader is for.
+   */
+  checkFirstObjects(root: LazyGroup): void {
+    const queue: LazyGroup[] = [root];
+    let read = 1;
+    for (let q = 0; q < queue.length && read < CHECKED_AT_OPEN; q++) {
+      const group = queue[q]!;
+      if (!this.objects.hasFewLinks(group.store, FEW_SYMBOL_NODES)) continue;
+      for (const link of group.links.values()) {
+        if (link.kind !== 'hard') continue;
+        const node = link.node;
+        if (node.kind === 'group') queue.push(node as LazyGroup);
+        if (++read >= CHECKED_AT_OPEN) break;
+      }
+    }
+  }
+
+  /** What a failure after open is thrown as: a typed error naming the file and the object. */
+  private failure(e: unknown, path: string): unknown {
+    if (!this.opened) return e; // open reports it (NativeUnsupportedError picks h5wasm)
+    if (e instanceof NativeUnsupportedError) {
+      return new UnsupportedDataError(
+        `Cannot read '${path}' in '${this.src.path}': ${e.message.replace(/^The native HDF5 engine does not handle /, "h5traj's native HDF5 engine does not handle ")} Set H5TRAJ_ENGINE=wasm to read this file with h5wasm.`,
+        { file: this.src.path, path, cause: e },
+      );
+    }
+    return asFormatError(this.src.path, e, path);
+  }
+}
+
+/** A group of the lazy graph: attributes read with its header, links on first use. */
+class LazyGroup implements NGroup {
+  readonly kind = 'group';
+  private read: Map<string, NLink> | undefined;
+
+  constructor(
+    private readonly graph: LazyGraph,
+    readonly addr: number,
+    readonly path: string,
+    readonly attrs: Map<string, H5Data>,
+    readonly store: LinkStore,
+  ) {}
+
+  get links(): Map<string, NLink> {
+    return (this.read ??= this.graph.linksOf(this, this.store));
+  }
+}
+
+/** A hard link of the lazy graph: its object is read (or found in the cache) when followed. */
+class LazyHardLink {
+  readonly kind = 'hard';
+
+  constructor(
+    private readonly graph: LazyGraph,
+    private readonly addr: number,
+    private readonly path: string,
+  ) {}
+
+  get node(): NGroup | NDataset {
+    return this.graph.node(this.addr, this.path);
+  }
+}
+
+/**
+ * A group's links as sorted names and addresses (~48 bytes a link, where a Map of link objects
+ * costs ~150): a `results.runs` group of 1M runs is kept in one such list. It answers the Map
+ * methods the engine uses; link objects are made when asked for. The lazy graph is read-only,
+ * so changing it throws.
+ */
+class PackedLinks extends Map<string, NLink> {
+  constructor(
+    private readonly graph: LazyGraph,
+    private readonly prefix: string,
+    private readonly names: string[],
+    private readonly addrs: Float64Array,
+    private readonly other: Map<number, NLink> | undefined,
+  ) {
+    super();
+  }
+
+  override get size(): number {
+    return this.names.length;
+  }
+
+  /** The index of `name` (binary search in HDF5's byte order), or -1. */
+  private indexOf(name: string): number {
+    let lo = 0;
+    let hi = this.names.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = compareNames(this.names[mid]!, name);
+      if (c === 0) return mid;
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  private at(i: number): NLink {
+    return this.other?.get(i) ?? new LazyHardLink(this.graph, this.addrs[i]!, this.prefix + this.names[i]!);
+  }
+
+  override get(name: string): NLink | undefined {
+    const i = this.indexOf(name);
+    return i < 0 ? undefined : this.at(i);
+  }
+
+  override has(name: string): boolean {
+    return this.indexOf(name) >= 0;
+  }
+
+  override keys(): MapIterator<string> {
+    return this.names.values();
+  }
+
+  override *values(): MapIterator<NLink> {
+    for (let i = 0; i < this.names.length; i++) yield this.at(i);
+  }
+
+  override *entries(): MapIterator<[string, NLink]> {
+    for (let i = 0; i < this.names.length; i++) yield [this.names[i]!, this.at(i)];
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, NLink]> {
+    return this.entries();
+  }
+
+  override forEach(fn: (value: NLink, key: string, map: Map<string, NLink>) => void, thisArg?: unknown): void {
+    for (let i = 0; i < this.names.length; i++) fn.call(thisArg, this.at(i), this.names[i]!, this);
+  }
+
+  override set(name: string): this {
+    throw new StateError(`Cannot add the link '${this.prefix}${name}': a file opened for reading is not changed.`);
+  }
+
+  override delete(name: string): boolean {
+    throw new StateError(`Cannot remove the link '${this.prefix}${name}': a file opened for reading is not changed.`);
+  }
+
+  override clear(): void {
+    throw new StateError(`Cannot remove the links of '${this.prefix}': a file opened for reading is not changed.`);
+  }
+}

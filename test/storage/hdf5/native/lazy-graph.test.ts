@@ -1,0 +1,87 @@
+/**
+ * The on-demand reader of read-only files (`lazy-graph.ts`) and its byte-bounded cache: what
+ * open still decides (a file needing h5wasm is refused at once when the need shows near the
+ * top), and what a need found later is (a typed error naming the object and the way out).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import h5wasm from 'h5wasm/node';
+import { UnsupportedDataError } from '../../../../src/errors.js';
+import { MetadataCache } from '../../../../src/storage/hdf5/native/metadata-cache.js';
+import { openLazyNativeFile } from '../../../../src/storage/hdf5/native/lazy-graph.js';
+import { NativeUnsupportedError } from '../../../../src/storage/hdf5/native/model.js';
+import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'h5traj-lazy-graph-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('the cache evicts the least recently used entries past its budget, keeps the newest, and follows resizes', () => {
+  const c = new MetadataCache<number, string>(100);
+  c.set(1, 'a', 40);
+  c.set(2, 'b', 40);
+  assert.is(c.get(1), 'a'); // 1 is now the most recent
+  c.set(3, 'c', 40); // 120 > 100: evicts 2, the least recently used
+  assert.is(c.get(2), undefined);
+  assert.is(c.get(1), 'a');
+  assert.is(c.get(3), 'c');
+  assert.is(c.bytes, 80);
+  c.resize(3, 90); // 130: evicts 1
+  assert.is(c.get(1), undefined);
+  assert.is(c.size, 1);
+  c.set(4, 'd', 500); // larger than the budget alone: kept, everything else goes
+  assert.is(c.get(4), 'd');
+  assert.is(c.size, 1);
+  assert.ok(c.delete(4));
+  assert.not.ok(c.delete(4));
+  assert.is(c.bytes, 0);
+});
+
+// A chunked, growable dataset in a file whose format floor is HDF5 1.10 gets a version-4 layout,
+// which the native engine does not read. Here it lies below a group of 40 links (dense storage),
+// which open does not list.
+await h5wasm.ready;
+const deep = join(dir, 'deep-v110.h5');
+{
+  const f = new h5wasm.File(deep, 'w', { libver: ['v110', 'v200'] } as never);
+  f.create_group('top');
+  f.create_dataset({ name: 'top/n', data: new Float64Array([7]) });
+  f.create_group('many');
+  for (let i = 0; i < 40; i++) f.create_group(`many/g${i}`);
+  f.create_dataset({ name: 'many/g3/grow', data: new Float64Array([1, 2, 3]), maxshape: [null], chunks: [2] });
+  f.close();
+}
+const shallow = join(dir, 'shallow-v110.h5');
+{
+  const f = new h5wasm.File(shallow, 'w', { libver: ['v110', 'v200'] } as never);
+  f.create_dataset({ name: 'grow', data: new Float64Array([1, 2, 3]), maxshape: [null], chunks: [2] });
+  f.close();
+}
+
+test('a feature only h5wasm reads, near the top of the file, is refused at open (so h5wasm is chosen)', () => {
+  assert.throws(() => openLazyNativeFile(shallow), (e: unknown) => e instanceof NativeUnsupportedError && /chunked storage/.test((e as Error).message));
+});
+
+test('a feature only h5wasm reads, deep in a large group, is an UnsupportedDataError naming it when reached; the rest reads', () => {
+  const f = NativeH5File.open(deep, 'r');
+  try {
+    assert.equal([...new Float64Array(Uint8Array.from(f.readDataset('/top/n').bytes).buffer)], [7]);
+    assert.is(f.childNames('/many').length, 40);
+    assert.is(f.typeOf('/many/g3'), 'group');
+    let error: unknown;
+    try {
+      f.typeOf('/many/g3/grow');
+    } catch (e) {
+      error = e;
+    }
+    assert.instance(error, UnsupportedDataError);
+    assert.match((error as Error).message, /Cannot read '\/many\/g3\/grow' in '.*deep-v110\.h5': h5traj's native HDF5 engine does not handle chunked storage/);
+    assert.match((error as Error).message, /Set H5TRAJ_ENGINE=wasm/);
+  } finally {
+    f.close();
+  }
+});
+
+test.run();
