@@ -175,6 +175,7 @@ export class WasmH5File implements H5File {
 
   /** It caches child lists, attributes and dataset metadata of every path it reads. */
   readonly cachesReads = true;
+  readonly writesShapedColumns = false;
 
   /** Whether the file was opened for writing. */
   get writable(): boolean {

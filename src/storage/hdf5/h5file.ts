@@ -61,6 +61,11 @@ export interface H5File {
    * should close and reopen it now and then (h5wasm's wrapper; the native graph does not grow).
    */
   readonly cachesReads: boolean;
+  /**
+   * Whether the engine creates HDF5 array member types and bitfields: PyTables' shaped and
+   * boolean columns, as in a plain Parameter holding an array (the native engine does, h5wasm not).
+   */
+  readonly writesShapedColumns: boolean;
   /** Writes pending changes to disk where the engine writes in place (not a crash-safe checkpoint). */
   flush(): void;
   /** Writes what changed and closes the file. Closing twice is harmless. */

@@ -125,6 +125,7 @@ export class NativeH5File implements H5File {
 
   /** The graph is parsed once; reading adds nothing to it. */
   readonly cachesReads = false;
+  readonly writesShapedColumns = true;
 
   get writable(): boolean {
     return this.mode !== 'r';
