@@ -67,8 +67,25 @@ import {
 
 /** The version of pypet's file format h5traj follows (written to `overview/info.version`). */
 export const PYPET_FORMAT_VERSION = '0.7.0';
-/** What h5traj writes where pypet writes the Python version. */
-export const H5TRAJ_RUNTIME = `node ${process.versions.node}`;
+/**
+ * The Python version written into `overview/info.python` unless `H5TRAJ_PYTHON_VERSION` or the
+ * option `python_version` names another. pypet 0.7 loads a file without `force=True` only when
+ * this equals its interpreter's version exactly (as it checks its own files); Debian 12's Python.
+ */
+export const DEFAULT_PYTHON_VERSION = '3.11.2';
+
+/** The Python version a new trajectory records: the option, `H5TRAJ_PYTHON_VERSION`, or the default. */
+function pythonVersion(option: string | undefined): string {
+  const fromEnv = process.env.H5TRAJ_PYTHON_VERSION;
+  const v = option ?? (fromEnv === undefined || fromEnv === '' ? DEFAULT_PYTHON_VERSION : fromEnv);
+  if (!/^\d+\.\d+\.\d+$/.test(v)) {
+    const source = option !== undefined ? 'The option python_version' : 'H5TRAJ_PYTHON_VERSION';
+    throw new InvalidArgumentError(`${source} is '${v}', but pypet compares it with Python's version as major.minor.micro, e.g. '3.12.4'.`, {
+      expected: 'major.minor.micro', got: v,
+    });
+  }
+  return v;
+}
 
 /**
  * A trajectory: config, parameters, derived parameters and results in a natural-naming tree,
@@ -85,7 +102,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
   _time: string;
   _timestamp: number;
   _version = PYPET_FORMAT_VERSION;
-  _python = H5TRAJ_RUNTIME;
+  _python = DEFAULT_PYTHON_VERSION;
   _idx = -1;
   /** True while the Environment executes a run (pypet's `_is_run`). */
   _singleRun = false;
@@ -124,6 +141,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
     this._timestamp = Date.now() / 1000;
     this._time = formatTime(this._timestamp);
     this._trajName = (options.add_time ?? true) ? `${name}_${this._time}` : name;
+    this._python = pythonVersion(options.python_version);
     this._root = this;
     this._dynamicImports = [...(options.dynamic_imports ?? [])];
     for (const branch of BRANCHES) {
@@ -164,7 +182,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot {
     return this._version;
   }
 
-  /** The runtime that wrote the trajectory (pypet: the Python version). */
+  /** The Python version the file records (pypet's check on loading; see {@link DEFAULT_PYTHON_VERSION}). */
   get v_python(): string {
     return this._python;
   }

@@ -29,6 +29,7 @@ import { OverviewRows, createOverviewTables, type OverviewMemory } from './overv
 import { type Hdf5Settings, settingsOf, writeHdf5Settings } from './settings.js';
 import { appendTableRows, createTable } from './table.js';
 import { extendParameterRange, storedRangeLength } from './parameters.js';
+import { h5trajVersion } from '../../version.js';
 
 function infoOf(traj: Trajectory) {
   return {
@@ -39,6 +40,7 @@ function infoOf(traj: Trajectory) {
     length: traj.v_length,
     version: traj.v_version,
     python: traj.v_python,
+    writer: `h5traj ${h5trajVersion()} (node ${process.versions.node})`,
   };
 }
 
