@@ -3,6 +3,7 @@
  * (`x: 1.0,   y: 1`), so a file written by h5traj must render values exactly as Python would.
  */
 import { Complex, FLOAT_TYPES, isPlainObject, isTuple, NDArray, type ValueType } from './values.js';
+import { numpyRepr } from '../values/numpy-repr.js';
 
 /** Python's `repr` of a float (shortest round-trip digits; exponent below 1e-4 and from 1e16). */
 export function pythonFloatRepr(x: number): string {
@@ -80,7 +81,7 @@ export function pythonRepr(v: unknown, type?: ValueType): string {
     if (v.re === 0 && !Object.is(v.re, -0)) return `${im(v.im)}j`;
     return `(${im(v.re)}${v.im < 0 || Object.is(v.im, -0) ? '-' : '+'}${im(Math.abs(v.im))}j)`;
   }
-  if (v instanceof NDArray) return `array(${pythonRepr(v.toNested(), { kind: 'list', scalar: FLOAT_TYPES.has(v.dtype) ? 'float' : null })})`;
+  if (v instanceof NDArray) return numpyRepr(v);
   if (v instanceof Set) return v.size === 0 ? 'set()' : `{${[...v].map((x) => pythonRepr(x)).join(', ')}}`;
   if (Array.isArray(v)) {
     const inner = v.map((x) => pythonRepr(x, type)).join(', ');

@@ -19,6 +19,7 @@
  */
 import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
 import { maxOf, pushAll } from '../fold.js';
+import { numpyStr } from '../values/numpy-repr.js';
 
 /** pypet's Python scalar type names. */
 export type PyScalarType = 'int' | 'float' | 'bool' | 'complex' | 'str' | 'bytes';
@@ -167,6 +168,16 @@ export class NDArray {
     if (index.length === this.shape.length) return this.at(offset);
     const data = 'subarray' in this.data ? this.data.subarray(offset, offset + step) : (this.data as unknown[]).slice(offset, offset + step);
     return new NDArray(this.dtype, this.shape.slice(index.length), data as NDArrayData);
+  }
+
+  /** numpy's `str(a)`: `[1. 2. 3.]`, `[[1 2]\n [3 4]]` (pypet's `repr` is `pythonRepr(a)`). */
+  toString(): string {
+    return numpyStr(this);
+  }
+
+  /** `util.inspect` and `console.log` show numpy's `str(a)` too. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return numpyStr(this);
   }
 
   /** Iterates over the first axis, as numpy does: elements of a 1-d array, sub-arrays otherwise. */
