@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { NDArray, Parameter, Trajectory, tuple, typed } from '../../src/index.js';
+import { NDArray, Parameter, StorageError, Trajectory, tuple, typed } from '../../src/index.js';
+import { throwsKind } from '../helpers.js';
 import { PYTHON, assertSameAsPypet, pypetEnv, run } from './pypet-view.js';
 
 test('a Parameter holds arrays, explores them, and round-trips them', async () => {
@@ -113,6 +114,40 @@ test('values pypet cannot keep in one table column use the ArrayParameter layout
       'parameters.empty class_name: pypet "ArrayParameter", h5traj "Parameter"',
       'parameters.ragged class_name: pypet "ArrayParameter", h5traj "Parameter"',
     ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an explored array Parameter grows in place with f_expand; a value of another shape is refused, the file kept', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'h5traj-arrays-'));
+  const filename = join(dir, 'arrays.hdf5');
+  try {
+    const traj = new Trajectory('arrays', { add_time: false, filename });
+    traj.f_add_parameter('e', new Float64Array([0, 0]));
+    traj.f_add_parameter('names', ['a', 'b']);
+    traj.f_explore({ e: [new Float64Array([1, 2]), new Float64Array([3, 4])], names: [['a', 'b'], ['c', 'd']] });
+    traj.f_store();
+    traj.f_expand({ e: [new Float64Array([5, 6])], names: [['e', 'f']] });
+    traj.f_store();
+    const loaded = new Trajectory('arrays', { add_time: false, filename });
+    loaded.f_load({ load_data: 2 });
+    assert.equal(loaded.f_get('e').f_get_range().map((a: NDArray) => a.toArray()), [[1, 2], [3, 4], [5, 6]]);
+    assert.equal(loaded.f_get('names').f_get_range(), [['a', 'b'], ['c', 'd'], ['e', 'f']]);
+    await assertSameAsPypet(filename);
+
+    loaded.f_expand({ e: [new Float64Array([7, 8, 9])], names: [['g', 'h']] });
+    throwsKind(() => loaded.f_store(), StorageError, /'parameters\.e' \(its explored values\) is array\[3\] of float64, but its stored column is array\[2\] of float64.*one table column/);
+    const again = new Trajectory('arrays', { add_time: false, filename });
+    again.f_load({ load_data: 2 });
+    assert.is(again.f_get('e').f_get_range_length(), 3, 'the stored file is unchanged');
+    assert.is(again.f_get('names').f_get_range_length(), 3, 'the stored file is unchanged');
+    assert.is(again.v_length, 3);
+
+    const longer = new Trajectory('arrays', { add_time: false, filename });
+    longer.f_load({ load_data: 2 });
+    longer.f_expand({ e: [new Float64Array([7, 8])], names: [['a much longer string', 'x']] });
+    throwsKind(() => longer.f_store(), StorageError, /longer than its stored column/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
