@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { NDArray, Parameter, StorageError, Trajectory, tuple, typed } from '../../src/index.js';
+import { ArrayParameter, NDArray, Parameter, StorageError, Trajectory, tuple, typed } from '../../src/index.js';
 import { throwsKind } from '../helpers.js';
 import { PYTHON, assertSameAsPypet, pypetEnv, run } from './pypet-view.js';
 
@@ -74,6 +74,9 @@ test('pypet loads the Parameter arrays h5traj writes with numpy values and dtype
     traj.f_add_parameter('words', ['x', 'yy']);
     traj.f_add_parameter('e', new Float64Array([0, 0]));
     traj.f_explore({ e: [new Float64Array([1, 2]), new Float64Array([3, 4]), new Float64Array([1, 2])] });
+    // boolean arrays elsewhere too (PyTables' b8, so pypet's view below sees bool, not uint8)
+    traj.f_add_parameter(ArrayParameter, 'bools', new NDArray('bool', [2], [false, true]));
+    traj.f_add_result('r', { flags: new NDArray('bool', [2, 2], [true, false, false, true]) });
     traj.f_store();
 
     const r = await run(PYTHON, ['-c', PYPET_READS, filename], pypetEnv());
@@ -87,6 +90,7 @@ test('pypet loads the Parameter arrays h5traj writes with numpy values and dtype
     assert.equal(seen.pair, { class: 'Parameter', type: 'tuple', dtype: '', repr: '(1.5, 2.5)', range: null });
     assert.equal(seen.words, { class: 'Parameter', type: 'list', dtype: '', repr: "['x', 'yy']", range: null });
     assert.equal(seen.e?.range, ['array([1., 2.])', 'array([3., 4.])', 'array([1., 2.])']);
+    assert.equal(seen.bools, { class: 'ArrayParameter', type: 'ndarray', dtype: 'bool', repr: 'array([False,  True])', range: null });
     // h5traj prints what pypet prints for the same parameter
     assert.is(String(traj.f_get('m')), 'Parameter parameters.m: array([[1, 2],\n       [3, 4]], dtype=int32)');
     assert.is(String(traj.f_get('w')), 'Parameter parameters.w (`weights`): array([1., 2., 3.])');

@@ -12,7 +12,7 @@ import { type TypedValue, type ValueType } from '../../leaves/values.js';
 import { type H5File, attrText, joinPath, stringAttr } from './h5file.js';
 import { createTable, readTable } from './table.js';
 import {
-  DATA_COLL_TYPE, DATA_SCALAR_TYPE, STORE, columnAttr, describeValueType, encodeArrayValue, recallCell, recallName, recallValue,
+  DATA_COLL_TYPE, DATA_SCALAR_TYPE, STORE, asPyTablesBool, columnAttr, describeValueType, encodeArrayValue, recallCell, recallName, recallValue,
   scalarH5Type, scalarToElement, unsupported,
 } from './typemap.js';
 
@@ -150,7 +150,8 @@ export function writeDataChild(f: H5File, path: string, tv: TypedValue, where: s
     writeDict(f, path, tv.value as Record<string, unknown>, tv.type.entries, where);
     return;
   }
-  const enc = encodeArrayValue(tv, where);
+  const plain = encodeArrayValue(tv, where);
+  const enc = f.writesShapedColumns ? asPyTablesBool(plain) : plain;
   f.createDataset(path, enc);
   f.writeAttr(path, STORE, stringAttr('ARRAY'));
   // pypet ignores COLL_NDARRAY when loading (an array stays an array) and h5traj reads any

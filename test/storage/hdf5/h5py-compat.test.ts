@@ -52,6 +52,7 @@ for p in ['', 'parameters/x', 'parameters/x/data', 'parameters/x/explored_data',
 for p in ['results/r/f', 'results/r/i', 'results/r/b', 'results/r/lst', 'results/r/arr', 'results/r/flags', tup]:
     d = t[p]
     out['data'][p] = {'dtype': str(d.dtype), 'shape': list(d.shape), 'value': d[()].tolist()}
+out['flags_class'] = t['results/r/flags'].id.get_type().get_class()  # h5py reads b8 as uint8, PyTables as bool
 d = t['results/r/s']
 out['data']['results/r/s'] = {'dtype': str(d.dtype), 'shape': list(d.shape), 'value': d[()].decode('utf8')}
 d = t['results/r/c']
@@ -163,7 +164,10 @@ test('a trajectory written by h5traj has the attributes, types and values pypet 
   assert.equal(o.data['results/r/c'], { dtype: 'complex128', value: [1, -1] });
   assert.equal(o.data['results/r/lst'], { dtype: 'int64', shape: [3], value: [1, 2, 3] });
   assert.equal(o.data['results/r/arr'], { dtype: 'float64', shape: [2, 2], value: [[1, 2], [3, 4]] });
+  // boolean arrays are PyTables' b8 (numpy and pypet read bool) where the engine writes bitfields;
+  // h5wasm cannot, so there they are uint8 with SCALAR_TYPE bool, which only h5traj reads as bool
   assert.equal(o.data['results/r/flags'], { dtype: 'uint8', shape: [2], value: [1, 0] });
+  assert.is(o.flags_class, native ? 4 : 0, 'H5T_BITFIELD (4) with the native engine, H5T_INTEGER (0) with h5wasm');
 
   // tables: pypet's column names, types and order; overview tables can grow (PyTables can append)
   const info = o.tables['overview/info'];

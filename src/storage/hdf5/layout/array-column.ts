@@ -13,7 +13,7 @@
  */
 import { BOOL_TYPES, type TypedValue } from '../../../leaves/values.js';
 import { type H5Type, describeH5Type } from '../h5types.js';
-import { type CollType, encodeArrayValue } from '../typemap.js';
+import { type CollType, PYTABLES_BOOL, encodeArrayValue } from '../typemap.js';
 import { maxOf } from '../../../fold.js';
 
 /** A column of array cells: the member type, each cell's bytes, and pypet's recall attributes. */
@@ -27,8 +27,6 @@ export interface ArrayColumn {
 export interface NoArrayColumn {
   reason: string;
 }
-
-const BITFIELD: H5Type = { class: 'bitfield', size: 1 };
 
 /** Whether a typed value is one pypet stores as an array cell (list, tuple or ndarray). */
 export const isArrayValued = (tv: TypedValue): boolean => tv.type.kind === 'list' || tv.type.kind === 'tuple' || tv.type.kind === 'ndarray';
@@ -60,10 +58,10 @@ export function arrayColumn(values: readonly TypedValue[], where: string, column
     if (longest > width) return { reason: `${where} holds a string of ${longest} bytes, longer than its stored column (${width} bytes)` };
     base = { ...base, size: width };
   } else if (recall.scalar !== undefined && BOOL_TYPES.has(recall.scalar)) {
-    // h5traj's own arrays store booleans as uint8 plus a hint; PyTables' BoolCol is a bitfield
-    // of the same bytes, which numpy (and so pypet) reads as bool without a hint.
-    base = BITFIELD;
-    recall = recall.coll === 'COLL_NDARRAY' ? { coll: recall.coll } : recall;
+    // PyTables' BoolCol: a bitfield of the same bytes as h5traj's uint8 booleans, read as bool;
+    // arrays drop the hint (as pypet writes them), lists keep SCALAR_TYPE bool.
+    base = PYTABLES_BOOL;
+    if (recall.coll === 'COLL_NDARRAY') recall = { coll: recall.coll };
   }
   const type: H5Type & { class: 'array' } = { class: 'array', size: n * base.size, base, dims: [...dims] };
   for (const e of encoded) {
