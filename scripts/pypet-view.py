@@ -4,11 +4,16 @@ the differences between it and h5traj's own dump of the same file.
 
     PYTHONPATH=<pypet source> python3 scripts/pypet-view.py FILE TRAJ            # pypet's manifest
     PYTHONPATH=<pypet source> python3 scripts/pypet-view.py FILE TRAJ DUMP.json  # differences
+    PYTHONPATH=<pypet source> python3 scripts/pypet-view.py --batch SPEC.json    # many, one pypet import
 
-DUMP.json is `h5traj dump FILE --trajectory TRAJ --json`. pypet loads with
-`Trajectory(filename=FILE).f_load(name=TRAJ, load_all=2, force=True)`, as the reference
-manifests were made. Needs pypet 0.7 (its source from GitHub) with Debian's python3-tables and
-python3-pandas. Exit status 1 when the views differ.
+DUMP.json is `h5traj dump FILE --trajectory TRAJ --json`. pypet loads with a plain
+`Trajectory(filename=FILE).f_load(name=TRAJ, load_all=2)`, as a pypet user would: a file whose
+recorded pypet/Python versions differ from the running ones is refused (add --force to load it
+anyway, as the reference manifests were made). SPEC.json is a list of {"file", "trajectory",
+"dump", optional "dynamic_imports" (pypet's: "module.Class" strings), "sys_path" (folders to
+import them from), "force"}; the batch prints one result per entry (leaves, groups, differences,
+or the error pypet raised). Needs pypet 0.7 (its source from GitHub) with Debian's python3-tables
+and python3-pandas. Exit status 1 when the views differ (not in batch mode).
 """
 import json
 import math
@@ -26,7 +31,7 @@ def tag(v):
     if isinstance(v, (pd.DataFrame, pd.Series)):
         return tag_pandas(v)
     if isinstance(v, np.ndarray):
-        return {"type": "ndarray", "dtype": str(v.dtype), "shape": list(v.shape), "value": clean(v.tolist())}
+        return {"type": "ndarray", "dtype": str(v.dtype), "shape": list(v.shape), "value": clean(v.tolist())}  # complex as [re, im]
     if isinstance(v, np.generic):
         name = "numpy." + type(v).__name__
         if isinstance(v, np.complexfloating):
@@ -74,6 +79,8 @@ def tag_pandas(v):
 
 
 def clean(x):
+    if isinstance(x, complex):
+        return [clean(x.real), clean(x.imag)]
     if isinstance(x, float) and not math.isfinite(x):
         return "NaN" if math.isnan(x) else ("Infinity" if x > 0 else "-Infinity")
     if isinstance(x, list):
@@ -81,9 +88,9 @@ def clean(x):
     return x
 
 
-def manifest(filename, name):
-    traj = Trajectory(filename=filename)
-    traj.f_load(name=name, load_all=2, force=True)
+def manifest(filename, name, force=False, dynamic_imports=None):
+    traj = Trajectory(filename=filename, dynamic_imports=dynamic_imports)
+    traj.f_load(name=name, load_all=2, force=force)
     leaves, groups = [], []
     for node in traj.f_iter_nodes(recursive=True, with_links=False):
         ann = {k: tag(v) for k, v in node.v_annotations.f_to_dict().items()}
@@ -131,12 +138,34 @@ def differences(pypet, ours):
     return out
 
 
+def batch(spec_file):
+    with open(spec_file) as f:
+        spec = json.load(f)
+    results = []
+    for entry in spec:
+        sys.path[:0] = [p for p in entry.get("sys_path", []) if p not in sys.path]
+        result = {"file": entry["file"], "trajectory": entry["trajectory"]}
+        try:
+            view = manifest(entry["file"], entry["trajectory"], entry.get("force", False), entry.get("dynamic_imports"))
+            with open(entry["dump"]) as f:
+                dump = json.load(f)
+            result.update(leaves=len(view["leaves"]), groups=len(view["groups"]), differences=differences(view, dump))
+        except Exception as e:  # reported per entry: one file pypet cannot load must not hide the others
+            result["error"] = f"{type(e).__name__}: {e}"
+        results.append(result)
+    print(json.dumps(results, indent=1))
+
+
 if __name__ == "__main__":
-    view = manifest(sys.argv[1], sys.argv[2])
-    if len(sys.argv) < 4:
+    args = [a for a in sys.argv[1:] if a != "--force"]
+    if args and args[0] == "--batch":
+        batch(args[1])
+        sys.exit(0)
+    view = manifest(args[0], args[1], force="--force" in sys.argv)
+    if len(args) < 3:
         print(json.dumps(view, indent=1, default=repr))
         sys.exit(0)
-    with open(sys.argv[3]) as f:
+    with open(args[2]) as f:
         dump = json.load(f)
     diffs = differences(view, dump)
     print(json.dumps({"leaves": len(view["leaves"]), "groups": len(view["groups"]), "differences": diffs}, indent=1))

@@ -58,8 +58,9 @@ export function trajectoryManifest(traj: Trajectory): Record<string, unknown> {
     for (const [name, target] of groupState(g).links) links.push({ location: g.v_full_name, name, target: target.v_full_name });
     for (const child of groupState(g).children.values()) {
       if (child.v_is_leaf) leaves.push(leafEntry(child) as { full_name: string });
-      else if (g.v_is_root && isBareBranch(child as NNGroupNode)) {
-        // pypet creates branch groups only when something is added to them; an empty one is not listed.
+      else if (g.v_is_root && isBareBranch(child as NNGroupNode) && !child.v_stored) {
+        // pypet creates branch groups only when something is added to them; an empty one is
+        // listed only when the file has it (pypet's merge leaves an empty derived_parameters).
       } else {
         groups.push({ full_name: child.v_full_name, class_name: child.f_get_class_name(), comment: child.v_comment, annotations: annotations(child) } as { full_name: string });
         visit(child as NNGroupNode);

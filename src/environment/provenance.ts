@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
+import { h5trajVersion } from '../version.js';
 import { typed } from '../values/markers.js';
 import { formatTime } from '../trajectory/runs.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
@@ -36,18 +37,6 @@ function packageVersion(name: string): string {
   }
 }
 
-function ownVersion(): string {
-  for (const rel of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = JSON.parse(fs.readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'h5traj' && pkg.version) return pkg.version;
-    } catch {
-      // try the next location (sources and the built package sit at different depths)
-    }
-  }
-  return 'unknown';
-}
-
 function git(args: string[], cwd: string): string | undefined {
   const r = spawnSync('git', args, { cwd, encoding: 'utf8', timeout: 5000 });
   return r.status === 0 ? r.stdout.trim() : undefined;
@@ -59,7 +48,7 @@ export function collectProvenance(trajName: string, cwd = process.cwd()): Proven
   const start = Date.now() / 1000;
   const host = os.hostname();
   return {
-    h5traj_version: ownVersion(),
+    h5traj_version: h5trajVersion(),
     node_version: process.version,
     h5wasm_version: packageVersion('h5wasm'),
     git_commit: commit ?? 'not a git repository',

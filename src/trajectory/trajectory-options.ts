@@ -30,11 +30,17 @@ export interface TrajectoryOptions {
   storage_service?: StorageService;
   /** Leaf classes of your own that loading should recognise by class name. */
   dynamic_imports?: LeafConstructor[];
+  /**
+   * The Python version the file records (`overview/info.python`, default `3.11.2` or
+   * `H5TRAJ_PYTHON_VERSION`): pypet loads the file without `force=True` under exactly this Python.
+   */
+  python_version?: string;
 }
 
 export const TRAJECTORY_OPTIONS: OptionSpec = {
   known: optionNames<TrajectoryOptions>({
     add_time: true, comment: true, filename: true, overwrite_file: true, storage_service: true, dynamic_imports: true,
+    python_version: true,
   }),
   meaningless: ['file_title'],
   unsupported: new Map([['wildcard_functions', "h5traj's wildcards are fixed ($, crun, $set, crunset)"]]),

@@ -67,8 +67,25 @@ import {
 } from './storage-service.js';
 import { PYPET_FORMAT_VERSION } from './pypet-version.js';
 
-/** What h5traj writes where pypet writes the Python version. */
-export const H5TRAJ_RUNTIME = `node ${process.versions.node}`;
+/**
+ * The Python version written into `overview/info.python` unless `H5TRAJ_PYTHON_VERSION` or the
+ * option `python_version` names another. pypet 0.7 loads a file without `force=True` only when
+ * this equals its interpreter's version exactly (as it checks its own files); Debian 12's Python.
+ */
+export const DEFAULT_PYTHON_VERSION = '3.11.2';
+
+/** The Python version a new trajectory records: the option, `H5TRAJ_PYTHON_VERSION`, or the default. */
+function pythonVersion(option: string | undefined): string {
+  const fromEnv = process.env.H5TRAJ_PYTHON_VERSION;
+  const v = option ?? (fromEnv === undefined || fromEnv === '' ? DEFAULT_PYTHON_VERSION : fromEnv);
+  if (!/^\d+\.\d+\.\d+$/.test(v)) {
+    const source = option !== undefined ? 'The option python_version' : 'H5TRAJ_PYTHON_VERSION';
+    throw new InvalidArgumentError(`${source} is '${v}', but pypet compares it with Python's version as major.minor.micro, e.g. '3.12.4'.`, {
+      expected: 'major.minor.micro', got: v,
+    });
+  }
+  return v;
+}
 
 /**
  * A trajectory: config, parameters, derived parameters and results in a natural-naming tree,
@@ -112,7 +129,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
         time,
         timestamp,
         version: PYPET_FORMAT_VERSION,
-        python: H5TRAJ_RUNTIME,
+        python: pythonVersion(options.python_version),
       },
       idx: -1,
       singleRun: false,
@@ -163,7 +180,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
     return this[TRAJECTORY_STATE].identity.version;
   }
 
-  /** The runtime that wrote the trajectory (pypet: the Python version). */
+  /** The Python version the file records (pypet's check on loading; see {@link DEFAULT_PYTHON_VERSION}). */
   get v_python(): string {
     return this[TRAJECTORY_STATE].identity.python;
   }

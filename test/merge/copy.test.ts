@@ -5,7 +5,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import path from 'node:path';
-import { openH5 } from '../../src/storage/hdf5/engine/open-file.js';
+import { loadWasmEngine, openH5 } from '../../src/storage/hdf5/engine/open-file.js';
+import { WasmH5File } from '../../src/storage/hdf5/wasm/wasm-file.js';
+import type { H5Type } from '../../src/storage/hdf5/engine/h5types.js';
 import { copyTree, newCopyStats, writableType } from '../../src/storage/hdf5/transactions/copy.js';
 import { trajectoryManifest } from '../../src/cli/manifest.js';
 import { StorageError } from '../../src/index.js';
@@ -47,22 +49,36 @@ test('soft links are copied as links, with their targets mapped', async () => {
   to.close();
 });
 
-test('data h5wasm cannot create (HDF5 array columns) is refused, naming the dataset and the column', async () => {
+test("pypet's array columns and booleans are copied unchanged by the native engine; h5wasm refuses them, naming the dataset and the column", async () => {
   const dir = tempDir();
   const [src] = fixtureCopies(dir, 'params_basic.hdf5');
+  const dst = path.join(dir, 'copy.hdf5');
   const from = await openH5(src!, 'r');
-  const to = await openH5(path.join(dir, 'copy.hdf5'), 'w');
+  const to = await openH5(dst, 'w');
   try {
-    throwsKind(() => copyTree(from, '/params_basic', to, '/params_basic'), StorageError, /'\/params_basic\/parameters\/[^']+' .*column 'data' is array\[/);
+    assert.ok(to.writesShapedColumns, 'a new file is written by the native engine');
+    copyTree(from, '/params_basic', to, '/params_basic');
+  } finally {
+    to.close();
+  }
+  assert.equal(trajectoryManifest(loadAll(dst, 'params_basic')), trajectoryManifest(loadAll(src!, 'params_basic')));
+  await loadWasmEngine();
+  const wasm = WasmH5File.openSync(path.join(dir, 'wasm.hdf5'), 'w');
+  try {
+    throwsKind(() => copyTree(from, '/params_basic', wasm, '/params_basic'), StorageError, /'\/params_basic\/parameters\/[^']+' .*h5wasm cannot create .*column 'data' is array\[/);
   } finally {
     from.close();
-    to.close();
+    wasm.close();
   }
 });
 
-test('types h5wasm cannot create are converted or named', () => {
-  assert.equal(writableType({ class: 'bitfield', size: 1 }), { class: 'int', size: 1, signed: false });
-  assert.is(writableType({ class: 'array', size: 24, base: { class: 'int', size: 8, signed: true }, dims: [3] }), undefined);
+test('types h5wasm cannot create are converted or named; the native engine keeps them', () => {
+  const bits: H5Type = { class: 'bitfield', size: 1 };
+  const ints: H5Type = { class: 'array', size: 24, base: { class: 'int', size: 8, signed: true }, dims: [3] };
+  assert.equal(writableType(bits), { class: 'int', size: 1, signed: false });
+  assert.is(writableType(ints), undefined);
+  assert.equal(writableType(bits, true), bits);
+  assert.equal(writableType(ints, true), ints);
 });
 
 test.run();

@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { NotUniqueNodeError, Trajectory } from '../../src/index.js';
+import { assertSameAsPypet } from './pypet-view.js';
 
-test('example_02 prints what pypet prints', () => {
+test('example_02 prints what pypet prints', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex02-'));
   const printed: string[] = [];
   try {
@@ -52,6 +53,7 @@ test('example_02 prints what pypet prints', () => {
         ? 'Still empty :-('
         : `George Lucas earned ${String(traj.gross_income_of_film.amount)}${traj.gross_income_of_film.currency}!`,
     );
+    await assertSameAsPypet(filename); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Environment, Trajectory, cartesian_product } from '../../src/index.js';
+import { assertSameAsPypet } from './pypet-view.js';
 
 const RUN_MODULE = fileURLToPath(new URL('./runs/example-04.ts', import.meta.url));
 
@@ -52,6 +53,7 @@ test('example_04: 400 runs on 4 threads give pypet\'s products', async () => {
     assert.equal([zs[0], zs[21], zs[399]], [0.0, 1.0, 361.0]);
     // pypet's z is a Python float: its text is `z=361.0`.
     assert.is(loaded.f_get('results.runs.run_00000399.z').f_val_to_str(), 'z=361.0');
+    await assertSameAsPypet(filename); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

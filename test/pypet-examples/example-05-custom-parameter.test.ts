@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ArrayParameter, Environment, NDArray, Parameter, Trajectory } from '../../src/index.js';
+import { EX05_IMPORTS, assertSameAsPypet } from './pypet-view.js';
 
 class FunctionParameter extends Parameter {
   override f_set(data: unknown): void {
@@ -153,6 +154,7 @@ test('example_05 integrates the Lorenz attractor as numpy does', async () => {
       assert.equal((eulerData.get(5000) as NDArray).toArray(), python[idx]![1], runName);
       eulerResult.f_empty();
     });
+    await assertSameAsPypet(filename, EX05_IMPORTS); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ArrayParameter, Environment, NDArray, Parameter, type Trajectory } from '../../src/index.js';
+import { EX05_IMPORTS, assertSameAsPypet } from './pypet-view.js';
 
 class FunctionParameter extends Parameter {
   override f_set(data: unknown): void {
@@ -103,6 +104,7 @@ test('example_06 integrates what numpy integrates', async () => {
       assert.is(data.get(0, 2), ranges[idx][2]);
       eulerResult.f_empty();
     });
+    await assertSameAsPypet(join(dir, 'hdf5', 'example_06.hdf5'), EX05_IMPORTS); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

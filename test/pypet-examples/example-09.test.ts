@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LOAD_SKELETON, NDArray, Trajectory } from '../../src/index.js';
+import { assertSameAsPypet } from './pypet-view.js';
 
 /** numpy's `np.random.rand(*shape)`. */
 function rand(...shape: number[]): NDArray {
@@ -26,7 +27,7 @@ function rand(...shape: number[]): NDArray {
 /** Python's `'%f' % x`. */
 const pct = (x: number) => x.toFixed(6);
 
-test('example_09 stores and loads large results in parts', () => {
+test('example_09 stores and loads large results in parts', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex09-'));
   const printed: string[] = [];
   let first = '';
@@ -60,6 +61,7 @@ test('example_09 stores and loads large results in parts', () => {
     } else {
       printed.push("That's it, I quit! I cannot work like this!");
     }
+    await assertSameAsPypet(filename); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

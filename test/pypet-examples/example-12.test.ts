@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Environment, NDArray, Trajectory, cartesian_product } from '../../src/index.js';
+import { assertSameAsPypet } from './pypet-view.js';
 
 const RUN_MODULE = fileURLToPath(new URL('./runs/example-12.ts', import.meta.url));
 
@@ -52,6 +53,7 @@ test('example_12: worker threads fill a shared list, stored afterwards as an int
     const z = loaded.z as NDArray;
     assert.is(z.dtype, 'int64');
     assert.equal(z.toArray(), [6, 7, 8, 12, 14, 16, 18, 21, 24, 24, 28, 32]);
+    await assertSameAsPypet(filename); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -19,6 +19,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Environment, NDArray, Trajectory } from '../../src/index.js';
 import { addExploration, addParameters, neuronPostproc } from './runs/example-13.js';
+import { assertSameAsPypet } from './pypet-view.js';
 
 const RUN_NEURON = { module: fileURLToPath(new URL('./runs/example-13.ts', import.meta.url)), export: 'runNeuron' };
 
@@ -88,6 +89,7 @@ test('example_13 main.py + analysis.py: the firing rates pypet computes', async 
     env.add_postprocessing(neuronPostproc);
     await env.run(RUN_NEURON);
     analysis(filename, 'FiringRate');
+    await assertSameAsPypet(filename); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Environment, Parameter, Trajectory, typed } from '../../src/index.js';
+import { assertSameAsPypet } from './pypet-view.js';
 
 test('example_14 prints what pypet prints and computes its z', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex14-'));
@@ -42,6 +43,7 @@ test('example_14 prints what pypet prints and computes its z', async () => {
     assert.is(loaded.f_get('mylink1').v_full_name, 'parameters.x');
     assert.is(loaded.f_get('mylink2').v_full_name, 'parameters.y');
     assert.is(loaded.par.mylink2, 1);
+    await assertSameAsPypet(filename); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

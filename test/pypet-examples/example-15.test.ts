@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Parameter, Trajectory } from '../../src/index.js';
+import { assertSameAsPypet } from './pypet-view.js';
 
 function example15(): { traj: Trajectory; printed: string[] } {
   const printed: string[] = [];
@@ -29,7 +30,7 @@ test('example_15 prints what pypet prints', () => {
   assert.equal(printed, ['t=1', 'w=2', 'Linking to x gives: 1']);
 });
 
-test('example_15: the assigned parameters and the link are stored and load again', () => {
+test('example_15: the assigned parameters and the link are stored and load again', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex15-'));
   try {
     const { traj } = example15();
@@ -40,6 +41,7 @@ test('example_15: the assigned parameters and the link are stored and load again
     assert.is(loaded.f_get('parameters.subgroup.subsubgroup.w', { fast_access: true }), 2);
     assert.is(loaded.mylink, 1);
     assert.is(loaded.f_get('mylink').v_full_name, 'parameters.x');
+    await assertSameAsPypet(join(dir, 'ex15.hdf5')); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Environment, Parameter, Trajectory } from '../../src/index.js';
+import { assertSameAsPypet } from './pypet-view.js';
 
 const RUN = { module: fileURLToPath(new URL('./runs/example-16.ts', import.meta.url)), export: 'manipulateMultiprocSafe' };
 
@@ -51,6 +52,7 @@ test('example_16 (replaced): the single writer stores what 4 workers did, in the
     loaded.f_load({ index: -1, load_all: 2 });
     assert.is(loaded.last_process_name, results.get(finished[49]!));
     assert.equal(loaded.f_get_run_names().map((r) => loaded.f_get(`results.process_names.${r}`, { fast_access: true })), [...results.values()]);
+    await assertSameAsPypet(filename); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -19,6 +19,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Environment, NDArray, Parameter, cartesian_product } from '../../src/index.js';
 import { makeFilename } from './runs/example-17.js';
+import { assertSameAsPypet } from './pypet-view.js';
 
 const WRAP_AUTOMATON = { module: fileURLToPath(new URL('./runs/example-17.ts', import.meta.url)), export: 'wrapAutomaton' };
 
@@ -73,6 +74,7 @@ test('example_17: the wrapped automata give the patterns pypet stores', async ()
       seen.push([makeFilename(traj), [...text].filter((c) => c === '1').length, createHash('sha256').update(text).digest('hex')]);
     }
     assert.equal(seen, PYTHON);
+    await assertSameAsPypet(filename); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

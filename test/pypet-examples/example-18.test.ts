@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Environment, Trajectory, cartesian_product } from '../../src/index.js';
+import { assertSameAsPypet } from './pypet-view.js';
 
 const RUN_MODULE = fileURLToPath(new URL('./runs/example-18.ts', import.meta.url));
 const range50 = Array.from({ length: 50 }, (_, i) => i);
@@ -59,6 +60,7 @@ test('example_18: 2500 runs in sets of 1000 give pypet\'s results', async () => 
     let sum = 0;
     for (let i = 0; i < loaded.f_len(); i++) sum += loaded.res.f_get(`rts_${i}`).f_get(`r_${i}`).z as number;
     assert.is(sum, 1500625);
+    await assertSameAsPypet(filename); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

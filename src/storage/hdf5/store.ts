@@ -30,6 +30,7 @@ import { OverviewRows, createOverviewTables, type OverviewMemory } from './layou
 import { type Hdf5Settings, settingsOf, writeHdf5Settings } from './layout/settings.js';
 import { appendTableRows, createTable } from './layout/table.js';
 import { extendParameterRange, storedRangeLength } from './layout/parameters.js';
+import { h5trajVersion } from '../../version.js';
 import { trajectoryState } from '../../trajectory/state.js';
 
 function infoOf(traj: Trajectory) {
@@ -41,6 +42,7 @@ function infoOf(traj: Trajectory) {
     length: traj.v_length,
     version: traj.v_version,
     python: traj.v_python,
+    writer: `h5traj ${h5trajVersion()} (node ${process.versions.node})`,
   };
 }
 

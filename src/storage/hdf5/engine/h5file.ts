@@ -56,6 +56,11 @@ export interface H5File {
   readonly writable: boolean;
   /** Whether {@link close} has been called. */
   readonly closed: boolean;
+  /**
+   * Whether the engine creates HDF5 array member types and bitfields: PyTables' shaped and
+   * boolean columns, as in a plain Parameter holding an array (the native engine does, h5wasm not).
+   */
+  readonly writesShapedColumns: boolean;
   /** Writes what changed and closes the file. Closing twice is harmless. */
   close(): void;
   /** What `path` is. Soft links to existing objects report the target's type. */

@@ -23,11 +23,11 @@ export type StrPad = 'nullterm' | 'nullpad' | 'spacepad';
 export type H5Type =
   | { class: 'int'; size: number; signed: boolean }
   | { class: 'float'; size: number }
-  /** `H5T_STD_B8LE` and friends: PyTables' booleans. Readable only (h5wasm cannot create them). */
+  /** `H5T_STD_B8LE` and friends: PyTables' booleans (the native engine writes them; h5wasm cannot). */
   | { class: 'bitfield'; size: number }
   | { class: 'string'; size: number; vlen: boolean; cset: 'ascii' | 'utf8'; pad: StrPad }
   | { class: 'compound'; size: number; members: H5Member[] }
-  /** Array member types (PyTables columns holding tuples or arrays). Readable only. */
+  /** Array member types (PyTables columns holding tuples or arrays; the native engine writes them, h5wasm cannot). */
   | { class: 'array'; size: number; base: H5Type; dims: number[] }
   /** Enums (h5py's booleans); values are read as their integer base. */
   | { class: 'enum'; size: number; signed: boolean; members: Record<string, number> }
@@ -273,8 +273,28 @@ function encodeAt(view: DataView, out: Uint8Array, at: number, t: H5Type, v: unk
       for (const m of t.members) encodeAt(view, out, at + m.offset, m.type, rec[m.name], `${what}.${m.name}`);
       return;
     }
+    case 'bitfield': {
+      // PyTables' BoolCol: one byte, 0 or 1.
+      if (typeof v !== 'boolean' && v !== 0 && v !== 1) throw new StorageError(`${what} must be a boolean, but it is ${String(v)}.`);
+      out.fill(0, at, at + t.size);
+      view.setUint8(at, v === true || v === 1 ? 1 : 0);
+      return;
+    }
+    case 'array': {
+      // A cell already encoded as its element bytes (the fast path), or a decoded ArrayElement.
+      if (v instanceof Uint8Array && v.length === t.size) {
+        out.set(v, at);
+        return;
+      }
+      const n = t.dims.reduce((a, b) => a * b, 1);
+      if (!(v instanceof ArrayElement) || v.items.length !== n) {
+        throw new StorageError(`${what} must be an array of shape [${t.dims.join(', ')}] (${n} items of ${describeH5Type(t.base)}).`);
+      }
+      v.items.forEach((item, i) => encodeAt(view, out, at + i * t.base.size, t.base, item, `${what}[${i}]`));
+      return;
+    }
     default:
-      throw new StorageError(`h5wasm cannot write HDF5 ${describeH5Type(t)} values (${what}).`);
+      throw new StorageError(`HDF5 ${describeH5Type(t)} values cannot be written (${what}).`);
   }
 }
 

@@ -15,7 +15,7 @@ import { readPandas } from './pandas-read.js';
 import { writePandas } from './pandas-write.js';
 import { createTable, readTable } from './table.js';
 import {
-  DATA_COLL_TYPE, DATA_SCALAR_TYPE, STORE, columnAttr, describeValueType, encodeArrayValue, recallCell, recallName, recallValue,
+  DATA_COLL_TYPE, DATA_SCALAR_TYPE, STORE, asPyTablesBool, columnAttr, describeValueType, encodeArrayValue, recallCell, recallName, recallValue,
   scalarH5Type, scalarToElement, unsupported,
 } from './typemap.js';
 
@@ -159,7 +159,8 @@ export function writeDataChild(f: H5File, path: string, tv: TypedValue, where: s
     writeDict(f, path, tv.value as Record<string, unknown>, tv.type.entries, where);
     return;
   }
-  const enc = encodeArrayValue(tv, where);
+  const plain = encodeArrayValue(tv, where);
+  const enc = f.writesShapedColumns ? asPyTablesBool(plain) : plain;
   f.createDataset(path, enc);
   f.writeAttr(path, STORE, stringAttr('ARRAY'));
   // pypet ignores COLL_NDARRAY when loading (an array stays an array) and h5traj reads any

@@ -5,7 +5,7 @@
  * overview and summary tables in `overview-tables.ts`.
  */
 import { FormatError, StorageError } from '../../../errors.js';
-import { type H5File, joinPath } from '../engine/h5file.js';
+import { type H5File, attrText, joinPath, stringAttr } from '../engine/h5file.js';
 import { F64, I32, fixedString } from '../engine/h5types.js';
 import {
   type TableColumn, appendTableRows, createTable, numberColumn, readTable, resizeTable, tableRows, textColumn, writeTableRows,
@@ -14,17 +14,19 @@ import { maxOf } from '../../../fold.js';
 import type { TrajectoryIdentity } from '../../../trajectory/state.js';
 
 /**
- * The Python version written into `info.python`. pypet compares it with its own interpreter's and
- * refuses a mismatch unless loaded with `force=True`; no value is right for every reader, so we
- * write that of the reference corpus (Debian 12's Python).
+ * Attribute of `overview/info` recording which h5traj last wrote the trajectory, e.g.
+ * `h5traj 0.1.0 (node 20.20.2)`: `info.version`/`info.python` hold what pypet checks, so this is
+ * where a file says it came from h5traj. pypet ignores it.
  */
-export const DEFAULT_PYTHON_VERSION = '3.11.2';
+export const WRITER_ATTR = 'H5TRAJ_WRITER';
 
 /** The `overview/info` row: the trajectory's identity, its comment and its number of runs. */
 export interface TrajectoryInfo extends TrajectoryIdentity {
   comment: string;
   /** Number of runs. */
   length: number;
+  /** Which h5traj wrote the trajectory ({@link WRITER_ATTR}); absent in pypet's files. */
+  writer?: string;
 }
 
 /** An `overview/runs` row. */
@@ -92,11 +94,13 @@ export function writeInfo(f: H5File, traj: string, info: TrajectoryInfo): void {
   };
   if (f.exists(path)) writeTableRows(f, path, 0, row);
   else createTable(f, path, infoColumns(info.time), row, { title: 'info' });
+  if (info.writer !== undefined) f.writeAttr(path, WRITER_ATTR, stringAttr(info.writer));
 }
 
 /** Reads `overview/info`. */
 export function readInfo(f: H5File, traj: string): TrajectoryInfo {
-  const t = readTable(f, requireTable(f, traj, 'info'));
+  const path = requireTable(f, traj, 'info');
+  const t = readTable(f, path);
   if (t.nrows < 1) throw new FormatError(`The table overview/info of trajectory '${traj}' in '${f.path}' is empty.`, { file: f.path });
   const text = (c: string) => (c in t.columns ? textColumn(t, c)[0] ?? '' : '');
   return {
@@ -107,6 +111,7 @@ export function readInfo(f: H5File, traj: string): TrajectoryInfo {
     length: numberColumn(t, 'length')[0] ?? 0,
     version: text('version'),
     python: text('python'),
+    ...(f.hasAttr(path, WRITER_ATTR) ? { writer: attrText(f, path, WRITER_ATTR) ?? '' } : {}),
   };
 }
 

@@ -10,10 +10,12 @@
  *   `xp_<n>` with table `explored_data` (column `idx`).
  *
  * Lists, tuples and arrays in a plain `Parameter` are table cells of an HDF5 *array* member type
- * in pypet's files. h5wasm reads those but cannot create them, so h5traj writes such a parameter
- * in the ArrayParameter layout, with class name `ArrayParameter` (pypet's ArrayParameter loads
- * exactly the same value and range) and records the original class in `H5TRAJ_CLASS_NAME`, which
- * h5traj reads back and pypet ignores.
+ * in pypet's files (`layout/array-column.ts`), and h5traj writes them so with the native engine.
+ * Where that layout cannot hold the value — h5wasm cannot create array member types, and pypet's
+ * table cannot hold an empty value, a 0-d array or explored values of different shapes (pypet
+ * refuses those) — h5traj writes the ArrayParameter layout with class name `ArrayParameter`
+ * (pypet's ArrayParameter loads exactly the same value and range) and records the original class
+ * in `H5TRAJ_CLASS_NAME`, which h5traj reads back and pypet ignores.
  */
 import { StorageError } from '../../../errors.js';
 import { isTuple } from '../../../values/markers.js';
@@ -25,7 +27,8 @@ import { I32, I64, encodeElements, fixedString } from '../engine/h5types.js';
 import { readDataChild, writeDataChild } from './items.js';
 import { decodePickle } from './pickle/decode.js';
 import { encodePickle } from './pickle/encode.js';
-import { appendTableRows, createTable, readTable, tableRows } from './table.js';
+import { type ArrayColumn, arrayColumn, isArrayValued } from './array-column.js';
+import { appendTableRows, createTable, readTable, tableColumns, tableRows } from './table.js';
 import { DATA_COLL_TYPE, DATA_SCALAR_TYPE, STORE, columnAttr, recallCell, recallName, scalarH5Type, scalarToElement, unsupported } from './typemap.js';
 
 /** A parameter's data: its default value and, when explored, the value of every run. */
@@ -141,7 +144,16 @@ export function writeParameter(f: H5File, leafPath: string, className: string, d
   }
   const { value } = data;
   const kind = value.type.kind;
-  if (kind === 'list' || kind === 'tuple' || kind === 'ndarray') {
+  if (isArrayValued(value)) {
+    if (className === 'Parameter' && f.writesShapedColumns) {
+      const cell = arrayColumn([value], where);
+      const cells = data.range && arrayColumn(data.range, `${where} (its explored values)`);
+      if ('cells' in cell && (cells === undefined || 'cells' in cells)) {
+        writeCellTable(f, joinPath(leafPath, 'data'), cell);
+        if (cells) writeCellTable(f, joinPath(leafPath, 'explored_data'), cells);
+        return { className };
+      }
+    }
     writeArrayLayout(f, leafPath, data, where);
     return className === 'Parameter' ? { className: 'ArrayParameter', originalClass: className } : { className };
   }
@@ -165,6 +177,14 @@ function writeColumnTable(f: H5File, path: string, values: unknown[], scalar: Pa
   f.writeAttr(path, STORE, stringAttr('TABLE'));
   f.writeAttr(path, columnAttr('data', 'COLL_TYPE'), stringAttr('COLL_SCALAR'));
   f.writeAttr(path, columnAttr('data', 'SCALAR_TYPE'), stringAttr(recallName(scalar)));
+}
+
+/** A table of array cells (`layout/array-column.ts`) with pypet's column attributes. */
+function writeCellTable(f: H5File, path: string, col: ArrayColumn): void {
+  createTable(f, path, [{ name: 'data', type: col.type }], { data: col.cells }, { pytables: false, chunkRows: chunkRowsFor(col.cells.length) });
+  f.writeAttr(path, STORE, stringAttr('TABLE'));
+  f.writeAttr(path, columnAttr('data', 'COLL_TYPE'), stringAttr(col.recall.coll));
+  if (col.recall.scalar !== undefined) f.writeAttr(path, columnAttr('data', 'SCALAR_TYPE'), stringAttr(col.recall.scalar));
 }
 
 function writeIdxTable(f: H5File, path: string, idx: number[]): void {
@@ -276,6 +296,18 @@ export function extendParameterRange(f: H5File, leafPath: string, className: str
     });
     if (f.exists(table)) appendTableRows(f, table, { idx });
     else writeIdxTable(f, table, idx);
+    return;
+  }
+  if (isArrayValued(data.value) && !f.exists(joinPath(leafPath, `data${RR}`))) {
+    // pypet's Parameter layout: the explored values are cells of one array column.
+    const table = joinPath(leafPath, 'explored_data');
+    const stored = f.exists(table) ? tableColumns(f, table).find((c) => c.name === 'data')?.type : undefined;
+    const col = arrayColumn(stored ? added : range, `${where} (its explored values)`, stored);
+    if (!('cells' in col)) {
+      throw new StorageError(`${col.reason}; pypet's Parameter keeps its explored values in one table column, so they cannot be stored (use an ArrayParameter for values of different shapes).`, { file: f.path, path: table });
+    }
+    if (stored) appendTableRows(f, table, { data: col.cells });
+    else writeCellTable(f, table, col);
     return;
   }
   if (kind === 'list' || kind === 'tuple' || kind === 'ndarray') {

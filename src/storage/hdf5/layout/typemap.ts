@@ -289,6 +289,19 @@ export function encodeNDArray(arr: NDArray, where: string): Encoded {
 }
 
 /**
+ * A boolean ndarray as PyTables writes it: HDF5 bitfield `b8` (the same 0/1 bytes), which numpy
+ * and so pypet read as `bool`; `encodeNDArray`'s uint8 plus hint is for engines without bitfields
+ * (h5wasm), where pypet sees uint8. Other encodings are returned as they are.
+ */
+export function asPyTablesBool(enc: Encoded): Encoded {
+  if (enc.recall.coll !== 'COLL_NDARRAY' || enc.recall.scalar !== 'bool') return enc;
+  return { ...enc, type: PYTABLES_BOOL, recall: { coll: 'COLL_NDARRAY' } };
+}
+
+/** PyTables' `BoolCol` / boolean arrays: HDF5 `H5T_STD_B8LE`. */
+export const PYTABLES_BOOL: H5Type = { class: 'bitfield', size: 1 };
+
+/**
  * Encodes a scalar, list/tuple, ndarray or empty dict as a pypet Array (`SRVC_STORE=ARRAY`).
  * Dicts with entries are tables (see `items.ts`); objects and unsupported values are refused.
  */

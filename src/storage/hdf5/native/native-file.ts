@@ -124,6 +124,8 @@ export class NativeH5File implements H5File {
     return f;
   }
 
+  readonly writesShapedColumns = true;
+
   get writable(): boolean {
     return this.mode !== 'r';
   }

@@ -15,6 +15,8 @@
  *   data is stored uncompressed.
  * Types with no such conversion (HDF5 array members, variable-length data in datasets, references)
  * raise a {@link StorageError} naming the object; a write transaction then leaves the file as it was.
+ * A destination on the native engine creates bitfields and array members itself, so they are
+ * copied unchanged there.
  */
 import { StorageError } from '../../../errors.js';
 import { type H5Data, type H5File, type WriteData, joinPath, parentOf, stringAttr } from '../engine/h5file.js';
@@ -65,9 +67,11 @@ export function newCopyStats(): CopyStats {
 
 /**
  * The type h5wasm can create for data of type `t` with the same bytes, or undefined when there is
- * none (array members, variable-length and other classes).
+ * none (array members, variable-length and other classes). With `shaped` (a destination engine
+ * that creates array members and bitfields, {@link H5File.writesShapedColumns}) those stay as
+ * they are: a plain Parameter's array column and PyTables' booleans are copied unchanged.
  */
-export function writableType(t: H5Type): H5Type | undefined {
+export function writableType(t: H5Type, shaped = false): H5Type | undefined {
   switch (t.class) {
     case 'int':
     case 'float':
@@ -75,13 +79,17 @@ export function writableType(t: H5Type): H5Type | undefined {
     case 'string':
       return t;
     case 'bitfield':
-      return { class: 'int', size: t.size, signed: false };
+      return shaped ? t : { class: 'int', size: t.size, signed: false };
+    case 'array': {
+      const base = shaped ? writableType(t.base, shaped) : undefined;
+      return base && !(base.class === 'string' && base.vlen) ? { ...t, base } : undefined;
+    }
     case 'enum':
       return { class: 'int', size: t.size, signed: t.signed };
     case 'compound': {
       const members = [];
       for (const m of t.members) {
-        const type = writableType(m.type);
+        const type = writableType(m.type, shaped);
         if (!type || (type.class === 'string' && type.vlen)) return undefined;
         members.push({ ...m, type });
       }
@@ -93,34 +101,35 @@ export function writableType(t: H5Type): H5Type | undefined {
 }
 
 /** The part of a type h5wasm cannot create, described (e.g. `array[3] of int64` in a compound). */
-function blocker(t: H5Type): string {
+function blocker(t: H5Type, shaped: boolean): string {
   if (t.class === 'compound') {
-    const m = t.members.find((x) => writableType(x.type) === undefined || (x.type.class === 'string' && x.type.vlen));
-    if (m) return `${describeH5Type(t)} (column '${m.name}' is ${blocker(m.type)})`;
+    const m = t.members.find((x) => writableType(x.type, shaped) === undefined || (x.type.class === 'string' && x.type.vlen));
+    if (m) return `${describeH5Type(t)} (column '${m.name}' is ${blocker(m.type, shaped)})`;
   }
   return describeH5Type(t);
 }
 
-function unwritable(f: H5File, path: string, t: H5Type, what: string): never {
+function unwritable(f: H5File, dst: H5File, path: string, t: H5Type, what: string): never {
+  const engine = dst.writesShapedColumns ? 'the native engine' : 'h5wasm';
   throw new StorageError(
-    `Cannot copy ${what} '${path}' of '${f.path}': h5wasm cannot create HDF5 ${blocker(t)} data.`,
+    `Cannot copy ${what} '${path}' of '${f.path}': ${engine} cannot create HDF5 ${blocker(t, dst.writesShapedColumns)} data.`,
     { file: f.path, path },
   );
 }
 
 /** An attribute as data to write again, or undefined for one that cannot exist in a new file. */
-function attributeToWrite(src: H5File, path: string, name: string, d: H5Data): WriteData | undefined {
+function attributeToWrite(src: H5File, dst: H5File, path: string, name: string, d: H5Data): WriteData | undefined {
   if (d.shape === null) return undefined; // NULL dataspace: h5wasm cannot create it (see module note)
   if (d.strings) return { vlenStrings: d.strings.map((b) => b.toString('utf8')), shape: d.shape };
-  const type = writableType(d.type);
-  if (!type || (type.class === 'string' && type.vlen)) unwritable(src, `${path}@${name}`, d.type, 'the attribute');
+  const type = writableType(d.type, dst.writesShapedColumns);
+  if (!type || (type.class === 'string' && type.vlen)) unwritable(src, dst, `${path}@${name}`, d.type, 'the attribute');
   return { type, shape: d.shape, data: d.bytes };
 }
 
 /** Copies every attribute of `srcPath` onto `dstPath` (replacing same-named ones). */
 export function copyAttributes(src: H5File, srcPath: string, dst: H5File, dstPath: string, stats: CopyStats = newCopyStats()): void {
   for (const name of src.attrNames(srcPath)) {
-    const value = attributeToWrite(src, srcPath, name, src.readAttr(srcPath, name)!);
+    const value = attributeToWrite(src, dst, srcPath, name, src.readAttr(srcPath, name)!);
     if (!value) continue;
     dst.writeAttr(dstPath, name, value);
     stats.attributes++;
@@ -134,9 +143,9 @@ export function copyAttributes(src: H5File, srcPath: string, dst: H5File, dstPat
  */
 export function copyDataset(src: H5File, srcPath: string, dst: H5File, dstPath: string, stats: CopyStats = newCopyStats()): void {
   const info = src.datasetInfo(srcPath);
-  if (!info.shape) unwritable(src, srcPath, info.type, 'the dataset (NULL dataspace)');
-  const type = writableType(info.type);
-  if (!type || (type.class === 'string' && type.vlen)) unwritable(src, srcPath, info.type, 'the dataset');
+  if (!info.shape) unwritable(src, dst, srcPath, info.type, 'the dataset (NULL dataspace)');
+  const type = writableType(info.type, dst.writesShapedColumns);
+  if (!type || (type.class === 'string' && type.vlen)) unwritable(src, dst, srcPath, info.type, 'the dataset');
   const shape = info.shape;
   const maxshape = info.maxshape?.map((m) => (m >= UNLIMITED ? null : m)) ?? shape;
   const layout = info.chunks ? { chunks: [...info.chunks], maxshape } : {};
@@ -161,7 +170,7 @@ export function copyDataset(src: H5File, srcPath: string, dst: H5File, dstPath: 
   stats.datasets++;
   stats.bytes += total;
   copyAttributes(src, srcPath, dst, dstPath, stats);
-  if (info.type.class === 'bitfield' && src.hasAttr(srcPath, STORE) && !src.hasAttr(srcPath, DATA_SCALAR_TYPE)) {
+  if (info.type.class === 'bitfield' && type.class !== 'bitfield' && src.hasAttr(srcPath, STORE) && !src.hasAttr(srcPath, DATA_SCALAR_TYPE)) {
     // A pypet boolean array, now unsigned bytes: say so, as h5traj's writer does.
     dst.writeAttr(dstPath, DATA_SCALAR_TYPE, stringAttr('bool'));
   }

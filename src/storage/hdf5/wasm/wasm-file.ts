@@ -195,6 +195,8 @@ export class WasmH5File implements H5File {
     return new WasmH5File(path, mode, fileId, key);
   }
 
+  readonly writesShapedColumns = false;
+
   /** Whether the file was opened for writing. */
   get writable(): boolean {
     return this.mode !== 'r';
