@@ -13,7 +13,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ArrayParameter, NDArray, Parameter, StorageError, Trajectory, tuple, typed } from '../../src/index.js';
 import { throwsKind } from '../helpers.js';
-import { PYTHON, assertSameAsPypet, pypetEnv, run } from './pypet-view.js';
+import { PYTHON, assertSameAsPypet, pypetEnv, pypetTest, run } from './pypet-view.js';
 
 test('a Parameter holds arrays, explores them, and round-trips them', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'h5traj-arrays-'));
@@ -60,7 +60,7 @@ for p in t.f_iter_leaves():
 print(json.dumps(out))
 `;
 
-test('pypet loads the Parameter arrays h5traj writes with numpy values and dtypes, in its own layout', async () => {
+pypetTest('pypet loads the Parameter arrays h5traj writes with numpy values and dtypes, in its own layout', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'h5traj-arrays-'));
   const filename = join(dir, 'arrays.hdf5');
   try {
@@ -176,7 +176,7 @@ traj.f_explore({'e': [np.array([1., 2.]), np.array([3., 4.]), np.array([1., 2.])
 traj.f_store()
 `;
 
-test('h5traj loads the array-valued Parameters pypet writes as pypet loads them', async () => {
+pypetTest('h5traj loads the array-valued Parameters pypet writes as pypet loads them', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'h5traj-arrays-'));
   const filename = join(dir, 'ref.hdf5');
   try {

@@ -5,7 +5,7 @@
  * - pypet's example 13 (post-processing into a DataFrame), run by pypet itself with a smaller
  *   exploration (scripts/gen-pandas-fixtures.py --example13), loads in h5traj and dumps equal to
  *   pypet's view, the DataFrame included; h5traj can store more into that file.
- * Needs pypet 0.7's source (PYPET_SOURCE, default /tmp/ex-pypet) with python3-pandas and
+ * Needs pypet 0.7's source (H5TRAJ_PYPET_SOURCE, default /tmp/ex-pypet; see pypet-view.ts) with python3-pandas and
  * python3-tables; without them this test fails, it is never skipped.
  */
 import { spawnSync } from 'node:child_process';
@@ -18,9 +18,10 @@ import * as assert from 'uvu/assert';
 import { DataFrame, Series, Trajectory } from '../../src/index.js';
 import { trajectoryManifest } from '../../src/cli/manifest.js';
 import { parseManifest, stringifyManifest } from '../../src/cli/manifest-values.js';
+import { PYPET_SOURCE, pypetTest } from './pypet-view.js';
 
 const PYTHON = '/usr/bin/python3';
-const PYPET = process.env.PYPET_SOURCE ?? '/tmp/ex-pypet';
+const PYPET = PYPET_SOURCE;
 const SCRIPTS = fileURLToPath(new URL('../../scripts/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'h5traj-pandas-pypet-'));
 
@@ -39,12 +40,12 @@ function differences(file: string, name: string, prefix: string): string[] {
   return (JSON.parse(r.stdout) as { differences: string[] }).differences.filter((d) => d.startsWith(prefix));
 }
 
-test('pypet 0.7 can be imported (PYPET_SOURCE) with pandas and PyTables', () => {
+pypetTest('pypet 0.7 can be imported (H5TRAJ_PYPET_SOURCE) with pandas and PyTables', () => {
   const r = python(['-c', 'import pypet, pandas, tables']);
-  assert.is(r.status, 0, `pypet is needed at ${PYPET} (set PYPET_SOURCE): ${r.stderr.trim()}`);
+  assert.is(r.status, 0, `pypet is needed at ${PYPET} (set H5TRAJ_PYPET_SOURCE): ${r.stderr.trim()}`);
 });
 
-test('DataFrame and Series results h5traj stores load in pypet as DataFrame and Series, equal to h5traj\'s dump', () => {
+pypetTest('DataFrame and Series results h5traj stores load in pypet as DataFrame and Series, equal to h5traj\'s dump', () => {
   const file = join(dir, 'frames.hdf5');
   const traj = new Trajectory('frames', { add_time: false, filename: file });
   traj.f_add_parameter('n', 3);
@@ -72,7 +73,7 @@ test('DataFrame and Series results h5traj stores load in pypet as DataFrame and 
   assert.equal(differences(file, 'frames', 'results.tables'), []);
 });
 
-test("pypet's example 13 file loads in h5traj: the DataFrame of firing rates dumps as pypet's view shows it", () => {
+pypetTest("pypet's example 13 file loads in h5traj: the DataFrame of firing rates dumps as pypet's view shows it", () => {
   const out = join(dir, 'ex13');
   const r = python([join(SCRIPTS, 'gen-pandas-fixtures.py'), '--example13', out]);
   assert.is(r.status, 0, r.stderr.slice(-2000));

@@ -12,7 +12,7 @@ import { InvalidArgumentError, Trajectory } from '../../src/index.js';
 import { openH5 } from '../../src/storage/hdf5/engine/open-file.js';
 import { readInfo } from '../../src/storage/hdf5/layout/overview.js';
 import { throwsKind } from '../helpers.js';
-import { PYTHON, pypetEnv, run } from './pypet-view.js';
+import { PYTHON, pypetEnv, pypetTest, run } from './pypet-view.js';
 
 const PLAIN_LOAD = String.raw`
 import sys
@@ -33,7 +33,7 @@ function write(dir: string, name: string, options: { python_version?: string } =
   return filename;
 }
 
-test('pypet loads an h5traj file without force=True, and the file says h5traj wrote it', async () => {
+pypetTest('pypet loads an h5traj file without force=True, and the file says h5traj wrote it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'h5traj-version-'));
   try {
     const filename = write(dir, 'plain');
@@ -53,7 +53,7 @@ test('pypet loads an h5traj file without force=True, and the file says h5traj wr
   }
 });
 
-test('pypet checks the recorded Python version: another one needs force=True, as for its own files', async () => {
+pypetTest('pypet checks the recorded Python version: another one needs force=True, as for its own files', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'h5traj-version-'));
   try {
     const filename = write(dir, 'other', { python_version: '3.12.4' });

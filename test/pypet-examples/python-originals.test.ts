@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { EX05_IMPORTS, PYPET_SOURCE, PYTHON, assertPypetAvailable, checksFor, pypetEnv, pypetViews, run } from './pypet-view.js';
+import { EX05_IMPORTS, PYPET_SOURCE, PYTHON, assertPypetAvailable, checksFor, pypetEnv, pypetTest, pypetViews, run } from './pypet-view.js';
 
 const EXAMPLES = join(PYPET_SOURCE, 'examples');
 
@@ -53,19 +53,19 @@ const dir = mkdtempSync(join(tmpdir(), 'h5traj-pypet-originals-'));
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('pypet 0.7 and its examples are there', () => {
+pypetTest('pypet 0.7 and its examples are there', () => {
   assertPypetAvailable();
   assert.ok(existsSync(EXAMPLES), `pypet's examples are not in ${EXAMPLES}`);
 });
 
-test("every example in pypet's examples folder is run here or excluded with a reason", () => {
+pypetTest("every example in pypet's examples folder is run here or excluded with a reason", () => {
   const listed = new Set([...ORIGINALS, ...Object.keys(EXCLUDED)]);
   const present = readdirSync(EXAMPLES).filter((n) => n.startsWith('example_') || n === '__init__.py');
   assert.equal(present.filter((n) => !listed.has(n)), [], 'examples neither run nor excluded');
   assert.equal([...listed].filter((n) => !present.includes(n)), [], 'listed examples that pypet does not have');
 });
 
-test("every file the Python originals write dumps in h5traj as pypet sees it", async () => {
+pypetTest("every file the Python originals write dumps in h5traj as pypet sees it", async () => {
   const failed: string[] = [];
   const queue = [...ORIGINALS];
   // Two at a time (the test machine has two cores); each writes below `dir/hdf5`, as in pypet's docs.
