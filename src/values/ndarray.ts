@@ -7,6 +7,8 @@
 import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
 import { maxOf, pushAll } from '../fold.js';
 import { isTuple } from './markers.js';
+// A cycle with python-repr.ts (which checks instanceof NDArray), used only inside methods, never at load.
+import { numpyStr } from './python-repr.js';
 import {
   COMPLEX_TYPES, Complex, INT_RANGES, normalizeInteger, type ArrayDType, type FloatDType, type IntDType,
 } from './types.js';
@@ -94,6 +96,16 @@ export class NDArray {
     if (index.length === this.shape.length) return this.at(offset);
     const data = 'subarray' in this.data ? this.data.subarray(offset, offset + step) : (this.data as unknown[]).slice(offset, offset + step);
     return new NDArray(this.dtype, this.shape.slice(index.length), data as NDArrayData);
+  }
+
+  /** numpy's `str(a)`: `[1. 2. 3.]`, `[[1 2]\n [3 4]]` (pypet's `repr` is `pythonRepr(a)`). */
+  toString(): string {
+    return numpyStr(this);
+  }
+
+  /** `util.inspect` and `console.log` show numpy's `str(a)` too. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return numpyStr(this);
   }
 
   /** Iterates over the first axis, as numpy does: elements of a 1-d array, sub-arrays otherwise. */

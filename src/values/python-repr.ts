@@ -9,7 +9,7 @@
 import { isPlainObject } from './coerce.js';
 import { isFrozenSet, isTuple, Typed } from './markers.js';
 import { describeJs, NDArray } from './ndarray.js';
-import { childHint, Complex, COMPLEX_TYPES, FLOAT_TYPES, INT_TYPES, type ValueType } from './types.js';
+import { childHint, Complex, COMPLEX_TYPES, FLOAT_TYPES, INT_TYPES, type ScalarType, type ValueType } from './types.js';
 
 /**
  * Python's `repr` of a float: shortest round-trip digits, exponent form outside 1e-4 ≤ |x| < 1e16.
@@ -257,8 +257,11 @@ function extendLine(out: { s: string; line: string }, word: string, width: numbe
   out.line += word;
 }
 
-/** numpy's `_formatArray` (separator ', ', no legacy mode). */
-function formatArray(a: NDArray, format: (x: unknown) => string, width: number, summarize: boolean): string {
+/**
+ * numpy's `_formatArray` (no legacy mode): `separator` ', ' with the prefix `array(` for repr,
+ * ' ' with no prefix for str.
+ */
+function formatArray(a: NDArray, format: (x: unknown) => string, width: number, summarize: boolean, separator = ', ', prefix = 'array('): string {
   const strides = stridesOf(a.shape);
   const recurse = (index: number[], indent: string, currWidth: number): string => {
     const axis = index.length;
@@ -275,16 +278,16 @@ function formatArray(a: NDArray, format: (x: unknown) => string, width: number, 
         const last = n === positions.length - 1;
         const word = i < 0 ? '...' : recurse([...index, i], nextIndent, nextWidth);
         extendLine(out, word, currWidth - 1, indent); // room for the ',' or ']' after it
-        if (!last) out.line += ', ';
+        if (!last) out.line += separator;
       });
       s = out.s + out.line;
     } else {
-      const sep = ',' + '\n'.repeat(axesLeft - 1);
+      const sep = separator.trimEnd() + '\n'.repeat(axesLeft - 1);
       s = positions.map((i) => indent + (i < 0 ? '...' : recurse([...index, i], nextIndent, nextWidth))).join(sep);
     }
     return '[' + s.slice(indent.length) + ']';
   };
-  return recurse([], ' '.repeat('array('.length + 1), width);
+  return recurse([], ' '.repeat(prefix.length + 1), width);
 }
 
 /** numpy's `repr` of an ndarray: `array([1. , 2.5])`, `array([1, 2], dtype=int32)`, `array([], shape=(0, 3), dtype=float64)`. */
@@ -305,4 +308,26 @@ function ndarrayRepr(a: NDArray): string {
   const dtypeText = `dtype=${dtype})`;
   const lastLine = text.length - (text.lastIndexOf('\n') + 1);
   return text + (lastLine + dtypeText.length + 1 > LINE_WIDTH ? '\n' + ' '.repeat('array('.length) : ' ') + dtypeText;
+}
+
+/**
+ * numpy's `str(a)`: `[1. 2. 3.]`, `[[1 2]\n [3 4]]` — the repr's element format and line breaks
+ * with ' ' between elements and no `array(` prefix; a 0-d array prints its element as Python's
+ * `str` of it does. What `String(ndarray)` and `util.inspect` show.
+ */
+export function numpyStr(a: NDArray): string {
+  if (a.ndim === 0) {
+    const v = a.at(0);
+    if (typeof v === 'string') return v;
+    return pythonRepr(v, elementType(a.dtype));
+  }
+  if (a.size === 0) return '[]';
+  const summarize = a.size > THRESHOLD;
+  const sample = shownOffsets(a, summarize).map((i) => a.at(i));
+  return formatArray(a, elementFormat(a, sample), LINE_WIDTH, summarize, ' ', '');
+}
+
+/** The scalar type of an array's elements, for printing one of them as Python does (none for text dtypes). */
+function elementType(dtype: string): ValueType | undefined {
+  return /^[<|]/.test(dtype) ? undefined : { kind: 'scalar', scalar: dtype as ScalarType };
 }

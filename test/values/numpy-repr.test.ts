@@ -9,7 +9,7 @@ import { inspect } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Complex, NDArray, Parameter } from '../../src/index.js';
-import { pythonRepr } from '../../src/leaves/python-repr.js';
+import { pythonRepr } from '../../src/values/python-repr.js';
 
 const f64 = (...v: number[]) => new NDArray('float64', [v.length], new Float64Array(v));
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
