@@ -9,6 +9,7 @@ import { acquireLock } from '../lock.js';
 import { copyAttributes, copyTree } from './copy.js';
 import { type H5File, joinPath } from './h5file.js';
 import { openH5Sync } from './open-file.js';
+import { repairTornSuperblock } from './native/superblock-switch.js';
 import { assertWritable, nameTarget, removeStaleTemps, removeTemp, replaceWithTemp, tempPathFor } from './atomic.js';
 
 /** What a rewrite leaves out and adds. */
@@ -29,6 +30,7 @@ export function rewriteFile(filename: string, plan: RewritePlan, target = filena
   assertWritable(target);
   const release = acquireLock(target);
   removeStaleTemps(target);
+  if (filename === target) repairTornSuperblock(target);
   const tmp = tempPathFor(target);
   try {
     const src = openH5Sync(filename, 'r');

@@ -81,6 +81,13 @@ export interface NDataset {
  */
 export const sourceTypeBytes = new WeakMap<H5Type, Uint8Array>();
 
+/**
+ * Where each object's header is in the file the graph was read from (or last appended to, see
+ * `append-commit.ts`): an unchanged object is not written again by an appending commit, its new
+ * parent links to this address. Objects created in memory have none.
+ */
+export const storedAt = new WeakMap<NNode, number>();
+
 /** Data that lives in memory. */
 export function memoryData(bytes: Uint8Array, strings?: Buffer[]): NData {
   const value = strings === undefined ? { bytes } : { bytes, strings };

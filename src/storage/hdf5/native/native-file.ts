@@ -2,7 +2,9 @@
  * The {@link H5File} API on the native engine: the file's metadata is parsed once into an
  * in-memory graph (`reader.ts`), every change is made to the graph, and closing a writable file
  * writes the whole graph as a new file (`writer.ts`) that replaces the target by an atomic rename.
- * So a native file is never changed in place, and a crash leaves the old file whole.
+ * So a native file is never changed in place, and a crash leaves the old file whole. With
+ * appending commits on (`append-commit.ts`), a file changed where it was read from gets only the
+ * changed objects appended instead, followed by a superblock switch.
  */
 import fs from 'node:fs';
 import { StateError, StorageError, UnsupportedDataError } from '../../../errors.js';
@@ -11,6 +13,7 @@ import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, Wr
 import type { H5Type } from '../h5types.js';
 import { baseName, parentOf } from '../paths.js';
 import { type NDataset, type NGroup, type NLink, type NNode, type NValue, NativeUnsupportedError, newGroup } from './model.js';
+import { appendCommit, appendCommitsEnabled } from './append-commit.js';
 import { OwnedData, packSmall } from './owned-data.js';
 import { type NativeSource, openNativeFile } from './reader.js';
 import { sharedReadSources } from './shared-sources.js';
@@ -89,6 +92,13 @@ export class NativeH5File implements H5File {
   private readonly sortedNames = new WeakMap<NGroup, string[]>();
   private readonly pathCache = new Map<string, NLink>();
   private heldBytes = 0;
+  /**
+   * With appending commits: the objects changed since the last write, with all their ancestors
+   * (see `append-commit.ts`); undefined when this file is always written whole.
+   */
+  private changed: Set<NNode> | undefined;
+  /** A change went through a soft link, so its ancestors are unknown: the next write is whole. */
+  private changedViaSoftLink = false;
 
   private constructor(path: string, mode: OpenMode, root: NGroup, source: NativeSource | undefined, target: string | undefined) {
     this.path = path;
@@ -97,6 +107,9 @@ export class NativeH5File implements H5File {
     this.source = source;
     this.target = target;
     this.dirty = mode === 'w' || mode === 'x';
+    // Appending needs the graph's stored addresses to be those of the target (read from it), and
+    // no object reached twice (a new version of it would leave its other link behind).
+    if (appendCommitsEnabled() && source !== undefined && source.path === target && !source.multiLinked) this.changed = new Set();
   }
 
   /**
@@ -182,13 +195,21 @@ export class NativeH5File implements H5File {
    * source), to a temporary file renamed over it, so that a crash never leaves it half-written.
    */
   private writeTo(target: string): void {
+    const changed = this.changed;
+    if (changed !== undefined) {
+      const appended = !this.changedViaSoftLink && fs.existsSync(target) && appendCommit(target, this.root, changed);
+      changed.clear();
+      this.changedViaSoftLink = false;
+      if (appended) return;
+    }
     if (!fs.existsSync(target)) {
-      writeNativeFile(target, this.root);
+      writeNativeFile(target, this.root, { recordAddresses: changed !== undefined });
       return;
     }
     const tmp = tempPathFor(target);
     try {
-      writeNativeFile(tmp, this.root);
+      // When appending, the next commits link unchanged objects at their addresses in this copy.
+      writeNativeFile(tmp, this.root, { recordAddresses: changed !== undefined });
       replaceWithTemp(tmp, target);
     } catch (e) {
       removeTemp(tmp);
@@ -208,6 +229,23 @@ export class NativeH5File implements H5File {
     this.live();
     if (!this.writable) this.fail('Cannot write: the file is open read-only', path);
     this.dirty = true;
+    if (this.changed !== undefined) this.markChanged(path);
+  }
+
+  /** Records the object at `path` (or, for a name not yet linked, its parent) and its ancestors as changed. */
+  private markChanged(path: string): void {
+    const changed = this.changed!;
+    changed.add(this.root);
+    for (let i = path.indexOf('/', 1); ; i = path.indexOf('/', i + 1)) {
+      const link = this.linkAt(i < 0 ? path : path.slice(0, i));
+      if (link === undefined) return;
+      if (link.kind !== 'hard') {
+        this.changedViaSoftLink = true;
+        return;
+      }
+      changed.add(link.node);
+      if (i < 0) return;
+    }
   }
 
   // -------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@
  */
 import { FormatError, H5TrajError } from '../../../errors.js';
 import { checkHdf5File } from '../file-check.js';
-import { type NDataset, type NGroup, type NNode, type NValue, NativeUnsupportedError } from './model.js';
+import { type NDataset, type NGroup, type NNode, type NValue, NativeUnsupportedError, storedAt } from './model.js';
 import { ByteSource, CorruptError, Cursor, UNDEF } from './byte-source.js';
 import { ChecksumError } from './checksum.js';
 import { type AttributeContext, type RawAttribute, decodeAttribute, denseAttributes } from './attributes.js';
@@ -38,6 +38,8 @@ import { symbolTableLinks } from './symbol-table.js';
 export interface NativeSource {
   readonly path: string;
   readonly root: NGroup;
+  /** Whether some object is reached by more than one hard link (appending commits then rewrite). */
+  readonly multiLinked: boolean;
   /** Closes the file; reading dataset data afterwards throws a StateError. */
   close(): void;
 }
@@ -56,9 +58,10 @@ export function openNativeFile(path: string): NativeSource {
   const src = new ByteSource(path);
   try {
     const { rootAddr } = readSuperblock(src);
-    const root = new GraphReader(src).node(rootAddr, '/');
+    const reader = new GraphReader(src);
+    const root = reader.node(rootAddr, '/');
     if (root.kind !== 'group') throw new CorruptError('its root object is not a group');
-    return { path, root, close: () => src.close() };
+    return { path, root, multiLinked: reader.multiLinked, close: () => src.close() };
   } catch (e) {
     src.close();
     throw asFormatError(path, e);
@@ -135,6 +138,8 @@ class GraphReader {
   // group's children.
   private readonly header: ObjectHeader;
   private readonly attributeScratch: RawAttribute[] = [];
+  /** Set when an object is reached a second time (see {@link NativeSource.multiLinked}). */
+  multiLinked = false;
 
   /**
    * @param onDamage when given, a damaged object is reported here and left out of its group
@@ -152,7 +157,10 @@ class GraphReader {
 
   node(addr: number, path: string): NNode {
     const known = this.nodes.get(addr);
-    if (known) return known;
+    if (known) {
+      this.multiLinked = true;
+      return known;
+    }
     const h = this.header;
     h.read(addr, path);
     if (h.has(MSG.SYMBOL_TABLE) || h.has(MSG.LINK_INFO)) {
@@ -160,6 +168,7 @@ class GraphReader {
       const raw = this.rawLinks(path);
       const group: NGroup = { kind: 'group', attrs, links: new Map() };
       this.nodes.set(addr, group); // before the children, so that cycles find it
+      storedAt.set(group, addr);
       const prefix = path === '/' ? '/' : `${path}/`;
       for (const { name, link } of sortByName(raw, raw.length)) {
         if (link.kind !== 'hard') group.links.set(name, link);
@@ -173,6 +182,7 @@ class GraphReader {
       // Groups are always remembered (cycles go through them); a dataset only when more than
       // one link points at it, which saves 40,000 entries in a pypet file.
       if (h.refCount > 1) this.nodes.set(addr, dataset);
+      storedAt.set(dataset, addr);
       return dataset;
     }
     if (h.has(MSG.DATATYPE)) throw new NativeUnsupportedError('committed (named) datatypes', path);

@@ -12,21 +12,22 @@
  * `write-heap.ts` and `encode-type.ts` for the structures.
  *
  * The file is laid out children first so every address is known when it is needed: superblock
- * space at offset 0 (filled in last), global heap collections with the attributes' variable-length
+ * space and the recovery slot at offset 0 (`superblock-switch.ts`; filled in last), global heap
+ * collections with the attributes' variable-length
  * strings, then each object after everything it links to — a dataset's heap collections and raw
  * data, then its header; a group's symbol table, if any, and header after its members'. An
  * object reached by several hard links is written once. Output is buffered in large blocks; a
  * dataset's data is read (`data.read()`) only when that dataset is written, and not kept
- * afterwards.
+ * afterwards. An appending commit (`append-commit.ts`) uses the same {@link GraphWriter} to write
+ * only the objects that changed, past the end of an existing file.
  */
 import fs from 'node:fs';
 import { StorageError } from '../../../errors.js';
-import { lookup3 } from './checksum.js';
 import { isVlenString } from '../h5types.js';
 import { diskSize, encodeDatatype } from './encode-type.js';
-import type { NDataset, NGroup, NLink, NNode, NRawChunks, NValue } from './model.js';
+import { type NDataset, type NGroup, type NLink, type NNode, type NRawChunks, type NValue, storedAt } from './model.js';
 import { type ChunkRecord, forEachChunk, writeChunkBTree } from './write-btree.js';
-import { ByteWriter, UNDEF } from './write-bytes.js';
+import { UNDEF } from './write-bytes.js';
 import {
   CONSTANT, DONT_SHARE, FILL_CHUNKED, FILL_CONTIGUOUS, GROUP_INFO, HeaderBuilder, LINK_INFO, MSG,
   externalLinkValue, isAscii, writeAttribute, writeChunkedLayout, writeContiguousLayout, writeDataspace, writeLink, writeRefCount,
@@ -34,9 +35,9 @@ import {
 import { GlobalHeapWriter } from './write-heap.js';
 import { type NodeInfo, type WritePlan, elementCount, planWrite } from './write-plan.js';
 import { FileSink } from './write-sink.js';
+import { RESERVED, SLOT, emptySlot, superblock } from './superblock-switch.js';
 import { type SymbolEntry, type SymbolTable, writeSymbolTable } from './write-symbol-table.js';
 
-const SUPERBLOCK_SIZE = 48;
 /** Groups with more links are written as old-style groups when they can be (see the top). */
 const MAX_COMPACT_LINKS = 16;
 
@@ -54,7 +55,7 @@ const MAX_COMPACT_LINKS = 16;
  *   maxshape: null, chunks: null, data: memoryData(new Uint8Array(new Float64Array([1, 2]).buffer)) } });
  * writeNativeFile('out.h5', root);
  */
-export function writeNativeFile(path: string, root: NGroup): void {
+export function writeNativeFile(path: string, root: NGroup, options: { recordAddresses?: boolean } = {}): void {
   const plan = planWrite(root);
   let sink: FileSink;
   try {
@@ -64,11 +65,14 @@ export function writeNativeFile(path: string, root: NGroup): void {
   }
   let done = false;
   try {
-    sink.zeros(SUPERBLOCK_SIZE);
+    sink.zeros(RESERVED);
     const rootAddress = new GraphWriter(sink, plan).write(root);
+    sink.writeAt(SLOT, emptySlot());
     sink.writeAt(0, superblock(sink.pos, rootAddress));
     sink.flush();
     done = true;
+    // A writer that appends its next commits to this file links unchanged objects by address.
+    if (options.recordAddresses) for (const [node, info] of plan.nodes) storedAt.set(node, info.address);
   } catch (e) {
     if (e instanceof StorageError) throw e;
     throw new StorageError(`Writing '${path}' failed: ${(e as Error).message}`, { file: path, cause: e });
@@ -76,14 +80,6 @@ export function writeNativeFile(path: string, root: NGroup): void {
     sink.close();
     if (!done) fs.rmSync(path, { force: true });
   }
-}
-
-/** Superblock version 2: 8-byte offsets and lengths, base 0, no extension, EOF, root header. */
-function superblock(eof: number, rootAddress: number): Uint8Array {
-  const w = new ByteWriter(SUPERBLOCK_SIZE);
-  w.bytes(Buffer.from('\x89HDF\r\n\x1a\n', 'latin1')).u8(2).u8(8).u8(8).u8(0);
-  w.u64(0).u64(UNDEF).u64(eof).u64(rootAddress);
-  return w.u32(lookup3(w.view())).finish();
 }
 
 /**
@@ -104,7 +100,11 @@ function sortedEntries<T>(map: ReadonlyMap<string, T>): [string, T][] {
   return sorted ? entries : entries.sort((a, b) => (a[0] < b[0] ? -1 : 1));
 }
 
-class GraphWriter {
+/**
+ * Writes the objects of a {@link WritePlan} into a sink, each after everything it links to. An
+ * object outside the plan is one the file holds already: links to it use `reused(node)`, its address.
+ */
+export class GraphWriter {
   private readonly heap: GlobalHeapWriter;
   private readonly header = new HeaderBuilder();
   /** Encoded (heap-referencing) elements of attributes with variable-length strings, one per attribute. */
@@ -114,7 +114,13 @@ class GraphWriter {
   /** The old-style groups written so far: an entry pointing at one caches its symbol table. */
   private readonly tables = new Map<NGroup, SymbolTable>();
 
-  constructor(private readonly sink: FileSink, private readonly plan: WritePlan) {
+  constructor(
+    private readonly sink: FileSink,
+    private readonly plan: WritePlan,
+    private readonly reused: (node: NNode) => number = () => {
+      throw new Error('an object outside the write plan');
+    },
+  ) {
     this.heap = new GlobalHeapWriter(sink);
     for (const v of plan.vlenAttrs) {
       const list = this.vlenAttrData.get(v);
@@ -127,7 +133,8 @@ class GraphWriter {
 
   /** Writes `node` (after everything it links to) and returns its header's address. */
   write(node: NNode): number {
-    const info = this.plan.nodes.get(node)!;
+    const info = this.plan.nodes.get(node);
+    if (info === undefined) return this.reused(node);
     if (info.address < 0) info.address = node.kind === 'group' ? this.writeGroup(node, info) : this.writeDataset(node, info);
     return info.address;
   }

@@ -1,0 +1,70 @@
+/**
+ * Appending commits (copy-on-write inside the HDF5 file, `docs/commit-design.md`): the objects a
+ * change touched — new ones, changed ones, and every group on the way up to the root — are
+ * written past the end of the file the graph was read from; unchanged objects are linked by
+ * their stored address ({@link storedAt}); then the superblock is switched to the new root
+ * (`superblock-switch.ts`). The old version stays whole until the switch, so a crash at any
+ * moment leaves the old or the new version, and a reader sees one or the other.
+ *
+ * On while incomplete only with `H5TRAJ_COMMITS=append`; otherwise every commit rewrites the file.
+ */
+import fs from 'node:fs';
+import { StorageError } from '../../../errors.js';
+import { durableStep } from '../../durable-step.js';
+import { type NGroup, type NNode, storedAt } from './model.js';
+import { GraphWriter } from './writer.js';
+import { planWrite } from './write-plan.js';
+import { FileSink } from './write-sink.js';
+import { appendableState, superblock, switchSuperblock } from './superblock-switch.js';
+
+/** Whether commits append to the file instead of rewriting it (`H5TRAJ_COMMITS=append`). */
+export function appendCommitsEnabled(): boolean {
+  return process.env.H5TRAJ_COMMITS === 'append';
+}
+
+/**
+ * Writes the objects of `root`'s graph that `changed` holds (or that have no stored address)
+ * past the end of `path`, the file the graph's stored addresses refer to, and switches its
+ * superblock to them. Returns false, having written nothing, when the file cannot take an
+ * appending commit (not written by the native writer, or its superblock is torn); the caller
+ * then rewrites it. `changed` must hold every ancestor of a changed object.
+ * @throws StorageError when the graph cannot be stored (as the whole-file writer) or writing fails;
+ *   the file is then still its old version.
+ */
+export function appendCommit(path: string, root: NGroup, changed: ReadonlySet<NNode>): boolean {
+  const reused = (node: NNode): boolean => !changed.has(node) && storedAt.has(node);
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r+');
+  } catch (e) {
+    throw new StorageError(`Cannot open '${path}' to write a commit: ${(e as Error).message}`, { file: path, cause: e });
+  }
+  let state;
+  try {
+    state = appendableState(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (state === undefined || !storedAt.has(root)) return false;
+  if (reused(root)) return true; // nothing changed
+  const plan = planWrite(root, reused);
+  // Bytes past the end of file are what a crashed commit appended: nothing reaches them.
+  if (fs.statSync(path).size > state.eof) {
+    durableStep('truncate', path);
+    fs.truncateSync(path, state.eof);
+  }
+  let sink: FileSink | undefined;
+  try {
+    sink = new FileSink(path, state.eof);
+    const rootAddress = new GraphWriter(sink, plan, (node) => storedAt.get(node)!).write(root);
+    sink.flush();
+    switchSuperblock(sink.fd, path, state.bytes, superblock(sink.pos, rootAddress));
+  } catch (e) {
+    if (e instanceof StorageError) throw e;
+    throw new StorageError(`Writing a commit to '${path}' failed, and the file was left as it was: ${(e as Error).message}`, { file: path, cause: e });
+  } finally {
+    sink?.close();
+  }
+  for (const [node, info] of plan.nodes) storedAt.set(node, info.address);
+  return true;
+}
