@@ -56,7 +56,7 @@ export function appendCommit(path: string, root: NGroup, changed: ReadonlySet<NN
   let sink: FileSink | undefined;
   try {
     sink = new FileSink(path, state.eof);
-    const rootAddress = new GraphWriter(sink, plan, (node) => storedAt.get(node)!).write(root);
+    const rootAddress = new GraphWriter(sink, plan, { reused: (node) => storedAt.get(node)!, appending: true, record: true }).write(root);
     sink.flush();
     switchSuperblock(sink.fd, path, state.bytes, superblock(sink.pos, rootAddress));
   } catch (e) {

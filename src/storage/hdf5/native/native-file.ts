@@ -99,6 +99,8 @@ export class NativeH5File implements H5File {
   private changed: Set<NNode> | undefined;
   /** A change went through a soft link, so its ancestors are unknown: the next write is whole. */
   private changedViaSoftLink = false;
+  /** Whether the source's chunk addresses are the target's (until a whole rewrite replaces it). */
+  private sourceIsTarget = false;
 
   private constructor(path: string, mode: OpenMode, root: NGroup, source: NativeSource | undefined, target: string | undefined) {
     this.path = path;
@@ -109,7 +111,10 @@ export class NativeH5File implements H5File {
     this.dirty = mode === 'w' || mode === 'x';
     // Appending needs the graph's stored addresses to be those of the target (read from it), and
     // no object reached twice (a new version of it would leave its other link behind).
-    if (appendCommitsEnabled() && source !== undefined && source.path === target && !source.multiLinked) this.changed = new Set();
+    if (appendCommitsEnabled() && source !== undefined && source.path === target && !source.multiLinked) {
+      this.changed = new Set();
+      this.sourceIsTarget = true;
+    }
   }
 
   /**
@@ -201,6 +206,7 @@ export class NativeH5File implements H5File {
       changed.clear();
       this.changedViaSoftLink = false;
       if (appended) return;
+      this.sourceIsTarget = false; // rewritten below
     }
     if (!fs.existsSync(target)) {
       writeNativeFile(target, this.root, { recordAddresses: changed !== undefined });
@@ -476,7 +482,7 @@ export class NativeH5File implements H5File {
     if (d.data instanceof OwnedData) return d.data;
     const { bytes, strings } = d.data.read();
     if (strings) throw new StorageError('Variable-length string datasets cannot be changed by h5traj.');
-    const owned = new OwnedData(bytes, bytes.length, true);
+    const owned = new OwnedData(bytes, bytes.length, true, this.sourceIsTarget ? d.data.storedChunks?.() : undefined);
     this.heldBytes += bytes.length;
     d.data = owned;
     return owned;

@@ -66,7 +66,7 @@ export function writeNativeFile(path: string, root: NGroup, options: { recordAdd
   let done = false;
   try {
     sink.zeros(RESERVED);
-    const rootAddress = new GraphWriter(sink, plan).write(root);
+    const rootAddress = new GraphWriter(sink, plan, { record: options.recordAddresses }).write(root);
     sink.writeAt(SLOT, emptySlot());
     sink.writeAt(0, superblock(sink.pos, rootAddress));
     sink.flush();
@@ -100,9 +100,19 @@ function sortedEntries<T>(map: ReadonlyMap<string, T>): [string, T][] {
   return sorted ? entries : entries.sort((a, b) => (a[0] < b[0] ? -1 : 1));
 }
 
+/** How a {@link GraphWriter} relates to the file it writes. */
+export interface GraphWriterOptions {
+  /** The address of an object outside the plan, which the file holds already (appending). */
+  reused?: (node: NNode) => number;
+  /** Appending: chunks of changed datasets that are stored unchanged are linked, not written. */
+  appending?: boolean;
+  /** Tell datasets where their chunks went (appending, or a new file that commits will append to). */
+  record?: boolean;
+}
+
 /**
  * Writes the objects of a {@link WritePlan} into a sink, each after everything it links to. An
- * object outside the plan is one the file holds already: links to it use `reused(node)`, its address.
+ * object outside the plan is one the file holds already (see {@link GraphWriterOptions}).
  */
 export class GraphWriter {
   private readonly heap: GlobalHeapWriter;
@@ -117,9 +127,7 @@ export class GraphWriter {
   constructor(
     private readonly sink: FileSink,
     private readonly plan: WritePlan,
-    private readonly reused: (node: NNode) => number = () => {
-      throw new Error('an object outside the write plan');
-    },
+    private readonly options: GraphWriterOptions = {},
   ) {
     this.heap = new GlobalHeapWriter(sink);
     for (const v of plan.vlenAttrs) {
@@ -134,7 +142,10 @@ export class GraphWriter {
   /** Writes `node` (after everything it links to) and returns its header's address. */
   write(node: NNode): number {
     const info = this.plan.nodes.get(node);
-    if (info === undefined) return this.reused(node);
+    if (info === undefined) {
+      if (!this.options.reused) throw new Error('an object outside the write plan');
+      return this.options.reused(node);
+    }
     if (info.address < 0) info.address = node.kind === 'group' ? this.writeGroup(node, info) : this.writeDataset(node, info);
     return info.address;
   }
@@ -204,7 +215,7 @@ export class GraphWriter {
       address = this.copyChunks(raw.chunks, ds.chunks.length, elementSize);
     } else {
       const elements = this.elements(ds, elementSize);
-      if (ds.chunks) address = this.writeChunks(elements, ds.shape ?? [], ds.chunks, elementSize);
+      if (ds.chunks) address = this.writeChunks(ds, elements, ds.chunks, elementSize);
       else address = elements.length > 0 ? this.sink.write(elements) : UNDEF;
     }
     const h = this.header;
@@ -268,11 +279,25 @@ export class GraphWriter {
     return data.bytes.length === size ? data.bytes : data.bytes.subarray(0, size);
   }
 
-  private writeChunks(elements: Uint8Array, shape: number[], chunks: number[], elementSize: number): number {
+  /**
+   * Writes a dataset's chunks and their B-tree. Appending, a chunk of whole rows that the file
+   * holds unchanged is linked where it is (the rows a commit adds to a table cost only their chunks).
+   */
+  private writeChunks(ds: NDataset, elements: Uint8Array, chunks: number[], elementSize: number): number {
+    const shape = ds.shape ?? [];
+    const rowChunks = chunks.every((c, d) => d === 0 || c === shape[d]);
+    const stored = this.options.appending && rowChunks ? ds.data.storedChunks?.() : undefined;
+    const chunkBytes = chunks.reduce((a, b) => a * b, elementSize);
     const records: ChunkRecord[] = [];
     forEachChunk(elements, shape, chunks, elementSize, (offset, bytes) => {
-      records.push({ offset, nbytes: bytes.length, filterMask: 0, address: this.sink.write(bytes) });
+      const k = records.length;
+      const clean = stored && ((k + 1) * chunkBytes <= stored.changedFrom || k * chunkBytes >= stored.changedTo || stored.changedFrom >= stored.changedTo);
+      const old = clean ? stored!.chunks[k] : undefined;
+      const address = old && old.nbytes === bytes.length ? old.address : this.sink.write(bytes);
+      records.push({ offset, nbytes: bytes.length, filterMask: 0, address });
     });
+    const keep = this.options.record && rowChunks && records.every((r) => r.filterMask === 0);
+    ds.data.chunksStored?.(keep ? { chunks: records.map((r) => ({ address: r.address, nbytes: r.nbytes })), changedFrom: 0, changedTo: 0 } : undefined);
     return writeChunkBTree(this.sink, records, elementSize);
   }
 
