@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import { StorageError } from '../../../errors.js';
 import { durableStep } from '../../durable-step.js';
 import { type NGroup, type NNode, storedAt } from './model.js';
+import { ByteSource } from './byte-source.js';
 import { GraphWriter } from './writer.js';
 import { planWrite } from './write-plan.js';
 import { FileSink } from './write-sink.js';
@@ -27,11 +28,12 @@ export function appendCommitsEnabled(): boolean {
  * past the end of `path`, the file the graph's stored addresses refer to, and switches its
  * superblock to them. Returns false, having written nothing, when the file cannot take an
  * appending commit (not written by the native writer, or its superblock is torn); the caller
- * then rewrites it. `changed` must hold every ancestor of a changed object.
+ * then rewrites it. `changed` must hold every ancestor of a changed object, and `changedNames`,
+ * per changed group, the names of the links added or changed in it.
  * @throws StorageError when the graph cannot be stored (as the whole-file writer) or writing fails;
  *   the file is then still its old version.
  */
-export function appendCommit(path: string, root: NGroup, changed: ReadonlySet<NNode>): boolean {
+export function appendCommit(path: string, root: NGroup, changed: ReadonlySet<NNode>, changedNames: ReadonlyMap<NGroup, ReadonlySet<string>>): boolean {
   const reused = (node: NNode): boolean => !changed.has(node) && storedAt.has(node);
   let fd: number;
   try {
@@ -54,9 +56,16 @@ export function appendCommit(path: string, root: NGroup, changed: ReadonlySet<NN
     fs.truncateSync(path, state.eof);
   }
   let sink: FileSink | undefined;
+  let source: ByteSource | undefined;
   try {
     sink = new FileSink(path, state.eof);
-    const rootAddress = new GraphWriter(sink, plan, { reused: (node) => storedAt.get(node)!, appending: true, record: true }).write(root);
+    source = new ByteSource(path);
+    const rootAddress = new GraphWriter(sink, plan, {
+      reused: (node) => storedAt.get(node)!,
+      appending: true,
+      record: true,
+      stored: { source, header: (group) => storedAt.get(group), changedNames: (group) => changedNames.get(group) },
+    }).write(root);
     sink.flush();
     switchSuperblock(sink.fd, path, state.bytes, superblock(sink.pos, rootAddress));
   } catch (e) {
@@ -64,6 +73,7 @@ export function appendCommit(path: string, root: NGroup, changed: ReadonlySet<NN
     throw new StorageError(`Writing a commit to '${path}' failed, and the file was left as it was: ${(e as Error).message}`, { file: path, cause: e });
   } finally {
     sink?.close();
+    source?.close();
   }
   for (const [node, info] of plan.nodes) storedAt.set(node, info.address);
   return true;

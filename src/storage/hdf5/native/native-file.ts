@@ -97,6 +97,8 @@ export class NativeH5File implements H5File {
    * (see `append-commit.ts`); undefined when this file is always written whole.
    */
   private changed: Set<NNode> | undefined;
+  /** With appending commits: per changed group, the names of its links added or changed since the last write. */
+  private readonly changedNames = new Map<NGroup, Set<string>>();
   /** A change went through a soft link, so its ancestors are unknown: the next write is whole. */
   private changedViaSoftLink = false;
   /** Whether the source's chunk addresses are the target's (until a whole rewrite replaces it). */
@@ -202,8 +204,9 @@ export class NativeH5File implements H5File {
   private writeTo(target: string): void {
     const changed = this.changed;
     if (changed !== undefined) {
-      const appended = !this.changedViaSoftLink && fs.existsSync(target) && appendCommit(target, this.root, changed);
+      const appended = !this.changedViaSoftLink && fs.existsSync(target) && appendCommit(target, this.root, changed, this.changedNames);
       changed.clear();
+      this.changedNames.clear();
       this.changedViaSoftLink = false;
       if (appended) return;
       this.sourceIsTarget = false; // rewritten below
@@ -238,19 +241,33 @@ export class NativeH5File implements H5File {
     if (this.changed !== undefined) this.markChanged(path);
   }
 
-  /** Records the object at `path` (or, for a name not yet linked, its parent) and its ancestors as changed. */
+  /**
+   * Records the object at `path` (or, for a name about to be linked, its parent) and its
+   * ancestors as changed, and in each of them the name of the link leading on.
+   */
   private markChanged(path: string): void {
     const changed = this.changed!;
     changed.add(this.root);
-    for (let i = path.indexOf('/', 1); ; i = path.indexOf('/', i + 1)) {
-      const link = this.linkAt(i < 0 ? path : path.slice(0, i));
-      if (link === undefined) return;
-      if (link.kind !== 'hard') {
-        this.changedViaSoftLink = true;
-        return;
+    let parent: NNode = this.root;
+    for (let from = 1; from < path.length; ) {
+      const i = path.indexOf('/', from);
+      const end = i < 0 ? path.length : i;
+      if (end > from) {
+        if (parent.kind === 'group') {
+          let names = this.changedNames.get(parent);
+          if (names === undefined) this.changedNames.set(parent, (names = new Set()));
+          names.add(path.slice(from, end));
+        }
+        const link = this.linkAt(path.slice(0, end));
+        if (link === undefined) return;
+        if (link.kind !== 'hard') {
+          this.changedViaSoftLink = true;
+          return;
+        }
+        changed.add(link.node);
+        parent = link.node;
       }
-      changed.add(link.node);
-      if (i < 0) return;
+      from = end + 1;
     }
   }
 

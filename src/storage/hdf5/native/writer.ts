@@ -35,6 +35,8 @@ import {
 import { GlobalHeapWriter } from './write-heap.js';
 import { type NodeInfo, type WritePlan, elementCount, planWrite } from './write-plan.js';
 import { FileSink } from './write-sink.js';
+import type { ByteSource } from './byte-source.js';
+import { appendToSymbolTable } from './append-symbol-table.js';
 import { RESERVED, SLOT, emptySlot, superblock } from './superblock-switch.js';
 import { type SymbolEntry, type SymbolTable, writeSymbolTable } from './write-symbol-table.js';
 
@@ -106,8 +108,20 @@ export interface GraphWriterOptions {
   reused?: (node: NNode) => number;
   /** Appending: chunks of changed datasets that are stored unchanged are linked, not written. */
   appending?: boolean;
-  /** Tell datasets where their chunks went (appending, or a new file that commits will append to). */
+  /**
+   * Tell datasets where their chunks went, and give symbol table heaps free space at their end
+   * (appending, or a new file that commits will append to).
+   */
   record?: boolean;
+  /**
+   * Appending: the stored file, each stored group's header address and the names of the links
+   * added or changed in it, so a big group gets only its new links added ({@link appendToSymbolTable}).
+   */
+  stored?: {
+    source: ByteSource;
+    header: (group: NGroup) => number | undefined;
+    changedNames: (group: NGroup) => ReadonlySet<string> | undefined;
+  };
 }
 
 /**
@@ -155,6 +169,8 @@ export class GraphWriter {
   }
 
   private writeGroup(group: NGroup, info: NodeInfo): number {
+    const added = group.links.size > MAX_COMPACT_LINKS ? this.appendLinks(group) : undefined;
+    if (added) return this.symbolTableHeader(group, info, added);
     const links = sortedEntries(group.links);
     // Members first: their addresses go into the link messages.
     const addresses = new Array<number>(links.length);
@@ -167,15 +183,7 @@ export class GraphWriter {
     }
     const h = this.header;
     const entries = links.length > MAX_COMPACT_LINKS ? this.symbolEntries(links, addresses) : null;
-    if (entries) {
-      const table = writeSymbolTable(this.sink, entries);
-      this.tables.set(group, table);
-      h.begin();
-      const at = h.open(MSG.symbolTable, 0);
-      h.w.u64(table.btree).u64(table.heap);
-      h.end(at);
-      return this.finishHeader(group, info);
-    }
+    if (entries) return this.symbolTableHeader(group, info, writeSymbolTable(this.sink, entries, this.options.record));
     h.begin();
     h.message(MSG.linkInfo, 0, LINK_INFO);
     h.message(MSG.groupInfo, CONSTANT, GROUP_INFO);
@@ -188,6 +196,41 @@ export class GraphWriter {
       h.end(at);
     }
     return this.finishHeader(group, info);
+  }
+
+  private symbolTableHeader(group: NGroup, info: NodeInfo, table: SymbolTable): number {
+    this.tables.set(group, table);
+    const h = this.header;
+    h.begin();
+    const at = h.open(MSG.symbolTable, 0);
+    h.w.u64(table.btree).u64(table.heap);
+    h.end(at);
+    return this.finishHeader(group, info);
+  }
+
+  /**
+   * Appending: adds the group's new links to its stored symbol table (writing their objects
+   * first), or returns undefined (nothing written for the table) when the table must be written whole.
+   */
+  private appendLinks(group: NGroup): SymbolTable | undefined {
+    const stored = this.options.stored;
+    const header = stored?.header(group);
+    const names = stored?.changedNames(group);
+    if (!stored || header === undefined || names === undefined) return undefined;
+    const sorted = [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries: SymbolEntry[] = [];
+    for (const name of sorted) {
+      const link = group.links.get(name);
+      if (link === undefined || link.kind === 'external' || !isAscii(name)) return undefined;
+      if (link.kind === 'soft') {
+        entries.push({ name, soft: link.target });
+        continue;
+      }
+      this.names.push(name);
+      entries.push({ name, address: this.write(link.node), table: link.node.kind === 'group' ? this.tables.get(link.node) : undefined });
+      this.names.pop();
+    }
+    return appendToSymbolTable(this.sink, stored.source, header, entries);
   }
 
   /** A group's links as symbol table entries, or null when one cannot be (external, non-ASCII name). */
