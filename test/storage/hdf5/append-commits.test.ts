@@ -2,7 +2,7 @@
  * Appending commits (`H5TRAJ_COMMITS=append`, `docs/commit-design.md`): a file grows by what each
  * commit adds and stays the same file (no rewrite, no rename), and after every commit h5py,
  * h5dump and h5traj read exactly the committed runs. A torn superblock switch is repaired from
- * the recovery record by the next writer.
+ * the recovery record by the next writer. `h5traj compact` gives back what old versions take.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -15,6 +15,7 @@ import { leafToRecord } from '../../../src/trajectory/records.js';
 import type { Commit } from '../../../src/trajectory/storage-service.js';
 import { HeldFileWriter } from '../../../src/storage/hdf5/held-writer.js';
 import { writeCommit } from '../../../src/storage/hdf5/store.js';
+import { compactFile, unreachableBytes } from '../../../src/storage/hdf5/compact.js';
 import type { OverviewMemory } from '../../../src/storage/hdf5/overview-tables.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -100,6 +101,20 @@ test(`${RUNS} commits through the storage service append to one file, each read 
     size = stat.size;
     assertHolds(file, i + 1, RUNS, `after commit ${i}`);
   }
+  // Old versions of what the commits changed (the run table, the group path) are unreachable now.
+  const unreachable = unreachableBytes(file)!;
+  assert.ok(unreachable > 0 && unreachable < size, `unreachable bytes counted: ${unreachable} of ${size}`);
+  const { before, after } = compactFile(file);
+  assert.is(before, size);
+  assert.ok(after <= size - unreachable, `compaction gave back the unreachable bytes (${after} ≤ ${size} − ${unreachable})`);
+  assert.is(unreachableBytes(file), 0, 'a compacted file has no unreachable bytes');
+  assertHolds(file, RUNS, RUNS, 'after compacting');
+  // And commits append to the compacted file again.
+  const t2 = new Trajectory('sim', { add_time: false, filename: file });
+  t2.f_load({ load_parameters: 2, load_results: 0 });
+  t2.f_add_result('after', 1);
+  t2.f_store();
+  assertHolds(file, RUNS, RUNS, 'after a store into the compacted file');
 });
 
 test('the held writer (the writer thread) appends commits to the file it keeps parsed', () => {
