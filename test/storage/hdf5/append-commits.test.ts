@@ -134,6 +134,35 @@ test('the held writer (the writer thread) appends commits to the file it keeps p
   }
 });
 
+test('the last of 40 commits into a growing file append no more bytes than 1.5 times the first', () => {
+  // Bytes, not seconds: the machine is shared. What a commit writes is what it adds (its runs'
+  // objects, the chunks of the run table holding their rows) plus O(log N) of changed metadata.
+  const file = path.join(dir, 'growing.hdf5');
+  const perCommit = 20;
+  const commits = 40;
+  const t = storeExploration(file, perCommit * commits);
+  const writer = new HeldFileWriter();
+  const memory: OverviewMemory = new Map();
+  const grew: number[] = [];
+  try {
+    for (let c = 0; c < commits; c++) {
+      const runs = Array.from({ length: perCommit }, (_, k) => runCommit(t, c * perCommit + k).runs[0]!);
+      const size = fs.statSync(file).size;
+      writer.write(file, (f) => writeCommit(f, 'sim', { runs, failures: [], nodes: [] }, memory));
+      grew.push(fs.statSync(file).size - size);
+    }
+  } finally {
+    writer.close();
+  }
+  // A commit rewrites the 32 KB chunks of the run table its rows fall in (one or two, depending
+  // on where they start), so single commits differ by a chunk: compare the medians of five.
+  const median5 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[2]!;
+  const first = median5(grew.slice(0, 5));
+  const last = median5(grew.slice(-5));
+  assert.ok(last <= 1.5 * first, `the last commits appended ${last} bytes (median), the first ${first} (all: ${grew.join(' ')})`);
+  assertHolds(file, perCommit * commits, perCommit * commits, 'after 40 commits');
+});
+
 test('a torn superblock switch is repaired by the next writer, back to the version before it', () => {
   const file = path.join(dir, 'torn.hdf5');
   const t = storeExploration(file, 3);
