@@ -40,6 +40,8 @@ import { HDF5_SERVICE_OPTIONS, type Hdf5ServiceOptions, type Hdf5Settings, addCo
 import { FAILURES_TABLE, writeCommit, writeItems, writeNewTrajectory, writeTrajectoryUpdates } from './store.js';
 import { numberColumn, readTable, textColumn } from './table.js';
 import { withWriteTransaction } from './transaction.js';
+import { HeldFileWriter } from './held-writer.js';
+import { appendCommitsEnabled } from './native/append-commit.js';
 
 export class HDF5StorageService implements StorageService {
   readonly filename: string;
@@ -50,6 +52,8 @@ export class HDF5StorageService implements StorageService {
   private reader: H5File | undefined;
   private readerIdentity = '';
   private readonly overview: OverviewMemory = new Map();
+  /** With appending commits, the file stays parsed between the Environment's commits (`held-writer.ts`). */
+  private readonly committer = new HeldFileWriter();
 
   /**
    * A service for one HDF5 file. The options are pypet's `HDF5StorageService` arguments (see
@@ -103,6 +107,7 @@ export class HDF5StorageService implements StorageService {
   close(): void {
     this.reader?.close();
     this.reader = undefined;
+    this.committer.close();
   }
 
   /**
@@ -228,7 +233,14 @@ export class HDF5StorageService implements StorageService {
   }
 
   commit(traj: Trajectory, commit: Commit): void {
-    this.write((f) => writeCommit(f, traj.v_name, commit, this.overview));
+    if (!appendCommitsEnabled() || !fs.existsSync(this.filename)) {
+      this.write((f) => writeCommit(f, traj.v_name, commit, this.overview));
+      return;
+    }
+    // Appending, a commit costs what it adds only if the file is not parsed again for each one.
+    this.reader?.close();
+    this.reader = undefined;
+    this.committer.write(this.filename, (f) => writeCommit(f, traj.v_name, commit, this.overview));
   }
 
   readFailures(traj: Trajectory): RunFailure[] {
