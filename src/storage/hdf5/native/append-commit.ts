@@ -16,7 +16,7 @@ import { ByteSource } from './byte-source.js';
 import { GraphWriter } from './writer.js';
 import { planWrite } from './write-plan.js';
 import { FileSink } from './write-sink.js';
-import { appendableState, superblock, switchSuperblock } from './superblock-switch.js';
+import { type SuperblockState, appendableState, superblock, switchSuperblock } from './superblock-switch.js';
 
 /** Whether commits append to the file instead of rewriting it (`H5TRAJ_COMMITS=append`). */
 export function appendCommitsEnabled(): boolean {
@@ -41,7 +41,7 @@ export function appendCommit(path: string, root: NGroup, changed: ReadonlySet<NN
   } catch (e) {
     throw new StorageError(`Cannot open '${path}' to write a commit: ${(e as Error).message}`, { file: path, cause: e });
   }
-  let state;
+  let state: SuperblockState | undefined;
   try {
     state = appendableState(fd);
   } finally {
@@ -57,6 +57,7 @@ export function appendCommit(path: string, root: NGroup, changed: ReadonlySet<NN
   }
   let sink: FileSink | undefined;
   let source: ByteSource | undefined;
+  let switching = false;
   try {
     sink = new FileSink(path, state.eof);
     source = new ByteSource(path);
@@ -67,8 +68,11 @@ export function appendCommit(path: string, root: NGroup, changed: ReadonlySet<NN
       stored: { source, header: (group) => storedAt.get(group), changedNames: (group) => changedNames.get(group) },
     }).write(root);
     sink.flush();
+    switching = true;
     switchSuperblock(sink.fd, path, state.bytes, superblock(sink.pos, rootAddress));
   } catch (e) {
+    // Once the switch began, the new superblock may be in place: what it reaches must stay.
+    if (sink && !switching) restore(sink, path, state.eof);
     if (e instanceof StorageError) throw e;
     throw new StorageError(`Writing a commit to '${path}' failed, and the file was left as it was: ${(e as Error).message}`, { file: path, cause: e });
   } finally {
@@ -77,4 +81,19 @@ export function appendCommit(path: string, root: NGroup, changed: ReadonlySet<NN
   }
   for (const [node, info] of plan.nodes) storedAt.set(node, info.address);
   return true;
+}
+
+/**
+ * After a failed commit (e.g. a full disk, a file size limit), makes the file byte for byte what
+ * it was: the free heap space written in place is put back and the appended bytes are cut. Best
+ * effort: the old version is whole either way (nothing it reaches was written over).
+ */
+function restore(sink: FileSink, path: string, eof: number): void {
+  try {
+    sink.undoOverwrites();
+    durableStep('truncate', path);
+    fs.truncateSync(path, eof);
+  } catch {
+    // The next commit cuts what is past the end of file.
+  }
 }

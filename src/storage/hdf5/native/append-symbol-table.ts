@@ -133,8 +133,8 @@ export function appendToSymbolTable(sink: FileSink, src: ByteSource, header: num
   let newData: number;
   let newSize: number;
   if (inPlace) {
-    sink.writeAt(data + start, names.view());
-    sink.writeAt(data + used, new ByteWriter(16).u64(FREE_LIST_END).u64(size - used).finish());
+    sink.overwrite(data + start, names.view(), src.bytes(data + start, k));
+    sink.overwrite(data + used, new ByteWriter(16).u64(FREE_LIST_END).u64(size - used).finish(), src.bytes(data + used, 16));
     newData = data;
     newSize = size;
   } else {

@@ -127,7 +127,7 @@ export class NativeH5File implements H5File {
    */
   static open(path: string, mode: OpenMode): NativeH5File {
     if (mode === 'w' || mode === 'x') return new NativeH5File(path, mode, newGroup(), undefined, path);
-    const source = mode === 'r' ? sharedReadSources.acquire(path) : openNativeFile(path);
+    const source = mode === 'r' ? sharedReadSources.acquire(path) : openNativeFile(path, { addresses: appendCommitsEnabled() });
     return new NativeH5File(path, mode, source.root, source, mode === 'a' ? path : undefined);
   }
 
@@ -137,7 +137,7 @@ export class NativeH5File implements H5File {
    */
   static openCopy(source: string | undefined, target: string): NativeH5File {
     if (source === undefined) return new NativeH5File(target, 'w', newGroup(), undefined, target);
-    const src = openNativeFile(source);
+    const src = openNativeFile(source, { addresses: appendCommitsEnabled() && source === target });
     const f = new NativeH5File(target, 'a', src.root, src, target);
     f.dirty = true; // the target does not exist yet
     return f;

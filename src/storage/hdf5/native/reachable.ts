@@ -101,7 +101,7 @@ class Walk {
     if (!this.count(at, pos + chunk + 4)) return;
     const chunks: [number, number][] = [[at + pos, chunk]];
     const orderBytes = flags & 0x04 ? 2 : 0;
-    let type: { vlen: boolean } = { vlen: false };
+    let vlen = false;
     let layout: Buffer | undefined;
     let space: Buffer | undefined;
     for (let c = 0; c < chunks.length; c++) {
@@ -127,12 +127,12 @@ class Walk {
           const heapAt = 2 + (m[1]! & 1 ? 2 : 0);
           if (address(m, heapAt) !== undefined) throw new Unknown('dense attribute storage');
         } else if (t === 0x0c) this.attribute(m);
-        else if (t === 0x03) type = { vlen: (m[0]! & 0x0f) === 9 };
+        else if (t === 0x03) vlen = (m[0]! & 0x0f) === 9;
         else if (t === 0x01) space = m;
         else if (t === 0x08) layout = m;
       }
     }
-    if (layout) this.data(layout, type.vlen, space);
+    if (layout) this.data(layout, vlen, space);
   }
 
   /** A link message: a hard link's target is walked. */

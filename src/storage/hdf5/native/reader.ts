@@ -45,7 +45,8 @@ export interface NativeSource {
 }
 
 /**
- * Parses all metadata reachable from the root group of `path`.
+ * Parses all metadata reachable from the root group of `path`; with `addresses`, records where
+ * each object is ({@link storedAt}), for a writer that appends commits to the file.
  * @throws NativeUnsupportedError for a feature the native engine cannot represent faithfully;
  *   StorageError / FormatError (naming the file) when it is missing, not HDF5, truncated or damaged.
  * @example
@@ -53,12 +54,12 @@ export interface NativeSource {
  * const runs = src.root.links.get('traj'); // { kind: 'hard', node: { kind: 'group', ... } }
  * src.close();
  */
-export function openNativeFile(path: string): NativeSource {
+export function openNativeFile(path: string, options: { addresses?: boolean } = {}): NativeSource {
   checkHdf5File(path);
   const src = new ByteSource(path);
   try {
     const { rootAddr } = readSuperblock(src);
-    const reader = new GraphReader(src);
+    const reader = new GraphReader(src, undefined, options.addresses ?? false);
     const root = reader.node(rootAddr, '/');
     if (root.kind !== 'group') throw new CorruptError('its root object is not a group');
     return { path, root, multiLinked: reader.multiLinked, close: () => src.close() };
@@ -148,6 +149,7 @@ class GraphReader {
   constructor(
     private readonly src: ByteSource,
     private readonly onDamage?: (e: unknown, where: string) => void,
+    private readonly addresses = false,
   ) {
     const heap = new GlobalHeap(src);
     this.ctx = { types: new TypeCache(), heap, attributes: new Interner() };
@@ -168,7 +170,7 @@ class GraphReader {
       const raw = this.rawLinks(path);
       const group: NGroup = { kind: 'group', attrs, links: new Map() };
       this.nodes.set(addr, group); // before the children, so that cycles find it
-      storedAt.set(group, addr);
+      if (this.addresses) storedAt.set(group, addr);
       const prefix = path === '/' ? '/' : `${path}/`;
       for (const { name, link } of sortByName(raw, raw.length)) {
         if (link.kind !== 'hard') group.links.set(name, link);
@@ -182,7 +184,7 @@ class GraphReader {
       // Groups are always remembered (cycles go through them); a dataset only when more than
       // one link points at it, which saves 40,000 entries in a pypet file.
       if (h.refCount > 1) this.nodes.set(addr, dataset);
-      storedAt.set(dataset, addr);
+      if (this.addresses) storedAt.set(dataset, addr);
       return dataset;
     }
     if (h.has(MSG.DATATYPE)) throw new NativeUnsupportedError('committed (named) datatypes', path);

@@ -80,6 +80,21 @@ export class FileSink {
     this.writeFully(bytes, address);
   }
 
+  /** What {@link overwrite} replaced, so that {@link undoOverwrites} can put it back. */
+  private readonly replaced: { address: number; bytes: Uint8Array }[] = [];
+
+  /** {@link writeAt} of bytes an appending commit writes before the end of file, whose old content is `before`. */
+  overwrite(address: number, bytes: Uint8Array, before: Uint8Array): void {
+    this.replaced.push({ address, bytes: before });
+    this.writeAt(address, bytes);
+  }
+
+  /** Puts back what {@link overwrite} replaced (after a failed commit: the file is then byte for byte as before). */
+  undoOverwrites(): void {
+    for (const r of this.replaced.reverse()) this.writeAt(r.address, r.bytes);
+    this.replaced.length = 0;
+  }
+
   flush(): void {
     if (this.used === 0) return;
     this.writeFully(this.block.subarray(0, this.used), this.pos - this.used);
