@@ -101,6 +101,8 @@ export class NativeH5File implements H5File {
   private readonly changedNames = new Map<NGroup, Set<string>>();
   /** A change went through a soft link, so its ancestors are unknown: the next write is whole. */
   private changedViaSoftLink = false;
+  /** The group {@link markChanged} marked last, with its path (marked up to the root, since the last write). */
+  private lastMarked: { path: string; group: NGroup } | undefined;
   /** Whether the source's chunk addresses are the target's (until a whole rewrite replaces it). */
   private sourceIsTarget = false;
 
@@ -207,6 +209,7 @@ export class NativeH5File implements H5File {
       const appended = !this.changedViaSoftLink && fs.existsSync(target) && appendCommit(target, this.root, changed, this.changedNames);
       changed.clear();
       this.changedNames.clear();
+      this.lastMarked = undefined;
       this.changedViaSoftLink = false;
       if (appended) return;
       this.sourceIsTarget = false; // rewritten below
@@ -247,6 +250,13 @@ export class NativeH5File implements H5File {
    */
   private markChanged(path: string): void {
     const changed = this.changed!;
+    // Storing writes many objects below one group in a row: its path up is marked already.
+    const cut = path.lastIndexOf('/');
+    const last = this.lastMarked;
+    if (last !== undefined && cut > 0 && last.path.length === cut && path.startsWith(last.path)) {
+      this.markChild(last.group, path, cut + 1);
+      return;
+    }
     changed.add(this.root);
     let parent: NNode = this.root;
     for (let from = 1; from < path.length; ) {
@@ -266,9 +276,23 @@ export class NativeH5File implements H5File {
         }
         changed.add(link.node);
         parent = link.node;
+        if (end === cut && link.node.kind === 'group') this.lastMarked = { path: path.slice(0, cut), group: link.node };
       }
       from = end + 1;
     }
+  }
+
+  /** {@link markChanged} of the child named from `from` on in `path`, below `group`, whose path up is marked. */
+  private markChild(group: NGroup, path: string, from: number): void {
+    const name = path.slice(from);
+    if (name === '') return;
+    let names = this.changedNames.get(group);
+    if (names === undefined) this.changedNames.set(group, (names = new Set()));
+    names.add(name);
+    const link = group.links.get(name);
+    if (link === undefined) return;
+    if (link.kind !== 'hard') this.changedViaSoftLink = true;
+    else this.changed!.add(link.node);
   }
 
   // -------------------------------------------------------------------------------------------
