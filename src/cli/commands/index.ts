@@ -13,5 +13,6 @@ import { merge } from './merge.js';
 import { plot } from './plot.js';
 import { submit } from './submit.js';
 import { unlock } from './unlock.js';
+import { compact } from './compact.js';
 
-export const commands: CliCommand[] = [run, submit, info, tree, find, get, schema, exportCommand, plot, merge, unlock, verify, dump];
+export const commands: CliCommand[] = [run, submit, info, tree, find, get, schema, exportCommand, plot, merge, compact, unlock, verify, dump];

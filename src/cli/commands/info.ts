@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import { describeRuns, describeShard, missingShards, shardBlock, shardRecords } from '../../environment/shard.js';
+import { unreachableBytes } from '../../storage/hdf5/compact.js';
 import { openH5 } from '../../storage/hdf5/engine/open-file.js';
 import { type StoredSummary, readSummary } from '../../storage/hdf5/summary.js';
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
@@ -42,11 +43,14 @@ export const info: CliCommand<CommonArgs> = {
       };
     }));
     const size = fs.statSync(args.file).size;
+    // Space old versions take (appending commits); null when the file holds structures h5traj does not walk.
+    const unreachable = unreachableBytes(args.file) ?? null;
     if (args.json) {
-      outJson({ file: args.file, file_bytes: size, trajectories: rows });
+      outJson({ file: args.file, file_bytes: size, unreachable_bytes: unreachable, trajectories: rows });
       return;
     }
-    out(`${args.file}: ${rows.length} trajector${rows.length === 1 ? 'y' : 'ies'}, ${(size / 1024 / 1024).toFixed(2)} MiB`);
+    const old = unreachable ? `, of which ${(unreachable / 1024 / 1024).toFixed(2)} MiB unreachable (old versions; h5traj compact gives them back)` : '';
+    out(`${args.file}: ${rows.length} trajector${rows.length === 1 ? 'y' : 'ies'}, ${(size / 1024 / 1024).toFixed(2)} MiB${old}`);
     out(table(['trajectory', 'created', 'runs', 'completed', 'failed', 'explored', 'comment'],
       rows.map((r) => [r.name, r.created, r.runs, r.completed, r.failed, r.explored.join(', '), r.comment])));
     for (const r of rows) if (r.shard_note) out(`${r.name}: ${r.shard_note}`);

@@ -38,9 +38,10 @@ import { rewriteFile, skipPaths } from './transactions/rewrite.js';
 import type { OverviewMemory } from './layout/overview-tables.js';
 import { HDF5_SERVICE_OPTIONS, type Hdf5ServiceOptions, type Hdf5Settings, addConfigLeaves, resolveSettings } from './layout/settings.js';
 import { writeCommit, writeItems, writeNewTrajectory, writeTrajectoryUpdates } from './store.js';
-import { latestFailures } from './summary.js';
 import { withWriteTransaction } from './transactions/transaction.js';
 import { HeldFileWriter } from './transactions/held-writer.js';
+import { appendCommitsEnabled } from './native/append-commit.js';
+import { latestFailures } from './summary.js';
 
 export class HDF5StorageService implements StorageService {
   readonly filename: string;
@@ -51,7 +52,10 @@ export class HDF5StorageService implements StorageService {
   private reader: H5File | undefined;
   private readerIdentity = '';
   private readonly overview: OverviewMemory = new Map();
-  /** Set by {@link holdBetweenCommits}: the file's graph kept in memory from one commit to the next. */
+  /**
+   * The file's graph kept in memory from one commit to the next: set by {@link holdBetweenCommits},
+   * or by the first appending commit (`H5TRAJ_COMMITS=append`).
+   */
   private held: HeldFileWriter | undefined;
 
   /**
@@ -235,13 +239,16 @@ export class HDF5StorageService implements StorageService {
   /**
    * Writes an Environment commit (runs, failures, new nodes) in one crash-safe write: the one
    * place that decides what a commit writes and which comments it purges, for serial runs and
-   * for the parallel writer thread alike. Only the trajectory's name is read.
+   * for the parallel writer thread alike. Only the trajectory's name is read. With appending
+   * commits on (`H5TRAJ_COMMITS=append`) and the file there, the graph is held between commits
+   * too, since a commit costs only what it adds if the file is not parsed again for each one.
    */
   commit(traj: Pick<Trajectory, 'v_name'>, commit: Commit): void {
     const change = (f: H5File): void => writeCommit(f, traj.v_name, commit, this.overview);
-    if (!this.held) return this.write(change);
+    if (!this.held && !(appendCommitsEnabled() && fs.existsSync(this.filename))) return this.write(change);
     this.closeReader();
     this.makeFolder();
+    this.held ??= new HeldFileWriter();
     this.held.write(this.filename, change);
   }
 

@@ -5,7 +5,7 @@
  */
 import type { H5Type } from '../engine/h5types.js';
 import { FormatError, H5TrajError } from '../../../errors.js';
-import { type NData, type NRawChunks, NativeUnsupportedError } from './model.js';
+import { type NData, type NRawChunks, type StoredChunks, NativeUnsupportedError } from './model.js';
 import { type ByteSource, CorruptError, UNDEF } from './byte-source.js';
 import { type ChunkRef, copyChunk, listChunks } from './chunks.js';
 import { isVariableLength } from '../engine/h5types.js';
@@ -70,6 +70,24 @@ export class FileData implements NData {
     if (!shape || shape.length === 0) return this.read();
     const from = Math.max(0, Math.min(start, shape[0]!));
     return this.region(from, Math.max(from, Math.min(end, shape[0]!)));
+  }
+
+  /**
+   * The stored chunks, for an unfiltered dataset chunked along its first dimension only (the
+   * row tables appending commits grow), as far as they follow each other from row 0.
+   */
+  storedChunks(): StoredChunks | undefined {
+    const { layout, shape, pipeline } = this;
+    if (layout.kind !== 'chunked' || pipeline || !shape || shape.length === 0) return undefined;
+    if (layout.chunk.some((c, d) => d > 0 && c !== shape[d])) return undefined;
+    const rows = layout.chunk[0]!;
+    const sorted = [...this.guard(() => this.chunks())].sort((a, b) => a.offset[0]! - b.offset[0]!);
+    const chunks: { address: number; nbytes: number }[] = [];
+    for (const c of sorted) {
+      if (c.offset[0] !== chunks.length * rows || c.filterMask !== 0) break;
+      chunks.push({ address: c.addr, nbytes: c.size });
+    }
+    return { chunks, changedFrom: 0, changedTo: 0 };
   }
 
   /** Runs `fn`, turning damage found on the way into a {@link FormatError} naming the file. */

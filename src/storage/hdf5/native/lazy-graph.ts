@@ -70,7 +70,8 @@ export function openLazyNativeFile(path: string, options: LazyOpenOptions = {}):
     if (root.kind !== 'group') throw new CorruptError('its root object is not a group');
     graph.checkFirstObjects(root as LazyGroup);
     graph.opened = true;
-    return { path, root, close: () => src.close() };
+    // Read-only, so never appended to; whether an object has two links is not known until read.
+    return { path, root, multiLinked: true, close: () => src.close() };
   } catch (e) {
     src.close();
     throw asFormatError(path, e);

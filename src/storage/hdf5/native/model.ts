@@ -37,6 +37,18 @@ export interface NRawChunks {
   chunks: { offset: number[]; filterMask: number; bytes: Uint8Array }[];
 }
 
+/**
+ * Chunks of a dataset chunked along its first dimension only (each chunk whole rows), stored
+ * unfiltered in the file appending commits go to: chunk k, in row order, is `chunks[k]`. Bytes
+ * `[changedFrom, changedTo)` of the data may have changed since (none when `changedFrom ≥
+ * changedTo`); a chunk outside them is linked instead of written again (`append-commit.ts`).
+ */
+export interface StoredChunks {
+  chunks: readonly { address: number; nbytes: number }[];
+  changedFrom: number;
+  changedTo: number;
+}
+
 /** Where a dataset's elements come from: memory, or the file it was read from. */
 export interface NData {
   /** All elements, decoded (filters undone). */
@@ -48,6 +60,10 @@ export interface NData {
    * writer then copies the chunks and the pipeline as they are instead of decompressing.
    */
   rawChunks?(): NRawChunks;
+  /** The chunks already stored with these bytes, when known (see {@link StoredChunks}). */
+  storedChunks?(): StoredChunks | undefined;
+  /** Told by the writer where it stored the chunks (undefined: somewhere no commit will append to). */
+  chunksStored?(stored: StoredChunks | undefined): void;
 }
 
 export interface NDataset {
@@ -70,6 +86,13 @@ export interface NDataset {
  * (PyTables' enums, bitfields, odd paddings) byte for byte instead of re-encoding them.
  */
 export const sourceTypeBytes = new WeakMap<H5Type, Uint8Array>();
+
+/**
+ * Where each object's header is in the file the graph was read from (or last appended to, see
+ * `append-commit.ts`): an unchanged object is not written again by an appending commit, its new
+ * parent links to this address. Objects created in memory have none.
+ */
+export const storedAt = new WeakMap<NNode, number>();
 
 /** Data that lives in memory. */
 export function memoryData(bytes: Uint8Array, strings?: Buffer[]): NData {

@@ -3,7 +3,9 @@
  * graph (whole by `reader.ts` for a writable file, on demand by `lazy-graph.ts` for a read-only
  * one), every change is made to the graph, and closing a writable file
  * writes the whole graph as a new file (`writer.ts`) that replaces the target by an atomic rename.
- * So a native file is never changed in place, and a crash leaves the old file whole.
+ * So a native file is never changed in place, and a crash leaves the old file whole. With
+ * appending commits on (`append-commit.ts`), a file changed where it was read from gets only the
+ * changed objects appended instead, followed by a superblock switch.
  */
 import fs from 'node:fs';
 import { StateError, StorageError, UnsupportedDataError } from '../../../errors.js';
@@ -12,6 +14,7 @@ import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, Wr
 import { VLEN_BYTES, type H5Type } from '../engine/h5types.js';
 import { baseName, parentOf } from '../engine/paths.js';
 import { type NDataset, type NGroup, type NLink, type NNode, NativeUnsupportedError, newGroup } from './model.js';
+import { appendCommit, appendCommitsEnabled } from './append-commit.js';
 import { OwnedData, packSmall } from './owned-data.js';
 import { type NativeSource, openNativeFile } from './reader.js';
 import { sharedReadSources } from './shared-sources.js';
@@ -90,6 +93,19 @@ export class NativeH5File implements H5File {
   private readonly sortedNames = new WeakMap<NGroup, string[]>();
   private readonly pathCache = new Map<string, NLink>();
   private heldBytes = 0;
+  /**
+   * With appending commits: the objects changed since the last write, with all their ancestors
+   * (see `append-commit.ts`); undefined when this file is always written whole.
+   */
+  private changed: Set<NNode> | undefined;
+  /** With appending commits: per changed group, the names of its links added or changed since the last write. */
+  private readonly changedNames = new Map<NGroup, Set<string>>();
+  /** A change went through a soft link, so its ancestors are unknown: the next write is whole. */
+  private changedViaSoftLink = false;
+  /** The group {@link markChanged} marked last, with its path (marked up to the root, since the last write). */
+  private lastMarked: { path: string; group: NGroup } | undefined;
+  /** Whether the source's chunk addresses are the target's (until a whole rewrite replaces it). */
+  private sourceIsTarget = false;
 
   private constructor(path: string, mode: OpenMode, root: NGroup, source: NativeSource | undefined, target: string | undefined) {
     this.path = path;
@@ -98,6 +114,12 @@ export class NativeH5File implements H5File {
     this.source = source;
     this.target = target;
     this.dirty = mode === 'w' || mode === 'x';
+    // Appending needs the graph's stored addresses to be those of the target (read from it), and
+    // no object reached twice (a new version of it would leave its other link behind).
+    if (appendCommitsEnabled() && source !== undefined && source.path === target && !source.multiLinked) {
+      this.changed = new Set();
+      this.sourceIsTarget = true;
+    }
   }
 
   /**
@@ -108,7 +130,7 @@ export class NativeH5File implements H5File {
    */
   static open(path: string, mode: OpenMode): NativeH5File {
     if (mode === 'w' || mode === 'x') return new NativeH5File(path, mode, newGroup(), undefined, path);
-    const source = mode === 'r' ? sharedReadSources.acquire(path) : openNativeFile(path);
+    const source = mode === 'r' ? sharedReadSources.acquire(path) : openNativeFile(path, { addresses: appendCommitsEnabled() });
     return new NativeH5File(path, mode, source.root, source, mode === 'a' ? path : undefined);
   }
 
@@ -118,7 +140,7 @@ export class NativeH5File implements H5File {
    */
   static openCopy(source: string | undefined, target: string): NativeH5File {
     if (source === undefined) return new NativeH5File(target, 'w', newGroup(), undefined, target);
-    const src = openNativeFile(source);
+    const src = openNativeFile(source, { addresses: appendCommitsEnabled() && source === target });
     const f = new NativeH5File(target, 'a', src.root, src, target);
     f.dirty = true; // the target does not exist yet
     return f;
@@ -177,11 +199,22 @@ export class NativeH5File implements H5File {
    * source), to a temporary file renamed over it, so that a crash never leaves it half-written.
    */
   private writeTo(target: string): void {
+    const changed = this.changed;
+    if (changed !== undefined) {
+      const appended = !this.changedViaSoftLink && fs.existsSync(target) && appendCommit(target, this.root, changed, this.changedNames);
+      changed.clear();
+      this.changedNames.clear();
+      this.lastMarked = undefined;
+      this.changedViaSoftLink = false;
+      if (appended) return;
+      this.sourceIsTarget = false; // rewritten below
+    }
     if (!fs.existsSync(target)) {
-      writeNativeFile(target, this.root);
+      writeNativeFile(target, this.root, { recordAddresses: changed !== undefined });
       return;
     }
-    replaceThroughTemp(target, (tmp) => writeNativeFile(tmp, this.root), { onError: (e) => e });
+    // When appending, the next commits link unchanged objects at their addresses in this copy.
+    replaceThroughTemp(target, (tmp) => writeNativeFile(tmp, this.root, { recordAddresses: changed !== undefined }), { onError: (e) => e });
   }
 
   private live(): void {
@@ -196,6 +229,58 @@ export class NativeH5File implements H5File {
     this.live();
     if (!this.writable) this.fail('Cannot write: the file is open read-only', path);
     this.dirty = true;
+    if (this.changed !== undefined) this.markChanged(path);
+  }
+
+  /**
+   * Records the object at `path` (or, for a name about to be linked, its parent) and its
+   * ancestors as changed, and in each of them the name of the link leading on.
+   */
+  private markChanged(path: string): void {
+    const changed = this.changed!;
+    // Storing writes many objects below one group in a row: its path up is marked already.
+    const cut = path.lastIndexOf('/');
+    const last = this.lastMarked;
+    if (last !== undefined && cut > 0 && last.path.length === cut && path.startsWith(last.path)) {
+      this.markChild(last.group, path, cut + 1);
+      return;
+    }
+    changed.add(this.root);
+    let parent: NNode = this.root;
+    for (let from = 1; from < path.length; ) {
+      const i = path.indexOf('/', from);
+      const end = i < 0 ? path.length : i;
+      if (end > from) {
+        if (parent.kind === 'group') {
+          let names = this.changedNames.get(parent);
+          if (names === undefined) this.changedNames.set(parent, (names = new Set()));
+          names.add(path.slice(from, end));
+        }
+        const link = this.linkAt(path.slice(0, end));
+        if (link === undefined) return;
+        if (link.kind !== 'hard') {
+          this.changedViaSoftLink = true;
+          return;
+        }
+        changed.add(link.node);
+        parent = link.node;
+        if (end === cut && link.node.kind === 'group') this.lastMarked = { path: path.slice(0, cut), group: link.node };
+      }
+      from = end + 1;
+    }
+  }
+
+  /** {@link markChanged} of the child named from `from` on in `path`, below `group`, whose path up is marked. */
+  private markChild(group: NGroup, path: string, from: number): void {
+    const name = path.slice(from);
+    if (name === '') return;
+    let names = this.changedNames.get(group);
+    if (names === undefined) this.changedNames.set(group, (names = new Set()));
+    names.add(name);
+    const link = group.links.get(name);
+    if (link === undefined) return;
+    if (link.kind !== 'hard') this.changedViaSoftLink = true;
+    else this.changed!.add(link.node);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -436,7 +521,7 @@ export class NativeH5File implements H5File {
     if (d.data instanceof OwnedData) return d.data;
     const { bytes, strings } = d.data.read();
     if (strings) throw new StorageError('Variable-length string datasets cannot be changed by h5traj.');
-    const owned = new OwnedData(bytes, bytes.length, true);
+    const owned = new OwnedData(bytes, bytes.length, true, this.sourceIsTarget ? d.data.storedChunks?.() : undefined);
     this.heldBytes += bytes.length;
     d.data = owned;
     return owned;

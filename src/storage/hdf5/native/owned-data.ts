@@ -1,5 +1,5 @@
 /** Dataset contents that a native file holds in memory (created or changed there). */
-import type { NData } from './model.js';
+import type { NData, StoredChunks } from './model.js';
 
 /**
  * A dataset's elements held in memory: what `createDataset` was given (not copied: the caller's
@@ -8,13 +8,30 @@ import type { NData } from './model.js';
 export class OwnedData implements NData {
   private buffer: Uint8Array;
   private borrowed: boolean;
+  /** Where these bytes' chunks are stored, and how many bytes are unchanged since (see {@link StoredChunks}). */
+  private stored: StoredChunks | undefined;
   constructor(
     bytes: Uint8Array,
     private used: number,
     borrowed: boolean,
+    stored?: StoredChunks,
   ) {
     this.buffer = bytes;
     this.borrowed = borrowed;
+    this.stored = stored;
+  }
+  storedChunks(): StoredChunks | undefined {
+    return this.stored;
+  }
+  chunksStored(stored: StoredChunks | undefined): void {
+    this.stored = stored;
+  }
+  /** Bytes `[from, to)` change: chunks holding them must be written again. */
+  private changed(from: number, to: number): void {
+    const s = this.stored;
+    if (s === undefined || from >= to) return;
+    const empty = s.changedFrom >= s.changedTo;
+    this.stored = { chunks: s.chunks, changedFrom: empty ? from : Math.min(from, s.changedFrom), changedTo: empty ? to : Math.max(to, s.changedTo) };
   }
   /** Copies a borrowed buffer before the first change, so the caller's array is never written. */
   private own(capacity: number): void {
@@ -34,12 +51,16 @@ export class OwnedData implements NData {
   /** Makes room for `used` bytes; new bytes are zero (HDF5's default fill value). */
   setLength(used: number): void {
     this.own(Math.max(used, this.used));
-    if (used < this.used) this.buffer.fill(0, used, this.used);
+    if (used < this.used) {
+      this.buffer.fill(0, used, this.used);
+      this.changed(used, this.used);
+    }
     this.used = used;
   }
   write(at: number, data: Uint8Array): void {
     this.own(this.used);
     this.buffer.set(data, at);
+    this.changed(at, at + data.length);
   }
 }
 

@@ -19,7 +19,7 @@
  */
 import { FormatError, H5TrajError } from '../../../errors.js';
 import { checkHdf5File } from '../engine/file-check.js';
-import { type NGroup, type NNode, NativeUnsupportedError } from './model.js';
+import { type NGroup, type NNode, NativeUnsupportedError, storedAt } from './model.js';
 import { ByteSource, CorruptError } from './byte-source.js';
 import { ChecksumError } from './checksum.js';
 import { ObjectReader } from './object-reader.js';
@@ -29,12 +29,15 @@ import { readSuperblock } from './superblock.js';
 export interface NativeSource {
   readonly path: string;
   readonly root: NGroup;
+  /** Whether some object is reached by more than one hard link (appending commits then rewrite). */
+  readonly multiLinked: boolean;
   /** Closes the file; reading dataset data afterwards throws a StateError. */
   close(): void;
 }
 
 /**
- * Parses all metadata reachable from the root group of `path`.
+ * Parses all metadata reachable from the root group of `path`; with `addresses`, records where
+ * each object is ({@link storedAt}), for a writer that appends commits to the file.
  * @throws NativeUnsupportedError for a feature the native engine cannot represent faithfully;
  *   StorageError / FormatError (naming the file) when it is missing, not HDF5, truncated or damaged.
  * @example
@@ -42,14 +45,15 @@ export interface NativeSource {
  * const runs = src.root.links.get('traj'); // { kind: 'hard', node: { kind: 'group', ... } }
  * src.close();
  */
-export function openNativeFile(path: string): NativeSource {
+export function openNativeFile(path: string, options: { addresses?: boolean } = {}): NativeSource {
   checkHdf5File(path);
   const src = new ByteSource(path);
   try {
     const { rootAddr } = readSuperblock(src);
-    const root = new GraphReader(src).node(rootAddr, '/');
+    const reader = new GraphReader(src, undefined, options.addresses ?? false);
+    const root = reader.node(rootAddr, '/');
     if (root.kind !== 'group') throw new CorruptError('its root object is not a group');
-    return { path, root, close: () => src.close() };
+    return { path, root, multiLinked: reader.multiLinked, close: () => src.close() };
   } catch (e) {
     src.close();
     throw asFormatError(path, e);
@@ -120,6 +124,8 @@ export function checksumFailure(file: string, e: ChecksumError): FormatError {
 class GraphReader {
   private readonly nodes = new Map<number, NNode>();
   private readonly objects: ObjectReader;
+  /** Set when an object is reached a second time (see {@link NativeSource.multiLinked}). */
+  multiLinked = false;
 
   /**
    * @param onDamage when given, a damaged object is reported here and left out of its group
@@ -128,22 +134,28 @@ class GraphReader {
   constructor(
     src: ByteSource,
     private readonly onDamage?: (e: unknown, where: string) => void,
+    private readonly addresses = false,
   ) {
     this.objects = new ObjectReader(src);
   }
 
   node(addr: number, path: string): NNode {
     const known = this.nodes.get(addr);
-    if (known) return known;
+    if (known) {
+      this.multiLinked = true;
+      return known;
+    }
     const obj = this.objects.read(addr, path);
     if (obj.kind === 'dataset') {
       // Groups are always remembered (cycles go through them); a dataset only when more than
       // one link points at it, which saves 40,000 entries in a pypet file.
       if (obj.refCount > 1) this.nodes.set(addr, obj.dataset);
+      if (this.addresses) storedAt.set(obj.dataset, addr);
       return obj.dataset;
     }
     const group: NGroup = { kind: 'group', attrs: obj.attrs, links: new Map() };
     this.nodes.set(addr, group); // before the children, so that cycles find it
+    if (this.addresses) storedAt.set(group, addr);
     const prefix = path === '/' ? '/' : `${path}/`;
     for (const { name, link } of this.objects.links(obj.store, path)) {
       if (link.kind !== 'hard') group.links.set(name, link);

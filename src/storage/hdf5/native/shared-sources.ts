@@ -30,6 +30,7 @@ export class SharedReadSources {
     return {
       path: shared.source.path,
       root: shared.source.root,
+      multiLinked: shared.source.multiLinked,
       close: () => {
         if (released) return;
         released = true;

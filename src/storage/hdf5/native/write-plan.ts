@@ -41,10 +41,11 @@ export interface WritePlan {
 export const elementCount = (shape: readonly number[] | null): number => (shape === null ? 0 : shape.reduce((a, b) => a * b, 1));
 
 /**
- * Walks the graph from `root` and checks it as described above.
+ * Walks the graph from `root` and checks it as described above; with `reused`, objects for which
+ * it is true (stored already, unchanged) are left out, with everything below them.
  * @throws StorageError naming the object, link or attribute at fault.
  */
-export function planWrite(root: NGroup): WritePlan {
+export function planWrite(root: NGroup, reused?: (node: NNode) => boolean): WritePlan {
   const nodes = new Map<NNode, NodeInfo>([[root, { links: 1, address: -1 }]]);
   const vlenAttrs: H5Data[] = [];
   const onPath = new Set<NNode>();
@@ -59,7 +60,7 @@ export function planWrite(root: NGroup): WritePlan {
     if (name === '' || name === '.' || name.includes('/')) {
       throw new StorageError(`The link name '${name}' in '${path()}' cannot be stored in HDF5; rename it.`, { path: path() });
     }
-    if (link.kind !== 'hard') return;
+    if (link.kind !== 'hard' || reused?.(link.node)) return;
     const info = nodes.get(link.node);
     if (info) {
       info.links++;

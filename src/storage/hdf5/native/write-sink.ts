@@ -5,7 +5,8 @@
  * number of bytes written before it. Writes are gathered in a large block and handed to the OS
  * a block at a time (tens of thousands of small headers would otherwise cost a syscall each);
  * big pieces of raw data bypass the block. Only the superblock is written out of order, at the
- * end, into the space reserved at offset 0.
+ * end, into the space reserved at offset 0. An appending commit (`append-commit.ts`) opens an
+ * existing file and starts at its end instead.
  */
 import fs from 'node:fs';
 import { durableStep } from '../../durable-step.js';
@@ -13,15 +14,17 @@ import { durableStep } from '../../durable-step.js';
 const BLOCK = 4 * 1024 * 1024;
 
 export class FileSink {
-  private readonly fd: number;
+  readonly fd: number;
   private readonly block = Buffer.allocUnsafe(BLOCK);
   private used = 0;
   /** Address the next byte will have (the file size so far). */
   pos = 0;
 
-  constructor(readonly path: string) {
+  /** A new file at `path` (created or truncated), or with `appendAt` the existing one, written from that address on. */
+  constructor(readonly path: string, appendAt?: number) {
     durableStep('write', path);
-    this.fd = fs.openSync(path, 'w');
+    this.fd = fs.openSync(path, appendAt === undefined ? 'w' : 'r+');
+    this.pos = appendAt ?? 0;
   }
 
   /** Appends `bytes`; returns their address. */
@@ -30,7 +33,7 @@ export class FileSink {
     if (bytes.length > BLOCK - this.used) {
       this.flush();
       if (bytes.length >= BLOCK / 2) {
-        this.writeFully(bytes, null);
+        this.writeFully(bytes, at);
         this.pos += bytes.length;
         return at;
       }
@@ -77,21 +80,41 @@ export class FileSink {
     this.writeFully(bytes, address);
   }
 
+  /** What {@link overwrite} replaced, so that {@link undoOverwrites} can put it back. */
+  private readonly replaced: { address: number; bytes: Uint8Array }[] = [];
+
+  /** {@link writeAt} of bytes an appending commit writes before the end of file, whose old content is `before`. */
+  overwrite(address: number, bytes: Uint8Array, before: Uint8Array): void {
+    this.replaced.push({ address, bytes: before });
+    this.writeAt(address, bytes);
+  }
+
+  /** Puts back what {@link overwrite} replaced (after a failed commit: the file is then byte for byte as before). */
+  undoOverwrites(): void {
+    for (const r of this.replaced.reverse()) this.writeAt(r.address, r.bytes);
+    this.replaced.length = 0;
+  }
+
   flush(): void {
     if (this.used === 0) return;
-    this.writeFully(this.block.subarray(0, this.used), null);
+    this.writeFully(this.block.subarray(0, this.used), this.pos - this.used);
     this.used = 0;
+  }
+
+  /** Flushes and makes everything written so far durable. */
+  sync(): void {
+    this.flush();
+    durableStep('fsync', this.path);
+    fs.fsyncSync(this.fd);
   }
 
   close(): void {
     fs.closeSync(this.fd);
   }
 
-  private writeFully(bytes: Uint8Array, position: number | null): void {
+  private writeFully(bytes: Uint8Array, position: number): void {
     durableStep('write', this.path);
     let done = 0;
-    while (done < bytes.length) {
-      done += fs.writeSync(this.fd, bytes, done, bytes.length - done, position === null ? null : position + done);
-    }
+    while (done < bytes.length) done += fs.writeSync(this.fd, bytes, done, bytes.length - done, position + done);
   }
 }

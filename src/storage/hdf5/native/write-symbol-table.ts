@@ -41,29 +41,52 @@ export interface SymbolTable {
  */
 export type SymbolEntry = { name: string; address: number; table: SymbolTable | undefined } | { name: string; soft: string };
 
-const NODE_ENTRIES = 2 * 4;
+export const NODE_ENTRIES = 2 * 4;
 const ENTRY_SIZE = 40;
-const NODE_SIZE = 8 + NODE_ENTRIES * ENTRY_SIZE;
-const HEAP_HEADER = 32;
-const FREE_LIST_END = 1;
+export const NODE_SIZE = 8 + NODE_ENTRIES * ENTRY_SIZE;
+export const HEAP_HEADER = 32;
+/** HDF5's mark for the end of a local heap's free list. */
+export const FREE_LIST_END = 1;
 const SNOD = Buffer.from('SNOD', 'latin1');
 const HEAP = Buffer.from('HEAP', 'latin1');
 const GROUP_TREE: TreeKind<number> = { type: 0, k: 16, keySize: 8, writeKey: (w, offset) => void w.u64(offset) };
 
-const padded = (n: number): number => Math.ceil((n + 1) / 8) * 8; // with the NUL
+/** Heap bytes of a name or value: with the NUL, padded to a multiple of 8. */
+export const padded = (n: number): number => Math.ceil((n + 1) / 8) * 8;
+
+/**
+ * Free space kept at the end of a heap that appending commits add names to
+ * (`append-symbol-table.ts`): as much as is used, so a heap is copied O(log N) times as it grows.
+ */
+export const heapSpare = (used: number): number => Math.max(256, used);
+
+/** A local heap header: data segment size, free list head (a free block at `used`, or none), data address. */
+export function heapHeader(size: number, used: number, data: number): Uint8Array {
+  return new ByteWriter(HEAP_HEADER).bytes(HEAP).u32(0).u64(size).u64(used < size ? used : FREE_LIST_END).u64(data).finish();
+}
+
+/** One symbol table entry (40 bytes) for a link whose name (and soft link value) are at the given heap offsets. */
+export function writeEntry(w: ByteWriter, e: SymbolEntry, nameOffset: number, valueOffset: number): void {
+  w.u64(nameOffset);
+  if ('soft' in e) w.u64(UNDEF).u32(2).u32(0).u32(valueOffset).zeros(12);
+  else if (e.table) w.u64(e.address).u32(1).u32(0).u64(e.table.btree).u64(e.table.heap);
+  else w.u64(e.address).u32(0).u32(0).zeros(16);
+}
 
 /**
  * Writes the heap, nodes and B-tree of a group whose `entries` are sorted by name (at least one)
- * and returns their addresses for the group's Symbol Table message.
+ * and returns their addresses for the group's Symbol Table message. With `spare`, the heap gets
+ * free space at its end for appending commits ({@link heapSpare}).
  */
-export function writeSymbolTable(sink: FileSink, entries: readonly SymbolEntry[]): SymbolTable {
+export function writeSymbolTable(sink: FileSink, entries: readonly SymbolEntry[], spare = false): SymbolTable {
   const values = entries.map((e) => ('soft' in e ? Buffer.from(e.soft, 'utf8') : null));
-  let size = 8;
-  for (let i = 0; i < entries.length; i++) size += padded(entries[i]!.name.length) + (values[i] ? padded(values[i]!.length) : 0);
+  let used = 8;
+  for (let i = 0; i < entries.length; i++) used += padded(entries[i]!.name.length) + (values[i] ? padded(values[i]!.length) : 0);
+  const size = spare ? used + heapSpare(used) : used;
 
   const heap = sink.pos;
   const w = new ByteWriter(HEAP_HEADER + size);
-  w.bytes(HEAP).u32(0).u64(size).u64(FREE_LIST_END).u64(heap + HEAP_HEADER);
+  w.bytes(heapHeader(size, used, heap + HEAP_HEADER));
   w.zeros(8);
   const nameOffsets = new Array<number>(entries.length);
   const valueOffsets = new Array<number>(entries.length);
@@ -77,6 +100,7 @@ export function writeSymbolTable(sink: FileSink, entries: readonly SymbolEntry[]
       w.bytes(value).zeros(padded(value.length) - value.length);
     }
   }
+  if (size > used) w.u64(FREE_LIST_END).u64(size - used).zeros(size - used - 16);
   sink.write(w.view());
 
   const count = Math.ceil(entries.length / NODE_ENTRIES);
@@ -90,13 +114,7 @@ export function writeSymbolTable(sink: FileSink, entries: readonly SymbolEntry[]
     keys[n] = n === 0 ? 0 : nameOffsets[from - 1]!;
     children[n] = base + n * NODE_SIZE;
     nodes.bytes(SNOD).u8(1).u8(0).u16(to - from);
-    for (let i = from; i < to; i++) {
-      const e = entries[i]!;
-      nodes.u64(nameOffsets[i]!);
-      if ('soft' in e) nodes.u64(UNDEF).u32(2).u32(0).u32(valueOffsets[i]!).zeros(12);
-      else if (e.table) nodes.u64(e.address).u32(1).u32(0).u64(e.table.btree).u64(e.table.heap);
-      else nodes.u64(e.address).u32(0).u32(0).zeros(16);
-    }
+    for (let i = from; i < to; i++) writeEntry(nodes, entries[i]!, nameOffsets[i]!, valueOffsets[i] ?? 0);
     nodes.zeros((n + 1) * NODE_SIZE - nodes.length);
   }
   sink.write(nodes.view());

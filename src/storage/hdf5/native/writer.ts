@@ -12,21 +12,22 @@
  * `write-heap.ts` and `encode-type.ts` for the structures.
  *
  * The file is laid out children first so every address is known when it is needed: superblock
- * space at offset 0 (filled in last), global heap collections with the attributes' variable-length
+ * space and the recovery slot at offset 0 (`superblock-switch.ts`; filled in last), global heap
+ * collections with the attributes' variable-length
  * strings, then each object after everything it links to — a dataset's heap collections and raw
  * data, then its header; a group's symbol table, if any, and header after its members'. An
  * object reached by several hard links is written once. Output is buffered in large blocks; a
  * dataset's data is read (`data.read()`) only when that dataset is written, and not kept
- * afterwards.
+ * afterwards. An appending commit (`append-commit.ts`) uses the same {@link GraphWriter} to write
+ * only the objects that changed, past the end of an existing file.
  */
 import fs from 'node:fs';
 import { StorageError } from '../../../errors.js';
-import { lookup3 } from './checksum.js';
-import { isVariableLength } from '../engine/h5types.js';
 import { diskSize, encodeDatatype } from './encode-type.js';
-import type { NDataset, NGroup, NLink, NNode, NRawChunks } from './model.js';
+import { type NDataset, type NGroup, type NLink, type NNode, type NRawChunks, storedAt } from './model.js';
+import { isVariableLength } from '../engine/h5types.js';
 import { type ChunkRecord, forEachChunk, writeChunkBTree } from './write-btree.js';
-import { ByteWriter, UNDEF } from './write-bytes.js';
+import { UNDEF } from './write-bytes.js';
 import {
   CONSTANT, DONT_SHARE, FILL_CHUNKED, FILL_CONTIGUOUS, GROUP_INFO, HeaderBuilder, LINK_INFO, MSG,
   externalLinkValue, isAscii, writeAttribute, writeChunkedLayout, writeContiguousLayout, writeDataspace, writeLink, writeRefCount,
@@ -34,10 +35,12 @@ import {
 import { GlobalHeapWriter } from './write-heap.js';
 import { type NodeInfo, type WritePlan, elementCount, planWrite } from './write-plan.js';
 import { FileSink } from './write-sink.js';
+import type { ByteSource } from './byte-source.js';
+import { appendToSymbolTable } from './append-symbol-table.js';
+import { RESERVED, SLOT, emptySlot, superblock } from './superblock-switch.js';
 import { type SymbolEntry, type SymbolTable, writeSymbolTable } from './write-symbol-table.js';
 import type { H5Data } from '../engine/h5file.js';
 
-const SUPERBLOCK_SIZE = 48;
 /** Groups with more links are written as old-style groups when they can be (see the top). */
 const MAX_COMPACT_LINKS = 16;
 
@@ -55,7 +58,7 @@ const MAX_COMPACT_LINKS = 16;
  *   maxshape: null, chunks: null, data: memoryData(new Uint8Array(new Float64Array([1, 2]).buffer)) } });
  * writeNativeFile('out.h5', root);
  */
-export function writeNativeFile(path: string, root: NGroup): void {
+export function writeNativeFile(path: string, root: NGroup, options: { recordAddresses?: boolean } = {}): void {
   const plan = planWrite(root);
   let sink: FileSink;
   try {
@@ -65,11 +68,14 @@ export function writeNativeFile(path: string, root: NGroup): void {
   }
   let done = false;
   try {
-    sink.zeros(SUPERBLOCK_SIZE);
-    const rootAddress = new GraphWriter(sink, plan).write(root);
+    sink.zeros(RESERVED);
+    const rootAddress = new GraphWriter(sink, plan, { record: options.recordAddresses }).write(root);
+    sink.writeAt(SLOT, emptySlot());
     sink.writeAt(0, superblock(sink.pos, rootAddress));
     sink.flush();
     done = true;
+    // A writer that appends its next commits to this file links unchanged objects by address.
+    if (options.recordAddresses) for (const [node, info] of plan.nodes) storedAt.set(node, info.address);
   } catch (e) {
     if (e instanceof StorageError) throw e;
     throw new StorageError(`Writing '${path}' failed: ${(e as Error).message}`, { file: path, cause: e });
@@ -77,14 +83,6 @@ export function writeNativeFile(path: string, root: NGroup): void {
     sink.close();
     if (!done) fs.rmSync(path, { force: true });
   }
-}
-
-/** Superblock version 2: 8-byte offsets and lengths, base 0, no extension, EOF, root header. */
-function superblock(eof: number, rootAddress: number): Uint8Array {
-  const w = new ByteWriter(SUPERBLOCK_SIZE);
-  w.bytes(Buffer.from('\x89HDF\r\n\x1a\n', 'latin1')).u8(2).u8(8).u8(8).u8(0);
-  w.u64(0).u64(UNDEF).u64(eof).u64(rootAddress);
-  return w.u32(lookup3(w.view())).finish();
 }
 
 /**
@@ -105,7 +103,33 @@ function sortedEntries<T>(map: ReadonlyMap<string, T>): [string, T][] {
   return sorted ? entries : entries.sort((a, b) => (a[0] < b[0] ? -1 : 1));
 }
 
-class GraphWriter {
+/** How a {@link GraphWriter} relates to the file it writes. */
+export interface GraphWriterOptions {
+  /** The address of an object outside the plan, which the file holds already (appending). */
+  reused?: (node: NNode) => number;
+  /** Appending: chunks of changed datasets that are stored unchanged are linked, not written. */
+  appending?: boolean;
+  /**
+   * Tell datasets where their chunks went, and give symbol table heaps free space at their end
+   * (appending, or a new file that commits will append to).
+   */
+  record?: boolean;
+  /**
+   * Appending: the stored file, each stored group's header address and the names of the links
+   * added or changed in it, so a big group gets only its new links added ({@link appendToSymbolTable}).
+   */
+  stored?: {
+    source: ByteSource;
+    header: (group: NGroup) => number | undefined;
+    changedNames: (group: NGroup) => ReadonlySet<string> | undefined;
+  };
+}
+
+/**
+ * Writes the objects of a {@link WritePlan} into a sink, each after everything it links to. An
+ * object outside the plan is one the file holds already (see {@link GraphWriterOptions}).
+ */
+export class GraphWriter {
   private readonly heap: GlobalHeapWriter;
   private readonly header = new HeaderBuilder();
   /** Encoded (heap-referencing) elements of attributes with variable-length strings, one per attribute. */
@@ -115,7 +139,11 @@ class GraphWriter {
   /** The old-style groups written so far: an entry pointing at one caches its symbol table. */
   private readonly tables = new Map<NGroup, SymbolTable>();
 
-  constructor(private readonly sink: FileSink, private readonly plan: WritePlan) {
+  constructor(
+    private readonly sink: FileSink,
+    private readonly plan: WritePlan,
+    private readonly options: GraphWriterOptions = {},
+  ) {
     this.heap = new GlobalHeapWriter(sink);
     for (const v of plan.vlenAttrs) {
       const list = this.vlenAttrData.get(v);
@@ -128,7 +156,11 @@ class GraphWriter {
 
   /** Writes `node` (after everything it links to) and returns its header's address. */
   write(node: NNode): number {
-    const info = this.plan.nodes.get(node)!;
+    const info = this.plan.nodes.get(node);
+    if (info === undefined) {
+      if (!this.options.reused) throw new Error('an object outside the write plan');
+      return this.options.reused(node);
+    }
     if (info.address < 0) info.address = node.kind === 'group' ? this.writeGroup(node, info) : this.writeDataset(node, info);
     return info.address;
   }
@@ -138,6 +170,8 @@ class GraphWriter {
   }
 
   private writeGroup(group: NGroup, info: NodeInfo): number {
+    const added = group.links.size > MAX_COMPACT_LINKS ? this.appendLinks(group) : undefined;
+    if (added) return this.symbolTableHeader(group, info, added);
     const links = sortedEntries(group.links);
     // Members first: their addresses go into the link messages.
     const addresses = new Array<number>(links.length);
@@ -150,15 +184,7 @@ class GraphWriter {
     }
     const h = this.header;
     const entries = links.length > MAX_COMPACT_LINKS ? this.symbolEntries(links, addresses) : null;
-    if (entries) {
-      const table = writeSymbolTable(this.sink, entries);
-      this.tables.set(group, table);
-      h.begin();
-      const at = h.open(MSG.symbolTable, 0);
-      h.w.u64(table.btree).u64(table.heap);
-      h.end(at);
-      return this.finishHeader(group, info);
-    }
+    if (entries) return this.symbolTableHeader(group, info, writeSymbolTable(this.sink, entries, this.options.record));
     h.begin();
     h.message(MSG.linkInfo, 0, LINK_INFO);
     h.message(MSG.groupInfo, CONSTANT, GROUP_INFO);
@@ -171,6 +197,41 @@ class GraphWriter {
       h.end(at);
     }
     return this.finishHeader(group, info);
+  }
+
+  private symbolTableHeader(group: NGroup, info: NodeInfo, table: SymbolTable): number {
+    this.tables.set(group, table);
+    const h = this.header;
+    h.begin();
+    const at = h.open(MSG.symbolTable, 0);
+    h.w.u64(table.btree).u64(table.heap);
+    h.end(at);
+    return this.finishHeader(group, info);
+  }
+
+  /**
+   * Appending: adds the group's new links to its stored symbol table (writing their objects
+   * first), or returns undefined (nothing written for the table) when the table must be written whole.
+   */
+  private appendLinks(group: NGroup): SymbolTable | undefined {
+    const stored = this.options.stored;
+    const header = stored?.header(group);
+    const names = stored?.changedNames(group);
+    if (!stored || header === undefined || names === undefined) return undefined;
+    const sorted = [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries: SymbolEntry[] = [];
+    for (const name of sorted) {
+      const link = group.links.get(name);
+      if (link === undefined || link.kind === 'external' || !isAscii(name)) return undefined;
+      if (link.kind === 'soft') {
+        entries.push({ name, soft: link.target });
+        continue;
+      }
+      this.names.push(name);
+      entries.push({ name, address: this.write(link.node), table: link.node.kind === 'group' ? this.tables.get(link.node) : undefined });
+      this.names.pop();
+    }
+    return appendToSymbolTable(this.sink, stored.source, header, entries);
   }
 
   /** A group's links as symbol table entries, or null when one cannot be (external, non-ASCII name). */
@@ -197,7 +258,7 @@ class GraphWriter {
       address = this.copyChunks(raw.chunks, ds.chunks.length, elementSize);
     } else {
       const elements = this.elements(ds, elementSize);
-      if (ds.chunks) address = this.writeChunks(elements, ds.shape ?? [], ds.chunks, elementSize);
+      if (ds.chunks) address = this.writeChunks(ds, elements, ds.chunks, elementSize);
       else address = elements.length > 0 ? this.sink.write(elements) : UNDEF;
     }
     const h = this.header;
@@ -261,11 +322,25 @@ class GraphWriter {
     return data.bytes.length === size ? data.bytes : data.bytes.subarray(0, size);
   }
 
-  private writeChunks(elements: Uint8Array, shape: number[], chunks: number[], elementSize: number): number {
+  /**
+   * Writes a dataset's chunks and their B-tree. Appending, a chunk of whole rows that the file
+   * holds unchanged is linked where it is (the rows a commit adds to a table cost only their chunks).
+   */
+  private writeChunks(ds: NDataset, elements: Uint8Array, chunks: number[], elementSize: number): number {
+    const shape = ds.shape ?? [];
+    const rowChunks = chunks.every((c, d) => d === 0 || c === shape[d]);
+    const stored = this.options.appending && rowChunks ? ds.data.storedChunks?.() : undefined;
+    const chunkBytes = chunks.reduce((a, b) => a * b, elementSize);
     const records: ChunkRecord[] = [];
     forEachChunk(elements, shape, chunks, elementSize, (offset, bytes) => {
-      records.push({ offset, nbytes: bytes.length, filterMask: 0, address: this.sink.write(bytes) });
+      const k = records.length;
+      const clean = stored && ((k + 1) * chunkBytes <= stored.changedFrom || k * chunkBytes >= stored.changedTo || stored.changedFrom >= stored.changedTo);
+      const old = clean ? stored!.chunks[k] : undefined;
+      const address = old && old.nbytes === bytes.length ? old.address : this.sink.write(bytes);
+      records.push({ offset, nbytes: bytes.length, filterMask: 0, address });
     });
+    const keep = this.options.record && rowChunks && records.every((r) => r.filterMask === 0);
+    ds.data.chunksStored?.(keep ? { chunks: records.map((r) => ({ address: r.address, nbytes: r.nbytes })), changedFrom: 0, changedTo: 0 } : undefined);
     return writeChunkBTree(this.sink, records, elementSize);
   }
 

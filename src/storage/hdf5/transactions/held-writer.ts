@@ -13,6 +13,7 @@ import { assertWritable, fileVersion, nameTarget, removeStaleTemps } from '../..
 import type { H5File } from '../engine/h5file.js';
 import { NativeUnsupportedError } from '../native/model.js';
 import { NativeH5File } from '../native/native-file.js';
+import { repairTornSuperblock } from '../native/superblock-switch.js';
 import { engineName } from '../engine/open-file.js';
 import { withWriteTransaction } from './transaction.js';
 
@@ -62,6 +63,7 @@ export class HeldFileWriter {
     this.drop();
     // Parsing anew, under the lock: copies left by a killed writer are of no use to anyone.
     removeStaleTemps(filename);
+    repairTornSuperblock(filename);
     try {
       const file = NativeH5File.openCopy(filename, filename);
       this.held = { filename, file, identity: identity(filename) };

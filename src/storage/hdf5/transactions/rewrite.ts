@@ -8,6 +8,7 @@ import { acquireLock } from '../../lock.js';
 import { copyAttributes, copyTree } from './copy.js';
 import { type H5File, joinPath } from '../engine/h5file.js';
 import { openH5Sync } from '../engine/open-file.js';
+import { repairTornSuperblock } from '../native/superblock-switch.js';
 import { assertWritable, failedWrite, removeStaleTemps, replaceThroughTemp } from '../../atomic.js';
 
 /** What a rewrite leaves out and adds. */
@@ -28,6 +29,7 @@ export function rewriteFile(filename: string, plan: RewritePlan, target = filena
   assertWritable(target);
   const release = acquireLock(target);
   removeStaleTemps(target);
+  if (filename === target) repairTornSuperblock(target);
   try {
     replaceThroughTemp(target, (tmp) => rewriteInto(filename, plan, tmp), { onError: failedWrite(target, `Rewriting '${filename}'`, filename) });
   } finally {

@@ -3,12 +3,18 @@
  * over the original: the native engine writes the changed graph as a new file; h5wasm changes a
  * byte copy (it cannot make a file crash-safe in place: a killed writer can destroy the whole
  * file). A rename is atomic, so after a crash the file is either the old one or the new one.
+ * With appending commits on (`native/append-commit.ts`), the native engine changes a file it
+ * wrote itself where it is, appending the changed objects and then switching the superblock.
  */
 import fs from 'node:fs';
 import { acquireLock } from '../../lock.js';
 import { assertWritable, failedWrite, removeStaleTemps, replaceThroughTemp } from '../../atomic.js';
 import type { H5File } from '../engine/h5file.js';
-import { openH5Copy, openH5Sync } from '../engine/open-file.js';
+import { engineName, openH5Copy, openH5Sync } from '../engine/open-file.js';
+import { appendCommitsEnabled } from '../native/append-commit.js';
+import { NativeUnsupportedError } from '../native/model.js';
+import { NativeH5File } from '../native/native-file.js';
+import { repairTornSuperblock } from '../native/superblock-switch.js';
 
 export { assertWritable, nameTarget, removeTemp, replaceWithTemp, syncFolderOf, tempPathFor, removeStaleTemps } from '../../atomic.js';
 
@@ -23,8 +29,17 @@ export function withWriteTransaction<T>(filename: string, change: (f: H5File) =>
   const release = acquireLock(filename);
   // Holding the lock, no other writer is active: any copy of this file still around is stale.
   removeStaleTemps(filename);
+  repairTornSuperblock(filename);
   try {
     const exists = fs.existsSync(filename) && !options.fresh;
+    const inPlace = exists ? openForAppending(filename) : undefined;
+    if (inPlace) {
+      try {
+        return changeInPlace(inPlace, change);
+      } catch (e) {
+        throw failedWrite(filename, `Writing '${filename}'`)(e);
+      }
+    }
     // Errors raised inside name the temporary copy; the user knows the file by its own name.
     return replaceThroughTemp(filename, (tmp) => {
       const f = openH5Copy(exists ? filename : undefined, tmp);
@@ -37,6 +52,30 @@ export function withWriteTransaction<T>(filename: string, change: (f: H5File) =>
   } finally {
     release();
   }
+}
+
+/** The file opened by the native engine for appending commits, when they are on and it can read it. */
+function openForAppending(filename: string): NativeH5File | undefined {
+  if (!appendCommitsEnabled() || engineName() !== 'native') return undefined;
+  try {
+    return NativeH5File.open(filename, 'a');
+  } catch (e) {
+    if (e instanceof NativeUnsupportedError) return undefined;
+    throw e;
+  }
+}
+
+/** Runs `change` on `f` and writes it (appending, or rewriting when it must); a failed change writes nothing. */
+function changeInPlace<T>(f: NativeH5File, change: (f: H5File) => T): T {
+  let result: T;
+  try {
+    result = change(f);
+  } catch (e) {
+    f.discard();
+    throw e;
+  }
+  f.close();
+  return result;
 }
 
 /** Opens a file for reading, runs `read`, and closes it again. */

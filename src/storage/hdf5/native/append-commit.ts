@@ -1,0 +1,99 @@
+/**
+ * Appending commits (copy-on-write inside the HDF5 file, `docs/commit-design.md`): the objects a
+ * change touched — new ones, changed ones, and every group on the way up to the root — are
+ * written past the end of the file the graph was read from; unchanged objects are linked by
+ * their stored address ({@link storedAt}); then the superblock is switched to the new root
+ * (`superblock-switch.ts`). The old version stays whole until the switch, so a crash at any
+ * moment leaves the old or the new version, and a reader sees one or the other.
+ *
+ * On while incomplete only with `H5TRAJ_COMMITS=append`; otherwise every commit rewrites the file.
+ */
+import fs from 'node:fs';
+import { StorageError } from '../../../errors.js';
+import { durableStep } from '../../durable-step.js';
+import { type NGroup, type NNode, storedAt } from './model.js';
+import { ByteSource } from './byte-source.js';
+import { GraphWriter } from './writer.js';
+import { planWrite } from './write-plan.js';
+import { FileSink } from './write-sink.js';
+import { type SuperblockState, appendableState, superblock, switchSuperblock } from './superblock-switch.js';
+
+/** Whether commits append to the file instead of rewriting it (`H5TRAJ_COMMITS=append`). */
+export function appendCommitsEnabled(): boolean {
+  return process.env.H5TRAJ_COMMITS === 'append';
+}
+
+/**
+ * Writes the objects of `root`'s graph that `changed` holds (or that have no stored address)
+ * past the end of `path`, the file the graph's stored addresses refer to, and switches its
+ * superblock to them. Returns false, having written nothing, when the file cannot take an
+ * appending commit (not written by the native writer, or its superblock is torn); the caller
+ * then rewrites it. `changed` must hold every ancestor of a changed object, and `changedNames`,
+ * per changed group, the names of the links added or changed in it.
+ * @throws StorageError when the graph cannot be stored (as the whole-file writer) or writing fails;
+ *   the file is then still its old version.
+ */
+export function appendCommit(path: string, root: NGroup, changed: ReadonlySet<NNode>, changedNames: ReadonlyMap<NGroup, ReadonlySet<string>>): boolean {
+  const reused = (node: NNode): boolean => !changed.has(node) && storedAt.has(node);
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r+');
+  } catch (e) {
+    throw new StorageError(`Cannot open '${path}' to write a commit: ${(e as Error).message}`, { file: path, cause: e });
+  }
+  let state: SuperblockState | undefined;
+  try {
+    state = appendableState(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (state === undefined || !storedAt.has(root)) return false;
+  if (reused(root)) return true; // nothing changed
+  const plan = planWrite(root, reused);
+  // Bytes past the end of file are what a crashed commit appended: nothing reaches them.
+  if (fs.statSync(path).size > state.eof) {
+    durableStep('truncate', path);
+    fs.truncateSync(path, state.eof);
+  }
+  let sink: FileSink | undefined;
+  let source: ByteSource | undefined;
+  let switching = false;
+  try {
+    sink = new FileSink(path, state.eof);
+    source = new ByteSource(path);
+    const rootAddress = new GraphWriter(sink, plan, {
+      reused: (node) => storedAt.get(node)!,
+      appending: true,
+      record: true,
+      stored: { source, header: (group) => storedAt.get(group), changedNames: (group) => changedNames.get(group) },
+    }).write(root);
+    sink.flush();
+    switching = true;
+    switchSuperblock(sink.fd, path, state.bytes, superblock(sink.pos, rootAddress));
+  } catch (e) {
+    // Once the switch began, the new superblock may be in place: what it reaches must stay.
+    if (sink && !switching) restore(sink, path, state.eof);
+    if (e instanceof StorageError) throw e;
+    throw new StorageError(`Writing a commit to '${path}' failed, and the file was left as it was: ${(e as Error).message}`, { file: path, cause: e });
+  } finally {
+    sink?.close();
+    source?.close();
+  }
+  for (const [node, info] of plan.nodes) storedAt.set(node, info.address);
+  return true;
+}
+
+/**
+ * After a failed commit (e.g. a full disk, a file size limit), makes the file byte for byte what
+ * it was: the free heap space written in place is put back and the appended bytes are cut. Best
+ * effort: the old version is whole either way (nothing it reaches was written over).
+ */
+function restore(sink: FileSink, path: string, eof: number): void {
+  try {
+    sink.undoOverwrites();
+    durableStep('truncate', path);
+    fs.truncateSync(path, eof);
+  } catch {
+    // The next commit cuts what is past the end of file.
+  }
+}

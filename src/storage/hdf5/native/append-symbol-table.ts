@@ -1,0 +1,207 @@
+/**
+ * Adding links to a stored old-style group (symbol table, see `write-symbol-table.ts`) in an
+ * appending commit, at a cost of O(log N) bytes instead of the whole table: the names sort after
+ * every stored name (run groups are added in order), so only the last symbol table node and the
+ * B-tree's rightmost path change. Those are written anew past the end of the file; the new names
+ * go into the free space at the end of the group's local heap, which the stored version declares
+ * free and never reads, behind a new heap header (a full heap is copied once into one twice its
+ * size). Nothing the stored version reaches is written over, so it stays whole until the
+ * superblock switch.
+ *
+ * Kept simple on purpose: anything else (a name that sorts before the last stored one, a changed
+ * member, a heap laid out otherwise) returns undefined, and the caller writes the whole table.
+ */
+import { ByteSource } from './byte-source.js';
+import { MSG, ObjectHeader } from './object-header.js';
+import { ByteWriter, UNDEF } from './write-bytes.js';
+import type { FileSink } from './write-sink.js';
+import { FREE_LIST_END, HEAP_HEADER, NODE_ENTRIES, NODE_SIZE, type SymbolEntry, type SymbolTable, heapSpare, heapHeader, padded, writeEntry } from './write-symbol-table.js';
+
+const GROUP_FANOUT = 32; // 2K children per group B-tree node, K = 16
+const KEY = 8;
+const TREE_NODE_SIZE = 24 + (GROUP_FANOUT + 1) * KEY + GROUP_FANOUT * 8;
+const ENTRY_SIZE = 40;
+const UNDEF_ADDRESS = 0xffffffffffffffffn;
+
+interface TreeNode {
+  level: number;
+  left: number;
+  /** keys[i] left of children[i]; one more key than children. */
+  keys: number[];
+  children: number[];
+}
+
+const addr = (b: Buffer, at: number): number => {
+  const v = b.readBigUInt64LE(at);
+  return v === UNDEF_ADDRESS ? UNDEF : Number(v);
+};
+
+function readTreeNode(src: ByteSource, at: number): TreeNode | undefined {
+  const b = src.bytes(at, TREE_NODE_SIZE);
+  if (b.toString('latin1', 0, 4) !== 'TREE' || b[4] !== 0) return undefined;
+  const n = b.readUInt16LE(6);
+  if (n === 0 || n > GROUP_FANOUT) return undefined;
+  const keys: number[] = [];
+  const children: number[] = [];
+  for (let i = 0; i < n; i++) {
+    keys.push(addr(b, 24 + i * 16));
+    children.push(addr(b, 32 + i * 16));
+  }
+  keys.push(addr(b, 24 + n * 16));
+  return { level: b[5]!, left: addr(b, 8), keys, children };
+}
+
+/** The name at `offset` of the heap data at `data` (NUL-terminated), or undefined when it does not end in reach. */
+function heapName(src: ByteSource, data: number, size: number, offset: number): Buffer | undefined {
+  const b = src.bytes(data + offset, Math.min(size - offset, 4096));
+  const end = b.indexOf(0);
+  return end < 0 ? undefined : b.subarray(0, end);
+}
+
+/**
+ * Adds `added` (sorted by name, ASCII names) to the stored old-style group whose object header is
+ * at `header` in `src`, writing through `sink` (appending, plus the heap's free space in place).
+ * Returns the new Symbol Table message's addresses, or undefined when this cannot be done here.
+ */
+export function appendToSymbolTable(sink: FileSink, src: ByteSource, header: number, added: readonly SymbolEntry[]): SymbolTable | undefined {
+  if (added.length === 0) return undefined;
+  const h = new ObjectHeader(src);
+  h.read(header, 'a group');
+  if (!h.has(MSG.SYMBOL_TABLE)) return undefined;
+  const msg = h.get(MSG.SYMBOL_TABLE);
+  const btree = msg.addr();
+  const heap = msg.addr();
+
+  // The local heap: its data segment, and the free block at its end, if any.
+  const hh = src.bytes(heap, HEAP_HEADER);
+  if (hh.toString('latin1', 0, 4) !== 'HEAP' || hh[4] !== 0) return undefined;
+  const size = Number(hh.readBigUInt64LE(8));
+  const freeHead = Number(hh.readBigUInt64LE(16));
+  const data = addr(hh, 24);
+  let tail = size; // where the names end and the free space at the end begins
+  let tailFree = 0;
+  if (freeHead !== FREE_LIST_END && freeHead + 16 <= size) {
+    const fb = src.bytes(data + freeHead, 16);
+    const next = Number(fb.readBigUInt64LE(0));
+    const free = Number(fb.readBigUInt64LE(8));
+    if (next === FREE_LIST_END && freeHead + free === size) {
+      tail = freeHead;
+      tailFree = free;
+    }
+  }
+
+  // The B-tree's rightmost path, and the last symbol table node.
+  const path: TreeNode[] = [];
+  for (let at = btree; ; ) {
+    const node = readTreeNode(src, at);
+    if (!node || (path.length > 0 && node.level !== path[path.length - 1]!.level - 1)) return undefined;
+    path.push(node);
+    if (node.level === 0) break;
+    at = node.children[node.children.length - 1]!;
+  }
+  const leaf = path[path.length - 1]!;
+  const snod = src.bytes(leaf.children[leaf.children.length - 1]!, NODE_SIZE);
+  if (snod.toString('latin1', 0, 4) !== 'SNOD' || snod[4] !== 1) return undefined;
+  const count = snod.readUInt16LE(6);
+  if (count === 0 || count > NODE_ENTRIES) return undefined;
+  const lastOffset = Number(snod.readBigUInt64LE(8 + (count - 1) * ENTRY_SIZE));
+  const lastName = heapName(src, data, size, lastOffset);
+  if (lastName === undefined) return undefined;
+  // Every added name must sort after the stored ones (byte order; names are ASCII).
+  if (Buffer.compare(Buffer.from(added[0]!.name, 'latin1'), lastName) <= 0) return undefined;
+
+  // The new names (and soft link values) as heap bytes.
+  const values = added.map((e) => ('soft' in e ? Buffer.from(e.soft, 'utf8') : null));
+  let k = 0;
+  for (let i = 0; i < added.length; i++) k += padded(added[i]!.name.length) + (values[i] ? padded(values[i]!.length) : 0);
+  // In place when the free space at the end holds them behind the stored free block's own
+  // header (which the stored version's free list still reads), plus a new free block header.
+  const inPlace = tailFree > 0 && tail + 16 + k + 16 <= size;
+  const start = inPlace ? tail + 16 : tail;
+  const names = new ByteWriter(k);
+  const nameOffsets: number[] = [];
+  const valueOffsets: number[] = [];
+  for (let i = 0; i < added.length; i++) {
+    const name = added[i]!.name;
+    nameOffsets.push(start + names.length);
+    names.ascii(name).zeros(padded(name.length) - name.length);
+    const value = values[i];
+    valueOffsets.push(value ? start + names.length : 0);
+    if (value) names.bytes(value).zeros(padded(value.length) - value.length);
+  }
+  const used = start + k;
+  let newData: number;
+  let newSize: number;
+  if (inPlace) {
+    sink.overwrite(data + start, names.view(), src.bytes(data + start, k));
+    sink.overwrite(data + used, new ByteWriter(16).u64(FREE_LIST_END).u64(size - used).finish(), src.bytes(data + used, 16));
+    newData = data;
+    newSize = size;
+  } else {
+    newSize = used + heapSpare(used);
+    const segment = new ByteWriter(newSize);
+    segment.bytes(src.bytes(data, tail)).bytes(names.view()).u64(FREE_LIST_END).u64(newSize - used);
+    segment.zeros(newSize - segment.length);
+    newData = sink.write(segment.view());
+  }
+  const newHeap = sink.write(heapHeader(newSize, used, newData));
+
+  // Symbol table nodes: the stored last node's entries, then the added ones, 8 to a node.
+  const entries: Buffer[] = [];
+  for (let i = 0; i < count; i++) entries.push(snod.subarray(8 + i * ENTRY_SIZE, 8 + (i + 1) * ENTRY_SIZE));
+  const lastOffsets: number[] = []; // the heap offset of each new node's last name
+  const offsets = [...Array<number>(count).fill(-1), ...nameOffsets];
+  offsets[count - 1] = lastOffset;
+  const nodeCount = Math.ceil(offsets.length / NODE_ENTRIES);
+  const nodes = new ByteWriter(nodeCount * NODE_SIZE);
+  for (let n = 0; n < nodeCount; n++) {
+    const from = n * NODE_ENTRIES;
+    const to = Math.min(offsets.length, from + NODE_ENTRIES);
+    nodes.ascii('SNOD').u8(1).u8(0).u16(to - from);
+    for (let i = from; i < to; i++) {
+      if (i < count) nodes.bytes(entries[i]!);
+      else writeEntry(nodes, added[i - count]!, nameOffsets[i - count]!, valueOffsets[i - count]!);
+    }
+    nodes.zeros((n + 1) * NODE_SIZE - nodes.length);
+    lastOffsets.push(offsets[to - 1]!);
+  }
+  const nodesAt = sink.write(nodes.view());
+  const finalKey = nameOffsets[nameOffsets.length - 1]!;
+
+  // The rightmost path, bottom up: each node's last child is replaced by the new nodes below.
+  let below = Array.from({ length: nodeCount }, (_, n) => ({ address: nodesAt + n * NODE_SIZE, firstKey: n === 0 ? leaf.keys[leaf.keys.length - 2]! : lastOffsets[n - 1]! }));
+  for (let d = path.length - 1; d >= 0; d--) {
+    const node = path[d]!;
+    const keys = [...node.keys.slice(0, -1), ...below.slice(1).map((b) => b.firstKey)];
+    const children = [...node.children.slice(0, -1), ...below.map((b) => b.address)];
+    below = writeLevel(sink, node.level, node.left, keys, children, finalKey);
+  }
+  // A root that split gets new levels above it.
+  for (let level = path[0]!.level + 1; below.length > 1; level++) {
+    below = writeLevel(sink, level, UNDEF, below.map((b) => b.firstKey), below.map((b) => b.address), finalKey);
+  }
+  return { btree: below[0]!.address, heap: newHeap };
+}
+
+/**
+ * Writes one level's rightmost nodes over `children` (full nodes, left to right; the first one's
+ * left sibling is `left`) and returns each node's address and first key, for the level above.
+ */
+function writeLevel(sink: FileSink, level: number, left: number, keys: readonly number[], children: readonly number[], finalKey: number): { address: number; firstKey: number }[] {
+  const count = Math.ceil(children.length / GROUP_FANOUT);
+  const base = sink.pos;
+  const w = new ByteWriter(TREE_NODE_SIZE);
+  const out: { address: number; firstKey: number }[] = [];
+  for (let n = 0; n < count; n++) {
+    const from = n * GROUP_FANOUT;
+    const to = Math.min(children.length, from + GROUP_FANOUT);
+    w.reset();
+    w.ascii('TREE').u8(0).u8(level).u16(to - from);
+    w.u64(n === 0 ? left : base + (n - 1) * TREE_NODE_SIZE).u64(n < count - 1 ? base + (n + 1) * TREE_NODE_SIZE : UNDEF);
+    for (let i = from; i < to; i++) w.u64(keys[i]!).u64(children[i]!);
+    w.u64(to < children.length ? keys[to]! : finalKey);
+    w.zeros(TREE_NODE_SIZE - w.length);
+    out.push({ address: sink.write(w.view()), firstKey: keys[from]! });
+  }
+  return out;
+}
