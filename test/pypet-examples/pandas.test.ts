@@ -18,15 +18,14 @@ import * as assert from 'uvu/assert';
 import { DataFrame, Series, Trajectory } from '../../src/index.js';
 import { trajectoryManifest } from '../../src/cli/manifest.js';
 import { parseManifest, stringifyManifest } from '../../src/cli/manifest-values.js';
-import { PYPET_SOURCE, pypetTest } from './pypet-view.js';
+import { PYPET_SOURCE, pypetEnv, pypetTest } from './pypet-view.js';
 
 const PYTHON = '/usr/bin/python3';
-const PYPET = PYPET_SOURCE;
 const SCRIPTS = fileURLToPath(new URL('../../scripts/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'h5traj-pandas-pypet-'));
 
 function python(args: string[]) {
-  return spawnSync(PYTHON, args, { encoding: 'utf8', env: { ...process.env, PYTHONPATH: PYPET } });
+  return spawnSync(PYTHON, args, { encoding: 'utf8', env: pypetEnv() });
 }
 
 /** pypet-view.py's differences between pypet's view of `file` and h5traj's dump of it, for the leaves under `prefix`. */
@@ -42,7 +41,7 @@ function differences(file: string, name: string, prefix: string): string[] {
 
 pypetTest('pypet 0.7 can be imported (H5TRAJ_PYPET_SOURCE) with pandas and PyTables', () => {
   const r = python(['-c', 'import pypet, pandas, tables']);
-  assert.is(r.status, 0, `pypet is needed at ${PYPET} (set H5TRAJ_PYPET_SOURCE): ${r.stderr.trim()}`);
+  assert.is(r.status, 0, `pypet is needed at ${PYPET_SOURCE} (set H5TRAJ_PYPET_SOURCE): ${r.stderr.trim()}`);
 });
 
 pypetTest('DataFrame and Series results h5traj stores load in pypet as DataFrame and Series, equal to h5traj\'s dump', () => {
