@@ -14,7 +14,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ByteSource } from '../../src/storage/hdf5/native/byte-source.js';
+import { ByteSource } from '../../src/storage/hdf5/native/read/byte-source.js';
 import { openNativeFile } from '../../src/storage/hdf5/native/reader.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import path from 'node:path';
 import { runCli } from '../../src/cli/app.js';
-import { headerReads } from '../../src/storage/hdf5/native/object-header.js';
+import { headerReads } from '../../src/storage/hdf5/native/read/object-header.js';
 import { openH5 } from '../../src/storage/hdf5/engine/open-file.js';
 import { readSummary } from '../../src/storage/hdf5/summary.js';
 import { Environment, Trajectory } from '../../src/index.js';

@@ -11,7 +11,7 @@ import { assertWritable, nameTarget, removeStaleTemps, removeTemp, replaceWithTe
 import { NativeUnsupportedError } from './native/model.js';
 import { type NativeSource, openNativeFile } from './native/reader.js';
 import { reachableBytes } from './native/reachable.js';
-import { repairTornSuperblock } from './native/superblock-switch.js';
+import { repairTornSuperblock } from './native/write/superblock.js';
 import { writeNativeFile } from './native/writer.js';
 import { rewriteFile } from './transactions/rewrite.js';
 

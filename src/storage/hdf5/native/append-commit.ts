@@ -12,11 +12,11 @@ import fs from 'node:fs';
 import { StorageError } from '../../../errors.js';
 import { durableStep } from '../../durable-step.js';
 import { type NGroup, type NNode, storedAt } from './model.js';
-import { ByteSource } from './byte-source.js';
+import { ByteSource } from './read/byte-source.js';
 import { GraphWriter } from './writer.js';
-import { planWrite } from './write-plan.js';
-import { FileSink } from './write-sink.js';
-import { type SuperblockState, appendableState, superblock, switchSuperblock } from './superblock-switch.js';
+import { planWrite } from './write/plan.js';
+import { FileSink } from './write/file-sink.js';
+import { type SuperblockState, appendableState, superblock, switchSuperblock } from './write/superblock.js';
 
 /** Whether commits append to the file instead of rewriting it (`H5TRAJ_COMMITS=append`). */
 export function appendCommitsEnabled(): boolean {

@@ -5,7 +5,7 @@
  * stored value differs, so this has to match bit for bit. The writer computes it; the reader
  * checks it ({@link verifyChecksum}) on every structure that has one.
  */
-import { CorruptError } from './byte-source.js';
+import { CorruptError } from './read/byte-source.js';
 
 const rot = (x: number, k: number): number => (x << k) | (x >>> (32 - k));
 

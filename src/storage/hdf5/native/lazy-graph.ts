@@ -18,11 +18,11 @@ import type { H5Data } from '../engine/h5file.js';
 import { StateError, UnsupportedDataError } from '../../../errors.js';
 import type { NDataset, NGroup, NLink, NNode } from './model.js';
 import { NativeUnsupportedError } from './model.js';
-import { ByteSource, CorruptError } from './byte-source.js';
-import { MetadataCache } from './metadata-cache.js';
-import { type LinkStore, ObjectReader, compareNames } from './object-reader.js';
+import { ByteSource, CorruptError } from './read/byte-source.js';
+import { MetadataCache } from './read/metadata-cache.js';
+import { type LinkStore, ObjectReader, compareNames } from './read/object-reader.js';
 import { type NativeSource, asFormatError } from './reader.js';
-import { readSuperblock } from './superblock.js';
+import { readSuperblock } from './read/superblock.js';
 import { checkHdf5File } from '../engine/file-check.js';
 
 /** Objects read at open to decide whether the native engine can represent the file. */

@@ -18,7 +18,7 @@ import { appendCommit, appendCommitsEnabled } from './append-commit.js';
 import { OwnedData, packSmall } from './owned-data.js';
 import { type NativeSource, openNativeFile } from './reader.js';
 import { sharedReadSources } from './shared-sources.js';
-import { elementCount } from './write-plan.js';
+import { elementCount } from './write/plan.js';
 import { writeNativeFile } from './writer.js';
 
 /** h5wasm's form of a variable-length UTF-8 string type (it marks them space-padded), so both engines write the same. */

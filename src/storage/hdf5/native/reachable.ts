@@ -9,7 +9,7 @@
  * `undefined`: unknown, rather than a wrong number.
  */
 import fs from 'node:fs';
-import { RESERVED } from './superblock-switch.js';
+import { RESERVED } from './write/superblock.js';
 
 const UNDEF = 0xffffffffffffffffn;
 

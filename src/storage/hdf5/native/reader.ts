@@ -20,10 +20,10 @@
 import { FormatError, H5TrajError } from '../../../errors.js';
 import { checkHdf5File } from '../engine/file-check.js';
 import { type NGroup, type NNode, NativeUnsupportedError, storedAt } from './model.js';
-import { ByteSource, CorruptError } from './byte-source.js';
+import { ByteSource, CorruptError } from './read/byte-source.js';
 import { ChecksumError } from './checksum.js';
-import { ObjectReader } from './object-reader.js';
-import { readSuperblock } from './superblock.js';
+import { ObjectReader } from './read/object-reader.js';
+import { readSuperblock } from './read/superblock.js';
 
 /** A parsed file: its root group, and the open descriptor dataset data is read through. */
 export interface NativeSource {

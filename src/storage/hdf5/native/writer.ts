@@ -23,22 +23,22 @@
  */
 import fs from 'node:fs';
 import { StorageError } from '../../../errors.js';
-import { diskSize, encodeDatatype } from './encode-type.js';
+import { diskSize, encodeDatatype } from './write/datatype.js';
 import { type NDataset, type NGroup, type NLink, type NNode, type NRawChunks, storedAt } from './model.js';
 import { isVariableLength } from '../engine/h5types.js';
-import { type ChunkRecord, forEachChunk, writeChunkBTree } from './write-btree.js';
-import { UNDEF } from './write-bytes.js';
+import { type ChunkRecord, forEachChunk, writeChunkBTree } from './write/btree1.js';
+import { UNDEF } from './write/byte-writer.js';
 import {
   CONSTANT, DONT_SHARE, FILL_CHUNKED, FILL_CONTIGUOUS, GROUP_INFO, HeaderBuilder, LINK_INFO, MSG,
   externalLinkValue, isAscii, writeAttribute, writeChunkedLayout, writeContiguousLayout, writeDataspace, writeLink, writeRefCount,
-} from './write-header.js';
-import { GlobalHeapWriter } from './write-heap.js';
-import { type NodeInfo, type WritePlan, elementCount, planWrite } from './write-plan.js';
-import { FileSink } from './write-sink.js';
-import type { ByteSource } from './byte-source.js';
-import { appendToSymbolTable } from './append-symbol-table.js';
-import { RESERVED, SLOT, emptySlot, superblock } from './superblock-switch.js';
-import { type SymbolEntry, type SymbolTable, writeSymbolTable } from './write-symbol-table.js';
+} from './write/object-header.js';
+import { GlobalHeapWriter } from './write/global-heap.js';
+import { type NodeInfo, type WritePlan, elementCount, planWrite } from './write/plan.js';
+import { FileSink } from './write/file-sink.js';
+import type { ByteSource } from './read/byte-source.js';
+import { appendToSymbolTable } from './write/symbol-table-append.js';
+import { RESERVED, SLOT, emptySlot, superblock } from './write/superblock.js';
+import { type SymbolEntry, type SymbolTable, writeSymbolTable } from './write/symbol-table.js';
 import type { H5Data } from '../engine/h5file.js';
 
 /** Groups with more links are written as old-style groups when they can be (see the top). */

@@ -13,7 +13,7 @@ import { assertWritable, fileVersion, nameTarget, removeStaleTemps } from '../..
 import type { H5File } from '../engine/h5file.js';
 import { NativeUnsupportedError } from '../native/model.js';
 import { NativeH5File } from '../native/native-file.js';
-import { repairTornSuperblock } from '../native/superblock-switch.js';
+import { repairTornSuperblock } from '../native/write/superblock.js';
 import { engineName } from '../engine/open-file.js';
 import { withWriteTransaction } from './transaction.js';
 

@@ -8,7 +8,7 @@ import { acquireLock } from '../../lock.js';
 import { copyAttributes, copyTree } from './copy.js';
 import { type H5File, joinPath } from '../engine/h5file.js';
 import { openH5Sync } from '../engine/open-file.js';
-import { repairTornSuperblock } from '../native/superblock-switch.js';
+import { repairTornSuperblock } from '../native/write/superblock.js';
 import { assertWritable, failedWrite, removeStaleTemps, replaceThroughTemp } from '../../atomic.js';
 
 /** What a rewrite leaves out and adds. */

@@ -14,7 +14,7 @@ import { engineName, openH5Copy, openH5Sync } from '../engine/open-file.js';
 import { appendCommitsEnabled } from '../native/append-commit.js';
 import { NativeUnsupportedError } from '../native/model.js';
 import { NativeH5File } from '../native/native-file.js';
-import { repairTornSuperblock } from '../native/superblock-switch.js';
+import { repairTornSuperblock } from '../native/write/superblock.js';
 
 export { assertWritable, nameTarget, removeTemp, replaceWithTemp, syncFolderOf, tempPathFor, removeStaleTemps } from '../../atomic.js';
 

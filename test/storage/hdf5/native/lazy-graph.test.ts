@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { UnsupportedDataError } from '../../../../src/errors.js';
-import { MetadataCache } from '../../../../src/storage/hdf5/native/metadata-cache.js';
+import { MetadataCache } from '../../../../src/storage/hdf5/native/read/metadata-cache.js';
 import { openLazyNativeFile } from '../../../../src/storage/hdf5/native/lazy-graph.js';
 import { NativeUnsupportedError } from '../../../../src/storage/hdf5/native/model.js';
 import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';

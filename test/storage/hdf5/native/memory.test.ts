@@ -13,7 +13,7 @@ import { attrText, stringAttr } from '../../../../src/storage/hdf5/engine/h5file
 import { F64, I64 } from '../../../../src/storage/hdf5/engine/h5types.js';
 import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';
 import { openLazyNativeFile } from '../../../../src/storage/hdf5/native/lazy-graph.js';
-import { headerReads } from '../../../../src/storage/hdf5/native/object-header.js';
+import { headerReads } from '../../../../src/storage/hdf5/native/read/object-header.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'h5traj-native-memory-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));

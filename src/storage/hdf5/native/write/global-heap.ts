@@ -11,8 +11,8 @@
  * The collection being filled is written at the sink's current position, so its address is
  * known while strings are added — provided nothing else is written until {@link flush}.
  */
-import { ByteWriter } from './write-bytes.js';
-import type { FileSink } from './write-sink.js';
+import { ByteWriter } from './byte-writer.js';
+import type { FileSink } from './file-sink.js';
 
 const MIN_SIZE = 4096;
 const TARGET_SIZE = 64 * 1024;

@@ -9,7 +9,7 @@
  * existing file and starts at its end instead.
  */
 import fs from 'node:fs';
-import { durableStep } from '../../durable-step.js';
+import { durableStep } from '../../../durable-step.js';
 
 const BLOCK = 4 * 1024 * 1024;
 

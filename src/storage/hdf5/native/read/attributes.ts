@@ -2,16 +2,16 @@
  * Attributes, compact (Attribute messages in the object header, versions 1–3) or dense
  * (Attribute Info message → fractal heap + v2 B-tree of type 8), decoded into {@link H5Data}s.
  */
-import { NativeUnsupportedError } from './model.js';
+import { NativeUnsupportedError } from '../model.js';
 import { type ByteSource, CorruptError, type Cursor, UNDEF, align8, utf8Name } from './byte-source.js';
 import { forEachRecord } from './btree2.js';
-import { isVariableLength } from '../engine/h5types.js';
-import { type TypeCache, fileElementSize } from './decode-type.js';
+import { isVariableLength } from '../../engine/h5types.js';
+import { type TypeCache, fileElementSize } from './datatype.js';
 import { FractalHeap } from './fractal-heap.js';
 import type { GlobalHeap } from './global-heap.js';
-import type { Interner } from './intern.js';
+import type { Interner } from '../intern.js';
 import { decodeShape, seekDenseStorage } from './messages.js';
-import type { H5Data } from '../engine/h5file.js';
+import type { H5Data } from '../../engine/h5file.js';
 
 /** An attribute as decoded: shared by all identical Attribute messages of the file. */
 export interface RawAttribute {

@@ -11,9 +11,9 @@
  * the next writer puts the old one back from the record ({@link repairTornSuperblock}).
  */
 import fs from 'node:fs';
-import { durableStep } from '../../durable-step.js';
-import { lookup3 } from './checksum.js';
-import { ByteWriter, UNDEF } from './write-bytes.js';
+import { durableStep } from '../../../durable-step.js';
+import { lookup3 } from '../checksum.js';
+import { ByteWriter, UNDEF } from './byte-writer.js';
 
 /** Bytes reserved at the start of every file the native writer makes. */
 export const RESERVED = 1024;

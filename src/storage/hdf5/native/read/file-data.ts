@@ -3,13 +3,13 @@
  * header), contiguous, or chunked through a v1 B-tree with optional filters. Unallocated
  * storage reads as the fill value, as HDF5 does. Variable-length strings come back as Buffers.
  */
-import type { H5Type } from '../engine/h5types.js';
-import { FormatError, H5TrajError } from '../../../errors.js';
-import { type NData, type NRawChunks, type StoredChunks, NativeUnsupportedError } from './model.js';
+import type { H5Type } from '../../engine/h5types.js';
+import { FormatError, H5TrajError } from '../../../../errors.js';
+import { type NData, type NRawChunks, type StoredChunks, NativeUnsupportedError } from '../model.js';
 import { type ByteSource, CorruptError, UNDEF } from './byte-source.js';
 import { type ChunkRef, copyChunk, listChunks } from './chunks.js';
-import { isVariableLength } from '../engine/h5types.js';
-import { fileElementSize } from './decode-type.js';
+import { isVariableLength } from '../../engine/h5types.js';
+import { fileElementSize } from './datatype.js';
 import { type Filter, type Layout } from './messages.js';
 import { undoFilters } from './filters.js';
 import type { GlobalHeap } from './global-heap.js';

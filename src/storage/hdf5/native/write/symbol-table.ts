@@ -25,9 +25,9 @@
  * Symbol tables carry neither a character set nor external links, so HDF5 keeps a group with a
  * non-ASCII name or an external link in new-style storage; the writer does the same.
  */
-import { type TreeKind, writeBTree } from './write-btree.js';
-import { ByteWriter, UNDEF } from './write-bytes.js';
-import type { FileSink } from './write-sink.js';
+import { type TreeKind, writeBTree } from './btree1.js';
+import { ByteWriter, UNDEF } from './byte-writer.js';
+import type { FileSink } from './file-sink.js';
 
 /** What an old-style group's Symbol Table message holds. */
 export interface SymbolTable {

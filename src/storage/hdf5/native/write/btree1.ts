@@ -17,8 +17,8 @@
  * offset again with the trailing dimension set to the element size (see h5debug on any chunked
  * file), and so do we.
  */
-import { ByteWriter, UNDEF } from './write-bytes.js';
-import type { FileSink } from './write-sink.js';
+import { ByteWriter, UNDEF } from './byte-writer.js';
+import type { FileSink } from './file-sink.js';
 
 const TREE = Buffer.from('TREE', 'latin1');
 

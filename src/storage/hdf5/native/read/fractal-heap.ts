@@ -10,10 +10,10 @@
  * through their ID, or a v2 B-tree of type 1. Filtered heaps are not handled. Every block's
  * checksum is verified, direct blocks' when the header says they carry one.
  */
-import { NativeUnsupportedError } from './model.js';
+import { NativeUnsupportedError } from '../model.js';
 import { ByteSource, CorruptError, Cursor, UNDEF, log2Floor } from './byte-source.js';
 import { forEachRecord } from './btree2.js';
-import { ChecksumError, lookup3, verifyChecksum } from './checksum.js';
+import { ChecksumError, lookup3, verifyChecksum } from '../checksum.js';
 
 interface DirectBlock {
   offset: number;

@@ -6,10 +6,10 @@
  * HDF5 does for every type it stores under that bound. A type read from a file whose original
  * message is known (`sourceTypeBytes`) is re-emitted byte for byte instead.
  */
-import { StorageError } from '../../../errors.js';
-import { type H5Type, type StrPad, describeH5Type, isVariableLength } from '../engine/h5types.js';
-import { ByteWriter, bytesFor } from './write-bytes.js';
-import { sourceTypeBytes } from './model.js';
+import { StorageError } from '../../../../errors.js';
+import { type H5Type, type StrPad, describeH5Type, isVariableLength } from '../../engine/h5types.js';
+import { ByteWriter, bytesFor } from './byte-writer.js';
+import { sourceTypeBytes } from '../model.js';
 
 const CLASS = { int: 0, float: 1, string: 3, bitfield: 4, compound: 6, enum: 8, vlen: 9, array: 10 } as const;
 const PAD: Record<StrPad, number> = { nullterm: 0, nullpad: 1, spacepad: 2 };

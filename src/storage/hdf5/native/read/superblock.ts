@@ -6,10 +6,10 @@
  * superblock extension (v2+) matters only when it holds driver info; shared messages it may
  * announce are caught where a message is flagged as shared.
  */
-import { NativeUnsupportedError } from './model.js';
+import { NativeUnsupportedError } from '../model.js';
 import { ByteSource, CorruptError, UNDEF } from './byte-source.js';
 import { MSG, ObjectHeader } from './object-header.js';
-import { verifyChecksum } from './checksum.js';
+import { verifyChecksum } from '../checksum.js';
 
 const SIGNATURE = '\x89HDF\r\n\x1a\n';
 

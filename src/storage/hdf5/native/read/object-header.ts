@@ -6,9 +6,9 @@
  * numbers messages by creation order when asked. Both continue in further chunks named by
  * continuation messages, which are followed here so callers see one list.
  */
-import { NativeUnsupportedError } from './model.js';
+import { NativeUnsupportedError } from '../model.js';
 import { ByteSource, CorruptError, Cursor } from './byte-source.js';
-import { verifyChecksum } from './checksum.js';
+import { verifyChecksum } from '../checksum.js';
 
 /** Message types the reader looks at (HDF5 file format, section IV.A.2). */
 export const MSG = {

@@ -7,7 +7,7 @@
  * the cache, so reading datasets does not evict metadata.
  */
 import fs from 'node:fs';
-import { StateError } from '../../../errors.js';
+import { StateError } from '../../../../errors.js';
 
 /** A structure in the file is not what the format says (truncated, overwritten, not HDF5). */
 export class CorruptError extends Error {}

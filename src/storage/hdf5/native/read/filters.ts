@@ -5,10 +5,10 @@
  * chunk that went through them is decoded, since their chunks can still be copied as they are.
  */
 import zlib from 'node:zlib';
-import { NativeUnsupportedError } from './model.js';
+import { NativeUnsupportedError } from '../model.js';
 import { CorruptError } from './byte-source.js';
 import type { Filter } from './messages.js';
-import { fletcher32 } from './checksum.js';
+import { fletcher32 } from '../checksum.js';
 
 const DEFLATE = 1;
 const SHUFFLE = 2;

@@ -2,7 +2,7 @@
  * Decoders for the small object header messages: dataspace, data layout, filter pipeline, link,
  * link info and attribute info. Each takes the message body's cursor and returns plain data.
  */
-import { NativeUnsupportedError } from './model.js';
+import { NativeUnsupportedError } from '../model.js';
 import { CorruptError, Cursor, UNDEF, align8 } from './byte-source.js';
 
 /** A dataspace: `shape` `[]` for a scalar, `null` for NULL; `maxshape` entries `null` = unlimited. */

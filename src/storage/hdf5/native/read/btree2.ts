@@ -7,7 +7,7 @@
  * the node size (HDF5's H5B2 header initialisation), recomputed here from the header fields.
  */
 import { ByteSource, CorruptError, limitEncSize } from './byte-source.js';
-import { verifyChecksum } from './checksum.js';
+import { verifyChecksum } from '../checksum.js';
 
 const PREFIX = 10; // signature, version, type, checksum
 /** Deeper than this is damage: a depth of 10 already indexes more records than a file can hold. */

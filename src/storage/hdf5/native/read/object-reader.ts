@@ -4,16 +4,16 @@
  * (`reader.ts`) and the on-demand one (`lazy-graph.ts`) both build their graphs from these
  * pieces, so each structure is decoded by the same code whichever way the file is opened.
  */
-import type { H5Data } from '../engine/h5file.js';
-import { type NDataset, NativeUnsupportedError } from './model.js';
+import type { H5Data } from '../../engine/h5file.js';
+import { type NDataset, NativeUnsupportedError } from '../model.js';
 import { type ByteSource, CorruptError, type Cursor, UNDEF } from './byte-source.js';
 import { type AttributeContext, type RawAttribute, decodeAttribute, denseAttributes } from './attributes.js';
 import { forEachRecord } from './btree2.js';
-import { TypeCache } from './decode-type.js';
+import { TypeCache } from './datatype.js';
 import { type DataFile, FileData } from './file-data.js';
 import { FractalHeap } from './fractal-heap.js';
 import { GlobalHeap } from './global-heap.js';
-import { Interner } from './intern.js';
+import { Interner } from '../intern.js';
 import { type RawLink, decodeDataspace, decodeFilters, decodeLayout, decodeLink, seekDenseStorage } from './messages.js';
 import { MSG, ObjectHeader } from './object-header.js';
 import { symbolTableLinks } from './symbol-table.js';

@@ -9,10 +9,10 @@
  * (big-endian numbers, references, time, variable-length sequences of anything but bytes, vlen
  * strings inside other types) throw {@link NativeUnsupportedError}.
  */
-import { type H5Member, type H5Type, type StrPad, isVariableLength } from '../engine/h5types.js';
-import { NativeUnsupportedError, sourceTypeBytes } from './model.js';
+import { type H5Member, type H5Type, type StrPad, isVariableLength } from '../../engine/h5types.js';
+import { NativeUnsupportedError, sourceTypeBytes } from '../model.js';
 import { CorruptError, Cursor, align8, limitEncSize } from './byte-source.js';
-import { Interner } from './intern.js';
+import { Interner } from '../intern.js';
 
 const PADS: readonly StrPad[] = ['nullterm', 'nullpad', 'spacepad'];
 

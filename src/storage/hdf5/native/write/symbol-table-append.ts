@@ -11,11 +11,11 @@
  * Kept simple on purpose: anything else (a name that sorts before the last stored one, a changed
  * member, a heap laid out otherwise) returns undefined, and the caller writes the whole table.
  */
-import { ByteSource } from './byte-source.js';
-import { MSG, ObjectHeader } from './object-header.js';
-import { ByteWriter, UNDEF } from './write-bytes.js';
-import type { FileSink } from './write-sink.js';
-import { FREE_LIST_END, HEAP_HEADER, NODE_ENTRIES, NODE_SIZE, type SymbolEntry, type SymbolTable, heapSpare, heapHeader, padded, writeEntry } from './write-symbol-table.js';
+import { ByteSource } from '../read/byte-source.js';
+import { MSG, ObjectHeader } from '../read/object-header.js';
+import { ByteWriter, UNDEF } from './byte-writer.js';
+import type { FileSink } from './file-sink.js';
+import { FREE_LIST_END, HEAP_HEADER, NODE_ENTRIES, NODE_SIZE, type SymbolEntry, type SymbolTable, heapSpare, heapHeader, padded, writeEntry } from './symbol-table.js';
 
 const GROUP_FANOUT = 32; // 2K children per group B-tree node, K = 16
 const KEY = 8;

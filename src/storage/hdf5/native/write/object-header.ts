@@ -8,10 +8,10 @@
  * size, so a compact group with thousands of links would be one large chunk with a 4-byte size
  * field (the writer makes such groups old-style instead, unless they cannot be).
  */
-import { StorageError } from '../../../errors.js';
-import { lookup3 } from './checksum.js';
-import { ByteWriter, UNDEF } from './write-bytes.js';
-import type { FileSink } from './write-sink.js';
+import { StorageError } from '../../../../errors.js';
+import { lookup3 } from '../checksum.js';
+import { ByteWriter, UNDEF } from './byte-writer.js';
+import type { FileSink } from './file-sink.js';
 
 /** Message types (HDF5 file format §IV.A.2). */
 export const MSG = {

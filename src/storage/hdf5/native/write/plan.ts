@@ -10,13 +10,13 @@
  * reference count message) and lists the attribute values holding variable-length strings, which
  * the writer stores in global heap collections before any object.
  */
-import { StorageError } from '../../../errors.js';
-import { describeH5Type } from '../engine/h5types.js';
-import { isVariableLength } from '../engine/h5types.js';
-import { diskSize, encodeDatatype } from './encode-type.js';
-import type { NDataset, NGroup, NLink, NNode } from './model.js';
-import { attributeSize } from './write-header.js';
-import type { H5Data } from '../engine/h5file.js';
+import { StorageError } from '../../../../errors.js';
+import { describeH5Type } from '../../engine/h5types.js';
+import { isVariableLength } from '../../engine/h5types.js';
+import { diskSize, encodeDatatype } from './datatype.js';
+import type { NDataset, NGroup, NLink, NNode } from '../model.js';
+import { attributeSize } from './object-header.js';
+import type { H5Data } from '../../engine/h5file.js';
 
 const MAX_MESSAGE = 0xffff;
 
