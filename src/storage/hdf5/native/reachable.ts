@@ -10,6 +10,7 @@
  */
 import fs from 'node:fs';
 import { RESERVED } from './write/superblock.js';
+import { BTREE1, DATASPACE, LAYOUT, LINK, LINK_FLAG, LOCAL_HEAP_HEADER_SIZE, MSG, OHDR_FLAG, SIG, SUPERBLOCK_V2, SYMBOL_TABLE_NODE, TYPE_CLASS } from './format.js';
 
 const UNDEF = 0xffffffffffffffffn;
 
@@ -48,9 +49,10 @@ export function reachableBytes(path: string): number | undefined {
   const r = new Reader(path);
   try {
     const sb = r.bytes(0, 48);
-    if (sb.toString('latin1', 1, 4) !== 'HDF' || sb[8] !== 2 || sb[9] !== 8 || sb[10] !== 8) return undefined;
+    const L = SUPERBLOCK_V2;
+    if (sb.toString('latin1', 0, 8) !== SIG.SUPERBLOCK || sb[L.VERSION] !== 2 || sb[L.OFFSET_SIZE] !== 8 || sb[L.LENGTH_SIZE] !== 8) return undefined;
     const walk = new Walk(r);
-    walk.object(address(sb, 36)!);
+    walk.object(address(sb, L.root(8))!);
     return RESERVED + walk.total();
   } catch (e) {
     // A structure cut short or out of bounds (RangeError from a field read) is not ours to judge here.
@@ -90,17 +92,17 @@ class Walk {
   private header(at: number): void {
     const r = this.r;
     const head = r.bytes(at, 6);
-    if (head.toString('latin1', 0, 4) !== 'OHDR' || head[4] !== 2) throw new Unknown('not a version-2 object header');
+    if (head.toString('latin1', 0, 4) !== SIG.OBJECT_HEADER || head[4] !== 2) throw new Unknown('not a version-2 object header');
     const flags = head[5]!;
-    let pos = 6 + (flags & 0x20 ? 16 : 0) + (flags & 0x10 ? 4 : 0);
-    const width = 1 << (flags & 3);
+    let pos = 6 + (flags & OHDR_FLAG.TIMES ? 16 : 0) + (flags & OHDR_FLAG.PHASE_CHANGE ? 4 : 0);
+    const width = 1 << (flags & OHDR_FLAG.SIZE_WIDTH);
     const sizeField = r.bytes(at + pos, width);
     let chunk = 0;
     for (let i = 0; i < width; i++) chunk += sizeField[i]! * 2 ** (8 * i);
     pos += width;
     if (!this.count(at, pos + chunk + 4)) return;
     const chunks: [number, number][] = [[at + pos, chunk]];
-    const orderBytes = flags & 0x04 ? 2 : 0;
+    const orderBytes = flags & OHDR_FLAG.CREATION_ORDER ? 2 : 0;
     let vlen = false;
     let layout: Buffer | undefined;
     let space: Buffer | undefined;
@@ -112,24 +114,24 @@ class Walk {
         const size = body.readUInt16LE(p + 1);
         const m = body.subarray(p + 4 + orderBytes, p + 4 + orderBytes + size);
         p += 4 + orderBytes + size;
-        if (t === 0x10) {
+        if (t === MSG.CONTINUATION) {
           const to = address(m, 0)!;
           const len = Number(m.readBigUInt64LE(8));
           this.count(to, len);
           chunks.push([to + 4, len - 8]); // after "OCHK", before the checksum
-        } else if (t === 0x11) this.symbolTable(address(m, 0)!, address(m, 8)!);
-        else if (t === 0x02) {
+        } else if (t === MSG.SYMBOL_TABLE) this.symbolTable(address(m, 0)!, address(m, 8)!);
+        else if (t === MSG.LINK_INFO) {
           // Link info: dense storage when its fractal heap is defined.
           const heapAt = 2 + (m[1]! & 1 ? 8 : 0);
           if (address(m, heapAt) !== undefined) throw new Unknown('dense link storage');
-        } else if (t === 0x06) this.link(m);
-        else if (t === 0x15) {
+        } else if (t === MSG.LINK) this.link(m);
+        else if (t === MSG.ATTRIBUTE_INFO) {
           const heapAt = 2 + (m[1]! & 1 ? 2 : 0);
           if (address(m, heapAt) !== undefined) throw new Unknown('dense attribute storage');
-        } else if (t === 0x0c) this.attribute(m);
-        else if (t === 0x03) vlen = (m[0]! & 0x0f) === 9;
-        else if (t === 0x01) space = m;
-        else if (t === 0x08) layout = m;
+        } else if (t === MSG.ATTRIBUTE) this.attribute(m);
+        else if (t === MSG.DATATYPE) vlen = (m[0]! & 0x0f) === TYPE_CLASS.VARIABLE_LENGTH;
+        else if (t === MSG.DATASPACE) space = m;
+        else if (t === MSG.LAYOUT) layout = m;
       }
     }
     if (layout) this.data(layout, vlen, space);
@@ -139,31 +141,31 @@ class Walk {
   private link(m: Buffer): void {
     const flags = m[1]!;
     let p = 2;
-    const kind = flags & 0x08 ? m[p++]! : 0;
-    if (flags & 0x04) p += 8;
-    if (flags & 0x10) p += 1;
-    const lenSize = 1 << (flags & 3);
+    const kind = flags & LINK_FLAG.HAS_TYPE ? m[p++]! : LINK.HARD;
+    if (flags & LINK_FLAG.CREATION_ORDER) p += 8;
+    if (flags & LINK_FLAG.HAS_CHARSET) p += 1;
+    const lenSize = 1 << (flags & LINK_FLAG.NAME_WIDTH);
     let nameLength = 0;
     for (let i = 0; i < lenSize; i++) nameLength += m[p + i]! * 2 ** (8 * i);
     p += lenSize + nameLength;
-    if (kind === 0) this.todo.push(address(m, p)!);
+    if (kind === LINK.HARD) this.todo.push(address(m, p)!);
   }
 
   private symbolTable(btree: number, heap: number): void {
     const r = this.r;
-    const h = r.bytes(heap, 32);
-    if (h.toString('latin1', 0, 4) !== 'HEAP') throw new Unknown('not a local heap');
-    this.count(heap, 32);
+    const h = r.bytes(heap, LOCAL_HEAP_HEADER_SIZE);
+    if (h.toString('latin1', 0, 4) !== SIG.LOCAL_HEAP) throw new Unknown('not a local heap');
+    this.count(heap, LOCAL_HEAP_HEADER_SIZE);
     const dataSize = Number(h.readBigUInt64LE(8));
     const data = address(h, 24)!;
     this.count(data, dataSize);
-    this.btree(btree, 0, 8, (child) => {
-      const node = r.bytes(child, 8 + 8 * 40);
-      if (node.toString('latin1', 0, 4) !== 'SNOD') throw new Unknown('not a symbol table node');
+    this.btree(btree, BTREE1.GROUP.type, 8, (child) => {
+      const node = r.bytes(child, SYMBOL_TABLE_NODE.SIZE);
+      if (node.toString('latin1', 0, 4) !== SIG.SYMBOL_TABLE_NODE) throw new Unknown('not a symbol table node');
       this.count(child, node.length);
       const n = node.readUInt16LE(6);
       for (let i = 0; i < n; i++) {
-        const e = 8 + i * 40;
+        const e = SYMBOL_TABLE_NODE.HEADER_SIZE + i * SYMBOL_TABLE_NODE.ENTRY_SIZE;
         if (node.readUInt32LE(e + 16) !== 2) this.todo.push(address(node, e + 8)!);
       }
     });
@@ -171,18 +173,18 @@ class Walk {
 
   /** Counts the nodes of a version-1 B-tree and calls `leaf` with each child of its leaves (and its key). */
   private btree(root: number, type: number, keySize: number, leaf: (child: number, key: Buffer) => void): void {
-    const fanout = type === 0 ? 32 : 64;
-    const nodeSize = 24 + (fanout + 1) * keySize + fanout * 8;
+    const k = type === BTREE1.GROUP.type ? BTREE1.GROUP.k : BTREE1.CHUNK.k;
+    const nodeSize = BTREE1.nodeSize(k, keySize);
     const stack = [root];
     while (stack.length > 0) {
       const at = stack.pop()!;
       const node = this.r.bytes(at, nodeSize);
-      if (node.toString('latin1', 0, 4) !== 'TREE' || node[4] !== type) throw new Unknown('not a B-tree node of the expected type');
+      if (node.toString('latin1', 0, 4) !== SIG.BTREE1 || node[4] !== type) throw new Unknown('not a B-tree node of the expected type');
       if (!this.count(at, nodeSize)) continue;
       const level = node[5]!;
       const n = node.readUInt16LE(6);
       for (let i = 0; i < n; i++) {
-        const keyAt = 24 + i * (keySize + 8);
+        const keyAt = BTREE1.HEADER_SIZE + i * (keySize + 8);
         const child = address(node, keyAt + keySize)!;
         if (level > 0) stack.push(child);
         else leaf(child, node.subarray(keyAt, keyAt + keySize));
@@ -199,7 +201,7 @@ class Walk {
     const pad = (n: number): number => (version === 1 ? Math.ceil(n / 8) * 8 : n);
     let p = 8 + (version === 3 ? 1 : 0);
     p += pad(nameSize);
-    const vlen = (m[p]! & 0x0f) === 9;
+    const vlen = (m[p]! & 0x0f) === TYPE_CLASS.VARIABLE_LENGTH;
     p += pad(typeSize);
     const space = m.subarray(p, p + spaceSize);
     p += pad(spaceSize);
@@ -212,7 +214,7 @@ class Walk {
       const at = address(data, 16 * i + 4);
       if (at === undefined || at === 0 || this.seen.has(at)) continue;
       const g = this.r.bytes(at, 16);
-      if (g.toString('latin1', 0, 4) !== 'GCOL') throw new Unknown('not a global heap collection');
+      if (g.toString('latin1', 0, 4) !== SIG.GLOBAL_HEAP) throw new Unknown('not a global heap collection');
       this.count(at, Number(g.readBigUInt64LE(8)));
     }
   }
@@ -220,8 +222,8 @@ class Walk {
   private data(layout: Buffer, vlen: boolean, space: Buffer | undefined): void {
     if (layout[0] !== 3) throw new Unknown(`data layout version ${layout[0]}`);
     const kind = layout[1];
-    if (kind === 0) return; // compact: in the header
-    if (kind === 1) {
+    if (kind === LAYOUT.COMPACT) return; // in the header
+    if (kind === LAYOUT.CONTIGUOUS) {
       const at = address(layout, 2);
       const size = Number(layout.readBigUInt64LE(10));
       if (at === undefined) return;
@@ -229,12 +231,12 @@ class Walk {
       if (vlen && space) this.heapRefs(this.r.bytes(at, size), elements(space));
       return;
     }
-    if (kind !== 2) throw new Unknown('an unknown data layout');
+    if (kind !== LAYOUT.CHUNKED) throw new Unknown('an unknown data layout');
     if (vlen) throw new Unknown('chunked variable-length data');
     const dims = layout[2]!;
     const btree = address(layout, 3);
     if (btree === undefined) return;
-    this.btree(btree, 1, 8 + 8 * dims, (chunk, key) => this.count(chunk, key.readUInt32LE(0)));
+    this.btree(btree, BTREE1.CHUNK.type, 8 + 8 * dims, (chunk, key) => this.count(chunk, key.readUInt32LE(0)));
   }
 }
 
@@ -242,7 +244,7 @@ class Walk {
 function elements(space: Buffer): number {
   const version = space[0]!;
   const rank = space[1]!;
-  if (version === 2 && space[3] === 2) return 0; // NULL
+  if (version === 2 && space[3] === DATASPACE.NULL) return 0;
   const first = version === 1 ? 8 : 4;
   let n = 1;
   for (let i = 0; i < rank; i++) n *= Number(space.readBigUInt64LE(first + 8 * i));

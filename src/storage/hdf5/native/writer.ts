@@ -27,9 +27,9 @@ import { diskSize, encodeDatatype } from './write/datatype.js';
 import { type NDataset, type NGroup, type NLink, type NNode, type NRawChunks, storedAt } from './model.js';
 import { isVariableLength } from '../engine/h5types.js';
 import { type ChunkRecord, forEachChunk, writeChunkBTree } from './write/btree1.js';
-import { UNDEF } from './write/byte-writer.js';
+import { MSG, MSG_FLAG, UNDEF } from './format.js';
 import {
-  CONSTANT, DONT_SHARE, FILL_CHUNKED, FILL_CONTIGUOUS, GROUP_INFO, HeaderBuilder, LINK_INFO, MSG,
+  FILL_CHUNKED, FILL_CONTIGUOUS, GROUP_INFO, HeaderBuilder, LINK_INFO,
   externalLinkValue, isAscii, writeAttribute, writeChunkedLayout, writeContiguousLayout, writeDataspace, writeLink, writeRefCount,
 } from './write/object-header.js';
 import { GlobalHeapWriter } from './write/global-heap.js';
@@ -186,11 +186,11 @@ export class GraphWriter {
     const entries = links.length > MAX_COMPACT_LINKS ? this.symbolEntries(links, addresses) : null;
     if (entries) return this.symbolTableHeader(group, info, writeSymbolTable(this.sink, entries, this.options.record));
     h.begin();
-    h.message(MSG.linkInfo, 0, LINK_INFO);
-    h.message(MSG.groupInfo, CONSTANT, GROUP_INFO);
+    h.message(MSG.LINK_INFO, 0, LINK_INFO);
+    h.message(MSG.GROUP_INFO, MSG_FLAG.CONSTANT, GROUP_INFO);
     for (let i = 0; i < links.length; i++) {
       const [name, link] = links[i]!;
-      const at = h.open(MSG.link, 0);
+      const at = h.open(MSG.LINK, 0);
       if (link.kind === 'hard') writeLink(h.w, name, { hard: addresses[i]! });
       else if (link.kind === 'soft') writeLink(h.w, name, { soft: link.target });
       else writeLink(h.w, name, { external: externalLinkValue(link.file, link.path) });
@@ -203,7 +203,7 @@ export class GraphWriter {
     this.tables.set(group, table);
     const h = this.header;
     h.begin();
-    const at = h.open(MSG.symbolTable, 0);
+    const at = h.open(MSG.SYMBOL_TABLE, 0);
     h.w.u64(table.btree).u64(table.heap);
     h.end(at);
     return this.finishHeader(group, info);
@@ -263,13 +263,13 @@ export class GraphWriter {
     }
     const h = this.header;
     h.begin();
-    let at = h.open(MSG.dataspace, 0);
+    let at = h.open(MSG.DATASPACE, 0);
     writeDataspace(h.w, ds.shape, ds.maxshape);
     h.end(at);
-    h.message(MSG.datatype, CONSTANT, encodeDatatype(ds.type));
-    h.message(MSG.fillValue, CONSTANT, ds.fillValue ?? (ds.chunks ? FILL_CHUNKED : FILL_CONTIGUOUS));
-    if (raw) h.message(MSG.filterPipeline, CONSTANT, raw.filterPipeline);
-    at = h.open(MSG.layout, 0);
+    h.message(MSG.DATATYPE, MSG_FLAG.CONSTANT, encodeDatatype(ds.type));
+    h.message(MSG.FILL, MSG_FLAG.CONSTANT, ds.fillValue ?? (ds.chunks ? FILL_CHUNKED : FILL_CONTIGUOUS));
+    if (raw) h.message(MSG.FILTERS, MSG_FLAG.CONSTANT, raw.filterPipeline);
+    at = h.open(MSG.LAYOUT, 0);
     if (ds.chunks) writeChunkedLayout(h.w, address, ds.chunks, elementSize);
     else writeContiguousLayout(h.w, address, elementCount(ds.shape) * elementSize);
     h.end(at);
@@ -280,13 +280,13 @@ export class GraphWriter {
   private finishHeader(node: NNode, info: NodeInfo): number {
     const h = this.header;
     if (info.links > 1) {
-      const at = h.open(MSG.refCount, DONT_SHARE);
+      const at = h.open(MSG.REFERENCE_COUNT, MSG_FLAG.DONT_SHARE);
       writeRefCount(h.w, info.links);
       h.end(at);
     }
     if (node.attrs.size > 0) {
       for (const [name, value] of sortedEntries(node.attrs)) {
-        const at = h.open(MSG.attribute, 0);
+        const at = h.open(MSG.ATTRIBUTE, 0);
         writeAttribute(h.w, name, encodeDatatype(value.type), value.shape, this.attributeData(value));
         h.end(at);
       }

@@ -4,7 +4,8 @@
  * reported, each with the keys to its left and right; for chunks the left one holds the chunk's
  * size, filter mask and position, for groups the two bound the names in the child.
  */
-import { ByteSource, CorruptError, UNDEF } from './byte-source.js';
+import { SIG, UNDEF } from '../format.js';
+import { ByteSource, CorruptError } from './byte-source.js';
 
 export function forEachLeafChild(
   src: ByteSource,
@@ -20,7 +21,7 @@ export function forEachLeafChild(
     if (seen.has(at)) throw new CorruptError(`the B-tree at address ${addr} reaches its node at address ${at} twice`);
     seen.add(at);
     const head = src.cursor(at, 8 + 2 * O);
-    if (!head.isSig('TREE')) throw new CorruptError(`there is no B-tree node at address ${at}`);
+    if (!head.isSig(SIG.BTREE1)) throw new CorruptError(`there is no B-tree node at address ${at}`);
     const nodeType = head.u8();
     if (nodeType !== type) throw new CorruptError(`the B-tree node at address ${at} has type ${nodeType}, not ${type}`);
     const level = head.u8();

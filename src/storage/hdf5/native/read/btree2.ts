@@ -8,6 +8,7 @@
  */
 import { ByteSource, CorruptError, limitEncSize } from './byte-source.js';
 import { verifyChecksum } from '../checksum.js';
+import { SIG } from '../format.js';
 
 const PREFIX = 10; // signature, version, type, checksum
 /** Deeper than this is damage: a depth of 10 already indexes more records than a file can hold. */
@@ -29,7 +30,7 @@ export function forEachRecord(
   const headerSize = 4 + 1 + 1 + 4 + 2 + 2 + 1 + 1 + O + 2 + src.lengthSize;
   const h = src.cursor(addr, headerSize + 4);
   verifyChecksum(h.buf, h.pos, h.pos + headerSize, 'v2 B-tree header', addr, where);
-  if (!h.isSig('BTHD')) throw new CorruptError(`there is no v2 B-tree at address ${addr}`);
+  if (!h.isSig(SIG.BTREE2)) throw new CorruptError(`there is no v2 B-tree at address ${addr}`);
   h.skip(1);
   const treeType = h.u8();
   if (treeType !== type) throw new CorruptError(`the v2 B-tree at address ${addr} has type ${treeType}, not ${type}`);
@@ -66,7 +67,7 @@ export function forEachRecord(
     if (used + 4 > nodeSize) throw new CorruptError(`the v2 B-tree node at address ${at} claims ${records} records, more than fit`);
     const c = src.cursor(at, nodeSize);
     verifyChecksum(c.buf, c.pos, c.pos + used, `v2 B-tree ${level === 0 ? 'leaf' : 'internal'} node`, at, where);
-    if (!c.isSig(level === 0 ? 'BTLF' : 'BTIN')) throw new CorruptError(`there is no v2 B-tree node at address ${at}`);
+    if (!c.isSig(level === 0 ? SIG.BTREE2_LEAF : SIG.BTREE2_INTERNAL)) throw new CorruptError(`there is no v2 B-tree node at address ${at}`);
     c.skip(2); // version, type
     for (let i = 0; i < records; i++) visit(c.buf, c.need(recordSize), recordSize);
     if (level === 0) return;

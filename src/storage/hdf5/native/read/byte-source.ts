@@ -8,12 +8,10 @@
  */
 import fs from 'node:fs';
 import { StateError } from '../../../../errors.js';
+import { UNDEF } from '../format.js';
 
 /** A structure in the file is not what the format says (truncated, overwritten, not HDF5). */
 export class CorruptError extends Error {}
-
-/** The "undefined address" (all bits set) as {@link Cursor.addr} returns it. */
-export const UNDEF = -1;
 
 const EMPTY = Buffer.alloc(0);
 const BLOCK = 64 * 1024;

@@ -5,6 +5,7 @@
 import type { ByteSource } from './byte-source.js';
 import { CorruptError, Cursor } from './byte-source.js';
 import { forEachLeafChild } from './btree1.js';
+import { BTREE1 } from '../format.js';
 
 export interface ChunkRef {
   /** Element offsets of the chunk's first element, one per dataset dimension. */
@@ -18,7 +19,7 @@ export interface ChunkRef {
 /** Every chunk of the dataset whose B-tree is at `btree` (`rank` = dataset rank). */
 export function listChunks(src: ByteSource, btree: number, rank: number): ChunkRef[] {
   const chunks: ChunkRef[] = [];
-  forEachLeafChild(src, btree, 1, 8 + 8 * (rank + 1), (key, addr) => {
+  forEachLeafChild(src, btree, BTREE1.CHUNK.type, 8 + 8 * (rank + 1), (key, addr) => {
     const c = new Cursor(key, src.offsetSize, src.lengthSize);
     const size = c.u32();
     const filterMask = c.u32();

@@ -13,8 +13,8 @@ import { type H5Member, type H5Type, type StrPad, isVariableLength } from '../..
 import { NativeUnsupportedError, sourceTypeBytes } from '../model.js';
 import { CorruptError, Cursor, align8, limitEncSize } from './byte-source.js';
 import { Interner } from '../intern.js';
+import { CHARSET, STRING_PADS, TYPE_CLASS, TYPE_CLASS_NAMES, VLEN_KIND } from '../format.js';
 
-const PADS: readonly StrPad[] = ['nullterm', 'nullpad', 'spacepad'];
 
 /** The significant bits (offset, precision) of a number must lie inside its `size` bytes. */
 function checkBits(offset: number, precision: number, size: number, where: string): number {
@@ -26,7 +26,7 @@ function checkBits(offset: number, precision: number, size: number, where: strin
 
 /** A string's padding (0–2); the other values are reserved, and HDF5 cannot convert them. */
 function stringPad(code: number, where: string): StrPad {
-  const pad = PADS[code];
+  const pad: StrPad | undefined = STRING_PADS[code];
   if (!pad) throw new CorruptError(`a string datatype has the reserved padding ${code} at ${where}`);
   return pad;
 }
@@ -34,9 +34,8 @@ function stringPad(code: number, where: string): StrPad {
 /** A string's character set: ASCII (0) or UTF-8 (1); the others are reserved. */
 function charset(code: number, where: string): 'ascii' | 'utf8' {
   if (code > 1) throw new CorruptError(`a string datatype has the reserved character set ${code} at ${where}`);
-  return code === 1 ? 'utf8' : 'ascii';
+  return code === CHARSET.utf8 ? 'utf8' : 'ascii';
 }
-const CLASS_NAMES = ['fixed-point', 'floating-point', 'time', 'string', 'bitfield', 'opaque', 'compound', 'reference', 'enum', 'variable-length', 'array'];
 
 /** Bytes of one element in the file: a vlen string is a length, a heap address and an index. */
 export function fileElementSize(t: H5Type, offsetSize: number): number {
@@ -76,12 +75,12 @@ function decodeAt(c: Cursor, where: string, top: boolean): H5Type {
   };
   let type: H5Type;
   switch (cls) {
-    case 0: // fixed-point
+    case TYPE_CLASS.FIXED_POINT:
       if (bits & 1) unsupported('big-endian integer datatypes');
       checkBits(c.u16(), c.u16(), size, where);
       type = { class: 'int', size, signed: (bits & 0x08) !== 0 };
       break;
-    case 1: // floating-point: byte order in bits 0 and 6 (VAX order has both)
+    case TYPE_CLASS.FLOATING_POINT: // byte order in bits 0 and 6 (VAX order has both)
       if (bits & 0x41) unsupported('big-endian or VAX floating-point datatypes');
       const precision = checkBits(c.u16(), c.u16(), size, where);
       // exponent location and size, mantissa location and size: inside the precision
@@ -95,42 +94,42 @@ function decodeAt(c: Cursor, where: string, top: boolean): H5Type {
       c.skip(4); // exponent bias
       type = { class: 'float', size };
       break;
-    case 3: {
+    case TYPE_CLASS.STRING: {
       const pad = stringPad(bits & 0x0f, where);
       type = { class: 'string', size, vlen: false, cset: charset((bits >> 4) & 0x0f, where), pad };
       break;
     }
-    case 4: // bitfield
+    case TYPE_CLASS.BITFIELD:
       if (bits & 1) unsupported('big-endian bitfield datatypes');
       checkBits(c.u16(), c.u16(), size, where);
       type = { class: 'bitfield', size };
       break;
-    case 5: // opaque: an ASCII tag (already padded to 8)
+    case TYPE_CLASS.OPAQUE: // an ASCII tag (already padded to 8)
       c.skip(bits & 0xff);
-      type = { class: 'other', size, h5class: 5 };
+      type = { class: 'other', size, h5class: TYPE_CLASS.OPAQUE };
       break;
-    case 6:
+    case TYPE_CLASS.COMPOUND:
       type = { class: 'compound', size, members: compoundMembers(c, bits & 0xffff, version, size, where) };
       break;
-    case 8:
+    case TYPE_CLASS.ENUM:
       type = enumType(c, bits & 0xffff, version, size, where);
       break;
-    case 9: {
-      if ((bits & 0x0f) === 0) {
+    case TYPE_CLASS.VARIABLE_LENGTH: {
+      if ((bits & 0x0f) === VLEN_KIND.SEQUENCE) {
         // A sequence: h5traj reads sequences of one-byte integers (PyTables' ObjectAtom, pickles).
         const base = decodeAt(c, where, false);
         if (!top || base.class !== 'int' || base.size !== 1) unsupported('variable-length sequence datatypes other than byte sequences');
         type = { class: 'vlen', size: 8, base };
         break;
       }
-      if ((bits & 0x0f) !== 1) unsupported('variable-length sequence datatypes');
+      if ((bits & 0x0f) !== VLEN_KIND.STRING) unsupported('variable-length sequence datatypes');
       if (!top) unsupported('variable-length strings inside compound, array or enum types');
       decodeAt(c, where, false); // the base type (a 1-byte character)
       const pad = stringPad((bits >> 4) & 0x0f, where);
       type = { class: 'string', size: 4, vlen: true, cset: charset((bits >> 8) & 0x0f, where), pad };
       break;
     }
-    case 10: {
+    case TYPE_CLASS.ARRAY: {
       const ndims = c.u8();
       if (version < 3) c.skip(3);
       const dims: number[] = [];
@@ -140,11 +139,11 @@ function decodeAt(c: Cursor, where: string, top: boolean): H5Type {
       type = { class: 'array', size, base, dims };
       break;
     }
-    case 2:
+    case TYPE_CLASS.TIME:
       // HDF5 declares the time class unsupported and writes it nowhere; h5py cannot read it.
       throw new CorruptError(`a datatype has the time class, which HDF5 does not support, at ${where}`);
-    case 7:
-      return unsupported(`${CLASS_NAMES[cls]} datatypes (object or region references)`);
+    case TYPE_CLASS.REFERENCE:
+      return unsupported(`${TYPE_CLASS_NAMES[cls]} datatypes (object or region references)`);
     default:
       throw new CorruptError(`unknown datatype class ${cls} at ${where}`);
   }

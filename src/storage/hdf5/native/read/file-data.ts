@@ -6,7 +6,8 @@
 import type { H5Type } from '../../engine/h5types.js';
 import { FormatError, H5TrajError } from '../../../../errors.js';
 import { type NData, type NRawChunks, type StoredChunks, NativeUnsupportedError } from '../model.js';
-import { type ByteSource, CorruptError, UNDEF } from './byte-source.js';
+import { UNDEF } from '../format.js';
+import { type ByteSource, CorruptError } from './byte-source.js';
 import { type ChunkRef, copyChunk, listChunks } from './chunks.js';
 import { isVariableLength } from '../../engine/h5types.js';
 import { fileElementSize } from './datatype.js';

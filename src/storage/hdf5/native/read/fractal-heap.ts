@@ -11,7 +11,8 @@
  * checksum is verified, direct blocks' when the header says they carry one.
  */
 import { NativeUnsupportedError } from '../model.js';
-import { ByteSource, CorruptError, Cursor, UNDEF, log2Floor } from './byte-source.js';
+import { SIG, UNDEF } from '../format.js';
+import { ByteSource, CorruptError, Cursor, log2Floor } from './byte-source.js';
 import { forEachRecord } from './btree2.js';
 import { ChecksumError, lookup3, verifyChecksum } from '../checksum.js';
 
@@ -50,7 +51,7 @@ export class FractalHeap {
     const plain = 22 + 12 * L + 3 * O; // the header up to its checksum, when not filtered
     const c = src.cursor(addr, plain + 4);
     const start = c.pos;
-    if (!c.isSig('FRHP')) throw new CorruptError(`there is no fractal heap at address ${addr}`);
+    if (!c.isSig(SIG.FRACTAL_HEAP)) throw new CorruptError(`there is no fractal heap at address ${addr}`);
     c.skip(1); // version
     this.idLength = c.u16();
     const filterInfo = c.u16();
@@ -166,7 +167,7 @@ export class FractalHeap {
     if (b.size < headerSize + (this.checksummedBlocks ? 4 : 0)) throw new CorruptError(`the fractal heap at address ${this.addr} has blocks too small for their headers`);
     const bytes = this.src.bytes(b.addr, b.size);
     const c = new Cursor(bytes, O, this.src.lengthSize);
-    if (!c.isSig('FHDB')) throw new CorruptError(`there is no fractal heap direct block at address ${b.addr}`);
+    if (!c.isSig(SIG.FRACTAL_HEAP_DIRECT_BLOCK)) throw new CorruptError(`there is no fractal heap direct block at address ${b.addr}`);
     c.skip(1); // version
     if (c.addr() !== this.addr || c.uint(this.offsetBytes) !== b.offset) {
       throw new CorruptError(`the fractal heap direct block at address ${b.addr} does not belong where the heap at address ${this.addr} puts it`);
@@ -190,7 +191,7 @@ export class FractalHeap {
     const size = 5 + O + this.offsetBytes + (direct + indirect) * O;
     const c = this.src.cursor(addr, size + 4);
     verifyChecksum(c.buf, c.pos, c.pos + size, 'fractal heap indirect block', addr, this.where);
-    if (!c.isSig('FHIB')) throw new CorruptError(`there is no fractal heap indirect block at address ${addr}`);
+    if (!c.isSig(SIG.FRACTAL_HEAP_INDIRECT_BLOCK)) throw new CorruptError(`there is no fractal heap indirect block at address ${addr}`);
     c.skip(1); // version
     if (c.addr() !== this.addr || c.uint(this.offsetBytes) !== base) {
       throw new CorruptError(`the fractal heap indirect block at address ${addr} does not belong where the heap at address ${this.addr} puts it`);

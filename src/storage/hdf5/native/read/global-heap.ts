@@ -5,7 +5,8 @@
  * dataset usually share one; the most recently used ones up to {@link CACHED_BYTES}, so that
  * reading every run of a large file does not keep all of its strings.
  */
-import { type ByteSource, CorruptError, Cursor, UNDEF, align8 } from './byte-source.js';
+import { SIG, UNDEF } from '../format.js';
+import { type ByteSource, CorruptError, Cursor, align8 } from './byte-source.js';
 import { MetadataCache } from './metadata-cache.js';
 
 /** Bytes of collections kept (a collection is usually 4 KiB to 64 KiB). */
@@ -44,7 +45,7 @@ export class GlobalHeap {
     let col = this.collections.get(addr);
     if (col) return col;
     const head = this.src.cursor(addr, 8 + this.src.lengthSize);
-    if (!head.isSig('GCOL')) throw new CorruptError(`no global heap collection at address ${addr}`);
+    if (!head.isSig(SIG.GLOBAL_HEAP)) throw new CorruptError(`no global heap collection at address ${addr}`);
     head.skip(4); // version, reserved
     const size = head.len();
     const c = new Cursor(Buffer.from(this.src.bytes(addr, size)), this.src.offsetSize, this.src.lengthSize);

@@ -3,7 +3,8 @@
  * link info and attribute info. Each takes the message body's cursor and returns plain data.
  */
 import { NativeUnsupportedError } from '../model.js';
-import { CorruptError, Cursor, UNDEF, align8 } from './byte-source.js';
+import { DATASPACE, DATASPACE_HAS_MAX, LAYOUT, LINK, LINK_FLAG, UNDEF } from '../format.js';
+import { CorruptError, Cursor, align8 } from './byte-source.js';
 
 /** A dataspace: `shape` `[]` for a scalar, `null` for NULL; `maxshape` entries `null` = unlimited. */
 export interface Space {
@@ -15,7 +16,7 @@ export function decodeDataspace(c: Cursor): Space {
   const flags = c.buf[c.pos + 2] ?? 0;
   const shape = decodeShape(c);
   if (!shape) return { shape: null, maxshape: null };
-  if (!(flags & 1)) return { shape, maxshape: [...shape] };
+  if (!(flags & DATASPACE_HAS_MAX)) return { shape, maxshape: [...shape] };
   const maxshape: (number | null)[] = [];
   for (let i = 0; i < shape.length; i++) {
     const d = c.len();
@@ -33,9 +34,9 @@ export function decodeShape(c: Cursor): number[] | null {
   let kind: number;
   if (version === 1) {
     c.skip(5); // reserved
-    kind = rank > 0 ? 1 : 0;
+    kind = rank > 0 ? DATASPACE.SIMPLE : DATASPACE.SCALAR;
   } else kind = c.u8();
-  if (kind === 2) return null;
+  if (kind === DATASPACE.NULL) return null;
   if (flags & ~3) throw new CorruptError(`a dataspace message has flags ${flags}`);
   const shape: number[] = [];
   for (let i = 0; i < rank; i++) {
@@ -63,21 +64,21 @@ export function decodeLayout(c: Cursor, where: string): Layout {
     const ndims = c.u8();
     const cls = c.u8();
     c.skip(5);
-    const addr = cls === 1 || cls === 2 ? c.addr() : UNDEF;
+    const addr = cls === LAYOUT.CONTIGUOUS || cls === LAYOUT.CHUNKED ? c.addr() : UNDEF;
     const dims: number[] = [];
     for (let i = 0; i < ndims; i++) dims.push(c.u32());
-    if (cls === 0) return { kind: 'compact', data: c.copy(c.u32()) };
-    if (cls === 1) return { kind: 'contiguous', addr };
-    if (cls === 2) return { kind: 'chunked', btree: addr, chunk: dims.slice(0, -1) };
+    if (cls === LAYOUT.COMPACT) return { kind: 'compact', data: c.copy(c.u32()) };
+    if (cls === LAYOUT.CONTIGUOUS) return { kind: 'contiguous', addr };
+    if (cls === LAYOUT.CHUNKED) return { kind: 'chunked', btree: addr, chunk: dims.slice(0, -1) };
     throw new CorruptError(`a data layout message has class ${cls}`);
   }
   const cls = c.u8();
   switch (cls) {
-    case 0:
+    case LAYOUT.COMPACT:
       return { kind: 'compact', data: c.copy(c.u16()) };
-    case 1:
+    case LAYOUT.CONTIGUOUS:
       return { kind: 'contiguous', addr: c.addr() };
-    case 2: {
+    case LAYOUT.CHUNKED: {
       if (version === 4) {
         throw new NativeUnsupportedError('chunked storage with the chunk indexes of data layout version 4 (HDF5 1.10+, e.g. h5py libver="latest")', where);
       }
@@ -87,7 +88,7 @@ export function decodeLayout(c: Cursor, where: string): Layout {
       for (let i = 0; i < ndims; i++) dims.push(c.u32());
       return { kind: 'chunked', btree, chunk: dims.slice(0, -1) };
     }
-    case 3:
+    case LAYOUT.VIRTUAL:
       throw new NativeUnsupportedError('virtual datasets', where);
     default:
       throw new CorruptError(`a data layout message has class ${cls}`);
@@ -137,16 +138,16 @@ export function decodeLink(c: Cursor, where: string): RawLink {
   const version = c.u8();
   if (version !== 1) throw new CorruptError(`a link message has version ${version}`);
   const flags = c.u8();
-  const type = flags & 0x08 ? c.u8() : 0;
-  if (flags & 0x04) c.skip(8); // creation order
-  if (flags & 0x10) c.skip(1); // name character set (ASCII or UTF-8; decoded alike)
-  const name = c.text(c.uint(1 << (flags & 3)));
+  const type = flags & LINK_FLAG.HAS_TYPE ? c.u8() : LINK.HARD;
+  if (flags & LINK_FLAG.CREATION_ORDER) c.skip(8); // creation order
+  if (flags & LINK_FLAG.HAS_CHARSET) c.skip(1); // name character set (ASCII or UTF-8; decoded alike)
+  const name = c.text(c.uint(1 << (flags & LINK_FLAG.NAME_WIDTH)));
   switch (type) {
-    case 0:
+    case LINK.HARD:
       return { name, link: { kind: 'hard', addr: c.addr() } };
-    case 1:
+    case LINK.SOFT:
       return { name, link: { kind: 'soft', target: c.text(c.u16()) } };
-    case 64: {
+    case LINK.EXTERNAL: {
       const value = c.sub(c.u16());
       const vflags = value.u8();
       if (vflags >> 4 !== 0) throw new CorruptError(`an external link has version ${vflags >> 4}`);

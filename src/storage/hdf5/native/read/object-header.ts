@@ -9,24 +9,7 @@
 import { NativeUnsupportedError } from '../model.js';
 import { ByteSource, CorruptError, Cursor } from './byte-source.js';
 import { verifyChecksum } from '../checksum.js';
-
-/** Message types the reader looks at (HDF5 file format, section IV.A.2). */
-export const MSG = {
-  DATASPACE: 0x01,
-  LINK_INFO: 0x02,
-  DATATYPE: 0x03,
-  FILL: 0x05,
-  LINK: 0x06,
-  EXTERNAL_FILES: 0x07,
-  LAYOUT: 0x08,
-  FILTERS: 0x0b,
-  ATTRIBUTE: 0x0c,
-  CONTINUATION: 0x10,
-  SYMBOL_TABLE: 0x11,
-  DRIVER_INFO: 0x14,
-  ATTRIBUTE_INFO: 0x15,
-  REFERENCE_COUNT: 0x16,
-} as const;
+import { MSG, MSG_FLAG, OHDR_FLAG, SIG } from '../format.js';
 
 /**
  * How many object headers have been parsed in this process: tests use it to check that reading
@@ -34,18 +17,11 @@ export const MSG = {
  */
 export const headerReads = { count: 0 };
 
-/** Message flag: the body is a reference to a message shared elsewhere (SOHM, committed type). */
-const FLAG_SHARED = 0x02;
-
 /** Message types whose body must not be a reference to a shared message elsewhere. */
 const NOT_SHARED = new Set<number>([MSG.DATASPACE, MSG.DATATYPE, MSG.FILL, MSG.FILTERS, MSG.ATTRIBUTE, MSG.LINK]);
 
-// Message flags (HDF5's H5O_MSG_FLAG_*), and the message types that may be shared.
-const FAIL_IF_UNKNOWN_FOR_WRITE = 0x08;
-const MARK_IF_UNKNOWN = 0x10;
-const WAS_UNKNOWN = 0x20;
-const SHAREABLE = 0x40;
-const CAN_SHARE = new Set<number>([0x01, 0x03, 0x04, 0x05, 0x0b, 0x0c]); // dataspace, datatype, fills, filters, attribute
+/** The message types that may be shared: dataspace, datatype, both fill values, filters, attribute. */
+const CAN_SHARE = new Set<number>([MSG.DATASPACE, MSG.DATATYPE, MSG.FILL_OLD, MSG.FILL, MSG.FILTERS, MSG.ATTRIBUTE]);
 
 /**
  * Refuses the flag combinations HDF5 refuses ("bad flag combination for message", "message of
@@ -53,9 +29,9 @@ const CAN_SHARE = new Set<number>([0x01, 0x03, 0x04, 0x05, 0x0b, 0x0c]); // data
  */
 function checkFlags(type: number, flags: number, path: string): void {
   if (
-    (flags & WAS_UNKNOWN && flags & FAIL_IF_UNKNOWN_FOR_WRITE) ||
-    (flags & WAS_UNKNOWN && !(flags & MARK_IF_UNKNOWN)) ||
-    (flags & SHAREABLE && !CAN_SHARE.has(type))
+    (flags & MSG_FLAG.WAS_UNKNOWN && flags & MSG_FLAG.FAIL_IF_UNKNOWN_FOR_WRITE) ||
+    (flags & MSG_FLAG.WAS_UNKNOWN && !(flags & MSG_FLAG.MARK_IF_UNKNOWN)) ||
+    (flags & MSG_FLAG.SHAREABLE && !CAN_SHARE.has(type))
   ) {
     throw new CorruptError(`a message of type ${type} in the object header of '${path}' has the impossible flags ${flags}`);
   }
@@ -66,7 +42,12 @@ const MAX_CHUNKS = 10_000;
 
 /** The message types kept; the others (NIL, times, group info, comments…) are skipped. */
 const KEPT = new Uint8Array(256);
-for (const t of Object.values(MSG)) KEPT[t] = 1;
+for (const t of [
+  MSG.DATASPACE, MSG.LINK_INFO, MSG.DATATYPE, MSG.FILL, MSG.LINK, MSG.EXTERNAL_FILES, MSG.LAYOUT, MSG.FILTERS,
+  MSG.ATTRIBUTE, MSG.CONTINUATION, MSG.SYMBOL_TABLE, MSG.DRIVER_INFO, MSG.ATTRIBUTE_INFO, MSG.REFERENCE_COUNT,
+]) {
+  KEPT[t] = 1;
+}
 
 /**
  * The messages of one object header, sorted by type while reading it. One instance serves every
@@ -101,7 +82,7 @@ export class ObjectHeader {
     this.count = 0;
     this.refCount = 1;
     this.first.fill(-1);
-    if (this.src.aim(this.prefix, addr, Math.min(4, this.src.size - this.src.base - addr)).isSig('OHDR')) this.readV2(addr, path);
+    if (this.src.aim(this.prefix, addr, Math.min(4, this.src.size - this.src.base - addr)).isSig(SIG.OBJECT_HEADER)) this.readV2(addr, path);
     else this.readV1(addr, path);
   }
 
@@ -150,7 +131,7 @@ export class ObjectHeader {
       this.refCount = new Cursor(m.buf, m.offsetSize, m.lengthSize, start + 1, start + size).u32();
       return;
     }
-    if (flags & FLAG_SHARED && NOT_SHARED.has(type)) {
+    if (flags & MSG_FLAG.SHARED && NOT_SHARED.has(type)) {
       throw new NativeUnsupportedError('shared object header messages (committed datatypes or SOHM)', path);
     }
     const i = this.count++;
@@ -197,10 +178,10 @@ export class ObjectHeader {
     if (version !== 2) throw new CorruptError(`the object header at address ${addr} has version ${version}`);
     const flags = c.u8();
     if (flags & 0xc0) throw new CorruptError(`the object header at address ${addr} has unknown flags ${flags}`);
-    if (flags & 0x20) c.skip(16); // access, modification, change and birth times
-    if (flags & 0x10) c.skip(4); // attribute phase-change values
-    const size0 = c.uint(1 << (flags & 3));
-    const headerSize = flags & 0x04 ? 6 : 4; // with creation order numbers
+    if (flags & OHDR_FLAG.TIMES) c.skip(16); // access, modification, change and birth times
+    if (flags & OHDR_FLAG.PHASE_CHANGE) c.skip(4); // attribute phase-change values
+    const size0 = c.uint(1 << (flags & OHDR_FLAG.SIZE_WIDTH));
+    const headerSize = flags & OHDR_FLAG.CREATION_ORDER ? 6 : 4; // with creation order numbers
     const prefixSize = c.pos - start;
     const chunks = this.chunks;
     chunks[0] = addr;
@@ -213,7 +194,7 @@ export class ObjectHeader {
       // The checksum (last 4 bytes of each chunk) covers the chunk from its signature on.
       if (m.left < 8) throw new CorruptError(`the object header chunk at address ${at} is too short`);
       verifyChecksum(m.buf, m.pos, m.end - 4, i === 0 ? 'object header' : 'object header continuation', at, path);
-      if (i > 0 && !m.isSig('OCHK')) throw new CorruptError(`the object header continuation at address ${at} has no OCHK signature`);
+      if (i > 0 && !m.isSig(SIG.OBJECT_HEADER_CONTINUATION)) throw new CorruptError(`the object header continuation at address ${at} has no OCHK signature`);
       if (i === 0) m.skip(prefixSize);
       m.end -= 4;
       while (m.left >= headerSize) {

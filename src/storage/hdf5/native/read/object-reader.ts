@@ -6,7 +6,7 @@
  */
 import type { H5Data } from '../../engine/h5file.js';
 import { type NDataset, NativeUnsupportedError } from '../model.js';
-import { type ByteSource, CorruptError, type Cursor, UNDEF } from './byte-source.js';
+import { type ByteSource, CorruptError, type Cursor } from './byte-source.js';
 import { type AttributeContext, type RawAttribute, decodeAttribute, denseAttributes } from './attributes.js';
 import { forEachRecord } from './btree2.js';
 import { TypeCache } from './datatype.js';
@@ -15,7 +15,8 @@ import { FractalHeap } from './fractal-heap.js';
 import { GlobalHeap } from './global-heap.js';
 import { Interner } from '../intern.js';
 import { type RawLink, decodeDataspace, decodeFilters, decodeLayout, decodeLink, seekDenseStorage } from './messages.js';
-import { MSG, ObjectHeader } from './object-header.js';
+import { MSG, SIG, UNDEF } from '../format.js';
+import { ObjectHeader } from './object-header.js';
 import { symbolTableLinks } from './symbol-table.js';
 
 /**
@@ -95,7 +96,7 @@ export class ObjectReader {
     if (store.kind === 'messages') return store.heap === UNDEF || store.nameIndex === UNDEF;
     if (store.btree === UNDEF) return true;
     const head = this.src.cursor(store.btree, 8);
-    if (!head.isSig('TREE')) return true; // damage: reading the links reports it
+    if (!head.isSig(SIG.BTREE1)) return true; // damage: reading the links reports it
     head.skip(1); // node type
     const level = head.u8();
     return level === 0 && head.u16() <= maxNodes;

@@ -7,11 +7,10 @@
  * announce are caught where a message is flagged as shared.
  */
 import { NativeUnsupportedError } from '../model.js';
-import { ByteSource, CorruptError, UNDEF } from './byte-source.js';
-import { MSG, ObjectHeader } from './object-header.js';
+import { ByteSource, CorruptError } from './byte-source.js';
+import { MSG, SIG, SUPERBLOCK_V2, UNDEF } from '../format.js';
+import { ObjectHeader } from './object-header.js';
 import { verifyChecksum } from '../checksum.js';
-
-const SIGNATURE = '\x89HDF\r\n\x1a\n';
 
 export interface Superblock {
   version: number;
@@ -25,7 +24,7 @@ export interface Superblock {
  */
 export function readSuperblock(src: ByteSource): Superblock {
   for (let at = 0; at + 8 <= src.size; at = at === 0 ? 512 : at * 2) {
-    if (src.bytes(at, 8).toString('latin1') === SIGNATURE) return parseAt(src, at);
+    if (src.bytes(at, 8).toString('latin1') === SIG.SUPERBLOCK) return parseAt(src, at);
   }
   throw new CorruptError('it has no HDF5 signature');
 }
@@ -34,7 +33,7 @@ function parseAt(src: ByteSource, at: number): Superblock {
   const head = src.bytes(at, Math.min(src.size - at, 128));
   const version = head[8] ?? 0;
   if (version > 3) throw new CorruptError(`its superblock has version ${version}, which this reader does not know`);
-  const sizes = version <= 1 ? { o: head[13] ?? 0, l: head[14] ?? 0 } : { o: head[9] ?? 0, l: head[10] ?? 0 };
+  const sizes = version <= 1 ? { o: head[13] ?? 0, l: head[14] ?? 0 } : { o: head[SUPERBLOCK_V2.OFFSET_SIZE] ?? 0, l: head[SUPERBLOCK_V2.LENGTH_SIZE] ?? 0 };
   if (![2, 4, 8].includes(sizes.o) || ![2, 4, 8].includes(sizes.l)) {
     throw new CorruptError(`its superblock gives addresses of ${sizes.o} and lengths of ${sizes.l} bytes`);
   }
@@ -57,8 +56,8 @@ function parseAt(src: ByteSource, at: number): Superblock {
     return { version, rootAddr: c.addr() };
   }
   // signature, version, sizes, flags, then base, extension, end-of-file and root addresses
-  verifyChecksum(head, 0, 12 + 4 * src.offsetSize, 'superblock', 0);
-  c.skip(8 + 4 + src.offsetSize); // signature, version, sizes, flags, base
+  verifyChecksum(head, 0, SUPERBLOCK_V2.checksum(src.offsetSize), 'superblock', 0);
+  c.skip(SUPERBLOCK_V2.extension(src.offsetSize)); // signature, version, sizes, flags, base
   const extension = c.addr();
   c.addr(); // end of file
   const rootAddr = c.addr();

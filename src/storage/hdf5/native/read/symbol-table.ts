@@ -3,7 +3,8 @@
  * symbol table nodes (`SNOD`) and a local heap (`HEAP`) holding the names. An entry with cache
  * type 2 is a soft link whose target is a string in the same heap.
  */
-import { ByteSource, CorruptError, Cursor, UNDEF, utf8Name } from './byte-source.js';
+import { BTREE1, SIG, UNDEF } from '../format.js';
+import { ByteSource, CorruptError, Cursor, utf8Name } from './byte-source.js';
 import { forEachLeafChild } from './btree1.js';
 import type { RawLink } from './messages.js';
 
@@ -18,9 +19,9 @@ export function symbolTableLinks(src: ByteSource, btree: number, heapAddr: numbe
   // sorted). A damaged name or key breaks that order, and HDF5 no longer finds the object: so
   // the order is checked, not trusted.
   let previous: Buffer | undefined;
-  forEachLeafChild(src, btree, 0, src.lengthSize, (leftKey, snod, rightKey) => {
+  forEachLeafChild(src, btree, BTREE1.GROUP.type, src.lengthSize, (leftKey, snod, rightKey) => {
     const head = src.cursor(snod, 8);
-    if (!head.isSig('SNOD')) throw new CorruptError(`there is no symbol table node at address ${snod}`);
+    if (!head.isSig(SIG.SYMBOL_TABLE_NODE)) throw new CorruptError(`there is no symbol table node at address ${snod}`);
     if (head.u8() !== 1) throw new CorruptError(`the symbol table node at address ${snod} has an unknown version`);
     head.skip(1); // reserved
     const n = head.u16();
@@ -52,7 +53,7 @@ export function symbolTableLinks(src: ByteSource, btree: number, heapAddr: numbe
 
 function localHeap(src: ByteSource, addr: number): Buffer {
   const c = src.cursor(addr, 8 + 2 * src.lengthSize + src.offsetSize);
-  if (!c.isSig('HEAP')) throw new CorruptError(`there is no local heap at address ${addr}`);
+  if (!c.isSig(SIG.LOCAL_HEAP)) throw new CorruptError(`there is no local heap at address ${addr}`);
   if (c.u8() !== 0) throw new CorruptError(`the local heap at address ${addr} has an unknown version`);
   c.skip(3); // reserved
   const size = c.len();

@@ -17,10 +17,11 @@
  * offset again with the trailing dimension set to the element size (see h5debug on any chunked
  * file), and so do we.
  */
-import { ByteWriter, UNDEF } from './byte-writer.js';
+import { BTREE1, SIG, UNDEF, signatureBytes } from '../format.js';
+import { ByteWriter } from './byte-writer.js';
 import type { FileSink } from './file-sink.js';
 
-const TREE = Buffer.from('TREE', 'latin1');
+const TREE = signatureBytes(SIG.BTREE1);
 
 /** The shape of a kind of tree: its node type, K, key size and how a key is encoded. */
 export interface TreeKind<Key> {
@@ -37,7 +38,7 @@ export interface TreeKind<Key> {
  */
 export function writeBTree<Key>(sink: FileSink, kind: TreeKind<Key>, keys: readonly Key[], children: readonly number[], finalKey: Key): number {
   const fanout = 2 * kind.k;
-  const nodeSize = 24 + (fanout + 1) * kind.keySize + fanout * 8;
+  const nodeSize = BTREE1.nodeSize(kind.k, kind.keySize);
   const w = new ByteWriter(nodeSize);
   // Each level: the children's first keys and addresses; the level above indexes this one.
   for (let level = 0; ; level++) {
@@ -90,7 +91,7 @@ export function writeChunkBTree(sink: FileSink, chunks: readonly ChunkRecord[], 
   const lastChunk = chunks[chunks.length - 1];
   if (!lastChunk) return UNDEF;
   const rank = lastChunk.offset.length;
-  const kind: TreeKind<Key> = { type: 1, k: 32, keySize: 8 + 8 * (rank + 1), writeKey: writeChunkKey };
+  const kind: TreeKind<Key> = { ...BTREE1.CHUNK, keySize: 8 + 8 * (rank + 1), writeKey: writeChunkKey };
   const keys = chunks.map((c): Key => ({ nbytes: c.nbytes, filterMask: c.filterMask, offset: c.offset, last: 0 }));
   const finalKey: Key = { nbytes: 0, filterMask: 0, offset: lastChunk.offset, last: elementSize };
   return writeBTree(sink, kind, keys, chunks.map((c) => c.address), finalKey);

@@ -7,9 +7,7 @@
  * ({@link reset}) instead of allocating per message. Addresses and lengths are 8 bytes wide (the
  * superblock says so); JavaScript numbers hold them exactly up to 2^53.
  */
-
-/** HDF5's "undefined address": all bits set. */
-export const UNDEF = -1;
+import { UNDEF } from '../format.js';
 
 export class ByteWriter {
   private buf: Buffer;

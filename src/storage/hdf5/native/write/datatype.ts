@@ -10,10 +10,11 @@ import { StorageError } from '../../../../errors.js';
 import { type H5Type, type StrPad, describeH5Type, isVariableLength } from '../../engine/h5types.js';
 import { ByteWriter, bytesFor } from './byte-writer.js';
 import { sourceTypeBytes } from '../model.js';
+import { CHARSET, STRING_PADS, TYPE_CLASS, VLEN_KIND } from '../format.js';
 
-const CLASS = { int: 0, float: 1, string: 3, bitfield: 4, compound: 6, enum: 8, vlen: 9, array: 10 } as const;
-const PAD: Record<StrPad, number> = { nullterm: 0, nullpad: 1, spacepad: 2 };
-const CSET = { ascii: 0, utf8: 1 } as const;
+const CLASS = TYPE_CLASS;
+/** String padding codes by name. */
+const PAD = Object.fromEntries(STRING_PADS.map((pad, code) => [pad, code])) as Record<StrPad, number>;
 
 /** IEEE layouts: sign bit, exponent location/size, mantissa size, bias. */
 const FLOATS: Record<number, [sign: number, expLoc: number, expSize: number, mantSize: number, bias: number]> = {
@@ -81,34 +82,34 @@ function encodeInto(w: ByteWriter, t: H5Type, top: boolean): void {
   }
   switch (t.class) {
     case 'int':
-      header(w, CLASS.int, 1, t.signed ? 0x08 : 0, t.size);
+      header(w, CLASS.FIXED_POINT, 1, t.signed ? 0x08 : 0, t.size);
       w.u16(0).u16(8 * t.size);
       return;
     case 'bitfield':
-      header(w, CLASS.bitfield, 1, 0, t.size);
+      header(w, CLASS.BITFIELD, 1, 0, t.size);
       w.u16(0).u16(8 * t.size);
       return;
     case 'float': {
       const layout = FLOATS[t.size];
       if (!layout) throw new StorageError(`A float of ${t.size} bytes cannot be written to HDF5.`);
       const [sign, expLoc, expSize, mantSize, bias] = layout;
-      header(w, CLASS.float, 1, 0x20 | (sign << 8), t.size); // 0x20: implied leading mantissa bit
+      header(w, CLASS.FLOATING_POINT, 1, 0x20 | (sign << 8), t.size); // 0x20: implied leading mantissa bit
       w.u16(0).u16(8 * t.size).u8(expLoc).u8(expSize).u8(0).u8(mantSize).u32(bias);
       return;
     }
     case 'string':
       if (t.vlen) {
         if (!top) throw new StorageError('Variable-length strings inside compound or array types cannot be written.');
-        // Sequence type 1 (string), padding, character set; the base is one unsigned byte.
-        header(w, CLASS.vlen, 1, 1 | (PAD[t.pad] << 4) | (CSET[t.cset] << 8), 16);
-        header(w, CLASS.int, 1, 0, 1);
+        // A string sequence, padding, character set; the base is one unsigned byte.
+        header(w, CLASS.VARIABLE_LENGTH, 1, VLEN_KIND.STRING | (PAD[t.pad] << 4) | (CHARSET[t.cset] << 8), 16);
+        header(w, CLASS.FIXED_POINT, 1, 0, 1);
         w.u16(0).u16(8);
         return;
       }
-      header(w, CLASS.string, 1, PAD[t.pad] | (CSET[t.cset] << 4), t.size);
+      header(w, CLASS.STRING, 1, PAD[t.pad] | (CHARSET[t.cset] << 4), t.size);
       return;
     case 'compound': {
-      header(w, CLASS.compound, 3, t.members.length, t.size);
+      header(w, CLASS.COMPOUND, 3, t.members.length, t.size);
       const offsetSize = bytesFor(t.size);
       for (const m of t.members) {
         w.bytes(Buffer.from(m.name, 'utf8')).u8(0).uint(m.offset, offsetSize);
@@ -117,14 +118,14 @@ function encodeInto(w: ByteWriter, t: H5Type, top: boolean): void {
       return;
     }
     case 'array':
-      header(w, CLASS.array, 3, 0, t.size);
+      header(w, CLASS.ARRAY, 3, 0, t.size);
       w.u8(t.dims.length);
       for (const d of t.dims) w.u32(d);
       encodeInto(w, t.base, false);
       return;
     case 'enum': {
       const names = Object.keys(t.members);
-      header(w, CLASS.enum, 3, names.length, t.size);
+      header(w, CLASS.ENUM, 3, names.length, t.size);
       encodeInto(w, { class: 'int', size: t.size, signed: t.signed }, false);
       for (const name of names) w.bytes(Buffer.from(name, 'utf8')).u8(0);
       for (const name of names) {
@@ -135,7 +136,7 @@ function encodeInto(w: ByteWriter, t: H5Type, top: boolean): void {
     }
     case 'vlen':
       if (!top) throw new StorageError('Variable-length sequences inside compound or array types cannot be written.');
-      header(w, CLASS.vlen, 1, 0, 16); // sequence type 0; the base type follows
+      header(w, CLASS.VARIABLE_LENGTH, 1, VLEN_KIND.SEQUENCE, 16); // the base type follows
       encodeInto(w, t.base, false);
       return;
     case 'other':

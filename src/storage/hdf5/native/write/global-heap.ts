@@ -13,13 +13,14 @@
  */
 import { ByteWriter } from './byte-writer.js';
 import type { FileSink } from './file-sink.js';
+import { SIG, signatureBytes } from '../format.js';
 
 const MIN_SIZE = 4096;
 const TARGET_SIZE = 64 * 1024;
 const MAX_OBJECTS = 0xffff;
 const HEADER = 16;
 const OBJ_HEADER = 16;
-const GCOL = Buffer.from('GCOL', 'latin1');
+const GCOL = signatureBytes(SIG.GLOBAL_HEAP);
 
 const align8 = (n: number): number => Math.ceil(n / 8) * 8;
 

@@ -10,28 +10,11 @@
  */
 import { StorageError } from '../../../../errors.js';
 import { lookup3 } from '../checksum.js';
-import { ByteWriter, UNDEF } from './byte-writer.js';
+import { CHARSET, DATASPACE, DATASPACE_HAS_MAX, LAYOUT, LINK, LINK_FLAG, SIG, UNDEF, signatureBytes } from '../format.js';
+import { ByteWriter } from './byte-writer.js';
 import type { FileSink } from './file-sink.js';
 
-/** Message types (HDF5 file format §IV.A.2). */
-export const MSG = {
-  dataspace: 0x01,
-  linkInfo: 0x02,
-  datatype: 0x03,
-  fillValue: 0x05,
-  link: 0x06,
-  layout: 0x08,
-  groupInfo: 0x0a,
-  filterPipeline: 0x0b,
-  attribute: 0x0c,
-  symbolTable: 0x11,
-  refCount: 0x16,
-} as const;
-/** Flags HDF5 sets: "constant" on datatypes, fill values, pipelines and group info; "don't share" on ref counts. */
-export const CONSTANT = 0x01;
-export const DONT_SHARE = 0x04;
-
-const OHDR = Buffer.from('OHDR', 'latin1');
+const OHDR = signatureBytes(SIG.OBJECT_HEADER);
 /** Room kept before the messages for the longest prefix: signature, version, flags, 8-byte size. */
 const PREFIX = 4 + 1 + 1 + 8;
 
@@ -89,10 +72,11 @@ export const dataspaceSize = (shape: readonly number[] | null): number => (shape
  */
 export function writeDataspace(w: ByteWriter, shape: readonly number[] | null, maxshape?: readonly (number | null)[] | null): void {
   if (shape === null) {
-    w.u8(2).u8(0).u8(0).u8(2);
+    w.u8(2).u8(0).u8(0).u8(DATASPACE.NULL);
     return;
   }
-  w.u8(2).u8(shape.length).u8(shape.length > 0 ? 1 : 0).u8(shape.length > 0 ? 1 : 0);
+  const simple = shape.length > 0;
+  w.u8(2).u8(shape.length).u8(simple ? DATASPACE_HAS_MAX : 0).u8(simple ? DATASPACE.SIMPLE : DATASPACE.SCALAR);
   for (const d of shape) w.u64(d);
   for (let i = 0; i < shape.length; i++) w.u64(maxshape ? (maxshape[i] ?? UNDEF) : shape[i]!);
 }
@@ -123,9 +107,9 @@ export function writeLink(w: ByteWriter, name: string, target: LinkTarget): void
   const nameLength = ascii ? name.length : Buffer.byteLength(name, 'utf8');
   const lenCode = nameLength < 0x100 ? 0 : nameLength < 0x10000 ? 1 : 2;
   const hard = 'hard' in target;
-  w.u8(1).u8(lenCode | (hard ? 0 : 0x08) | (ascii ? 0 : 0x10));
-  if (!hard) w.u8('soft' in target ? 1 : 64);
-  if (!ascii) w.u8(1);
+  w.u8(1).u8(lenCode | (hard ? 0 : LINK_FLAG.HAS_TYPE) | (ascii ? 0 : LINK_FLAG.HAS_CHARSET));
+  if (!hard) w.u8('soft' in target ? LINK.SOFT : LINK.EXTERNAL);
+  if (!ascii) w.u8(CHARSET.utf8);
   w.uint(nameLength, 1 << lenCode);
   writeName(w, name, ascii);
   if ('hard' in target) w.u64(target.hard);
@@ -149,7 +133,7 @@ export function attributeSize(name: string, datatype: Uint8Array, shape: readonl
 export function writeAttribute(w: ByteWriter, name: string, datatype: Uint8Array, shape: readonly number[] | null, data: Uint8Array): void {
   const ascii = isAscii(name);
   const nameLength = ascii ? name.length : Buffer.byteLength(name, 'utf8');
-  w.u8(3).u8(0).u16(nameLength + 1).u16(datatype.length).u16(dataspaceSize(shape)).u8(ascii ? 0 : 1);
+  w.u8(3).u8(0).u16(nameLength + 1).u16(datatype.length).u16(dataspaceSize(shape)).u8(ascii ? CHARSET.ascii : CHARSET.utf8);
   writeName(w, name, ascii);
   w.u8(0).bytes(datatype);
   writeDataspace(w, shape);
@@ -165,12 +149,12 @@ export const FILL_CHUNKED = Uint8Array.of(3, 0x0b);
 
 /** Data layout message (version 3), contiguous: address (undefined when empty) and byte size. */
 export function writeContiguousLayout(w: ByteWriter, address: number, size: number): void {
-  w.u8(3).u8(1).u64(address).u64(size);
+  w.u8(3).u8(LAYOUT.CONTIGUOUS).u64(address).u64(size);
 }
 
 /** Data layout message (version 3), chunked: B-tree address and chunk dims plus the element size. */
 export function writeChunkedLayout(w: ByteWriter, btree: number, chunks: readonly number[], elementSize: number): void {
-  w.u8(3).u8(2).u8(chunks.length + 1).u64(btree);
+  w.u8(3).u8(LAYOUT.CHUNKED).u8(chunks.length + 1).u64(btree);
   for (const c of chunks) w.u32(c);
   w.u32(elementSize);
 }

@@ -13,15 +13,17 @@
 import fs from 'node:fs';
 import { durableStep } from '../../../durable-step.js';
 import { lookup3 } from '../checksum.js';
-import { ByteWriter, UNDEF } from './byte-writer.js';
+import { SIG, SUPERBLOCK_V2, UNDEF, signatureBytes } from '../format.js';
+import { ByteWriter } from './byte-writer.js';
 
 /** Bytes reserved at the start of every file the native writer makes. */
 export const RESERVED = 1024;
-export const SUPERBLOCK_SIZE = 48;
+/** The version-2 superblock with 8-byte addresses: 48 bytes. */
+export const SUPERBLOCK_SIZE = SUPERBLOCK_V2.size(8);
 /** Address of the recovery slot. */
 export const SLOT = 512;
 const MAGIC = Buffer.from('H5TRAJ-R', 'latin1');
-const SIGNATURE = Buffer.from('\x89HDF\r\n\x1a\n', 'latin1');
+const SIGNATURE = signatureBytes(SIG.SUPERBLOCK);
 /** Magic, slot version, the old and the new superblock, checksum. */
 const RECORD_SIZE = 8 + 4 + 2 * SUPERBLOCK_SIZE + 4;
 
@@ -59,9 +61,11 @@ const u64 = (b: Buffer, at: number): number => Number(b.readBigUInt64LE(at));
 /** Parses 48 bytes as a superblock the native writer writes; undefined when they are not one (or fail the checksum). */
 function parseSuperblock(b: Buffer): SuperblockState | undefined {
   if (b.length < SUPERBLOCK_SIZE || !b.subarray(0, 8).equals(SIGNATURE)) return undefined;
-  if (b[8] !== 2 || b[9] !== 8 || b[10] !== 8 || b[11] !== 0 || u64(b, 12) !== 0 || b.readBigUInt64LE(20) !== 0xffffffffffffffffn) return undefined;
-  if (lookup3(b, 0, 44) !== b.readUInt32LE(44)) return undefined;
-  return { eof: u64(b, 28), root: u64(b, 36), bytes: new Uint8Array(b.subarray(0, SUPERBLOCK_SIZE)) };
+  const L = SUPERBLOCK_V2;
+  if (b[L.VERSION] !== 2 || b[L.OFFSET_SIZE] !== 8 || b[L.LENGTH_SIZE] !== 8 || b[L.FLAGS] !== 0) return undefined;
+  if (u64(b, L.base(8)) !== 0 || b.readBigUInt64LE(L.extension(8)) !== 0xffffffffffffffffn) return undefined;
+  if (lookup3(b, 0, L.checksum(8)) !== b.readUInt32LE(L.checksum(8))) return undefined;
+  return { eof: u64(b, L.eof(8)), root: u64(b, L.root(8)), bytes: new Uint8Array(b.subarray(0, SUPERBLOCK_SIZE)) };
 }
 
 function readHead(fd: number): Buffer {

@@ -12,15 +12,18 @@
  * member, a heap laid out otherwise) returns undefined, and the caller writes the whole table.
  */
 import { ByteSource } from '../read/byte-source.js';
-import { MSG, ObjectHeader } from '../read/object-header.js';
-import { ByteWriter, UNDEF } from './byte-writer.js';
+import { BTREE1, LOCAL_HEAP_HEADER_SIZE, MSG, SIG, SYMBOL_TABLE_NODE, UNDEF } from '../format.js';
+import { ObjectHeader } from '../read/object-header.js';
+import { ByteWriter } from './byte-writer.js';
 import type { FileSink } from './file-sink.js';
-import { FREE_LIST_END, HEAP_HEADER, NODE_ENTRIES, NODE_SIZE, type SymbolEntry, type SymbolTable, heapSpare, heapHeader, padded, writeEntry } from './symbol-table.js';
+import { FREE_LIST_END, type SymbolEntry, type SymbolTable, heapSpare, heapHeader, padded, writeEntry } from './symbol-table.js';
 
-const GROUP_FANOUT = 32; // 2K children per group B-tree node, K = 16
-const KEY = 8;
-const TREE_NODE_SIZE = 24 + (GROUP_FANOUT + 1) * KEY + GROUP_FANOUT * 8;
-const ENTRY_SIZE = 40;
+const GROUP_FANOUT = 2 * BTREE1.GROUP.k;
+const TREE_NODE_SIZE = BTREE1.nodeSize(BTREE1.GROUP.k, 8);
+const ENTRY_SIZE = SYMBOL_TABLE_NODE.ENTRY_SIZE;
+const NODE_ENTRIES = SYMBOL_TABLE_NODE.ENTRIES;
+const NODE_SIZE = SYMBOL_TABLE_NODE.SIZE;
+const HEAP_HEADER = LOCAL_HEAP_HEADER_SIZE;
 const UNDEF_ADDRESS = 0xffffffffffffffffn;
 
 interface TreeNode {
@@ -38,7 +41,7 @@ const addr = (b: Buffer, at: number): number => {
 
 function readTreeNode(src: ByteSource, at: number): TreeNode | undefined {
   const b = src.bytes(at, TREE_NODE_SIZE);
-  if (b.toString('latin1', 0, 4) !== 'TREE' || b[4] !== 0) return undefined;
+  if (b.toString('latin1', 0, 4) !== SIG.BTREE1 || b[4] !== BTREE1.GROUP.type) return undefined;
   const n = b.readUInt16LE(6);
   if (n === 0 || n > GROUP_FANOUT) return undefined;
   const keys: number[] = [];
@@ -74,7 +77,7 @@ export function appendToSymbolTable(sink: FileSink, src: ByteSource, header: num
 
   // The local heap: its data segment, and the free block at its end, if any.
   const hh = src.bytes(heap, HEAP_HEADER);
-  if (hh.toString('latin1', 0, 4) !== 'HEAP' || hh[4] !== 0) return undefined;
+  if (hh.toString('latin1', 0, 4) !== SIG.LOCAL_HEAP || hh[4] !== 0) return undefined;
   const size = Number(hh.readBigUInt64LE(8));
   const freeHead = Number(hh.readBigUInt64LE(16));
   const data = addr(hh, 24);
@@ -101,7 +104,7 @@ export function appendToSymbolTable(sink: FileSink, src: ByteSource, header: num
   }
   const leaf = path[path.length - 1]!;
   const snod = src.bytes(leaf.children[leaf.children.length - 1]!, NODE_SIZE);
-  if (snod.toString('latin1', 0, 4) !== 'SNOD' || snod[4] !== 1) return undefined;
+  if (snod.toString('latin1', 0, 4) !== SIG.SYMBOL_TABLE_NODE || snod[4] !== 1) return undefined;
   const count = snod.readUInt16LE(6);
   if (count === 0 || count > NODE_ENTRIES) return undefined;
   const lastOffset = Number(snod.readBigUInt64LE(8 + (count - 1) * ENTRY_SIZE));
@@ -157,7 +160,7 @@ export function appendToSymbolTable(sink: FileSink, src: ByteSource, header: num
   for (let n = 0; n < nodeCount; n++) {
     const from = n * NODE_ENTRIES;
     const to = Math.min(offsets.length, from + NODE_ENTRIES);
-    nodes.ascii('SNOD').u8(1).u8(0).u16(to - from);
+    nodes.ascii(SIG.SYMBOL_TABLE_NODE).u8(1).u8(0).u16(to - from);
     for (let i = from; i < to; i++) {
       if (i < count) nodes.bytes(entries[i]!);
       else writeEntry(nodes, added[i - count]!, nameOffsets[i - count]!, valueOffsets[i - count]!);
@@ -196,7 +199,7 @@ function writeLevel(sink: FileSink, level: number, left: number, keys: readonly 
     const from = n * GROUP_FANOUT;
     const to = Math.min(children.length, from + GROUP_FANOUT);
     w.reset();
-    w.ascii('TREE').u8(0).u8(level).u16(to - from);
+    w.ascii(SIG.BTREE1).u8(BTREE1.GROUP.type).u8(level).u16(to - from);
     w.u64(n === 0 ? left : base + (n - 1) * TREE_NODE_SIZE).u64(n < count - 1 ? base + (n + 1) * TREE_NODE_SIZE : UNDEF);
     for (let i = from; i < to; i++) w.u64(keys[i]!).u64(children[i]!);
     w.u64(to < children.length ? keys[to]! : finalKey);

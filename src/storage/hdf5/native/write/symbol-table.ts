@@ -26,7 +26,8 @@
  * non-ASCII name or an external link in new-style storage; the writer does the same.
  */
 import { type TreeKind, writeBTree } from './btree1.js';
-import { ByteWriter, UNDEF } from './byte-writer.js';
+import { BTREE1, LOCAL_HEAP_HEADER_SIZE, SIG, SYMBOL_TABLE_NODE, UNDEF, signatureBytes } from '../format.js';
+import { ByteWriter } from './byte-writer.js';
 import type { FileSink } from './file-sink.js';
 
 /** What an old-style group's Symbol Table message holds. */
@@ -41,15 +42,14 @@ export interface SymbolTable {
  */
 export type SymbolEntry = { name: string; address: number; table: SymbolTable | undefined } | { name: string; soft: string };
 
-export const NODE_ENTRIES = 2 * 4;
-const ENTRY_SIZE = 40;
-export const NODE_SIZE = 8 + NODE_ENTRIES * ENTRY_SIZE;
-export const HEAP_HEADER = 32;
+const NODE_ENTRIES = SYMBOL_TABLE_NODE.ENTRIES;
+const NODE_SIZE = SYMBOL_TABLE_NODE.SIZE;
+const HEAP_HEADER = LOCAL_HEAP_HEADER_SIZE;
 /** HDF5's mark for the end of a local heap's free list. */
 export const FREE_LIST_END = 1;
-const SNOD = Buffer.from('SNOD', 'latin1');
-const HEAP = Buffer.from('HEAP', 'latin1');
-const GROUP_TREE: TreeKind<number> = { type: 0, k: 16, keySize: 8, writeKey: (w, offset) => void w.u64(offset) };
+const SNOD = signatureBytes(SIG.SYMBOL_TABLE_NODE);
+const HEAP = signatureBytes(SIG.LOCAL_HEAP);
+const GROUP_TREE: TreeKind<number> = { ...BTREE1.GROUP, keySize: 8, writeKey: (w, offset) => void w.u64(offset) };
 
 /** Heap bytes of a name or value: with the NUL, padded to a multiple of 8. */
 export const padded = (n: number): number => Math.ceil((n + 1) / 8) * 8;
