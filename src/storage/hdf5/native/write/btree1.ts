@@ -2,7 +2,7 @@
  * Version-1 B-trees ("TREE") as HDF5 writes them, and chunked dataset storage: the chunks and
  * the tree (node type 1) that indexes them for a data layout message of version 3. Old-style
  * groups index their symbol table nodes with the same kind of tree (node type 0, see
- * `write-symbol-table.ts`).
+ * `symbol-table.ts`).
  *
  * HDF5 allocates every node at full size (2K+1 keys and 2K children; K = 32 for chunk trees, 16
  * for group trees, the defaults a version-2 superblock implies), because readers load nodes by

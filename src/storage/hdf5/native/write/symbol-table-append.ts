@@ -1,5 +1,5 @@
 /**
- * Adding links to a stored old-style group (symbol table, see `write-symbol-table.ts`) in an
+ * Adding links to a stored old-style group (symbol table, see `symbol-table.ts`) in an
  * appending commit, at a cost of O(log N) bytes instead of the whole table: the names sort after
  * every stored name (run groups are added in order), so only the last symbol table node and the
  * B-tree's rightmost path change. Those are written anew past the end of the file; the new names

@@ -56,7 +56,7 @@ export const padded = (n: number): number => Math.ceil((n + 1) / 8) * 8;
 
 /**
  * Free space kept at the end of a heap that appending commits add names to
- * (`append-symbol-table.ts`): as much as is used, so a heap is copied O(log N) times as it grows.
+ * (`symbol-table-append.ts`): as much as is used, so a heap is copied O(log N) times as it grows.
  */
 export const heapSpare = (used: number): number => Math.max(256, used);
 
