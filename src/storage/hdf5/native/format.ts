@@ -131,25 +131,58 @@ export const CHARSET = { ascii: 0, utf8: 1 } as const;
 
 /**
  * Version-1 B-trees: the node type of each kind of tree with the K HDF5 gives it (a node holds up
- * to 2K children and 2K + 1 keys, and is always allocated at full size), and a node's size with
- * 8-byte addresses (as the writer uses them): signature, type, level, entries used, two sibling
- * addresses, then keys and children alternating.
+ * to 2K children and 2K + 1 keys, and is always allocated at full size). A node is a header
+ * (signature, type, level, entries used, left and right sibling addresses), then keys and child
+ * addresses alternating, starting and ending with a key. Sizes for an address size `o`.
  */
 export const BTREE1 = {
   GROUP: { type: 0, k: 16 },
   CHUNK: { type: 1, k: 32 },
-  HEADER_SIZE: 4 + 1 + 1 + 2 + 8 + 8,
-  nodeSize: (k: number, keySize: number): number => 24 + (2 * k + 1) * keySize + 2 * k * 8,
+  headerSize: (o: number): number => 8 + 2 * o,
+  nodeSize: (k: number, keySize: number, o: number): number => 8 + 2 * o + (2 * k + 1) * keySize + 2 * k * o,
 } as const;
 
 /**
- * Symbol table nodes (version 1), with 8-byte addresses: an 8-byte header, then up to 2 × leaf K
- * entries of 40 bytes (name offset, object header address, cache type, reserved, scratch pad).
+ * Symbol table nodes: signature, version 1, reserved, entry count (8 bytes), then room for
+ * 2 × group leaf K (= 4) entries, each a name offset in the local heap, an object header address,
+ * a cache type, 4 reserved bytes and a 16-byte scratch pad. Sizes for an address size `o`.
  */
-export const SYMBOL_TABLE_NODE = { HEADER_SIZE: 8, ENTRIES: 2 * 4, ENTRY_SIZE: 40, SIZE: 8 + 2 * 4 * 40 } as const;
+export const SYMBOL_TABLE_NODE = {
+  VERSION: 1,
+  HEADER_SIZE: 8,
+  ENTRIES: 2 * 4,
+  entrySize: (o: number): number => 2 * o + 24,
+  size: (o: number): number => 8 + 2 * 4 * (2 * o + 24),
+} as const;
 
-/** A local heap's header with 8-byte lengths and addresses: signature, version, reserved, data size, free list, data address. */
-export const LOCAL_HEAP_HEADER_SIZE = 32;
+/** What a symbol table entry's scratch pad holds: nothing, a group's B-tree and heap addresses, a soft link's heap offset. */
+export const CACHE_TYPE = { NONE: 0, GROUP: 1, SOFT_LINK: 2 } as const;
+
+/**
+ * Local heaps: signature, version 0, 3 reserved bytes, data segment size, offset of the first
+ * free block (or {@link LOCAL_HEAP.FREE_LIST_END}), data segment address; a free block starts with
+ * the offset of the next and its own size. Sizes for an address size `o` and a length size `l`.
+ */
+export const LOCAL_HEAP = {
+  VERSION: 0,
+  headerSize: (o: number, l: number): number => 8 + 2 * l + o,
+  FREE_LIST_END: 1,
+} as const;
+
+/**
+ * Global heap collections: signature, version 1, 3 reserved bytes, collection size; then
+ * objects, each a 16-bit index, a reference count, 4 reserved bytes and a size, then its data
+ * padded to 8 bytes. Object 0 is the free space at the end. Sizes for a length size `l`.
+ */
+export const GLOBAL_HEAP = {
+  VERSION: 1,
+  headerSize: (l: number): number => 8 + l,
+  objectHeaderSize: (l: number): number => 8 + l,
+  FREE_SPACE: 0,
+} as const;
+
+/** A variable-length element in a dataset or attribute: its length (4 bytes), its global heap collection's address, its object index (4 bytes). */
+export const vlenElementSize = (o: number): number => 4 + o + 4;
 
 /**
  * Superblock versions 2 and 3: the signature, four one-byte fields, then four addresses of the

@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import { RESERVED } from './write/superblock.js';
-import { BTREE1, DATASPACE, LAYOUT, LINK, LINK_FLAG, LOCAL_HEAP_HEADER_SIZE, MSG, OHDR_FLAG, SIG, SUPERBLOCK_V2, SYMBOL_TABLE_NODE, TYPE_CLASS } from './format.js';
+import { BTREE1, DATASPACE, LAYOUT, LINK, LINK_FLAG, LOCAL_HEAP, MSG, OHDR_FLAG, SIG, SUPERBLOCK_V2, CACHE_TYPE, SYMBOL_TABLE_NODE, TYPE_CLASS } from './format.js';
 
 const UNDEF = 0xffffffffffffffffn;
 
@@ -153,20 +153,20 @@ class Walk {
 
   private symbolTable(btree: number, heap: number): void {
     const r = this.r;
-    const h = r.bytes(heap, LOCAL_HEAP_HEADER_SIZE);
+    const h = r.bytes(heap, LOCAL_HEAP.headerSize(8, 8));
     if (h.toString('latin1', 0, 4) !== SIG.LOCAL_HEAP) throw new Unknown('not a local heap');
-    this.count(heap, LOCAL_HEAP_HEADER_SIZE);
+    this.count(heap, LOCAL_HEAP.headerSize(8, 8));
     const dataSize = Number(h.readBigUInt64LE(8));
     const data = address(h, 24)!;
     this.count(data, dataSize);
     this.btree(btree, BTREE1.GROUP.type, 8, (child) => {
-      const node = r.bytes(child, SYMBOL_TABLE_NODE.SIZE);
+      const node = r.bytes(child, SYMBOL_TABLE_NODE.size(8));
       if (node.toString('latin1', 0, 4) !== SIG.SYMBOL_TABLE_NODE) throw new Unknown('not a symbol table node');
       this.count(child, node.length);
       const n = node.readUInt16LE(6);
       for (let i = 0; i < n; i++) {
-        const e = SYMBOL_TABLE_NODE.HEADER_SIZE + i * SYMBOL_TABLE_NODE.ENTRY_SIZE;
-        if (node.readUInt32LE(e + 16) !== 2) this.todo.push(address(node, e + 8)!);
+        const e = SYMBOL_TABLE_NODE.HEADER_SIZE + i * SYMBOL_TABLE_NODE.entrySize(8);
+        if (node.readUInt32LE(e + 16) !== CACHE_TYPE.SOFT_LINK) this.todo.push(address(node, e + 8)!);
       }
     });
   }
@@ -174,7 +174,7 @@ class Walk {
   /** Counts the nodes of a version-1 B-tree and calls `leaf` with each child of its leaves (and its key). */
   private btree(root: number, type: number, keySize: number, leaf: (child: number, key: Buffer) => void): void {
     const k = type === BTREE1.GROUP.type ? BTREE1.GROUP.k : BTREE1.CHUNK.k;
-    const nodeSize = BTREE1.nodeSize(k, keySize);
+    const nodeSize = BTREE1.nodeSize(k, keySize, 8);
     const stack = [root];
     while (stack.length > 0) {
       const at = stack.pop()!;
@@ -184,7 +184,7 @@ class Walk {
       const level = node[5]!;
       const n = node.readUInt16LE(6);
       for (let i = 0; i < n; i++) {
-        const keyAt = BTREE1.HEADER_SIZE + i * (keySize + 8);
+        const keyAt = BTREE1.headerSize(8) + i * (keySize + 8);
         const child = address(node, keyAt + keySize)!;
         if (level > 0) stack.push(child);
         else leaf(child, node.subarray(keyAt, keyAt + keySize));

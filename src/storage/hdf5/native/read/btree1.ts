@@ -4,7 +4,7 @@
  * reported, each with the keys to its left and right; for chunks the left one holds the chunk's
  * size, filter mask and position, for groups the two bound the names in the child.
  */
-import { SIG, UNDEF } from '../format.js';
+import { BTREE1, SIG, UNDEF } from '../format.js';
 import { ByteSource, CorruptError } from './byte-source.js';
 
 export function forEachLeafChild(
@@ -20,7 +20,7 @@ export function forEachLeafChild(
   const node = (at: number, expectedLevel: number): void => {
     if (seen.has(at)) throw new CorruptError(`the B-tree at address ${addr} reaches its node at address ${at} twice`);
     seen.add(at);
-    const head = src.cursor(at, 8 + 2 * O);
+    const head = src.cursor(at, BTREE1.headerSize(O));
     if (!head.isSig(SIG.BTREE1)) throw new CorruptError(`there is no B-tree node at address ${at}`);
     const nodeType = head.u8();
     if (nodeType !== type) throw new CorruptError(`the B-tree node at address ${at} has type ${nodeType}, not ${type}`);
@@ -28,7 +28,7 @@ export function forEachLeafChild(
     // Children sit exactly one level below their parent, so the depth is bounded by the root's level.
     if (expectedLevel >= 0 && level !== expectedLevel) throw new CorruptError(`the B-tree node at address ${at} has level ${level}, not ${expectedLevel}`);
     const entries = head.u16();
-    const c = src.cursor(at + 8 + 2 * O, entries * (keySize + O) + keySize);
+    const c = src.cursor(at + BTREE1.headerSize(O), entries * (keySize + O) + keySize);
     let left = c.take(keySize);
     for (let i = 0; i < entries; i++) {
       const child = c.addr();

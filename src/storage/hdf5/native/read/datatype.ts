@@ -13,7 +13,7 @@ import { type H5Member, type H5Type, type StrPad, isVariableLength } from '../..
 import { NativeUnsupportedError, sourceTypeBytes } from '../model.js';
 import { CorruptError, Cursor, align8, limitEncSize } from './byte-source.js';
 import { Interner } from '../intern.js';
-import { CHARSET, STRING_PADS, TYPE_CLASS, TYPE_CLASS_NAMES, VLEN_KIND } from '../format.js';
+import { CHARSET, STRING_PADS, TYPE_CLASS, TYPE_CLASS_NAMES, VLEN_KIND, vlenElementSize } from '../format.js';
 
 
 /** The significant bits (offset, precision) of a number must lie inside its `size` bytes. */
@@ -39,7 +39,7 @@ function charset(code: number, where: string): 'ascii' | 'utf8' {
 
 /** Bytes of one element in the file: a vlen string is a length, a heap address and an index. */
 export function fileElementSize(t: H5Type, offsetSize: number): number {
-  return isVariableLength(t) ? 8 + offsetSize : t.size;
+  return isVariableLength(t) ? vlenElementSize(offsetSize) : t.size;
 }
 
 /** Decodes the datatype at the cursor (advancing it past the type). `where` names the object. */

@@ -5,7 +5,7 @@
  * dataset usually share one; the most recently used ones up to {@link CACHED_BYTES}, so that
  * reading every run of a large file does not keep all of its strings.
  */
-import { SIG, UNDEF } from '../format.js';
+import { GLOBAL_HEAP, SIG, UNDEF } from '../format.js';
 import { type ByteSource, CorruptError, Cursor, align8 } from './byte-source.js';
 import { MetadataCache } from './metadata-cache.js';
 
@@ -44,18 +44,19 @@ export class GlobalHeap {
   private collection(addr: number): Collection {
     let col = this.collections.get(addr);
     if (col) return col;
-    const head = this.src.cursor(addr, 8 + this.src.lengthSize);
+    const L = this.src.lengthSize;
+    const head = this.src.cursor(addr, GLOBAL_HEAP.headerSize(L));
     if (!head.isSig(SIG.GLOBAL_HEAP)) throw new CorruptError(`no global heap collection at address ${addr}`);
     head.skip(4); // version, reserved
     const size = head.len();
     const c = new Cursor(Buffer.from(this.src.bytes(addr, size)), this.src.offsetSize, this.src.lengthSize);
-    c.skip(8 + this.src.lengthSize);
+    c.skip(GLOBAL_HEAP.headerSize(L));
     col = new Map();
-    while (c.left >= 8 + this.src.lengthSize) {
+    while (c.left >= GLOBAL_HEAP.objectHeaderSize(L)) {
       const index = c.u16();
       c.skip(2 + 4); // reference count, reserved
       const objSize = c.len();
-      if (index === 0) break; // free space up to the end of the collection
+      if (index === GLOBAL_HEAP.FREE_SPACE) break; // up to the end of the collection
       col.set(index, c.take(objSize));
       c.skip(Math.min(c.left, align8(objSize) - objSize));
     }

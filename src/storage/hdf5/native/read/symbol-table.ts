@@ -3,7 +3,7 @@
  * symbol table nodes (`SNOD`) and a local heap (`HEAP`) holding the names. An entry with cache
  * type 2 is a soft link whose target is a string in the same heap.
  */
-import { BTREE1, SIG, UNDEF } from '../format.js';
+import { BTREE1, CACHE_TYPE, LOCAL_HEAP, SIG, SYMBOL_TABLE_NODE, UNDEF } from '../format.js';
 import { ByteSource, CorruptError, Cursor, utf8Name } from './byte-source.js';
 import { forEachLeafChild } from './btree1.js';
 import type { RawLink } from './messages.js';
@@ -12,7 +12,7 @@ import type { RawLink } from './messages.js';
 export function symbolTableLinks(src: ByteSource, btree: number, heapAddr: number): RawLink[] {
   const heap = localHeap(src, heapAddr);
   const O = src.offsetSize;
-  const entrySize = 2 * O + 24;
+  const entrySize = SYMBOL_TABLE_NODE.entrySize(O);
   const links: RawLink[] = [];
   // HDF5 finds a name by binary search, over the B-tree keys (heap offsets of names: each
   // child holds the names after its left key, up to its right key) and within each node (names
@@ -20,12 +20,12 @@ export function symbolTableLinks(src: ByteSource, btree: number, heapAddr: numbe
   // the order is checked, not trusted.
   let previous: Buffer | undefined;
   forEachLeafChild(src, btree, BTREE1.GROUP.type, src.lengthSize, (leftKey, snod, rightKey) => {
-    const head = src.cursor(snod, 8);
+    const head = src.cursor(snod, SYMBOL_TABLE_NODE.HEADER_SIZE);
     if (!head.isSig(SIG.SYMBOL_TABLE_NODE)) throw new CorruptError(`there is no symbol table node at address ${snod}`);
-    if (head.u8() !== 1) throw new CorruptError(`the symbol table node at address ${snod} has an unknown version`);
+    if (head.u8() !== SYMBOL_TABLE_NODE.VERSION) throw new CorruptError(`the symbol table node at address ${snod} has an unknown version`);
     head.skip(1); // reserved
     const n = head.u16();
-    const c = src.cursor(snod + 8, n * entrySize);
+    const c = src.cursor(snod + SYMBOL_TABLE_NODE.HEADER_SIZE, n * entrySize);
     const L = src.lengthSize;
     const low = heapName(heap, new Cursor(leftKey, O, L).len());
     const high = heapName(heap, new Cursor(rightKey, O, L).len());
@@ -38,10 +38,10 @@ export function symbolTableLinks(src: ByteSource, btree: number, heapAddr: numbe
       const name = utf8Name(nameBytes, 0, nameBytes.length);
       const addr = c.addr();
       const cacheType = c.u32();
-      if (cacheType > 2) throw new CorruptError(`the symbol table entry '${name}' has the unknown cache type ${cacheType}`);
+      if (cacheType > CACHE_TYPE.SOFT_LINK) throw new CorruptError(`the symbol table entry '${name}' has the unknown cache type ${cacheType}`);
       c.skip(4);
       const scratch = c.sub(16);
-      if (cacheType === 2) links.push({ name, link: { kind: 'soft', target: heapName(heap, scratch.u32()).toString('utf8') } });
+      if (cacheType === CACHE_TYPE.SOFT_LINK) links.push({ name, link: { kind: 'soft', target: heapName(heap, scratch.u32()).toString('utf8') } });
       else {
         if (addr === UNDEF) throw new CorruptError(`the symbol table entry '${name}' has no object address`);
         links.push({ name, link: { kind: 'hard', addr } });
@@ -52,9 +52,9 @@ export function symbolTableLinks(src: ByteSource, btree: number, heapAddr: numbe
 }
 
 function localHeap(src: ByteSource, addr: number): Buffer {
-  const c = src.cursor(addr, 8 + 2 * src.lengthSize + src.offsetSize);
+  const c = src.cursor(addr, LOCAL_HEAP.headerSize(src.offsetSize, src.lengthSize));
   if (!c.isSig(SIG.LOCAL_HEAP)) throw new CorruptError(`there is no local heap at address ${addr}`);
-  if (c.u8() !== 0) throw new CorruptError(`the local heap at address ${addr} has an unknown version`);
+  if (c.u8() !== LOCAL_HEAP.VERSION) throw new CorruptError(`the local heap at address ${addr} has an unknown version`);
   c.skip(3); // reserved
   const size = c.len();
   const freeList = c.len();
@@ -70,7 +70,7 @@ function localHeap(src: ByteSource, addr: number): Buffer {
  */
 function checkFreeList(data: Buffer, first: number, L: number, addr: number): void {
   let steps = 0;
-  for (let at = first; at !== 1 && at !== UNDEF; steps++) {
+  for (let at = first; at !== LOCAL_HEAP.FREE_LIST_END && at !== UNDEF; steps++) {
     if (at + 2 * L > data.length || steps > data.length / (2 * L)) throw new CorruptError(`the local heap at address ${addr} has a bad free list`);
     const c = new Cursor(data, L, L, at);
     const next = c.len();

@@ -38,7 +38,7 @@ export interface TreeKind<Key> {
  */
 export function writeBTree<Key>(sink: FileSink, kind: TreeKind<Key>, keys: readonly Key[], children: readonly number[], finalKey: Key): number {
   const fanout = 2 * kind.k;
-  const nodeSize = BTREE1.nodeSize(kind.k, kind.keySize);
+  const nodeSize = BTREE1.nodeSize(kind.k, kind.keySize, 8);
   const w = new ByteWriter(nodeSize);
   // Each level: the children's first keys and addresses; the level above indexes this one.
   for (let level = 0; ; level++) {

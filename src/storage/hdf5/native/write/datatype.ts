@@ -10,7 +10,7 @@ import { StorageError } from '../../../../errors.js';
 import { type H5Type, type StrPad, describeH5Type, isVariableLength } from '../../engine/h5types.js';
 import { ByteWriter, bytesFor } from './byte-writer.js';
 import { sourceTypeBytes } from '../model.js';
-import { CHARSET, STRING_PADS, TYPE_CLASS, VLEN_KIND } from '../format.js';
+import { CHARSET, STRING_PADS, TYPE_CLASS, VLEN_KIND, vlenElementSize } from '../format.js';
 
 const CLASS = TYPE_CLASS;
 /** String padding codes by name. */
@@ -23,9 +23,9 @@ const FLOATS: Record<number, [sign: number, expLoc: number, expSize: number, man
   8: [63, 52, 11, 52, 1023],
 };
 
-/** Bytes one element of `t` takes in the file: a variable-length string is a 16-byte heap reference. */
+/** Bytes one element of `t` takes in the file (the writer's addresses are 8 bytes: a variable-length string takes 16). */
 export function diskSize(t: H5Type): number {
-  return isVariableLength(t) ? 16 : t.size;
+  return isVariableLength(t) ? vlenElementSize(8) : t.size;
 }
 
 
@@ -101,7 +101,7 @@ function encodeInto(w: ByteWriter, t: H5Type, top: boolean): void {
       if (t.vlen) {
         if (!top) throw new StorageError('Variable-length strings inside compound or array types cannot be written.');
         // A string sequence, padding, character set; the base is one unsigned byte.
-        header(w, CLASS.VARIABLE_LENGTH, 1, VLEN_KIND.STRING | (PAD[t.pad] << 4) | (CHARSET[t.cset] << 8), 16);
+        header(w, CLASS.VARIABLE_LENGTH, 1, VLEN_KIND.STRING | (PAD[t.pad] << 4) | (CHARSET[t.cset] << 8), vlenElementSize(8));
         header(w, CLASS.FIXED_POINT, 1, 0, 1);
         w.u16(0).u16(8);
         return;
@@ -136,7 +136,7 @@ function encodeInto(w: ByteWriter, t: H5Type, top: boolean): void {
     }
     case 'vlen':
       if (!top) throw new StorageError('Variable-length sequences inside compound or array types cannot be written.');
-      header(w, CLASS.VARIABLE_LENGTH, 1, VLEN_KIND.SEQUENCE, 16); // the base type follows
+      header(w, CLASS.VARIABLE_LENGTH, 1, VLEN_KIND.SEQUENCE, vlenElementSize(8)); // the base type follows
       encodeInto(w, t.base, false);
       return;
     case 'other':

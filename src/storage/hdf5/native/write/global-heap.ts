@@ -13,13 +13,13 @@
  */
 import { ByteWriter } from './byte-writer.js';
 import type { FileSink } from './file-sink.js';
-import { SIG, signatureBytes } from '../format.js';
+import { GLOBAL_HEAP, SIG, signatureBytes, vlenElementSize } from '../format.js';
 
 const MIN_SIZE = 4096;
 const TARGET_SIZE = 64 * 1024;
 const MAX_OBJECTS = 0xffff;
-const HEADER = 16;
-const OBJ_HEADER = 16;
+const HEADER = GLOBAL_HEAP.headerSize(8);
+const OBJ_HEADER = GLOBAL_HEAP.objectHeaderSize(8);
 const GCOL = signatureBytes(SIG.GLOBAL_HEAP);
 
 const align8 = (n: number): number => Math.ceil(n / 8) * 8;
@@ -32,7 +32,7 @@ export class GlobalHeapWriter {
 
   /** Stores `strings` and returns their elements (16 bytes each) in order. */
   encode(strings: readonly Uint8Array[]): Uint8Array {
-    const w = new ByteWriter(16 * strings.length);
+    const w = new ByteWriter(vlenElementSize(8) * strings.length);
     for (const s of strings) {
       const need = OBJ_HEADER + align8(s.length);
       if (this.objects.length > 0 && (this.used + need > TARGET_SIZE || this.objects.length === MAX_OBJECTS)) this.flush();
@@ -48,13 +48,13 @@ export class GlobalHeapWriter {
     if (this.objects.length === 0) return;
     const size = Math.max(MIN_SIZE, this.used);
     const w = new ByteWriter(size);
-    w.bytes(GCOL).u8(1).zeros(3).u64(size);
+    w.bytes(GCOL).u8(GLOBAL_HEAP.VERSION).zeros(3).u64(size);
     this.objects.forEach((s, i) => {
       w.u16(i + 1).u16(0).u32(0).u64(s.length).bytes(s).zeros(align8(s.length) - s.length);
     });
     const free = size - this.used;
     // Free space of 16 bytes or more is object 0, whose size counts its own header.
-    if (free >= OBJ_HEADER) w.u16(0).u16(0).u32(0).u64(free);
+    if (free >= OBJ_HEADER) w.u16(GLOBAL_HEAP.FREE_SPACE).u16(0).u32(0).u64(free);
     w.zeros(size - w.length);
     this.sink.write(w.view());
     this.objects = [];

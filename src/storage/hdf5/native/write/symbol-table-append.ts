@@ -12,18 +12,19 @@
  * member, a heap laid out otherwise) returns undefined, and the caller writes the whole table.
  */
 import { ByteSource } from '../read/byte-source.js';
-import { BTREE1, LOCAL_HEAP_HEADER_SIZE, MSG, SIG, SYMBOL_TABLE_NODE, UNDEF } from '../format.js';
+import { BTREE1, LOCAL_HEAP, MSG, SIG, SYMBOL_TABLE_NODE, UNDEF } from '../format.js';
 import { ObjectHeader } from '../read/object-header.js';
 import { ByteWriter } from './byte-writer.js';
 import type { FileSink } from './file-sink.js';
-import { FREE_LIST_END, type SymbolEntry, type SymbolTable, heapSpare, heapHeader, padded, writeEntry } from './symbol-table.js';
+import { type SymbolEntry, type SymbolTable, heapSpare, heapHeader, padded, writeEntry } from './symbol-table.js';
 
 const GROUP_FANOUT = 2 * BTREE1.GROUP.k;
-const TREE_NODE_SIZE = BTREE1.nodeSize(BTREE1.GROUP.k, 8);
-const ENTRY_SIZE = SYMBOL_TABLE_NODE.ENTRY_SIZE;
+const TREE_NODE_SIZE = BTREE1.nodeSize(BTREE1.GROUP.k, 8, 8);
+const ENTRY_SIZE = SYMBOL_TABLE_NODE.entrySize(8);
 const NODE_ENTRIES = SYMBOL_TABLE_NODE.ENTRIES;
-const NODE_SIZE = SYMBOL_TABLE_NODE.SIZE;
-const HEAP_HEADER = LOCAL_HEAP_HEADER_SIZE;
+const NODE_SIZE = SYMBOL_TABLE_NODE.size(8);
+const HEAP_HEADER = LOCAL_HEAP.headerSize(8, 8);
+const FREE_LIST_END = LOCAL_HEAP.FREE_LIST_END;
 const UNDEF_ADDRESS = 0xffffffffffffffffn;
 
 interface TreeNode {
@@ -77,7 +78,7 @@ export function appendToSymbolTable(sink: FileSink, src: ByteSource, header: num
 
   // The local heap: its data segment, and the free block at its end, if any.
   const hh = src.bytes(heap, HEAP_HEADER);
-  if (hh.toString('latin1', 0, 4) !== SIG.LOCAL_HEAP || hh[4] !== 0) return undefined;
+  if (hh.toString('latin1', 0, 4) !== SIG.LOCAL_HEAP || hh[4] !== LOCAL_HEAP.VERSION) return undefined;
   const size = Number(hh.readBigUInt64LE(8));
   const freeHead = Number(hh.readBigUInt64LE(16));
   const data = addr(hh, 24);
@@ -104,10 +105,10 @@ export function appendToSymbolTable(sink: FileSink, src: ByteSource, header: num
   }
   const leaf = path[path.length - 1]!;
   const snod = src.bytes(leaf.children[leaf.children.length - 1]!, NODE_SIZE);
-  if (snod.toString('latin1', 0, 4) !== SIG.SYMBOL_TABLE_NODE || snod[4] !== 1) return undefined;
+  if (snod.toString('latin1', 0, 4) !== SIG.SYMBOL_TABLE_NODE || snod[4] !== SYMBOL_TABLE_NODE.VERSION) return undefined;
   const count = snod.readUInt16LE(6);
   if (count === 0 || count > NODE_ENTRIES) return undefined;
-  const lastOffset = Number(snod.readBigUInt64LE(8 + (count - 1) * ENTRY_SIZE));
+  const lastOffset = Number(snod.readBigUInt64LE(SYMBOL_TABLE_NODE.HEADER_SIZE + (count - 1) * ENTRY_SIZE));
   const lastName = heapName(src, data, size, lastOffset);
   if (lastName === undefined) return undefined;
   // Every added name must sort after the stored ones (byte order; names are ASCII).
@@ -151,7 +152,7 @@ export function appendToSymbolTable(sink: FileSink, src: ByteSource, header: num
 
   // Symbol table nodes: the stored last node's entries, then the added ones, 8 to a node.
   const entries: Buffer[] = [];
-  for (let i = 0; i < count; i++) entries.push(snod.subarray(8 + i * ENTRY_SIZE, 8 + (i + 1) * ENTRY_SIZE));
+  for (let i = 0; i < count; i++) entries.push(snod.subarray(SYMBOL_TABLE_NODE.HEADER_SIZE + i * ENTRY_SIZE, SYMBOL_TABLE_NODE.HEADER_SIZE + (i + 1) * ENTRY_SIZE));
   const lastOffsets: number[] = []; // the heap offset of each new node's last name
   const offsets = [...Array<number>(count).fill(-1), ...nameOffsets];
   offsets[count - 1] = lastOffset;
@@ -160,7 +161,7 @@ export function appendToSymbolTable(sink: FileSink, src: ByteSource, header: num
   for (let n = 0; n < nodeCount; n++) {
     const from = n * NODE_ENTRIES;
     const to = Math.min(offsets.length, from + NODE_ENTRIES);
-    nodes.ascii(SIG.SYMBOL_TABLE_NODE).u8(1).u8(0).u16(to - from);
+    nodes.ascii(SIG.SYMBOL_TABLE_NODE).u8(SYMBOL_TABLE_NODE.VERSION).u8(0).u16(to - from);
     for (let i = from; i < to; i++) {
       if (i < count) nodes.bytes(entries[i]!);
       else writeEntry(nodes, added[i - count]!, nameOffsets[i - count]!, valueOffsets[i - count]!);

@@ -26,7 +26,7 @@
  * non-ASCII name or an external link in new-style storage; the writer does the same.
  */
 import { type TreeKind, writeBTree } from './btree1.js';
-import { BTREE1, LOCAL_HEAP_HEADER_SIZE, SIG, SYMBOL_TABLE_NODE, UNDEF, signatureBytes } from '../format.js';
+import { BTREE1, CACHE_TYPE, LOCAL_HEAP, SIG, SYMBOL_TABLE_NODE, UNDEF, signatureBytes } from '../format.js';
 import { ByteWriter } from './byte-writer.js';
 import type { FileSink } from './file-sink.js';
 
@@ -43,10 +43,9 @@ export interface SymbolTable {
 export type SymbolEntry = { name: string; address: number; table: SymbolTable | undefined } | { name: string; soft: string };
 
 const NODE_ENTRIES = SYMBOL_TABLE_NODE.ENTRIES;
-const NODE_SIZE = SYMBOL_TABLE_NODE.SIZE;
-const HEAP_HEADER = LOCAL_HEAP_HEADER_SIZE;
-/** HDF5's mark for the end of a local heap's free list. */
-export const FREE_LIST_END = 1;
+const NODE_SIZE = SYMBOL_TABLE_NODE.size(8);
+const HEAP_HEADER = LOCAL_HEAP.headerSize(8, 8);
+const FREE_LIST_END = LOCAL_HEAP.FREE_LIST_END;
 const SNOD = signatureBytes(SIG.SYMBOL_TABLE_NODE);
 const HEAP = signatureBytes(SIG.LOCAL_HEAP);
 const GROUP_TREE: TreeKind<number> = { ...BTREE1.GROUP, keySize: 8, writeKey: (w, offset) => void w.u64(offset) };
@@ -62,15 +61,15 @@ export const heapSpare = (used: number): number => Math.max(256, used);
 
 /** A local heap header: data segment size, free list head (a free block at `used`, or none), data address. */
 export function heapHeader(size: number, used: number, data: number): Uint8Array {
-  return new ByteWriter(HEAP_HEADER).bytes(HEAP).u32(0).u64(size).u64(used < size ? used : FREE_LIST_END).u64(data).finish();
+  return new ByteWriter(HEAP_HEADER).bytes(HEAP).u8(LOCAL_HEAP.VERSION).zeros(3).u64(size).u64(used < size ? used : FREE_LIST_END).u64(data).finish();
 }
 
 /** One symbol table entry (40 bytes) for a link whose name (and soft link value) are at the given heap offsets. */
 export function writeEntry(w: ByteWriter, e: SymbolEntry, nameOffset: number, valueOffset: number): void {
   w.u64(nameOffset);
-  if ('soft' in e) w.u64(UNDEF).u32(2).u32(0).u32(valueOffset).zeros(12);
-  else if (e.table) w.u64(e.address).u32(1).u32(0).u64(e.table.btree).u64(e.table.heap);
-  else w.u64(e.address).u32(0).u32(0).zeros(16);
+  if ('soft' in e) w.u64(UNDEF).u32(CACHE_TYPE.SOFT_LINK).u32(0).u32(valueOffset).zeros(12);
+  else if (e.table) w.u64(e.address).u32(CACHE_TYPE.GROUP).u32(0).u64(e.table.btree).u64(e.table.heap);
+  else w.u64(e.address).u32(CACHE_TYPE.NONE).u32(0).zeros(16);
 }
 
 /**
@@ -113,7 +112,7 @@ export function writeSymbolTable(sink: FileSink, entries: readonly SymbolEntry[]
     const to = Math.min(entries.length, from + NODE_ENTRIES);
     keys[n] = n === 0 ? 0 : nameOffsets[from - 1]!;
     children[n] = base + n * NODE_SIZE;
-    nodes.bytes(SNOD).u8(1).u8(0).u16(to - from);
+    nodes.bytes(SNOD).u8(SYMBOL_TABLE_NODE.VERSION).u8(0).u16(to - from);
     for (let i = from; i < to; i++) writeEntry(nodes, entries[i]!, nameOffsets[i]!, valueOffsets[i] ?? 0);
     nodes.zeros((n + 1) * NODE_SIZE - nodes.length);
   }
