@@ -9,6 +9,9 @@
 /** The "undefined address" (all bits set), as a reader decodes it and a writer is given it. */
 export const UNDEF = -1;
 
+/** `n` rounded up to a multiple of 8, the alignment of version-1 header messages, global heap objects and padded names. */
+export const align8 = (n: number): number => Math.ceil(n / 8) * 8;
+
 /** The signatures that open HDF5 structures, as the latin1 text of their bytes. */
 export const SIG = {
   /** Superblock (any version), at offset 0 or a power of two from 512 on. */

@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import { RESERVED } from './write/superblock.js';
-import { BTREE1, DATASPACE, LAYOUT, LINK, LINK_FLAG, LOCAL_HEAP, MSG, OHDR_FLAG, SIG, SUPERBLOCK_V2, CACHE_TYPE, SYMBOL_TABLE_NODE, TYPE_CLASS } from './format.js';
+import { BTREE1, CACHE_TYPE, DATASPACE, LAYOUT, LINK, LINK_FLAG, LOCAL_HEAP, MSG, OHDR_FLAG, SIG, SUPERBLOCK_V2, SYMBOL_TABLE_NODE, TYPE_CLASS, align8 } from './format.js';
 
 const UNDEF = 0xffffffffffffffffn;
 
@@ -198,7 +198,7 @@ class Walk {
     const nameSize = m.readUInt16LE(2);
     const typeSize = m.readUInt16LE(4);
     const spaceSize = m.readUInt16LE(6);
-    const pad = (n: number): number => (version === 1 ? Math.ceil(n / 8) * 8 : n);
+    const pad = (n: number): number => (version === 1 ? align8(n) : n);
     let p = 8 + (version === 3 ? 1 : 0);
     p += pad(nameSize);
     const vlen = (m[p]! & 0x0f) === TYPE_CLASS.VARIABLE_LENGTH;

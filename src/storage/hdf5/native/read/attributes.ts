@@ -3,8 +3,8 @@
  * (Attribute Info message → fractal heap + v2 B-tree of type 8), decoded into {@link H5Data}s.
  */
 import { NativeUnsupportedError } from '../model.js';
-import { UNDEF } from '../format.js';
-import { type ByteSource, CorruptError, type Cursor, align8, utf8Name } from './byte-source.js';
+import { UNDEF, align8 } from '../format.js';
+import { type ByteSource, CorruptError, type Cursor, utf8Name } from './byte-source.js';
 import { forEachRecord } from './btree2.js';
 import { isVariableLength } from '../../engine/h5types.js';
 import { type TypeCache, fileElementSize } from './datatype.js';

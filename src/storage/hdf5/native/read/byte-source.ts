@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import { StateError } from '../../../../errors.js';
-import { UNDEF } from '../format.js';
+import { type Signature, UNDEF } from '../format.js';
 
 /** A structure in the file is not what the format says (truncated, overwritten, not HDF5). */
 export class CorruptError extends Error {}
@@ -278,7 +278,7 @@ export class Cursor {
   }
 
   /** Whether the next 4 bytes are the ASCII signature `sig` (consumed if there are 4). */
-  isSig(sig: string): boolean {
+  isSig(sig: Signature): boolean {
     const p = this.pos;
     if (p + 4 > this.end) return false;
     this.pos = p + 4;
@@ -332,6 +332,3 @@ export function log2Floor(n: number): number {
   for (let v = n; v >= 2; v = Math.floor(v / 2)) bits++;
   return bits;
 }
-
-/** Rounds up to a multiple of 8 (old-format padding of names and messages). */
-export const align8 = (n: number): number => Math.ceil(n / 8) * 8;

@@ -11,9 +11,9 @@
  */
 import { type H5Member, type H5Type, type StrPad, isVariableLength } from '../../engine/h5types.js';
 import { NativeUnsupportedError, sourceTypeBytes } from '../model.js';
-import { CorruptError, Cursor, align8, limitEncSize } from './byte-source.js';
+import { CorruptError, Cursor, limitEncSize } from './byte-source.js';
 import { Interner } from '../intern.js';
-import { CHARSET, STRING_PADS, TYPE_CLASS, TYPE_CLASS_NAMES, VLEN_KIND, vlenElementSize } from '../format.js';
+import { CHARSET, STRING_PADS, TYPE_CLASS, TYPE_CLASS_NAMES, VLEN_KIND, align8, vlenElementSize } from '../format.js';
 
 
 /** The significant bits (offset, precision) of a number must lie inside its `size` bytes. */

@@ -5,8 +5,8 @@
  * dataset usually share one; the most recently used ones up to {@link CACHED_BYTES}, so that
  * reading every run of a large file does not keep all of its strings.
  */
-import { GLOBAL_HEAP, SIG, UNDEF } from '../format.js';
-import { type ByteSource, CorruptError, Cursor, align8 } from './byte-source.js';
+import { GLOBAL_HEAP, SIG, UNDEF, align8 } from '../format.js';
+import { type ByteSource, CorruptError, Cursor } from './byte-source.js';
 import { MetadataCache } from './metadata-cache.js';
 
 /** Bytes of collections kept (a collection is usually 4 KiB to 64 KiB). */

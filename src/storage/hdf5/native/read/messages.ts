@@ -3,8 +3,8 @@
  * link info and attribute info. Each takes the message body's cursor and returns plain data.
  */
 import { NativeUnsupportedError } from '../model.js';
-import { DATASPACE, DATASPACE_HAS_MAX, LAYOUT, LINK, LINK_FLAG, UNDEF } from '../format.js';
-import { CorruptError, Cursor, align8 } from './byte-source.js';
+import { DATASPACE, DATASPACE_HAS_MAX, LAYOUT, LINK, LINK_FLAG, UNDEF, align8 } from '../format.js';
+import { CorruptError, Cursor } from './byte-source.js';
 
 /** A dataspace: `shape` `[]` for a scalar, `null` for NULL; `maxshape` entries `null` = unlimited. */
 export interface Space {

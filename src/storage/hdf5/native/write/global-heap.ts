@@ -13,7 +13,7 @@
  */
 import { ByteWriter } from './byte-writer.js';
 import type { FileSink } from './file-sink.js';
-import { GLOBAL_HEAP, SIG, signatureBytes, vlenElementSize } from '../format.js';
+import { GLOBAL_HEAP, SIG, align8, signatureBytes, vlenElementSize } from '../format.js';
 
 const MIN_SIZE = 4096;
 const TARGET_SIZE = 64 * 1024;
@@ -21,8 +21,6 @@ const MAX_OBJECTS = 0xffff;
 const HEADER = GLOBAL_HEAP.headerSize(8);
 const OBJ_HEADER = GLOBAL_HEAP.objectHeaderSize(8);
 const GCOL = signatureBytes(SIG.GLOBAL_HEAP);
-
-const align8 = (n: number): number => Math.ceil(n / 8) * 8;
 
 export class GlobalHeapWriter {
   private objects: Uint8Array[] = [];
