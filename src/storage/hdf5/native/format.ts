@@ -2,8 +2,11 @@
  * The HDF5 format constants both halves of the native engine use, written once (HDF5 File Format
  * Specification 3.0): structure signatures, object header message types and flags, and the codes
  * inside messages (dataspace kinds, layout classes, link types, datatype classes and string
- * properties, B-tree node types). The decoders in `read/` compare with these tables and the
- * encoders in `write/` emit them, as jsfive declares each structure and message type once.
+ * properties), and the layouts of the structures both halves handle (v1 B-tree nodes, symbol
+ * table nodes, local and global heaps, the version-2 superblock) as sizes and offsets computed
+ * from the file's address and length sizes: the reader meets any sizes, the writer always uses 8.
+ * The decoders in `read/` compare with these tables and the encoders in `write/` emit them, as
+ * jsfive declares each structure and message type once.
  */
 
 /** The "undefined address" (all bits set), as a reader decodes it and a writer is given it. */
