@@ -1,5 +1,8 @@
 /**
- * The trajectory: the root of the tree, its exploration, its runs and its single-run view.
+ * The trajectory: the root of the tree, its exploration, its runs and its single-run view. The
+ * class is the facade of pypet's `f_`/`v_` API; the bodies that do a job live in helper modules
+ * that see it as a TrajectoryCore (`state.ts`): identity, bookkeeping (tree hooks), collect,
+ * storage-calls, run-view, exploration, query, run-values, merge.
  */
 import { InvalidArgumentError, StateError, TypeMismatchError } from '../errors.js';
 import { BaseParameter, Parameter } from '../leaves/parameter.js';
