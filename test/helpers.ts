@@ -1,5 +1,28 @@
 /** Shared test helpers. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as assert from 'uvu/assert';
+
+/**
+ * Runs `fn` in a fresh temp folder (`h5traj-<label>-…`) and removes the folder afterwards, whether
+ * `fn` returns, throws or (when it returns a promise) settles.
+ * @example inTempDir('ex08', (dir) => { const file = join(dir, 'ex08.hdf5'); … });
+ */
+export function inTempDir<T>(label: string, fn: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), `h5traj-${label}-`));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  let result: T;
+  try {
+    result = fn(dir);
+  } catch (e) {
+    remove();
+    throw e;
+  }
+  if (result instanceof Promise) return result.finally(remove) as T;
+  remove();
+  return result;
+}
 
 /** Asserts that `fn` throws an instance of `kind` whose message matches `pattern` (if given). */
 export function throwsKind(fn: () => unknown, kind: abstract new (...args: any[]) => Error, pattern?: RegExp): void {

@@ -23,6 +23,19 @@ test('every folder of src/ has its line in docs/structure.md', () => {
   assert.equal(missing, [], `folders without a line in docs/structure.md: ${missing.join(', ')}`);
 });
 
+test('every module the map names in a folder\'s line exists there', () => {
+  const stale: string[] = [];
+  for (const row of map.split('\n')) {
+    const cells = row.split('|').map((c) => c.trim());
+    const folder = /^`(src\/[\w/-]*\/)`/.exec(cells[1] ?? '')?.[1];
+    if (!folder) continue;
+    for (const [, name] of (cells[2] ?? '').matchAll(/`([\w-]+\.ts)`/g)) {
+      if (!fs.existsSync(path.join(ROOT, folder, name!))) stale.push(`${folder}${name}`);
+    }
+  }
+  assert.equal(stale, [], `docs/structure.md names modules that are not there: ${stale.join(', ')}`);
+});
+
 test('test/, scripts/, docs/ and data/ have their lines, and the README points to the map', () => {
   for (const f of ['test/', 'scripts/', 'docs/', 'data/']) assert.ok(map.includes(`| \`${f}\``), `${f} has a line`);
   assert.match(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'), /\[docs\/structure\.md\]\(docs\/structure\.md\)/);

@@ -1,22 +1,18 @@
 /**
- * The trajectory: the root of the tree, its exploration, its runs and its single-run view.
+ * The trajectory: the root of the tree, its exploration, its runs and its single-run view. The
+ * class is the facade of pypet's `f_`/`v_` API; the bodies that do a job live in helper modules
+ * that see it as a TrajectoryCore (`state.ts`): identity, bookkeeping (tree hooks), collect,
+ * storage-calls, run-view, exploration, query, run-values, merge.
  */
-import {
-  InvalidArgumentError,
-  InvalidNameError,
-  PresettingError,
-  StateError,
-  TypeMismatchError,
-} from '../errors.js';
-import { ArrayParameter, BaseParameter, Parameter, PickleParameter } from '../leaves/parameter.js';
-import { PickleResult, Result } from '../leaves/result.js';
+import { InvalidArgumentError, StateError, TypeMismatchError } from '../errors.js';
+import { BaseParameter, Parameter } from '../leaves/parameter.js';
+import { Result } from '../leaves/result.js';
 import { NNGroupNode, groupClassForBranch, type GroupRoot, type LeafKind } from '../tree/group.js';
 import type { LeafConstructor, NNLeafNode } from '../tree/leaf-node.js';
-import { BRANCHES, nameProblem, runName, translatePart } from '../tree/names.js';
-import { NODE_STATE, nodeState, type NNNode } from '../tree/node.js';
+import { BRANCHES, runName, translatePart } from '../tree/names.js';
+import { NODE_STATE, type NNNode } from '../tree/node.js';
 import { TRAJECTORY_STATE, type TrajectoryCore, type TrajectoryState } from './state.js';
 import { mergeTrajectories, type MergeOptions, type MergeSummary } from './merge.js';
-import { pythonRepr } from '../values/python-repr.js';
 import { expand, explore, shrink } from './exploration.js';
 import { valuesFromRuns, type FromRunsOptions } from './run-values.js';
 
@@ -32,7 +28,7 @@ import {
   type RunGroup,
   type RunRecord,
 } from './query.js';
-import { formatTime, RunTable, type RunInformation } from './runs.js';
+import { RunTable, type RunInformation } from './runs.js';
 import { checkOptions } from '../options.js';
 import {
   COLLECT_OPTIONS,
@@ -57,35 +53,21 @@ import {
   LOAD_SKELETON,
   OVERWRITE_DATA,
   STORE_DATA,
-  STORE_DATA_SKIPPING,
-  STORE_NOTHING,
   type DeleteItemsOptions,
   type LoadItemsOptions,
   type LoadMode,
   type StorageService,
   type StoreItemsOptions,
 } from './storage-service.js';
-import { PYPET_FORMAT_VERSION } from './pypet-version.js';
+import {
+  checkPresets, leafClassByName, linkAdded, linkRemoved, nodeAdded, nodeRemoved, preset, storedLeafChanging,
+} from './bookkeeping.js';
+import { collectBranch, isEmpty, lockBranch, removeItems } from './collect.js';
+import { newIdentity } from './identity.js';
+import { iterRuns, parameterSummary, viewRun, type IterRunsOptions } from './run-view.js';
+import { defaultBackupName, migrate, nodesToStore, serviceLoadOptions } from './storage-calls.js';
 
-/**
- * The Python version written into `overview/info.python` unless `H5TRAJ_PYTHON_VERSION` or the
- * option `python_version` names another. pypet 0.7 loads a file without `force=True` only when
- * this equals its interpreter's version exactly (as it checks its own files); Debian 12's Python.
- */
-export const DEFAULT_PYTHON_VERSION = '3.11.2';
-
-/** The Python version a new trajectory records: the option, `H5TRAJ_PYTHON_VERSION`, or the default. */
-function pythonVersion(option: string | undefined): string {
-  const fromEnv = process.env.H5TRAJ_PYTHON_VERSION;
-  const v = option ?? (fromEnv === undefined || fromEnv === '' ? DEFAULT_PYTHON_VERSION : fromEnv);
-  if (!/^\d+\.\d+\.\d+$/.test(v)) {
-    const source = option !== undefined ? 'The option python_version' : 'H5TRAJ_PYTHON_VERSION';
-    throw new InvalidArgumentError(`${source} is '${v}', but pypet compares it with Python's version as major.minor.micro, e.g. '3.12.4'.`, {
-      expected: 'major.minor.micro', got: v,
-    });
-  }
-  return v;
-}
+export { DEFAULT_PYTHON_VERSION } from './identity.js';
 
 /**
  * A trajectory: config, parameters, derived parameters and results in a natural-naming tree,
@@ -119,18 +101,8 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
   constructor(name = 'my_trajectory', options: TrajectoryOptions = {}) {
     super('', options.comment ?? '');
     checkOptions('new Trajectory()', options, TRAJECTORY_OPTIONS);
-    const problem = name.includes('.') ? `'${name}' contains a dot` : nameProblem(name);
-    if (problem) throw new InvalidNameError(`The trajectory name '${name}' is not valid: ${problem}.`, { path: name });
-    const timestamp = Date.now() / 1000;
-    const time = formatTime(timestamp);
     this[TRAJECTORY_STATE] = {
-      identity: {
-        name: (options.add_time ?? true) ? `${name}_${time}` : name,
-        time,
-        timestamp,
-        version: PYPET_FORMAT_VERSION,
-        python: pythonVersion(options.python_version),
-      },
+      identity: newIdentity(name, options),
       idx: -1,
       singleRun: false,
       runAdded: { nodes: [], links: [] },
@@ -241,16 +213,8 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
    * @example traj.f_load({ load_data: LOAD_DATA })
    */
   override f_load(options: TrajectoryLoadOptions = {}): void {
-    const state = this[TRAJECTORY_STATE];
     checkOptions('traj.f_load()', options, LOAD_OPTIONS);
-    const { load_data, dynamic_imports, ...loadOptions } = options;
-    if (load_data !== undefined) {
-      if (loadOptions.load_all !== undefined && loadOptions.load_all !== load_data) {
-        throw new InvalidArgumentError(`f_load got load_data: ${load_data} and load_all: ${loadOptions.load_all}; load_all is pypet's old name of load_data, give one.`);
-      }
-      loadOptions.load_all = load_data;
-    }
-    for (const Cls of dynamic_imports ?? []) if (!state.dynamicImports.includes(Cls)) state.dynamicImports.push(Cls);
+    const loadOptions = serviceLoadOptions(this, options);
     if (loadOptions.filename !== undefined) this._useFile(loadOptions.filename);
     this._service().load(this, loadOptions);
   }
@@ -310,15 +274,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
    */
   f_migrate(options: { new_name?: string; new_filename?: string; in_store?: boolean } = {}): void {
     checkOptions('traj.f_migrate()', options, { known: ['new_name', 'new_filename', 'in_store'] });
-    if (options.new_name !== undefined) {
-      const problem = options.new_name.includes('.') ? `'${options.new_name}' contains a dot` : nameProblem(options.new_name);
-      if (problem) throw new InvalidNameError(`The trajectory name '${options.new_name}' is not valid: ${problem}.`, { path: options.new_name });
-      this[TRAJECTORY_STATE].identity.name = options.new_name;
-    }
-    if (options.new_filename !== undefined) this._useFile(options.new_filename);
-    const stored = options.in_store ?? false;
-    this[NODE_STATE].stored = stored;
-    for (const node of this.f_iter_nodes()) nodeState(node).stored = stored;
+    migrate(this, options, (filename) => this._useFile(filename));
   }
 
   _node(item: string | NNNode): NNNode {
@@ -326,15 +282,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
   }
 
   _storeChild(group: NNGroupNode, name: string, recursive: boolean, storeData: number = STORE_DATA, maxDepth?: number): void {
-    if (storeData === STORE_NOTHING) return;
-    if (![STORE_DATA_SKIPPING, STORE_DATA, OVERWRITE_DATA].includes(storeData)) {
-      throw new InvalidArgumentError(`store_data must be one of pypet's store constants 0, 1, 2 or 3, not ${storeData}.`);
-    }
-    const node = group.f_get<NNNode>(name, { shortcuts: false });
-    const below = recursive && !node.v_is_leaf ? [...(node as NNGroupNode).f_iter_nodes()] : [];
-    let nodes = [node, ...below.filter((n) => maxDepth === undefined || n.v_depth - node.v_depth <= maxDepth)];
-    // STORE_DATA_SKIPPING leaves everything already on disk alone.
-    if (storeData === STORE_DATA_SKIPPING) nodes = nodes.filter((n) => !nodeState(n).stored);
+    const nodes = nodesToStore(group, name, recursive, storeData, maxDepth);
     if (nodes.length === 0) return;
     this._service().storeItems(this, nodes, storeData === OVERWRITE_DATA ? { overwrite: true } : {});
   }
@@ -359,8 +307,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
    * `dynamic_imports`. Unknown names give undefined (the loader decides what to do).
    */
   _leafClassByName(className: string): LeafConstructor | undefined {
-    const standard = [Parameter, ArrayParameter, PickleParameter, Result, PickleResult] as LeafConstructor[];
-    return [...standard, ...this[TRAJECTORY_STATE].dynamicImports].find((Cls) => Cls.name === className);
+    return leafClassByName(this[TRAJECTORY_STATE], className);
   }
 
   _leafClassFor(kind: LeafKind): LeafConstructor {
@@ -370,36 +317,15 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
   }
 
   _nodeAdded(node: NNNode): void {
-    const state = this[TRAJECTORY_STATE];
-    if (state.singleRun) state.runAdded.nodes.push(node);
-    let set = state.index.get(node.v_name);
-    if (!set) state.index.set(node.v_name, (set = new Set()));
-    set.add(node);
-    if (node instanceof BaseParameter) {
-      if (state.presets.has(node.v_full_name)) {
-        const value = state.presets.get(node.v_full_name);
-        state.presets.delete(node.v_full_name);
-        node.f_set(value);
-      }
-      if (node.v_explored) state.explored.set(node.v_full_name, node);
-    }
+    nodeAdded(this[TRAJECTORY_STATE], node);
   }
 
   _storedLeafChanging(node: NNNode, what: string): void {
-    if (!this[TRAJECTORY_STATE].singleRun) return;
-    const kind = node instanceof BaseParameter ? 'parameter' : 'result';
-    throw new StateError(
-      `The ${kind} '${node.v_full_name}' was stored before this run, and a run stores only what it adds, so ${what} set during ${runName(this.v_idx)} would be lost; add a new ${kind} instead (for example '${node.v_branch === 'results' ? 'results.runs.$.' : 'derived_parameters.runs.$.'}${node.v_name}').`,
-      { path: node.v_full_name },
-    );
+    storedLeafChanging(this, node, what);
   }
 
   _linkAdded(holder: NNGroupNode, name: string): void {
-    const state = this[TRAJECTORY_STATE];
-    if (state.singleRun) state.runAdded.links.push([holder, name]);
-    let set = state.linkIndex.get(name);
-    if (!set) state.linkIndex.set(name, (set = new Set()));
-    set.add(holder);
+    linkAdded(this[TRAJECTORY_STATE], holder, name);
   }
 
   _searchIndex(): { index: ReadonlyMap<string, ReadonlySet<NNNode>>; links: ReadonlyMap<string, ReadonlySet<NNGroupNode>> } {
@@ -408,29 +334,17 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
   }
 
   _linkRemoved(holder: NNGroupNode, name: string): void {
-    this[TRAJECTORY_STATE].linkIndex.get(name)?.delete(holder);
+    linkRemoved(this[TRAJECTORY_STATE], holder, name);
   }
 
   _nodeRemoved(node: NNNode): void {
-    const state = this[TRAJECTORY_STATE];
-    state.index.get(node.v_name)?.delete(node);
-    state.explored.delete(node.v_full_name);
+    nodeRemoved(this[TRAJECTORY_STATE], node);
   }
 
   /** Removes leaves or groups from memory (not from disk). */
   f_remove_items(items: (string | NNNode)[], options: { remove_empty_groups?: boolean } = {}): void {
     checkOptions('traj.f_remove_items()', options, { known: ['remove_empty_groups'] });
-    for (const item of items) {
-      const node = this._node(item);
-      let parent = nodeState(node).parent;
-      if (!parent) continue;
-      parent._detach(node);
-      if (!options.remove_empty_groups) continue;
-      for (let up = nodeState(parent).parent; up && !parent.f_has_children() && parent.v_depth > 1; up = nodeState(parent).parent) {
-        up._detach(parent);
-        parent = up;
-      }
-    }
+    removeItems(items, (item) => this._node(item), options.remove_empty_groups ?? false);
   }
 
   f_remove_item(item: string | NNNode, options: { remove_empty_groups?: boolean } = {}): void {
@@ -439,11 +353,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
 
   /** Whether the trajectory holds no parameters and no results (config is ignored). */
   f_is_empty(): boolean {
-    for (const branch of ['parameters', 'results', 'derived_parameters']) {
-      const group = this[NODE_STATE].children.get(branch) as NNGroupNode | undefined;
-      if (group && group.f_iter_leaves().next().done === false) return false;
-    }
-    return true;
+    return isEmpty(this);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -460,57 +370,30 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
   }
 
   private _preset(full: string, value: unknown): void {
-    if (this.f_contains(full)) {
-      throw new StateError(`'${full}' is already part of the trajectory; set its value directly instead of presetting it.`, {
-        path: full,
-      });
-    }
-    this[TRAJECTORY_STATE].presets.set(full, value);
+    preset(this, full, value);
   }
 
   /** Throws {@link PresettingError} naming every preset that no added parameter used. */
   f_check_presets(): void {
-    const state = this[TRAJECTORY_STATE];
-    if (state.presets.size > 0) {
-      const names = [...state.presets.keys()];
-      throw new PresettingError(
-        `These presets were never used because no parameter with that name was added: ${names.join(', ')}.`,
-        { path: names[0] },
-      );
-    }
+    checkPresets(this[TRAJECTORY_STATE]);
   }
 
   /** Locks every non-empty parameter and config item. */
   f_lock_parameters(): void {
-    for (const branch of ['parameters', 'config']) this._lockBranch(branch);
+    for (const branch of ['parameters', 'config']) lockBranch(this, branch);
   }
 
   /** Locks every non-empty derived parameter. */
   f_lock_derived_parameters(): void {
-    this._lockBranch('derived_parameters');
-  }
-
-  private _lockBranch(branch: string): void {
-    const group = this[NODE_STATE].children.get(branch) as NNGroupNode | undefined;
-    if (!group) return;
-    for (const leaf of group.f_iter_leaves()) if (leaf instanceof BaseParameter && !leaf.f_is_empty()) leaf.f_lock();
+    lockBranch(this, 'derived_parameters');
   }
 
   // -------------------------------------------------------------------------------------------
   // Collections
 
-  private _collect(branch: string, options: CollectOptions, filter: (l: NNLeafNode) => boolean = () => true): Record<string, unknown> {
+  private _collect(branch: string, options: CollectOptions): Record<string, unknown> {
     checkOptions(`traj.f_get_${branch === 'config' ? 'config' : branch}()`, options, COLLECT_OPTIONS);
-    if (options.copy === false && options.fast_access) {
-      throw new InvalidArgumentError('fast_access needs copy: true, because values are copies by nature.');
-    }
-    const group = this[NODE_STATE].children.get(branch) as NNGroupNode | undefined;
-    const out: Record<string, unknown> = {};
-    if (!group) return out;
-    for (const leaf of group.f_iter_leaves()) {
-      if (filter(leaf)) out[leaf.v_full_name] = options.fast_access ? leaf._fastAccess() : leaf;
-    }
-    return out;
+    return collectBranch(this, branch, options);
   }
 
   /** All parameters: full name → parameter (or value with `fast_access`). */
@@ -681,12 +564,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
    * `f_as_run(-1)`, `f_as_run(undefined)` or `'run_ALL'` restores the default view.
    */
   f_as_run(nameOrIdx: string | number | undefined | null): void {
-    if (nameOrIdx === undefined || nameOrIdx === null || nameOrIdx === -1 || nameOrIdx === 'run_ALL') {
-      this[TRAJECTORY_STATE].idx = -1;
-      return;
-    }
-    const idx = typeof nameOrIdx === 'string' ? this[TRAJECTORY_STATE].runs.resolve(translatePart(nameOrIdx, -1)) : this[TRAJECTORY_STATE].runs.resolve(nameOrIdx);
-    this[TRAJECTORY_STATE].idx = idx;
+    viewRun(this, nameOrIdx);
   }
 
   /** Restores the default view (no run). */
@@ -698,31 +576,14 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
    * Iterates over runs, viewing the trajectory as each in turn; restores the default view at the
    * end (also when the loop is left early).
    */
-  *f_iter_runs(options: { start?: number; stop?: number; step?: number; yields?: 'name' | 'idx' | 'self' } = {}): Generator<any> {
+  *f_iter_runs(options: IterRunsOptions = {}): Generator<any> {
     checkOptions('traj.f_iter_runs()', options, { known: ['start', 'stop', 'step', 'yields'] });
-    const { start = 0, stop = this[TRAJECTORY_STATE].runs.length, step = 1, yields = 'name' } = options;
-    try {
-      for (let idx = start; idx < Math.min(stop, this[TRAJECTORY_STATE].runs.length); idx += step) {
-        this.f_as_run(idx);
-        yield yields === 'idx' ? idx : yields === 'self' ? this : runName(idx);
-      }
-    } finally {
-      this.f_restore_default();
-    }
+    yield* iterRuns(this, options);
   }
 
   /** pypet's summary of a run's explored values, e.g. `x: 1.0,   y: 1`. */
   _parameterSummary(idx: number): string {
-    let summary = '';
-    for (const [full, p] of this[TRAJECTORY_STATE].explored) {
-      const range = p.f_get_range(false);
-      const short = p.v_name;
-      const label = summary.includes(short) ? full : short;
-      let repr = pythonRepr(range[idx], p.v_value_type);
-      if (repr.length >= 512) repr = repr.slice(0, 509) + '...';
-      summary += `${summary ? ',   ' : ''}${label}: ${repr}`;
-    }
-    return summary;
+    return parameterSummary(this, idx);
   }
 
   /**
@@ -790,10 +651,4 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
     const info = `(${this.v_comment ? `\`${this.v_comment}\`, ` : ''}len:${this.v_length})`;
     return `Trajectory${this[TRAJECTORY_STATE].singleRun ? ' (during single run)' : ''} ${this.v_name} ${info}: ${this._childrenText()}`;
   }
-}
-
-function defaultBackupName(filename: string, trajName: string): string {
-  const slash = filename.lastIndexOf('/');
-  const dir = slash < 0 ? '' : filename.slice(0, slash + 1);
-  return `${dir}backup_${trajName}.hdf5`;
 }

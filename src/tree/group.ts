@@ -1,33 +1,30 @@
 /**
- * Group nodes: children, adding groups and leaves by dotted names, searching, and the Proxy that
- * gives natural naming (`traj.parameters.x`, `traj.x`, `traj['group.x']`).
+ * Group nodes: the facade of a group's methods (pypet's `f_`/`v_` names). The jobs live beside
+ * it: children (`children.ts`), getting nodes (`group-get.ts`), the rules for adding
+ * (`adding.ts`), options (`group-options.ts`), shared state (`group-state.ts`), links
+ * (`links.ts`) and the natural-naming Proxy (`natural-naming.ts`).
  */
-import { InvalidArgumentError, InvalidNameError, NodeExistsError, NotFoundError, StateError, TypeMismatchError } from '../errors.js';
-import { NNLeafNode, type LeafConstructor, type LeafOptions } from './leaf-node.js';
-import { splitAndCheck, translateWildcards, isRunGroupName, runName, type Branch } from './names.js';
-import { NNNode, NODE_STATE, nodeState, type NodeState, type TreeRoot } from './node.js';
-import { checkOptions, optionNames, type OptionSpec } from '../options.js';
+import { NodeExistsError, NotFoundError, StateError } from '../errors.js';
+import { fullNameForNew, leafKindFor, parseLeafArgs, type AddLeafArgs, type LeafKind } from './adding.js';
+import {
+  attachChild, childFullName, detachChild, indexLinks, iterNodes, leavesToDict, reattachSubtree, removeChild,
+} from './children.js';
+import { containsFrom, getAllFrom, getFrom } from './group-get.js';
+import {
+  COMMENT_ONLY, GET_OPTIONS, GROUP_LOAD_OPTIONS, GROUP_STORE_OPTIONS, RECURSIVE_ONLY,
+  type GetOptions, type GroupLoadOptions, type GroupStoreOptions,
+} from './group-options.js';
+import { groupState, type GroupState } from './group-state.js';
+import type { LeafConstructor, NNLeafNode } from './leaf-node.js';
+import type { Branch } from './names.js';
+import { NNNode, NODE_STATE, nodeState, type TreeRoot } from './node.js';
+import { checkOptions } from '../options.js';
 import { LinkMap } from './links.js';
 import { GROUP_HANDLER } from './natural-naming.js';
-import { findAll, findNode, inOtherRun, type SearchOptions } from './search.js';
 
-/** The kinds of leaf a group can add, each tied to a branch. */
-export type LeafKind = 'config' | 'parameter' | 'derived_parameter' | 'result' | 'leaf';
-
-// Maps, not object literals: user names ('constructor', 'toString') must not find Object's members.
-const BRANCH_OF = new Map<LeafKind, Branch>([
-  ['config', 'config'],
-  ['parameter', 'parameters'],
-  ['derived_parameter', 'derived_parameters'],
-  ['result', 'results'],
-]);
-
-const KIND_OF_BRANCH = new Map<string, LeafKind>([
-  ['config', 'config'],
-  ['parameters', 'parameter'],
-  ['derived_parameters', 'derived_parameter'],
-  ['results', 'result'],
-]);
+export type { AddLeafArgs, LeafKind } from './adding.js';
+export type { GetOptions, GroupLoadOptions, GroupStoreOptions } from './group-options.js';
+export { groupState, type GroupState } from './group-state.js';
 
 /** The root's extra duties towards groups: leaf classes and the storage hooks of groups. */
 export interface GroupRoot extends TreeRoot {
@@ -39,70 +36,6 @@ export interface GroupRoot extends TreeRoot {
   /** Stores a child; `storeData` is pypet's store constant (0 nothing … 3 overwrite), `maxDepth` limits the subtree. */
   _storeChild(group: NNGroupNode, name: string, recursive: boolean, storeData?: number, maxDepth?: number): void;
   _loadChild(group: NNGroupNode, name: string, recursive: boolean, loadData: number): NNNode;
-}
-
-/** Options of {@link NNGroupNode.f_get}. */
-export interface GetOptions {
-  /** Return a parameter's value (or a result's single same-named item) instead of the leaf. */
-  fast_access?: boolean;
-  /** Allow hopping over groups (default true). */
-  shortcuts?: boolean;
-  /** Deepest level a shortcut may reach. */
-  max_depth?: number;
-  /** Match the last name and check the path backwards. */
-  backwards_search?: boolean;
-  /** Load missing nodes and empty leaves from storage. */
-  auto_load?: boolean;
-}
-
-const GET_OPTIONS: OptionSpec = {
-  known: optionNames<GetOptions>({ fast_access: true, shortcuts: true, max_depth: true, backwards_search: true, auto_load: true }),
-};
-const COMMENT_ONLY: OptionSpec = { known: ['comment'] };
-const RECURSIVE_ONLY: OptionSpec = { known: ['recursive'] };
-
-/** Options of a group's {@link NNGroupNode.f_store} (pypet's names). */
-export interface GroupStoreOptions {
-  /** Store the subtree too (default true). */
-  recursive?: boolean;
-  /** pypet's constant: 0 nothing, 1 only nodes never stored, 2 new nodes and new items (default), 3 overwrite. */
-  store_data?: 0 | 1 | 2 | 3;
-  /** Deepest level below this group to store. */
-  max_depth?: number;
-}
-
-/** Options of a group's {@link NNGroupNode.f_load} (pypet's names). */
-export interface GroupLoadOptions {
-  /** Load the subtree too (default true). */
-  recursive?: boolean;
-  /** pypet's load constant (default 2, data). */
-  load_data?: number;
-}
-
-const GROUP_STORE_OPTIONS: OptionSpec = { known: optionNames<GroupStoreOptions>({ recursive: true, store_data: true, max_depth: true }) };
-
-const GROUP_LOAD_OPTIONS: OptionSpec = {
-  known: optionNames<GroupLoadOptions>({ recursive: true, load_data: true }),
-  unsupported: new Map([['max_depth', 'a group loads itself or its whole subtree (recursive); load deeper parts with f_load_child']]),
-};
-
-/**
- * What h5traj's modules share of a group besides its {@link NodeState}: its children and links.
- * - `children`: only `tree/` adds and removes children (`_attachChild`, `_detach`); others read.
- * - `links`: the tree, loading, run records and the run executor set and delete links through
- *   this map; it is a LinkMap, so every change reaches the root's link index.
- */
-export interface GroupState extends NodeState {
-  readonly children: Map<string, NNNode>;
-  readonly links: Map<string, NNNode>;
-}
-
-/**
- * A group's shared state (see {@link GroupState} for who may change what).
- * @example for (const [name, target] of groupState(group).links) …
- */
-export function groupState(group: NNGroupNode): GroupState {
-  return group[NODE_STATE];
 }
 
 /** A group in the trajectory tree. Any name not starting with `f_`/`v_`/`_` may be a child. */
@@ -168,13 +101,7 @@ export class NNGroupNode extends NNNode {
   /** Iterates the nodes below, depth first (`recursive: false`: only the children). */
   *f_iter_nodes(options: { recursive?: boolean } = {}): IterableIterator<NNNode> {
     checkOptions('f_iter_nodes()', options, RECURSIVE_ONLY);
-    const recursive = options.recursive ?? true;
-    const runIdx = this[NODE_STATE].root?.v_idx ?? -1;
-    for (const child of this[NODE_STATE].children.values()) {
-      if (inOtherRun(child.v_name, runIdx)) continue;
-      yield child;
-      if (recursive && !child.v_is_leaf) yield* (child as NNGroupNode).f_iter_nodes(options);
-    }
+    yield* iterNodes(this, options.recursive ?? true);
   }
 
   /** Iterates all leaves below, depth first. */
@@ -188,36 +115,11 @@ export class NNGroupNode extends NNNode {
    */
   f_to_dict(options: { fast_access?: boolean; short_names?: boolean } = {}): Record<string, unknown> {
     checkOptions('f_to_dict()', options, { known: ['fast_access', 'short_names'] });
-    const out = new Map<string, unknown>();
-    const seen = new Map<string, string>();
-    for (const leaf of this.f_iter_leaves()) {
-      const key = options.short_names ? leaf.v_name : leaf.v_full_name;
-      if (options.short_names && seen.has(key)) {
-        throw new InvalidArgumentError(
-          `Short names are not unique: '${seen.get(key)}' and '${leaf.v_full_name}' are both called '${key}'.`,
-          { path: key },
-        );
-      }
-      seen.set(key, leaf.v_full_name);
-      out.set(key, options.fast_access ? leaf._fastAccess() : leaf);
-    }
-    // fromEntries defines own properties, so a leaf called '__proto__' stays a key.
-    return Object.fromEntries(out);
+    return leavesToDict(this.f_iter_leaves(), options);
   }
 
   // -------------------------------------------------------------------------------------------
   // Searching
-
-  protected _searchOptions(options: GetOptions): SearchOptions {
-    const root = this[NODE_STATE].root as GroupRoot | undefined;
-    return {
-      shortcuts: options.shortcuts ?? root?.v_shortcuts ?? true,
-      max_depth: options.max_depth ?? root?.v_max_depth,
-      backwards_search: options.backwards_search ?? false,
-      runIdx: root?.v_idx ?? -1,
-      ...(root?._searchIndex() ?? { index: new Map(), links: new Map() }),
-    };
-  }
 
   /**
    * Finds a node by (dotted) name; see the README for the search rules.
@@ -227,105 +129,28 @@ export class NNGroupNode extends NNNode {
    */
   f_get<T = any>(name: string, options: GetOptions = {}): T {
     checkOptions(`f_get('${name}')`, options, GET_OPTIONS);
-    return this._get<T>(name, options);
+    return getFrom<T>(this, name, options);
   }
 
   /** {@link f_get} without the options check (natural naming calls it on every access). */
   _get<T = any>(name: string, options: GetOptions): T {
-    const root = this[NODE_STATE].root as GroupRoot | undefined;
-    const translated = translateWildcards(name, root?.v_idx ?? -1);
-    const autoLoad = options.auto_load ?? false;
-    let node = findNode(this, translated, this._searchOptions(options));
-    if (!node && autoLoad && root) node = this._autoLoadPath(translated);
-    if (!node) throw this._notFound(translated, options);
-    if (node.v_is_leaf) {
-      const leaf = node as NNLeafNode;
-      if (autoLoad && leaf.f_is_empty() && root) root._autoLoadData(leaf);
-      if (options.fast_access) return leaf._fastAccess() as T;
-    }
-    return node as T;
-  }
-
-  /** Follows a dotted name from here, loading each missing part from storage. */
-  private _autoLoadPath(name: string): NNNode | undefined {
-    const root = this._groupRoot;
-    let node: NNNode = this;
-    for (const part of name.split('.')) {
-      if (node.v_is_leaf) return undefined;
-      const group = node as NNGroupNode;
-      const next = group._childOrLink(part) ?? root._autoLoadChild(group, part);
-      if (!next) return undefined;
-      node = next;
-    }
-    return node;
-  }
-
-  private _notFound(name: string, options: GetOptions): NotFoundError {
-    const { root, children: kids } = this[NODE_STATE];
-    const where = this.v_full_name === '' ? 'the trajectory' : `'${this.v_full_name}'`;
-    const how = (options.shortcuts ?? root?.v_shortcuts ?? true) ? 'anywhere below' : 'directly under';
-    const run = (root?.v_idx ?? -1) >= 0 ? ` (viewing run ${runName(root!.v_idx)}, other runs are hidden)` : '';
-    const children = [...kids.keys()];
-    const hint = children.length > 0 && children.length <= 12 ? ` Its children are: ${children.join(', ')}.` : '';
-    return new NotFoundError(`No node named '${name}' was found ${how} ${where}${run}.${hint}`, { path: name });
+    return getFrom<T>(this, name, options);
   }
 
   /** All nodes below matching the (dotted) name, e.g. every `z` of every run. */
   f_get_all(name: string, options: { max_depth?: number } = {}): NNNode[] {
     checkOptions('f_get_all()', options, { known: ['max_depth'] });
-    const translated = translateWildcards(name, this[NODE_STATE].root?.v_idx ?? -1);
-    return findAll(this, translated, this._searchOptions({ max_depth: options.max_depth }));
+    return getAllFrom(this, name, options);
   }
 
   /** Whether a node (name, or the node itself) can be found from here with these options. */
   f_contains(item: string | NNNode, options: { shortcuts?: boolean; max_depth?: number; backwards_search?: boolean } = {}): boolean {
     checkOptions('f_contains()', options, { known: ['shortcuts', 'max_depth', 'backwards_search'] });
-    const name = typeof item === 'string' ? item : item.v_full_name.slice(this.v_full_name === '' ? 0 : this.v_full_name.length + 1);
-    if (typeof item !== 'string' && !item.v_full_name.startsWith(this.v_full_name)) return false;
-    try {
-      const found = findNode(this, translateWildcards(name, this[NODE_STATE].root?.v_idx ?? -1), this._searchOptions({ shortcuts: false, ...options }));
-      return found !== undefined && (typeof item === 'string' || found === item);
-    } catch {
-      return false;
-    }
+    return containsFrom(this, item, options);
   }
 
   // -------------------------------------------------------------------------------------------
   // Adding
-
-  /**
-   * Resolves the full name of a new node added from this group: wildcards translated, the branch
-   * prefixed when adding at the root, and, during a run, results and derived parameters added at
-   * the root placed under `runs.run_XXXXXXXX` as pypet does.
-   */
-  protected _fullNameForNew(name: string, kind: LeafKind | 'group', branch?: Branch): string {
-    const root = this[NODE_STATE].root;
-    const idx = root?.v_idx ?? -1;
-    let parts = splitAndCheck(translateWildcards(name, idx));
-    const runScoped = branch === 'results' || branch === 'derived_parameters';
-    const inRun = idx >= 0 && runScoped && !parts.some((p) => isRunGroupName(p));
-    if (branch && this.v_is_root) {
-      if (parts[0] !== branch) {
-        if (inRun) parts = ['runs', runName(idx), ...parts];
-        parts = [branch, ...parts];
-      }
-    } else if (branch && inRun) {
-      if (this.v_depth === 1 && !(parts.length === 1 && parts[0] === 'runs')) parts = ['runs', runName(idx), ...parts];
-      else if (this.v_depth === 2 && this.v_name === 'runs') parts = [runName(idx), ...parts];
-    }
-    const full = this.v_full_name === '' ? parts.join('.') : `${this.v_full_name}.${parts.join('.')}`;
-    const fullParts = full.split('.');
-    if (fullParts[0] === 'overview') {
-      throw new InvalidNameError(`'overview' cannot be added directly under the trajectory: pypet reserves it for its bookkeeping tables.`, { path: full });
-    }
-    if (branch && fullParts[0] !== branch) {
-      throw new InvalidArgumentError(
-        `Cannot add ${kind === 'group' ? 'a group' : `a ${kind.replace('_', ' ')}`} '${full}' outside the '${branch}' branch; add it from the trajectory or from a group under '${branch}'.`,
-        { path: full },
-      );
-    }
-    return full;
-  }
 
   /** Walks from the root along `parts`, creating missing groups; returns the last group. */
   protected _ensureGroups(fullParts: string[], comment = ''): NNGroupNode {
@@ -356,35 +181,12 @@ export class NNGroupNode extends NNNode {
 
   /** Attaches a detached node as child `name`. */
   _attachChild<N extends NNNode>(node: N, name: string): N {
-    const { root, children, links } = this[NODE_STATE];
-    if (children.has(name) || links.has(name)) {
-      throw new NodeExistsError(`'${this._childFull(name)}' already exists.`, { path: this._childFull(name) });
-    }
-    (node as unknown as { _name: string })._name = name;
-    node._attach(this, root);
-    children.set(name, node);
-    root?._nodeAdded(node);
-    if (!node.v_is_leaf) {
-      // A subtree attached at once (e.g. loaded) registers all its nodes and links.
-      const group = node as unknown as NNGroupNode;
-      for (const sub of group._reattachSubtree()) root?._nodeAdded(sub);
-      group._indexLinks(true);
-    }
-    return node;
+    return attachChild(this, node, name);
   }
 
   /** Re-homes every node below after this group was attached; yields them. */
-  *_reattachSubtree(): IterableIterator<NNNode> {
-    for (const [name, child] of this[NODE_STATE].children) {
-      (child as unknown as { _name: string })._name = name;
-      child._attach(this, this[NODE_STATE].root);
-      yield child;
-      if (!child.v_is_leaf) yield* (child as NNGroupNode)._reattachSubtree();
-    }
-  }
-
-  private _childFull(name: string): string {
-    return this.v_full_name === '' ? name : `${this.v_full_name}.${name}`;
+  _reattachSubtree(): IterableIterator<NNNode> {
+    return reattachSubtree(this);
   }
 
   /** Adds an empty group (and the groups on the way), or a detached group object. */
@@ -416,7 +218,7 @@ export class NNGroupNode extends NNNode {
   /** Adds a group by name, or a detached group object under its own (dotted) name, as pypet does. */
   protected _addGroup(nameOrGroup: string | NNGroupNode, branch: Branch | undefined, comment = ''): NNGroupNode {
     const instance = typeof nameOrGroup === 'string' ? undefined : nameOrGroup;
-    const full = this._fullNameForNew(instance ? instance.v_full_name : (nameOrGroup as string), 'group', branch);
+    const full = fullNameForNew(this, instance ? instance.v_full_name : (nameOrGroup as string), 'group', branch);
     const parts = full.split('.');
     const parent = this._ensureGroups(parts.slice(0, -1));
     const last = parts[parts.length - 1]!;
@@ -457,17 +259,15 @@ export class NNGroupNode extends NNNode {
 
   /** Adds a generic leaf; under a standard branch it adds that branch's kind of leaf. */
   f_add_leaf(...args: AddLeafArgs): any {
-    const nameArg = typeof args[0] === 'string' ? args[0] : typeof args[1] === 'string' ? args[1] : undefined;
-    const first = this.v_is_root && nameArg ? nameArg.split('.')[0] ?? '' : this.v_branch;
-    const kind = KIND_OF_BRANCH.get(first) ?? 'leaf';
-    return this._addLeaf(kind, BRANCH_OF.get(kind), args);
+    const { kind, branch } = leafKindFor(this, args);
+    return this._addLeaf(kind, branch, args);
   }
 
   /** Adds a link `name` here pointing at `target` (a node, or a name searched from the root). */
   f_add_link(name: string, target: NNNode | string): NNNode {
     const root = this._rootGroup();
     const node = typeof target === 'string' ? root.f_get<NNNode>(target, { shortcuts: false }) : target;
-    const full = this._fullNameForNew(name, 'group');
+    const full = fullNameForNew(this, name, 'group');
     const parts = full.split('.');
     const parent = this._ensureGroups(parts.slice(0, -1));
     const last = parts[parts.length - 1]!;
@@ -480,13 +280,13 @@ export class NNGroupNode extends NNNode {
   /** Removes a link. */
   f_remove_link(name: string): void {
     if (!this[NODE_STATE].links.delete(name)) {
-      throw new NotFoundError(`'${this._childFull(name)}' is not a link.`, { path: this._childFull(name) });
+      throw new NotFoundError(`'${childFullName(this, name)}' is not a link.`, { path: childFullName(this, name) });
     }
   }
 
   protected _addLeaf(kind: LeafKind, branch: Branch | undefined, args: AddLeafArgs): NNLeafNode {
-    const { instance, name, make } = this._parseLeafArgs(kind, args);
-    const full = this._fullNameForNew(name, kind, branch);
+    const { instance, name, make } = parseLeafArgs(args, () => this._groupRoot._leafClassFor(kind));
+    const full = fullNameForNew(this, name, kind, branch);
     const parts = full.split('.');
     const parent = this._ensureGroups(parts.slice(0, -1));
     const last = parts[parts.length - 1]!;
@@ -495,29 +295,6 @@ export class NNGroupNode extends NNNode {
     }
     const leaf = instance ?? make(full);
     return parent._attachChild(leaf, last);
-  }
-
-  private _parseLeafArgs(kind: LeafKind, args: AddLeafArgs): {
-    instance?: NNLeafNode; name: string; make: (full: string) => NNLeafNode;
-  } {
-    const [first, ...rest] = args;
-    if (first instanceof NNLeafNode) {
-      return { instance: first, name: first.v_full_name, make: () => first };
-    }
-    if (typeof first === 'function') {
-      const Cls = first as LeafConstructor;
-      const [name, value, options] = rest as [string, unknown, LeafOptions | undefined];
-      if (typeof name !== 'string') {
-        throw new InvalidArgumentError(`After a leaf class, give the name as a string (got ${typeof name}).`);
-      }
-      return { name, make: (full) => new Cls(full, value, options) };
-    }
-    if (typeof first !== 'string') {
-      throw new TypeMismatchError(`The first argument must be a name, a leaf or a leaf class, not ${typeof first}.`);
-    }
-    const Cls = this._groupRoot._leafClassFor(kind);
-    const [value, options] = rest as [unknown, LeafOptions | undefined];
-    return { name: first, make: (full) => (rest.length === 0 ? new Cls(full) : new Cls(full, value, options)) };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -529,40 +306,17 @@ export class NNGroupNode extends NNNode {
    */
   f_remove_child(name: string, options: { recursive?: boolean } = {}): void {
     checkOptions('f_remove_child()', options, RECURSIVE_ONLY);
-    const child = this[NODE_STATE].children.get(name);
-    if (!child) {
-      if (this[NODE_STATE].links.delete(name)) return;
-      throw new NotFoundError(`'${this._childFull(name)}' does not exist, so it cannot be removed.`, { path: this._childFull(name) });
-    }
-    if (!child.v_is_leaf && (child as NNGroupNode).f_has_children() && !options.recursive) {
-      throw new InvalidArgumentError(
-        `The group '${child.v_full_name}' has children; pass { recursive: true } to remove it with its subtree.`,
-        { path: child.v_full_name },
-      );
-    }
-    this._detach(child);
+    removeChild(this, name, options.recursive ?? false);
   }
 
   /** Adds (or drops) the links of this group and every group below to the root's link index. */
   _indexLinks(add: boolean): void {
-    const root = this[NODE_STATE].root as GroupRoot | undefined;
-    if (!root) return;
-    // Every group, whatever run the tree is viewed as.
-    const stack: NNGroupNode[] = [this];
-    for (let g = stack.pop(); g; g = stack.pop()) {
-      for (const name of groupState(g).links.keys()) (add ? root._linkAdded(g, name) : root._linkRemoved(g, name));
-      for (const child of groupState(g).children.values()) if (!child.v_is_leaf) stack.push(child as NNGroupNode);
-    }
+    indexLinks(this, add);
   }
 
   /** Detaches a child and its subtree from the indexes. */
   _detach(child: NNNode): void {
-    if (!child.v_is_leaf) {
-      (child as NNGroupNode)._indexLinks(false);
-      for (const sub of [...(child as NNGroupNode).f_iter_nodes({ recursive: true })]) this[NODE_STATE].root?._nodeRemoved(sub);
-    }
-    this[NODE_STATE].root?._nodeRemoved(child);
-    this[NODE_STATE].children.delete(child.v_name);
+    detachChild(this, child);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -615,12 +369,6 @@ export class NNGroupNode extends NNNode {
     return kids.join(', ');
   }
 }
-
-/** Arguments of the `f_add_*` leaf methods (see {@link NNGroupNode.f_add_parameter}). */
-export type AddLeafArgs =
-  | [name: string, value?: unknown, options?: LeafOptions]
-  | [leaf: NNLeafNode]
-  | [cls: LeafConstructor, name: string, value?: unknown, options?: LeafOptions];
 
 /** Groups under `config`. */
 export class ConfigGroup extends NNGroupNode {}

@@ -200,7 +200,10 @@ export abstract class NNNode {
     return this._str();
   }
 
-  /** Gives a detached node with the empty name its name (pypet's rule for `group.key = node`). */
+  /**
+   * Names a detached node: pypet's rule for `group.key = node` (a node with the empty name takes
+   * the key), and attaching (`_attach` then sets the full name).
+   */
   _rename(name: string): void {
     this._fullName = name;
     this._name = name;

@@ -6,19 +6,16 @@
  * both ways against pypet 0.7: pypet loads h5traj's file with the same numpy values and dtypes,
  * and h5traj loads the file pypet writes for the same parameters.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ArrayParameter, NDArray, Parameter, StorageError, Trajectory, tuple, typed } from '../../src/index.js';
-import { throwsKind } from '../helpers.js';
+import { inTempDir, throwsKind } from '../helpers.js';
 import { PYTHON, assertSameAsPypet, pypetEnv, pypetTest, run } from './pypet-view.js';
 
 test('a Parameter holds arrays, explores them, and round-trips them', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-arrays-'));
-  const filename = join(dir, 'arrays.hdf5');
-  try {
+  await inTempDir('arrays', async (dir) => {
+    const filename = join(dir, 'arrays.hdf5');
     const traj = new Trajectory('arrays', { add_time: false, filename });
     const w = traj.f_add_parameter('w', new Float64Array([0.5, 1.5, 2.5]), { comment: 'weights' });
     assert.ok(w instanceof Parameter);
@@ -41,9 +38,7 @@ test('a Parameter holds arrays, explores them, and round-trips them', async () =
     assert.equal(loaded.m.toArray(), [[1, 2], [3, 4]]);
     assert.is(loaded.m.dtype, 'int32');
     await assertSameAsPypet(filename);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 // What pypet loads from h5traj's file, value by value (type, dtype, shape, repr).
@@ -61,9 +56,8 @@ print(json.dumps(out))
 `;
 
 pypetTest('pypet loads the Parameter arrays h5traj writes with numpy values and dtypes, in its own layout', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-arrays-'));
-  const filename = join(dir, 'arrays.hdf5');
-  try {
+  await inTempDir('arrays', async (dir) => {
+    const filename = join(dir, 'arrays.hdf5');
     const traj = new Trajectory('arrays', { add_time: false, filename });
     traj.f_add_parameter('w', new Float64Array([1, 2, 3]), { comment: 'weights' });
     traj.f_add_parameter('m', NDArray.fromNested([[1, 2], [3, 4]], 'int32'));
@@ -95,15 +89,12 @@ pypetTest('pypet loads the Parameter arrays h5traj writes with numpy values and 
     assert.is(String(traj.f_get('m')), 'Parameter parameters.m: array([[1, 2],\n       [3, 4]], dtype=int32)');
     assert.is(String(traj.f_get('w')), 'Parameter parameters.w (`weights`): array([1., 2., 3.])');
     await assertSameAsPypet(filename);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('values pypet cannot keep in one table column use the ArrayParameter layout, which pypet loads as the same values', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-arrays-'));
-  const filename = join(dir, 'arrays.hdf5');
-  try {
+  await inTempDir('arrays', async (dir) => {
+    const filename = join(dir, 'arrays.hdf5');
     const traj = new Trajectory('arrays', { add_time: false, filename });
     traj.f_add_parameter('empty', []); // pypet refuses an empty list in its Parameter
     traj.f_add_parameter('ragged', new Float64Array([0]));
@@ -118,15 +109,12 @@ test('values pypet cannot keep in one table column use the ArrayParameter layout
       'parameters.empty class_name: pypet "ArrayParameter", h5traj "Parameter"',
       'parameters.ragged class_name: pypet "ArrayParameter", h5traj "Parameter"',
     ]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('an explored array Parameter grows in place with f_expand; a value of another shape is refused, the file kept', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-arrays-'));
-  const filename = join(dir, 'arrays.hdf5');
-  try {
+  await inTempDir('arrays', async (dir) => {
+    const filename = join(dir, 'arrays.hdf5');
     const traj = new Trajectory('arrays', { add_time: false, filename });
     traj.f_add_parameter('e', new Float64Array([0, 0]));
     traj.f_add_parameter('names', ['a', 'b']);
@@ -152,9 +140,7 @@ test('an explored array Parameter grows in place with f_expand; a value of anoth
     longer.f_load({ load_data: 2 });
     longer.f_expand({ e: [new Float64Array([7, 8])], names: [['a much longer string', 'x']] });
     throwsKind(() => longer.f_store(), StorageError, /longer than its stored column/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 // pypet writes the same kinds of Parameters (examples 05, 13: `f_add_parameter('w', np.array(...))`).
@@ -177,9 +163,8 @@ traj.f_store()
 `;
 
 pypetTest('h5traj loads the array-valued Parameters pypet writes as pypet loads them', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-arrays-'));
-  const filename = join(dir, 'ref.hdf5');
-  try {
+  await inTempDir('arrays', async (dir) => {
+    const filename = join(dir, 'ref.hdf5');
     const r = await run(PYTHON, ['-c', PYPET_WRITES, filename], pypetEnv());
     assert.is(r.code, 0, r.stderr);
     const traj = new Trajectory('ref', { add_time: false, filename });
@@ -194,9 +179,7 @@ pypetTest('h5traj loads the array-valued Parameters pypet writes as pypet loads 
     assert.equal(traj.f_get('e').f_get_range().map((a: NDArray) => a.toArray()), [[1, 2], [3, 4], [1, 2]]);
     // and everything equals pypet's own view, values and dtypes included
     await assertSameAsPypet(filename);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test.run();

@@ -11,6 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { NotUniqueNodeError, Trajectory } from '../../src/index.js';
 import { assertSameAsPypet } from './pypet-view.js';
+import { inTempDir } from '../helpers.js';
 
 test('example_02 prints what pypet prints', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex02-'));
@@ -69,8 +70,7 @@ test('example_02 prints what pypet prints', async () => {
 });
 
 test('example_02: overwrite_file replaces what was in the file', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex02-'));
-  try {
+  inTempDir('ex02', (dir) => {
     const filename = join(dir, 'example_02.hdf5');
     writeFileSync(filename, 'an old, unreadable file');
     const traj = new Trajectory('Example', { add_time: false, filename, overwrite_file: true });
@@ -79,9 +79,7 @@ test('example_02: overwrite_file replaces what was in the file', () => {
     const loaded = new Trajectory(undefined, { filename });
     loaded.f_load({ index: -1, load_data: 2 });
     assert.is(loaded.v_name, 'Example');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test.run();

@@ -8,20 +8,18 @@
  * a95aabf, Debian's python3.11 + numpy 1.24 + tables 3.7), loaded with f_load(load_all=2):
  * 400 runs, z is a float, sum 36100.0, z of runs 0, 21 and 399: 0.0, 1.0, 361.0.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Environment, Trajectory, cartesian_product } from '../../src/index.js';
 import { assertSameAsPypet } from './pypet-view.js';
+import { inTempDir } from '../helpers.js';
 
 const RUN_MODULE = fileURLToPath(new URL('./runs/example-04.ts', import.meta.url));
 
 test('example_04: 400 runs on 4 threads give pypet\'s products', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex04-'));
-  try {
+  await inTempDir('ex04', async (dir) => {
     const filename = join(dir, 'hdf5', 'example_04.hdf5');
     const env = new Environment({
       trajectory: 'Example_04_MP',
@@ -54,9 +52,7 @@ test('example_04: 400 runs on 4 threads give pypet\'s products', async () => {
     // pypet's z is a Python float: its text is `z=361.0`.
     assert.is(loaded.f_get('results.runs.run_00000399.z').f_val_to_str(), 'z=361.0');
     await assertSameAsPypet(filename); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test.run();

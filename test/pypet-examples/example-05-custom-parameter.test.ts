@@ -16,6 +16,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ArrayParameter, Environment, NDArray, Parameter, Trajectory } from '../../src/index.js';
 import { EX05_IMPORTS, assertSameAsPypet } from './pypet-view.js';
+import { inTempDir } from '../helpers.js';
 
 class FunctionParameter extends Parameter {
   override f_set(data: unknown): void {
@@ -110,8 +111,7 @@ function diffLorenzArray(valueArray: ArrayLike<number>, { sigma, beta, rho }: Re
 }
 
 test('example_05 integrates the Lorenz attractor as numpy does', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex05-'));
-  try {
+  await inTempDir('ex05', async (dir) => {
     const filename = join(dir, 'hdf5', 'example_05.hdf5');
     const env = new Environment({
       trajectory: 'Example_05_Euler_Integration',
@@ -155,9 +155,7 @@ test('example_05 integrates the Lorenz attractor as numpy does', async () => {
       eulerResult.f_empty();
     });
     await assertSameAsPypet(filename, EX05_IMPORTS); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test.run();

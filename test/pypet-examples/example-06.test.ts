@@ -5,13 +5,12 @@
  * The numbers are those numpy computes for the Python original (python3 + numpy 2.4, same
  * operation order, so equal to the last bit).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ArrayParameter, Environment, NDArray, Parameter, type Trajectory } from '../../src/index.js';
 import { EX05_IMPORTS, assertSameAsPypet } from './pypet-view.js';
+import { inTempDir } from '../helpers.js';
 
 class FunctionParameter extends Parameter {
   override f_set(data: unknown): void {
@@ -65,8 +64,7 @@ function addParameters(traj: Trajectory): void {
 }
 
 test('example_06 integrates what numpy integrates', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex06-'));
-  try {
+  await inTempDir('ex06', async (dir) => {
     const env = new Environment({
       trajectory: 'Example_06_Euler_Integration',
       filename: join(dir, 'hdf5', 'example_06.hdf5'),
@@ -105,9 +103,7 @@ test('example_06 integrates what numpy integrates', async () => {
       eulerResult.f_empty();
     });
     await assertSameAsPypet(join(dir, 'hdf5', 'example_06.hdf5'), EX05_IMPORTS); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test.run();

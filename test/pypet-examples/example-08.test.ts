@@ -1,21 +1,18 @@
 /**
- * Port of pypet's examples/example_08_f_find_idx.py with its Environment and file (the in-memory
- * part is also in test/trajectory/pypet-examples.test.ts): the runs are stored, the results
- * loaded again with `f_load({ load_results: LOAD_DATA })`, and `f_find_idx` picks the runs with
- * x == 2 or y == 8. The printed lines are those of the Python original (pypet 0.7.0, Debian's
+ * Port of pypet's examples/example_08_f_find_idx.py with its Environment and file: the runs are
+ * stored, the results loaded again with `f_load({ load_results: LOAD_DATA })`, and `f_find_idx`
+ * picks the runs with x == 2 or y == 8. The printed lines are those of the Python original (pypet 0.7.0, Debian's
  * python3.11), and pypet loads the file the port writes as its own.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Environment, LOAD_DATA, cartesian_product, typed } from '../../src/index.js';
 import { assertSameAsPypet } from './pypet-view.js';
+import { inTempDir } from '../helpers.js';
 
 test('example_08 prints the runs with x==2 or y==8, from the file it stored', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex08-'));
-  try {
+  await inTempDir('ex08', async (dir) => {
     const filename = join(dir, 'hdf5', 'example_08.hdf5');
     const env = new Environment({
       trajectory: 'Example08', filename, overwrite_file: true, comment: 'Another example!', progress: 'quiet', // file_title: no meaning here
@@ -45,9 +42,7 @@ test('example_08 prints the runs with x==2 or y==8, from the file it stored', as
       'run_00000011: x=4, y=8, z=32',
     ]);
     await assertSameAsPypet(filename); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test.run();

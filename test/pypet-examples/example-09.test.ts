@@ -9,13 +9,12 @@
  * of life!". Its matrices are unseeded random numbers, so the port checks that the value printed
  * after loading is the one printed before storing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LOAD_SKELETON, NDArray, Trajectory } from '../../src/index.js';
 import { assertSameAsPypet } from './pypet-view.js';
+import { inTempDir } from '../helpers.js';
 
 /** numpy's `np.random.rand(*shape)`. */
 function rand(...shape: number[]): NDArray {
@@ -28,10 +27,9 @@ function rand(...shape: number[]): NDArray {
 const pct = (x: number) => x.toFixed(6);
 
 test('example_09 stores and loads large results in parts', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex09-'));
   const printed: string[] = [];
   let first = '';
-  try {
+  await inTempDir('ex09', async (dir) => {
     const filename = join(dir, 'hdf5', 'example_09.hdf5');
     let traj = new Trajectory('example_09_huge_data', { filename, overwrite_file: true });
     traj.f_add_result('huge_matrices', { mat1: rand(100, 100, 100), mat2: rand(1000, 1000) });
@@ -62,9 +60,7 @@ test('example_09 stores and loads large results in parts', async () => {
       printed.push("That's it, I quit! I cannot work like this!");
     }
     await assertSameAsPypet(filename); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
   assert.equal(printed.slice(2), [
     'As promised: Nothing there!',
     'Told you!',

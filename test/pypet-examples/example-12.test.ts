@@ -8,20 +8,18 @@
  * The expected values are what the Python original prints (pypet 0.7.0 at a95aabf, Debian's
  * python3.11 + numpy 1.24 + tables 3.7): `[ 6  7  8 12 14 16 18 21 24 24 28 32]`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Environment, NDArray, Trajectory, cartesian_product } from '../../src/index.js';
 import { assertSameAsPypet } from './pypet-view.js';
+import { inTempDir } from '../helpers.js';
 
 const RUN_MODULE = fileURLToPath(new URL('./runs/example-12.ts', import.meta.url));
 
 test('example_12: worker threads fill a shared list, stored afterwards as an int64 array', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex12-'));
-  try {
+  await inTempDir('ex12', async (dir) => {
     const filename = join(dir, 'hdf5', 'example_12.hdf5');
     const env = new Environment({
       trajectory: 'Multiplication',
@@ -54,9 +52,7 @@ test('example_12: worker threads fill a shared list, stored afterwards as an int
     assert.is(z.dtype, 'int64');
     assert.equal(z.toArray(), [6, 7, 8, 12, 14, 16, 18, 21, 24, 24, 28, 32]);
     await assertSameAsPypet(filename); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test.run();

@@ -11,8 +11,6 @@
  * a95aabf, Debian's python3.11 + numpy 1.24 + pandas 1.5 + tables 3.7) with f_load(load_all=2):
  * the DataFrame's columns (one per tau_ref), and run 13's I, tau_ref, nspikes and V.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -20,6 +18,7 @@ import * as assert from 'uvu/assert';
 import { Environment, NDArray, Trajectory } from '../../src/index.js';
 import { addExploration, addParameters, neuronPostproc } from './runs/example-13.js';
 import { assertSameAsPypet } from './pypet-view.js';
+import { inTempDir } from '../helpers.js';
 
 const RUN_NEURON = { module: fileURLToPath(new URL('./runs/example-13.ts', import.meta.url)), export: 'runNeuron' };
 
@@ -67,8 +66,7 @@ function analysis(filename: string, name: string): void {
 }
 
 test('example_13 main.py + analysis.py: the firing rates pypet computes', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex13-'));
-  try {
+  await inTempDir('ex13', async (dir) => {
     const filename = join(dir, 'hdf5', 'FiringRate.hdf5');
     const env = new Environment({
       trajectory: 'FiringRate',
@@ -90,14 +88,11 @@ test('example_13 main.py + analysis.py: the firing rates pypet computes', async 
     await env.run(RUN_NEURON);
     analysis(filename, 'FiringRate');
     await assertSameAsPypet(filename); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('example_13 pipeline.py: env.pipeline gives the same table', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex13p-'));
-  try {
+  await inTempDir('ex13p', async (dir) => {
     const filename = join(dir, 'hdf5', 'FiringRate.hdf5');
     const mypipeline = (traj: Trajectory) => {
       addParameters(traj);
@@ -118,9 +113,7 @@ test('example_13 pipeline.py: env.pipeline gives the same table', async () => {
     const results = await env.pipeline(mypipeline);
     assert.is(results.length, 303);
     analysis(filename, 'FiringRatePipeline');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test.run();

@@ -3,17 +3,15 @@
  * root and one in a group, both read by natural naming inside the runs (the second found by a
  * shortcut), then stored and loaded again.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Environment, Parameter, Trajectory, typed } from '../../src/index.js';
 import { assertSameAsPypet } from './pypet-view.js';
+import { inTempDir } from '../helpers.js';
 
 test('example_14 prints what pypet prints and computes its z', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex14-'));
-  try {
+  await inTempDir('ex14', async (dir) => {
     const filename = join(dir, 'hdf5', 'example_14.hdf5');
     const env = new Environment({
       trajectory: 'Multiplication',
@@ -44,9 +42,7 @@ test('example_14 prints what pypet prints and computes its z', async () => {
     assert.is(loaded.f_get('mylink2').v_full_name, 'parameters.y');
     assert.is(loaded.par.mylink2, 1);
     await assertSameAsPypet(filename); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test.run();

@@ -3,13 +3,12 @@
  * (with the empty-name renaming rule and dotted names) and a link added by assignment. The
  * lines are the ones the Python script prints.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Parameter, Trajectory } from '../../src/index.js';
 import { assertSameAsPypet } from './pypet-view.js';
+import { inTempDir } from '../helpers.js';
 
 function example15(): { traj: Trajectory; printed: string[] } {
   const printed: string[] = [];
@@ -31,8 +30,7 @@ test('example_15 prints what pypet prints', () => {
 });
 
 test('example_15: the assigned parameters and the link are stored and load again', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex15-'));
-  try {
+  await inTempDir('ex15', async (dir) => {
     const { traj } = example15();
     traj.f_store({ filename: join(dir, 'ex15.hdf5') });
     const loaded = new Trajectory('example15', { add_time: false, filename: join(dir, 'ex15.hdf5') });
@@ -42,9 +40,7 @@ test('example_15: the assigned parameters and the link are stored and load again
     assert.is(loaded.mylink, 1);
     assert.is(loaded.f_get('mylink').v_full_name, 'parameters.x');
     await assertSameAsPypet(join(dir, 'ex15.hdf5')); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test.run();

@@ -12,20 +12,18 @@
  * process that finished last and overwrites `results` on disk (`f_store({ store_data: 3 })`), and
  * reloads it as pypet's script does (`traj.results.f_load({ load_data: 3 })`).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Environment, Parameter, Trajectory } from '../../src/index.js';
 import { assertSameAsPypet } from './pypet-view.js';
+import { inTempDir } from '../helpers.js';
 
 const RUN = { module: fileURLToPath(new URL('./runs/example-16.ts', import.meta.url)), export: 'manipulateMultiprocSafe' };
 
 test('example_16 (replaced): the single writer stores what 4 workers did, in the order they finished', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex16-'));
-  try {
+  await inTempDir('ex16', async (dir) => {
     const filename = join(dir, 'hdf5', 'example_16.hdf5');
     const traj = new Trajectory(undefined, { filename, overwrite_file: true });
     traj.f_add_result('last_process_name', 'N/A', { comment: 'Name of the last process that manipulated the trajectory' });
@@ -53,14 +51,11 @@ test('example_16 (replaced): the single writer stores what 4 workers did, in the
     assert.is(loaded.last_process_name, results.get(finished[49]!));
     assert.equal(loaded.f_get_run_names().map((r) => loaded.f_get(`results.process_names.${r}`, { fast_access: true })), [...results.values()]);
     await assertSameAsPypet(filename); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('worker threads see the results added before env.run and root links, as pypet\'s workers see the whole trajectory', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex16-'));
-  try {
+  await inTempDir('ex16', async (dir) => {
     const traj = new Trajectory('shared', { add_time: false, filename: join(dir, 'shared.hdf5') });
     traj.f_add_result('last_process_name', 'N/A');
     traj.f_add_parameter('x', 0, { dtype: 'int' });
@@ -69,9 +64,7 @@ test('worker threads see the results added before env.run and root links, as pyp
     const env = new Environment({ trajectory: traj, ncores: 2, progress: 'quiet' });
     const results = await env.run({ ...RUN, export: 'readShared' });
     assert.equal(results, [[0, 'N/A 0'], [1, 'N/A 1'], [2, 'N/A 2'], [3, 'N/A 3']]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('worker threads read leaves of the user\'s classes (which cannot cross threads) as their base class', async () => {
@@ -80,8 +73,7 @@ test('worker threads read leaves of the user\'s classes (which cannot cross thre
       super.f_set(typeof data === 'function' ? data.toString() : data);
     }
   }
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex16-'));
-  try {
+  await inTempDir('ex16', async (dir) => {
     const traj = new Trajectory('custom', { add_time: false, filename: join(dir, 'custom.hdf5'), dynamic_imports: [FunctionParameter] });
     traj.f_add_parameter('x', 0, { dtype: 'int' });
     traj.f_explore({ x: [0, 1] });
@@ -91,9 +83,7 @@ test('worker threads read leaves of the user\'s classes (which cannot cross thre
     const source = traj.diff_eq as string;
     assert.match(source, /^function lorenz\(\)/);
     assert.equal(results, [[0, `FunctionParameter: ${source}`], [1, `FunctionParameter: ${source}`]]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test.run();

@@ -11,8 +11,6 @@
  * text (one line of 0/1 per time step).
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -20,6 +18,7 @@ import * as assert from 'uvu/assert';
 import { Environment, NDArray, Parameter, cartesian_product } from '../../src/index.js';
 import { makeFilename } from './runs/example-17.js';
 import { assertSameAsPypet } from './pypet-view.js';
+import { inTempDir } from '../helpers.js';
 
 const WRAP_AUTOMATON = { module: fileURLToPath(new URL('./runs/example-17.ts', import.meta.url)), export: 'wrapAutomaton' };
 
@@ -42,8 +41,7 @@ function patternText(pattern: NDArray): string {
 }
 
 test('example_17: the wrapped automata give the patterns pypet stores', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex17-'));
-  try {
+  await inTempDir('ex17', async (dir) => {
     const folder = join(dir, 'experiments', 'ca_patterns_pypet');
     const filename = join(folder, 'all_patterns.hdf5');
     const env = new Environment({
@@ -75,9 +73,7 @@ test('example_17: the wrapped automata give the patterns pypet stores', async ()
     }
     assert.equal(seen, PYTHON);
     await assertSameAsPypet(filename); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test.run();

@@ -7,21 +7,19 @@
  * python3.11 + numpy 1.24 + tables 3.7): 1680 for run 2042 and 1760 for run 2044; and, read
  * from its file with f_load(load_all=2), 2500 runs whose z sum to 1500625.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Environment, Trajectory, cartesian_product } from '../../src/index.js';
 import { assertSameAsPypet } from './pypet-view.js';
+import { inTempDir } from '../helpers.js';
 
 const RUN_MODULE = fileURLToPath(new URL('./runs/example-18.ts', import.meta.url));
 const range50 = Array.from({ length: 50 }, (_, i) => i);
 
 test('example_18: 2500 runs in sets of 1000 give pypet\'s results', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex18-'));
-  try {
+  await inTempDir('ex18', async (dir) => {
     const filename = join(dir, 'hdf5', 'example_18.hdf5');
     const env = new Environment({
       trajectory: 'Multiplication',
@@ -61,9 +59,7 @@ test('example_18: 2500 runs in sets of 1000 give pypet\'s results', async () => 
     for (let i = 0; i < loaded.f_len(); i++) sum += loaded.res.f_get(`rts_${i}`).f_get(`r_${i}`).z as number;
     assert.is(sum, 1500625);
     await assertSameAsPypet(filename); // issue 11: pypet 0.7 loads the file (no force) and sees what h5traj dumps
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test.run();

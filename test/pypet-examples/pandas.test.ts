@@ -9,18 +9,16 @@
  * python3-tables; without them this test fails, it is never skipped.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DataFrame, Series, Trajectory } from '../../src/index.js';
-import { trajectoryManifest } from '../../src/cli/manifest.js';
-import { parseManifest, stringifyManifest } from '../../src/cli/manifest-values.js';
-import { PYPET_SOURCE, pypetEnv, pypetTest } from './pypet-view.js';
+import { parseManifest } from '../../src/cli/manifest-values.js';
+import { PYPET_SOURCE, PYTHON, pypetEnv, pypetTest, pypetViews } from './pypet-view.js';
 
-const PYTHON = '/usr/bin/python3';
 const SCRIPTS = fileURLToPath(new URL('../../scripts/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'h5traj-pandas-pypet-'));
 
@@ -28,15 +26,11 @@ function python(args: string[]) {
   return spawnSync(PYTHON, args, { encoding: 'utf8', env: pypetEnv() });
 }
 
-/** pypet-view.py's differences between pypet's view of `file` and h5traj's dump of it, for the leaves under `prefix`. */
-function differences(file: string, name: string, prefix: string): string[] {
-  const traj = new Trajectory(name, { add_time: false, filename: file });
-  traj.f_load({ load_all: 2 });
-  const dump = join(dir, `${name}-dump.json`);
-  writeFileSync(dump, stringifyManifest(trajectoryManifest(traj)));
-  const r = python([join(SCRIPTS, 'pypet-view.py'), file, name, dump]);
-  assert.ok(r.status === 0 || r.status === 1, `pypet-view.py failed: ${r.stderr}`);
-  return (JSON.parse(r.stdout) as { differences: string[] }).differences.filter((d) => d.startsWith(prefix));
+/** The differences between pypet's view of trajectory `name` in `file` and h5traj's dump of it, for the leaves under `prefix`. */
+async function differences(file: string, name: string, prefix: string): Promise<string[]> {
+  const [view] = await pypetViews([{ file, trajectory: name }]);
+  assert.is(view?.error, undefined, `pypet could not load '${name}' of ${file}: ${view?.error}`);
+  return (view!.differences ?? []).filter((d) => d.startsWith(prefix));
 }
 
 pypetTest('pypet 0.7 can be imported (H5TRAJ_PYPET_SOURCE) with pandas and PyTables', () => {
@@ -44,7 +38,7 @@ pypetTest('pypet 0.7 can be imported (H5TRAJ_PYPET_SOURCE) with pandas and PyTab
   assert.is(r.status, 0, `pypet is needed at ${PYPET_SOURCE} (set H5TRAJ_PYPET_SOURCE): ${r.stderr.trim()}`);
 });
 
-pypetTest('DataFrame and Series results h5traj stores load in pypet as DataFrame and Series, equal to h5traj\'s dump', () => {
+pypetTest('DataFrame and Series results h5traj stores load in pypet as DataFrame and Series, equal to h5traj\'s dump', async () => {
   const file = join(dir, 'frames.hdf5');
   const traj = new Trajectory('frames', { add_time: false, filename: file });
   traj.f_add_parameter('n', 3);
@@ -69,15 +63,15 @@ pypetTest('DataFrame and Series results h5traj stores load in pypet as DataFrame
     'Series s [1.5, 2.5]',
     'Series bool [3, 4] [True, False]',
   ]);
-  assert.equal(differences(file, 'frames', 'results.tables'), []);
+  assert.equal(await differences(file, 'frames', 'results.tables'), []);
 });
 
-pypetTest("pypet's example 13 file loads in h5traj: the DataFrame of firing rates dumps as pypet's view shows it", () => {
+pypetTest("pypet's example 13 file loads in h5traj: the DataFrame of firing rates dumps as pypet's view shows it", async () => {
   const out = join(dir, 'ex13');
   const r = python([join(SCRIPTS, 'gen-pandas-fixtures.py'), '--example13', out]);
   assert.is(r.status, 0, r.stderr.slice(-2000));
   const file = join(out, 'example13_small.hdf5');
-  assert.equal(differences(file, 'FiringRate', ''), []);
+  assert.equal(await differences(file, 'FiringRate', ''), []);
   const traj = new Trajectory('FiringRate', { add_time: false, filename: file });
   traj.f_load({ load_all: 2 });
   const rates = traj.res.summary.firing_rates.rates_frame as DataFrame;

@@ -3,15 +3,13 @@
  * pypet's version and a Python version, which pypet compares with its own interpreter's; the
  * attribute `H5TRAJ_WRITER` records that h5traj wrote the file.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InvalidArgumentError, Trajectory } from '../../src/index.js';
 import { openH5 } from '../../src/storage/hdf5/engine/open-file.js';
 import { readInfo } from '../../src/storage/hdf5/layout/overview.js';
-import { throwsKind } from '../helpers.js';
+import { inTempDir, throwsKind } from '../helpers.js';
 import { PYTHON, pypetEnv, pypetTest, run } from './pypet-view.js';
 
 const PLAIN_LOAD = String.raw`
@@ -34,8 +32,7 @@ function write(dir: string, name: string, options: { python_version?: string } =
 }
 
 pypetTest('pypet loads an h5traj file without force=True, and the file says h5traj wrote it', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-version-'));
-  try {
+  await inTempDir('version', async (dir) => {
     const filename = write(dir, 'plain');
     const r = await run(PYTHON, ['-c', PLAIN_LOAD, filename, 'plain'], pypetEnv());
     assert.is(r.code, 0, r.stderr);
@@ -48,23 +45,18 @@ pypetTest('pypet loads an h5traj file without force=True, and the file says h5tr
     } finally {
       f.close();
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 pypetTest('pypet checks the recorded Python version: another one needs force=True, as for its own files', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-version-'));
-  try {
+  await inTempDir('version', async (dir) => {
     const filename = write(dir, 'other', { python_version: '3.12.4' });
     const r = await run(PYTHON, ['-c', PLAIN_LOAD, filename, 'other'], pypetEnv());
     assert.is(r.stdout.trim(), 'refused VersionMismatchError', r.stderr);
     const loaded = new Trajectory('other', { add_time: false, filename });
     loaded.f_load({ load_data: 2 });
     assert.is(loaded.v_python, '3.12.4', 'a loaded trajectory keeps the version its file records');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('the Python version comes from the option, else H5TRAJ_PYTHON_VERSION, and must look like one', () => {

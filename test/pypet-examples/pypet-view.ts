@@ -12,8 +12,7 @@
  * many were left out. `H5TRAJ_REQUIRE_PYPET=1` turns a missing pypet into a failing test instead.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -21,6 +20,7 @@ import * as assert from 'uvu/assert';
 import { trajectoryManifest } from '../../src/cli/manifest.js';
 import { openTrajectory, trajectoryNames } from '../../src/cli/open.js';
 import { stringifyManifest } from '../../src/cli/manifest-values.js';
+import { inTempDir } from '../helpers.js';
 
 export const PYTHON = '/usr/bin/python3';
 export const PYPET_SOURCE = process.env.H5TRAJ_PYPET_SOURCE || '/tmp/ex-pypet';
@@ -95,9 +95,8 @@ export const checksFor = (file: string, extra: Omit<ViewCheck, 'file' | 'traject
  * Dumps each trajectory as `h5traj dump --json` does and has pypet compare its own view.
  * Resolves when the one Python process ends (awaiting it keeps the test runner's event loop free).
  */
-export async function pypetViews(checks: readonly ViewCheck[]): Promise<ViewResult[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-pypet-view-'));
-  try {
+export function pypetViews(checks: readonly ViewCheck[]): Promise<ViewResult[]> {
+  return inTempDir('pypet-view', async (dir) => {
     const spec = checks.map((c, i) => {
       const dump = join(dir, `dump-${i}.json`);
       const traj = openTrajectory(c.file, { trajectory: c.trajectory }, { load_all: 2 });
@@ -109,9 +108,7 @@ export async function pypetViews(checks: readonly ViewCheck[]): Promise<ViewResu
     const { code, stdout, stderr } = await run(PYTHON, [VIEW_SCRIPT, '--batch', specFile], pypetEnv());
     assert.is(code, 0, `scripts/pypet-view.py failed: ${stderr.slice(-2000)}`);
     return JSON.parse(stdout) as ViewResult[];
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /**

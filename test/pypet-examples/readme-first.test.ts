@@ -3,16 +3,14 @@
  * loaded as a skeleton come back as values through v_auto_load, natural naming and
  * f_get_from_runs alike.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Environment, Trajectory, cartesian_product } from '../../src/index.js';
+import { inTempDir } from '../helpers.js';
 
 test("the README's first example gives its values", async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-readme-'));
-  try {
+  await inTempDir('readme', async (dir) => {
     const filename = join(dir, 'data', 'example.hdf5'); // the folder does not exist yet
     const env = new Environment({ trajectory: 'Multiplication', filename, comment: 'The first example!', progress: 'quiet' });
     const traj = env.traj;
@@ -42,9 +40,7 @@ test("the README's first example gives its values", async () => {
     fresh.f_load({ load_parameters: 2, load_results: 1 });
     fresh.v_auto_load = true;
     assert.ok(fresh.f_get_from_runs('z', { auto_load: false }).get('run_00000000').f_is_empty());
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test.run();

@@ -145,14 +145,13 @@ test('h5wasm with caches that turn over every two entries writes and reads the s
       const f = openH5Sync(wasmFile, 'w');
       writeSample(f);
       f.close();
-      for (const listed of [false, true]) {
-        const r = openH5Sync(wasmFile, 'r');
-        try {
-          if (listed) r.listTree('/'); // a listing whose entries the caches drop while it is used
-          assert.equal(describe(r), expected, listed ? 'after listTree' : 'without a listing');
-        } finally {
-          r.close();
-        }
+      const r = openH5Sync(wasmFile, 'r');
+      try {
+        // describe() walks the tree: the adapter lists subtrees in one call, and the caches drop
+        // those listings' entries while the walk uses them.
+        assert.equal(describe(r), expected);
+      } finally {
+        r.close();
       }
     });
   } finally {

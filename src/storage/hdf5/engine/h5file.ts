@@ -69,11 +69,6 @@ export interface H5File {
   exists(path: string): boolean;
   /** Names of the children of a group, in HDF5's name order (what PyTables lists). */
   childNames(path: string): readonly string[];
-  /**
-   * Says that everything below `path` is about to be listed (a whole-subtree scan), so that an
-   * engine which pays per call can list it in one; an engine with the file in memory does nothing.
-   */
-  listTree(path: string): void;
   /** The target of a soft link at `path`, or null when `path` is not a soft link. */
   linkTarget(path: string): string | null;
   /** Creates a group; its parent must exist and the name must be free. */

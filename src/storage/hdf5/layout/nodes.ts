@@ -233,7 +233,6 @@ export function scanTree(f: H5File, traj: string, under = '', recursive = true):
   if (f.typeOf(root) !== 'group') {
     throw new NotFoundError(`'${under || traj}' is not a group of trajectory '${traj}' in '${f.path}'.`, { file: f.path, path: under });
   }
-  if (recursive) f.listTree(root); // h5wasm: one HDF5 call instead of a listing per group
   const out: NodeRecord[] = [];
   const trajRoot = nodePath(traj, '');
   const visit = (path: string, prefix: string) => {

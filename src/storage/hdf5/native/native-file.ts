@@ -363,11 +363,6 @@ export class NativeH5File implements H5File {
     return names;
   }
 
-  /** Nothing to prefetch: the graph reads what is asked for (read-only) or holds it all already. */
-  listTree(path: string): void {
-    this.groupAt(path);
-  }
-
   linkTarget(path: string): string | null {
     const link = this.linkAt(path);
     return link?.kind === 'soft' ? link.target : null;

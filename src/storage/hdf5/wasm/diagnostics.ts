@@ -84,9 +84,22 @@ function failure(what: string, text: string, thrown: unknown): H5TrajError {
   return new StorageError(`HDF5 cannot ${what} '${file}': ${cause}.`, context);
 }
 
+/** Calls into h5wasm by function name, since the process started (see {@link h5wasmCalls}). */
+const calls = new Map<string, number>();
+
 /**
- * `module` with each of its functions run through {@link quietly}; other properties (constants,
- * the heap views) pass through unchanged.
+ * How many calls of each h5wasm function this process has made so far (a copy). Every call
+ * re-resolves its path from the root, so the count is what the adapter's caching saves; tests
+ * compare it between workloads.
+ * @example const before = h5wasmCalls(); …; const after = h5wasmCalls();
+ */
+export function h5wasmCalls(): Map<string, number> {
+  return new Map(calls);
+}
+
+/**
+ * `module` with each of its functions run through {@link quietly} and counted
+ * ({@link h5wasmCalls}); other properties (constants, the heap views) pass through unchanged.
  */
 export function quietModule<M extends object>(module: M): M {
   const wrapped = new Map<PropertyKey, unknown>();
@@ -98,7 +111,10 @@ export function quietModule<M extends object>(module: M): M {
       if (!w) {
         const fn = value as (...a: unknown[]) => unknown;
         const what = `${describe(prop)}`;
-        w = (...args: unknown[]) => quietly(what, () => fn.apply(target, args));
+        w = (...args: unknown[]) => {
+          calls.set(prop, (calls.get(prop) ?? 0) + 1);
+          return quietly(what, () => fn.apply(target, args));
+        };
         wrapped.set(prop, w);
       }
       return w;

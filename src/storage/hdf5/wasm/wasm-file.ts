@@ -162,6 +162,10 @@ export class WasmH5File implements H5File {
   private readonly typeCache = new BoundedCache<string, NodeType>(cacheLimit());
   /** Groups known not to be soft links: created here, or listed with entries below them. */
   private readonly hardGroups = new BoundedCache<string, true>(cacheLimit());
+  /** Groups whose whole subtree was listed in one call (see {@link noteWalk}). */
+  private readonly listed = new BoundedCache<string, true>(cacheLimit());
+  /** Per group not listed whole: the first child a caller asked about (see {@link noteWalk}). */
+  private readonly firstAsked = new BoundedCache<string, string>(cacheLimit());
 
   private constructor(path: string, mode: OpenMode, fileId: bigint, key: string) {
     this.path = path;
@@ -258,6 +262,8 @@ export class WasmH5File implements H5File {
     this.infoCache.clear();
     this.typeCache.clear();
     this.hardGroups.clear();
+    this.listed.clear();
+    this.firstAsked.clear();
     // Only now report a failure, after the handle is released either way.
     if (flushError !== undefined) throw flushError;
     this.check(flushed, 'write the file to disk', '/');
@@ -291,6 +297,7 @@ export class WasmH5File implements H5File {
 
   /** Names of the children of a group, in HDF5's name order (what PyTables lists). */
   childNames(path: string): readonly string[] {
+    if (!this.childCache.has(path)) this.noteWalk(path);
     return this.children(path).list;
   }
 
@@ -317,13 +324,29 @@ export class WasmH5File implements H5File {
   }
 
   /**
+   * A caller asks about the node `path` (its child list, or whether it is a link) and the cache
+   * cannot answer. A second child of one group asked about means the caller walks that group's
+   * children (a skeleton scan, a copy, a merge): rather than paying one call per node, the
+   * adapter lists the group's whole subtree in one call. Lookups on the way to one node (opening,
+   * writing) ask about one child per group and never trigger it.
+   */
+  private noteWalk(path: string): void {
+    if (path === '/') return;
+    const parent = parentOf(path);
+    if (this.listed.has(parent)) return;
+    const first = this.firstAsked.get(parent);
+    if (first === undefined) this.firstAsked.set(parent, baseName(path));
+    else if (first !== baseName(path)) this.listSubtree(parent);
+  }
+
+  /**
    * Lists everything below the group `path` in one HDF5 call and caches every child list. HDF5's
    * recursive listing does not enter soft links, so an entry with entries below it is a real
    * group, which {@link linkTarget} then answers without asking HDF5: that spares a scan two
    * calls per node.
    */
-  listTree(path: string): void {
-    if (this.typeOf(path) !== 'group') this.fail('Not a group', path);
+  private listSubtree(path: string): void {
+    if (this.typeOf(path) !== 'group') return; // the caller's own question fails with its message
     const lists = new Map<string, string[]>([[path, []]]);
     for (const rel of mod().get_names(this.id(), path, true) as string[]) {
       const full = joinPath(path, rel);
@@ -335,6 +358,8 @@ export class WasmH5File implements H5File {
     for (const [group, list] of lists) {
       if (!this.childCache.has(group)) this.childCache.set(group, { list, set: new Set(list) });
       this.hardGroups.set(group, true);
+      this.listed.set(group, true);
+      this.firstAsked.delete(group);
     }
   }
 
@@ -342,6 +367,8 @@ export class WasmH5File implements H5File {
   linkTarget(path: string): string | null {
     if (this.hardGroups.has(path)) return null; // created here, or listed with entries below it
     if (!this.exists(path)) return null; // h5wasm's link query fails loudly on missing names
+    this.noteWalk(path);
+    if (this.hardGroups.has(path)) return null; // the walk's listing found entries below it
     return mod().get_symbolic_link(this.id(), path) as string | null;
   }
 
