@@ -13,7 +13,7 @@ import { PickleResult, Result } from '../leaves/result.js';
 import { NNGroupNode, groupClassForBranch, type GroupRoot, type LeafKind } from '../tree/group.js';
 import type { LeafConstructor, NNLeafNode } from '../tree/leaf-node.js';
 import { BRANCHES, nameProblem, runName, translatePart } from '../tree/names.js';
-import { NODE_STATE, nodeState, type NNNode } from '../tree/node.js';
+import { NODE_STATE, checkedComment, nodeState, type NNNode } from '../tree/node.js';
 import { TRAJECTORY_STATE, type TrajectoryCore, type TrajectoryState } from './state.js';
 import { mergeTrajectories, type MergeOptions, type MergeSummary } from './merge.js';
 import { pythonRepr } from '../values/python-repr.js';
@@ -117,7 +117,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
   private _overwriteFile = false;
 
   constructor(name = 'my_trajectory', options: TrajectoryOptions = {}) {
-    super('', options.comment ?? '');
+    super('', checkedComment(options.comment ?? '', name, true));
     checkOptions('new Trajectory()', options, TRAJECTORY_OPTIONS);
     const problem = name.includes('.') ? `'${name}' contains a dot` : nameProblem(name);
     if (problem) throw new InvalidNameError(`The trajectory name '${name}' is not valid: ${problem}.`, { path: name });

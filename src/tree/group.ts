@@ -5,7 +5,7 @@
 import { InvalidArgumentError, InvalidNameError, NodeExistsError, NotFoundError, StateError, TypeMismatchError } from '../errors.js';
 import { NNLeafNode, type LeafConstructor, type LeafOptions } from './leaf-node.js';
 import { splitAndCheck, translateWildcards, isRunGroupName, runName, type Branch } from './names.js';
-import { NNNode, NODE_STATE, nodeState, type NodeState, type TreeRoot } from './node.js';
+import { NNNode, NODE_STATE, checkedComment, nodeState, type NodeState, type TreeRoot } from './node.js';
 import { checkOptions, optionNames, type OptionSpec } from '../options.js';
 import { LinkMap } from './links.js';
 import { GROUP_HANDLER } from './natural-naming.js';
@@ -417,6 +417,7 @@ export class NNGroupNode extends NNNode {
   protected _addGroup(nameOrGroup: string | NNGroupNode, branch: Branch | undefined, comment = ''): NNGroupNode {
     const instance = typeof nameOrGroup === 'string' ? undefined : nameOrGroup;
     const full = this._fullNameForNew(instance ? instance.v_full_name : (nameOrGroup as string), 'group', branch);
+    checkedComment(comment, full); // before any group along the way is made
     const parts = full.split('.');
     const parent = this._ensureGroups(parts.slice(0, -1));
     const last = parts[parts.length - 1]!;
