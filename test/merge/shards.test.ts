@@ -238,7 +238,7 @@ test('resume of a shard file finishes only its own block', async () => {
   assert.equal(ran.map(([i]) => i), [7], 'only the missing run of the block, not runs 0–4');
   assert.equal(completedRuns(file), [5, 6, 7, 8, 9]);
   try {
-    new Environment({ trajectory: 'seeded', filename: file, resume: true, progress: 'quiet', shard: [0, 2] });
+    await new Environment({ trajectory: 'seeded', filename: file, resume: true, progress: 'quiet', shard: [0, 2] }).run(seeded.run);
     assert.unreachable('resuming with another shard must fail');
   } catch (e) {
     assert.match((e as Error).message, /holds shard 1\/2, not shard 0\/2/);
