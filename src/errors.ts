@@ -17,9 +17,35 @@ export interface ErrorContext {
   cause?: unknown;
 }
 
-/** Base class of every h5traj error. */
+/**
+ * The `code` of every h5traj error. A class with subclasses has the union of its own code and
+ * theirs (`StorageError['code']` is `'STORAGE' | 'READ_ONLY_FILE'`), so that `switch (e.code)`
+ * is checked by the compiler; a new class adds its code here.
+ */
+type ErrorCode =
+  | 'H5TRAJ_ERROR'
+  | 'INVALID_NAME'
+  | 'NOT_FOUND'
+  | 'NOT_UNIQUE'
+  | 'NODE_EXISTS'
+  | 'PARAMETER_LOCKED'
+  | 'TYPE_MISMATCH'
+  | 'INVALID_ARGUMENT'
+  | 'UNKNOWN_OPTION'
+  | 'INVALID_STATE'
+  | 'PRESETTING'
+  | 'STORAGE'
+  | 'READ_ONLY_FILE'
+  | 'FORMAT'
+  | 'UNSUPPORTED_DATA'
+  | 'FILE_LOCKED'
+  | 'MERGE'
+  | 'RUN_FAILED'
+  | 'RUNS_FAILED';
+
+/** Base class of every h5traj error; `code` says which kind (one literal per class). */
 export class H5TrajError extends Error {
-  readonly code: string = 'H5TRAJ_ERROR';
+  readonly code: ErrorCode = 'H5TRAJ_ERROR';
   readonly path?: string;
   readonly file?: string;
   readonly expected?: string;
@@ -72,7 +98,7 @@ export class TypeMismatchError extends H5TrajError {
 
 /** An argument is invalid for reasons other than its type (lengths, ranges, options). */
 export class InvalidArgumentError extends H5TrajError {
-  override readonly code: string = 'INVALID_ARGUMENT';
+  override readonly code: 'INVALID_ARGUMENT' | 'UNKNOWN_OPTION' = 'INVALID_ARGUMENT';
 }
 
 /** An operation is not allowed in the trajectory's current state (e.g. exploring after storing). */
@@ -87,12 +113,12 @@ export class PresettingError extends H5TrajError {
 
 /** Reading or writing storage failed (I/O, HDF5 diagnostics). */
 export class StorageError extends H5TrajError {
-  override readonly code: string = 'STORAGE';
+  override readonly code: 'STORAGE' | 'READ_ONLY_FILE' = 'STORAGE';
 }
 
 /** A file is not a trajectory file we can read, or holds a layout we do not understand. */
 export class FormatError extends H5TrajError {
-  override readonly code: string = 'FORMAT';
+  override readonly code: 'FORMAT' | 'UNSUPPORTED_DATA' = 'FORMAT';
 }
 
 /** Stored data h5traj cannot decode (e.g. compressed with a filter it lacks, such as blosc). */
@@ -117,7 +143,7 @@ export class MergeError extends H5TrajError {
 
 /** A run function failed; `runIdx` says which run. */
 export class RunError extends H5TrajError {
-  override readonly code: string = 'RUN_FAILED';
+  override readonly code: 'RUN_FAILED' | 'RUNS_FAILED' = 'RUN_FAILED';
   readonly runIdx: number;
   constructor(message: string, runIdx: number, context: ErrorContext = {}) {
     super(message, context);

@@ -32,6 +32,7 @@ import type { RunModule } from './run-module.js';
 import { describeRuns, fileShard, resumedShard, selectedRuns, type ShardRecord } from './shard.js';
 import { readPipeline } from './pipeline.js';
 import { prepareToOpen } from '../storage/hdf5/engine/open-file.js';
+import { recoverAfterCrash } from '../storage/hdf5/transactions/transaction.js';
 import { HDF5_SERVICE_OPTIONS } from '../storage/hdf5/layout/settings.js';
 import { checkOptions } from '../options.js';
 import { nodeState } from '../tree/node.js';
@@ -72,12 +73,9 @@ export class Environment {
     if (this.trajectory.v_filename !== this.filename || Object.keys(storage).length > 0) {
       this.trajectory.v_storage_service = factory(this.filename, storage);
     }
-    if (options.resume) {
-      if (!fs.existsSync(this.filename)) {
-        throw new StateError(`Cannot resume: the file '${this.filename}' does not exist.`, { file: this.filename });
-      }
-      this.trajectory.f_load({ name: this.trajectory.v_name, load_parameters: 2, load_derived_parameters: 1, load_results: 0, load_other_data: 0 });
-      this.shard = resumedShard(fileShard(this.trajectory), options.shard, this.filename, this.trajectory.v_length);
+    // The trajectory to resume is loaded by the first `run`, once the file is ready to be read.
+    if (options.resume && !fs.existsSync(this.filename)) {
+      throw new StateError(`Cannot resume: the file '${this.filename}' does not exist.`, { file: this.filename });
     }
   }
 
@@ -140,7 +138,10 @@ export class Environment {
     // The locks beside the file come before the first store, so its folder must exist first
     // (pypet, too, creates a missing output folder).
     fs.mkdirSync(path.dirname(path.resolve(this.filename)), { recursive: true });
+    const loadForResume = this.options.resume && !this.prepared;
+    if (loadForResume) recoverAfterCrash(this.filename);
     await prepareToOpen(this.filename);
+    if (loadForResume) this.loadForResume();
     const journalPath = journalPathFor(this.filename, traj.v_name, traj.v_timestamp);
     // Replacing the file: our exploration lock first, then a look for others on the file, so that
     // of two overwriting runs started together at least one sees the other and stops before
@@ -211,6 +212,17 @@ export class Environment {
     results.sort((a, b) => a[0] - b[0]);
     if (this.failures.length > 0 && !this.options.accept_failures) throw runsFailed(this.failures, results);
     return results;
+  }
+
+  /**
+   * Loads the trajectory to resume and the shard it records. Only after the file is ready to be
+   * read: h5wasm loaded if the file needs it, and what a crashed writer left repaired (a torn
+   * superblock switch would otherwise read as a corrupt file).
+   */
+  private loadForResume(): void {
+    const traj = this.trajectory;
+    traj.f_load({ name: traj.v_name, load_parameters: 2, load_derived_parameters: 1, load_results: 0, load_other_data: 0 });
+    this.shard = resumedShard(fileShard(traj), this.options.shard, this.filename, traj.v_length);
   }
 
   /** Locks parameters, checks presets, adds provenance, applies sharding and stores the start. */

@@ -26,7 +26,10 @@ export interface EnvironmentOptions extends Hdf5ServiceOptions {
   ncores?: number;
   /** pypet compatibility: parallel when true and ncores > 1 (ncores > 1 alone is enough here). */
   multiproc?: boolean;
-  /** Continue the trajectory stored in `filename`: run only what is not completed (pypet's `continuable`). */
+  /**
+   * Continue the trajectory stored in `filename`: run only what is not completed (pypet's
+   * `continuable`). `run` loads it (pypet's `env.resume` does too), after repairing what a crash left.
+   */
   resume?: boolean;
   /**
    * Stop dispatching after the first failed run; `run` then rejects with a

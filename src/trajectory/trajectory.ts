@@ -10,7 +10,7 @@ import { Result } from '../leaves/result.js';
 import { NNGroupNode, groupClassForBranch, type GroupRoot, type LeafKind } from '../tree/group.js';
 import type { LeafConstructor, NNLeafNode } from '../tree/leaf-node.js';
 import { BRANCHES, runName, translatePart } from '../tree/names.js';
-import { NODE_STATE, type NNNode } from '../tree/node.js';
+import { NODE_STATE, checkedComment, type NNNode } from '../tree/node.js';
 import { TRAJECTORY_STATE, type TrajectoryCore, type TrajectoryState } from './state.js';
 import { mergeTrajectories, type MergeOptions, type MergeSummary } from './merge.js';
 import { expand, explore, shrink } from './exploration.js';
@@ -99,7 +99,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
   private _overwriteFile = false;
 
   constructor(name = 'my_trajectory', options: TrajectoryOptions = {}) {
-    super('', options.comment ?? '');
+    super('', checkedComment(options.comment ?? '', name, true));
     checkOptions('new Trajectory()', options, TRAJECTORY_OPTIONS);
     this[TRAJECTORY_STATE] = {
       identity: newIdentity(name, options),

@@ -17,7 +17,7 @@ import {
 import { groupState, type GroupState } from './group-state.js';
 import type { LeafConstructor, NNLeafNode } from './leaf-node.js';
 import type { Branch } from './names.js';
-import { NNNode, NODE_STATE, nodeState, type TreeRoot } from './node.js';
+import { NNNode, NODE_STATE, checkedComment, nodeState, type TreeRoot } from './node.js';
 import { checkOptions } from '../options.js';
 import { LinkMap } from './links.js';
 import { GROUP_HANDLER } from './natural-naming.js';
@@ -219,6 +219,7 @@ export class NNGroupNode extends NNNode {
   protected _addGroup(nameOrGroup: string | NNGroupNode, branch: Branch | undefined, comment = ''): NNGroupNode {
     const instance = typeof nameOrGroup === 'string' ? undefined : nameOrGroup;
     const full = fullNameForNew(this, instance ? instance.v_full_name : (nameOrGroup as string), 'group', branch);
+    checkedComment(comment, full); // before any group along the way is made
     const parts = full.split('.');
     const parent = this._ensureGroups(parts.slice(0, -1));
     const last = parts[parts.length - 1]!;

@@ -4,6 +4,7 @@
  * A node knows its parent and its root; its full name is fixed when it is attached. All public
  * members carry pypet's `f_`/`v_` prefixes so that every other name is free for the user's tree.
  */
+import { InvalidArgumentError } from '../errors.js';
 import { funcAlias, varsAlias, type FuncAlias, type VarsAlias } from './aliases.js';
 import { Annotations } from './annotations.js';
 import { isRunGroupName } from './names.js';
@@ -71,6 +72,22 @@ export function nodeState(node: NNNode): NodeState {
   return node[NODE_STATE];
 }
 
+/**
+ * `comment`, unless it ends in a NUL character: no HDF5 string keeps that for pypet's readers
+ * (fixed-length strings are NUL-padded and numpy/PyTables drop trailing NULs; variable-length
+ * ones are C strings to libhdf5, so h5py, PyTables and h5wasm read them cut), so it is refused
+ * when given rather than lost when read. NULs inside a comment are kept.
+ * @throws InvalidArgumentError naming the node (its full name, or the trajectory's name).
+ */
+export function checkedComment(comment: string, name: string, trajectory = false): string {
+  if (!comment.endsWith('\0')) return comment;
+  const where = trajectory ? `the trajectory '${name}'` : `'${name}'`;
+  throw new InvalidArgumentError(
+    `The comment of ${where} ends in a NUL character, which HDF5 strings cannot keep (readers such as pypet and h5py drop trailing NULs); remove it or end the comment with another character.`,
+    { path: name },
+  );
+}
+
 export abstract class NNNode {
   /** Set when the node is attached; the root's full name is ''. */
   protected _fullName: string;
@@ -82,7 +99,7 @@ export abstract class NNNode {
     this._fullName = fullName;
     const dot = fullName.lastIndexOf('.');
     this._name = dot < 0 ? fullName : fullName.slice(dot + 1);
-    this._comment = comment;
+    this._comment = checkedComment(comment, fullName);
   }
 
   /** The node's own name. */
@@ -130,8 +147,9 @@ export abstract class NNNode {
     return this._comment;
   }
 
+  /** @throws InvalidArgumentError for a comment ending in NUL (see {@link checkedComment}). */
   set v_comment(comment: string) {
-    this._comment = comment;
+    this._comment = this._fullName === '' ? checkedComment(comment, this.v_name, true) : checkedComment(comment, this._fullName);
   }
 
   /** Whether the node has been stored to (or loaded from) disk. */

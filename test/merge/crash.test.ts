@@ -22,7 +22,8 @@ const NB = 90;
 
 /** The child: loads A and B (their files are its arguments) and merges B into A. */
 const CHILD = `
-import { Trajectory } from ${JSON.stringify(INDEX)};
+import { Trajectory, loadWasmEngine } from ${JSON.stringify(INDEX)};
+if (process.env.H5TRAJ_ENGINE === 'wasm') await loadWasmEngine(); // test:wasm's engine, as the suite's preload loads it
 const [a, b] = process.argv.slice(-2);
 const load = (file, name) => {
   const t = new Trajectory(name, { add_time: false, filename: file });

@@ -164,6 +164,52 @@ test('with purge_duplicate_comments off, a shard merge keeps every comment, as o
   assert.equal(science(parts[0]!), science(whole));
 });
 
+test('2 shards merged in either order: the comments and the summary tables are what one machine writes (h5py view)', async () => {
+  // A comment seen only in the second shard's runs, one in both, one on derived parameters.
+  const make = (): Trajectory => {
+    const t = new Trajectory('comments', { add_time: false });
+    t.f_add_parameter('x', 0, { dtype: 'int' });
+    t.f_explore({ x: [0, 1, 2, 3, 4, 5] });
+    return t;
+  };
+  const fn = (traj: Trajectory): void => {
+    traj.f_add_result('z', traj.x * 2, { comment: 'twice x' });
+    if (traj.v_idx >= 4) traj.f_add_result('late', traj.x, { comment: 'only in late runs' });
+    traj.f_add_derived_parameter('d', traj.x + 1, { comment: 'x plus one' });
+  };
+  const whole = path.join(dir, 'comments-single.hdf5');
+  await runExploration(make, whole, fn);
+  const parts = [0, 1].map((i) => path.join(dir, `comments-${i}.hdf5`));
+  for (const [i, file] of parts.entries()) await runExploration(make, file, fn, [i, 2]);
+  const forward = path.join(dir, 'comments-forward.hdf5');
+  const backward = path.join(dir, 'comments-backward.hdf5');
+  fs.copyFileSync(parts[0]!, forward);
+  fs.copyFileSync(parts[1]!, backward);
+  loadParameters(forward, 'comments').f_merge(loadParameters(parts[1]!, 'comments'));
+  loadParameters(backward, 'comments').f_merge(loadParameters(parts[0]!, 'comments'));
+  const view = (file: string): string => {
+    const code = [
+      'import h5py, json, sys',
+      't = h5py.File(sys.argv[1], "r")["comments"]',
+      'out = {k: [[c.decode() for c in r] for r in t["overview"][k][:]] for k in ("results_summary", "derived_parameters_summary")}',
+      'found = []',
+      'def visit(name, obj):',
+      '    if "SRVC_INIT_COMMENT" in obj.attrs and name.split("/")[0] in ("results", "derived_parameters"):',
+      '        found.append([name, obj.attrs["SRVC_INIT_COMMENT"].decode()])',
+      't.visititems(visit)',
+      'out["comments"] = sorted(found)',
+      'print(json.dumps(out))',
+    ].join('\n');
+    const r = spawnSync('/usr/bin/python3', ['-c', code, file], { encoding: 'utf8' });
+    assert.is(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  const expected = view(whole);
+  assert.match(expected, /run_00000004\/late/, 'the late comment is kept on run 4');
+  assert.is(view(forward), expected, 'shard 1 merged into shard 0');
+  assert.is(view(backward), expected, 'shard 0 merged into shard 1');
+});
+
 test('h5py reads a shard file and a merged file as pypet lays them out', async () => {
   const files = await shardFiles(2, 'h5py');
   const script = (file: string) => `
@@ -238,7 +284,7 @@ test('resume of a shard file finishes only its own block', async () => {
   assert.equal(ran.map(([i]) => i), [7], 'only the missing run of the block, not runs 0–4');
   assert.equal(completedRuns(file), [5, 6, 7, 8, 9]);
   try {
-    new Environment({ trajectory: 'seeded', filename: file, resume: true, progress: 'quiet', shard: [0, 2] });
+    await new Environment({ trajectory: 'seeded', filename: file, resume: true, progress: 'quiet', shard: [0, 2] }).run(seeded.run);
     assert.unreachable('resuming with another shard must fail');
   } catch (e) {
     assert.match((e as Error).message, /holds shard 1\/2, not shard 0\/2/);

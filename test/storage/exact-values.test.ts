@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { throwsKind } from '../helpers.js';
-import { Trajectory, PickleParameter, TypeMismatchError, StateError, NDArray } from '../../src/index.js';
+import { Trajectory, PickleParameter, TypeMismatchError, StateError, NDArray, InvalidArgumentError } from '../../src/index.js';
 
 const tmpFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-exact-')), 't.hdf5');
 
@@ -72,6 +72,28 @@ test('a string or Buffer ending in NUL is refused where it is given, naming it a
   w.f_add_result('bin', { raw: new Uint8Array([1, 0, 0]) });
   w.f_store();
   assert.equal(reload(file).f_get('bin').raw.toNested(), [1, 0, 0]);
+});
+
+test('a comment ending in NUL is refused where it is given; NULs inside and final spaces come back exactly', () => {
+  // No HDF5 string keeps a final NUL for pypet: fixed-length strings are NUL-padded (numpy and
+  // PyTables drop trailing NULs), and variable-length ones are C strings (libhdf5 hands h5py,
+  // PyTables and h5wasm "abc" for "abc\0"; h5py refuses to write one). So, as for values, the
+  // comment is refused when it is set instead of being cut when the file is read.
+  const t = new Trajectory('t', { add_time: false });
+  throwsKind(() => t.f_add_parameter('x', 1, { comment: 'abc\0' }), InvalidArgumentError, /comment of 'parameters\.x' ends in a NUL character/);
+  throwsKind(() => t.f_add_result('r', 1, { comment: '\0' }), InvalidArgumentError, /comment of 'results\.r' ends in a NUL/);
+  throwsKind(() => t.f_add_group('g', { comment: 'g\0' }), InvalidArgumentError, /comment of 'g' ends in a NUL/);
+  throwsKind(() => new Trajectory('u', { add_time: false, comment: 'u\0' }), InvalidArgumentError, /comment of the trajectory 'u' ends in a NUL/);
+  const y = t.f_add_parameter('y', 1, { comment: 'kept' });
+  throwsKind(() => (y.v_comment = 'y\0'), InvalidArgumentError, /comment of 'parameters\.y' ends in a NUL/);
+  assert.is(y.v_comment, 'kept', 'a refused comment leaves the old one');
+  const file = tmpFile();
+  const w = new Trajectory('t', { add_time: false, filename: file, comment: 'a\0b' });
+  w.f_add_parameter('x', 1, { comment: 'a\0b' });
+  w.f_add_result('r', 2, { comment: 'ends in a space ' });
+  w.f_store();
+  const u = reload(file);
+  assert.equal([u.v_comment, u.f_get('x').v_comment, u.f_get('r').v_comment], ['a\0b', 'a\0b', 'ends in a space ']);
 });
 
 test('arrays with holes are refused like arrays holding undefined', () => {

@@ -117,6 +117,8 @@ export const run: CliCommand<RunArgs> = {
     try {
       results = await env.run(args.ncores > 1 ? { module: modulePath, export: 'run' } : (mod.run as (t: Trajectory) => unknown));
     } catch (e) {
+      // Resuming loads the file in run(): a --shard that disagrees with it is a usage error.
+      if (e instanceof InvalidArgumentError && resume && wantedShard) throw new UsageError(e.message);
       // The file holds every committed run and the journal the rest: --resume goes on from there.
       const again = fs.existsSync(args.file)
         ? `continue with: h5traj run ${args.module} --file ${args.file} --resume`

@@ -8,13 +8,15 @@
  * Comments: like pypet, a leaf keeps its comment only where that comment first appears in its
  * branch (run 0's `z`, not run 1's). Each shard keeps it on its own first run, so after a fill
  * the repeats are removed again (see {@link dedupeRunComments}) and the merged file equals what
- * one machine writes, whatever the order the shards were merged in.
+ * one machine writes, whatever the order the shards were merged in. The summary tables, which
+ * name the first leaf stored with each comment, are merged the same way ({@link mergeSummaries}).
  */
 import { MergeError } from '../../../errors.js';
 import { runIndexOf } from '../../../tree/names.js';
 import { type H5File, attrText, joinPath } from '../engine/h5file.js';
 import { COMMENT, LEAF } from '../layout/nodes.js';
 import { purgesComments } from '../layout/overview-tables.js';
+import { type TableData, readTable, resizeTable, textColumn, writeTableRows } from '../layout/table.js';
 import { describeRuns } from '../../../trajectory/run-ranges.js';
 import { sameExploration, type MergePlan } from '../../../trajectory/merge.js';
 import type { Context, OtherMerge } from './plan.js';
@@ -99,4 +101,63 @@ export function dedupeRunComments(f: H5File, traj: string): number {
     }
   }
   return removed;
+}
+
+const SUMMARIES = ['results_summary', 'derived_parameters_summary'] as const;
+
+/** A trajectory's comment summary tables (those it has), read whole: a row per distinct comment. */
+export type Summaries = Map<string, TableData>;
+
+const summaryPath = (traj: string, table: string): string => joinPath('/', traj, 'overview', table);
+
+/** The summary tables of trajectory `traj` in `f`. */
+export function readSummaries(f: H5File, traj: string): Summaries {
+  const out: Summaries = new Map();
+  for (const table of SUMMARIES) if (f.exists(summaryPath(traj, table))) out.set(table, readTable(f, summaryPath(traj, table)));
+  return out;
+}
+
+/** The run a summary row's leaf belongs to (its `location`, dotted), or -1 outside the runs. */
+function runOfLocation(location: string): number {
+  for (const part of location.split('.')) {
+    const idx = runIndexOf(part);
+    if (idx !== undefined && idx >= 0) return idx;
+  }
+  return -1;
+}
+
+/**
+ * Makes the summary tables of `traj` in `f` (after a fill) list each comment once, with the
+ * first leaf stored with it as one machine stores them: a row of another part replaces the
+ * target's row of the same comment when its run comes first, a comment only another part saw is
+ * added, and the rows of run leaves are put in run order (rows outside the runs keep their places).
+ */
+export function mergeSummaries(f: H5File, traj: string, others: readonly Summaries[]): void {
+  for (const table of SUMMARIES) {
+    const path = summaryPath(traj, table);
+    if (!f.exists(path)) continue;
+    const mine = readTable(f, path);
+    type Row = { run: number; order: number; table: TableData; at: number };
+    const slots: string[] = [];
+    const best = new Map<string, Row>();
+    let order = 0;
+    for (const t of [mine, ...others.flatMap((o) => o.get(table) ?? [])]) {
+      const digests = textColumn(t, 'hexdigest');
+      const locations = textColumn(t, 'location');
+      for (let at = 0; at < t.nrows; at++) {
+        const row = { run: runOfLocation(locations[at]!), order: order++, table: t, at };
+        const had = best.get(digests[at]!);
+        if (!had) slots.push(digests[at]!);
+        if (!had || (had.run >= 0 && row.run >= 0 && row.run < had.run)) best.set(digests[at]!, row);
+      }
+    }
+    const rows = slots.map((d) => best.get(d)!);
+    const runSlots = rows.flatMap((r, k) => (r.run >= 0 ? [k] : []));
+    const inRunOrder = runSlots.map((k) => rows[k]!).sort((x, y) => x.run - y.run || x.order - y.order);
+    runSlots.forEach((k, i) => (rows[k] = inRunOrder[i]!));
+    if (rows.length === mine.nrows && rows.every((r, k) => r.table === mine && r.at === k)) continue; // nothing to change
+    const columns = Object.fromEntries(mine.type.members.map((m) => [m.name, rows.map((r) => r.table.columns[m.name]![r.at])]));
+    if (rows.length !== mine.nrows) resizeTable(f, path, rows.length);
+    writeTableRows(f, path, 0, columns);
+  }
 }

@@ -8,7 +8,7 @@ import { joinPath, type H5File } from '../engine/h5file.js';
 import { openH5Sync } from '../engine/open-file.js';
 import { appendRuns, createRuns, updateRuns, writeExplorations } from '../layout/overview.js';
 import { PAUSE_ENV } from './shared.js';
-import { dedupeRunComments } from './fill.js';
+import { type Summaries, dedupeRunComments, mergeSummaries, readSummaries } from './fill.js';
 import { Context } from './plan.js';
 import { OtherWriter } from './copy-runs.js';
 import { writeArrayCopy } from './arrays.js';
@@ -19,10 +19,12 @@ import { writeMergeRecord } from './record.js';
 export function applyAll(ctx: Context, dst: H5File): void {
   const { a } = ctx;
   const pause = Number(process.env[PAUSE_ENV] ?? 0) > 0;
+  const filledSummaries: Summaries[] = [];
   ctx.others.forEach((o, k) => {
     const source = o.sameFile ? ctx.src : openH5Sync(o.file, 'r');
     try {
       new OtherWriter(ctx, o, source, dst, pause && k === 0).write();
+      if (o.mode === 'filled') filledSummaries.push(readSummaries(source, o.name));
       for (const c of ctx.copies) if (c.from === k) writeArrayCopy(ctx, dst, source, c);
     } finally {
       if (source !== ctx.src) source.close();
@@ -36,6 +38,7 @@ export function applyAll(ctx: Context, dst: H5File): void {
   if (ctx.filledRuns.length > 0) {
     updateRuns(dst, a.name, ctx.filledRuns);
     dedupeRunComments(dst, a.name);
+    mergeSummaries(dst, a.name, filledSummaries);
   }
   writeLength(dst, a.name, a.runs.length + ctx.newRuns.length);
   if (ctx.explorations.length > a.explorations.length) writeExplorations(dst, a.name, ctx.explorations);

@@ -87,3 +87,21 @@ export function withReadFile<T>(filename: string, read: (f: H5File) => T): T {
     f.close();
   }
 }
+
+/**
+ * Puts right, under the file's lock, what a crashed writer of `filename` left that would stop a
+ * reader: a torn superblock switch (back to the version before it) and stale temporary copies.
+ * Writers do this when they start; a reader that is about to write anyway (a resume) calls it
+ * before it reads, so that it reads the version the next write will build on.
+ * @throws FileLockedError when another live process keeps the file's lock.
+ */
+export function recoverAfterCrash(filename: string): void {
+  if (!fs.existsSync(filename)) return;
+  const release = acquireLock(filename);
+  try {
+    removeStaleTemps(filename);
+    repairTornSuperblock(filename);
+  } finally {
+    release();
+  }
+}

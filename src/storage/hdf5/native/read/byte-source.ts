@@ -14,6 +14,8 @@ import { type Signature, UNDEF } from '../format.js';
 export class CorruptError extends Error {}
 
 const EMPTY = Buffer.alloc(0);
+/** The most bytes asked of one `fs.readSync`: it takes a 32-bit length (a 2.4 GB read failed as negative). */
+const IO_PIECE = 2 ** 30;
 const BLOCK = 64 * 1024;
 const MAX_BLOCKS = 64; // 4 MiB of metadata at most
 /** Data reads up to this many bytes go through the block cache. */
@@ -128,7 +130,7 @@ export class ByteSource {
     const out = new Uint8Array(len);
     let done = 0;
     while (done < len) {
-      const n = fs.readSync(fd, out, done, len - done, at + done);
+      const n = fs.readSync(fd, out, done, Math.min(len - done, IO_PIECE), at + done);
       if (n <= 0) throw new CorruptError(`the file ended while reading ${len} bytes at address ${addr}`);
       done += n;
     }
@@ -145,7 +147,7 @@ export class ByteSource {
     if (at < 0 || at + len > out.length) throw new CorruptError(`${len} bytes do not fit at byte ${at} of a ${out.length}-byte buffer`);
     let done = 0;
     while (done < len) {
-      const n = fs.readSync(fd, out, at + done, len - done, pos + done);
+      const n = fs.readSync(fd, out, at + done, Math.min(len - done, IO_PIECE), pos + done);
       if (n <= 0) throw new CorruptError(`the file ended while reading ${len} bytes at address ${addr}`);
       done += n;
     }

@@ -4,7 +4,8 @@
  * storage reads as the fill value, as HDF5 does. Variable-length strings come back as Buffers.
  */
 import type { H5Type } from '../../engine/h5types.js';
-import { FormatError, H5TrajError } from '../../../../errors.js';
+import { constants } from 'node:buffer';
+import { FormatError, H5TrajError, StorageError } from '../../../../errors.js';
 import { type NData, type NRawChunks, type StoredChunks, NativeUnsupportedError } from '../model.js';
 import { UNDEF } from '../format.js';
 import { type ByteSource, CorruptError } from './byte-source.js';
@@ -29,8 +30,8 @@ export interface Pipeline {
 
 type Values = { bytes: Uint8Array; strings?: Buffer[] };
 
-/** The most bytes of chunked (or never written) data assembled in one read: 2 GiB. */
-const MAX_ASSEMBLED = 2 ** 31;
+/** The most bytes one read returns: what one Node.js buffer holds (4 GiB on Node 20). */
+const MAX_READ = constants.MAX_LENGTH;
 
 /** The {@link NData} of a dataset stored in the source file. */
 export class FileData implements NData {
@@ -119,10 +120,15 @@ export class FileData implements NData {
       const rowElems = shape.slice(1).reduce((a, b) => a * b, 1);
       const n = (shape.length === 0 ? 1 : end - start) * rowElems;
       const at = start * rowElems * es;
-      // Chunked and unallocated data are assembled in memory before anything is read, so their
-      // size (from the dataspace, which damage can make huge) is bounded first.
-      if ((layout.kind === 'chunked' || (layout.kind === 'contiguous' && layout.addr === UNDEF)) && n * es > MAX_ASSEMBLED) {
-        throw new Error(`its shape needs ${n * es} bytes, more than the ${MAX_ASSEMBLED} h5traj assembles at once; read it in row ranges`);
+      // A read lands in one buffer. Its size comes from the dataspace (damage can make it huge;
+      // chunked and unallocated data are assembled in memory before anything is read), so it is
+      // bounded first; a sound dataset this large is not damage, only too big to read whole.
+      if (n * es > MAX_READ) {
+        const file = src.path;
+        throw new StorageError(
+          `The dataset '${this.where}' of '${file}' holds ${n * es} bytes, more than one Node.js buffer holds (${MAX_READ}); read it in row ranges.`,
+          { file, path: this.where },
+        );
       }
       let raw: Uint8Array;
       if (n === 0) raw = new Uint8Array(0);
