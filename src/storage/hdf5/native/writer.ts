@@ -37,6 +37,7 @@ import { type NodeInfo, type WritePlan, elementCount, planWrite } from './write-
 import { FileSink } from './write-sink.js';
 import type { ByteSource } from './byte-source.js';
 import { appendToSymbolTable } from './append-symbol-table.js';
+import { StoredRows } from './stored-rows.js';
 import { RESERVED, SLOT, emptySlot, superblock } from './superblock-switch.js';
 import { type SymbolEntry, type SymbolTable, writeSymbolTable } from './write-symbol-table.js';
 import type { H5Data } from '../engine/h5file.js';
@@ -256,6 +257,9 @@ export class GraphWriter {
     let address: number; // contiguous data, or the chunks' B-tree
     if (ds.chunks && raw) {
       address = this.copyChunks(raw.chunks, ds.chunks.length, elementSize);
+    } else if (ds.chunks && this.options.appending && ds.data instanceof StoredRows) {
+      // A table kept on disk: only its changed chunks are in memory, and written.
+      address = writeChunkBTree(this.sink, ds.data.writeChunks(this.sink, ds.chunks.length), elementSize);
     } else {
       const elements = this.elements(ds, elementSize);
       if (ds.chunks) address = this.writeChunks(ds, elements, ds.chunks, elementSize);
