@@ -10,6 +10,7 @@
 import type { NDataset, NGroup, NLink, NNode } from './model.js';
 import { storedAt } from './model.js';
 import { StoredLink, type StoredObjects } from './stored-objects.js';
+import { StoredGroupLinks } from './stored-group-links.js';
 
 /**
  * Big groups whose links were all looked at once: since then their links are all on-disk links
@@ -37,6 +38,13 @@ export function evictCommitted(
   while (stack.length > 0) {
     const { group, prefix } = stack.pop()!;
     if (group.links.size > stored.manyLinks) {
+      // Stored as a symbol table (as the writer stores big groups): its links are found on disk.
+      const table = stored.symbolTable(addressOf(group, prefix));
+      if (table !== undefined) {
+        if (group.links instanceof StoredGroupLinks) group.links.committed(table);
+        else group.links = new StoredGroupLinks(stored, prefix, table, group.links.size);
+        continue;
+      }
       const all = changedNames === undefined || !scanned.has(group);
       scanned.add(group);
       const names = all ? [...group.links.keys()] : changedNames.get(group)?.values();
@@ -64,7 +72,9 @@ export function materialize(root: NGroup): void {
   const stack: NGroup[] = [root];
   const seen = new Set<NNode>([root]);
   while (stack.length > 0) {
-    for (const link of stack.pop()!.links.values()) {
+    const group = stack.pop()!;
+    if (group.links instanceof StoredGroupLinks) group.links = new Map(group.links);
+    for (const link of group.links.values()) {
       if (link.kind !== 'hard') continue;
       const node = link instanceof StoredLink ? link.pin() : link.node;
       if (node.kind !== 'group' || seen.has(node)) continue;
@@ -79,7 +89,8 @@ export function countHeld(root: NGroup): number {
   const stack: NGroup[] = [root];
   const seen = new Set<NNode>([root]);
   while (stack.length > 0) {
-    for (const link of stack.pop()!.links.values()) {
+    const links = stack.pop()!.links;
+    for (const link of (links instanceof StoredGroupLinks ? links.held : links).values()) {
       if (link.kind !== 'hard' || (link instanceof StoredLink && link.pinned === undefined)) continue;
       const node = linked(link);
       if (seen.has(node)) continue;

@@ -23,6 +23,7 @@ import { elementCount } from './write-plan.js';
 import { StoredLink, StoredObjects, multiLinkedNodes } from './stored-objects.js';
 import { countHeld, evictCommitted, materialize } from './evict.js';
 import { StoredRows } from './stored-rows.js';
+import { StoredGroupLinks } from './stored-group-links.js';
 import { writeNativeFile } from './writer.js';
 
 /** h5wasm's form of a variable-length UTF-8 string type (it marks them space-padded), so both engines write the same. */
@@ -312,7 +313,7 @@ export class NativeH5File implements H5File {
           this.mustRewrite = true;
           return;
         }
-        const node = this.changing(link);
+        const node = this.changing(parent, path.slice(from, end), link);
         changed.add(node);
         parent = node;
         if (end === cut && node.kind === 'group') this.lastMarked = { path: path.slice(0, cut), group: node };
@@ -331,14 +332,18 @@ export class NativeH5File implements H5File {
     const link = group.links.get(name);
     if (link === undefined) return;
     if (link.kind !== 'hard') this.mustRewrite = true;
-    else this.changed!.add(this.changing(link));
+    else this.changed!.add(this.changing(group, name, link));
   }
 
-  /** The object `link` leads to, which is about to change: one kept on disk is held until the next write. */
-  private changing(link: NLink & { kind: 'hard' }): NNode {
+  /**
+   * The object the link `name` of `parent` leads to, which is about to change: one kept on disk
+   * is held by its link, and the link by its group, until the next write.
+   */
+  private changing(parent: NNode, name: string, link: NLink & { kind: 'hard' }): NNode {
     if (!(link instanceof StoredLink)) return link.node;
     const node = link.pin();
     if (multiLinkedNodes.has(node)) this.mustRewrite = true;
+    if (parent.kind === 'group' && parent.links instanceof StoredGroupLinks) parent.links.set(name, link);
     return node;
   }
 

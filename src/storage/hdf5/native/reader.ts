@@ -163,6 +163,11 @@ class GraphReader {
     this.nodes.set(addr, group); // before the children, so that cycles find it
     if (this.addresses) storedAt.set(group, addr);
     const prefix = path === '/' ? '/' : `${path}/`;
+    const onDisk = this.stored?.bigGroupLinks(obj.store, prefix);
+    if (onDisk !== undefined) {
+      group.links = onDisk;
+      return group;
+    }
     const links = this.objects.links(obj.store, path);
     const stubs = this.stored !== undefined && links.length > this.stored.manyLinks ? this.stored : undefined;
     for (const { name, link } of links) {

@@ -15,7 +15,8 @@ import type { NDataset, NGroup, NLink, NNode } from './model.js';
 import { storedAt } from './model.js';
 import { ByteSource } from './byte-source.js';
 import { MetadataCache } from './metadata-cache.js';
-import { ObjectReader } from './object-reader.js';
+import { type LinkStore, ObjectReader } from './object-reader.js';
+import { StoredGroupLinks, type SymbolTableAddress } from './stored-group-links.js';
 import { asFormatError } from './reader.js';
 import { readSuperblock } from './superblock.js';
 
@@ -68,21 +69,45 @@ export class StoredObjects {
       node = obj.dataset;
       this.cache.set(address, node, DATASET_BYTES + ATTRIBUTE_BYTES * node.attrs.size);
     } else {
-      const links = new Map<string, NLink>();
       const prefix = path === '/' ? '/' : `${path}/`;
-      let raw;
-      try {
-        raw = reader.links(obj.store, path);
-      } catch (e) {
-        throw asFormatError(this.path, e, path);
+      let links: Map<string, NLink> | undefined = this.bigGroupLinks(obj.store, prefix);
+      if (links === undefined) {
+        links = new Map();
+        let raw;
+        try {
+          raw = reader.links(obj.store, path);
+        } catch (e) {
+          throw asFormatError(this.path, e, path);
+        }
+        for (const { name, link } of raw) links.set(name, link.kind === 'hard' ? this.link(link.addr, prefix, name) : link);
       }
-      for (const { name, link } of raw) links.set(name, link.kind === 'hard' ? this.link(link.addr, prefix, name) : link);
       node = { kind: 'group', attrs: obj.attrs, links } satisfies NGroup;
-      this.cache.set(address, node, GROUP_BYTES + ATTRIBUTE_BYTES * obj.attrs.size + LINK_BYTES * links.size);
+      const listed = links instanceof StoredGroupLinks ? 0 : links.size;
+      this.cache.set(address, node, GROUP_BYTES + ATTRIBUTE_BYTES * obj.attrs.size + LINK_BYTES * listed);
     }
     storedAt.set(node, address);
     if (obj.refCount > 1) multiLinkedNodes.add(node);
     return node;
+  }
+
+  /**
+   * The links of a group stored as a symbol table with more than a few nodes, kept on disk
+   * ({@link StoredGroupLinks}); undefined for other groups, whose links are listed.
+   */
+  bigGroupLinks(store: LinkStore, prefix: string): StoredGroupLinks | undefined {
+    if (store.kind !== 'symbols' || this.open().hasFewLinks(store, 2)) return undefined;
+    return new StoredGroupLinks(this, prefix, store);
+  }
+
+  /** Where the symbol table of the group whose header is at `address` is; undefined when it keeps its links otherwise. */
+  symbolTable(address: number): SymbolTableAddress | undefined {
+    let obj;
+    try {
+      obj = this.open().read(address, `the group at address ${address}`);
+    } catch (e) {
+      throw asFormatError(this.path, e);
+    }
+    return obj.kind === 'group' && obj.store.kind === 'symbols' ? { btree: obj.store.btree, heap: obj.store.heap } : undefined;
   }
 
   /**

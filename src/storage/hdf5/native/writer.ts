@@ -38,6 +38,7 @@ import { FileSink } from './write-sink.js';
 import type { ByteSource } from './byte-source.js';
 import { appendToSymbolTable } from './append-symbol-table.js';
 import { StoredRows } from './stored-rows.js';
+import { StoredLink } from './stored-objects.js';
 import { RESERVED, SLOT, emptySlot, superblock } from './superblock-switch.js';
 import { type SymbolEntry, type SymbolTable, writeSymbolTable } from './write-symbol-table.js';
 import type { H5Data } from '../engine/h5file.js';
@@ -180,7 +181,8 @@ export class GraphWriter {
       const [name, link] = links[i]!;
       if (link.kind !== 'hard') continue;
       this.names.push(name);
-      addresses[i] = this.write(link.node);
+      // An unchanged object kept on disk is linked where it is, without reading it.
+      addresses[i] = this.options.reused && link instanceof StoredLink && link.pinned === undefined ? link.address : this.write(link.node);
       this.names.pop();
     }
     const h = this.header;
@@ -243,7 +245,7 @@ export class GraphWriter {
       if (link.kind === 'external' || !isAscii(name)) return null;
       entries[i] = link.kind === 'soft'
         ? { name, soft: link.target }
-        : { name, address: addresses[i]!, table: link.node.kind === 'group' ? this.tables.get(link.node) : undefined };
+        : { name, address: addresses[i]!, table: link instanceof StoredLink && link.pinned === undefined ? undefined : link.node.kind === 'group' ? this.tables.get(link.node) : undefined };
     }
     return entries;
   }
