@@ -81,6 +81,13 @@ test('after many appending commits the writer holds a bounded number of objects 
   assert.ok(f.exists(`/runs/${runName(17)}/x`));
   assert.not.ok(f.exists(`/runs/${runName(COMMITS * PER_COMMIT)}`));
   assert.equal(readF64(f, `/runs/${runName(17)}/x`), [17, 8.5]);
+  // The runs group's links are found on disk (a B-tree of two levels here): every name, and none between.
+  for (let i = 0; i < COMMITS * PER_COMMIT; i++) {
+    assert.ok(f.exists(`/runs/${runName(i)}`), `run ${i} is found`);
+    assert.not.ok(f.exists(`/runs/${runName(i)}a`), `no name after run ${i}`);
+  }
+  assert.not.ok(f.exists('/runs/a'));
+  assert.not.ok(f.exists('/runs/'));
   assert.equal(f.childNames('/runs').length, COMMITS * PER_COMMIT);
   assert.equal(readI32(f, '/table', [5, 7]), [50, 51, 60, 61]);
   f.close();
