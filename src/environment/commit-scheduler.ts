@@ -5,7 +5,10 @@
  *   (every `syncMs`, or every {@link SYNC_EVERY} entries): a sync per run would cost more than
  *   many small runs themselves. `onDurable` hears of each entry once it is synced.
  * - A checkpoint commits what the journal holds at least every `checkpointMs`, in run order
- *   (see `commit-order.ts`), and the last commit takes everything left.
+ *   (see `commit-order.ts`), and the last commit takes everything left. It also commits once
+ *   {@link MAX_PENDING} runs wait: until committed, a run's records are held in memory, and so is
+ *   what the commit builds of them, so a serial exploration of a million quick runs must not
+ *   gather them all for one commit at the end (issue 13: bounded memory).
  * - A commit is synchronous (a serial run: the runs wait for it) or a promise (the writer
  *   thread: writing overlaps computing). Of the second kind one is in flight at a time: runs
  *   finishing meanwhile wait in the journal and go with the next one, so the writer never falls
@@ -22,6 +25,8 @@ import type { JournalEntry } from './journal.js';
 
 /** Unsynced journal entries that force a sync, however recent the last one. */
 export const SYNC_EVERY = 500;
+/** Entries waiting for a commit that force one, however recent the last checkpoint. */
+export const MAX_PENDING = 10_000;
 
 /** The journal as the scheduler uses it (a `JournalWriter`). */
 export interface JournalSink {
@@ -86,7 +91,8 @@ export class CommitScheduler {
   tick(): void {
     const { journal, syncMs, checkpointMs } = this.options;
     if (this.now() - this.lastSync >= syncMs || journal.unsynced >= SYNC_EVERY) this.sync();
-    if (!this.inFlight && this.now() - this.lastCheckpoint >= Math.max(checkpointMs, 3 * this.lastWriteMs)) {
+    const due = this.now() - this.lastCheckpoint >= Math.max(checkpointMs, 3 * this.lastWriteMs) || this.pending.length >= MAX_PENDING;
+    if (!this.inFlight && due) {
       this.sync();
       this.flush(false);
       this.lastCheckpoint = this.now();

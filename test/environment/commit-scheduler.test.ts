@@ -1,7 +1,7 @@
 /** The commit scheduler on its own: journal syncs in batches, checkpoints in run order, one commit in flight, failures. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CommitScheduler, SYNC_EVERY, type CommitSchedulerOptions, type JournalSink } from '../../src/environment/commit-scheduler.js';
+import { CommitScheduler, MAX_PENDING, SYNC_EVERY, type CommitSchedulerOptions, type JournalSink } from '../../src/environment/commit-scheduler.js';
 import type { JournalEntry } from '../../src/environment/journal.js';
 
 const failure = (idx: number): JournalEntry => ({ kind: 'failure', idx, message: 'm', stack: '', timestamp: 0 });
@@ -142,6 +142,16 @@ test('a failed asynchronous commit stops the exploration and finish throws its e
   assert.instance(error, Error);
   assert.is((error as Error).message, 'the writer failed');
   assert.equal(stopped.map((e) => e.message), ['the writer failed']);
+});
+
+test('a commit is due once MAX_PENDING runs wait, however recent the last checkpoint', () => {
+  // A serial exploration of many quick runs must not hold them all in memory for one commit.
+  const n = 2 * MAX_PENDING + 5;
+  const { commits, finished, scheduler } = setup(n, { checkpointMs: 3_600_000 });
+  for (let i = 0; i < n; i++) finished(i, 1);
+  assert.equal(commits.map((c) => c.length), [MAX_PENDING, MAX_PENDING]);
+  assert.equal(commits[1]![0], MAX_PENDING, 'in run order');
+  return scheduler.finish().then(() => assert.equal(commits.map((c) => c.length), [MAX_PENDING, MAX_PENDING, 5]));
 });
 
 test.run();

@@ -5,20 +5,25 @@
  * writes the whole graph as a new file (`writer.ts`) that replaces the target by an atomic rename.
  * So a native file is never changed in place, and a crash leaves the old file whole. With
  * appending commits on (`append-commit.ts`), a file changed where it was read from gets only the
- * changed objects appended instead, followed by a superblock switch.
+ * changed objects appended instead, followed by a superblock switch, and the committed members
+ * of big groups leave memory (`stored-objects.ts`): they are re-read from the file when needed.
  */
 import fs from 'node:fs';
 import { StateError, StorageError, UnsupportedDataError } from '../../../errors.js';
 import { replaceThroughTemp } from '../../atomic.js';
 import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, WriteData } from '../engine/h5file.js';
-import { VLEN_BYTES, type H5Type } from '../engine/h5types.js';
+import { VLEN_BYTES, type H5Type, isVariableLength } from '../engine/h5types.js';
 import { baseName, parentOf } from '../engine/paths.js';
-import { type NDataset, type NGroup, type NLink, type NNode, NativeUnsupportedError, newGroup } from './model.js';
+import { type NDataset, type NGroup, type NLink, type NNode, NativeUnsupportedError, type StoredChunks, newGroup } from './model.js';
 import { appendCommit, appendCommitsEnabled } from './append-commit.js';
 import { OwnedData, packSmall } from './owned-data.js';
 import { type NativeSource, openNativeFile } from './reader.js';
 import { sharedReadSources } from './shared-sources.js';
 import { elementCount } from './write/plan.js';
+import { StoredLink, StoredObjects, multiLinkedNodes } from './stored-objects.js';
+import { countHeld, evictCommitted, materialize } from './evict.js';
+import { StoredRows } from './stored-rows.js';
+import { StoredGroupLinks } from './stored-group-links.js';
 import { writeNativeFile } from './writer.js';
 
 /** h5wasm's form of a variable-length UTF-8 string type (it marks them space-padded), so both engines write the same. */
@@ -100,15 +105,22 @@ export class NativeH5File implements H5File {
   private changed: Set<NNode> | undefined;
   /** With appending commits: per changed group, the names of its links added or changed since the last write. */
   private readonly changedNames = new Map<NGroup, Set<string>>();
-  /** A change went through a soft link, so its ancestors are unknown: the next write is whole. */
-  private changedViaSoftLink = false;
+  /**
+   * A change went through a soft link, so its ancestors are unknown, or changed an object with
+   * several hard links: the next write is whole.
+   */
+  private mustRewrite = false;
   /** The group {@link markChanged} marked last, with its path (marked up to the root, since the last write). */
   private lastMarked: { path: string; group: NGroup } | undefined;
   /** Whether the source's chunk addresses are the target's (until a whole rewrite replaces it). */
   private sourceIsTarget = false;
 
-  private constructor(path: string, mode: OpenMode, root: NGroup, source: NativeSource | undefined, target: string | undefined) {
+  /** With appending commits: the committed objects kept on disk, re-read on demand. */
+  private readonly stored: StoredObjects | undefined;
+
+  private constructor(path: string, mode: OpenMode, root: NGroup, source: NativeSource | undefined, target: string | undefined, stored?: StoredObjects) {
     this.path = path;
+    this.stored = stored;
     this.mode = mode;
     this.root = root;
     this.source = source;
@@ -119,6 +131,9 @@ export class NativeH5File implements H5File {
     if (appendCommitsEnabled() && source !== undefined && source.path === target && !source.multiLinked) {
       this.changed = new Set();
       this.sourceIsTarget = true;
+    } else if (stored !== undefined) {
+      // Not appended to (an object has several links): the next write needs the whole graph.
+      materialize(root);
     }
   }
 
@@ -130,8 +145,13 @@ export class NativeH5File implements H5File {
    */
   static open(path: string, mode: OpenMode): NativeH5File {
     if (mode === 'w' || mode === 'x') return new NativeH5File(path, mode, newGroup(), undefined, path);
-    const source = mode === 'r' ? sharedReadSources.acquire(path) : openNativeFile(path, { addresses: appendCommitsEnabled() });
-    return new NativeH5File(path, mode, source.root, source, mode === 'a' ? path : undefined);
+    if (mode === 'r') {
+      const shared = sharedReadSources.acquire(path);
+      return new NativeH5File(path, mode, shared.root, shared, undefined);
+    }
+    const stored = appendCommitsEnabled() ? new StoredObjects(path) : undefined;
+    const source = openNativeFile(path, { addresses: stored !== undefined, stored });
+    return new NativeH5File(path, mode, source.root, source, path, stored);
   }
 
   /**
@@ -140,8 +160,9 @@ export class NativeH5File implements H5File {
    */
   static openCopy(source: string | undefined, target: string): NativeH5File {
     if (source === undefined) return new NativeH5File(target, 'w', newGroup(), undefined, target);
-    const src = openNativeFile(source, { addresses: appendCommitsEnabled() && source === target });
-    const f = new NativeH5File(target, 'a', src.root, src, target);
+    const stored = appendCommitsEnabled() && source === target ? new StoredObjects(source) : undefined;
+    const src = openNativeFile(source, { addresses: stored !== undefined, stored });
+    const f = new NativeH5File(target, 'a', src.root, src, target, stored);
     f.dirty = true; // the target does not exist yet
     return f;
   }
@@ -181,6 +202,15 @@ export class NativeH5File implements H5File {
     return this.heldBytes;
   }
 
+  /**
+   * Objects of the graph held in memory: those reached without following a link to an object
+   * kept on disk (see `stored-objects.ts`), plus the re-read ones in its cache. A measure of the
+   * writer's memory, for tests.
+   */
+  get memoryObjects(): number {
+    return countHeld(this.root) + (this.stored?.cached ?? 0);
+  }
+
   close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
@@ -189,6 +219,7 @@ export class NativeH5File implements H5File {
     } finally {
       this.source?.close();
       this.source = undefined;
+      this.stored?.close();
       this.root = newGroup();
       this.pathCache.clear();
     }
@@ -201,20 +232,40 @@ export class NativeH5File implements H5File {
   private writeTo(target: string): void {
     const changed = this.changed;
     if (changed !== undefined) {
-      const appended = !this.changedViaSoftLink && fs.existsSync(target) && appendCommit(target, this.root, changed, this.changedNames);
+      const appended = !this.mustRewrite && fs.existsSync(target) && appendCommit(target, this.root, changed, this.changedNames);
       changed.clear();
-      this.changedNames.clear();
       this.lastMarked = undefined;
-      this.changedViaSoftLink = false;
-      if (appended) return;
+      this.mustRewrite = false;
+      if (appended) {
+        this.stored?.refresh();
+        this.evict(this.changedNames);
+        this.changedNames.clear();
+        return;
+      }
+      this.changedNames.clear();
       this.sourceIsTarget = false; // rewritten below
-    }
-    if (!fs.existsSync(target)) {
-      writeNativeFile(target, this.root, { recordAddresses: changed !== undefined });
-      return;
+      // Every object is written anew: those kept on disk are read in first.
+      if (this.stored) materialize(this.root);
     }
     // When appending, the next commits link unchanged objects at their addresses in this copy.
-    replaceThroughTemp(target, (tmp) => writeNativeFile(tmp, this.root, { recordAddresses: changed !== undefined }), { onError: (e) => e });
+    const write = (to: string): void => writeNativeFile(to, this.root, { recordAddresses: changed !== undefined });
+    if (!fs.existsSync(target)) write(target);
+    else replaceThroughTemp(target, write, { onError: (e) => e });
+    if (changed !== undefined) {
+      this.stored?.reopen();
+      this.evict(undefined);
+    }
+  }
+
+  /**
+   * After a commit: committed members of big groups leave memory (see `stored-objects.ts`), and
+   * {@link memoryBytes} counts what stays. `changedNames` limits the big groups' links looked at
+   * to those the commit wrote (all of them after a rewrite).
+   */
+  private evict(changedNames: ReadonlyMap<NGroup, ReadonlySet<string>> | undefined): void {
+    if (!this.stored) return;
+    this.heldBytes = evictCommitted(this.root, this.stored, changedNames, (d) => this.keptData(d));
+    this.pathCache.clear();
   }
 
   private live(): void {
@@ -259,12 +310,13 @@ export class NativeH5File implements H5File {
         const link = this.linkAt(path.slice(0, end));
         if (link === undefined) return;
         if (link.kind !== 'hard') {
-          this.changedViaSoftLink = true;
+          this.mustRewrite = true;
           return;
         }
-        changed.add(link.node);
-        parent = link.node;
-        if (end === cut && link.node.kind === 'group') this.lastMarked = { path: path.slice(0, cut), group: link.node };
+        const node = this.changing(parent, path.slice(from, end), link);
+        changed.add(node);
+        parent = node;
+        if (end === cut && node.kind === 'group') this.lastMarked = { path: path.slice(0, cut), group: node };
       }
       from = end + 1;
     }
@@ -279,8 +331,20 @@ export class NativeH5File implements H5File {
     names.add(name);
     const link = group.links.get(name);
     if (link === undefined) return;
-    if (link.kind !== 'hard') this.changedViaSoftLink = true;
-    else this.changed!.add(link.node);
+    if (link.kind !== 'hard') this.mustRewrite = true;
+    else this.changed!.add(this.changing(group, name, link));
+  }
+
+  /**
+   * The object the link `name` of `parent` leads to, which is about to change: one kept on disk
+   * is held by its link, and the link by its group, until the next write.
+   */
+  private changing(parent: NNode, name: string, link: NLink & { kind: 'hard' }): NNode {
+    if (!(link instanceof StoredLink)) return link.node;
+    const node = link.pin();
+    if (multiLinkedNodes.has(node)) this.mustRewrite = true;
+    if (parent.kind === 'group' && parent.links instanceof StoredGroupLinks) parent.links.set(name, link);
+    return node;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -511,9 +575,33 @@ export class NativeH5File implements H5File {
     this.addLink(path, { kind: 'hard', node }, 'a dataset');
   }
 
+  /**
+   * A dataset that stays in memory after a commit: a table whose chunks the file holds as they
+   * are is kept there instead ({@link StoredRows}). Returns the bytes of its contents held.
+   */
+  private keptData(d: NDataset): number {
+    if (!(d.data instanceof OwnedData)) return d.data instanceof StoredRows ? d.data.heldBytes : 0;
+    const rows = this.storedRows(d, d.data.storedChunks());
+    if (rows === undefined) return d.data.read().bytes.length;
+    d.data = rows;
+    return 0;
+  }
+
+  /** `d`'s data as {@link StoredRows} when appending and `stored` holds all of it, unchanged; else undefined. */
+  private storedRows(d: NDataset, stored: StoredChunks | undefined): StoredRows | undefined {
+    const objects = this.stored;
+    if (objects === undefined || this.changed === undefined || !d.chunks || !d.shape || d.shape.length === 0 || isVariableLength(d.type)) return undefined;
+    const rowBytes = d.type.size * elementCount(d.shape.slice(1));
+    const used = elementCount(d.shape) * d.type.size;
+    if (d.chunks.some((c, i) => i > 0 && c !== d.shape![i]) || !StoredRows.covers(stored, d.chunks[0]!, rowBytes, used)) return undefined;
+    return new StoredRows(() => objects.source(), stored, d.chunks[0]!, rowBytes, used);
+  }
+
   /** The dataset's data as a buffer this file owns and may change. */
-  private owned(d: NDataset): OwnedData {
-    if (d.data instanceof OwnedData) return d.data;
+  private owned(d: NDataset): OwnedData | StoredRows {
+    if (d.data instanceof OwnedData || d.data instanceof StoredRows) return d.data;
+    const rows = this.sourceIsTarget ? this.storedRows(d, d.data.storedChunks?.()) : undefined;
+    if (rows !== undefined) return (d.data = rows);
     const { bytes, strings } = d.data.read();
     if (strings) throw new StorageError('Variable-length string datasets cannot be changed by h5traj.');
     const owned = new OwnedData(bytes, bytes.length, true, this.sourceIsTarget ? d.data.storedChunks?.() : undefined);

@@ -24,6 +24,7 @@ import { ByteSource, CorruptError } from './read/byte-source.js';
 import { ChecksumError } from './checksum.js';
 import { ObjectReader } from './read/object-reader.js';
 import { readSuperblock } from './read/superblock.js';
+import type { StoredObjects } from './stored-objects.js';
 
 /** A parsed file: its root group, and the open descriptor dataset data is read through. */
 export interface NativeSource {
@@ -37,7 +38,9 @@ export interface NativeSource {
 
 /**
  * Parses all metadata reachable from the root group of `path`; with `addresses`, records where
- * each object is ({@link storedAt}), for a writer that appends commits to the file.
+ * each object is ({@link storedAt}), for a writer that appends commits to the file. With
+ * `stored`, the members of groups with many links are not parsed but linked on disk
+ * (`stored-objects.ts`): a writer appending to a file of a million runs reads only its top.
  * @throws NativeUnsupportedError for a feature the native engine cannot represent faithfully;
  *   StorageError / FormatError (naming the file) when it is missing, not HDF5, truncated or damaged.
  * @example
@@ -45,12 +48,12 @@ export interface NativeSource {
  * const runs = src.root.links.get('traj'); // { kind: 'hard', node: { kind: 'group', ... } }
  * src.close();
  */
-export function openNativeFile(path: string, options: { addresses?: boolean } = {}): NativeSource {
+export function openNativeFile(path: string, options: { addresses?: boolean; stored?: StoredObjects } = {}): NativeSource {
   checkHdf5File(path);
   const src = new ByteSource(path);
   try {
     const { rootAddr } = readSuperblock(src);
-    const reader = new GraphReader(src, undefined, options.addresses ?? false);
+    const reader = new GraphReader(src, undefined, options.addresses ?? false, options.stored);
     const root = reader.node(rootAddr, '/');
     if (root.kind !== 'group') throw new CorruptError('its root object is not a group');
     return { path, root, multiLinked: reader.multiLinked, close: () => src.close() };
@@ -135,6 +138,7 @@ class GraphReader {
     src: ByteSource,
     private readonly onDamage?: (e: unknown, where: string) => void,
     private readonly addresses = false,
+    private readonly stored?: StoredObjects,
   ) {
     this.objects = new ObjectReader(src);
   }
@@ -146,6 +150,8 @@ class GraphReader {
       return known;
     }
     const obj = this.objects.read(addr, path);
+    // The header counts the links to it, including any from objects not parsed (see `stored`).
+    if (obj.refCount > 1) this.multiLinked = true;
     if (obj.kind === 'dataset') {
       // Groups are always remembered (cycles go through them); a dataset only when more than
       // one link points at it, which saves 40,000 entries in a pypet file.
@@ -157,8 +163,16 @@ class GraphReader {
     this.nodes.set(addr, group); // before the children, so that cycles find it
     if (this.addresses) storedAt.set(group, addr);
     const prefix = path === '/' ? '/' : `${path}/`;
-    for (const { name, link } of this.objects.links(obj.store, path)) {
+    const onDisk = this.stored?.bigGroupLinks(obj.store, prefix);
+    if (onDisk !== undefined) {
+      group.links = onDisk;
+      return group;
+    }
+    const links = this.objects.links(obj.store, path);
+    const stubs = this.stored !== undefined && links.length > this.stored.manyLinks ? this.stored : undefined;
+    for (const { name, link } of links) {
       if (link.kind !== 'hard') group.links.set(name, link);
+      else if (stubs) group.links.set(name, stubs.link(link.addr, prefix, name));
       else if (!this.onDamage) group.links.set(name, { kind: 'hard', node: this.node(link.addr, prefix + name) });
       else this.tolerantChild(group, name, link.addr, prefix + name);
     }

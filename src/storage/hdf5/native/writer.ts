@@ -37,6 +37,8 @@ import { type NodeInfo, type WritePlan, elementCount, planWrite } from './write/
 import { FileSink } from './write/file-sink.js';
 import type { ByteSource } from './read/byte-source.js';
 import { appendToSymbolTable } from './write/symbol-table-append.js';
+import { StoredRows } from './stored-rows.js';
+import { StoredLink } from './stored-objects.js';
 import { RESERVED, SLOT, emptySlot, superblock } from './write/superblock.js';
 import { type SymbolEntry, type SymbolTable, writeSymbolTable } from './write/symbol-table.js';
 import type { H5Data } from '../engine/h5file.js';
@@ -179,7 +181,8 @@ export class GraphWriter {
       const [name, link] = links[i]!;
       if (link.kind !== 'hard') continue;
       this.names.push(name);
-      addresses[i] = this.write(link.node);
+      // An unchanged object kept on disk is linked where it is, without reading it.
+      addresses[i] = this.options.reused && link instanceof StoredLink && link.pinned === undefined ? link.address : this.write(link.node);
       this.names.pop();
     }
     const h = this.header;
@@ -242,7 +245,7 @@ export class GraphWriter {
       if (link.kind === 'external' || !isAscii(name)) return null;
       entries[i] = link.kind === 'soft'
         ? { name, soft: link.target }
-        : { name, address: addresses[i]!, table: link.node.kind === 'group' ? this.tables.get(link.node) : undefined };
+        : { name, address: addresses[i]!, table: link instanceof StoredLink && link.pinned === undefined ? undefined : link.node.kind === 'group' ? this.tables.get(link.node) : undefined };
     }
     return entries;
   }
@@ -256,6 +259,9 @@ export class GraphWriter {
     let address: number; // contiguous data, or the chunks' B-tree
     if (ds.chunks && raw) {
       address = this.copyChunks(raw.chunks, ds.chunks.length, elementSize);
+    } else if (ds.chunks && this.options.appending && ds.data instanceof StoredRows) {
+      // A table kept on disk: only its changed chunks are in memory, and written.
+      address = writeChunkBTree(this.sink, ds.data.writeChunks(this.sink, ds.chunks.length), elementSize);
     } else {
       const elements = this.elements(ds, elementSize);
       if (ds.chunks) address = this.writeChunks(ds, elements, ds.chunks, elementSize);

@@ -24,7 +24,8 @@ const SMALL_READ = 4096;
 /** An open file: cached metadata reads, uncached data reads, addresses relative to `base`. */
 export class ByteSource {
   readonly path: string;
-  readonly size: number;
+  /** The file's size when opened (or last {@link refresh}ed). */
+  size: number;
   /** Absolute position of address 0: where the superblock is (after a user block, if any). */
   base = 0;
   /** Bytes of an address / a length field (the superblock's sizes). */
@@ -45,6 +46,17 @@ export class ByteSource {
     if (this.fd === undefined) return;
     fs.closeSync(this.fd);
     this.fd = undefined;
+    this.blocks.clear();
+    this.lastIndex = -1;
+    this.lastBlock = EMPTY;
+  }
+
+  /**
+   * Sees the file as it is now, after a writer appended to it (and wrote free heap space in
+   * place, see `append-symbol-table.ts`): the size is read again and cached blocks are dropped.
+   */
+  refresh(): void {
+    this.size = fs.fstatSync(this.openFd()).size;
     this.blocks.clear();
     this.lastIndex = -1;
     this.lastBlock = EMPTY;

@@ -63,6 +63,13 @@ export class MetadataCache<K, V> {
     return true;
   }
 
+  /** Removes every entry. */
+  clear(): void {
+    this.entries.clear();
+    this.oldest = this.newest = undefined;
+    this.total = 0;
+  }
+
   /** Estimated bytes held. */
   get bytes(): number {
     return this.total;

@@ -86,3 +86,112 @@ function heapName(heap: Buffer, offset: number): Buffer {
   if (offset >= heap.length || end < 0) throw new CorruptError(`a name at offset ${offset} lies outside its local heap`);
   return heap.subarray(offset, end);
 }
+
+/**
+ * The link named `name` in the old-style group whose B-tree and local heap are at `btree` and
+ * `heapAddr`, found as HDF5 finds it: down the B-tree by binary search over its keys (the last
+ * name of each child), then through one symbol table node. Reads a few nodes and names, not the
+ * group's whole list (a writer's `results.runs` of a million runs, `stored-group-links.ts`).
+ * Undefined when the group has no such link.
+ */
+export function findInSymbolTable(src: ByteSource, btree: number, heapAddr: number, name: string): RawLink['link'] | undefined {
+  if (btree === UNDEF) return undefined;
+  const heap = heapSegment(src, heapAddr);
+  const want = Buffer.from(name, 'utf8');
+  const O = src.offsetSize;
+  const L = src.lengthSize;
+  let at = btree;
+  for (let depth = 0; ; depth++) {
+    const head = src.cursor(at, 8 + 2 * O);
+    if (!head.isSig('TREE') || head.u8() !== 0 || depth > 64) throw new CorruptError(`there is no group B-tree node at address ${at}`);
+    const level = head.u8();
+    const entries = head.u16();
+    const c = src.cursor(at + 8 + 2 * O, entries * (L + O) + L);
+    const children: number[] = [];
+    const rightKeys: number[] = [];
+    c.len(); // the first key: names in child 0 come after it
+    for (let i = 0; i < entries; i++) {
+      children.push(c.addr());
+      rightKeys.push(c.len());
+    }
+    // The first child whose last name is not before `want`.
+    let lo = 0;
+    let hi = entries;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (Buffer.compare(nameAt(src, heap, rightKeys[mid]!), want) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === entries) return undefined;
+    if (level > 0) {
+      at = children[lo]!;
+      continue;
+    }
+    const snod = children[lo]!;
+    const sh = src.cursor(snod, 8);
+    if (!sh.isSig('SNOD')) throw new CorruptError(`there is no symbol table node at address ${snod}`);
+    sh.skip(2);
+    const n = sh.u16();
+    const e = src.cursor(snod + 8, n * (2 * O + 24));
+    for (let i = 0; i < n; i++) {
+      const offset = e.uint(O);
+      const addr = e.addr();
+      const cacheType = e.u32();
+      e.skip(4);
+      const scratch = e.sub(16);
+      if (!nameAt(src, heap, offset).equals(want)) continue;
+      if (cacheType === 2) return { kind: 'soft', target: nameAt(src, heap, scratch.u32()).toString('utf8') };
+      if (addr === UNDEF) throw new CorruptError(`the symbol table entry '${name}' has no object address`);
+      return { kind: 'hard', addr };
+    }
+    return undefined;
+  }
+}
+
+/** The number of links of an old-style group: the entry counts of its symbol table nodes (no name is read). */
+export function countSymbolTable(src: ByteSource, btree: number): number {
+  let n = 0;
+  forEachLeafChild(src, btree, 0, src.lengthSize, (_left, snod) => {
+    const head = src.cursor(snod, 8);
+    if (!head.isSig('SNOD')) throw new CorruptError(`there is no symbol table node at address ${snod}`);
+    head.skip(2);
+    n += head.u16();
+  });
+  return n;
+}
+
+/** Where a local heap's data segment is, and its size. */
+function heapSegment(src: ByteSource, addr: number): { data: number; size: number } {
+  const c = src.cursor(addr, 8 + 2 * src.lengthSize + src.offsetSize);
+  if (!c.isSig('HEAP') || c.u8() !== 0) throw new CorruptError(`there is no local heap at address ${addr}`);
+  c.skip(3);
+  const size = c.len();
+  c.len(); // free list
+  return { data: c.addr(), size };
+}
+
+/** The NUL-terminated name at `offset` of a heap's data segment, read through the block cache. */
+function nameAt(src: ByteSource, heap: { data: number; size: number }, offset: number): Buffer {
+  for (let len = 64; ; len *= 4) {
+    const n = Math.min(len, heap.size - offset);
+    if (offset < 0 || n <= 0) throw new CorruptError(`a name at offset ${offset} lies outside its local heap`);
+    const b = src.bytes(heap.data + offset, n);
+    const end = b.indexOf(0);
+    if (end >= 0) return b.subarray(0, end);
+    if (n < len) throw new CorruptError(`a name at offset ${offset} lies outside its local heap`);
+  }
+}
+
+/** The greatest name of an old-style group (its B-tree root's last key), or undefined when it has none. */
+export function lastNameInSymbolTable(src: ByteSource, btree: number, heapAddr: number): Buffer | undefined {
+  if (btree === UNDEF) return undefined;
+  const O = src.offsetSize;
+  const L = src.lengthSize;
+  const head = src.cursor(btree, 8 + 2 * O);
+  if (!head.isSig('TREE') || head.u8() !== 0) throw new CorruptError(`there is no group B-tree node at address ${btree}`);
+  head.skip(1);
+  const entries = head.u16();
+  if (entries === 0) return undefined;
+  const last = src.cursor(btree + 8 + 2 * O + entries * (L + O), L).len();
+  return Buffer.from(nameAt(src, heapSegment(src, heapAddr), last));
+}

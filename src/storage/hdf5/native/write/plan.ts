@@ -15,6 +15,8 @@ import { describeH5Type } from '../../engine/h5types.js';
 import { isVariableLength } from '../../engine/h5types.js';
 import { diskSize, encodeDatatype } from './datatype.js';
 import type { NDataset, NGroup, NLink, NNode } from '../model.js';
+import { StoredGroupLinks } from '../stored-group-links.js';
+import { StoredLink } from '../stored-objects.js';
 import { attributeSize } from './object-header.js';
 import type { H5Data } from '../../engine/h5file.js';
 
@@ -60,7 +62,10 @@ export function planWrite(root: NGroup, reused?: (node: NNode) => boolean): Writ
     if (name === '' || name === '.' || name.includes('/')) {
       throw new StorageError(`The link name '${name}' in '${path()}' cannot be stored in HDF5; rename it.`, { path: path() });
     }
-    if (link.kind !== 'hard' || reused?.(link.node)) return;
+    if (link.kind !== 'hard') return;
+    // A link to an object kept on disk and not about to change (`stored-objects.ts`) is reused as it is.
+    if (reused && link instanceof StoredLink && link.pinned === undefined) return;
+    if (reused?.(link.node)) return;
     const info = nodes.get(link.node);
     if (info) {
       info.links++;
@@ -82,7 +87,8 @@ export function planWrite(root: NGroup, reused?: (node: NNode) => boolean): Writ
       return;
     }
     onPath.add(node);
-    node.links.forEach(visitLink);
+    // Appending, the links of a group kept on disk that matter are those held in memory.
+    (reused && node.links instanceof StoredGroupLinks ? node.links.held : node.links).forEach(visitLink);
     onPath.delete(node);
   };
   visit(root);

@@ -1,0 +1,167 @@
+/**
+ * Bounded writer memory (issue 13, `stored-objects.ts`, `stored-rows.ts`): with appending
+ * commits, a writer that commits again and again keeps the members of big groups on disk and a
+ * growing table's unchanged chunks there too, re-reading them on demand. The graph then holds a
+ * bounded number of objects however many runs were committed, and looking up, reading or
+ * changing an object that left memory gives what was written.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { F64, I32 } from '../../../../src/storage/hdf5/engine/h5types.js';
+import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';
+
+const PYTHON = '/usr/bin/python3';
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-writer-memory-'));
+const before = process.env.H5TRAJ_COMMITS;
+
+test.before(() => {
+  process.env.H5TRAJ_COMMITS = 'append';
+});
+test.after(() => {
+  if (before === undefined) delete process.env.H5TRAJ_COMMITS;
+  else process.env.H5TRAJ_COMMITS = before;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const runName = (i: number): string => `run_${String(i).padStart(8, '0')}`;
+const f64 = (...xs: number[]) => ({ type: F64, shape: [xs.length], data: new Uint8Array(new Float64Array(xs).buffer) });
+const i32Rows = (from: number, count: number) => new Uint8Array(Int32Array.from({ length: 2 * count }, (_, k) => (from + (k >> 1)) * 10 + (k & 1)).buffer);
+const readF64 = (f: NativeH5File, p: string): number[] => {
+  const d = f.readDataset(p);
+  return [...new Float64Array(d.bytes.buffer.slice(d.bytes.byteOffset, d.bytes.byteOffset + d.bytes.byteLength))];
+};
+const readI32 = (f: NativeH5File, p: string, rows?: [number, number]): number[] => {
+  const d = f.readDataset(p, rows);
+  return [...new Int32Array(d.bytes.buffer.slice(d.bytes.byteOffset, d.bytes.byteOffset + d.bytes.byteLength))];
+};
+
+const COMMITS = 30;
+const PER_COMMIT = 10;
+const CHUNK_ROWS = 4;
+
+/** A file with an empty group `runs` and an empty table of int32 pairs, written whole. */
+function makeFile(file: string): void {
+  const f = NativeH5File.open(file, 'w');
+  f.createGroup('/runs');
+  f.createDataset('/table', { type: I32, shape: [0, 2], data: new Uint8Array(0) }, { maxshape: [null, 2], chunks: [CHUNK_ROWS, 2] });
+  f.close();
+}
+
+/** One commit's worth: runs with a dataset and an attribute each, and their rows of the table. */
+function addRuns(f: NativeH5File, from: number): void {
+  for (let i = from; i < from + PER_COMMIT; i++) {
+    f.createGroup(`/runs/${runName(i)}`);
+    f.createDataset(`/runs/${runName(i)}/x`, f64(i, i / 2));
+    f.writeAttr(`/runs/${runName(i)}`, 'idx', { type: I32, shape: [], data: new Uint8Array(new Int32Array([i]).buffer) });
+  }
+  f.resize('/table', [from + PER_COMMIT, 2]);
+  f.writeRows('/table', from, i32Rows(from, PER_COMMIT));
+}
+
+test('after many appending commits the writer holds a bounded number of objects and table chunks', () => {
+  const file = path.join(dir, 'bounded.h5');
+  makeFile(file);
+  const f = NativeH5File.openCopy(file, file);
+  let most = 0;
+  for (let c = 0; c < COMMITS; c++) {
+    addRuns(f, c * PER_COMMIT);
+    f.checkpoint();
+    // A group of up to 16 links keeps its members (it is written whole anyway).
+    if (c >= 2) most = Math.max(most, f.memoryObjects);
+    // The table's chunks stay on disk, and so do the runs' datasets.
+    if (c >= 2) assert.is(f.memoryBytes, 0, `bytes of data held after commit ${c}`);
+  }
+  // 300 runs of 2 objects each were committed; the graph keeps the root, runs and table.
+  assert.ok(most <= 5, `objects held after a commit: at most ${most}`);
+  // Lookups and reads of objects that left memory read them again.
+  assert.ok(f.exists(`/runs/${runName(17)}/x`));
+  assert.not.ok(f.exists(`/runs/${runName(COMMITS * PER_COMMIT)}`));
+  assert.equal(readF64(f, `/runs/${runName(17)}/x`), [17, 8.5]);
+  // The runs group's links are found on disk (a B-tree of two levels here): every name, and none between.
+  for (let i = 0; i < COMMITS * PER_COMMIT; i++) {
+    assert.ok(f.exists(`/runs/${runName(i)}`), `run ${i} is found`);
+    assert.not.ok(f.exists(`/runs/${runName(i)}a`), `no name after run ${i}`);
+  }
+  assert.not.ok(f.exists('/runs/a'));
+  assert.not.ok(f.exists('/runs/'));
+  assert.equal(f.childNames('/runs').length, COMMITS * PER_COMMIT);
+  assert.equal(readI32(f, '/table', [5, 7]), [50, 51, 60, 61]);
+  f.close();
+});
+
+test('changing objects that left memory: the next commit writes their new versions', () => {
+  const file = path.join(dir, 'edit.h5');
+  makeFile(file);
+  const f = NativeH5File.openCopy(file, file);
+  for (let c = 0; c < 5; c++) {
+    addRuns(f, c * PER_COMMIT);
+    f.checkpoint();
+  }
+  // An attribute and a dataset added to an evicted run, a row of the table changed in place,
+  // and new runs, in one commit.
+  f.writeAttr(`/runs/${runName(3)}`, 'note', { type: I32, shape: [], data: new Uint8Array(new Int32Array([-3]).buffer) });
+  f.createDataset(`/runs/${runName(3)}/y`, f64(33));
+  f.writeRows('/table', 1, new Uint8Array(new Int32Array([-1, -2]).buffer));
+  addRuns(f, 5 * PER_COMMIT);
+  f.checkpoint();
+  assert.ok(f.memoryObjects <= 5, `objects held: ${f.memoryObjects}`);
+  assert.equal(readF64(f, `/runs/${runName(3)}/y`), [33]);
+  f.close();
+
+  // A fresh reader of the file sees every run, the change and the table.
+  const r = NativeH5File.open(file, 'r');
+  try {
+    const n = 6 * PER_COMMIT;
+    assert.equal(r.childNames('/runs'), Array.from({ length: n }, (_, i) => runName(i)));
+    for (let i = 0; i < n; i++) assert.equal(readF64(r, `/runs/${runName(i)}/x`), [i, i / 2], `run ${i}`);
+    assert.equal(r.childNames(`/runs/${runName(3)}`), ['x', 'y']);
+    assert.equal([...new Int32Array(r.readAttr(`/runs/${runName(3)}`, 'note')!.bytes.slice().buffer)], [-3]);
+    assert.equal([...new Int32Array(r.readAttr(`/runs/${runName(3)}`, 'idx')!.bytes.slice().buffer)], [3]);
+    const expected = [...new Int32Array(i32Rows(0, n).buffer)];
+    expected[2] = -1;
+    expected[3] = -2;
+    assert.equal(readI32(r, '/table'), expected);
+  } finally {
+    r.close();
+  }
+
+  // h5py reads the same.
+  const code = [
+    'import h5py, json, sys',
+    'f = h5py.File(sys.argv[1], "r")',
+    'print(json.dumps({"runs": len(f["runs"]), "y": float(f["runs/run_00000003/y"][0]), "x59": [float(v) for v in f["runs/run_00000059/x"][:]],',
+    '  "rows": [[int(v) for v in r] for r in f["table"][:3]]}))',
+  ].join('\n');
+  const out = spawnSync(PYTHON, ['-c', code, file], { encoding: 'utf8' });
+  assert.is(out.status, 0, out.stderr);
+  assert.equal(JSON.parse(out.stdout), { runs: 60, y: 33, x59: [59, 29.5], rows: [[0, 1], [-1, -2], [20, 21]] });
+});
+
+test('a writer opening a file with many runs reads only its top, and appends to it', () => {
+  const file = path.join(dir, 'reopen.h5');
+  makeFile(file);
+  let f = NativeH5File.openCopy(file, file);
+  for (let c = 0; c < 4; c++) {
+    addRuns(f, c * PER_COMMIT);
+    f.checkpoint();
+  }
+  f.close();
+  f = NativeH5File.open(file, 'a');
+  assert.ok(f.memoryObjects <= 5, `objects read at open: ${f.memoryObjects}`);
+  addRuns(f, 4 * PER_COMMIT);
+  f.close();
+  const r = NativeH5File.open(file, 'r');
+  try {
+    assert.equal(r.childNames('/runs').length, 5 * PER_COMMIT);
+    assert.equal(readF64(r, `/runs/${runName(45)}/x`), [45, 22.5]);
+    assert.equal(readI32(r, '/table', [49, 50]), [490, 491]);
+  } finally {
+    r.close();
+  }
+});
+
+test.run();
