@@ -137,11 +137,12 @@ export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, memory: Over
   // is read and compared a block at a time, so a million stored runs are never all in memory.
   const runs = trajectoryState(traj).runs;
   let changed: RunInfo[] = [];
+  let i = 0;
   forEachRun(f, name, (row) => {
-    const mine = runs.get(row.idx);
+    const mine = runs.get(i++);
     if (row.completed && mine.completed !== 1) {
       const { idx: _idx, name: _name, ...info } = fromRunRow(row);
-      traj._updateRun(row.idx, info);
+      traj._updateRun(mine.idx, info);
       return;
     }
     const next = toRunRow(mine);
