@@ -48,8 +48,9 @@ const PLACEHOLDER = placeholderRun(0);
 export type RunPatch = Partial<Omit<RunInformation, 'idx' | 'name'>>;
 
 /**
- * The runs of a trajectory, in index order, kept as columns: a million runs cost ~45 MB here
- * (typed arrays, shared or packed text), not a million records. A run's index is its position
+ * The runs of a trajectory, in index order, kept as columns: a million runs cost ~41 MB here
+ * before they run and ~75 MB once completed (typed arrays, shared or packed text), not a
+ * million records of ~0.35 KB. A run's index is its position
  * and its name is {@link runName} of it, so neither is stored. Records are made on demand and
  * frozen, so a caller cannot corrupt the table through one; nothing here recurses or spreads
  * over the runs.
@@ -59,9 +60,12 @@ export class RunTable {
   private completed = new Uint8Array(0);
   private timestamp = new Float64Array(0);
   private finish = new Float64Array(0);
-  private readonly time = new PooledText(PLACEHOLDER.time, 0);
   private readonly hexsha = new PooledText(PLACEHOLDER.short_environment_hexsha, 0);
-  // Runtimes are nearly always the formatted difference of the two timestamps: stored only when not.
+  // Start times and runtimes are nearly always the formatted start timestamp and the formatted
+  // difference of the two timestamps: stored only when not (e.g. a file written in another
+  // time zone). Long runs give each run its own second, so a pool of times could grow to N.
+  private readonly time = new PackedText(PLACEHOLDER.time, 0, (i) => this.formatStart(this.timestamp[i]!));
+  private lastStart = { second: NaN, text: '' };
   private readonly runtime = new PackedText(PLACEHOLDER.runtime, 0, (i) => formatRuntime(this.finish[i]! - this.timestamp[i]!));
   private readonly summary = new PackedText(PLACEHOLDER.parameter_summary, 0);
 
@@ -150,12 +154,14 @@ export class RunTable {
   }
 
   private write(i: number, patch: RunPatch): RunInformation {
-    // A runtime derived from the timestamps is read before they change, so it stays what it was.
-    const runtime = patch.runtime ?? (patch.timestamp !== undefined || patch.finish_timestamp !== undefined ? this.runtime.get(i) : undefined);
+    // Text derived from the timestamps is read before they change, so it stays what it was.
+    const moved = patch.timestamp !== undefined || patch.finish_timestamp !== undefined;
+    const time = patch.time ?? (moved ? this.time.get(i) : undefined);
+    const runtime = patch.runtime ?? (moved ? this.runtime.get(i) : undefined);
     if (patch.completed !== undefined) this.completed[i] = patch.completed === 1 ? 1 : 0;
     if (patch.timestamp !== undefined) this.timestamp[i] = patch.timestamp;
     if (patch.finish_timestamp !== undefined) this.finish[i] = patch.finish_timestamp;
-    if (patch.time !== undefined) this.time.set(i, patch.time);
+    if (time !== undefined) this.time.set(i, time);
     if (runtime !== undefined) this.runtime.set(i, runtime);
     if (patch.parameter_summary !== undefined) this.summary.set(i, patch.parameter_summary);
     if (patch.short_environment_hexsha !== undefined) this.hexsha.set(i, patch.short_environment_hexsha);
@@ -166,6 +172,7 @@ export class RunTable {
   private setLength(n: number): void {
     // Text of runs cut off becomes garbage of its column (squeezed out later).
     for (let i = n; i < this.n; i++) {
+      this.time.clear(i);
       this.runtime.clear(i);
       this.summary.clear(i);
     }
@@ -179,6 +186,13 @@ export class RunTable {
     }
     for (let i = this.n; i < n; i++) this.clear(i);
     this.n = n;
+  }
+
+  /** {@link formatTime}, remembering the last second: runs that start in the same second share it. */
+  private formatStart(timestamp: number): string {
+    const second = Math.floor(timestamp);
+    if (second !== this.lastStart.second) this.lastStart = { second, text: formatTime(second) };
+    return this.lastStart.text;
   }
 
   private clear(i: number): void {

@@ -8,15 +8,15 @@ import * as assert from 'uvu/assert';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { InvalidArgumentError, NotFoundError } from '../../src/index.js';
-import { RunTable, formatRuntime, placeholderRun, type RunInformation } from '../../src/trajectory/runs.js';
+import { RunTable, formatRuntime, formatTime, placeholderRun, type RunInformation } from '../../src/trajectory/runs.js';
 import { runName } from '../../src/tree/names.js';
 import { throwsKind } from '../helpers.js';
 
 const done = (i: number, summary = `x: ${i * 0.5},   label: 'é${i}'`): Omit<RunInformation, 'idx' | 'name'> => ({
   completed: 1,
-  time: '2026_12_03_13h00m00s',
-  timestamp: 1000 + i,
-  finish_timestamp: 1000.25 + i,
+  time: formatTime(1_796_000_000 + i / 4),
+  timestamp: 1_796_000_000 + i / 4,
+  finish_timestamp: 1_796_000_000.25 + i / 4,
   runtime: formatRuntime(0.25),
   parameter_summary: summary,
   short_environment_hexsha: 'abcdef0',
@@ -50,12 +50,17 @@ test('updates are read back field by field; a runtime that is not the timestamps
   assert.is(t.get(0).runtime, 'forever and ever');
 });
 
-test('a runtime equal to the timestamps\' difference stays what it was when a timestamp changes alone', () => {
+test('a time and runtime equal to what the timestamps give stay what they were when a timestamp changes alone', () => {
   const t = new RunTable();
   t.update(0, done(0));
-  t.update(0, { finish_timestamp: 2000 });
+  t.update(0, { finish_timestamp: 2000, timestamp: 1000 });
   assert.is(t.get(0).runtime, formatRuntime(0.25));
+  assert.is(t.get(0).time, formatTime(1_796_000_000));
   assert.is(t.get(0).finish_timestamp, 2000);
+  t.update(0, { time: '2001_01_01_00h00m00s' }); // e.g. written in another time zone
+  assert.is(t.get(0).time, '2001_01_01_00h00m00s');
+  t.update(0, { timestamp: 5 });
+  assert.is(t.get(0).time, '2001_01_01_00h00m00s');
 });
 
 test('summaries survive many replacements (the text buffer is squeezed) and shrinking leaves no old values', () => {
