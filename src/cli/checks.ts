@@ -7,6 +7,7 @@
 import { H5TrajError } from '../errors.js';
 import { BaseParameter } from '../leaves/parameter.js';
 import type { NNGroupNode } from '../tree/group.js';
+import { runName } from '../tree/names.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
 import { openTrajectory, SKELETON } from './open.js';
 import { engineName } from '../storage/hdf5/engine/open-file.js';
@@ -65,13 +66,15 @@ function checkRuns(traj: Trajectory): string[] {
   for (const branch of RUN_BRANCHES) {
     for (const [run, gs] of runGroups(traj, branch)) groups.set(run, [...(groups.get(run) ?? []), ...gs]);
   }
-  for (const info of Object.values(traj.f_get_run_information())) {
-    if (info.completed !== 1) continue;
-    const found = groups.get(info.name);
+  // Run by run, not f_get_run_information(): that makes a record of every run at once.
+  for (let idx = 0; idx < traj.v_length; idx++) {
+    if (!traj.f_is_completed(idx)) continue;
+    const name = runName(idx);
+    const found = groups.get(name);
     if (!found) {
-      problems.push(`${info.name} is marked completed, but neither results.runs.${info.name} nor derived_parameters.runs.${info.name} exists.`);
+      problems.push(`${name} is marked completed, but neither results.runs.${name} nor derived_parameters.runs.${name} exists.`);
     } else if (!found.some((g) => g.f_has_children())) {
-      problems.push(`${info.name} is marked completed, but its run groups (${found.map((g) => g.v_full_name).join(', ')}) hold nothing.`);
+      problems.push(`${name} is marked completed, but its run groups (${found.map((g) => g.v_full_name).join(', ')}) hold nothing.`);
     }
   }
   for (const [run, gs] of groups) {
@@ -107,7 +110,8 @@ export function verifyTrajectory(file: string, name: string): TrajectoryReport {
     if (!(e instanceof H5TrajError)) throw e;
     return { name, runs: 0, completed: 0, explored: 0, problems: [`it cannot be loaded: ${e.message}`] };
   }
-  const completed = Object.values(traj.f_get_run_information()).filter((r) => r.completed === 1).length;
+  let completed = 0;
+  for (let idx = 0; idx < traj.v_length; idx++) if (traj.f_is_completed(idx)) completed++;
   return {
     name,
     runs: traj.v_length,

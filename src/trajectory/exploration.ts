@@ -47,7 +47,7 @@ function checkLengths(entries: [BaseParameter, readonly unknown[]][], expected?:
 }
 
 function completedRuns(traj: TrajectoryCore): number {
-  return trajectoryState(traj).runs.all().filter((r) => r.completed).length;
+  return trajectoryState(traj).runs.completedCount();
 }
 
 /** pypet's f_explore (see Trajectory.f_explore). */

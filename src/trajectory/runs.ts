@@ -1,10 +1,12 @@
 /**
- * Run information: one record per run (pypet's `overview/runs` row). Records are frozen flat
- * objects, so handing one out never lets a caller corrupt the trajectory's bookkeeping; an
- * update replaces the record with a frozen copy (a record has no nested parts to share).
+ * Run information: what pypet records about each run (its `overview/runs` row), held as a
+ * columnar table. Records handed out are frozen flat objects made on demand, so handing one out
+ * never lets a caller corrupt the trajectory's bookkeeping, and a million runs hold no million
+ * objects (issue 13).
  */
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import { runIndexOf, runName } from '../tree/names.js';
+import { PackedText, PooledText, grown } from './run-columns.js';
 
 /** What pypet records about each run. */
 export interface RunInformation {
@@ -39,46 +41,92 @@ export function placeholderRun(idx: number): RunInformation {
   });
 }
 
+/** pypet's placeholder values, column by column (see {@link placeholderRun}). */
+const PLACEHOLDER = placeholderRun(0);
+
+/** Fields of a run's record that an update may set. */
+export type RunPatch = Partial<Omit<RunInformation, 'idx' | 'name'>>;
+
 /**
- * The runs of a trajectory, in index order. Each record is frozen; replacing one is O(1), which
- * matters when 10,000 runs each report back (a copy of the whole list per update would not do).
+ * The runs of a trajectory, in index order, kept as columns: a million runs cost ~41 MB here
+ * before they run and ~75 MB once completed (typed arrays, shared or packed text), not a
+ * million records of ~0.35 KB. A run's index is its position
+ * and its name is {@link runName} of it, so neither is stored. Records are made on demand and
+ * frozen, so a caller cannot corrupt the table through one; nothing here recurses or spreads
+ * over the runs.
  */
 export class RunTable {
-  private _runs: RunInformation[] = [placeholderRun(0)];
+  private n = 0;
+  private completed = new Uint8Array(0);
+  private timestamp = new Float64Array(0);
+  private finish = new Float64Array(0);
+  private readonly hexsha = new PooledText(PLACEHOLDER.short_environment_hexsha, 0);
+  // Start times and runtimes are nearly always the formatted start timestamp and the formatted
+  // difference of the two timestamps: stored only when not (e.g. a file written in another
+  // time zone). Long runs give each run its own second, so a pool of times could grow to N.
+  private readonly time = new PackedText(PLACEHOLDER.time, 0, (i) => this.formatStart(this.timestamp[i]!));
+  private lastStart = { second: NaN, text: '' };
+  private readonly runtime = new PackedText(PLACEHOLDER.runtime, 0, (i) => formatRuntime(this.finish[i]! - this.timestamp[i]!));
+  private readonly summary = new PackedText(PLACEHOLDER.parameter_summary, 0);
+
+  constructor() {
+    this.resize(1);
+  }
 
   get length(): number {
-    return this._runs.length;
+    return this.n;
   }
 
-  /** Grows or shrinks to `n` runs, keeping existing records and adding placeholders. */
+  /** Grows or shrinks to `n` runs (at least one), keeping existing runs and adding placeholders. */
   resize(n: number): void {
-    const n1 = Math.max(1, n);
-    this._runs.length = Math.min(this._runs.length, n1);
-    for (let i = this._runs.length; i < n1; i++) this._runs.push(placeholderRun(i));
+    this.setLength(Math.max(1, n));
   }
 
-  /** Replaces all records (loading). */
-  replaceAll(records: RunInformation[]): void {
-    this._runs = records.map((r) => Object.freeze({ ...r }));
+  /** Replaces all runs (loading); `records` may be a generator, so that rows can stream in. */
+  replaceAll(records: Iterable<RunInformation>): void {
+    this.setLength(0);
+    for (const r of records) this.append(r);
+  }
+
+  /** Adds a run at the end; its `idx` must be the next index, its `name` that index's run name. */
+  append(record: RunInformation): RunInformation {
+    if (record.idx !== this.n || record.name !== runName(this.n)) {
+      throw new InvalidArgumentError(
+        `Run ${this.n} of the run table cannot be '${record.name}' (index ${record.idx}); runs are kept in index order as ${runName(this.n)}, ${runName(this.n + 1)}, ….`,
+      );
+    }
+    this.setLength(this.n + 1);
+    return this.write(record.idx, record);
   }
 
   /** Updates one run's record. */
-  update(idx: number, patch: Partial<Omit<RunInformation, 'idx' | 'name'>>): RunInformation {
+  update(idx: number, patch: RunPatch): RunInformation {
     this.check(idx);
-    const next = Object.freeze({ ...this._runs[idx]!, ...patch });
-    this._runs[idx] = next;
-    return next;
+    return this.write(idx, patch);
   }
 
-  /** The record of a run (frozen). */
+  /** The record of a run (made on demand, frozen). */
   get(idx: number): RunInformation {
     this.check(idx);
-    return this._runs[idx]!;
+    return this.record(idx);
   }
 
-  /** All records (a read-only view; each record is frozen). */
-  all(): readonly RunInformation[] {
-    return this._runs;
+  /** Whether run `idx` completed (no record made). */
+  isCompleted(idx: number): boolean {
+    this.check(idx);
+    return this.completed[idx] === 1;
+  }
+
+  /** How many runs completed. */
+  completedCount(): number {
+    let count = 0;
+    for (let i = 0; i < this.n; i++) count += this.completed[i]!;
+    return count;
+  }
+
+  /** The records of runs `[start, end)`, one at a time, each made when asked for. */
+  *records(start = 0, end = this.n): Generator<RunInformation> {
+    for (let i = Math.max(0, start); i < Math.min(end, this.n); i++) yield this.record(i);
   }
 
   /** Index of a run given by name or index; throws for unknown runs. */
@@ -91,10 +139,76 @@ export class RunTable {
     return idx;
   }
 
+  private record(i: number): RunInformation {
+    return Object.freeze({
+      idx: i,
+      name: runName(i),
+      completed: this.completed[i] === 1 ? 1 : 0,
+      time: this.time.get(i),
+      timestamp: this.timestamp[i]!,
+      finish_timestamp: this.finish[i]!,
+      runtime: this.runtime.get(i),
+      parameter_summary: this.summary.get(i),
+      short_environment_hexsha: this.hexsha.get(i),
+    });
+  }
+
+  private write(i: number, patch: RunPatch): RunInformation {
+    // Text derived from the timestamps is read before they change, so it stays what it was.
+    const moved = patch.timestamp !== undefined || patch.finish_timestamp !== undefined;
+    const time = patch.time ?? (moved ? this.time.get(i) : undefined);
+    const runtime = patch.runtime ?? (moved ? this.runtime.get(i) : undefined);
+    if (patch.completed !== undefined) this.completed[i] = patch.completed === 1 ? 1 : 0;
+    if (patch.timestamp !== undefined) this.timestamp[i] = patch.timestamp;
+    if (patch.finish_timestamp !== undefined) this.finish[i] = patch.finish_timestamp;
+    if (time !== undefined) this.time.set(i, time);
+    if (runtime !== undefined) this.runtime.set(i, runtime);
+    if (patch.parameter_summary !== undefined) this.summary.set(i, patch.parameter_summary);
+    if (patch.short_environment_hexsha !== undefined) this.hexsha.set(i, patch.short_environment_hexsha);
+    return this.record(i);
+  }
+
+  /** Sets the number of runs; storage grows by half again at a time, so appending is amortized O(1). */
+  private setLength(n: number): void {
+    // Text of runs cut off becomes garbage of its column (squeezed out later).
+    for (let i = n; i < this.n; i++) {
+      this.time.clear(i);
+      this.runtime.clear(i);
+      this.summary.clear(i);
+    }
+    const capacity = this.completed.length;
+    if (n > capacity || n === 0) {
+      const next = n === 0 ? 0 : Math.max(n, Math.floor(capacity * 1.5), 16);
+      this.completed = grown(this.completed, next);
+      this.timestamp = grown(this.timestamp, next);
+      this.finish = grown(this.finish, next);
+      for (const c of [this.time, this.hexsha, this.runtime, this.summary]) c.setCapacity(next);
+    }
+    for (let i = this.n; i < n; i++) this.clear(i);
+    this.n = n;
+  }
+
+  /** {@link formatTime}, remembering the last second: runs that start in the same second share it. */
+  private formatStart(timestamp: number): string {
+    const second = Math.floor(timestamp);
+    if (second !== this.lastStart.second) this.lastStart = { second, text: formatTime(second) };
+    return this.lastStart.text;
+  }
+
+  private clear(i: number): void {
+    this.completed[i] = 0;
+    this.timestamp[i] = PLACEHOLDER.timestamp;
+    this.finish[i] = PLACEHOLDER.finish_timestamp;
+    this.time.clear(i);
+    this.hexsha.clear(i);
+    this.runtime.clear(i);
+    this.summary.clear(i);
+  }
+
   private check(idx: number): void {
-    if (!Number.isInteger(idx) || idx < 0 || idx >= this._runs.length) {
+    if (!Number.isInteger(idx) || idx < 0 || idx >= this.n) {
       throw new NotFoundError(
-        `There is no run ${idx}; the trajectory has ${this._runs.length} run${this._runs.length === 1 ? '' : 's'} (0 to ${this._runs.length - 1}).`,
+        `There is no run ${idx}; the trajectory has ${this.n} run${this.n === 1 ? '' : 's'} (0 to ${this.n - 1}).`,
       );
     }
   }

@@ -475,7 +475,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
 
   /** The run names in index order. */
   f_get_run_names(): string[] {
-    return this[TRAJECTORY_STATE].runs.all().map((r) => r.name);
+    return Array.from({ length: this[TRAJECTORY_STATE].runs.length }, (_, idx) => runName(idx));
   }
 
   /**
@@ -487,7 +487,9 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
   f_get_run_information(nameOrIdx?: string | number, copy = true): RunInformation | Record<string, RunInformation> {
     const state = this[TRAJECTORY_STATE];
     if (nameOrIdx === undefined) {
-      return Object.fromEntries(state.runs.all().map((r) => [r.name, copy ? { ...r } : r]));
+      const all: Record<string, RunInformation> = {};
+      for (const r of state.runs.records()) all[r.name] = copy ? { ...r } : r;
+      return all;
     }
     const info = state.runs.get(state.runs.resolve(nameOrIdx));
     return copy ? { ...info } : info;
@@ -496,8 +498,8 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
   /** Whether a run completed; without argument, whether all did. */
   f_is_completed(nameOrIdx?: string | number): boolean {
     const state = this[TRAJECTORY_STATE];
-    if (nameOrIdx === undefined) return state.runs.all().every((r) => r.completed === 1);
-    return state.runs.get(state.runs.resolve(nameOrIdx)).completed === 1;
+    if (nameOrIdx === undefined) return state.runs.completedCount() === state.runs.length;
+    return state.runs.isCompleted(state.runs.resolve(nameOrIdx));
   }
 
   /** Updates a run's record (used by the Environment and by loading). */

@@ -11,7 +11,6 @@ import { nodeState, type NNNode } from '../../tree/node.js';
 import { applyLeafData, attachRecord, resolveFullName } from '../../trajectory/records.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
 import { PYPET_FORMAT_VERSION } from '../../trajectory/pypet-version.js';
-import type { RunInformation } from '../../trajectory/runs.js';
 import type { LoadItemsOptions, LoadMode, LoadOptions } from '../../trajectory/storage-service.js';
 import { fromFileLeafData, fromFileRecord, fromRunRow } from './layout/convert.js';
 import type { H5File } from './engine/h5file.js';
@@ -121,9 +120,9 @@ export function loadTrajectory(f: H5File, traj: Trajectory, options: LoadOptions
     nodeState(traj).stored = false;
     return;
   }
-  const runs: RunInformation[] = [];
-  forEachRun(f, name, (row) => runs.push(fromRunRow(row)));
-  state.runs.replaceAll(runs);
+  // Row by row into the columnar run table: no record per run is kept.
+  state.runs.replaceAll([]);
+  forEachRun(f, name, (row) => state.runs.append(fromRunRow(row)));
   for (const p of state.explored.values()) p.f_lock();
   nodeState(traj).stored = true;
 }

@@ -20,7 +20,9 @@ import { listTrajectories, nodePath, writeGroupNode, writeLeaf, writeLink, write
 import {
   appendRuns,
   createRuns,
+  forEachRun,
   readRuns,
+  runCount,
   updateRuns,
   type RunInfo,
   writeExplorations,
@@ -109,7 +111,7 @@ export function writeNewTrajectory(f: H5File, traj: Trajectory, memory: Overview
   }
   writeGroupNode(f, traj.v_name, '', { comment: traj.v_comment, annotations: Object.fromEntries(traj.v_annotations.typedEntries()) });
   writeInfo(f, traj.v_name, infoOf(traj));
-  createRuns(f, traj.v_name, trajectoryState(traj).runs.all().map(toRunRow), traj.v_time);
+  createRuns(f, traj.v_name, runRows(traj, 0), traj.v_time);
   writeExplorations(f, traj.v_name, [...trajectoryState(traj).explored.keys()]);
   const settings = settingsOf(traj, fallback);
   writeHdf5Settings(f, traj.v_name, settings);
@@ -126,26 +128,32 @@ export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, memory: Over
   const name = traj.v_name;
   writeGroupNode(f, name, '', { comment: traj.v_comment, annotations: Object.fromEntries(traj.v_annotations.typedEntries()) });
   writeInfo(f, name, infoOf(traj));
-  const disk = readRuns(f, name);
-  const onDisk = disk.length;
+  const onDisk = runCount(f, name);
   if (traj.v_length < onDisk) {
     throw new StorageError(`The trajectory '${name}' has ${traj.v_length} runs in memory but ${onDisk} in '${f.path}'; runs cannot be removed from a stored trajectory.`, { file: f.path });
   }
   // Write only rows that changed, and never mark a run not completed that the file (perhaps
-  // written by an Environment since this trajectory was loaded) knows as completed.
-  const changed: RunInfo[] = [];
-  disk.forEach((row, i) => {
-    const mine = trajectoryState(traj).runs.get(i);
+  // written by an Environment since this trajectory was loaded) knows as completed. The table
+  // is read and compared a block at a time, so a million stored runs are never all in memory.
+  const runs = trajectoryState(traj).runs;
+  let changed: RunInfo[] = [];
+  let i = 0;
+  forEachRun(f, name, (row) => {
+    const mine = runs.get(i++);
     if (row.completed && mine.completed !== 1) {
       const { idx: _idx, name: _name, ...info } = fromRunRow(row);
-      traj._updateRun(i, info);
+      traj._updateRun(mine.idx, info);
       return;
     }
     const next = toRunRow(mine);
-    if (JSON.stringify(next) !== JSON.stringify(row)) changed.push(next);
+    if (!sameRunRow(next, row)) changed.push(next);
+    if (changed.length >= 65_536) {
+      updateRuns(f, name, changed);
+      changed = [];
+    }
   });
   if (changed.length > 0) updateRuns(f, name, changed);
-  if (traj.v_length > onDisk) appendRuns(f, name, trajectoryState(traj).runs.all().slice(onDisk).map(toRunRow));
+  if (traj.v_length > onDisk) appendRuns(f, name, runRows(traj, onDisk));
   writeExplorations(f, name, [...trajectoryState(traj).explored.keys()]);
   const records: NodeRecord[] = [];
   const annotated: NNNode[] = [];
@@ -154,6 +162,16 @@ export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, memory: Over
   // Annotations set on stored nodes (`node.v_annotations.info = …`) are written, as pypet adds new ones.
   for (const node of annotated) writeNodeAnnotations(f, name, node.v_full_name, nodeState(node).annotations?.typedEntries() ?? []);
   markStored(traj);
+}
+
+/** The trajectory's runs from `start` on as `overview/runs` rows, made one at a time. */
+function* runRows(traj: Trajectory, start: number): Generator<RunInfo> {
+  for (const r of trajectoryState(traj).runs.records(start)) yield toRunRow(r);
+}
+
+/** Whether two `overview/runs` rows hold the same values. */
+function sameRunRow(a: RunInfo, b: RunInfo): boolean {
+  return (Object.keys(a) as (keyof RunInfo)[]).every((k) => Object.is(a[k], b[k])) && Object.keys(b).length === Object.keys(a).length;
 }
 
 /**

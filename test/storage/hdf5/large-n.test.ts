@@ -15,6 +15,9 @@ import type { TypedValue } from '../../../src/values/types.js';
 import { openH5 } from '../../../src/storage/hdf5/engine/open-file.js';
 import { readLeaf, writeLeaf } from '../../../src/storage/hdf5/layout/nodes.js';
 import { readExplorations, writeExplorations } from '../../../src/storage/hdf5/layout/overview.js';
+import { readPandas } from '../../../src/storage/hdf5/layout/pandas-read.js';
+import { writePandas } from '../../../src/storage/hdf5/layout/pandas-write.js';
+import { Series } from '../../../src/values/frame.js';
 
 const N = 1_000_000;
 const dir = mkdtempSync(join(tmpdir(), 'h5traj-large-n-'));
@@ -84,6 +87,18 @@ test('overview/explorations takes its width from the longest of many names', asy
   back.close();
   assert.is(read.length, names.length);
   assert.is(read[names.length - 1], names[names.length - 1]);
+});
+
+test('a pandas Series indexed by 1M strings gets its index width from every label', async () => {
+  const file = join(dir, 'series.hdf5');
+  const f = await openH5(file, 'w');
+  writePandas(f, '/s', new Series(Float64Array.from({ length: N }, (_, i) => i), { index: modes }), "item 's'");
+  f.close();
+  const back = await openH5(file);
+  const s = readPandas(back, '/s', 's').value as Series;
+  back.close();
+  assert.is(s.index.values.length, N);
+  assert.is(s.index.values.data[N - 1], 'epsilon!');
 });
 
 test.run();

@@ -132,26 +132,57 @@ function runsToColumns(runs: readonly RunInfo[]) {
   };
 }
 
-/**
- * Creates `overview/runs` with these rows (row i must be run i). `trajTime` is the trajectory's
- * time string; its length is the width of the `time` column, as in pypet.
- */
-export function createRuns(f: H5File, traj: string, runs: readonly RunInfo[], trajTime: string): void {
-  ensureOverview(f, traj);
-  runs.forEach((r, i) => {
-    if (r.idx !== i) throw new StorageError(`Row ${i} of overview/runs must hold run ${i}, not run ${r.idx}.`, { file: f.path });
-  });
-  createTable(f, overviewPath(traj, 'runs'), runColumns(timeWidth(trajTime)), runsToColumns(runs), { title: 'runs' });
+/** `items` in arrays of at most `size`, so that a million rows are never encoded at once. */
+function* blocks<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let block: T[] = [];
+  for (const item of items) {
+    block.push(item);
+    if (block.length === size) {
+      yield block;
+      block = [];
+    }
+  }
+  if (block.length > 0) yield block;
 }
 
-/** Appends runs (their indices must continue the table). */
-export function appendRuns(f: H5File, traj: string, runs: readonly RunInfo[]): void {
+/**
+ * Creates `overview/runs` with these rows (row i must be run i). `trajTime` is the trajectory's
+ * time string; its length is the width of the `time` column, as in pypet. `runs` may be a
+ * generator: rows are encoded and written a block at a time (a 1M-run table is 0.7 GB encoded).
+ */
+export function createRuns(f: H5File, traj: string, runs: Iterable<RunInfo>, trajTime: string): void {
+  ensureOverview(f, traj);
+  const path = overviewPath(traj, 'runs');
+  let start: number | undefined;
+  for (const block of blocks(runs, RUN_BLOCK_ROWS)) {
+    if (start === undefined) {
+      checkRunOrder(f, block, 0, (i, idx) => `Row ${i} of overview/runs must hold run ${i}, not run ${idx}.`);
+      createTable(f, path, runColumns(timeWidth(trajTime)), runsToColumns(block), { title: 'runs' });
+      start = block.length;
+    } else {
+      start = appendRunBlock(f, path, block, start);
+    }
+  }
+  if (start === undefined) createTable(f, path, runColumns(timeWidth(trajTime)), runsToColumns([]), { title: 'runs' });
+}
+
+/** Appends runs (their indices must continue the table); `runs` may be a generator, as for {@link createRuns}. */
+export function appendRuns(f: H5File, traj: string, runs: Iterable<RunInfo>): void {
   const path = requireTable(f, traj, 'runs');
-  const start = tableRows(f, path);
-  runs.forEach((r, i) => {
-    if (r.idx !== start + i) throw new StorageError(`The next row of overview/runs is run ${start + i}, not run ${r.idx}.`, { file: f.path });
+  let start = tableRows(f, path);
+  for (const block of blocks(runs, RUN_BLOCK_ROWS)) start = appendRunBlock(f, path, block, start);
+}
+
+function appendRunBlock(f: H5File, path: string, block: readonly RunInfo[], start: number): number {
+  checkRunOrder(f, block, start, (i, idx) => `The next row of overview/runs is run ${i}, not run ${idx}.`);
+  appendTableRows(f, path, runsToColumns(block));
+  return start + block.length;
+}
+
+function checkRunOrder(f: H5File, block: readonly RunInfo[], start: number, message: (row: number, idx: number) => string): void {
+  block.forEach((r, i) => {
+    if (r.idx !== start + i) throw new StorageError(message(start + i, r.idx), { file: f.path });
   });
-  appendTableRows(f, path, runsToColumns(runs));
 }
 
 /**
@@ -181,6 +212,11 @@ export function resizeRuns(f: H5File, traj: string, n: number): void {
   resizeTable(f, requireTable(f, traj, 'runs'), n);
 }
 
+/** Number of rows of `overview/runs` (read without reading them). */
+export function runCount(f: H5File, traj: string): number {
+  return tableRows(f, requireTable(f, traj, 'runs'));
+}
+
 /** Rows of `overview/runs` read at a time by {@link forEachRun}: ~46 MB of pypet's 709-byte rows. */
 const RUN_BLOCK_ROWS = 65_536;
 
@@ -189,7 +225,7 @@ const RUN_BLOCK_ROWS = 65_536;
  * a 1M-run table is 0.7 GB as stored, which is never held whole.
  */
 export function forEachRun(f: H5File, traj: string, each: (run: RunInfo) => void, blockRows = RUN_BLOCK_ROWS): void {
-  const rows = tableRows(f, requireTable(f, traj, 'runs'));
+  const rows = runCount(f, traj);
   for (let start = 0; start < rows; start += blockRows) {
     for (const run of readRuns(f, traj, [start, Math.min(rows, start + blockRows)])) each(run);
   }

@@ -18,6 +18,7 @@ import { F64, type H5Type, I64, encodeElements, fixedString } from '../engine/h5
 import { encodePickle } from './pickle/encode.js';
 import { pickleOffset } from './pandas-offsets.js';
 import { STORE, encodeNDArray } from './typemap.js';
+import { maxOf } from '../../../fold.js';
 
 /** pandas writes this format version; its reader accepts it. */
 const PANDAS_VERSION = '0.15.2';
@@ -115,7 +116,7 @@ class Writer {
     if (c.dtype === 'object' && c.types!.every((t) => t.kind === 'scalar' && (t.scalar === 'str' || t.scalar === 'str_'))) {
       kind = 'string';
       const texts = (c.data as string[]).map((s) => Buffer.from(s, 'utf8'));
-      const type = fixedString(Math.max(1, ...texts.map((b) => b.length)));
+      const type = fixedString(maxOf(texts, (b) => b.length, 1));
       this.f.createDataset(node, { type, shape: [c.length], data: encodeElements(texts, type, `${this.where}: ${key}`) });
     } else {
       kind = c.dtype === 'object' ? 'object' : c.dtype === 'datetime64[ns]' ? 'datetime64' : c.dtype === 'bool' ? 'bool' : c.dtype.startsWith('float') ? 'float' : 'integer';

@@ -16,6 +16,7 @@ import { runIndexOf } from '../../../tree/names.js';
 import { type H5File, attrText, joinPath } from '../engine/h5file.js';
 import { COMMENT, LEAF } from '../layout/nodes.js';
 import { purgesComments } from '../layout/overview-tables.js';
+import { toRunRow } from '../layout/convert.js';
 import { type TableData, readTable, resizeTable, textColumn, writeTableRows } from '../layout/table.js';
 import { describeRuns } from '../../../trajectory/run-ranges.js';
 import { sameExploration, type MergePlan } from '../../../trajectory/merge.js';
@@ -40,7 +41,8 @@ export function planFill(ctx: Context, b: Side): Pick<OtherMerge, 'plan' | 'runM
   const { a } = ctx;
   const length = a.runs.length;
   if (ctx.options.trial_parameter !== undefined || ctx.newRuns.length > 0 || b.runs.length !== length) return undefined;
-  const theirs = b.runs.filter((r) => r.completed).map((r) => r.idx);
+  const theirs: number[] = [];
+  for (let i = 0; i < length; i++) if (b.runs.isCompleted(i)) theirs.push(i);
   if (ctx.completed.size === length && theirs.length === length) return undefined; // two whole explorations: pypet's merge
   if (explored(a) !== explored(b)) return undefined;
   ctx.aRanges ??= withRanges(a);
@@ -56,7 +58,7 @@ export function planFill(ctx: Context, b: Side): Pick<OtherMerge, 'plan' | 'runM
   for (const i of theirs) {
     runMap[i] = i;
     ctx.completed.add(i);
-    ctx.filledRuns.push(b.runs[i]!);
+    ctx.filledRuns.push(toRunRow(b.runs.get(i)));
   }
   const plan: MergePlan = { used: theirs, duplicates: 0, changed: [], newlyExplored: [], lengthBefore: length };
   return { plan, runMap, mode: 'filled' };

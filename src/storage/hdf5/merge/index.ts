@@ -40,7 +40,7 @@ import { listTrajectories, readLeaf } from '../layout/nodes.js';
 import { durableStep } from '../../durable-step.js';
 import { assertWritable, removeStaleTemps, withWriteTransaction } from '../transactions/transaction.js';
 import { failedWrite, replaceThroughTemp } from '../../atomic.js';
-import { readSide } from './side.js';
+import { completedRuns, readSide } from './side.js';
 import { Context, planAll } from './plan.js';
 import { applyAll } from './write.js';
 
@@ -180,7 +180,7 @@ export function mergeIntoFile(filename: string, traj: Trajectory, others: readon
       const a = readSide(src, file, traj.v_name, options);
       ctx = {
         file, name: traj.v_name, options, src, a, others: [], tables: new Map(), copies: [], newRuns: [], filledRuns: [],
-        completed: new Set(a.runs.filter((r) => r.completed).map((r) => r.idx)),
+        completed: completedRuns(a.runs),
         explorations: [...a.explorations], changed: new Set(), newlyExplored: [], replaced: new Set(), dropped: new Set(),
         timestamp, warnings: [], stats: newCopyStats(),
       };

@@ -8,6 +8,7 @@ import { type H5File, joinPath } from '../engine/h5file.js';
 import { openH5Sync } from '../engine/open-file.js';
 import { I32, compoundType } from '../engine/h5types.js';
 import { type RunInfo, type TrajectoryInfo } from '../layout/overview.js';
+import { toRunRow } from '../layout/convert.js';
 import { Compound, RR } from './shared.js';
 import { type DiskParameter, Side, readIdx, readSide } from './side.js';
 import { planFill } from './fill.js';
@@ -188,7 +189,7 @@ export function planAll(ctx: Context, others: readonly { file: string; name: str
       plan.used.forEach((j, i) => {
         const idx = plan.lengthBefore + i;
         runMap[j] = idx;
-        const row = b.runs[j]!;
+        const row = toRunRow(b.runs.get(j));
         ctx.newRuns.push({ ...row, idx, name: runName(idx), parameter_summary: summary?.(i, j) ?? row.parameter_summary });
         if (row.completed) ctx.completed.add(idx);
       });

@@ -6,7 +6,9 @@ import { H5File, attrText, joinPath } from '../engine/h5file.js';
 import { decodeElement } from '../engine/h5types.js';
 import { readDataChild } from '../layout/items.js';
 import { LEAF, listTrajectories, nodePath, readNodeRecord } from '../layout/nodes.js';
-import { type RunInfo, type TrajectoryInfo, readExplorations, readInfo, readRuns } from '../layout/overview.js';
+import { type RunInfo, type TrajectoryInfo, forEachRun, readExplorations, readInfo } from '../layout/overview.js';
+import { fromRunRow, toRunRow } from '../layout/convert.js';
+import { RunTable } from '../../../trajectory/runs.js';
 import { readParameter } from '../layout/parameters.js';
 import { STORE } from '../layout/typemap.js';
 import { Compound, RR, isRunish } from './shared.js';
@@ -24,7 +26,8 @@ export interface Side {
   file: string;
   name: string;
   info: TrajectoryInfo;
-  runs: RunInfo[];
+  /** Its `overview/runs`, columnar (a million rows as records would take ~0.4 GB). */
+  runs: RunTable;
   explorations: string[];
   space: Map<string, DiskParameter>;
 }
@@ -98,6 +101,27 @@ export function readParameterForMerge(f: H5File, full: string, leafPath: string,
   return out;
 }
 
+/** `overview/runs` read a block at a time into a run table. */
+function readRunTable(f: H5File, name: string): RunTable {
+  const runs = new RunTable();
+  runs.replaceAll([]);
+  forEachRun(f, name, (row) => runs.append(fromRunRow(row)));
+  return runs;
+}
+
+/** The indices of a side's completed runs. */
+export function completedRuns(runs: RunTable): Set<number> {
+  const out = new Set<number>();
+  for (let i = 0; i < runs.length; i++) if (runs.isCompleted(i)) out.add(i);
+  return out;
+}
+
+/** A side's rows followed by `more`, made one at a time (for rewriting `overview/runs`). */
+export function* allRuns(runs: RunTable, more: readonly RunInfo[]): Generator<RunInfo> {
+  for (const r of runs.records()) yield toRunRow(r);
+  yield* more;
+}
+
 export function readSide(f: H5File, file: string, name: string, options: ResolvedMergeOptions): Side {
   if (!listTrajectories(f).includes(name)) {
     throw new MergeError(`The file '${file}' holds no trajectory '${name}'.`, { file, path: name });
@@ -108,5 +132,5 @@ export function readSide(f: H5File, file: string, name: string, options: Resolve
   for (const branch of branches) {
     walkLeaves(f, name, branch, (full, leafPath) => space.set(full, readParameterForMerge(f, full, leafPath, withRange)));
   }
-  return { f, file, name, info: readInfo(f, name), runs: readRuns(f, name), explorations: readExplorations(f, name), space };
+  return { f, file, name, info: readInfo(f, name), runs: readRunTable(f, name), explorations: readExplorations(f, name), space };
 }

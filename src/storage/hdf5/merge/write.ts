@@ -8,7 +8,8 @@ import { joinPath, type H5File } from '../engine/h5file.js';
 import { openH5Sync } from '../engine/open-file.js';
 import { appendRuns, createRuns, updateRuns, writeExplorations } from '../layout/overview.js';
 import { PAUSE_ENV } from './shared.js';
-import { type Summaries, dedupeRunComments, mergeSummaries, readSummaries } from './fill.js';
+import { allRuns } from './side.js';
+import { dedupeRunComments } from './fill.js';
 import { Context } from './plan.js';
 import { OtherWriter } from './copy-runs.js';
 import { writeArrayCopy } from './arrays.js';
@@ -33,7 +34,7 @@ export function applyAll(ctx: Context, dst: H5File): void {
   for (const c of ctx.copies) if (c.from === -1) writeArrayCopy(ctx, dst, ctx.src, c);
   for (const g of ctx.tables.values()) writeTable(ctx, dst, g);
   const runsPath = joinPath('/', a.name, 'overview', 'runs');
-  if (ctx.replaced.has(runsPath)) createRuns(dst, a.name, [...a.runs, ...ctx.newRuns], a.info.time);
+  if (ctx.replaced.has(runsPath)) createRuns(dst, a.name, allRuns(a.runs, ctx.newRuns), a.info.time);
   else appendRuns(dst, a.name, ctx.newRuns);
   if (ctx.filledRuns.length > 0) {
     updateRuns(dst, a.name, ctx.filledRuns);

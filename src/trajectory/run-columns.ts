@@ -1,0 +1,158 @@
+/**
+ * Text columns of the run table: one string per run without one JS string (or object) per run.
+ * A trajectory with a million runs would otherwise hold a million records of nine fields
+ * (~0.6 KB each); these columns hold a few bytes per run. Two kinds, by how the values repeat:
+ * {@link PooledText} for values shared by many runs (start times to the second, the environment's
+ * hexsha), {@link PackedText} for values nearly every run has its own of (parameter summaries,
+ * runtimes), kept as UTF-8 in one growing buffer.
+ */
+
+/** Grows a typed array to `capacity` elements, keeping its contents (new elements are 0). */
+export function grown<A extends Uint8Array | Uint32Array | Float64Array>(a: A, capacity: number): A {
+  const next = new (a.constructor as new (n: number) => A)(capacity);
+  next.set(a.subarray(0, Math.min(a.length, capacity)));
+  return next;
+}
+
+/**
+ * Strings drawn from a small set: each run holds a 4-byte id into a pool of distinct values.
+ * Id 0 is the placeholder, the value of a run that never ran.
+ */
+export class PooledText {
+  // The pool only grows (until the column is emptied): it is meant for a few distinct values.
+  private ids: Uint32Array;
+  private readonly pool: string[];
+  private readonly index: Map<string, number>;
+
+  constructor(placeholder: string, capacity: number) {
+    this.ids = new Uint32Array(capacity);
+    this.pool = [placeholder];
+    this.index = new Map([[placeholder, 0]]);
+  }
+
+  /** Grows the storage to `capacity` runs; 0 empties the column, pool included. */
+  setCapacity(capacity: number): void {
+    this.ids = grown(this.ids, capacity);
+    if (capacity === 0) {
+      this.pool.length = 1;
+      this.index.clear();
+      this.index.set(this.pool[0]!, 0);
+    }
+  }
+
+  /** Run `i` gets the placeholder (its storage may hold anything before). */
+  clear(i: number): void {
+    this.ids[i] = 0;
+  }
+
+  get(i: number): string {
+    return this.pool[this.ids[i]!]!;
+  }
+
+  set(i: number, value: string): void {
+    let id = this.index.get(value);
+    if (id === undefined) {
+      id = this.pool.length;
+      this.pool.push(value);
+      this.index.set(value, id);
+    }
+    this.ids[i] = id;
+  }
+}
+
+/** `length` codes of {@link PackedText} that are no length. */
+const PLACEHOLDER = 0xffff_ffff;
+const DERIVED = 0xffff_fffe;
+
+/**
+ * Strings nearly every run has its own of, as UTF-8 in one buffer (8 bytes per run plus the
+ * text). A value equal to `derive(i)` (a pure function of the run's other columns, such as a
+ * runtime from its two timestamps) is not stored at all. Replaced values leave garbage behind,
+ * which is squeezed out once it outweighs the live text.
+ */
+export class PackedText {
+  private start: Uint32Array;
+  private length: Uint32Array;
+  private bytes = Buffer.alloc(0);
+  private used = 0;
+  private garbage = 0;
+
+  constructor(
+    private readonly placeholder: string,
+    capacity: number,
+    private readonly derive?: (i: number) => string,
+  ) {
+    this.start = new Uint32Array(capacity);
+    this.length = new Uint32Array(capacity).fill(PLACEHOLDER);
+  }
+
+  /** Grows the storage to `capacity` runs (new ones hold the placeholder); 0 empties the column. */
+  setCapacity(capacity: number): void {
+    const before = this.length.length;
+    this.start = grown(this.start, capacity);
+    this.length = grown(this.length, capacity);
+    if (capacity > before) this.length.fill(PLACEHOLDER, before);
+    if (capacity === 0) {
+      this.bytes = Buffer.alloc(0);
+      this.used = this.garbage = 0;
+    }
+  }
+
+  clear(i: number): void {
+    this.release(i);
+    this.length[i] = PLACEHOLDER;
+  }
+
+  get(i: number): string {
+    const n = this.length[i]!;
+    if (n === PLACEHOLDER) return this.placeholder;
+    if (n === DERIVED) return this.derive!(i);
+    const s = this.start[i]!;
+    return this.bytes.toString('utf8', s, s + n);
+  }
+
+  set(i: number, value: string): void {
+    this.release(i);
+    if (value === this.placeholder) {
+      this.length[i] = PLACEHOLDER;
+      return;
+    }
+    if (this.derive && this.derive(i) === value) {
+      this.length[i] = DERIVED;
+      return;
+    }
+    const n = Buffer.byteLength(value, 'utf8');
+    if (this.used + n > this.bytes.length) this.makeRoom(n);
+    this.bytes.write(value, this.used, 'utf8');
+    this.start[i] = this.used;
+    this.length[i] = n;
+    this.used += n;
+  }
+
+  private release(i: number): void {
+    const n = this.length[i]!;
+    if (n !== PLACEHOLDER && n !== DERIVED) this.garbage += n;
+  }
+
+  /** Room for `n` more bytes: squeezes out garbage when it is most of the buffer, else doubles it. */
+  private makeRoom(n: number): void {
+    const live = this.used - this.garbage;
+    const size = Math.max(4096, 2 * (live + n));
+    if (size > 0xffff_fff0) {
+      throw new RangeError(`The run table cannot hold more than 4 GiB of text in one column (it needs ${size} bytes).`);
+    }
+    // Copy the live text in run order into a new buffer: garbage goes, the buffer fits again.
+    const next = Buffer.allocUnsafe(size);
+    let at = 0;
+    for (let i = 0; i < this.length.length; i++) {
+      const len = this.length[i]!;
+      if (len === PLACEHOLDER || len === DERIVED) continue;
+      this.bytes.copy(next, at, this.start[i]!, this.start[i]! + len);
+      this.start[i] = at;
+      at += len;
+    }
+    this.bytes = next;
+    this.used = at;
+    this.garbage = 0;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The columnar run table (issue 13): records made on demand hold what was written, text columns
+ * survive updates, shrinking and their buffers being squeezed, and a million runs take tens of
+ * megabytes, not the ~0.6 KB per run of one record object each.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { InvalidArgumentError, NotFoundError } from '../../src/index.js';
+import { RunTable, formatRuntime, formatTime, placeholderRun, type RunInformation } from '../../src/trajectory/runs.js';
+import { runName } from '../../src/tree/names.js';
+import { throwsKind } from '../helpers.js';
+
+const done = (i: number, summary = `x: ${i * 0.5},   label: 'é${i}'`): Omit<RunInformation, 'idx' | 'name'> => ({
+  completed: 1,
+  time: formatTime(1_796_000_000 + i / 4),
+  timestamp: 1_796_000_000 + i / 4,
+  finish_timestamp: 1_796_000_000.25 + i / 4,
+  runtime: formatRuntime(0.25),
+  parameter_summary: summary,
+  short_environment_hexsha: 'abcdef0',
+});
+
+test('a new table holds pypet placeholder rows, made on demand and frozen', () => {
+  const t = new RunTable();
+  assert.is(t.length, 1);
+  t.resize(5);
+  assert.is(t.length, 5);
+  assert.equal(t.get(4), placeholderRun(4));
+  assert.ok(Object.isFrozen(t.get(4)));
+  assert.is(t.completedCount(), 0);
+  assert.equal([...t.records(3)].map((r) => r.name), ['run_00000003', 'run_00000004']);
+  throwsKind(() => t.get(5), NotFoundError, /There is no run 5; the trajectory has 5 runs \(0 to 4\)/);
+  t.resize(0);
+  assert.is(t.length, 1, 'a trajectory keeps at least one run');
+});
+
+test('updates are read back field by field; a runtime that is not the timestamps\' difference is kept as given', () => {
+  const t = new RunTable();
+  t.resize(3);
+  const r = t.update(1, done(1));
+  assert.equal(r, { idx: 1, name: 'run_00000001', ...done(1) });
+  assert.equal(t.get(1), r);
+  assert.ok(t.isCompleted(1));
+  assert.not.ok(t.isCompleted(2));
+  assert.is(t.completedCount(), 1);
+  t.update(2, { ...done(2), runtime: '0:00:07' });
+  assert.is(t.get(2).runtime, '0:00:07');
+  assert.is(t.get(0).runtime, 'forever and ever');
+});
+
+test('a time and runtime equal to what the timestamps give stay what they were when a timestamp changes alone', () => {
+  const t = new RunTable();
+  t.update(0, done(0));
+  t.update(0, { finish_timestamp: 2000, timestamp: 1000 });
+  assert.is(t.get(0).runtime, formatRuntime(0.25));
+  assert.is(t.get(0).time, formatTime(1_796_000_000));
+  assert.is(t.get(0).finish_timestamp, 2000);
+  t.update(0, { time: '2001_01_01_00h00m00s' }); // e.g. written in another time zone
+  assert.is(t.get(0).time, '2001_01_01_00h00m00s');
+  t.update(0, { timestamp: 5 });
+  assert.is(t.get(0).time, '2001_01_01_00h00m00s');
+});
+
+test('summaries survive many replacements (the text buffer is squeezed) and shrinking leaves no old values', () => {
+  const t = new RunTable();
+  t.resize(1000);
+  for (let round = 0; round < 30; round++) {
+    for (let i = 0; i < 1000; i++) t.update(i, { parameter_summary: `round ${round}, run ${i}: ${'ü'.repeat(i % 50)}` });
+  }
+  for (const i of [0, 1, 499, 999]) assert.is(t.get(i).parameter_summary, `round 29, run ${i}: ${'ü'.repeat(i % 50)}`);
+  t.update(7, done(7));
+  t.resize(5);
+  t.resize(10);
+  assert.equal(t.get(7), placeholderRun(7));
+  assert.is(t.get(4).parameter_summary, `round 29, run 4: ${'ü'.repeat(4)}`);
+});
+
+test('replaceAll takes rows one at a time and refuses a row out of order', () => {
+  const t = new RunTable();
+  function* rows(): Generator<RunInformation> {
+    for (let i = 0; i < 3; i++) yield { idx: i, name: runName(i), ...done(i) };
+  }
+  t.replaceAll(rows());
+  assert.is(t.length, 3);
+  assert.equal(t.get(2), { idx: 2, name: 'run_00000002', ...done(2) });
+  t.replaceAll([]);
+  assert.is(t.length, 0);
+  throwsKind(() => t.append({ ...placeholderRun(1) }), InvalidArgumentError, /Run 0 of the run table cannot be 'run_00000001' \(index 1\)/);
+  throwsKind(() => t.append({ ...placeholderRun(0), name: 'run_0' }), InvalidArgumentError, /cannot be 'run_0'/);
+});
+
+test('a million completed runs take tens of megabytes, not one record each', () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const used = () => {
+    gc();
+    gc(); // a second pass frees what the first one only found (the text buffers left behind)
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const before = used();
+  const t = new RunTable();
+  const n = 1_000_000;
+  t.resize(n);
+  for (let i = 0; i < n; i++) t.update(i, done(i, `x: ${i},   y: ${i % 1000}`));
+  const bytes = used() - before;
+  assert.is(t.get(n - 1).parameter_summary, `x: ${n - 1},   y: 999`);
+  // Columns: ~41 bytes per run, plus the summaries' text with room to grow: ~75 bytes in all.
+  // One frozen record per run with its own strings took ~355.
+  assert.ok(bytes < 150 * n, `the table takes ${(bytes / n).toFixed(0)} bytes per run`);
+});
+
+test.run();
