@@ -9,7 +9,7 @@ import { openH5Sync } from '../engine/open-file.js';
 import { appendRuns, createRuns, updateRuns, writeExplorations } from '../layout/overview.js';
 import { PAUSE_ENV } from './shared.js';
 import { allRuns } from './side.js';
-import { dedupeRunComments } from './fill.js';
+import { type Summaries, dedupeRunComments, mergeSummaries, readSummaries } from './fill.js';
 import { Context } from './plan.js';
 import { OtherWriter } from './copy-runs.js';
 import { writeArrayCopy } from './arrays.js';
