@@ -11,9 +11,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Environment, Trajectory } from '../../src/index.js';
 import { tempDir } from './env-helpers.js';
-import { ROWS, run } from './fixtures/big-run.mjs';
 
 const MODULE = fileURLToPath(new URL('./fixtures/big-run.mjs', import.meta.url));
+// The same run function serially (a closure) and on worker threads (the module).
+const { ROWS, run } = (await import(MODULE)) as { ROWS: number; run: (traj: Trajectory) => number };
 const RUNS = 10;
 const DATA = RUNS * ROWS * 8; // 15 MiB
 
