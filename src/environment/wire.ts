@@ -131,7 +131,8 @@ export function transferList(v: unknown, minBytes: number, options: { copy?: boo
     const buffer = view.buffer;
     if (view.byteLength < minBytes || !(buffer instanceof ArrayBuffer) || options.keep?.has(buffer)) return undefined;
     if (options.copy) {
-      if (!replaceable) return undefined;
+      // A Buffer's slice is a view, not a copy; a DataView has none.
+      if (!replaceable || view instanceof DataView || Buffer.isBuffer(view)) return undefined;
       const copy = (view as Uint8Array).slice();
       out.add(copy.buffer as ArrayBuffer);
       return copy;
