@@ -8,7 +8,7 @@ import { StorageError } from '../errors.js';
 import type { Commit } from '../trajectory/storage-service.js';
 import { errorFromWire, type WriterInit, type WriterReply, type WriterRequest } from './protocol.js';
 import { spawnModuleWorker } from './threads.js';
-import { toWire } from './wire.js';
+import { TRANSFER_BYTES, toWire, transferList } from './wire.js';
 
 export class BackgroundWriter {
   private readonly worker: Worker;
@@ -37,13 +37,17 @@ export class BackgroundWriter {
     });
   }
 
-  /** Queues a commit; resolves when it is written. */
-  commit(commit: Commit): Promise<void> {
+  /**
+   * Queues a commit; resolves when it is written. Its big arrays move to the writer thread (they
+   * are unusable here afterwards), except those viewing a buffer in `keep`.
+   */
+  commit(commit: Commit, keep?: ReadonlySet<ArrayBufferLike>): Promise<void> {
     if (this.crashed) return Promise.reject(this.crashed);
     const id = this.nextId++;
+    const wire = toWire(commit);
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ type: 'commit', id, commit: toWire(commit) } satisfies WriterRequest);
+      this.worker.postMessage({ type: 'commit', id, commit: wire } satisfies WriterRequest, transferList(wire, TRANSFER_BYTES, { keep }));
     });
   }
 

@@ -15,9 +15,16 @@
  *   behind (back-pressure) and each commit carries more runs as the file, and the cost of writing
  *   it, grows; and commits space out to three times the last one's duration, so writing takes at
  *   most about a quarter of the time.
- * - A failed commit loses nothing: its runs are in the journal. A synchronous one's entries go
- *   back, first, for the next try; a failed promise stops the exploration (`onCommitFailed`),
- *   and {@link CommitScheduler.finish} throws its error, leaving the journal for resume.
+ * - Big run data is written once, into the file: when commits are cheap (they append to the
+ *   file), an entry with at least `directBytes` of array data skips the journal; its commit
+ *   makes it durable (`onDurable` hears of it then), and a crash before that loses only a run
+ *   that was never reported durable, which resume runs again. Entries waiting to be committed
+ *   are committed once they hold `commitBytes` of data, and while a commit is in flight
+ *   {@link CommitScheduler.backPressure} holds the runs back, so memory stays bounded.
+ * - A failed commit loses nothing durable: its runs are in the journal (or were never reported
+ *   durable). A synchronous one's entries go back, first, for the next try; a failed promise
+ *   stops the exploration (`onCommitFailed`), and {@link CommitScheduler.finish} throws its
+ *   error, leaving the journal for resume.
  */
 import { pushAll } from '../fold.js';
 import { RunOrderGate } from './commit-order.js';
@@ -54,7 +61,22 @@ export interface CommitSchedulerOptions {
   onCommitFailed?: (error: Error) => void;
   /** The clock in milliseconds (default `Date.now`; tests give their own). */
   now?: () => number;
+  /** The bytes of array data an entry writes (default: 0 for every entry). */
+  size?: (entry: JournalEntry) => number;
+  /** Entries of at least this many bytes skip the journal (see the module comment); undefined: none does. */
+  directBytes?: number;
+  /** Commit once the entries waiting hold this many bytes (default {@link COMMIT_BYTES}). */
+  commitBytes?: number;
 }
+
+/** Bytes of data waiting that force a commit, however recent the last one. */
+export const COMMIT_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Waiting data past this many times `commitBytes` goes to the file even ahead of a slow earlier
+ * run (out of run order, as `commit-order.ts` allows for too many waiting runs): memory first.
+ */
+const HOLD_FACTOR = 4;
 
 export class CommitScheduler {
   /** Journaled entries not yet handed to a commit. */
@@ -70,6 +92,13 @@ export class CommitScheduler {
   private lastSync: number;
   private lastCheckpoint: number;
   private lastWriteMs = 0;
+  /** Bytes of data of the entries in {@link pending}, and of each entry (those with data). */
+  private pendingBytes = 0;
+  private readonly sizes = new Map<JournalEntry, number>();
+  /** Entries that skipped the journal: durable once committed. */
+  private readonly direct = new Set<JournalEntry>();
+  /** Settles when the commit in flight does. */
+  private settled: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: CommitSchedulerOptions) {
     this.gate = new RunOrderGate(options.order);
@@ -79,9 +108,34 @@ export class CommitScheduler {
 
   /** Appends a finished run's entry to the journal (durable at the next sync). */
   add(entry: JournalEntry): void {
-    this.options.journal.append(entry);
+    const size = this.options.size?.(entry) ?? 0;
+    const direct = this.options.directBytes !== undefined && size >= this.options.directBytes;
+    if (direct) this.direct.add(entry);
+    else {
+      this.options.journal.append(entry);
+      this.unreported.push(entry);
+    }
     this.pending.push(entry);
-    this.unreported.push(entry);
+    if (size > 0) {
+      this.sizes.set(entry, size);
+      this.pendingBytes += size;
+    }
+  }
+
+  private get commitBytes(): number {
+    return this.options.commitBytes ?? COMMIT_BYTES;
+  }
+
+  /**
+   * Resolves once the next run may be handed out: at once, unless a commit is in flight and the
+   * entries waiting hold `commitBytes` of data already (then when that commit has settled).
+   * @throws the error of a synchronous commit made meanwhile (see {@link tick}).
+   */
+  async backPressure(): Promise<void> {
+    while (this.inFlight && this.pendingBytes >= this.commitBytes) {
+      await this.settled;
+      this.tick();
+    }
   }
 
   /**
@@ -91,7 +145,7 @@ export class CommitScheduler {
   tick(): void {
     const { journal, syncMs, checkpointMs } = this.options;
     if (this.now() - this.lastSync >= syncMs || journal.unsynced >= SYNC_EVERY) this.sync();
-    const due = this.now() - this.lastCheckpoint >= Math.max(checkpointMs, 3 * this.lastWriteMs) || this.pending.length >= MAX_PENDING;
+    const due = this.now() - this.lastCheckpoint >= Math.max(checkpointMs, 3 * this.lastWriteMs) || this.pending.length >= MAX_PENDING || this.pendingBytes >= this.commitBytes;
     if (!this.inFlight && due) {
       this.sync();
       this.flush(false);
@@ -121,31 +175,49 @@ export class CommitScheduler {
   /** Commits the entries that are ready (`final`: all of them, even behind a commit in flight). */
   private flush(final: boolean): void {
     if (this.inFlight && !final) return;
-    const entries = final ? this.gate.takeAll(this.pending) : this.gate.takeReady(this.pending);
+    const all = final || this.pendingBytes >= HOLD_FACTOR * this.commitBytes;
+    const entries = all ? this.gate.takeAll(this.pending) : this.gate.takeReady(this.pending);
     if (entries.length === 0) return;
+    for (const e of entries) this.pendingBytes -= this.sizes.get(e) ?? 0;
     const started = this.now();
     let written: void | Promise<void>;
     try {
       written = this.options.commit(entries);
     } catch (e) {
-      // Still only in the journal: keep them, first, for the next try.
+      // Still only in the journal (or, skipping it, here): keep them, first, for the next try.
+      for (const x of entries) this.pendingBytes += this.sizes.get(x) ?? 0;
       pushAll(this.pending, pushAll(entries, this.pending.splice(0)));
       throw e;
     }
-    if (!written) return;
+    if (!written) return this.committed(entries);
     this.inFlight = true;
-    this.written.push(
-      written.then(
-        () => {
-          this.lastWriteMs = this.now() - started;
-          this.inFlight = false;
-        },
-        (e: Error) => {
-          this.failure ??= e;
-          this.inFlight = false;
-          this.options.onCommitFailed?.(e);
-        },
-      ),
+    const settled = written.then(
+      () => {
+        this.lastWriteMs = this.now() - started;
+        this.inFlight = false;
+        this.committed(entries);
+      },
+      (e: Error) => {
+        this.failure ??= e;
+        this.inFlight = false;
+        this.forget(entries);
+        this.options.onCommitFailed?.(e);
+      },
     );
+    this.settled = settled;
+    this.written.push(settled);
+  }
+
+  /** Entries now in the file: those that skipped the journal are durable. */
+  private committed(entries: readonly JournalEntry[]): void {
+    for (const e of entries) if (this.direct.has(e)) this.options.onDurable?.(e);
+    this.forget(entries);
+  }
+
+  private forget(entries: readonly JournalEntry[]): void {
+    for (const e of entries) {
+      this.sizes.delete(e);
+      this.direct.delete(e);
+    }
   }
 }

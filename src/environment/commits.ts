@@ -8,6 +8,7 @@ import type { NodeRecord } from '../trajectory/records.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
 import type { BackgroundWriter } from './background-writer.js';
 import type { JournalEntry } from './journal.js';
+import { buffersIn } from './wire.js';
 
 /** The commit of journaled entries and other new nodes, or undefined when there is nothing to write. */
 function commitOf(traj: Trajectory, entries: readonly JournalEntry[], nodes: NodeRecord[]): Commit | undefined {
@@ -40,5 +41,8 @@ export function commitEntries(traj: Trajectory, entries: readonly JournalEntry[]
 export function commitInBackground(writer: BackgroundWriter, traj: Trajectory, entries: readonly JournalEntry[]): Promise<void> | undefined {
   const commit = commitOf(traj, entries, []);
   if (!commit) return undefined;
-  return writer.commit(commit).then(() => applyCommit(traj, commit));
+  // The records' arrays move to the writer thread; what the runs returned stays usable here.
+  const returned = new Set<ArrayBufferLike>();
+  for (const e of entries) if (e.kind === 'run') for (const b of buffersIn(e.returned)) returned.add(b);
+  return writer.commit(commit, returned).then(() => applyCommit(traj, commit));
 }

@@ -25,7 +25,8 @@ export interface RunStep {
   ncores: number;
   /** Checks the shared nodes a run adds (worker threads cannot see each other's runs). */
   claims: SharedNodeClaims;
-  onEntry: (entry: JournalEntry) => void;
+  /** Resolves when the next run may start (back-pressure from the commits). */
+  onEntry: (entry: JournalEntry) => void | Promise<void>;
   /** Ends dispatching; the runs in flight still finish. */
   shouldStop: () => boolean;
 }
@@ -53,7 +54,7 @@ export async function dispatchRuns(step: RunStep): Promise<void> {
       lastYield = Date.now();
     }
     if (step.shouldStop()) break;
-    step.onEntry(await executeRun(step.traj, idx, run, step.args, step.hexsha, step.claims));
+    await step.onEntry(await executeRun(step.traj, idx, run, step.args, step.hexsha, step.claims));
   }
 }
 

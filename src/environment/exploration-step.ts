@@ -1,6 +1,7 @@
 /**
  * One exploration step: runs the pending runs (taking over stored results where the `reuse`
- * option finds them), appends each finished run to the journal and commits it to the file —
+ * option finds them), appends each finished run to the journal (a run with big data, when commits
+ * append to the file, goes straight to its commit instead) and commits it to the file —
  * through the storage service in this thread, or, when runs run on worker threads, through the
  * writer thread, which wraps the same service — and removes the journal once everything in it is
  * in the file. The Environment runs a step per `run`, and one more per postprocessing expansion.
@@ -16,6 +17,13 @@ import { Progress } from './progress.js';
 import { findReusableRuns } from './reuse.js';
 import { SharedNodeClaims, type RunFunction } from './run-executor.js';
 import type { RunModule } from './run-module.js';
+import { dataBytes } from './wire.js';
+
+/**
+ * A run with at least this many bytes of array data skips the journal when commits append to the
+ * file: its commit writes the data once, into the file (see `commit-scheduler.ts`).
+ */
+export const DIRECT_RUN_BYTES = 1024 * 1024;
 
 export interface ExplorationStep {
   traj: Trajectory;
@@ -57,16 +65,20 @@ export async function runExplorationStep(step: ExplorationStep): Promise<void> {
     checkpointMs: (options.checkpoint_seconds ?? (writer ? 1 : 300)) * 1000,
     commit: (entries) => (writer ? commitInBackground(writer, traj, entries) : commitEntries(traj, entries)),
     onDurable: (e) => options.on_run?.(e.idx, e.kind === 'run' ? 'completed' : 'failed'),
+    // Big run data goes straight into the file when commits append to it, not through the journal.
+    size: (e) => (e.kind === 'run' ? dataBytes(e.records) : 0),
+    directBytes: traj.v_storage_service?.commitsAppend?.() ? DIRECT_RUN_BYTES : undefined,
     // Stop handing out runs; the journal keeps the runs of the failed commit for resume.
     onCommitFailed: () => step.stop(),
   });
   const claims = new SharedNodeClaims((fullName) => traj.v_storage_service?.subtreeSignature?.(traj, fullName) !== undefined);
-  const onEntry = (computed: JournalEntry): void => {
+  const onEntry = (computed: JournalEntry): Promise<void> => {
     const entry = claims.check(computed);
     scheduler.add(entry);
     step.onOutcome(entry);
     progress.tick(entry.kind === 'failure');
     scheduler.tick();
+    return scheduler.backPressure();
   };
   let committed = false;
   try {
@@ -87,7 +99,7 @@ export async function runExplorationStep(step: ExplorationStep): Promise<void> {
 }
 
 /** With the `reuse` option: hands the runs that can take over stored results to `onEntry`; returns the others. */
-function reuseRuns(traj: Trajectory, todo: number[], reuse: boolean | string[] | undefined, onEntry: (entry: JournalEntry) => void): number[] {
+function reuseRuns(traj: Trajectory, todo: number[], reuse: boolean | string[] | undefined, onEntry: (entry: JournalEntry) => unknown): number[] {
   if (!reuse) return todo;
   const reusable = findReusableRuns(traj, todo, Array.isArray(reuse) ? reuse : []);
   for (const entry of reusable) onEntry({ ...entry, reused: true });

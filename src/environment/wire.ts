@@ -71,3 +71,83 @@ export function fromWire(v: unknown): unknown {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fromWire(x)]));
   }
 }
+
+/**
+ * Visits the typed arrays in a value; `visit` may answer another array to put in its place
+ * (`replaceable`: it is an entry of an object, array or map, not a member of a set).
+ */
+function eachView(
+  v: unknown,
+  visit: (view: ArrayBufferView, replaceable: boolean) => ArrayBufferView | void,
+  seen = new Set<object>(),
+): void {
+  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || seen.has(v)) return;
+  seen.add(v);
+  const inner = (x: unknown, replaceable = true): unknown => {
+    if (ArrayBuffer.isView(x)) return visit(x, replaceable) ?? x;
+    eachView(x, visit, seen);
+    return x;
+  };
+  if (v instanceof Map) {
+    for (const [k, x] of v) {
+      const y = inner(x);
+      if (y !== x) v.set(k, y); // an existing key: iteration goes on undisturbed
+    }
+  } else if (v instanceof Set) {
+    for (const x of v) inner(x, false);
+  } else {
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      const x = o[k];
+      const y = inner(x);
+      if (y !== x) o[k] = y;
+    }
+  }
+}
+
+/** Typed arrays at least this big cross a thread by moving their buffer (see {@link transferList}); smaller ones are cloned. */
+export const TRANSFER_BYTES = 64 * 1024;
+
+/** Bytes of the typed arrays in a value (e.g. a run's records): what storing it writes as data. */
+export function dataBytes(v: unknown): number {
+  let n = 0;
+  eachView(v, (view) => {
+    n += view.byteLength;
+  });
+  return n;
+}
+
+/**
+ * The buffers of the big typed arrays (at least `minBytes`) in a wire-form value, to hand to
+ * `postMessage` as its transfer list: moved to the other thread instead of copied, so a 4 MB
+ * result crosses a thread without a second copy staying behind. Only a buffer a typed array
+ * views whole is moved (never a shared one, nor one of Node's pooled small buffers), and none in
+ * `keep` (still needed on this side). With `copy`, each such array is first replaced in `v` by a
+ * copy, and the copy moves: for arrays the sender's own objects may still use.
+ */
+export function transferList(v: unknown, minBytes: number, options: { copy?: boolean; keep?: ReadonlySet<ArrayBufferLike> } = {}): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  eachView(v, (view, replaceable) => {
+    const buffer = view.buffer;
+    if (view.byteLength < minBytes || !(buffer instanceof ArrayBuffer) || options.keep?.has(buffer)) return undefined;
+    if (options.copy) {
+      // A Buffer's slice is a view, not a copy; a DataView has none.
+      if (!replaceable || view instanceof DataView || Buffer.isBuffer(view)) return undefined;
+      const copy = (view as Uint8Array).slice();
+      out.add(copy.buffer as ArrayBuffer);
+      return copy;
+    }
+    if (view.byteOffset === 0 && view.byteLength === buffer.byteLength) out.add(buffer);
+    return undefined;
+  });
+  return [...out];
+}
+
+/** The buffers the typed arrays in a value view (e.g. what a run returned, which must stay usable here). */
+export function buffersIn(v: unknown): Set<ArrayBufferLike> {
+  const out = new Set<ArrayBufferLike>();
+  eachView(v, (view) => {
+    out.add(view.buffer);
+  });
+  return out;
+}

@@ -9,7 +9,7 @@ import { Trajectory } from '../trajectory/trajectory.js';
 import { executeRun } from './run-executor.js';
 import { loadRunFunction } from './run-module.js';
 import { errorToWire, type WorkerInit, type WorkerReply, type WorkerRequest } from './protocol.js';
-import { fromWire, toWire } from './wire.js';
+import { TRANSFER_BYTES, fromWire, toWire, transferList } from './wire.js';
 import { trajectoryState } from '../trajectory/state.js';
 
 const init = workerData as WorkerInit;
@@ -35,8 +35,10 @@ async function main(): Promise<void> {
         return;
       }
       try {
-        const entry = await executeRun(traj, msg.idx, fn, args, init.hexsha);
-        port.postMessage({ type: 'done', entry: toWire(entry) } satisfies WorkerReply);
+        const entry = toWire(await executeRun(traj, msg.idx, fn, args, init.hexsha));
+        // Big arrays move to the main thread instead of being copied twice (cloned out, cloned
+        // in); copies move, since this thread's tree (a shared result) may still hold the originals.
+        port.postMessage({ type: 'done', entry } satisfies WorkerReply, transferList(entry, TRANSFER_BYTES, { copy: true }));
       } catch (e) {
         port.postMessage({ type: 'error', error: errorToWire(e) } satisfies WorkerReply);
       }

@@ -122,6 +122,12 @@ export interface StorageService<T extends TrajectoryCore = TrajectoryCore> {
    * that either fully happens or leaves the file as it was (the Environment's checkpoint).
    */
   commit(traj: T, commit: Commit): void;
+  /**
+   * Whether a {@link commit} costs what it adds rather than the size of the file (it appends to
+   * the file): the Environment then commits big run data straight into the file instead of
+   * journaling it first. Absent: no.
+   */
+  commitsAppend?(): boolean;
   /** The recorded failures of runs that are not completed. */
   readFailures(traj: T): RunFailure[];
   /** Copies the trajectory into another file. */

@@ -154,4 +154,78 @@ test('a commit is due once MAX_PENDING runs wait, however recent the last checkp
   return scheduler.finish().then(() => assert.equal(commits.map((c) => c.length), [MAX_PENDING, MAX_PENDING, 5]));
 });
 
+/** Big entries: runs 0..n-1 whose size the test gives (bytes of array data). */
+function setupSized(n: number, sizes: number[], options: Partial<CommitSchedulerOptions> = {}) {
+  const s = setup(n, { checkpointMs: 1e9, directBytes: 100, commitBytes: 250, size: (e) => sizes[e.idx] ?? 0, ...options });
+  return s;
+}
+
+test('big entries skip the journal and are reported durable once committed; data waiting past commitBytes is committed', async () => {
+  const { journal, commits, reported, scheduler, finished } = setupSized(5, [120, 10, 120, 120, 5]);
+  finished(0, 0);
+  finished(1, 100);
+  assert.equal(journal.appended, [1], 'only the small run goes to the journal');
+  assert.equal(reported, [1], 'the small run is durable once synced; the big one is not yet');
+  assert.equal(commits, [], '130 bytes wait: no commit yet');
+  finished(2, 110);
+  assert.equal(commits, [[0, 1, 2]], '250 bytes wait: committed at once, long before the checkpoint');
+  assert.equal(reported, [1, 0, 2], 'the big runs are durable once committed');
+  finished(3, 120);
+  finished(4, 130);
+  assert.ok(await scheduler.finish());
+  assert.equal(commits, [[0, 1, 2], [3, 4]]);
+  assert.equal(journal.appended, [1, 4]);
+  assert.equal(reported.sort(), [0, 1, 2, 3, 4]);
+});
+
+test('without directBytes (commits that rewrite the file) every entry goes to the journal', async () => {
+  const { journal, scheduler, finished } = setupSized(2, [1e6, 1e6], { directBytes: undefined });
+  finished(0, 0);
+  finished(1, 1);
+  assert.equal(journal.appended, [0, 1]);
+  assert.ok(await scheduler.finish());
+});
+
+test('back-pressure: with a commit in flight and commitBytes waiting, the next run waits for the commit', async () => {
+  const settle: (() => void)[] = [];
+  const started: number[][] = [];
+  const { reported, scheduler, finished } = setupSized(4, [300, 300, 300, 300], {
+    commit: (entries) => {
+      started.push(entries.map((e) => e.idx));
+      return new Promise<void>((resolve) => settle.push(resolve));
+    },
+  });
+  finished(0, 0);
+  assert.equal(started, [[0]]);
+  assert.equal(reported, [], 'not durable while its commit is in flight');
+  finished(1, 1);
+  let released = false;
+  const waiting = scheduler.backPressure().then(() => (released = true));
+  await Promise.resolve();
+  assert.not.ok(released, 'run 1 waits: 300 bytes wait behind the commit in flight');
+  settle[0]!();
+  await waiting;
+  assert.equal(reported, [0], 'run 0 durable once its commit settled');
+  assert.equal(started, [[0], [1]], 'the waiting data went to the next commit');
+  finished(2, 2);
+  finished(3, 3);
+  const done = scheduler.finish();
+  for (const s of settle.slice(1)) s();
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+  for (const s of settle.slice(1)) s();
+  assert.ok(await done);
+  assert.equal(reported.sort(), [0, 1, 2, 3]);
+});
+
+test('a big entry whose asynchronous commit failed is never reported durable (resume runs it again)', async () => {
+  const { reported, scheduler, finished } = setupSized(2, [300, 5], {
+    commit: (entries) => (entries[0]!.idx === 0 ? Promise.reject(new Error('disk full')) : Promise.resolve()),
+  });
+  finished(0, 0);
+  finished(1, 200);
+  const error = await scheduler.finish().then(() => undefined, (e: unknown) => e);
+  assert.is((error as Error).message, 'disk full');
+  assert.equal(reported, [1], 'only the journaled run is durable');
+});
+
 test.run();

@@ -1,6 +1,7 @@
 /**
  * Crash-point tests, as SQLite tests its journal: each scenario (storing a new trajectory, a
- * serial and a parallel exploration committing after every run, `h5traj run` with its one final
+ * serial and a parallel exploration committing after every run, both again with big runs that
+ * skip the journal and are appended straight into the file, `h5traj run` with its one final
  * commit, `--resume` itself, a merge) is first run once to count its durable steps (file
  * writes, fsyncs, renames, removals, journal appends and truncations, lock takes and releases;
  * see `src/storage/durable-step.ts`), then run again once per step k with the process killing
@@ -191,6 +192,16 @@ test('a serial exploration committing after every run: resume completes after a 
 
 test('a parallel exploration (2 worker threads, a writer thread): resume completes after a crash at every step', async () => {
   counts.parallel = await everyCrashPoint('parallel', () => {}, (dir) => [CHILD, 'parallel', path.join(dir, 'e.hdf5')], checkExploration, (dir) => [path.join(dir, 'e.hdf5')]);
+});
+
+// Runs with big data skip the journal and are appended straight into the file (issue 13, W5):
+// every crash leaves the file's old or new version, and resume runs what was not committed.
+test('a serial exploration of big runs, appended straight into the file: resume completes after a crash at every step', async () => {
+  counts.serialBig = await everyCrashPoint('serial-big', () => {}, (dir) => [CHILD, 'serial-big', path.join(dir, 'e.hdf5')], checkExploration, (dir) => [path.join(dir, 'e.hdf5')]);
+});
+
+test('a parallel exploration of big runs, appended by the writer thread: resume completes after a crash at every step', async () => {
+  counts.parallelBig = await everyCrashPoint('parallel-big', () => {}, (dir) => [CHILD, 'parallel-big', path.join(dir, 'e.hdf5')], checkExploration, (dir) => [path.join(dir, 'e.hdf5')]);
 });
 
 test('h5traj run (one final commit): resume completes after a crash at every step', async () => {

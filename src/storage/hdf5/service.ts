@@ -30,7 +30,7 @@ import type { MergeSummary, ResolvedMergeOptions } from '../../trajectory/merge.
 import type { Trajectory } from '../../trajectory/trajectory.js';
 import { type H5File, joinPath } from './engine/h5file.js';
 import { fileVersion } from '../atomic.js';
-import { openH5Sync } from './engine/open-file.js';
+import { engineName, openH5Sync } from './engine/open-file.js';
 import { loadChildNode, loadLeafData, loadTrajectory } from './load.js';
 import { mergeIntoFile } from './merge/index.js';
 import { listTrajectories, nodePath, readLeaf, subtreeSignature } from './layout/nodes.js';
@@ -54,7 +54,7 @@ export class HDF5StorageService implements StorageService {
   private readonly overview: OverviewMemory = new Map();
   /**
    * The file's graph kept in memory from one commit to the next: set by {@link holdBetweenCommits},
-   * or by the first appending commit (`H5TRAJ_COMMITS=append`).
+   * or by the first commit when commits may append (see {@link commit}).
    */
   private held: HeldFileWriter | undefined;
 
@@ -240,8 +240,8 @@ export class HDF5StorageService implements StorageService {
    * Writes an Environment commit (runs, failures, new nodes) in one crash-safe write: the one
    * place that decides what a commit writes and which comments it purges, for serial runs and
    * for the parallel writer thread alike. Only the trajectory's name is read. With appending
-   * commits on (`H5TRAJ_COMMITS=append`) and the file there, the graph is held between commits
-   * too, since a commit costs only what it adds if the file is not parsed again for each one.
+   * commits possible (not `H5TRAJ_COMMITS=rewrite`) and the file there, the graph is held between
+   * commits too, since a commit costs only what it adds if the file is not parsed again for each one.
    */
   commit(traj: Pick<Trajectory, 'v_name'>, commit: Commit): void {
     const change = (f: H5File): void => writeCommit(f, traj.v_name, commit, this.overview);
@@ -250,6 +250,15 @@ export class HDF5StorageService implements StorageService {
     this.makeFolder();
     this.held ??= new HeldFileWriter();
     this.held.write(this.filename, change);
+  }
+
+  /**
+   * Whether commits append to the file (the native engine, unless `H5TRAJ_COMMITS=rewrite`): a
+   * small file is still rewritten whole, but one with big run data in it is not (see
+   * `native/append-commit.ts`). A file only h5wasm can write is rewritten by every commit all the same.
+   */
+  commitsAppend(): boolean {
+    return appendCommitsEnabled() && engineName() === 'native';
   }
 
   /**

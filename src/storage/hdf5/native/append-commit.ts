@@ -6,10 +6,14 @@
  * (`superblock-switch.ts`). The old version stays whole until the switch, so a crash at any
  * moment leaves the old or the new version, and a reader sees one or the other.
  *
- * On while incomplete only with `H5TRAJ_COMMITS=append`; otherwise every commit rewrites the file.
+ * The policy (`commit-design.md` §7), {@link shouldAppend}: a file of at least
+ * {@link APPEND_MIN_BYTES} gets appending commits, a smaller one is rewritten whole (that takes
+ * milliseconds, and old versions would outweigh what a small commit adds), and so is a file whose
+ * old versions (counted as commits go, `unreachable-count.ts`) pass half of it: the rewrite
+ * compacts it. `H5TRAJ_COMMITS=append` or `=rewrite` forces one way.
  */
 import fs from 'node:fs';
-import { StorageError } from '../../../errors.js';
+import { InvalidArgumentError, StorageError } from '../../../errors.js';
 import { durableStep } from '../../durable-step.js';
 import { type NGroup, type NNode, storedAt } from './model.js';
 import { ByteSource } from './read/byte-source.js';
@@ -17,18 +21,43 @@ import { GraphWriter } from './writer.js';
 import { planWrite } from './write/plan.js';
 import { FileSink } from './write/file-sink.js';
 import { type SuperblockState, appendableState, superblock, switchSuperblock } from './write/superblock.js';
+import { readUnreachable, writeUnreachable } from './unreachable-count.js';
 
-/** Whether commits append to the file instead of rewriting it (`H5TRAJ_COMMITS=append`). */
+/** Files smaller than this are rewritten whole by each commit (unless `H5TRAJ_COMMITS=append`). */
+export const APPEND_MIN_BYTES = 4 * 1024 * 1024;
+
+/** How commits write: by the policy (`auto`, the default), or always one way (`H5TRAJ_COMMITS`). */
+export type CommitMode = 'auto' | 'append' | 'rewrite';
+
+/**
+ * The commit mode `H5TRAJ_COMMITS` asks for (unset or empty: `auto`).
+ * @throws InvalidArgumentError for another value.
+ */
+export function commitMode(): CommitMode {
+  const v = process.env.H5TRAJ_COMMITS;
+  if (v === undefined || v === '' || v === 'auto') return 'auto';
+  if (v === 'append' || v === 'rewrite') return v;
+  throw new InvalidArgumentError(`H5TRAJ_COMMITS must be 'append', 'rewrite' or 'auto' (the default), not '${v}'.`);
+}
+
+/** Whether commits may append (not forced to rewrite): writers then record where objects are stored. */
 export function appendCommitsEnabled(): boolean {
-  return process.env.H5TRAJ_COMMITS === 'append';
+  return commitMode() !== 'rewrite';
+}
+
+/** Whether a commit into a file whose current version ends at `eof`, `unreachable` bytes of it old versions, appends. */
+export function shouldAppend(eof: number, unreachable: number): boolean {
+  const mode = commitMode();
+  if (mode !== 'auto') return mode === 'append';
+  return eof >= APPEND_MIN_BYTES && unreachable * 2 <= eof;
 }
 
 /**
  * Writes the objects of `root`'s graph that `changed` holds (or that have no stored address)
  * past the end of `path`, the file the graph's stored addresses refer to, and switches its
  * superblock to them. Returns false, having written nothing, when the file cannot take an
- * appending commit (not written by the native writer, or its superblock is torn); the caller
- * then rewrites it. `changed` must hold every ancestor of a changed object, and `changedNames`,
+ * appending commit (not written by the native writer, or its superblock is torn) or the policy
+ * says to rewrite it ({@link shouldAppend}); the caller then rewrites it. `changed` must hold every ancestor of a changed object, and `changedNames`,
  * per changed group, the names of the links added or changed in it.
  * @throws StorageError when the graph cannot be stored (as the whole-file writer) or writing fails;
  *   the file is then still its old version.
@@ -42,12 +71,14 @@ export function appendCommit(path: string, root: NGroup, changed: ReadonlySet<NN
     throw new StorageError(`Cannot open '${path}' to write a commit: ${(e as Error).message}`, { file: path, cause: e });
   }
   let state: SuperblockState | undefined;
+  let unreachable = 0;
   try {
     state = appendableState(fd);
+    if (state !== undefined) unreachable = readUnreachable(fd, state.eof, state.root);
   } finally {
     fs.closeSync(fd);
   }
-  if (state === undefined || !storedAt.has(root)) return false;
+  if (state === undefined || !storedAt.has(root) || !shouldAppend(state.eof, unreachable)) return false;
   if (reused(root)) return true; // nothing changed
   const plan = planWrite(root, reused);
   // Bytes past the end of file are what a crashed commit appended: nothing reaches them.
@@ -66,8 +97,13 @@ export function appendCommit(path: string, root: NGroup, changed: ReadonlySet<NN
       appending: true,
       record: true,
       stored: { source, header: (group) => storedAt.get(group), changedNames: (group) => changedNames.get(group) },
+      // A new version of a stored object leaves its old version unreachable.
+      written: (node, bytes) => {
+        if (storedAt.has(node)) unreachable += bytes;
+      },
     }).write(root);
     sink.flush();
+    writeUnreachable(sink.fd, path, sink.pos, rootAddress, unreachable);
     switching = true;
     switchSuperblock(sink.fd, path, state.bytes, superblock(sink.pos, rootAddress));
   } catch (e) {

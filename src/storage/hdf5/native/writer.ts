@@ -125,6 +125,11 @@ export interface GraphWriterOptions {
     header: (group: NGroup) => number | undefined;
     changedNames: (group: NGroup) => ReadonlySet<string> | undefined;
   };
+  /**
+   * Hears, per object written, the bytes written for it alone (its header, data, chunk index,
+   * symbol table; not the objects it links to): an appending commit counts what old versions leave behind.
+   */
+  written?: (node: NNode, bytes: number) => void;
 }
 
 /**
@@ -140,6 +145,8 @@ export class GraphWriter {
   private readonly names: string[] = [];
   /** The old-style groups written so far: an entry pointing at one caches its symbol table. */
   private readonly tables = new Map<NGroup, SymbolTable>();
+  /** Bytes written for the objects below the one being written (for {@link GraphWriterOptions.written}). */
+  private below = 0;
 
   constructor(
     private readonly sink: FileSink,
@@ -163,7 +170,14 @@ export class GraphWriter {
       if (!this.options.reused) throw new Error('an object outside the write plan');
       return this.options.reused(node);
     }
-    if (info.address < 0) info.address = node.kind === 'group' ? this.writeGroup(node, info) : this.writeDataset(node, info);
+    if (info.address >= 0) return info.address;
+    const start = this.sink.pos;
+    const outer = this.below;
+    this.below = 0;
+    info.address = node.kind === 'group' ? this.writeGroup(node, info) : this.writeDataset(node, info);
+    const bytes = this.sink.pos - start;
+    this.options.written?.(node, bytes - this.below);
+    this.below = outer + bytes;
     return info.address;
   }
 
