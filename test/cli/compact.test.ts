@@ -1,7 +1,7 @@
 /**
  * `h5traj compact` and the unreachable bytes `h5traj info` reports, through the built binary: an
  * exploration committing after every run with appending commits leaves old versions in the file;
- * `info --json` counts them, `compact` gives them back, and the trajectory is the same after.
+ * `info --json` reports the count the commits kept (`--exact` walks the file to measure them), `compact` gives them back, and the trajectory is the same after.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -31,15 +31,23 @@ test('info counts the bytes old versions take, compact gives them back and keeps
   // The trajectory is stored, then its runs committed by appending: the groups on their path have old versions.
   const run = h5traj(['run', MODULE, '--file', file, '--quiet'], { env: APPEND });
   assert.is(run.code, 0, run.stderr);
-  const before = JSON.parse(h5traj(['info', file, '--json']).stdout) as { file_bytes: number; unreachable_bytes: number | null };
+  type Info = { file_bytes: number; unreachable_bytes: number | null; unreachable_measured: boolean };
+  const before = JSON.parse(h5traj(['info', file, '--json', '--exact']).stdout) as Info;
   assert.ok(before.unreachable_bytes! > 0, `unreachable bytes: ${before.unreachable_bytes}`);
+  assert.is(before.unreachable_measured, true);
+  // Without --exact, info reads the count the commits kept (constant time): an estimate near the walk's figure.
+  const counted = JSON.parse(h5traj(['info', file, '--json']).stdout) as Info;
+  assert.is(counted.unreachable_measured, false);
+  const ratio = counted.unreachable_bytes! / before.unreachable_bytes!;
+  assert.ok(ratio > 0.5 && ratio < 2, `counted ${counted.unreachable_bytes} vs walked ${before.unreachable_bytes}`);
   const compacted = h5traj(['compact', file, '--json'], { env: APPEND });
   assert.is(compacted.code, 0, compacted.stderr);
   const sizes = JSON.parse(compacted.stdout) as { bytes_before: number; bytes_after: number };
   assert.is(sizes.bytes_before, before.file_bytes);
   assert.ok(sizes.bytes_after <= before.file_bytes - before.unreachable_bytes!, `${sizes.bytes_after} ≤ ${before.file_bytes} − ${before.unreachable_bytes}`);
   const after = JSON.parse(h5traj(['info', file, '--json']).stdout) as { file_bytes: number; unreachable_bytes: number; trajectories: { runs: number; completed: number }[] };
-  assert.is(after.unreachable_bytes, 0);
+  assert.is(after.unreachable_bytes, 0, 'a compacted file counts no old versions');
+  assert.is((JSON.parse(h5traj(['info', file, '--json', '--exact']).stdout) as Info).unreachable_bytes, 0, 'and the walk finds none');
   assert.is(after.file_bytes, sizes.bytes_after);
   assert.is(after.trajectories[0]!.completed, 8);
   const z = h5traj(['get', file, 'z', '--json']);

@@ -4,21 +4,27 @@
  */
 import fs from 'node:fs';
 import { describeRuns, describeShard, missingShards, shardBlock, shardRecords } from '../../environment/shard.js';
-import { unreachableBytes } from '../../storage/hdf5/compact.js';
+import { recordedUnreachableBytes, unreachableBytes } from '../../storage/hdf5/compact.js';
 import { openH5 } from '../../storage/hdf5/engine/open-file.js';
 import { type StoredSummary, readSummary } from '../../storage/hdf5/summary.js';
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
 import { out, outJson, table } from '../io.js';
 import { PARAMETERS_ONLY, openTrajectory, trajectoryAt, trajectoryNames } from '../open.js';
 
-export const info: CliCommand<CommonArgs> = {
+export const info: CliCommand<CommonArgs & { exact?: boolean }> = {
   command: 'info <file>',
   describe: 'list the trajectories in a file: comment, creation time, runs, explored parameters, failures',
   examples: [
     ['h5traj info data/demo.hdf5', 'a table of the trajectories in the file'],
     ['h5traj info data/demo.hdf5 --json', 'the same as JSON'],
+    ['h5traj info data/demo.hdf5 --exact', 'measure the space old versions take by walking the file (slow on big files)'],
   ],
-  builder: (y) => withReadOptions(y),
+  builder: (y) =>
+    withReadOptions(y).option('exact', {
+      type: 'boolean',
+      default: false,
+      describe: 'measure the bytes old versions take by walking every object (minutes on a million runs) instead of reading the count commits keep',
+    }),
   handler: async (args) => {
     const names = args.trajectory !== undefined ? [args.trajectory] : args.index !== undefined ? [trajectoryAt(args.file, args.index)] : trajectoryNames(args.file);
     const rows = await Promise.all(names.map(async (name) => {
@@ -43,13 +49,16 @@ export const info: CliCommand<CommonArgs> = {
       };
     }));
     const size = fs.statSync(args.file).size;
-    // Space old versions take (appending commits); null when the file holds structures h5traj does not walk.
-    const unreachable = unreachableBytes(args.file) ?? null;
+    // Space old versions take (appending commits): the count commits keep in the file, read in
+    // constant time (walking a million-run file takes minutes), or measured with --exact; null
+    // when neither is known (a file h5traj did not write, without --exact).
+    const exact = args.exact === true;
+    const unreachable = (exact ? unreachableBytes(args.file) : recordedUnreachableBytes(args.file)) ?? null;
     if (args.json) {
-      outJson({ file: args.file, file_bytes: size, unreachable_bytes: unreachable, trajectories: rows });
+      outJson({ file: args.file, file_bytes: size, unreachable_bytes: unreachable, unreachable_measured: exact, trajectories: rows });
       return;
     }
-    const old = unreachable ? `, of which ${(unreachable / 1024 / 1024).toFixed(2)} MiB unreachable (old versions; h5traj compact gives them back)` : '';
+    const old = unreachable ? `, of which ${exact ? '' : 'about '}${(unreachable / 1024 / 1024).toFixed(2)} MiB unreachable (old versions; h5traj compact gives them back)` : '';
     out(`${args.file}: ${rows.length} trajector${rows.length === 1 ? 'y' : 'ies'}, ${(size / 1024 / 1024).toFixed(2)} MiB${old}`);
     out(table(['trajectory', 'created', 'runs', 'completed', 'failed', 'explored', 'comment'],
       rows.map((r) => [r.name, r.created, r.runs, r.completed, r.failed, r.explored.join(', '), r.comment])));

@@ -11,11 +11,32 @@ import { assertWritable, nameTarget, removeStaleTemps, removeTemp, replaceWithTe
 import { NativeUnsupportedError } from './native/model.js';
 import { type NativeSource, openNativeFile } from './native/reader.js';
 import { reachableBytes } from './native/reachable.js';
-import { repairTornSuperblock } from './native/write/superblock.js';
+import { appendableState, repairTornSuperblock } from './native/write/superblock.js';
+import { readUnreachable } from './native/unreachable-count.js';
 import { writeNativeFile } from './native/writer.js';
 import { rewriteFile } from './transactions/rewrite.js';
 
-/** The bytes of a file its current version does not reach (old versions), or undefined when unknown. */
+/**
+ * The bytes of old versions in a file as its appending commits counted them (`unreachable-count.ts`,
+ * an estimate kept in the file's reserved head): read in constant time, so `h5traj info` can
+ * report it on a file of any size. Undefined for a file the native writer did not write (no
+ * reserved head: PyTables, h5py and h5wasm files), which {@link unreachableBytes} can still walk.
+ */
+export function recordedUnreachableBytes(filename: string): number | undefined {
+  const fd = fs.openSync(filename, 'r');
+  try {
+    const state = appendableState(fd);
+    return state === undefined ? undefined : readUnreachable(fd, state.eof, state.root);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * The bytes of a file its current version does not reach (old versions), measured by walking
+ * every object the current version reaches (all object headers: minutes on a million runs), or
+ * undefined when the file holds structures the walk does not know.
+ */
 export function unreachableBytes(filename: string): number | undefined {
   const live = reachableBytes(filename);
   return live === undefined ? undefined : Math.max(0, fs.statSync(filename).size - live);
