@@ -10,6 +10,7 @@ import { checkOptions, optionNames, type OptionSpec } from '../options.js';
 import { LinkMap } from './links.js';
 import { GROUP_HANDLER } from './natural-naming.js';
 import { findAll, findNode, inOtherRun, type SearchOptions } from './search.js';
+import { lazyGroupsBelow, loadAllLazy, type LazyChildren } from './lazy-children.js';
 
 /** The kinds of leaf a group can add, each tied to a branch. */
 export type LeafKind = 'config' | 'parameter' | 'derived_parameter' | 'result' | 'leaf';
@@ -91,10 +92,13 @@ const GROUP_LOAD_OPTIONS: OptionSpec = {
  * - `children`: only `tree/` adds and removes children (`_attachChild`, `_detach`); others read.
  * - `links`: the tree, loading, run records and the run executor set and delete links through
  *   this map; it is a LinkMap, so every change reaches the root's link index.
+ * - `lazy`: children still only in storage (see `lazy-children.ts`); loading sets it, through
+ *   `setLazyChildren`. `children` holds only what is in memory.
  */
 export interface GroupState extends NodeState {
   readonly children: Map<string, NNNode>;
   readonly links: Map<string, NNNode>;
+  lazy: LazyChildren | undefined;
 }
 
 /**
@@ -117,7 +121,7 @@ export class NNGroupNode extends NNNode {
     // Natural naming: unknown property names are looked up in the tree.
     const proxy = new Proxy(this, GROUP_HANDLER);
     // The link map reports the proxy, the object every other part of the tree holds.
-    Object.assign(this[NODE_STATE], { children: new Map<string, NNNode>(), links: new LinkMap(proxy) });
+    Object.assign(this[NODE_STATE], { children: new Map<string, NNNode>(), links: new LinkMap(proxy), lazy: undefined });
     return proxy;
   }
 
@@ -135,28 +139,31 @@ export class NNGroupNode extends NNNode {
   // -------------------------------------------------------------------------------------------
   // Children
 
-  /** A direct child or link by name. */
+  /** A direct child or link by name (a child still only in storage is loaded, see `lazy-children.ts`). */
   _childOrLink(name: string): NNNode | undefined {
-    return this[NODE_STATE].children.get(name) ?? this[NODE_STATE].links.get(name);
+    const state = this[NODE_STATE];
+    return state.children.get(name) ?? state.links.get(name) ?? state.lazy?.load(this, name);
   }
 
-  /** Direct children in insertion order (no links). */
+  /** Direct children in insertion order (no links); children still in storage are loaded first. */
   _childNodes(): IterableIterator<NNNode> {
+    loadAllLazy(this);
     return this[NODE_STATE].children.values();
   }
 
-  /** Number of children (pypet's `f_children`). */
+  /** Number of children (pypet's `f_children`), counting those still in storage. */
   f_children(): number {
-    return this[NODE_STATE].children.size;
+    return this[NODE_STATE].children.size + (this[NODE_STATE].lazy?.pending ?? 0);
   }
 
   /** Whether the group has children. */
   f_has_children(): boolean {
-    return this[NODE_STATE].children.size > 0;
+    return this.f_children() > 0;
   }
 
-  /** The children as an object name → node (a copy). */
+  /** The children as an object name → node (a copy; children still in storage are loaded). */
   f_get_children(): Record<string, NNNode> {
+    loadAllLazy(this);
     return Object.fromEntries(this[NODE_STATE].children);
   }
 
@@ -170,10 +177,22 @@ export class NNGroupNode extends NNNode {
     checkOptions('f_iter_nodes()', options, RECURSIVE_ONLY);
     const recursive = options.recursive ?? true;
     const runIdx = this[NODE_STATE].root?.v_idx ?? -1;
+    loadAllLazy(this);
     for (const child of this[NODE_STATE].children.values()) {
       if (inOtherRun(child.v_name, runIdx)) continue;
       yield child;
       if (recursive && !child.v_is_leaf) yield* (child as NNGroupNode).f_iter_nodes(options);
+    }
+  }
+
+  /**
+   * The nodes below that are in memory, depth first, whatever run the tree is viewed as; unlike
+   * {@link f_iter_nodes} it loads nothing (for bookkeeping such as marking nodes stored).
+   */
+  *_loadedNodes(): IterableIterator<NNNode> {
+    for (const child of this[NODE_STATE].children.values()) {
+      yield child;
+      if (!child.v_is_leaf) yield* (child as NNGroupNode)._loadedNodes();
     }
   }
 
@@ -236,6 +255,8 @@ export class NNGroupNode extends NNNode {
     const translated = translateWildcards(name, root?.v_idx ?? -1);
     const autoLoad = options.auto_load ?? false;
     let node = findNode(this, translated, this._searchOptions(options));
+    // A shortcut may lead into children still only in storage: load them and look again.
+    if (!node && this._loadLazyBelow()) node = findNode(this, translated, this._searchOptions(options));
     if (!node && autoLoad && root) node = this._autoLoadPath(translated);
     if (!node) throw this._notFound(translated, options);
     if (node.v_is_leaf) {
@@ -270,9 +291,29 @@ export class NNGroupNode extends NNNode {
     return new NotFoundError(`No node named '${name}' was found ${how} ${where}${run}.${hint}`, { path: name });
   }
 
+  /**
+   * Loads the children still only in storage of every group at or below this one that a search
+   * can see (viewed as a run, only that run's group); whether any were loaded.
+   */
+  private _loadLazyBelow(): boolean {
+    const idx = this[NODE_STATE].root?.v_idx ?? -1;
+    let loaded = false;
+    for (const g of lazyGroupsBelow(this)) {
+      const lazy = groupState(g).lazy!;
+      if (idx < 0) {
+        loadAllLazy(g);
+        loaded = true;
+      } else if (lazy.has(runName(idx))) {
+        loaded = lazy.load(g, runName(idx)) !== undefined || loaded;
+      }
+    }
+    return loaded;
+  }
+
   /** All nodes below matching the (dotted) name, e.g. every `z` of every run. */
   f_get_all(name: string, options: { max_depth?: number } = {}): NNNode[] {
     checkOptions('f_get_all()', options, { known: ['max_depth'] });
+    this._loadLazyBelow();
     const translated = translateWildcards(name, this[NODE_STATE].root?.v_idx ?? -1);
     return findAll(this, translated, this._searchOptions({ max_depth: options.max_depth }));
   }
@@ -555,11 +596,11 @@ export class NNGroupNode extends NNNode {
     }
   }
 
-  /** Detaches a child and its subtree from the indexes. */
+  /** Detaches a child and its subtree from the indexes (children still only in storage stay there). */
   _detach(child: NNNode): void {
     if (!child.v_is_leaf) {
       (child as NNGroupNode)._indexLinks(false);
-      for (const sub of [...(child as NNGroupNode).f_iter_nodes({ recursive: true })]) this[NODE_STATE].root?._nodeRemoved(sub);
+      for (const sub of [...(child as NNGroupNode)._loadedNodes()]) this[NODE_STATE].root?._nodeRemoved(sub);
     }
     this[NODE_STATE].root?._nodeRemoved(child);
     this[NODE_STATE].children.delete(child.v_name);
