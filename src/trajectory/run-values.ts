@@ -75,7 +75,7 @@ export function valuesFromRuns(traj: TrajectoryCore, name: string, options: From
       let item: unknown = missing;
       const stored = onlyStored(rn);
       if (stored && released) {
-        const leaf = released(traj, `${runs!.v_full_name}.${rn}.${name}`, autoLoad);
+        const leaf = released(traj, runs!.v_full_name, `${rn}.${name}`, autoLoad);
         if (leaf) item = opts.fast_access ? leaf._fastAccess() : leaf;
       }
       if (item === missing) {

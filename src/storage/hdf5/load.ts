@@ -219,16 +219,18 @@ export function loadChildNode(f: H5File, traj: Trajectory, group: NNGroupNode, c
 }
 
 /**
- * The stored leaf at exactly `fullName`, as a node outside the tree (see
- * `StorageService.readReleasedLeaf`), or undefined when the path holds no leaf or passes a link.
+ * The stored leaf `relative` (a dotted name) below the stored group `under`, as a node outside
+ * the tree (see `StorageService.readReleasedLeaf`), or undefined when no leaf is stored there or
+ * the path passes a link below `under`.
  */
-export function readReleasedLeaf(f: H5File, traj: Trajectory, fullName: string, withData: boolean): NNLeafNode | undefined {
-  const parts = fullName.split('.');
-  let path = nodePath(traj.v_name, '');
-  for (const part of parts) {
+export function readReleasedLeaf(f: H5File, traj: Trajectory, under: string, relative: string, withData: boolean): NNLeafNode | undefined {
+  let path = nodePath(traj.v_name, under);
+  for (const part of relative.split('.')) {
     path = `${path}/${part}`;
-    if (!f.exists(path) || f.linkTarget(path) !== null) return undefined;
+    if (f.linkTarget(path) !== null) return undefined;
   }
+  if (!f.exists(path)) return undefined;
+  const fullName = under === '' ? relative : `${under}.${relative}`;
   const rec = readNodeRecord(f, path, fullName);
   if (rec.kind !== 'leaf') return undefined;
   const data = withData ? readLeaf(f, traj.v_name, fullName, rec.className ?? 'Result') : undefined;

@@ -126,8 +126,8 @@ export class HDF5StorageService implements StorageService {
     return subtreeSignature(this.read(), traj.v_name, fullName);
   }
 
-  readReleasedLeaf(traj: Trajectory, fullName: string, withData: boolean): NNLeafNode | undefined {
-    return readReleasedLeaf(this.read(), traj, fullName, withData);
+  readReleasedLeaf(traj: Trajectory, under: string, relative: string, withData: boolean): NNLeafNode | undefined {
+    return readReleasedLeaf(this.read(), traj, under, relative, withData);
   }
 
   readResultItems(traj: Trajectory, fullName: string, className: string, items: readonly string[]): Map<string, unknown> {
