@@ -11,6 +11,7 @@ import { groupState, type NNGroupNode } from '../tree/group.js';
 import { setLazyChildren, type LazyChildren } from '../tree/lazy-children.js';
 import { runIndexOf, runName } from '../tree/names.js';
 import { nodeState, type NNNode } from '../tree/node.js';
+import { TRAJECTORY_STATE, trajectoryState, type TrajectoryCore } from './state.js';
 
 /**
  * Below this many run groups a skeleton load puts them all in memory, as pypet does: the tree
@@ -57,7 +58,17 @@ export class LazyRuns implements LazyChildren {
     // Marked loaded first: attaching the loaded group asks this group for the name again.
     this.#stored[idx] = 0;
     this.#pending -= 1;
-    return this.#loadRun(group, name);
+    // What a run executing now adds is recorded to be committed; a group loaded from storage
+    // during the run is not its addition (an eager load would have had it there before).
+    const root = nodeState(group).root as Partial<TrajectoryCore> | undefined;
+    const state = root && TRAJECTORY_STATE in root ? trajectoryState(root as TrajectoryCore) : undefined;
+    const inRun = state?.singleRun ?? false;
+    if (state) state.singleRun = false;
+    try {
+      return this.#loadRun(group, name);
+    } finally {
+      if (state) state.singleRun = inRun;
+    }
   }
 
   unload(group: NNGroupNode, child: NNNode): void {

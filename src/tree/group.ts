@@ -373,7 +373,8 @@ export class NNGroupNode extends NNNode {
     let group: NNGroupNode = this._rootGroup();
     for (let i = 0; i < fullParts.length; i++) {
       const part = fullParts[i]!;
-      const existing = groupState(group).children.get(part);
+      // A group still only in storage is loaded, not made again beside it.
+      const existing = groupState(group).children.get(part) ?? groupState(group).lazy?.load(group, part);
       if (existing) {
         if (existing.v_is_leaf) {
           throw new NodeExistsError(

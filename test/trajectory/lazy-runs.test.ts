@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Result, Trajectory, runName } from '../../src/index.js';
 import { groupState, type NNGroupNode } from '../../src/tree/group.js';
 import { LAZY_RUNS_MIN } from '../../src/trajectory/lazy-runs.js';
+import { trajectoryState } from '../../src/trajectory/state.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-lazy-runs-'));
 const N = 2000;
@@ -101,6 +102,33 @@ test('a search while viewing a run finds that run\'s nodes; f_get_all and iterat
   assert.is(inMemory(t), N);
   const t2 = skeleton(big);
   assert.is([...t2.results.f_iter_leaves()].length, N);
+});
+
+test('adding below a run group still in storage loads it instead of making a second one; storing writes only the new leaf', () => {
+  const file = path.join(dir, 'added.hdf5');
+  fs.copyFileSync(big, file);
+  const t = skeleton(file);
+  t.f_add_result(`results.runs.${runName(4)}.extra`, 42);
+  assert.is(inMemory(t), 1);
+  assert.is(runsOf(t).f_children(), N);
+  assert.equal(Object.keys(t.results.runs[runName(4)].f_get_children()), ['out', 'extra']);
+  t.f_store();
+  const back = skeleton(file);
+  const run4 = back.results.runs[runName(4)];
+  back.f_load_items([run4.out, run4.extra]);
+  assert.equal([run4.out.f_get('a'), run4.extra], [2, 42]);
+});
+
+test('a run group loaded while a run executes is not recorded as something the run added', () => {
+  const t = skeleton(big);
+  const state = trajectoryState(t);
+  state.singleRun = true;
+  try {
+    t.f_get(`results.runs.${runName(6)}.out`);
+  } finally {
+    state.singleRun = false;
+  }
+  assert.equal(state.runAdded.nodes, []);
 });
 
 test('below the threshold a skeleton load puts every run group in memory, as pypet does', () => {
