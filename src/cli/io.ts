@@ -3,7 +3,6 @@
  * (`| head`) ends the program quietly; colours only on a TTY and never with NO_COLOR.
  */
 import stringWidth from 'string-width';
-import { maxOf } from '../fold.js';
 import { jsonReplacer as valueReplacer } from '../values/text.js';
 
 /** Thrown (and caught by the CLI) when stdout was closed by the reader. */
@@ -68,13 +67,20 @@ export function dim(text: string, stream: NodeJS.WriteStream = process.stdout): 
  * (20,000 runs took 13 s to format); this is linear.
  */
 export function table(head: string[], rows: unknown[][]): string {
-  const text = rows.map((row) => head.map((_, j) => cellText(row[j])));
-  const widths = head.map((h, j) => Math.max(stringWidth(h), maxOf(text, (row) => stringWidth(row[j]!), 0)));
+  return [...tableLines(head, () => rows)].join('\n');
+}
+
+/**
+ * {@link table} line by line, for tables too long to hold as one text: `rows` is called twice,
+ * once to measure the columns and once to write them, so the rows need not be kept.
+ */
+export function* tableLines(head: string[], rows: () => Iterable<unknown[]>): Generator<string> {
+  const widths = head.map((h) => stringWidth(h));
+  for (const row of rows()) head.forEach((_, j) => (widths[j] = Math.max(widths[j]!, stringWidth(cellText(row[j])))));
   const line = (cells: string[]): string =>
     cells.map((c, j) => (j === cells.length - 1 ? c : c + ' '.repeat(widths[j]! - stringWidth(c)))).join('  ').trimEnd();
-  const lines = [line(head.map((h) => bold(h)))];
-  for (const row of text) lines.push(line(row));
-  return lines.join('\n');
+  yield line(head.map((h) => bold(h)));
+  for (const row of rows()) yield line(head.map((_, j) => cellText(row[j])));
 }
 
 /** One cell's text: empty for null/undefined; a line break shown as \n so a row stays one line. */

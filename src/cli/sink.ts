@@ -138,3 +138,19 @@ export async function writeText(sink: LineSink, text: string): Promise<void> {
 export function outLong(text: string): Promise<void> {
   return writeText(stdoutSink(), text);
 }
+
+/**
+ * Writes `JSON.stringify([...items], replacer, 2)` to stdout one element at a time, so that a
+ * million records never make one string (the text is the same).
+ */
+export async function outJsonArray(items: Iterable<unknown>, replacer: (key: string, v: unknown) => unknown): Promise<void> {
+  const sink = stdoutSink();
+  // Each element is held until the next one shows whether it needs a comma.
+  let held: string | undefined;
+  for (const item of items) {
+    await sink.write(held === undefined ? '[' : `${held},`);
+    held = `  ${JSON.stringify(item, replacer, 2).replace(/\n/g, '\n  ')}`;
+  }
+  await sink.write(held === undefined ? '[]' : `${held}\n]`);
+  await sink.end();
+}

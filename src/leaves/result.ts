@@ -11,6 +11,7 @@ import { checkOptions, optionNames, type OptionSpec } from '../options.js';
 import { type AcceptRules, isPlainObject, toTypedValue } from '../values/coerce.js';
 import { Typed } from '../values/markers.js';
 import type { DTypeHint, TypedValue } from '../values/types.js';
+import { ItemMap } from './item-map.js';
 
 export interface ResultOptions extends LeafOptions {
   dtype?: DTypeHint;
@@ -23,7 +24,8 @@ export class Result extends NNLeafNode {
   /** Natural naming: any other property is an item. */
   [item: string]: any;
 
-  _items = new Map<string, TypedValue>();
+  /** The items (a Map's interface, small for the few items a Result usually holds). */
+  _items = new ItemMap();
   protected _dtype: DTypeHint | undefined;
 
   constructor(fullName: string, value?: unknown, options: ResultOptions = {}) {

@@ -52,3 +52,13 @@ export function runGroup(traj: TrajectoryCore, runs: NNGroupNode, idx: number, l
   }
   return group ? { group, loaded: true } : undefined;
 }
+
+/**
+ * Drops a run group that a scan loaded from `runs` again (storage still has it): a run group
+ * still listed as only in storage (`lazy-runs.ts`) becomes so again, any other is detached.
+ */
+export function releaseRunGroup(runs: NNGroupNode, group: NNGroupNode): void {
+  const lazy = groupState(runs).lazy;
+  if (lazy?.unload) lazy.unload(runs, group);
+  else runs._detach(group);
+}

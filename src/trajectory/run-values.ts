@@ -6,8 +6,8 @@ import { NotFoundError } from '../errors.js';
 import { Result } from '../leaves/result.js';
 import { groupState, type GetOptions, type NNGroupNode } from '../tree/group.js';
 import { runName } from '../tree/names.js';
-import type { NNNode } from '../tree/node.js';
-import { runGroup, runsGroup } from './run-groups.js';
+import { nodeState, type NNNode } from '../tree/node.js';
+import { releaseRunGroup, runGroup, runsGroup } from './run-groups.js';
 import { trajectoryState, type TrajectoryCore } from './state.js';
 
 /** Options of {@link Trajectory.f_get_from_runs}. */
@@ -59,12 +59,31 @@ export function valuesFromRuns(traj: TrajectoryCore, name: string, options: From
       throw e;
     }
   };
+  // Runs only in storage are read straight from it when the name is a leaf at exactly that path
+  // below the run's group (what a search finds first): the leaf comes back without its run's
+  // group entering the tree, so collecting one value of a million runs keeps memory bounded.
+  const released = traj.v_storage_service?.readReleasedLeaf?.bind(traj.v_storage_service);
+  const onlyStored = (rn: string): boolean => {
+    if (!runs || !nodeState(traj).stored) return false;
+    if (groupState(runs).lazy?.has(rn)) return true;
+    return autoLoad && !groupState(runs).children.has(rn) && !groupState(runs).links.has(rn);
+  };
   try {
     for (let idx = 0; idx < state.runs.length; idx++) {
       const rn = runName(idx);
       state.idx = idx;
-      const group = runs && runGroup(traj, runs, idx, load)?.group;
-      let item = find(group, name, opts);
+      let item: unknown = missing;
+      const stored = onlyStored(rn);
+      if (stored && released) {
+        const leaf = released(traj, runs!.v_full_name, `${rn}.${name}`, autoLoad);
+        if (leaf) item = opts.fast_access ? leaf._fastAccess() : leaf;
+      }
+      if (item === missing) {
+        const found = runs ? runGroup(traj, runs, idx, load) : undefined;
+        item = find(found?.group, name, opts);
+        // A run group loaded only to look for `name` goes back to storage when it has none.
+        if (item === missing && found && (found.loaded || stored)) releaseRunGroup(runs!, found.group);
+      }
       for (const [group, rest] of named) {
         if (item === missing) item = find(group, [rn, ...rest].join('.'), { ...opts, shortcuts: false });
       }

@@ -140,6 +140,13 @@ export interface StorageService<T extends TrajectoryCore = TrajectoryCore> {
    * many runs resolve names once and then read the values of runs shaped the same directly.
    */
   subtreeSignature?(traj: T, fullName: string): string | undefined;
+  /**
+   * The stored leaf at exactly `relative` (a dotted name; no shortcuts, no links on the way)
+   * below the stored group `under`, read without putting it in the tree: its root is `traj`, it
+   * has no parent, and it is marked stored. Undefined when no leaf is stored there. `withData`
+   * reads its data too.
+   */
+  readReleasedLeaf?(traj: T, under: string, relative: string, withData: boolean): NNLeafNode | undefined;
   /** The values of some items of a stored Result, read without adding nodes to the tree. */
   readResultItems?(traj: T, fullName: string, className: string, items: readonly string[]): Map<string, unknown>;
   /**

@@ -3,6 +3,7 @@
  * node and link indexes current on the way, and walking them (`f_iter_nodes`, `f_to_dict`).
  * Only `tree/` changes a group's children, through these functions (see `group-state.ts`).
  */
+import { loadAllLazy } from './lazy-children.js';
 import { InvalidArgumentError, NodeExistsError, NotFoundError } from '../errors.js';
 import { groupState } from './group-state.js';
 import type { GroupRoot, NNGroupNode } from './group.js';
@@ -65,7 +66,8 @@ export function detachChild(group: NNGroupNode, child: NNNode): void {
   const { root, children } = groupState(group);
   if (!child.v_is_leaf) {
     indexLinks(child as NNGroupNode, false);
-    for (const sub of [...iterNodes(child as NNGroupNode, true)]) root?._nodeRemoved(sub);
+    // Only what is in memory is indexed: children still only in storage stay there.
+    for (const sub of [...(child as NNGroupNode)._loadedNodes()]) root?._nodeRemoved(sub);
   }
   root?._nodeRemoved(child);
   children.delete(child.v_name);
@@ -96,6 +98,7 @@ export function removeChild(group: NNGroupNode, name: string, recursive: boolean
 /** The nodes below `group`, depth first, leaving out other runs' subtrees while one run is viewed. */
 export function* iterNodes(group: NNGroupNode, recursive: boolean): IterableIterator<NNNode> {
   const runIdx = nodeState(group).root?.v_idx ?? -1;
+  loadAllLazy(group); // an iteration sees every child, those still only in storage too
   for (const child of groupState(group).children.values()) {
     if (inOtherRun(child.v_name, runIdx)) continue;
     yield child;

@@ -7,6 +7,7 @@
 import { NotFoundError } from '../errors.js';
 import type { GetOptions } from './group-options.js';
 import { groupState } from './group-state.js';
+import { lazyGroupsBelow, loadAllLazy } from './lazy-children.js';
 import type { GroupRoot, NNGroupNode } from './group.js';
 import type { NNLeafNode } from './leaf-node.js';
 import { runName, translateWildcards } from './names.js';
@@ -30,12 +31,33 @@ export function searchOptionsFor(group: NNGroupNode, options: GetOptions): Searc
   };
 }
 
+/**
+ * Loads the children still only in storage of every group at or below `group` that a search
+ * can see (viewed as a run, only that run's group); whether any were loaded.
+ */
+function loadLazyBelow(group: NNGroupNode): boolean {
+  const idx = rootOf(group)?.v_idx ?? -1;
+  let loaded = false;
+  for (const g of lazyGroupsBelow(group)) {
+    const lazy = groupState(g).lazy!;
+    if (idx < 0) {
+      loadAllLazy(g);
+      loaded = true;
+    } else if (lazy.has(runName(idx))) {
+      loaded = lazy.load(g, runName(idx)) !== undefined || loaded;
+    }
+  }
+  return loaded;
+}
+
 /** {@link NNGroupNode.f_get} without the options check (natural naming calls it on every access). */
 export function getFrom<T>(group: NNGroupNode, name: string, options: GetOptions): T {
   const root = rootOf(group);
   const translated = translateWildcards(name, root?.v_idx ?? -1);
   const autoLoad = options.auto_load ?? false;
   let node = findNode(group, translated, searchOptionsFor(group, options));
+  // A shortcut may lead into children still only in storage: load them and look again.
+  if (!node && loadLazyBelow(group)) node = findNode(group, translated, searchOptionsFor(group, options));
   if (!node && autoLoad && root) node = autoLoadPath(group, root, translated);
   if (!node) throw notFound(group, translated, options);
   if (node.v_is_leaf) {
@@ -71,6 +93,7 @@ function notFound(group: NNGroupNode, name: string, options: GetOptions): NotFou
 
 /** {@link NNGroupNode.f_get_all} without the options check. */
 export function getAllFrom(group: NNGroupNode, name: string, options: { max_depth?: number }): NNNode[] {
+  loadLazyBelow(group);
   const translated = translateWildcards(name, rootOf(group)?.v_idx ?? -1);
   return findAll(group, translated, searchOptionsFor(group, { max_depth: options.max_depth }));
 }

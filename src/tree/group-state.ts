@@ -4,6 +4,7 @@
  * without importing the group class at run time.
  */
 import type { NNGroupNode } from './group.js';
+import type { LazyChildren } from './lazy-children.js';
 import { NODE_STATE, type NNNode, type NodeState } from './node.js';
 
 /**
@@ -11,10 +12,13 @@ import { NODE_STATE, type NNNode, type NodeState } from './node.js';
  * - `children`: only `tree/` adds and removes children (`_attachChild`, `_detach`); others read.
  * - `links`: the tree, loading, run records and the run executor set and delete links through
  *   this map; it is a LinkMap, so every change reaches the root's link index.
+ * - `lazy`: children still only in storage (see `lazy-children.ts`); loading sets it, through
+ *   `setLazyChildren`. `children` holds only what is in memory.
  */
 export interface GroupState extends NodeState {
   readonly children: Map<string, NNNode>;
   readonly links: Map<string, NNNode>;
+  lazy: LazyChildren | undefined;
 }
 
 /**

@@ -21,6 +21,7 @@ import { NNNode, NODE_STATE, checkedComment, nodeState, type TreeRoot } from './
 import { checkOptions } from '../options.js';
 import { LinkMap } from './links.js';
 import { GROUP_HANDLER } from './natural-naming.js';
+import { loadAllLazy } from './lazy-children.js';
 
 export type { AddLeafArgs, LeafKind } from './adding.js';
 export type { GetOptions, GroupLoadOptions, GroupStoreOptions } from './group-options.js';
@@ -50,7 +51,7 @@ export class NNGroupNode extends NNNode {
     // Natural naming: unknown property names are looked up in the tree.
     const proxy = new Proxy(this, GROUP_HANDLER);
     // The link map reports the proxy, the object every other part of the tree holds.
-    Object.assign(this[NODE_STATE], { children: new Map<string, NNNode>(), links: new LinkMap(proxy) });
+    Object.assign(this[NODE_STATE], { children: new Map<string, NNNode>(), links: new LinkMap(proxy), lazy: undefined });
     return proxy;
   }
 
@@ -68,28 +69,31 @@ export class NNGroupNode extends NNNode {
   // -------------------------------------------------------------------------------------------
   // Children
 
-  /** A direct child or link by name. */
+  /** A direct child or link by name (a child still only in storage is loaded, see `lazy-children.ts`). */
   _childOrLink(name: string): NNNode | undefined {
-    return this[NODE_STATE].children.get(name) ?? this[NODE_STATE].links.get(name);
+    const state = this[NODE_STATE];
+    return state.children.get(name) ?? state.links.get(name) ?? state.lazy?.load(this, name);
   }
 
-  /** Direct children in insertion order (no links). */
+  /** Direct children in insertion order (no links); children still in storage are loaded first. */
   _childNodes(): IterableIterator<NNNode> {
+    loadAllLazy(this);
     return this[NODE_STATE].children.values();
   }
 
-  /** Number of children (pypet's `f_children`). */
+  /** Number of children (pypet's `f_children`), counting those still in storage. */
   f_children(): number {
-    return this[NODE_STATE].children.size;
+    return this[NODE_STATE].children.size + (this[NODE_STATE].lazy?.pending ?? 0);
   }
 
   /** Whether the group has children. */
   f_has_children(): boolean {
-    return this[NODE_STATE].children.size > 0;
+    return this.f_children() > 0;
   }
 
-  /** The children as an object name → node (a copy). */
+  /** The children as an object name → node (a copy; children still in storage are loaded). */
   f_get_children(): Record<string, NNNode> {
+    loadAllLazy(this);
     return Object.fromEntries(this[NODE_STATE].children);
   }
 
@@ -102,6 +106,17 @@ export class NNGroupNode extends NNNode {
   *f_iter_nodes(options: { recursive?: boolean } = {}): IterableIterator<NNNode> {
     checkOptions('f_iter_nodes()', options, RECURSIVE_ONLY);
     yield* iterNodes(this, options.recursive ?? true);
+  }
+
+  /**
+   * The nodes below that are in memory, depth first, whatever run the tree is viewed as; unlike
+   * {@link f_iter_nodes} it loads nothing (for bookkeeping such as marking nodes stored).
+   */
+  *_loadedNodes(): IterableIterator<NNNode> {
+    for (const child of this[NODE_STATE].children.values()) {
+      yield child;
+      if (!child.v_is_leaf) yield* (child as NNGroupNode)._loadedNodes();
+    }
   }
 
   /** Iterates all leaves below, depth first. */
@@ -157,7 +172,8 @@ export class NNGroupNode extends NNNode {
     let group: NNGroupNode = this._rootGroup();
     for (let i = 0; i < fullParts.length; i++) {
       const part = fullParts[i]!;
-      const existing = groupState(group).children.get(part);
+      // A group still only in storage is loaded, not made again beside it.
+      const existing = groupState(group).children.get(part) ?? groupState(group).lazy?.load(group, part);
       if (existing) {
         if (existing.v_is_leaf) {
           throw new NodeExistsError(
@@ -315,7 +331,7 @@ export class NNGroupNode extends NNNode {
     indexLinks(this, add);
   }
 
-  /** Detaches a child and its subtree from the indexes. */
+  /** Detaches a child and its subtree from the indexes (children still only in storage stay there). */
   _detach(child: NNNode): void {
     detachChild(this, child);
   }

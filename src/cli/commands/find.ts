@@ -1,9 +1,10 @@
 /** `h5traj find FILE 'x>=2' 'mode=alpha'`: the runs whose parameter values match. */
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
 import { allOf, checkFilter, listOption, parseExpression, parseFilterArg, WHERE_OPTION } from '../filter.js';
-import { jsonReplacer, note, table } from '../io.js';
+import { jsonReplacer, note, tableLines } from '../io.js';
 import { openPicked, PARAMETERS_ONLY } from '../open.js';
-import { outLong } from '../sink.js';
+import { outJsonArray, stdoutSink } from '../sink.js';
+import type { RunRecord } from '../../trajectory/query.js';
 import { parameterTypes, previewTyped } from '../values.js';
 
 interface FindArgs extends CommonArgs {
@@ -26,18 +27,27 @@ export const find: CliCommand<FindArgs> = {
     const filters = [...listOption(args.expressions).map(parseExpression), ...listOption(args.where).map((f) => parseFilterArg(f, '--where'))];
     const traj = openPicked(args, PARAMETERS_ONLY);
     const matching = new Set(checkFilter(traj, allOf(filters)));
-    const records = [...traj.f_to_records()].filter((r) => matching.has(r.idx));
+    // Streamed: the records are made again for each pass instead of kept (a million runs).
+    function* records(): Generator<RunRecord> {
+      for (const r of traj.f_to_records()) if (matching.has(r.idx)) yield r;
+    }
     if (args.json) {
-      await outLong(JSON.stringify(records, jsonReplacer, 2));
+      await outJsonArray(records(), jsonReplacer);
       return;
     }
-    if (records.length === 0) {
+    const first = records().next();
+    if (first.done) {
       note(`No run of ${traj.v_length} matches.`);
       return;
     }
-    const columns = Object.keys(records[0]!);
+    const columns = Object.keys(first.value);
     const types = parameterTypes(traj);
-    await outLong(table(columns, records.map((r) => columns.map((c) => (c === 'completed' ? String(r.completed) : previewTyped(r[c], types.get(c)))))));
-    note(`${records.length} of ${traj.v_length} runs match.`);
+    const rows = function* (): Generator<unknown[]> {
+      for (const r of records()) yield columns.map((c) => (c === 'completed' ? String(r.completed) : previewTyped(r[c], types.get(c))));
+    };
+    const sink = stdoutSink();
+    for (const line of tableLines(columns, rows)) await sink.write(line);
+    await sink.end();
+    note(`${matching.size} of ${traj.v_length} runs match.`);
   },
 };

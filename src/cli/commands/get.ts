@@ -4,9 +4,10 @@ import { Result } from '../../leaves/result.js';
 import type { FromRunsOptions, Trajectory } from '../../trajectory/trajectory.js';
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
 import { checkFilter, filterFromOption, WHERE_OPTION } from '../filter.js';
-import { jsonReplacer, note, table } from '../io.js';
+import { jsonReplacer, note, tableLines } from '../io.js';
 import { openPicked, PARAMETERS_ONLY } from '../open.js';
-import { outLong } from '../sink.js';
+import { outJsonArray, stdoutSink } from '../sink.js';
+import { RunResultReader } from '../records.js';
 import { plain, previewForStdout } from '../values.js';
 
 interface GetArgs extends CommonArgs {
@@ -15,12 +16,22 @@ interface GetArgs extends CommonArgs {
 }
 
 /**
- * The value of `name` in every run that has it, by run index: `f_get_from_runs` with auto-load,
- * below results first, then below derived parameters. `out.a` is item `a` of the result `out`.
+ * The value of `name` in every run that has it, by run index: below results first, then below
+ * derived parameters (`out.a` is item `a` of the result `out`). Run by run with the export's
+ * reader, which loads one run's group at a time and only the items named, so memory stays flat
+ * over a million runs; names that are not below `<branch>.runs.run_XXXXXXXX` (pypet's
+ * `results.neuron.run_XXXXXXXX`) go through `f_get_from_runs` with auto-load.
  */
 export function valuesFromRuns(traj: Trajectory, name: string): Map<number, unknown> {
   const dot = name.lastIndexOf('.');
   for (const where of ['results', 'derived_parameters'] as const) {
+    const reader = new RunResultReader(traj, [name], where);
+    const streamed = new Map<number, unknown>();
+    for (let idx = 0; idx < traj.v_length; idx++) {
+      const [value] = reader.read(idx);
+      if (value !== undefined) streamed.set(idx, value);
+    }
+    if (streamed.size > 0) return streamed;
     const options: FromRunsOptions = { where, fast_access: true, auto_load: true, use_indices: true };
     const found = traj.f_get_from_runs(name, options) as Map<number, unknown>;
     if (found.size > 0) return found;
@@ -58,12 +69,23 @@ export const get: CliCommand<GetArgs> = {
         { path: args.name, file: args.file },
       );
     }
-    const rows = [...values].filter(([idx]) => matching.has(idx)).map(([idx, value]) => ({ run: traj.f_idx_to_run(idx), idx, value: plain(value) }));
+    // Rows are made as they are written (twice for a table: to measure it, then to write it).
+    function* rows(): Generator<{ run: string; idx: number; value: unknown }> {
+      for (const [idx, value] of values) if (matching.has(idx)) yield { run: traj.f_idx_to_run(idx), idx, value: plain(value) };
+    }
     if (args.json) {
-      await outLong(JSON.stringify(rows, jsonReplacer, 2));
+      await outJsonArray(rows(), jsonReplacer);
       return;
     }
-    if (rows.length > 0) await outLong(table(['run', 'idx', args.name], rows.map((r) => [r.run, r.idx, previewForStdout(r.value, 60)])));
-    note(`${rows.length} of ${traj.v_length} runs${filter ? ' match and' : ''} have '${args.name}'.`);
+    let count = 0;
+    for (const _ of rows()) count += 1;
+    if (count > 0) {
+      const sink = stdoutSink();
+      for (const line of tableLines(['run', 'idx', args.name], function* () {
+        for (const r of rows()) yield [r.run, r.idx, previewForStdout(r.value, 60)];
+      })) await sink.write(line);
+      await sink.end();
+    }
+    note(`${count} of ${traj.v_length} runs${filter ? ' match and' : ''} have '${args.name}'.`);
   },
 };

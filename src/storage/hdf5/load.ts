@@ -8,7 +8,7 @@ import { Result } from '../../leaves/result.js';
 import { groupState, type NNGroupNode } from '../../tree/group.js';
 import type { LeafConstructor, NNLeafNode } from '../../tree/leaf-node.js';
 import { nodeState, type NNNode } from '../../tree/node.js';
-import { applyLeafData, attachRecord, resolveFullName } from '../../trajectory/records.js';
+import { applyLeafData, attachRecord, recordToLeaf, resolveFullName } from '../../trajectory/records.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
 import { PYPET_FORMAT_VERSION } from '../../trajectory/pypet-version.js';
 import type { LoadItemsOptions, LoadMode, LoadOptions } from '../../trajectory/storage-service.js';
@@ -17,6 +17,7 @@ import type { H5File } from './engine/h5file.js';
 import { listTrajectories, nodePath, readLeaf, readNodeRecord, scanTree, type NodeRecord as FileRecord } from './layout/nodes.js';
 import { readExplorations, readInfo, forEachRun } from './layout/overview.js';
 import { trajectoryState } from '../../trajectory/state.js';
+import { deferRunGroups } from '../../trajectory/lazy-runs.js';
 
 /** Picks the trajectory to load: by name, by index (negative from the end), or the current name. */
 export function pickTrajectory(f: H5File, options: { name?: string; index?: number }, current: string): string {
@@ -104,7 +105,10 @@ export function loadTrajectory(f: H5File, traj: Trajectory, options: LoadOptions
     const mode = asNew ? (branch === 'parameters' || branch === 'config' ? 2 : 0) : modeOf(branch);
     if (mode === 0) continue;
     const top = readNodeRecord(f, nodePath(name, branch), branch);
-    loadRecords(f, traj, name, [top, ...(top.kind === 'group' ? scanTree(f, name, branch, true) : [])], mode, classFor);
+    // A skeleton of results or derived parameters leaves the run groups in storage until used.
+    const deferred = (branch === 'results' || branch === 'derived_parameters') && Math.abs(mode) === 1 ? new Set([`${branch}.runs`]) : undefined;
+    loadRecords(f, traj, name, [top, ...(top.kind === 'group' ? scanTree(f, name, branch, true, deferred ? { deferred } : {}) : [])], mode, classFor);
+    for (const runs of deferred ?? []) deferRuns(f, traj, name, runs, mode, classFor);
   }
   loadRecords(f, traj, name, rootLinks, 2, classFor);
   // Explored parameters, in tree order (as pypet rebuilds them while loading).
@@ -125,6 +129,20 @@ export function loadTrajectory(f: H5File, traj: Trajectory, options: LoadOptions
   forEachRun(f, name, (row) => state.runs.append(fromRunRow(row)));
   for (const p of state.explored.values()) p.f_lock();
   nodeState(traj).stored = true;
+}
+
+/**
+ * Lists the run groups below the group `fullName` (`results.runs`) and leaves them in storage
+ * until the tree asks for them (see `lazy-runs.ts`); what is not deferred is loaded now.
+ */
+function deferRuns(f: H5File, traj: Trajectory, name: string, fullName: string, mode: LoadMode, classFor: (className: string) => LeafConstructor): void {
+  const runs = resolveFullName(traj, fullName);
+  const path = nodePath(name, fullName);
+  if (!runs || runs.v_is_leaf || f.typeOf(path) !== 'group' || f.linkTarget(path) !== null) return;
+  // The service, not this handle: it reopens the file when a writer has replaced it since.
+  const service = traj.v_storage_service!;
+  const now = deferRunGroups(runs as NNGroupNode, f.childNames(path), (group, run) => service.loadChild(traj, group, run, true, 1));
+  if (now.length > 0) loadRecords(f, traj, name, scanTree(f, name, fullName, true, { names: now }), mode, classFor);
 }
 
 /** Attaches scanned nodes according to a load mode; data is read for LOAD_DATA / UPDATE_DATA. */
@@ -197,4 +215,28 @@ export function loadChildNode(f: H5File, traj: Trajectory, group: NNGroupNode, c
   const records = [rec, ...(recursive && rec.kind === 'group' ? scanTree(f, traj.v_name, fullName, true) : [])];
   loadRecords(f, traj, traj.v_name, records, mode === 1 || mode === 2 ? (-mode as LoadMode) : mode, classResolver(traj));
   return resolveFullName(traj, fullName);
+}
+
+/**
+ * The stored leaf `relative` (a dotted name) below the stored group `under`, as a node outside
+ * the tree (see `StorageService.readReleasedLeaf`), or undefined when no leaf is stored there or
+ * the path passes a link below `under`.
+ */
+export function readReleasedLeaf(f: H5File, traj: Trajectory, under: string, relative: string, withData: boolean): NNLeafNode | undefined {
+  let path = nodePath(traj.v_name, under);
+  for (const part of relative.split('.')) {
+    path = `${path}/${part}`;
+    if (f.linkTarget(path) !== null) return undefined;
+  }
+  if (!f.exists(path)) return undefined;
+  const fullName = under === '' ? relative : `${under}.${relative}`;
+  const rec = readNodeRecord(f, path, fullName);
+  if (rec.kind !== 'leaf') return undefined;
+  const data = withData ? readLeaf(f, traj.v_name, fullName, rec.className ?? 'Result') : undefined;
+  const record = fromFileRecord(rec, data);
+  if (record.type !== 'leaf') return undefined;
+  const leaf = recordToLeaf(record, classResolver(traj));
+  // Outside the tree but of this trajectory: its root answers run views and auto-loading.
+  Object.assign(nodeState(leaf), { root: traj, stored: true });
+  return leaf;
 }

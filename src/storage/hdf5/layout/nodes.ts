@@ -221,6 +221,14 @@ export function writeLink(f: H5File, traj: string, fullName: string, target: str
 // ---------------------------------------------------------------------------------------------
 // Skeleton scan
 
+/** Options of {@link scanTree}. */
+export interface ScanOptions {
+  /** Groups (full names) listed themselves but not descended into (their children stay in storage). */
+  deferred?: ReadonlySet<string>;
+  /** Only these children of `under` (and what is below them). */
+  names?: readonly string[];
+}
+
 /**
  * Lists the nodes below `under` (a full name; `''` = the whole trajectory), recursively or one
  * level deep, without reading leaf data: groups, leaves (class, comment, annotations) and soft
@@ -228,15 +236,15 @@ export function writeLink(f: H5File, traj: string, fullName: string, target: str
  * @throws NotFoundError when `under` is not a group of the trajectory.
  * @example scanTree(f, 'my_traj', 'results.runs', true)
  */
-export function scanTree(f: H5File, traj: string, under = '', recursive = true): NodeRecord[] {
+export function scanTree(f: H5File, traj: string, under = '', recursive = true, options: ScanOptions = {}): NodeRecord[] {
   const root = nodePath(traj, under);
   if (f.typeOf(root) !== 'group') {
     throw new NotFoundError(`'${under || traj}' is not a group of trajectory '${traj}' in '${f.path}'.`, { file: f.path, path: under });
   }
   const out: NodeRecord[] = [];
   const trajRoot = nodePath(traj, '');
-  const visit = (path: string, prefix: string) => {
-    for (const name of f.childNames(path)) {
+  const visit = (path: string, prefix: string, names: readonly string[]) => {
+    for (const name of names) {
       if (path === trajRoot && name === 'overview') continue;
       const child = joinPath(path, name);
       const fullName = prefix ? `${prefix}.${name}` : name;
@@ -250,10 +258,10 @@ export function scanTree(f: H5File, traj: string, under = '', recursive = true):
       if (!f.attrNames(child).includes(LEAF) && f.typeOf(child) !== 'group') continue;
       const rec = readNodeRecord(f, child, fullName);
       out.push(rec);
-      if (rec.kind === 'group' && recursive) visit(child, fullName);
+      if (rec.kind === 'group' && recursive && !options.deferred?.has(fullName)) visit(child, fullName, f.childNames(child));
     }
   };
-  visit(root, under);
+  visit(root, under, options.names ?? f.childNames(root));
   return out;
 }
 

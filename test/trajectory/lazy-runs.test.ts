@@ -1,0 +1,140 @@
+/**
+ * Run groups that stay in storage until used: after a skeleton load of a trajectory with many
+ * runs, only the run groups the tree is asked for are in memory; what they hold reads as stored;
+ * f_get_from_runs over every run gives what an eager load gives without filling the tree; a full
+ * iteration, f_get_all and a search while viewing a run see every run, as before.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Result, Trajectory, runName } from '../../src/index.js';
+import { groupState, type NNGroupNode } from '../../src/tree/group.js';
+import { LAZY_RUNS_MIN } from '../../src/trajectory/lazy-runs.js';
+import { trajectoryState } from '../../src/trajectory/state.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-lazy-runs-'));
+const N = 2000;
+
+/** A stored trajectory of `n` runs, each with result `out` (items a, b) like the W1 benchmark's. */
+function storedFile(n: number): string {
+  const file = path.join(dir, `t${n}-${Math.random().toString(36).slice(2)}.hdf5`);
+  const t = new Trajectory('t', { add_time: false, filename: file });
+  t.f_add_parameter('x', 0);
+  t.f_explore({ x: [...Array(n).keys()] });
+  for (const _ of t.f_iter_runs()) t.f_add_result('out', { a: t.v_idx * 0.5, b: `r${t.v_idx}` }, { comment: 'per run' });
+  t.f_store();
+  return file;
+}
+
+const big = storedFile(N);
+
+function skeleton(file: string): Trajectory {
+  const t = new Trajectory('t', { add_time: false, filename: file });
+  t.f_load({ load_parameters: 2, load_derived_parameters: 1, load_results: 1 });
+  return t;
+}
+
+const runsOf = (t: Trajectory): NNGroupNode => t.f_get('results.runs', { shortcuts: false });
+const inMemory = (t: Trajectory): number => groupState(runsOf(t)).children.size;
+
+test('a skeleton load lists the runs without putting their groups in memory', () => {
+  assert.ok(N >= LAZY_RUNS_MIN);
+  const t = skeleton(big);
+  assert.is(inMemory(t), 0);
+  assert.is(runsOf(t).f_children(), N);
+  assert.ok(runsOf(t).f_has_children());
+});
+
+test('only the run groups touched are loaded, and they read as stored', () => {
+  const t = skeleton(big);
+  const out = t.results.runs[runName(5)].out as Result;
+  assert.is(out.v_full_name, `results.runs.${runName(5)}.out`);
+  assert.ok(out.v_stored);
+  assert.ok(out.f_is_empty(), 'a skeleton has no data');
+  t.f_load_items([out]);
+  assert.equal(out.f_get('a', 'b'), [2.5, 'r5']);
+  assert.is(t.f_get(`results.runs.${runName(17)}.out`).v_name, 'out');
+  assert.is(inMemory(t), 2);
+  assert.is(runsOf(t).f_children(), N, 'loaded or not, every run counts once');
+});
+
+test('f_get_from_runs over every run gives the stored values and leaves the tree as it was', () => {
+  const t = skeleton(big);
+  t.results.runs[runName(3)].out; // one run in memory already: its own node comes back
+  const nodes = t.f_get_from_runs('out');
+  assert.is(nodes.size, N);
+  assert.is([...nodes.keys()][N - 1], runName(N - 1));
+  assert.is(nodes.get(runName(3)), t.f_get(`results.runs.${runName(3)}.out`));
+  assert.is(inMemory(t), 1, 'only the run touched before is in memory');
+  const leaves = [...nodes.values()] as Result[];
+  assert.ok(leaves.every((r, i) => r instanceof Result && r.v_full_name === `results.runs.${runName(i)}.out` && r.v_stored && r.f_is_empty()));
+  t.f_load_items(leaves, { load_only: ['a'] });
+  assert.ok(leaves.every((r, i) => r.f_get('a') === i * 0.5 && !r.f_contains('b')));
+
+  // The same as a trajectory loaded with all its data, in memory.
+  const eager = new Trajectory('t', { add_time: false, filename: big });
+  eager.f_load({ load_parameters: 2, load_results: 2 });
+  const all = eager.f_get_from_runs('out', { fast_access: false });
+  assert.equal([...all.keys()], [...nodes.keys()]);
+  assert.equal([...all.values()].map((r: Result) => r.f_get('a')), leaves.map((r) => r.f_get('a')));
+});
+
+test('f_get_from_runs with fast access and auto-load reads the values; a name no run has loads nothing for good', () => {
+  const t = skeleton(big);
+  const values = t.f_get_from_runs('out', { fast_access: true, auto_load: true });
+  assert.is(values.size, N);
+  assert.equal((values.get(runName(9)) as Result).f_get('b'), 'r9', 'two items: the leaf itself, with its data');
+  assert.is(t.f_get_from_runs('nothing_here').size, 0);
+  assert.is(inMemory(t), 0, 'run groups loaded to look for a missing name went back to storage');
+  assert.is(runsOf(t).f_children(), N);
+});
+
+test('a search while viewing a run finds that run\'s nodes; f_get_all and iteration see every run', () => {
+  const t = skeleton(big);
+  t.f_as_run(7);
+  assert.is((t.f_get('out') as Result).v_full_name, `results.runs.${runName(7)}.out`);
+  assert.is(t.out.v_full_name, `results.runs.${runName(7)}.out`, 'natural naming too');
+  t.f_restore_default();
+  assert.is(inMemory(t), 1);
+  assert.is(t.f_get_all('out').length, N);
+  assert.is(inMemory(t), N);
+  const t2 = skeleton(big);
+  assert.is([...t2.results.f_iter_leaves()].length, N);
+});
+
+test('adding below a run group still in storage loads it instead of making a second one; storing writes only the new leaf', () => {
+  const file = path.join(dir, 'added.hdf5');
+  fs.copyFileSync(big, file);
+  const t = skeleton(file);
+  t.f_add_result(`results.runs.${runName(4)}.extra`, 42);
+  assert.is(inMemory(t), 1);
+  assert.is(runsOf(t).f_children(), N);
+  assert.equal(Object.keys(t.results.runs[runName(4)].f_get_children()), ['out', 'extra']);
+  t.f_store();
+  const back = skeleton(file);
+  const run4 = back.results.runs[runName(4)];
+  back.f_load_items([run4.out, run4.extra]);
+  assert.equal([run4.out.f_get('a'), run4.extra], [2, 42]);
+});
+
+test('a run group loaded while a run executes is not recorded as something the run added', () => {
+  const t = skeleton(big);
+  const state = trajectoryState(t);
+  state.singleRun = true;
+  try {
+    t.f_get(`results.runs.${runName(6)}.out`);
+  } finally {
+    state.singleRun = false;
+  }
+  assert.equal(state.runAdded.nodes, []);
+});
+
+test('below the threshold a skeleton load puts every run group in memory, as pypet does', () => {
+  const t = skeleton(storedFile(5));
+  assert.is(inMemory(t), 5);
+  assert.is(groupState(runsOf(t)).lazy, undefined);
+});
+
+test.run();
