@@ -7,12 +7,14 @@
  * appending commits on (`append-commit.ts`), a file changed where it was read from gets only the
  * changed objects appended instead, followed by a superblock switch, and the committed members
  * of big groups leave memory (`stored-objects.ts`): they are re-read from the file when needed.
+ * Beside it: what changed since the last write (`change-set.ts`) and the attribute sets objects
+ * share (`attribute-sets.ts`).
  */
 import fs from 'node:fs';
 import { StateError, StorageError, UnsupportedDataError } from '../../../errors.js';
 import { replaceThroughTemp } from '../../atomic.js';
 import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, WriteData } from '../engine/h5file.js';
-import { VLEN_BYTES, type H5Type, isVariableLength } from '../engine/h5types.js';
+import { VLEN_BYTES, isVariableLength } from '../engine/h5types.js';
 import { baseName, parentOf } from '../engine/paths.js';
 import { type NDataset, type NGroup, type NLink, type NNode, NativeUnsupportedError, type StoredChunks, newGroup } from './model.js';
 import { appendCommit, appendCommitsEnabled } from './append-commit.js';
@@ -20,14 +22,12 @@ import { OwnedData, packSmall } from './owned-data.js';
 import { type NativeSource, openNativeFile } from './reader.js';
 import { sharedReadSources } from './shared-sources.js';
 import { elementCount } from './write/plan.js';
-import { StoredLink, StoredObjects, multiLinkedNodes } from './stored-objects.js';
+import { StoredObjects } from './stored-objects.js';
+import { ChangeSet } from './change-set.js';
 import { countHeld, evictCommitted, materialize } from './evict.js';
 import { StoredRows } from './stored-rows.js';
-import { StoredGroupLinks } from './stored-group-links.js';
 import { writeNativeFile } from './writer.js';
-
-/** h5wasm's form of a variable-length UTF-8 string type (it marks them space-padded), so both engines write the same. */
-const VLEN_UTF8: H5Type = { class: 'string', size: 4, vlen: true, cset: 'utf8', pad: 'spacepad' };
+import { EMPTY_ATTRS, attributeBytes, attributeValue, deleteAttribute, setAttribute } from './attribute-sets.js';
 
 /** HDF5 keeps an attribute in its object header, where a message holds at most 64 KiB. */
 const MAX_ATTRIBUTE_BYTES = 65_000;
@@ -38,52 +38,6 @@ const MAX_ATTRIBUTE_BYTES = 65_000;
  * object (1M+ paths for 100k runs), so the cache is emptied when it reaches this size.
  */
 const PATH_CACHE_LIMIT = 20_000;
-
-/**
- * One graph value per attribute value the storage layer hands in: pypet's layout writes the same
- * few attributes (`SRVC_STORE = ARRAY`, `SRVC_DATA_SCALAR_TYPE = float`, …) on every object, and
- * `stringAttr` returns one shared {@link WriteData} per text. Graph values are immutable (see
- * `intern.ts`), so objects may share one.
- */
-const attrValues = new WeakMap<WriteData, H5Data>();
-
-type Attrs = Map<string, H5Data>;
-
-/**
- * Attribute sets that objects share. Every scalar dataset of pypet's layout carries the same
- * three attributes, and a Map costs ~190 bytes, so new objects start with one shared empty set
- * and each write of a value seen before moves them to the one shared set with that attribute
- * added ({@link withAttr}): the datasets of 100k runs end up with a handful of sets. A shared set
- * is never changed; an object copies it before it takes a value of its own or loses an attribute.
- */
-const sharedAttrSets = new WeakSet<Attrs>();
-const attrSetsAfter = new WeakMap<Attrs, Map<string, WeakMap<H5Data, Attrs>>>();
-const EMPTY_ATTRS: Attrs = new Map();
-sharedAttrSets.add(EMPTY_ATTRS);
-
-/** The shared set `attrs` with `name` set to `v` (last, as re-creating an attribute in HDF5 puts it). */
-function withAttr(attrs: Attrs, name: string, v: H5Data): Attrs {
-  let byName = attrSetsAfter.get(attrs);
-  if (byName === undefined) attrSetsAfter.set(attrs, (byName = new Map()));
-  let byValue = byName.get(name);
-  if (byValue === undefined) byName.set(name, (byValue = new WeakMap()));
-  let next = byValue.get(v);
-  if (next === undefined) {
-    next = new Map(attrs);
-    next.delete(name);
-    next.set(name, v);
-    sharedAttrSets.add(next);
-    byValue.set(v, next);
-  }
-  return next;
-}
-
-/** The object's attributes as a set it may change (a copy when it holds a shared one). */
-function ownAttrs(node: NNode): Attrs {
-  if (sharedAttrSets.has(node.attrs)) node.attrs = new Map(node.attrs);
-  return node.attrs;
-}
-
 
 export class NativeH5File implements H5File {
   readonly path: string;
@@ -98,20 +52,8 @@ export class NativeH5File implements H5File {
   private readonly sortedNames = new WeakMap<NGroup, string[]>();
   private readonly pathCache = new Map<string, NLink>();
   private heldBytes = 0;
-  /**
-   * With appending commits: the objects changed since the last write, with all their ancestors
-   * (see `append-commit.ts`); undefined when this file is always written whole.
-   */
-  private changed: Set<NNode> | undefined;
-  /** With appending commits: per changed group, the names of its links added or changed since the last write. */
-  private readonly changedNames = new Map<NGroup, Set<string>>();
-  /**
-   * A change went through a soft link, so its ancestors are unknown, or changed an object with
-   * several hard links: the next write is whole.
-   */
-  private mustRewrite = false;
-  /** The group {@link markChanged} marked last, with its path (marked up to the root, since the last write). */
-  private lastMarked: { path: string; group: NGroup } | undefined;
+  /** With appending commits: what changed since the last write (undefined when this file is always written whole). */
+  private changes: ChangeSet | undefined;
   /** Whether the source's chunk addresses are the target's (until a whole rewrite replaces it). */
   private sourceIsTarget = false;
 
@@ -129,7 +71,7 @@ export class NativeH5File implements H5File {
     // Appending needs the graph's stored addresses to be those of the target (read from it), and
     // no object reached twice (a new version of it would leave its other link behind).
     if (appendCommitsEnabled() && source !== undefined && source.path === target && !source.multiLinked) {
-      this.changed = new Set();
+      this.changes = new ChangeSet((path) => this.linkAt(path));
       this.sourceIsTarget = true;
     } else if (stored !== undefined) {
       // Not appended to (an object has several links): the next write needs the whole graph.
@@ -230,28 +172,26 @@ export class NativeH5File implements H5File {
    * source), to a temporary file renamed over it, so that a crash never leaves it half-written.
    */
   private writeTo(target: string): void {
-    const changed = this.changed;
-    if (changed !== undefined) {
-      const appended = !this.mustRewrite && fs.existsSync(target) && appendCommit(target, this.root, changed, this.changedNames);
-      changed.clear();
-      this.lastMarked = undefined;
-      this.mustRewrite = false;
+    const changes = this.changes;
+    if (changes !== undefined) {
+      const appended = !changes.mustRewrite && fs.existsSync(target) && appendCommit(target, this.root, changes.objects, changes.names);
+      changes.written();
       if (appended) {
         this.stored?.refresh();
-        this.evict(this.changedNames);
-        this.changedNames.clear();
+        this.evict(changes.names);
+        changes.names.clear();
         return;
       }
-      this.changedNames.clear();
+      changes.names.clear();
       this.sourceIsTarget = false; // rewritten below
       // Every object is written anew: those kept on disk are read in first.
       if (this.stored) materialize(this.root);
     }
     // When appending, the next commits link unchanged objects at their addresses in this copy.
-    const write = (to: string): void => writeNativeFile(to, this.root, { recordAddresses: changed !== undefined });
+    const write = (to: string): void => writeNativeFile(to, this.root, { recordAddresses: changes !== undefined });
     if (!fs.existsSync(target)) write(target);
     else replaceThroughTemp(target, write, { onError: (e) => e });
-    if (changed !== undefined) {
+    if (changes !== undefined) {
       this.stored?.reopen();
       this.evict(undefined);
     }
@@ -280,71 +220,7 @@ export class NativeH5File implements H5File {
     this.live();
     if (!this.writable) this.fail('Cannot write: the file is open read-only', path);
     this.dirty = true;
-    if (this.changed !== undefined) this.markChanged(path);
-  }
-
-  /**
-   * Records the object at `path` (or, for a name about to be linked, its parent) and its
-   * ancestors as changed, and in each of them the name of the link leading on.
-   */
-  private markChanged(path: string): void {
-    const changed = this.changed!;
-    // Storing writes many objects below one group in a row: its path up is marked already.
-    const cut = path.lastIndexOf('/');
-    const last = this.lastMarked;
-    if (last !== undefined && cut > 0 && last.path.length === cut && path.startsWith(last.path)) {
-      this.markChild(last.group, path, cut + 1);
-      return;
-    }
-    changed.add(this.root);
-    let parent: NNode = this.root;
-    for (let from = 1; from < path.length; ) {
-      const i = path.indexOf('/', from);
-      const end = i < 0 ? path.length : i;
-      if (end > from) {
-        if (parent.kind === 'group') {
-          let names = this.changedNames.get(parent);
-          if (names === undefined) this.changedNames.set(parent, (names = new Set()));
-          names.add(path.slice(from, end));
-        }
-        const link = this.linkAt(path.slice(0, end));
-        if (link === undefined) return;
-        if (link.kind !== 'hard') {
-          this.mustRewrite = true;
-          return;
-        }
-        const node = this.changing(parent, path.slice(from, end), link);
-        changed.add(node);
-        parent = node;
-        if (end === cut && node.kind === 'group') this.lastMarked = { path: path.slice(0, cut), group: node };
-      }
-      from = end + 1;
-    }
-  }
-
-  /** {@link markChanged} of the child named from `from` on in `path`, below `group`, whose path up is marked. */
-  private markChild(group: NGroup, path: string, from: number): void {
-    const name = path.slice(from);
-    if (name === '') return;
-    let names = this.changedNames.get(group);
-    if (names === undefined) this.changedNames.set(group, (names = new Set()));
-    names.add(name);
-    const link = group.links.get(name);
-    if (link === undefined) return;
-    if (link.kind !== 'hard') this.mustRewrite = true;
-    else this.changed!.add(this.changing(group, name, link));
-  }
-
-  /**
-   * The object the link `name` of `parent` leads to, which is about to change: one kept on disk
-   * is held by its link, and the link by its group, until the next write.
-   */
-  private changing(parent: NNode, name: string, link: NLink & { kind: 'hard' }): NNode {
-    if (!(link instanceof StoredLink)) return link.node;
-    const node = link.pin();
-    if (multiLinkedNodes.has(node)) this.mustRewrite = true;
-    if (parent.kind === 'group' && parent.links instanceof StoredGroupLinks) parent.links.set(name, link);
-    return node;
+    this.changes?.mark(this.root, path);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -476,32 +352,18 @@ export class NativeH5File implements H5File {
   writeAttr(path: string, name: string, value: WriteData): void {
     this.assertWritable(path);
     const node = this.objectAt(path);
-    const seen = attrValues.get(value);
-    const v: H5Data =
-      seen ??
-      ('vlenStrings' in value
-        ? { type: VLEN_UTF8, shape: value.shape, bytes: new Uint8Array(0), strings: value.vlenStrings.map((s) => Buffer.from(s, 'utf8')) }
-        : { type: value.type, shape: value.shape, bytes: value.data });
-    attrValues.set(value, v);
-    const size = v.strings ? v.strings.reduce((n, s) => n + s.length + 16, 0) : v.bytes.length;
+    const { v, seen } = attributeValue(value);
+    const size = attributeBytes(v);
     if (size > MAX_ATTRIBUTE_BYTES) {
       this.fail(`Cannot write attribute '${name}': it holds ${size} bytes, more than an HDF5 object header keeps (64 KiB); store it as a dataset`, path);
     }
-    // A value handed in again (a shared text) keeps the object on shared attribute sets.
-    if (seen !== undefined && sharedAttrSets.has(node.attrs)) {
-      node.attrs = withAttr(node.attrs, name, v);
-      return;
-    }
-    // Replacing an attribute puts it last, as deleting and re-creating it in HDF5 does.
-    const attrs = ownAttrs(node);
-    attrs.delete(name);
-    attrs.set(name, v);
+    setAttribute(node, name, v, seen);
   }
 
   deleteAttr(path: string, name: string): void {
     this.assertWritable(path);
     const node = this.objectAt(path);
-    if (node.attrs.has(name)) ownAttrs(node).delete(name);
+    deleteAttribute(node, name);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -590,7 +452,7 @@ export class NativeH5File implements H5File {
   /** `d`'s data as {@link StoredRows} when appending and `stored` holds all of it, unchanged; else undefined. */
   private storedRows(d: NDataset, stored: StoredChunks | undefined): StoredRows | undefined {
     const objects = this.stored;
-    if (objects === undefined || this.changed === undefined || !d.chunks || !d.shape || d.shape.length === 0 || isVariableLength(d.type)) return undefined;
+    if (objects === undefined || this.changes === undefined || !d.chunks || !d.shape || d.shape.length === 0 || isVariableLength(d.type)) return undefined;
     const rowBytes = d.type.size * elementCount(d.shape.slice(1));
     const used = elementCount(d.shape) * d.type.size;
     if (d.chunks.some((c, i) => i > 0 && c !== d.shape![i]) || !StoredRows.covers(stored, d.chunks[0]!, rowBytes, used)) return undefined;
