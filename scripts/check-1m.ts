@@ -71,6 +71,7 @@ function measure(command: string[], env: NodeJS.ProcessEnv = process.env): Promi
     child.stderr.on('data', (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-2048)));
     child.on('error', reject);
     child.on('close', (code) => {
+      process.stderr.write(`check-1m: ${command.slice(0, 3).join(' ')} … exit ${code}\n`); // progress: a 1M-run check takes many minutes
       const [wall = 'NaN', rssKb = 'NaN'] = fs.existsSync(stats) ? fs.readFileSync(stats, 'utf8').trim().split('\n').pop()!.split(' ') : [];
       fs.rmSync(stats, { force: true });
       resolve({
