@@ -6,7 +6,9 @@
  * ≤ 500 MB, h5py lookup ≤ 50 ms) are printed beside the figures.
  *
  * Steps: `h5traj info` (the built CLI, dist/; run `npm run build` first), `h5dump -H` of one run
- * group and of the whole file (output counted, not kept), h5py opening one run by name, pypet 0.7
+ * group and of the whole file (output counted, not kept; on a million runs that is ~5 GB of text and
+ * more than half an hour, so `--skip h5dump` for a quick check; h5dump walks every object of the
+ * file first even with -g), h5py opening one run by name, pypet 0.7
  * loading the trajectory far enough to list its runs and read one run's result, and `h5traj find`,
  * `get`, `export` over a small selection.
  *
