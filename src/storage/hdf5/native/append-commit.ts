@@ -3,7 +3,7 @@
  * change touched — new ones, changed ones, and every group on the way up to the root — are
  * written past the end of the file the graph was read from; unchanged objects are linked by
  * their stored address ({@link storedAt}); then the superblock is switched to the new root
- * (`superblock-switch.ts`). The old version stays whole until the switch, so a crash at any
+ * (`write/superblock.ts`). The old version stays whole until the switch, so a crash at any
  * moment leaves the old or the new version, and a reader sees one or the other.
  *
  * The policy (`commit-design.md` §7), {@link shouldAppend}: a file of at least

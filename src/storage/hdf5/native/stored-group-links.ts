@@ -3,7 +3,7 @@
  * memory). A trajectory's `results.runs` has a link per run; held as a Map of link objects it
  * costs ~150 bytes a run, 150 MB at a million. Stored as an old-style group (symbol table), its
  * links are found on disk instead, by binary search as libhdf5 does (`findInSymbolTable`), and an
- * appending commit adds names to the table's rightmost path (`append-symbol-table.ts`) without
+ * appending commit adds names to the table's rightmost path (`write/symbol-table-append.ts`) without
  * listing it. Only the links added, or about to change, since the last commit are in memory
  * ({@link StoredGroupLinks.held}). Listing all links reads the table.
  */

@@ -8,11 +8,11 @@
  * info, group info and one link message per link). A bigger group is an old-style group (symbol
  * table, as PyTables writes them), where HDF5 finds a name by binary search instead of decoding
  * every link message — unless it holds an external link or a non-ASCII name, which only
- * compact storage can carry. See `write-header.ts`, `write-btree.ts`, `write-symbol-table.ts`,
- * `write-heap.ts` and `encode-type.ts` for the structures.
+ * compact storage can carry. See `write/object-header.ts`, `write/btree1.ts`, `write/symbol-table.ts`,
+ * `write/global-heap.ts` and `write/datatype.ts` for the structures.
  *
  * The file is laid out children first so every address is known when it is needed: superblock
- * space and the recovery slot at offset 0 (`superblock-switch.ts`; filled in last), global heap
+ * space and the recovery slot at offset 0 (`write/superblock.ts`; filled in last), global heap
  * collections with the attributes' variable-length
  * strings, then each object after everything it links to — a dataset's heap collections and raw
  * data, then its header; a group's symbol table, if any, and header after its members'. An

@@ -53,7 +53,7 @@ export class ByteSource {
 
   /**
    * Sees the file as it is now, after a writer appended to it (and wrote free heap space in
-   * place, see `append-symbol-table.ts`): the size is read again and cached blocks are dropped.
+   * place, see `../write/symbol-table-append.ts`): the size is read again and cached blocks are dropped.
    */
   refresh(): void {
     this.size = fs.fstatSync(this.openFd()).size;
