@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Test } from 'uvu';
 import * as assert from 'uvu/assert';
 
 /**
@@ -34,4 +35,20 @@ export function throwsKind(fn: () => unknown, kind: abstract new (...args: any[]
     return;
   }
   assert.unreachable(`expected ${kind.name} to be thrown`);
+}
+
+/**
+ * Forces the commit mode (`H5TRAJ_COMMITS`) for the tests of `suite` and puts back what it was
+ * after them, so a file testing appending commits does not depend on the default policy.
+ * @example forceCommitMode(test, 'append');
+ */
+export function forceCommitMode(suite: Test, mode: 'append' | 'rewrite'): void {
+  const before = process.env.H5TRAJ_COMMITS;
+  suite.before(() => {
+    process.env.H5TRAJ_COMMITS = mode;
+  });
+  suite.after(() => {
+    if (before === undefined) delete process.env.H5TRAJ_COMMITS;
+    else process.env.H5TRAJ_COMMITS = before;
+  });
 }

@@ -17,22 +17,15 @@ import { HeldFileWriter } from '../../../../src/storage/hdf5/transactions/held-w
 import { writeCommit } from '../../../../src/storage/hdf5/store.js';
 import { compactFile, unreachableBytes } from '../../../../src/storage/hdf5/compact.js';
 import type { OverviewMemory } from '../../../../src/storage/hdf5/layout/overview-tables.js';
+import { runName } from '../../../../src/tree/names.js';
+import { forceCommitMode } from '../../../helpers.js';
 
 const PYTHON = '/usr/bin/python3';
 const RUNS = 50;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-append-'));
-const before = process.env.H5TRAJ_COMMITS;
 
-test.before(() => {
-  process.env.H5TRAJ_COMMITS = 'append';
-});
-test.after(() => {
-  if (before === undefined) delete process.env.H5TRAJ_COMMITS;
-  else process.env.H5TRAJ_COMMITS = before;
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-const runName = (i: number): string => `run_${String(i).padStart(8, '0')}`;
+forceCommitMode(test, 'append');
+test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** A trajectory exploring x = 0 … n−1, stored with no run completed. */
 function storeExploration(file: string, n: number): Trajectory {

@@ -13,21 +13,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { F64, I32 } from '../../../../src/storage/hdf5/engine/h5types.js';
 import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';
+import { runName } from '../../../../src/tree/names.js';
+import { forceCommitMode } from '../../../helpers.js';
 
 const PYTHON = '/usr/bin/python3';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-writer-memory-'));
-const before = process.env.H5TRAJ_COMMITS;
 
-test.before(() => {
-  process.env.H5TRAJ_COMMITS = 'append';
-});
-test.after(() => {
-  if (before === undefined) delete process.env.H5TRAJ_COMMITS;
-  else process.env.H5TRAJ_COMMITS = before;
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-const runName = (i: number): string => `run_${String(i).padStart(8, '0')}`;
+forceCommitMode(test, 'append');
+test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 const f64 = (...xs: number[]) => ({ type: F64, shape: [xs.length], data: new Uint8Array(new Float64Array(xs).buffer) });
 const i32Rows = (from: number, count: number) => new Uint8Array(Int32Array.from({ length: 2 * count }, (_, k) => (from + (k >> 1)) * 10 + (k & 1)).buffer);
 const readF64 = (f: NativeH5File, p: string): number[] => {
