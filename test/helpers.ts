@@ -5,6 +5,29 @@ import { join } from 'node:path';
 import type { Test } from 'uvu';
 import * as assert from 'uvu/assert';
 
+const made = new Set<string>();
+
+/** Removes the folders {@link tempDir} made; runs once, when the test process exits. */
+function removeMade(): void {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  made.clear();
+}
+
+/**
+ * A fresh temp folder named `<prefix>…` in `os.tmpdir()`, removed with everything in it when the
+ * test process exits, whether its tests passed or failed (an uncaught error too; only a killed
+ * process leaves it). For folders a whole test file shares; a folder for one test can go sooner
+ * with {@link inTempDir}. Every test makes its temp folders through these two, which
+ * test/structure/temp-dirs.test.ts checks.
+ * @example const dir = tempDir('h5traj-env-');
+ */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (made.size === 0) process.once('exit', removeMade);
+  made.add(dir);
+  return dir;
+}
+
 /**
  * Runs `fn` in a fresh temp folder (`h5traj-<label>-…`) and removes the folder afterwards, whether
  * `fn` returns, throws or (when it returns a promise) settles.

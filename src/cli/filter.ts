@@ -3,7 +3,7 @@
  * filter in the form `f_find_runs` takes (`{"x": {"$gte": 2}}`). Several are ANDed.
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { RunFilter } from '../trajectory/query.js';
+import { compileFilter, type RunFilter } from '../trajectory/query.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
 import { UsageError } from './exit-codes.js';
 
@@ -94,6 +94,32 @@ export function filterFromOption(value: string | string[] | undefined, option: s
 export function checkFilter(traj: Trajectory, filter: RunFilter | undefined): number[] {
   try {
     return traj.f_find_runs(filter ?? {});
+  } catch (e) {
+    throw e instanceof InvalidArgumentError ? new UsageError(e.message) : e;
+  }
+}
+
+/** Which runs a command reads: a test per run index, and how many runs there are. */
+export interface RunSelection {
+  /** Whether run `idx` is selected. */
+  has(idx: number): boolean;
+  /** The number of runs of the trajectory (selected or not). */
+  length: number;
+}
+
+/**
+ * The runs matching a filter as a test per run index, for commands that stream over the runs: it
+ * keeps no list of the matching runs (a million of them would be 8 MB or, as a Set, 40 MB), and
+ * the filter is checked here on run 0 so that a malformed filter fails before any output, as
+ * {@link checkFilter} does.
+ */
+export function runSelection(traj: Trajectory, filter: RunFilter | undefined): RunSelection {
+  const length = traj.v_length;
+  if (!filter) return { has: () => true, length };
+  try {
+    const predicate = compileFilter(traj, filter);
+    if (length > 0) predicate(0);
+    return { has: predicate, length };
   } catch (e) {
     throw e instanceof InvalidArgumentError ? new UsageError(e.message) : e;
   }

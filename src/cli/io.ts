@@ -77,10 +77,20 @@ export function table(head: string[], rows: unknown[][]): string {
 export function* tableLines(head: string[], rows: () => Iterable<unknown[]>): Generator<string> {
   const widths = head.map((h) => stringWidth(h));
   for (const row of rows()) head.forEach((_, j) => (widths[j] = Math.max(widths[j]!, stringWidth(cellText(row[j])))));
+  yield* alignedLines(head, widths, rows());
+}
+
+/**
+ * Table lines for columns whose widths are known before the rows are made (the header's width
+ * counts too), so that the rows are made once and written as they come. The last column is
+ * never padded, so its width need not be known: `get` streams values that way.
+ */
+export function* alignedLines(head: string[], widths: readonly number[], rows: Iterable<unknown[]>): Generator<string> {
+  const w = head.map((h, j) => Math.max(stringWidth(h), widths[j] ?? 0));
   const line = (cells: string[]): string =>
-    cells.map((c, j) => (j === cells.length - 1 ? c : c + ' '.repeat(widths[j]! - stringWidth(c)))).join('  ').trimEnd();
+    cells.map((c, j) => (j === cells.length - 1 ? c : c + ' '.repeat(Math.max(0, w[j]! - stringWidth(c))))).join('  ').trimEnd();
   yield line(head.map((h) => bold(h)));
-  for (const row of rows()) yield line(head.map((_, j) => cellText(row[j])));
+  for (const row of rows) yield line(head.map((_, j) => cellText(row[j])));
 }
 
 /** One cell's text: empty for null/undefined; a line break shown as \n so a row stays one line. */

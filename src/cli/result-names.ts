@@ -35,7 +35,8 @@ export function locateResults(traj: Trajectory, file: string, names: readonly st
   return found;
 }
 
-function someRunHas(traj: Trajectory, name: string, branch: RunBranch): boolean {
+/** Whether some run has `name` below `<branch>.runs.run_XXXXXXXX`; stops at the first that has it. */
+export function someRunHas(traj: Trajectory, name: string, branch: RunBranch): boolean {
   const reader = new RunResultReader(traj, [name], branch);
   if (!reader.runsGroup()) return false;
   for (let idx = 0; idx < traj.v_length; idx++) if (reader.read(idx)[0] !== undefined) return true;

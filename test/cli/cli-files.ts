@@ -1,21 +1,12 @@
 /**
  * h5traj-written files for the CLI tests, made with the library API in a temp folder.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Environment, Trajectory, cartesian_product } from '../../src/index.js';
-
-const made: string[] = [];
-process.on('exit', () => {
-  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-});
+import { tempDir as removedAtExit } from '../helpers.js';
 
 /** A fresh temp folder for one test file, removed when the test process exits. */
 export function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-cli-'));
-  made.push(dir);
-  return dir;
+  return removedAtExit('h5traj-cli-');
 }
 
 /**

@@ -8,12 +8,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { h5traj } from './cli-helpers.js';
 import { Trajectory } from '../../src/index.js';
+import { tempDir } from '../helpers.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-disk-full-'));
+const dir = tempDir('h5traj-disk-full-');
 const disks: string[] = [];
 /** A new 2 MiB tmpfs under the test's folder, or undefined when mounting is not permitted. */
 function mountDisk(): string | undefined {

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseManifest } from '../../src/cli/manifest-values.js';
 import { FIXTURES, h5traj } from './cli-helpers.js';
+import { tempDir } from '../helpers.js';
 
 const KEYS = ['trajectory', 'explored_parameters', 'run_names', 'run_information', 'groups', 'links', 'leaves'] as const;
 
@@ -62,7 +63,7 @@ test('pickled objects h5traj cannot decode are listed with their class and a rea
 });
 
 test('bad files: exit 1 and one line on stderr naming the file', () => {
-  const dir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'h5traj-cli-'));
+  const dir = tempDir('h5traj-cli-');
   const text = path.join(dir, 'notes.txt');
   fs.writeFileSync(text, 'hello');
   const truncated = path.join(dir, 'cut.hdf5');

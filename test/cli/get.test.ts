@@ -66,6 +66,20 @@ test('an h5traj-written file: item out.a = x·y of the beta runs', () => {
   assert.equal(rows.map((r) => r.value), [0.5, 1, 1.5, 1, 2, 3]);
 });
 
+test('the table streams aligned: values start in one column; no match prints no table', () => {
+  const r = h5traj(['get', W1, 'out.b', '--where', 'y=2']);
+  assert.is(r.code, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.is(lines.length, 7);
+  const at = lines[0]!.indexOf('out.b');
+  assert.equal(lines.map((l) => l.slice(at)), ['out.b', '2.5', '3', '3.5', '2.5', '3', '3.5']);
+  assert.match(r.stderr, /6 of 12 runs match and have 'out\.b'/);
+  const none = h5traj(['get', W1, 'out.b', '--where', 'y=3']);
+  assert.is(none.code, 0, none.stderr);
+  assert.is(none.stdout, '');
+  assert.match(none.stderr, /0 of 12 runs match and have 'out\.b'/);
+});
+
 test('a name no run has fails (exit 1) and says where it looked', () => {
   for (const [file, name] of [[ENV_RUN, 'nope'], [ENV_RUN, 'stats.nope'], [path.join(FIXTURES, 'explored_grid.hdf5'), 'z']] as const) {
     const r = h5traj(['get', file, name]);

@@ -7,13 +7,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { h5traj } from './cli-helpers.js';
 import { writeSeededModule } from '../merge/seeded.js';
 import { scienceDump } from './science-dump.js';
+import { tempDir } from '../helpers.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-merge-cli-'));
+const dir = tempDir('h5traj-merge-cli-');
 const MODULE = path.join(dir, 'sim.mjs');
 fs.writeFileSync(MODULE, `
 export const name = 'sim';

@@ -1,6 +1,7 @@
 /**
  * Long outputs end quietly when the reader goes away (`h5traj export … | head`): exit 0 and
- * nothing on stderr, for streamed CSV, the tree as text and as JSON.
+ * nothing on stderr, for streamed CSV, the tree as text and as JSON, `find`, and `get` (table and
+ * JSON, written as the runs are read).
  *
  * Each output must be far longer than what the pipe buffers (64 KiB on Linux) plus the chunk the
  * reader takes, or the command finishes writing before the reader leaves and the test proves
@@ -27,6 +28,8 @@ for (const args of [
   ['tree'],
   ['tree', 'parameters', '--json'],
   ['find'],
+  ['get', 'z'],
+  ['get', 'z', '--json'],
 ]) {
   test(`${args.join(' ')}: a reader that closes after the first chunk ends it quietly`, async () => {
     const [command, ...rest] = args;

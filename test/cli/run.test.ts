@@ -3,12 +3,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { BIN, h5traj } from './cli-helpers.js';
 import { Trajectory } from '../../src/index.js';
+import { tempDir } from '../helpers.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-run-'));
+const dir = tempDir('h5traj-run-');
 const MODULE = path.join(dir, 'product.mjs');
 // A plain ESM module: setup explores x × y, run stores z = x * y (run 4 fails when FAIL_RUN=4;
 // SLOW_MS makes each run take that long; with WAIT_FOR_SIGINT=2, run 2 announces itself on stderr

@@ -7,14 +7,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { BIN, h5traj } from './cli-helpers.js';
 import { scienceDump } from './science-dump.js';
 import { startCluster, waitForJobs } from './slurm-cluster.js';
 import { writeSeededModule } from '../merge/seeded.js';
+import { tempDir } from '../helpers.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-submit-'));
+const dir = tempDir('h5traj-submit-');
 const SEEDED = writeSeededModule(dir);
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}): number {

@@ -1,12 +1,11 @@
 /** Helpers for Environment tests: temp files, trajectories, and comparable manifests. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { cartesian_product, Trajectory } from '../../src/index.js';
 import { trajectoryManifest } from '../../src/cli/manifest.js';
+import { tempDir as removedAtExit } from '../helpers.js';
 
+/** A temp folder removed when the test process exits (see test/helpers.ts). */
 export function tempDir(prefix = 'h5traj-env-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return removedAtExit(prefix);
 }
 
 /** The exploration used across the Environment tests: x (int) × y (float), 3 × 4 = 12 runs. */

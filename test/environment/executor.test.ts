@@ -1,7 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Trajectory, cartesian_product } from '../../src/index.js';
@@ -11,6 +10,7 @@ import { JournalWriter, readJournal, type JournalEntry } from '../../src/environ
 import { subtreeRecords } from '../../src/trajectory/records.js';
 import { toWire } from '../../src/environment/wire.js';
 import { run, flaky } from './fixtures/multiply.js';
+import { tempDir } from '../helpers.js';
 
 const MODULE = fileURLToPath(new URL('./fixtures/multiply.ts', import.meta.url));
 
@@ -89,7 +89,7 @@ test('serial and two worker threads give identical entries', async () => {
 });
 
 test('the journal keeps synced entries and ignores a torn tail', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-journal-'));
+  const dir = tempDir('h5traj-journal-');
   const file = path.join(dir, 'j.journal');
   const w = new JournalWriter(file);
   const entry: JournalEntry = { kind: 'failure', idx: 1, message: 'm', stack: 's', timestamp: 1 };

@@ -9,7 +9,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Trajectory, runName } from '../../src/index.js';
@@ -51,7 +50,7 @@ function make(file: string, name: string, n: number, offset: number): void {
  */
 function runChild(a: string, b: string, options: { pauseMs?: number; crashAt?: number; countSteps?: boolean }): Promise<{ out: string; err: string; killed: boolean; steps: number }> {
   return new Promise((resolve) => {
-    const stepDir = options.crashAt !== undefined || options.countSteps ? fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-merge-steps-')) : undefined;
+    const stepDir = options.crashAt !== undefined || options.countSteps ? tempDir('h5traj-merge-steps-') : undefined;
     const env = {
       ...process.env,
       ...(options.pauseMs ? { H5TRAJ_TEST_MERGE_PAUSE_MS: String(options.pauseMs) } : {}),

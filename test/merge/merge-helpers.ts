@@ -1,15 +1,16 @@
 /** Helpers for the merge tests: temp files, shard runs, and comparable views of trajectories. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Environment, Trajectory, cartesian_product } from '../../src/index.js';
 import { comparableManifest, loadAll } from '../environment/env-helpers.js';
 
 export { loadAll };
 import type { RunFunction } from '../../src/environment/run-executor.js';
+import { tempDir as removedAtExit } from '../helpers.js';
 
+/** A temp folder removed when the test process exits (see test/helpers.ts). */
 export function tempDir(prefix = 'h5traj-merge-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return removedAtExit(prefix);
 }
 
 /** A trajectory over x (int) × y (float), 3 × 4 = 12 runs, y varying fastest. */

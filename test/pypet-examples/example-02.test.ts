@@ -4,17 +4,16 @@
  * overwrite_file on the Trajectory, storing single items and loading them later. The lines are
  * those the Python script prints (the repr of the exception aside).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { NotUniqueNodeError, Trajectory } from '../../src/index.js';
 import { assertSameAsPypet } from './pypet-view.js';
-import { inTempDir } from '../helpers.js';
+import { inTempDir, tempDir } from '../helpers.js';
 
 test('example_02 prints what pypet prints', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex02-'));
+  const dir = tempDir('h5traj-ex02-');
   const printed: string[] = [];
   try {
     const filename = join(dir, 'hdf5', 'example_02.hdf5');

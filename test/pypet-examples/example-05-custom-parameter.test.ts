@@ -9,14 +9,13 @@
  * rows 9999 and 5000 of each run's `euler_evolution.data`. The port does the same float
  * operations in the same order, so they agree to the last bit.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ArrayParameter, Environment, NDArray, Parameter, Trajectory } from '../../src/index.js';
 import { EX05_IMPORTS, assertSameAsPypet } from './pypet-view.js';
-import { inTempDir } from '../helpers.js';
+import { inTempDir, tempDir } from '../helpers.js';
 
 class FunctionParameter extends Parameter {
   override f_set(data: unknown): void {
@@ -40,7 +39,7 @@ test('a custom parameter class converts its default in f_set and keeps its class
 });
 
 test('loading finds the class again through dynamic_imports', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ex05-'));
+  const dir = tempDir('h5traj-ex05-');
   const filename = join(dir, 'example_05.hdf5');
   try {
     const traj = new Trajectory('example05', { add_time: false, filename });

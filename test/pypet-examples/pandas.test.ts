@@ -9,8 +9,7 @@
  * python3-tables; without them this test fails, it is never skipped.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -18,9 +17,10 @@ import * as assert from 'uvu/assert';
 import { DataFrame, Series, Trajectory } from '../../src/index.js';
 import { parseManifest } from '../../src/cli/manifest-values.js';
 import { PYPET_SOURCE, PYTHON, pypetEnv, pypetTest, pypetViews } from './pypet-view.js';
+import { tempDir } from '../helpers.js';
 
 const SCRIPTS = fileURLToPath(new URL('../../scripts/', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'h5traj-pandas-pypet-'));
+const dir = tempDir('h5traj-pandas-pypet-');
 
 function python(args: string[]) {
   return spawnSync(PYTHON, args, { encoding: 'utf8', env: pypetEnv() });

@@ -4,12 +4,12 @@
  * The originals run once per test run, in a temporary folder, two at a time; every example in
  * pypet's examples folder is either run here or listed in EXCLUDED with the reason.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EX05_IMPORTS, PYPET_SOURCE, PYTHON, assertPypetAvailable, checksFor, pypetEnv, pypetTest, pypetViews, run } from './pypet-view.js';
+import { tempDir } from '../helpers.js';
 
 const EXAMPLES = join(PYPET_SOURCE, 'examples');
 
@@ -50,7 +50,7 @@ const EXCLUDED: Record<string, string> = {
 /** Differences h5traj does not close yet, by file name: none today. */
 const KNOWN: Record<string, string[]> = {};
 
-const dir = mkdtempSync(join(tmpdir(), 'h5traj-pypet-originals-'));
+const dir = tempDir('h5traj-pypet-originals-');
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 

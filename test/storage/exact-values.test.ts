@@ -6,13 +6,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { throwsKind } from '../helpers.js';
+import { throwsKind, tempDir } from '../helpers.js';
 import { Trajectory, PickleParameter, TypeMismatchError, StateError, NDArray, InvalidArgumentError } from '../../src/index.js';
 
-const tmpFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-exact-')), 't.hdf5');
+const tmpFile = () => path.join(tempDir('h5traj-exact-'), 't.hdf5');
 
 function reload(file: string): Trajectory {
   const t = new Trajectory('t', { add_time: false, filename: file });

@@ -4,12 +4,12 @@ import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { throwsKind } from '../helpers.js';
+import { throwsKind, tempDir } from '../helpers.js';
 import { FileLockedError, StorageError } from '../../src/index.js';
 import { acquireLock, lockPathFor } from '../../src/storage/lock.js';
 import { locksBeside, runningExplorations } from '../../src/storage/locks-beside.js';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-lock-'));
+const tmp = () => tempDir('h5traj-lock-');
 
 test('a full disk while writing the lock: a sentence saying so, and no empty lock left behind', () => {
   const file = path.join(tmp(), 'a.hdf5');

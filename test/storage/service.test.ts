@@ -6,13 +6,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { throwsKind } from '../helpers.js';
+import { throwsKind, tempDir } from '../helpers.js';
 import {
   Trajectory, cartesian_product, NotFoundError, StorageError, FormatError, FileLockedError, LOAD_SKELETON, LOAD_DATA, UPDATE_DATA,
 } from '../../src/index.js';
 import { acquireLock } from '../../src/storage/lock.js';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-service-'));
+const tmp = () => tempDir('h5traj-service-');
 
 function stored(file: string, name = 'svc'): Trajectory {
   const t = new Trajectory(name, { add_time: false, filename: file, comment: 'service test' });

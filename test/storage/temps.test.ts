@@ -6,13 +6,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Trajectory, StorageError, runName } from '../../src/index.js';
 import { failedWrite, nameTarget, replaceThroughTemp, targetOfTemp, tempPathFor } from '../../src/storage/atomic.js';
+import { tempDir } from '../helpers.js';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-temps-'));
+const tmp = () => tempDir('h5traj-temps-');
 
 function stored(file: string, name: string, runs: number, bytesPerRun = 0): Trajectory {
   const t = new Trajectory(name, { add_time: false, filename: file });

@@ -4,14 +4,14 @@
  * skeleton (parameters and run table, no run data) and loaded back. At 1M the same path once threw `RangeError: Maximum call stack size exceeded`;
  * 300k keeps this test to seconds, and `scripts/bench-skeleton.ts` runs it at 1,000,000.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LOAD_DATA, LOAD_SKELETON, Trajectory, cartesian_product, formatRuntime } from '../../src/index.js';
+import { tempDir } from '../helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'h5traj-large-exploration-'));
+const dir = tempDir('h5traj-large-exploration-');
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 const NX = 600;

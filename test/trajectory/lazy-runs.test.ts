@@ -7,14 +7,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Result, Trajectory, runName } from '../../src/index.js';
 import { groupState, type NNGroupNode } from '../../src/tree/group.js';
 import { LAZY_RUNS_MIN } from '../../src/trajectory/lazy-runs.js';
 import { trajectoryState } from '../../src/trajectory/state.js';
+import { tempDir } from '../helpers.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-lazy-runs-'));
+const dir = tempDir('h5traj-lazy-runs-');
 const N = 2000;
 
 /** A stored trajectory of `n` runs, each with result `out` (items a, b) like the W1 benchmark's. */

@@ -3,12 +3,12 @@
  * `traj.f_load` and for a group's `f_load` (pypet's example 16 reloads `results` this way).
  * A number that is no load mode is refused instead of loading a skeleton silently.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InvalidArgumentError, LOAD_DATA, OVERWRITE_DATA, Trajectory } from '../../src/index.js';
+import { tempDir } from '../helpers.js';
 
 function stored(dir: string): Trajectory {
   const traj = new Trajectory('ow', { add_time: false, filename: join(dir, 'ow.hdf5') });
@@ -19,7 +19,7 @@ function stored(dir: string): Trajectory {
 }
 
 test('group f_load with OVERWRITE_DATA replaces the values in memory; LOAD_DATA keeps them', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ow-'));
+  const dir = tempDir('h5traj-ow-');
   try {
     const traj = stored(dir);
     traj.r = 'in memory';
@@ -33,7 +33,7 @@ test('group f_load with OVERWRITE_DATA replaces the values in memory; LOAD_DATA 
 });
 
 test('traj.f_load with OVERWRITE_DATA replaces results and parameters in memory', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ow-'));
+  const dir = tempDir('h5traj-ow-');
   try {
     const traj = stored(dir);
     traj.r = 'in memory';
@@ -48,7 +48,7 @@ test('traj.f_load with OVERWRITE_DATA replaces results and parameters in memory'
 });
 
 test('a number that is no load mode is refused, naming the modes', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'h5traj-ow-'));
+  const dir = tempDir('h5traj-ow-');
   try {
     const traj = stored(dir);
     assert.throws(() => traj.results.f_load({ load_data: 4 }), (e: unknown) => e instanceof InvalidArgumentError && /^4 is not one of pypet's load modes: .*3 \(OVERWRITE_DATA\)/.test(e.message));

@@ -6,12 +6,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Trajectory, runName } from '../../src/index.js';
 import { runGroup, runsGroup } from '../../src/trajectory/run-groups.js';
+import { tempDir } from '../helpers.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-run-groups-'));
+const dir = tempDir('h5traj-run-groups-');
 
 function storedFile(): string {
   const file = path.join(dir, `t${Math.random().toString(36).slice(2)}.hdf5`);

@@ -3,15 +3,14 @@
  * attributes, f_load({ load_data }), f_load_skeleton, f_store/f_load on groups, overwrite_file on
  * the Trajectory, and a missing output folder.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InvalidArgumentError, LOAD_DATA, LOAD_NOTHING, LOAD_SKELETON, OVERWRITE_DATA, STORE_DATA_SKIPPING, STORE_NOTHING, Trajectory } from '../../src/index.js';
-import { throwsKind } from '../helpers.js';
+import { throwsKind, tempDir } from '../helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'h5traj-storage-api-'));
+const dir = tempDir('h5traj-storage-api-');
 let n = 0;
 const fresh = () => join(dir, `f${n++}.hdf5`);
 

@@ -2,7 +2,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
 import { UsageError } from '../exit-codes.js';
-import { checkFilter, filterFromOption, WHERE_OPTION } from '../filter.js';
+import { filterFromOption, runSelection, WHERE_OPTION } from '../filter.js';
 import { watchInterrupts } from '../interrupt.js';
 import { jsonReplacer } from '../io.js';
 import { openPicked, PARAMETERS_ONLY } from '../open.js';
@@ -63,7 +63,7 @@ export const exportCommand: CliCommand<ExportArgs> = {
     const results = parseResults(args.results);
     const where = filterFromOption(args.where, '--where');
     const traj = openPicked(args, PARAMETERS_ONLY);
-    if (where) checkFilter(traj, where);
+    runSelection(traj, where); // a malformed filter is a usage error before any output
     const { results: inResults, derived_parameters: derived } = locateResults(traj, args.file, results);
     const records = streamRecords(traj, { results: inResults, derived, where });
     const csv = formatName === 'csv' ? csvFormatter(recordColumns(traj, results)) : undefined;

@@ -1,6 +1,6 @@
 /** `h5traj find FILE 'x>=2' 'mode=alpha'`: the runs whose parameter values match. */
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
-import { allOf, checkFilter, listOption, parseExpression, parseFilterArg, WHERE_OPTION } from '../filter.js';
+import { allOf, listOption, parseExpression, parseFilterArg, runSelection, WHERE_OPTION } from '../filter.js';
 import { jsonReplacer, note, tableLines } from '../io.js';
 import { openPicked, PARAMETERS_ONLY } from '../open.js';
 import { outJsonArray, stdoutSink } from '../sink.js';
@@ -26,10 +26,17 @@ export const find: CliCommand<FindArgs> = {
   handler: async (args) => {
     const filters = [...listOption(args.expressions).map(parseExpression), ...listOption(args.where).map((f) => parseFilterArg(f, '--where'))];
     const traj = openPicked(args, PARAMETERS_ONLY);
-    const matching = new Set(checkFilter(traj, allOf(filters)));
-    // Streamed: the records are made again for each pass instead of kept (a million runs).
+    const filter = allOf(filters);
+    runSelection(traj, filter); // a malformed filter is a usage error before any output
+    // Streamed: the records are made again for each pass (from the parameter ranges in memory)
+    // instead of kept, and the matching runs are counted, not listed (a million runs).
+    let count = 0;
     function* records(): Generator<RunRecord> {
-      for (const r of traj.f_to_records()) if (matching.has(r.idx)) yield r;
+      count = 0;
+      for (const r of traj.f_to_records(filter ? { where: filter } : {})) {
+        count += 1;
+        yield r;
+      }
     }
     if (args.json) {
       await outJsonArray(records(), jsonReplacer);
@@ -48,6 +55,6 @@ export const find: CliCommand<FindArgs> = {
     const sink = stdoutSink();
     for (const line of tableLines(columns, rows)) await sink.write(line);
     await sink.end();
-    note(`${matching.size} of ${traj.v_length} runs match.`);
+    note(`${count} of ${traj.v_length} runs match.`);
   },
 };

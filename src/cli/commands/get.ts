@@ -1,13 +1,15 @@
-/** `h5traj get FILE NAME`: one result (or derived parameter) of every run. */
+/**
+ * `h5traj get FILE NAME`: one result (or derived parameter) of every run, streamed: each run's
+ * value is written as it is read, so memory stays flat over a million runs.
+ */
 import { NotFoundError } from '../../errors.js';
-import { Result } from '../../leaves/result.js';
-import type { FromRunsOptions, Trajectory } from '../../trajectory/trajectory.js';
+import type { Trajectory } from '../../trajectory/trajectory.js';
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
-import { checkFilter, filterFromOption, WHERE_OPTION } from '../filter.js';
-import { jsonReplacer, note, tableLines } from '../io.js';
+import { filterFromOption, runSelection, WHERE_OPTION, type RunSelection } from '../filter.js';
+import { alignedLines, jsonReplacer, note } from '../io.js';
 import { openPicked, PARAMETERS_ONLY } from '../open.js';
+import { resultValues } from '../result-values.js';
 import { outJsonArray, stdoutSink } from '../sink.js';
-import { RunResultReader } from '../records.js';
 import { plain, previewForStdout } from '../values.js';
 
 interface GetArgs extends CommonArgs {
@@ -15,36 +17,16 @@ interface GetArgs extends CommonArgs {
   where?: string | string[];
 }
 
-/**
- * The value of `name` in every run that has it, by run index: below results first, then below
- * derived parameters (`out.a` is item `a` of the result `out`). Run by run with the export's
- * reader, which loads one run's group at a time and only the items named, so memory stays flat
- * over a million runs; names that are not below `<branch>.runs.run_XXXXXXXX` (pypet's
- * `results.neuron.run_XXXXXXXX`) go through `f_get_from_runs` with auto-load.
- */
-export function valuesFromRuns(traj: Trajectory, name: string): Map<number, unknown> {
-  const dot = name.lastIndexOf('.');
-  for (const where of ['results', 'derived_parameters'] as const) {
-    const reader = new RunResultReader(traj, [name], where);
-    const streamed = new Map<number, unknown>();
-    for (let idx = 0; idx < traj.v_length; idx++) {
-      const [value] = reader.read(idx);
-      if (value !== undefined) streamed.set(idx, value);
-    }
-    if (streamed.size > 0) return streamed;
-    const options: FromRunsOptions = { where, fast_access: true, auto_load: true, use_indices: true };
-    const found = traj.f_get_from_runs(name, options) as Map<number, unknown>;
-    if (found.size > 0) return found;
-    if (dot > 0) {
-      const item = name.slice(dot + 1);
-      const items = new Map<number, unknown>();
-      for (const [idx, leaf] of traj.f_get_from_runs(name.slice(0, dot), { ...options, fast_access: false }) as Map<number, unknown>) {
-        if (leaf instanceof Result && leaf.f_contains(item)) items.set(idx, leaf.f_get(item));
-      }
-      if (items.size > 0) return items;
-    }
+/** The widths of the run and idx columns over the selected runs (read from the run table). */
+function runColumnWidths(traj: Trajectory, runs: RunSelection): [number, number] {
+  let run = 0;
+  let last = 0;
+  for (let idx = 0; idx < runs.length; idx++) {
+    if (!runs.has(idx)) continue;
+    run = Math.max(run, traj.f_idx_to_run(idx).length);
+    last = idx;
   }
-  return new Map();
+  return [run, String(last).length];
 }
 
 export const get: CliCommand<GetArgs> = {
@@ -61,31 +43,41 @@ export const get: CliCommand<GetArgs> = {
   handler: async (args) => {
     const filter = filterFromOption(args.where, '--where');
     const traj = openPicked(args, PARAMETERS_ONLY);
-    const matching = new Set(checkFilter(traj, filter));
-    const values = valuesFromRuns(traj, args.name);
-    if (values.size === 0) {
+    const runs = runSelection(traj, filter);
+    const values = resultValues(traj, args.name, runs);
+    if (!values) {
       throw new NotFoundError(
         `No run of '${traj.v_name}' has '${args.name}' (looked below results.runs.run_XXXXXXXX and derived_parameters.runs.run_XXXXXXXX).`,
         { path: args.name, file: args.file },
       );
     }
-    // Rows are made as they are written (twice for a table: to measure it, then to write it).
+    // Rows are made and written as the runs are read, one pass, nothing kept per run.
+    let count = 0;
     function* rows(): Generator<{ run: string; idx: number; value: unknown }> {
-      for (const [idx, value] of values) if (matching.has(idx)) yield { run: traj.f_idx_to_run(idx), idx, value: plain(value) };
+      for (const { idx, value } of values!) {
+        count += 1;
+        yield { run: traj.f_idx_to_run(idx), idx, value: plain(value) };
+      }
     }
     if (args.json) {
       await outJsonArray(rows(), jsonReplacer);
       return;
     }
-    let count = 0;
-    for (const _ of rows()) count += 1;
-    if (count > 0) {
-      const sink = stdoutSink();
-      for (const line of tableLines(['run', 'idx', args.name], function* () {
-        for (const r of rows()) yield [r.run, r.idx, previewForStdout(r.value, 60)];
-      })) await sink.write(line);
-      await sink.end();
+    // The columns before the value are known without reading a run (the value is last and not
+    // padded), so the table streams too; its header is written with the first row.
+    const cells = function* (): Generator<unknown[]> {
+      for (const r of rows()) yield [r.run, r.idx, previewForStdout(r.value, 60)];
+    };
+    const sink = stdoutSink();
+    let header: string | undefined;
+    for (const line of alignedLines(['run', 'idx', args.name], runColumnWidths(traj, runs), cells())) {
+      if (header === undefined) header = line;
+      else {
+        if (count === 1) await sink.write(header);
+        await sink.write(line);
+      }
     }
+    await sink.end();
     note(`${count} of ${traj.v_length} runs${filter ? ' match and' : ''} have '${args.name}'.`);
   },
 };

@@ -13,11 +13,11 @@ import type { Trajectory } from '../../trajectory/trajectory.js';
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
 import { UsageError } from '../exit-codes.js';
 import { nameTarget, replaceThroughTemp } from '../../storage/atomic.js';
-import { checkFilter, filterFromOption, WHERE_OPTION } from '../filter.js';
+import { filterFromOption, runSelection, WHERE_OPTION } from '../filter.js';
 import { note } from '../io.js';
 import { openPicked, PARAMETERS_ONLY } from '../open.js';
 import { renderSvg, svgToPng } from '../plot-render.js';
-import { valuesFromRuns } from './get.js';
+import { resultValues } from '../result-values.js';
 
 interface PlotArgs extends CommonArgs {
   result: string;
@@ -129,7 +129,7 @@ export const plot: CliCommand<PlotArgs> = {
     if (format !== '.svg' && format !== '.png') throw new UsageError(`--out must name a .svg or .png file, not '${args.out}'.`);
     const where = filterFromOption(args.where, '--where');
     const traj = openPicked(args, PARAMETERS_ONLY);
-    const runs = checkFilter(traj, where);
+    const runs = runSelection(traj, where);
     const axes = exploredAxes(traj);
     if (axes.size === 0) throw new UsageError(`'${traj.v_name}' explores no parameter, so there is nothing to plot against.`);
     const x = args.x !== undefined ? pickAxis(axes, args.x, '--x') : axes.values().next().value!;
@@ -139,24 +139,23 @@ export const plot: CliCommand<PlotArgs> = {
     for (const [a, b] of [[x, y], [x, by]] as const) {
       if (b && a === b) throw new UsageError(`--x and --${b === y ? 'y' : 'by'} name the same parameter, '${a.name}'.`);
     }
-    const values = valuesFromRuns(traj, args.result);
-    if (values.size === 0) {
+    const values = resultValues(traj, args.result, runs);
+    if (!values) {
       throw new NotFoundError(`No run of '${traj.v_name}' has '${args.result}' (looked below results.runs and derived_parameters.runs).`, { path: args.result, file: args.file });
     }
+    // The chart's rows are the one structure that grows with the runs drawn (Vega needs them
+    // all); the values are streamed into them, not gathered first.
     const rows: Record<string, unknown>[] = [];
-    let missing = 0;
-    for (const idx of runs) {
-      if (!values.has(idx)) {
-        missing++;
-        continue;
-      }
-      const v = values.get(idx);
+    for (const { idx, value: v } of values) {
       const value = scalar(v);
       if (value === undefined) throw new UsageError(`plot draws one number per run, but '${args.result}' is ${describe(v)} in run ${idx}; pick a scalar (an item such as out.a, or a summary).`);
       const row: Record<string, unknown> = { idx, value };
       for (const a of [x, y ?? by]) if (a) row[a.name] = a.values[idx];
       rows.push(row);
     }
+    let selected = 0;
+    for (let idx = 0; idx < runs.length; idx++) if (runs.has(idx)) selected++;
+    const missing = selected - rows.length;
     // Two runs on the same point would draw a zigzag or hide one cell: name what else varies.
     const seen = new Set<string>();
     for (const row of rows) {

@@ -4,7 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -15,8 +15,9 @@ import { type H5Data, type H5File, stringAttr } from '../../../src/storage/hdf5/
 import { F64, I64, compoundType, encodeColumns, fixedString, intType } from '../../../src/storage/hdf5/engine/h5types.js';
 import { NativeH5File } from '../../../src/storage/hdf5/native/native-file.js';
 import { loadWasmEngine, openH5Copy, openH5Sync } from '../../../src/storage/hdf5/engine/open-file.js';
+import { tempDir } from '../../helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'h5traj-engines-'));
+const dir = tempDir('h5traj-engines-');
 // Both engines are compared, so h5wasm is loaded up front (it loads only on demand otherwise).
 await loadWasmEngine();
 

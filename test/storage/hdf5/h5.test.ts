@@ -5,8 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FormatError, StateError, StorageError } from '../../../src/errors.js';
@@ -14,10 +13,10 @@ import { attrText, stringAttr } from '../../../src/storage/hdf5/engine/h5file.js
 import { openH5 } from '../../../src/storage/hdf5/engine/open-file.js';
 import { F64, I32, I64, decodeElements, encodeElements, fixedString } from '../../../src/storage/hdf5/engine/h5types.js';
 import { appendTableRows, createTable, readTable, tableColumns, textColumn, writeTableRows } from '../../../src/storage/hdf5/layout/table.js';
-import { throwsKind } from '../../helpers.js';
+import { throwsKind, tempDir } from '../../helpers.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/pypet/', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'h5traj-h5-'));
+const dir = tempDir('h5traj-h5-');
 
 async function rejects(p: Promise<unknown>, kind: new (...a: never[]) => Error, pattern: RegExp): Promise<void> {
   try {

@@ -7,8 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Complex, type TypedValue } from '../../../src/values/types.js';
 import { NDArray } from '../../../src/values/ndarray.js';
@@ -19,9 +18,10 @@ import { createRuns, writeExplorations, writeInfo } from '../../../src/storage/h
 import { placeholderRun } from '../../../src/trajectory/runs.js';
 import { resolveSettings, writeHdf5Settings } from '../../../src/storage/hdf5/layout/settings.js';
 import { toRunRow } from '../../../src/storage/hdf5/layout/convert.js';
+import { tempDir } from '../../helpers.js';
 
 const PYTHON = '/usr/bin/python3';
-const dir = mkdtempSync(join(tmpdir(), 'h5traj-h5py-'));
+const dir = tempDir('h5traj-h5py-');
 const file = join(dir, 'pypet_layout.h5');
 const T = 'compat';
 const s = (value: unknown, scalar: string): TypedValue => ({ value, type: { kind: 'scalar', scalar } } as TypedValue);

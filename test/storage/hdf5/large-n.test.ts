@@ -6,8 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { maxOf, minOf, pushAll } from '../../../src/fold.js';
 import { NDArray } from '../../../src/values/ndarray.js';
@@ -18,9 +17,10 @@ import { readExplorations, writeExplorations } from '../../../src/storage/hdf5/l
 import { readPandas } from '../../../src/storage/hdf5/layout/pandas-read.js';
 import { writePandas } from '../../../src/storage/hdf5/layout/pandas-write.js';
 import { Series } from '../../../src/values/frame.js';
+import { tempDir } from '../../helpers.js';
 
 const N = 1_000_000;
-const dir = mkdtempSync(join(tmpdir(), 'h5traj-large-n-'));
+const dir = tempDir('h5traj-large-n-');
 const MODES = ['alpha', 'beta', 'gamma', 'delta'];
 // The longest value is the last one, so a width computed from a prefix would be too narrow.
 const modes = Array.from({ length: N }, (_, i) => (i === N - 1 ? 'epsilon!' : MODES[i % 4]!));

@@ -7,8 +7,7 @@
  * CI installs python3-pandas and python3-tables; without them this test fails, it is never skipped.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -18,11 +17,12 @@ import { readPandas } from '../../../src/storage/hdf5/layout/pandas-read.js';
 import { writePandas } from '../../../src/storage/hdf5/layout/pandas-write.js';
 import { engineName, openH5Sync } from '../../../src/storage/hdf5/engine/open-file.js';
 import { Column, DataFrame, Index, Series } from '../../../src/values/frame.js';
+import { tempDir } from '../../helpers.js';
 
 const PYTHON = '/usr/bin/python3';
 const FRAMES = fileURLToPath(new URL('../../fixtures/pandas/frames.h5', import.meta.url));
 const KEYS = ['frame_types', 'frame_range', 'frame_float_labels', 'series_float', 'series_str', 'series_dt', 'series_int_index', 'freq', 'freq_month'];
-const dir = mkdtempSync(join(tmpdir(), 'h5traj-pandas-write-'));
+const dir = tempDir('h5traj-pandas-write-');
 const wasm = engineName() === 'wasm';
 
 function readAll(file: string, keys: string[]): Map<string, unknown> {

@@ -9,15 +9,15 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Environment, ReadOnlyFileError, StorageError, Trajectory } from '../../../src/index.js';
+import { tempDir } from '../../helpers.js';
 
 const CLI = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
 
 function tempFile(name = 'p.hdf5'): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-perm-')), name);
+  return path.join(tempDir('h5traj-perm-'), name);
 }
 
 function stored(file: string, name = 't', xs = [1, 2, 3]): Trajectory {

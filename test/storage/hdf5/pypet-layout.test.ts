@@ -9,8 +9,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Environment, HDF5StorageService, InvalidArgumentError, Trajectory, UnknownOptionError, cartesian_product } from '../../../src/index.js';
@@ -20,11 +19,11 @@ import { openH5 } from '../../../src/storage/hdf5/engine/open-file.js';
 import { OverviewRows, createOverviewTables, type OverviewMemory } from '../../../src/storage/hdf5/layout/overview-tables.js';
 import { resolveSettings, writeHdf5Settings } from '../../../src/storage/hdf5/layout/settings.js';
 import type { LeafRecord } from '../../../src/trajectory/records.js';
-import { throwsKind } from '../../helpers.js';
+import { throwsKind, tempDir } from '../../helpers.js';
 
 const PYTHON = '/usr/bin/python3';
 const FIXTURES = fileURLToPath(new URL('../../fixtures/pypet/', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'h5traj-pypet-layout-'));
+const dir = tempDir('h5traj-pypet-layout-');
 
 type Entry = { full_name: string } & Record<string, unknown>;
 type Manifest = { leaves: Entry[]; groups: Entry[] };

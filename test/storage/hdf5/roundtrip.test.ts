@@ -5,8 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { valuesEqual } from '../../../src/values/compare.js';
 import { isTuple, markTuple } from '../../../src/values/markers.js';
@@ -23,11 +22,12 @@ import {
 import { StorageError } from '../../../src/errors.js';
 import { toRunRow } from '../../../src/storage/hdf5/layout/convert.js';
 import { placeholderRun } from '../../../src/trajectory/runs.js';
+import { tempDir } from '../../helpers.js';
 
 /** pypet's placeholder row of run `i`, as the HDF5 layer writes it. */
 const placeholderRow = (i: number) => toRunRow(placeholderRun(i));
 
-const dir = mkdtempSync(join(tmpdir(), 'h5traj-roundtrip-'));
+const dir = tempDir('h5traj-roundtrip-');
 const T = 'traj';
 
 const s = (value: unknown, scalar: ScalarType): TypedValue => ({ value, type: { kind: 'scalar', scalar } });

@@ -8,7 +8,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { FormatError, Trajectory } from '../../../../src/index.js';
 import { leafToRecord } from '../../../../src/trajectory/records.js';
@@ -18,11 +17,11 @@ import { writeCommit } from '../../../../src/storage/hdf5/store.js';
 import { compactFile, unreachableBytes } from '../../../../src/storage/hdf5/compact.js';
 import type { OverviewMemory } from '../../../../src/storage/hdf5/layout/overview-tables.js';
 import { runName } from '../../../../src/tree/names.js';
-import { forceCommitMode } from '../../../helpers.js';
+import { forceCommitMode, tempDir } from '../../../helpers.js';
 
 const PYTHON = '/usr/bin/python3';
 const RUNS = 50;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-append-'));
+const dir = tempDir('h5traj-append-');
 
 forceCommitMode(test, 'append');
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));

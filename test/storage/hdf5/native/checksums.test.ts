@@ -10,8 +10,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FormatError } from '../../../../src/errors.js';
@@ -19,12 +18,12 @@ import { Trajectory } from '../../../../src/index.js';
 import { WasmH5File, initH5 } from '../../../../src/storage/hdf5/wasm/wasm-file.js';
 import { openH5Sync } from '../../../../src/storage/hdf5/engine/open-file.js';
 import { openNativeFile } from '../../../../src/storage/hdf5/native/reader.js';
-import { throwsKind } from '../../../helpers.js';
+import { throwsKind, tempDir } from '../../../helpers.js';
 import { h5pyReads } from '../../../../scripts/fuzz/harness.js';
 
 const PYTHON = '/usr/bin/python3';
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/pypet/', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'h5traj-checksums-'));
+const dir = tempDir('h5traj-checksums-');
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
 // A file with every checksummed structure: dense links in a group of 400 (fractal heap with an

@@ -6,12 +6,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';
+import { tempDir } from '../../../helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'h5traj-chunk-rows-'));
+const dir = tempDir('h5traj-chunk-rows-');
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 const file = join(dir, 'chunks.h5');
 execFileSync('/usr/bin/python3', ['-c', `

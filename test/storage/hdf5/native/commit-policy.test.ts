@@ -8,15 +8,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError } from '../../../../src/index.js';
 import { F64 } from '../../../../src/storage/hdf5/engine/h5types.js';
 import { withReadFile, withWriteTransaction } from '../../../../src/storage/hdf5/transactions/transaction.js';
 import { APPEND_MIN_BYTES, commitMode } from '../../../../src/storage/hdf5/native/append-commit.js';
 import { unreachableBytes } from '../../../../src/storage/hdf5/compact.js';
+import { tempDir } from '../../../helpers.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-policy-'));
+const dir = tempDir('h5traj-policy-');
 const before = process.env.H5TRAJ_COMMITS;
 const restoreMode = (): void => {
   if (before === undefined) delete process.env.H5TRAJ_COMMITS;

@@ -12,13 +12,12 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { constants } from 'node:buffer';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';
 import { StorageError } from '../../../../src/index.js';
-import { throwsKind } from '../../../helpers.js';
+import { throwsKind, tempDir } from '../../../helpers.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-large-'));
+const dir = tempDir('h5traj-large-');
 const file = path.join(dir, 'large.h5');
 const N = 300_000_000; // float64: 2.4 GB
 const HUGE = constants.MAX_LENGTH + 8; // uint8: one byte more than a buffer holds, and a chunk more

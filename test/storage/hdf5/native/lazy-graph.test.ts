@@ -5,8 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { UnsupportedDataError } from '../../../../src/errors.js';
@@ -14,8 +13,9 @@ import { MetadataCache } from '../../../../src/storage/hdf5/native/read/metadata
 import { openLazyNativeFile } from '../../../../src/storage/hdf5/native/lazy-graph.js';
 import { NativeUnsupportedError } from '../../../../src/storage/hdf5/native/model.js';
 import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';
+import { tempDir } from '../../../helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'h5traj-lazy-graph-'));
+const dir = tempDir('h5traj-lazy-graph-');
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('the cache evicts the least recently used entries past its budget, keeps the newest, and follows resizes', () => {

@@ -6,16 +6,16 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { attrText, stringAttr } from '../../../../src/storage/hdf5/engine/h5file.js';
 import { F64, I64 } from '../../../../src/storage/hdf5/engine/h5types.js';
 import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';
 import { openLazyNativeFile } from '../../../../src/storage/hdf5/native/lazy-graph.js';
 import { headerReads } from '../../../../src/storage/hdf5/native/read/object-header.js';
+import { tempDir } from '../../../helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'h5traj-native-memory-'));
+const dir = tempDir('h5traj-native-memory-');
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 const f64 = (x: number) => new Uint8Array(new Float64Array([x]).buffer);

@@ -10,8 +10,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FormatError, StateError } from '../../../../src/errors.js';
@@ -20,11 +19,11 @@ import { type H5Data, stringAttr } from '../../../../src/storage/hdf5/engine/h5f
 import { compoundType, decodeNumeric, F64, I32, I64, encodeElements, fixedString, typedArrayClassOf } from '../../../../src/storage/hdf5/engine/h5types.js';
 import { type NGroup, type NNode, NativeUnsupportedError, sourceTypeBytes } from '../../../../src/storage/hdf5/native/model.js';
 import { openNativeFile } from '../../../../src/storage/hdf5/native/reader.js';
-import { throwsKind } from '../../../helpers.js';
+import { throwsKind, tempDir } from '../../../helpers.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/pypet/', import.meta.url));
 const PYTHON = '/usr/bin/python3';
-const dir = mkdtempSync(join(tmpdir(), 'h5traj-native-reader-'));
+const dir = tempDir('h5traj-native-reader-');
 await initH5();
 
 // ---------------------------------------------------------------------------------------------

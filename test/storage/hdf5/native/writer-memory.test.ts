@@ -9,15 +9,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { F64, I32 } from '../../../../src/storage/hdf5/engine/h5types.js';
 import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';
 import { runName } from '../../../../src/tree/names.js';
-import { forceCommitMode } from '../../../helpers.js';
+import { forceCommitMode, tempDir } from '../../../helpers.js';
 
 const PYTHON = '/usr/bin/python3';
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-writer-memory-'));
+const dir = tempDir('h5traj-writer-memory-');
 
 forceCommitMode(test, 'append');
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));

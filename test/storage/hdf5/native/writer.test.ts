@@ -11,8 +11,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import h5wasm, { type File as WasmFile, Module } from 'h5wasm/node';
@@ -23,13 +22,13 @@ import { type NGroup, type NLink, type NNode, newGroup } from '../../../../src/s
 import { openNativeFile } from '../../../../src/storage/hdf5/native/reader.js';
 import { writeNativeFile } from '../../../../src/storage/hdf5/native/writer.js';
 import { runName } from '../../../../src/tree/names.js';
-import { throwsKind } from '../../../helpers.js';
+import { throwsKind, tempDir } from '../../../helpers.js';
 import { ROW, TABLE_ROWS, dataset, numbers, sampleGraph, tableBytes, tableRow } from './sample-graph.js';
 import { buildW1Graph } from './w1-graph.js';
 
 const PYTHON = '/usr/bin/python3';
 const DUMP = join(dirname(fileURLToPath(import.meta.url)), 'h5py_dump.py');
-const dir = mkdtempSync(join(tmpdir(), 'h5traj-native-writer-'));
+const dir = tempDir('h5traj-native-writer-');
 await h5wasm.ready;
 
 type Items = Record<string, any>;
