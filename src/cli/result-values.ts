@@ -22,10 +22,9 @@ export interface RunValue {
  * The branch is the first of `results.runs` and `derived_parameters.runs` in which some run (of
  * all runs, selected or not) has the name: looking stops at the first run that has it. Then the
  * selected runs are read one at a time with the export's reader, which loads one run's group at a
- * time and only the items named. Names that are not below
- * `<branch>.runs.run_XXXXXXXX` (pypet's `results.neuron.run_XXXXXXXX`) go through
- * `f_get_from_runs` with auto-load, which returns the values of all runs at once: that layout
- * is not streamed.
+ * time and only the items named. Names that are not below `<branch>.runs.run_XXXXXXXX` (pypet's
+ * `results.neuron.run_XXXXXXXX`) go through `f_get_from_runs` with auto-load, which returns the
+ * values of all runs at once: that layout is not streamed.
  */
 export function resultValues(traj: Trajectory, name: string, runs: RunSelection): Iterable<RunValue> | undefined {
   for (const where of ['results', 'derived_parameters'] as const) {

@@ -82,6 +82,16 @@ test('bad expressions and filters are usage errors (exit 2)', () => {
   assert.match(h5traj(['find', GRID, 'x>>2']).stderr, /'x>>2' is not a filter expression/);
 });
 
+test('a filter that fails only on a run ($in without a list) is a usage error before any output, in every streaming command', () => {
+  const where = '{"x": {"$in": 1}}';
+  for (const args of [['find', GRID, '--filter', where], ['find', GRID, '--filter', where, '--json'], ['get', GRID, 'z', '--where', where, '--json'], ['export', GRID, '--format', 'csv', '--where', where]]) {
+    const r = h5traj(args);
+    assert.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.is(r.stdout, '');
+    assert.match(r.stderr, /\$in for 'x' needs an array/);
+  }
+});
+
 test('an unknown parameter fails (exit 1) naming it', () => {
   const r = h5traj(['find', GRID, 'nope=1']);
   assert.is(r.code, 1);

@@ -44,17 +44,18 @@ export const get: CliCommand<GetArgs> = {
     const filter = filterFromOption(args.where, '--where');
     const traj = openPicked(args, PARAMETERS_ONLY);
     const runs = runSelection(traj, filter);
-    const values = resultValues(traj, args.name, runs);
-    if (!values) {
+    const found = resultValues(traj, args.name, runs);
+    if (!found) {
       throw new NotFoundError(
         `No run of '${traj.v_name}' has '${args.name}' (looked below results.runs.run_XXXXXXXX and derived_parameters.runs.run_XXXXXXXX).`,
         { path: args.name, file: args.file },
       );
     }
     // Rows are made and written as the runs are read, one pass, nothing kept per run.
+    const values = found;
     let count = 0;
     function* rows(): Generator<{ run: string; idx: number; value: unknown }> {
-      for (const { idx, value } of values!) {
+      for (const { idx, value } of values) {
         count += 1;
         yield { run: traj.f_idx_to_run(idx), idx, value: plain(value) };
       }
