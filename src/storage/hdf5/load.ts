@@ -192,9 +192,10 @@ export function loadLeafData(f: H5File, traj: Trajectory, leaves: readonly NNLea
   const only = options.load_only === undefined ? undefined : ([] as string[]).concat(options.load_only);
   const except = options.load_except === undefined ? undefined : ([] as string[]).concat(options.load_except);
   if (only && except) throw new StateError('load_only and load_except cannot be used together.');
-  for (const leaf of leaves) {
-    if (options.only_empties && !leaf.f_is_empty()) continue;
-    const filter = { ...(only ? { loadOnly: only } : {}), ...(except ? { loadExcept: except } : {}) };
+  const filter = { ...(only ? { loadOnly: only } : {}), ...(except ? { loadExcept: except } : {}) };
+  const each = (leaf: NNLeafNode): void => {
+    if (options.only_empties && !leaf.f_is_empty()) return;
+    recallWhere(f, nodePath(traj.v_name, leaf.v_full_name), leaf);
     const data = readLeaf(f, traj.v_name, leaf.v_full_name, leaf.f_get_class_name(), filter);
     if (leaf instanceof Result && data.kind === 'result') {
       for (const [k, v] of Object.entries(data.items)) leaf._setTyped(k, v);
@@ -202,7 +203,11 @@ export function loadLeafData(f: H5File, traj: Trajectory, leaves: readonly NNLea
       applyLeafData(leaf, fromFileLeafData(data));
     }
     nodeState(leaf).stored = true;
-  }
+  };
+  // Many leaves are a scan over runs: their objects are read once each, not cached.
+  const all = () => leaves.forEach(each);
+  if (leaves.length > 1 && f.scan) f.scan(all);
+  else all();
 }
 
 /** Loads one child of `group` (and, with `recursive`, its subtree) with a load mode. */
@@ -237,6 +242,30 @@ export function readReleasedLeaf(f: H5File, traj: Trajectory, under: string, rel
   if (record.type !== 'leaf') return undefined;
   const leaf = recordToLeaf(record, classResolver(traj));
   // Outside the tree but of this trajectory: its root answers run views and auto-loading.
-  Object.assign(nodeState(leaf), { root: traj, stored: true });
+  const state = nodeState(leaf);
+  state.root = traj;
+  state.stored = true;
+  rememberWhere(f, path, leaf);
   return leaf;
+}
+
+/** Notes in `leaf` where `f` keeps it (see `NodeState.storedAt`), if `f` can say so. */
+function rememberWhere(f: H5File, path: string, leaf: NNLeafNode): void {
+  const addr = f.addressOf?.(path);
+  if (addr === undefined) return;
+  const state = nodeState(leaf);
+  state.storedAt = addr;
+  state.storedIn = f;
+}
+
+/** Tells `f` where the leaf at `path` is, if the leaf remembers it of this same file (see {@link rememberWhere}). */
+function recallWhere(f: H5File, path: string, leaf: NNLeafNode): void {
+  const state = nodeState(leaf);
+  if (state.storedIn === f && state.storedAt >= 0) f.knownAt?.(path, state.storedAt);
+}
+
+/** {@link readReleasedLeaf} for `relative` below each of the stored groups `under.groups[i]`. */
+export function readReleasedLeaves(f: H5File, traj: Trajectory, under: string, groups: readonly string[], relative: string, withData: boolean): (NNLeafNode | undefined)[] {
+  const read = () => groups.map((g) => readReleasedLeaf(f, traj, under, `${g}.${relative}`, withData));
+  return f.scan ? f.scan(read) : read();
 }

@@ -102,6 +102,15 @@ export interface H5File {
   writeRows(path: string, start: number, data: Uint8Array): void;
   /** Changes the shape of a chunked dataset (within its maximum shape). */
   resize(path: string, shape: number[]): void;
+  /**
+   * Optional (the native engine's read-only files): where the header of the object at `path`
+   * is, for {@link knownAt} on this same open file; undefined when not known without reading.
+   */
+  addressOf?(path: string): number | undefined;
+  /** Optional: the object at `path` has its header at `addr` ({@link addressOf} of this file); looking it up starts there. */
+  knownAt?(path: string, addr: number): void;
+  /** Optional: runs `fn`, which reads many objects once each (a scan over runs), without caching them beyond its own use. */
+  scan?<T>(fn: () => T): T;
 }
 
 /** Decodes a string-typed value (fixed or variable length) as UTF-8 text, e.g. an attribute. */

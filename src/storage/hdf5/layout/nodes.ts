@@ -47,7 +47,16 @@ export type LeafData =
 
 /** HDF5 path of a node: `nodePath('t', 'results.z')` → `/t/results/z`; `''` is the trajectory group. */
 export function nodePath(traj: string, fullName: string): string {
-  return fullName === '' ? joinPath('/', traj) : joinPath('/', traj, ...fullName.split('.'));
+  if (fullName === '') return joinPath('/', traj);
+  // By hand (split/join or replaceAll allocate several times the result): called per leaf of a scan.
+  let path = joinPath('/', traj);
+  let from = 0;
+  for (let dot = fullName.indexOf('.'); ; dot = fullName.indexOf('.', from)) {
+    const part = dot < 0 ? fullName.slice(from) : fullName.slice(from, dot);
+    if (part !== '') path = `${path}/${part}`;
+    if (dot < 0) return path;
+    from = dot + 1;
+  }
 }
 
 /** The trajectories in a file: the groups directly below `/`, in PyTables' (name) order. */

@@ -44,6 +44,8 @@ const DATASET_BYTES = 700;
 const GROUP_BYTES = 400;
 const ATTRIBUTE_BYTES = 120;
 const LINK_BYTES = 48;
+/** Budget of the cache for objects parsed during a scan (see {@link LazyGraph.scan}). */
+const SCAN_BYTES = 256 * 1024;
 
 /** Options of {@link openLazyNativeFile}. */
 export interface LazyOpenOptions {
@@ -71,7 +73,14 @@ export function openLazyNativeFile(path: string, options: LazyOpenOptions = {}):
     graph.checkFirstObjects(root as LazyGroup);
     graph.opened = true;
     // Read-only, so never appended to; whether an object has two links is not known until read.
-    return { path, root, multiLinked: true, close: () => src.close() };
+    return {
+      path,
+      root,
+      multiLinked: true,
+      close: () => src.close(),
+      linkTo: (addr, at) => new LazyHardLink(graph, addr, at),
+      scan: (fn) => graph.scan(fn),
+    };
   } catch (e) {
     src.close();
     throw asFormatError(path, e);
@@ -86,6 +95,8 @@ class LazyGraph {
   private readonly bigGroups: MetadataCache<number, NNode>;
   /** Set once open has checked the first objects: later failures become typed errors here. */
   opened = false;
+  /** While a scan runs: where the objects it parses go instead of {@link cache}. */
+  private scanned: MetadataCache<number, NNode> | undefined;
 
   constructor(
     private readonly src: ByteSource,
@@ -98,16 +109,17 @@ class LazyGraph {
 
   /** The object whose header is at `addr` (named `path`), from the cache or parsed now. */
   node(addr: number, path: string): NNode {
-    const hit = this.cache.get(addr) ?? this.bigGroups.get(addr);
+    const hit = this.cache.get(addr) ?? this.bigGroups.get(addr) ?? this.scanned?.get(addr);
     if (hit !== undefined) return hit;
+    const cache = this.scanned ?? this.cache;
     try {
       const obj = this.objects.read(addr, path);
       if (obj.kind === 'dataset') {
-        this.cache.set(addr, obj.dataset, DATASET_BYTES + ATTRIBUTE_BYTES * obj.dataset.attrs.size);
+        cache.set(addr, obj.dataset, DATASET_BYTES + ATTRIBUTE_BYTES * obj.dataset.attrs.size);
         return obj.dataset;
       }
       const group = new LazyGroup(this, addr, path, obj.attrs, obj.store);
-      this.cache.set(addr, group, GROUP_BYTES + ATTRIBUTE_BYTES * obj.attrs.size);
+      cache.set(addr, group, GROUP_BYTES + ATTRIBUTE_BYTES * obj.attrs.size);
       return group;
     } catch (e) {
       throw this.failure(e, path);
@@ -120,7 +132,9 @@ class LazyGraph {
       const raw = this.objects.links(store, group.path);
       const prefix = group.path === '/' ? '/' : `${group.path}/`;
       const names = new Array<string>(raw.length);
-      const addrs = new Float64Array(raw.length);
+      // A typed array for big groups only: each one is an ArrayBuffer, costly to make and to
+      // collect for the million small groups a scan reads.
+      const addrs = raw.length > MANY_LINKS ? new Float64Array(raw.length) : new Array<number>(raw.length).fill(0);
       let other: Map<number, NLink> | undefined;
       for (let i = 0; i < raw.length; i++) {
         const { name, link } = raw[i]!;
@@ -129,11 +143,24 @@ class LazyGraph {
         else (other ??= new Map()).set(i, link);
       }
       const bytes = GROUP_BYTES + ATTRIBUTE_BYTES * group.attrs.size + LINK_BYTES * raw.length;
-      if (raw.length <= MANY_LINKS) this.cache.resize(group.addr, bytes);
-      else if (this.cache.delete(group.addr)) this.bigGroups.set(group.addr, group, bytes);
+      if (raw.length <= MANY_LINKS) {
+        this.cache.resize(group.addr, bytes);
+        this.scanned?.resize(group.addr, bytes);
+      } else if (this.cache.delete(group.addr) || this.scanned?.delete(group.addr)) this.bigGroups.set(group.addr, group, bytes);
       return new PackedLinks(this, prefix, names, addrs, other);
     } catch (e) {
       throw this.failure(e, group.path);
+    }
+  }
+
+  /** See {@link NativeSource.scan}: objects parsed by `fn` go to a small cache of their own. */
+  scan<T>(fn: () => T): T {
+    if (this.scanned) return fn();
+    this.scanned = new MetadataCache(SCAN_BYTES);
+    try {
+      return fn();
+    } finally {
+      this.scanned = undefined;
     }
   }
 
@@ -194,7 +221,8 @@ class LazyHardLink {
 
   constructor(
     private readonly graph: LazyGraph,
-    private readonly addr: number,
+    /** Where the object's header is (see `hardLinkAddress` in `reader.ts`). */
+    readonly addr: number,
     private readonly path: string,
   ) {}
 
@@ -214,7 +242,7 @@ class PackedLinks extends Map<string, NLink> {
     private readonly graph: LazyGraph,
     private readonly prefix: string,
     private readonly names: string[],
-    private readonly addrs: Float64Array,
+    private readonly addrs: Float64Array | number[],
     private readonly other: Map<number, NLink> | undefined,
   ) {
     super();
