@@ -163,12 +163,20 @@ export function readTableColumns(f: H5File, path: string, rows?: [number, number
   const text = (name: string): string[] => {
     const m = member(name);
     if (m.type.class !== 'string' || m.type.vlen) return number(name).map(String);
+    const size = m.type.size;
     const padByte = m.type.pad === 'spacepad' ? 0x20 : 0;
+    const zeros = padByte === 0 ? Buffer.alloc(size) : undefined;
     const out = new Array<string>(nrows);
     for (let r = 0, at = m.offset; r < nrows; r++, at += type.size) {
-      let end = at + m.type.size;
-      while (end > at && buf[end - 1] === padByte) end--;
-      if (padByte === 0x20) while (end > at && buf[end - 1] === 0) end--; // (as stripPadding does)
+      let end = at + size;
+      // A NUL-padded cell (pypet's 512-byte summaries hold ~20): find the first NUL natively and
+      // check that only NULs follow it, instead of stepping back over the padding byte by byte.
+      const nul = zeros ? buf.indexOf(0, at) : -1;
+      if (nul >= at && nul < end && buf.compare(zeros!, 0, end - nul, nul, end) === 0) end = nul;
+      else {
+        while (end > at && buf[end - 1] === padByte) end--;
+        if (padByte === 0x20) while (end > at && buf[end - 1] === 0) end--; // (as stripPadding does)
+      }
       out[r] = buf.toString('utf8', at, end);
     }
     return out;

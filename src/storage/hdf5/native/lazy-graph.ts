@@ -44,6 +44,8 @@ const DATASET_BYTES = 700;
 const GROUP_BYTES = 400;
 const ATTRIBUTE_BYTES = 120;
 const LINK_BYTES = 48;
+/** Groups with at most this many links keep them in a plain Map (see {@link LazyGraph.linksOf}). */
+const FEW_LINKS = 16;
 /** Budget of the cache for objects parsed during a scan (see {@link LazyGraph.scan}). */
 const SCAN_BYTES = 256 * 1024;
 
@@ -131,10 +133,17 @@ class LazyGraph {
     try {
       const raw = this.objects.links(store, group.path);
       const prefix = group.path === '/' ? '/' : `${group.path}/`;
+      if (raw.length <= FEW_LINKS) {
+        // A Map of its links (made once) for a small group: the packed form below makes a link
+        // object on every look-up, and a scan looks up each run's few links several times.
+        const links = new Map<string, NLink>();
+        for (const { name, link } of raw) links.set(name, link.kind === 'hard' ? new LazyHardLink(this, link.addr, prefix + name) : link);
+        this.cache.resize(group.addr, GROUP_BYTES + ATTRIBUTE_BYTES * group.attrs.size + LINK_BYTES * raw.length);
+        this.scanned?.resize(group.addr, GROUP_BYTES + ATTRIBUTE_BYTES * group.attrs.size + LINK_BYTES * raw.length);
+        return links;
+      }
       const names = new Array<string>(raw.length);
-      // A typed array for big groups only: each one is an ArrayBuffer, costly to make and to
-      // collect for the million small groups a scan reads.
-      const addrs = raw.length > MANY_LINKS ? new Float64Array(raw.length) : new Array<number>(raw.length).fill(0);
+      const addrs = new Float64Array(raw.length);
       let other: Map<number, NLink> | undefined;
       for (let i = 0; i < raw.length; i++) {
         const { name, link } = raw[i]!;
@@ -242,7 +251,7 @@ class PackedLinks extends Map<string, NLink> {
     private readonly graph: LazyGraph,
     private readonly prefix: string,
     private readonly names: string[],
-    private readonly addrs: Float64Array | number[],
+    private readonly addrs: Float64Array,
     private readonly other: Map<number, NLink> | undefined,
   ) {
     super();

@@ -38,6 +38,8 @@ const MAX_ATTRIBUTE_BYTES = 65_000;
  * object (1M+ paths for 100k runs), so the cache is emptied when it reaches this size.
  */
 const PATH_CACHE_LIMIT = 20_000;
+/** {@link PATH_CACHE_LIMIT} during a scan over runs (`NativeH5File.scan`). */
+const SCAN_PATH_CACHE_LIMIT = 256;
 
 export class NativeH5File implements H5File {
   readonly path: string;
@@ -51,6 +53,8 @@ export class NativeH5File implements H5File {
   /** Sorted child names per group object, computed on demand and dropped when links change. */
   private readonly sortedNames = new WeakMap<NGroup, string[]>();
   private readonly pathCache = new Map<string, NLink>();
+  /** The size at which {@link pathCache} is emptied (smaller during a {@link scan}). */
+  private pathLimit = PATH_CACHE_LIMIT;
   private lastPath = '';
   private lastLink: NLink | undefined;
   private heldBytes = 0;
@@ -258,7 +262,7 @@ export class NativeH5File implements H5File {
     if (parent?.kind !== 'group') return undefined;
     const link = parent.links.get(baseName(path));
     if (link !== undefined) {
-      if (this.pathCache.size >= PATH_CACHE_LIMIT) this.forgetPaths();
+      if (this.pathCache.size >= this.pathLimit) this.forgetPaths();
       this.pathCache.set(path, link);
     }
     return link;
@@ -314,7 +318,7 @@ export class NativeH5File implements H5File {
     this.live();
     const link = this.source?.linkTo?.(addr, path);
     if (link === undefined || this.writable) return;
-    if (this.pathCache.size >= PATH_CACHE_LIMIT) this.forgetPaths();
+    if (this.pathCache.size >= this.pathLimit) this.forgetPaths();
     this.pathCache.set(path, link);
     this.lastLink = undefined;
   }
@@ -322,7 +326,15 @@ export class NativeH5File implements H5File {
   /** Runs `fn`, a scan over many objects each read once (see `NativeSource.scan`). */
   scan<T>(fn: () => T): T {
     this.live();
-    return this.source?.scan ? this.source.scan(fn) : fn();
+    // The paths of a scan are asked for a few times each, one run after the other: a small
+    // path cache serves it, where the full one would hold links to objects no longer needed.
+    const limit = this.pathLimit;
+    this.pathLimit = Math.min(limit, SCAN_PATH_CACHE_LIMIT);
+    try {
+      return this.source?.scan ? this.source.scan(fn) : fn();
+    } finally {
+      this.pathLimit = limit;
+    }
   }
 
   // -------------------------------------------------------------------------------------------
