@@ -8,6 +8,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { funcAlias, varsAlias, type FuncAlias, type VarsAlias } from './aliases.js';
 import { Annotations } from './annotations.js';
 import { isRunGroupName } from './names.js';
+import { internShort } from '../intern.js';
 import type { NNGroupNode } from './group.js';
 
 /** What the tree needs to know about its root (the trajectory), without depending on it. */
@@ -104,7 +105,8 @@ export abstract class NNNode {
   constructor(fullName: string, comment = '') {
     this._fullName = fullName;
     const dot = fullName.lastIndexOf('.');
-    this._name = dot < 0 ? fullName : fullName.slice(dot + 1);
+    // Shared: a million runs' results all called `out` need not hold a million copies of it.
+    this._name = dot < 0 ? fullName : internShort(fullName.slice(dot + 1));
     this._comment = checkedComment(comment, fullName);
   }
 

@@ -228,19 +228,33 @@ export function loadChildNode(f: H5File, traj: Trajectory, group: NNGroupNode, c
  * the path passes a link below `under`.
  */
 export function readReleasedLeaf(f: H5File, traj: Trajectory, under: string, relative: string, withData: boolean): NNLeafNode | undefined {
-  let path = nodePath(traj.v_name, under);
-  for (const part of relative.split('.')) {
+  return releasedLeaf(f, traj, nodePath(traj.v_name, under), under, relative.split('.'), withData, classResolver(traj));
+}
+
+/** {@link readReleasedLeaf} below the group at HDF5 path `base` (full name `under`), `parts` the relative name's parts. */
+function releasedLeaf(
+  f: H5File,
+  traj: Trajectory,
+  base: string,
+  under: string,
+  parts: readonly string[],
+  withData: boolean,
+  classFor: (className: string) => LeafConstructor,
+): NNLeafNode | undefined {
+  let path = base;
+  for (const part of parts) {
     path = `${path}/${part}`;
     if (f.linkTarget(path) !== null) return undefined;
   }
   if (!f.exists(path)) return undefined;
+  const relative = parts.join('.');
   const fullName = under === '' ? relative : `${under}.${relative}`;
   const rec = readNodeRecord(f, path, fullName);
   if (rec.kind !== 'leaf') return undefined;
   const data = withData ? readLeaf(f, traj.v_name, fullName, rec.className ?? 'Result') : undefined;
   const record = fromFileRecord(rec, data);
   if (record.type !== 'leaf') return undefined;
-  const leaf = recordToLeaf(record, classResolver(traj));
+  const leaf = recordToLeaf(record, classFor);
   // Outside the tree but of this trajectory: its root answers run views and auto-loading.
   const state = nodeState(leaf);
   state.root = traj;
@@ -266,6 +280,13 @@ function recallWhere(f: H5File, path: string, leaf: NNLeafNode): void {
 
 /** {@link readReleasedLeaf} for `relative` below each of the stored groups `under.groups[i]`. */
 export function readReleasedLeaves(f: H5File, traj: Trajectory, under: string, groups: readonly string[], relative: string, withData: boolean): (NNLeafNode | undefined)[] {
-  const read = () => groups.map((g) => readReleasedLeaf(f, traj, under, `${g}.${relative}`, withData));
+  const base = nodePath(traj.v_name, under);
+  const parts = ['', ...relative.split('.')];
+  const classFor = classResolver(traj);
+  const read = () =>
+    groups.map((g) => {
+      parts[0] = g;
+      return releasedLeaf(f, traj, base, under, parts, withData, classFor);
+    });
   return f.scan ? f.scan(read) : read();
 }

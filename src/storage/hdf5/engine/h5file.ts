@@ -5,6 +5,7 @@
  * h5wasm, which only `open-file.ts` does, on demand.
  */
 import { type H5Type, stripPadding } from './h5types.js';
+import { internShort } from '../../../intern.js';
 
 export { baseName, joinPath, parentOf } from './paths.js';
 
@@ -119,7 +120,8 @@ export function dataToStrings(d: H5Data): string[] | undefined {
   if (d.strings) return d.strings.map((b) => b.toString('utf8'));
   const n = d.bytes.length / d.type.size;
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(stripPadding(d.bytes.subarray(i * d.type.size, (i + 1) * d.type.size), d.type.pad).toString('utf8'));
+  // Attribute texts (class names, recall types) repeat on every run's objects: one copy each.
+  for (let i = 0; i < n; i++) out.push(internShort(stripPadding(d.bytes.subarray(i * d.type.size, (i + 1) * d.type.size), d.type.pad).toString('utf8')));
   return out;
 }
 

@@ -15,6 +15,7 @@ import {
   fixedString, floatType, intType, isComplexType, typedArrayClassOf,
 } from '../engine/h5types.js';
 import { maxOf } from '../../../fold.js';
+import { internShort } from '../../../intern.js';
 
 // pypet's attribute names and values
 export const STORE = 'SRVC_STORE';
@@ -93,7 +94,8 @@ function elementToScalar(raw: unknown, scalar: ScalarType, where: string): unkno
     if (typeof raw === 'number' || typeof raw === 'bigint') return raw !== 0 && raw !== 0n;
     return bad();
   }
-  if (STR_TYPES.has(scalar)) return Buffer.isBuffer(raw) ? raw.toString('utf8') : bad();
+  // (a string parameter explored over a few choices repeats them in every run)
+  if (STR_TYPES.has(scalar)) return Buffer.isBuffer(raw) ? internShort(raw.toString('utf8')) : bad();
   if (BYTES_TYPES.has(scalar)) return Buffer.isBuffer(raw) ? Buffer.from(raw) : bad();
   if (COMPLEX_TYPES.has(scalar)) {
     if (raw && typeof raw === 'object' && 'r' in raw && 'i' in raw) {
