@@ -47,7 +47,7 @@ const LINK_BYTES = 48;
 /** Groups with at most this many links keep them in a plain Map (see {@link LazyGraph.linksOf}). */
 const FEW_LINKS = 16;
 /** Budget of the cache for objects parsed during a scan (see {@link LazyGraph.scan}). */
-const SCAN_BYTES = 256 * 1024;
+const SCAN_BYTES = 64 * 1024;
 
 /** Options of {@link openLazyNativeFile}. */
 export interface LazyOpenOptions {
