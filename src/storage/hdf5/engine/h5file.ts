@@ -150,6 +150,15 @@ const sharedStringAttrs = new Map<string, WriteData>();
 export function attrText(f: H5File, path: string, name: string): string | undefined {
   const d = f.readAttr(path, name);
   if (!d) return undefined;
+  // The native engine hands out one value for the same attribute bytes (a class name or recall
+  // type on every run's objects): decoded once, not once per run.
+  const known = attrTexts.get(d);
+  if (known !== undefined) return known;
   if (d.shape === null && d.type.class === 'string') return ''; // PyTables writes '' as a NULL dataspace
-  return dataToStrings(d)?.[0];
+  const text = dataToStrings(d)?.[0];
+  if (text !== undefined) attrTexts.set(d, text);
+  return text;
 }
+
+// Values are never changed in place (a new value replaces an attribute), so a text stays right.
+const attrTexts = new WeakMap<H5Data, string>();
