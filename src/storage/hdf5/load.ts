@@ -195,8 +195,9 @@ export function loadLeafData(f: H5File, traj: Trajectory, leaves: readonly NNLea
   const filter = { ...(only ? { loadOnly: only } : {}), ...(except ? { loadExcept: except } : {}) };
   const each = (leaf: NNLeafNode): void => {
     if (options.only_empties && !leaf.f_is_empty()) return;
-    recallWhere(f, nodePath(traj.v_name, leaf.v_full_name), leaf);
-    const data = readLeaf(f, traj.v_name, leaf.v_full_name, leaf.f_get_class_name(), filter);
+    const path = nodePath(traj.v_name, leaf.v_full_name);
+    recallWhere(f, path, leaf);
+    const data = readLeaf(f, traj.v_name, leaf.v_full_name, leaf.f_get_class_name(), filter, path);
     if (leaf instanceof Result && data.kind === 'result') {
       for (const [k, v] of Object.entries(data.items)) leaf._setTyped(k, v);
     } else {

@@ -322,12 +322,11 @@ function isParameterClass(className: string, fullName: string): boolean {
 }
 
 /**
- * Reads the data of the leaf `fullName` of class `className` (as {@link scanTree} reported it).
+ * Reads the data of the leaf `fullName` of class `className` (as {@link scanTree} reported it) at HDF5 path `path`.
  * Values that cannot be read are `unsupported` typed values, never errors.
  * @example readLeaf(f, 't', 'results.runs.run_00000000.z', 'Result', { loadOnly: ['z'] })
  */
-export function readLeaf(f: H5File, traj: string, fullName: string, className: string, filter: ItemFilter = {}): LeafData {
-  const path = nodePath(traj, fullName);
+export function readLeaf(f: H5File, traj: string, fullName: string, className: string, filter: ItemFilter = {}, path = nodePath(traj, fullName)): LeafData {
   // exists(), not typeOf(): after a scan the parent's child list answers it without HDF5
   if (!f.exists(path)) {
     throw new NotFoundError(`The leaf '${fullName}' of trajectory '${traj}' is not in '${f.path}'.`, { file: f.path, path: fullName });

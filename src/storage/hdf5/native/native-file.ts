@@ -39,7 +39,7 @@ const MAX_ATTRIBUTE_BYTES = 65_000;
  */
 const PATH_CACHE_LIMIT = 20_000;
 /** {@link PATH_CACHE_LIMIT} during a scan over runs (`NativeH5File.scan`). */
-const SCAN_PATH_CACHE_LIMIT = 256;
+const SCAN_PATH_CACHE_LIMIT = 64;
 
 export class NativeH5File implements H5File {
   readonly path: string;
@@ -55,6 +55,8 @@ export class NativeH5File implements H5File {
   private readonly pathCache = new Map<string, NLink>();
   /** The size at which {@link pathCache} is emptied (smaller during a {@link scan}). */
   private pathLimit = PATH_CACHE_LIMIT;
+  /** The path and link {@link knownAt} set last (kept when the path cache is emptied for room). */
+  private placed: [string, NLink] | undefined;
   private lastPath = '';
   private lastLink: NLink | undefined;
   private heldBytes = 0;
@@ -250,6 +252,7 @@ export class NativeH5File implements H5File {
   /** Empties the cache of looked-up paths. */
   private forgetPaths(): void {
     this.pathCache.clear();
+    this.placed = undefined;
     this.lastPath = '';
     this.lastLink = undefined;
   }
@@ -262,7 +265,15 @@ export class NativeH5File implements H5File {
     if (parent?.kind !== 'group') return undefined;
     const link = parent.links.get(baseName(path));
     if (link !== undefined) {
-      if (this.pathCache.size >= this.pathLimit) this.forgetPaths();
+      if (this.pathCache.size >= this.pathLimit) {
+        const placed = this.placed;
+        this.forgetPaths();
+        // The object last placed by knownAt stays: what is looked up now is most likely below it.
+        if (placed !== undefined) {
+          this.pathCache.set(placed[0], placed[1]);
+          this.placed = placed;
+        }
+      }
       this.pathCache.set(path, link);
     }
     return link;
@@ -320,6 +331,7 @@ export class NativeH5File implements H5File {
     if (link === undefined || this.writable) return;
     if (this.pathCache.size >= this.pathLimit) this.forgetPaths();
     this.pathCache.set(path, link);
+    this.placed = [path, link];
     this.lastLink = undefined;
   }
 
