@@ -66,9 +66,16 @@ export function storedLeafChanging(traj: TrajectoryCore, node: NNNode, what: str
  * `dynamic_imports`. Unknown names give undefined (the loader decides what to do).
  */
 export function leafClassByName(state: TrajectoryState, className: string): LeafConstructor | undefined {
-  const standard = [Parameter, ArrayParameter, PickleParameter, Result, PickleResult] as LeafConstructor[];
-  return [...standard, ...state.dynamicImports].find((Cls) => Cls.name === className);
+  // Asked once per leaf loaded: no arrays made per call.
+  for (const Cls of (standardLeaves ??= [Parameter, ArrayParameter, PickleParameter, Result, PickleResult] as LeafConstructor[])) {
+    if (Cls.name === className) return Cls;
+  }
+  for (const Cls of state.dynamicImports) if (Cls.name === className) return Cls;
+  return undefined;
 }
+
+// Made on first use: the leaf classes import modules that import this one.
+let standardLeaves: LeafConstructor[] | undefined;
 
 /**
  * Presets the value the node `full` gets when it is added.

@@ -6,6 +6,7 @@ import { NotFoundError } from '../errors.js';
 import { Result } from '../leaves/result.js';
 import { groupState, type GetOptions, type NNGroupNode } from '../tree/group.js';
 import { runName } from '../tree/names.js';
+import type { NNLeafNode } from '../tree/leaf-node.js';
 import { nodeState, type NNNode } from '../tree/node.js';
 import { releaseRunGroup, runGroup, runsGroup } from './run-groups.js';
 import { trajectoryState, type TrajectoryCore } from './state.js';
@@ -62,20 +63,22 @@ export function valuesFromRuns(traj: TrajectoryCore, name: string, options: From
   // Runs only in storage are read straight from it when the name is a leaf at exactly that path
   // below the run's group (what a search finds first): the leaf comes back without its run's
   // group entering the tree, so collecting one value of a million runs keeps memory bounded.
-  const released = traj.v_storage_service?.readReleasedLeaf?.bind(traj.v_storage_service);
   const onlyStored = (rn: string): boolean => {
     if (!runs || !nodeState(traj).stored) return false;
     if (groupState(runs).lazy?.has(rn)) return true;
     return autoLoad && !groupState(runs).children.has(rn) && !groupState(runs).links.has(rn);
   };
+  const released = readStoredLeaves(traj, runs, name, autoLoad, onlyStored);
   try {
-    for (let idx = 0; idx < state.runs.length; idx++) {
+    for (let idx = 0, next = 0; idx < state.runs.length; idx++) {
       const rn = runName(idx);
       state.idx = idx;
       let item: unknown = missing;
       const stored = onlyStored(rn);
-      if (stored && released) {
-        const leaf = released(traj, runs!.v_full_name, `${rn}.${name}`, autoLoad);
+      // The runs listed before the loop: one a search below loaded meanwhile is passed over.
+      while (released && next < released.runs.length && released.runs[next]! < idx) next++;
+      if (stored && released && released.runs[next] === idx) {
+        const leaf = released.leaves[next++];
         if (leaf) item = opts.fast_access ? leaf._fastAccess() : leaf;
       }
       if (item === missing) {
@@ -93,6 +96,34 @@ export function valuesFromRuns(traj: TrajectoryCore, name: string, options: From
     state.idx = saved;
   }
   return out;
+}
+
+/**
+ * The leaves `name` of the runs only in storage, read from it in one call (the runs in index
+ * order, `leaves[i]` that of `runs[i]`), or undefined when the service cannot read them so.
+ */
+function readStoredLeaves(
+  traj: TrajectoryCore,
+  runs: NNGroupNode | undefined,
+  name: string,
+  withData: boolean,
+  onlyStored: (rn: string) => boolean,
+): { runs: Int32Array; leaves: (NNLeafNode | undefined)[] } | undefined {
+  const service = traj.v_storage_service;
+  if (!runs || !service || (!service.readReleasedLeaves && !service.readReleasedLeaf)) return undefined;
+  const n = trajectoryState(traj).runs.length;
+  const indices = new Int32Array(n);
+  const names: string[] = [];
+  for (let idx = 0; idx < n; idx++) {
+    const rn = runName(idx);
+    if (onlyStored(rn)) indices[names.push(rn) - 1] = idx;
+  }
+  if (names.length === 0) return undefined; // (all in memory: storage is not asked)
+  const under = runs.v_full_name;
+  const leaves = service.readReleasedLeaves
+    ? service.readReleasedLeaves(traj, under, names, name, withData)
+    : names.map((rn) => service.readReleasedLeaf!(traj, under, `${rn}.${name}`, withData));
+  return { runs: indices.subarray(0, names.length), leaves };
 }
 
 /** The group at the path `parts` (no shortcuts) below `from`, loaded if allowed, or undefined. */

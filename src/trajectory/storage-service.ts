@@ -147,6 +147,12 @@ export interface StorageService<T extends TrajectoryCore = TrajectoryCore> {
    * reads its data too.
    */
   readReleasedLeaf?(traj: T, under: string, relative: string, withData: boolean): NNLeafNode | undefined;
+  /**
+   * {@link readReleasedLeaf} for many groups at once: entry `i` is the leaf at `relative` below
+   * the stored group `under.groups[i]`, or undefined. One call checks the file once and may walk
+   * `under` once in name order instead of looking each path up from the file's root.
+   */
+  readReleasedLeaves?(traj: T, under: string, groups: readonly string[], relative: string, withData: boolean): (NNLeafNode | undefined)[];
   /** The values of some items of a stored Result, read without adding nodes to the tree. */
   readResultItems?(traj: T, fullName: string, className: string, items: readonly string[]): Map<string, unknown>;
   /**

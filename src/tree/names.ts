@@ -92,8 +92,14 @@ const RUN_NAME_PATTERN = /^run_(\d{8,})$/;
 
 /** The index of a run name (`run_00000003` → 3), or undefined for other names. */
 export function runIndexOf(name: string): number | undefined {
-  const m = RUN_NAME_PATTERN.exec(name);
-  return m ? Number(m[1]) : undefined;
+  // By hand, as RUN_NAME_PATTERN reads it: asked for every run of a scan, where a match object
+  // per call was garbage.
+  if (name.length < 12 || !name.startsWith('run_')) return undefined;
+  for (let i = 4; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  return Number(name.slice(4));
 }
 
 /** Whether a name is a run group name (`run_XXXXXXXX`, `run_ALL`). */

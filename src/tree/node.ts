@@ -8,6 +8,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { funcAlias, varsAlias, type FuncAlias, type VarsAlias } from './aliases.js';
 import { Annotations } from './annotations.js';
 import { isRunGroupName } from './names.js';
+import { internShort } from '../intern.js';
 import type { NNGroupNode } from './group.js';
 
 /** What the tree needs to know about its root (the trajectory), without depending on it. */
@@ -56,12 +57,18 @@ export const NODE_STATE = Symbol('h5traj.node');
  *   added outside its own subtree. Everyone else only reads it.
  * - `annotations`: created on first use by `v_annotations`; storage and records read them, and
  *   loading sets them.
+ * - `storedAt`, `storedIn`: where the storage service that read the node found it (an opaque
+ *   number, -1 for none) in which open file (its own object), so that loading the node's data
+ *   later need not look it up again; only that service sets and reads them, and ignores them
+ *   once the file is another.
  */
 export interface NodeState {
   parent: NNGroupNode | undefined;
   root: TreeRoot | undefined;
   stored: boolean;
   annotations: Annotations | undefined;
+  storedAt: number;
+  storedIn: object | undefined;
 }
 
 /**
@@ -93,12 +100,13 @@ export abstract class NNNode {
   protected _fullName: string;
   protected _name: string;
   protected _comment = '';
-  readonly [NODE_STATE]: NodeState = { parent: undefined, root: undefined, stored: false, annotations: undefined };
+  readonly [NODE_STATE]: NodeState = { parent: undefined, root: undefined, stored: false, annotations: undefined, storedAt: -1, storedIn: undefined };
 
   constructor(fullName: string, comment = '') {
     this._fullName = fullName;
     const dot = fullName.lastIndexOf('.');
-    this._name = dot < 0 ? fullName : fullName.slice(dot + 1);
+    // Shared: a million runs' results all called `out` need not hold a million copies of it.
+    this._name = dot < 0 ? fullName : internShort(fullName.slice(dot + 1));
     this._comment = checkedComment(comment, fullName);
   }
 

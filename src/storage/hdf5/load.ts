@@ -192,17 +192,23 @@ export function loadLeafData(f: H5File, traj: Trajectory, leaves: readonly NNLea
   const only = options.load_only === undefined ? undefined : ([] as string[]).concat(options.load_only);
   const except = options.load_except === undefined ? undefined : ([] as string[]).concat(options.load_except);
   if (only && except) throw new StateError('load_only and load_except cannot be used together.');
-  for (const leaf of leaves) {
-    if (options.only_empties && !leaf.f_is_empty()) continue;
-    const filter = { ...(only ? { loadOnly: only } : {}), ...(except ? { loadExcept: except } : {}) };
-    const data = readLeaf(f, traj.v_name, leaf.v_full_name, leaf.f_get_class_name(), filter);
+  const filter = { ...(only ? { loadOnly: only } : {}), ...(except ? { loadExcept: except } : {}) };
+  const each = (leaf: NNLeafNode): void => {
+    if (options.only_empties && !leaf.f_is_empty()) return;
+    const path = nodePath(traj.v_name, leaf.v_full_name);
+    recallWhere(f, path, leaf);
+    const data = readLeaf(f, traj.v_name, leaf.v_full_name, leaf.f_get_class_name(), filter, path);
     if (leaf instanceof Result && data.kind === 'result') {
       for (const [k, v] of Object.entries(data.items)) leaf._setTyped(k, v);
     } else {
       applyLeafData(leaf, fromFileLeafData(data));
     }
     nodeState(leaf).stored = true;
-  }
+  };
+  // Many leaves are a scan over runs: their objects are read once each, not cached.
+  const all = () => leaves.forEach(each);
+  if (leaves.length > 1 && f.scan) f.scan(all);
+  else all();
 }
 
 /** Loads one child of `group` (and, with `recursive`, its subtree) with a load mode. */
@@ -223,20 +229,65 @@ export function loadChildNode(f: H5File, traj: Trajectory, group: NNGroupNode, c
  * the path passes a link below `under`.
  */
 export function readReleasedLeaf(f: H5File, traj: Trajectory, under: string, relative: string, withData: boolean): NNLeafNode | undefined {
-  let path = nodePath(traj.v_name, under);
-  for (const part of relative.split('.')) {
+  return releasedLeaf(f, traj, nodePath(traj.v_name, under), under, relative.split('.'), withData, classResolver(traj));
+}
+
+/** {@link readReleasedLeaf} below the group at HDF5 path `base` (full name `under`), `parts` the relative name's parts. */
+function releasedLeaf(
+  f: H5File,
+  traj: Trajectory,
+  base: string,
+  under: string,
+  parts: readonly string[],
+  withData: boolean,
+  classFor: (className: string) => LeafConstructor,
+): NNLeafNode | undefined {
+  let path = base;
+  for (const part of parts) {
     path = `${path}/${part}`;
     if (f.linkTarget(path) !== null) return undefined;
   }
   if (!f.exists(path)) return undefined;
+  const relative = parts.join('.');
   const fullName = under === '' ? relative : `${under}.${relative}`;
   const rec = readNodeRecord(f, path, fullName);
   if (rec.kind !== 'leaf') return undefined;
   const data = withData ? readLeaf(f, traj.v_name, fullName, rec.className ?? 'Result') : undefined;
   const record = fromFileRecord(rec, data);
   if (record.type !== 'leaf') return undefined;
-  const leaf = recordToLeaf(record, classResolver(traj));
+  const leaf = recordToLeaf(record, classFor);
   // Outside the tree but of this trajectory: its root answers run views and auto-loading.
-  Object.assign(nodeState(leaf), { root: traj, stored: true });
+  const state = nodeState(leaf);
+  state.root = traj;
+  state.stored = true;
+  rememberWhere(f, path, leaf);
   return leaf;
+}
+
+/** Notes in `leaf` where `f` keeps it (see `NodeState.storedAt`), if `f` can say so. */
+function rememberWhere(f: H5File, path: string, leaf: NNLeafNode): void {
+  const addr = f.addressOf?.(path);
+  if (addr === undefined) return;
+  const state = nodeState(leaf);
+  state.storedAt = addr;
+  state.storedIn = f;
+}
+
+/** Tells `f` where the leaf at `path` is, if the leaf remembers it of this same file (see {@link rememberWhere}). */
+function recallWhere(f: H5File, path: string, leaf: NNLeafNode): void {
+  const state = nodeState(leaf);
+  if (state.storedIn === f && state.storedAt >= 0) f.knownAt?.(path, state.storedAt);
+}
+
+/** {@link readReleasedLeaf} for `relative` below each of the stored groups `under.groups[i]`. */
+export function readReleasedLeaves(f: H5File, traj: Trajectory, under: string, groups: readonly string[], relative: string, withData: boolean): (NNLeafNode | undefined)[] {
+  const base = nodePath(traj.v_name, under);
+  const parts = ['', ...relative.split('.')];
+  const classFor = classResolver(traj);
+  const read = () =>
+    groups.map((g) => {
+      parts[0] = g;
+      return releasedLeaf(f, traj, base, under, parts, withData, classFor);
+    });
+  return f.scan ? f.scan(read) : read();
 }

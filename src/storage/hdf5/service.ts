@@ -31,7 +31,7 @@ import type { Trajectory } from '../../trajectory/trajectory.js';
 import { type H5File, joinPath } from './engine/h5file.js';
 import { fileVersion } from '../atomic.js';
 import { engineName, openH5Sync } from './engine/open-file.js';
-import { loadChildNode, loadLeafData, loadTrajectory, readReleasedLeaf } from './load.js';
+import { loadChildNode, loadLeafData, loadTrajectory, readReleasedLeaf, readReleasedLeaves } from './load.js';
 import { mergeIntoFile } from './merge/index.js';
 import { listTrajectories, nodePath, readLeaf, subtreeSignature } from './layout/nodes.js';
 import { rewriteFile, skipPaths } from './transactions/rewrite.js';
@@ -128,6 +128,10 @@ export class HDF5StorageService implements StorageService {
 
   readReleasedLeaf(traj: Trajectory, under: string, relative: string, withData: boolean): NNLeafNode | undefined {
     return readReleasedLeaf(this.read(), traj, under, relative, withData);
+  }
+
+  readReleasedLeaves(traj: Trajectory, under: string, groups: readonly string[], relative: string, withData: boolean): (NNLeafNode | undefined)[] {
+    return readReleasedLeaves(this.read(), traj, under, groups, relative, withData);
   }
 
   readResultItems(traj: Trajectory, fullName: string, className: string, items: readonly string[]): Map<string, unknown> {

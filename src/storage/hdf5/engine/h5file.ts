@@ -5,6 +5,7 @@
  * h5wasm, which only `open-file.ts` does, on demand.
  */
 import { type H5Type, stripPadding } from './h5types.js';
+import { internShort } from '../../../intern.js';
 
 export { baseName, joinPath, parentOf } from './paths.js';
 
@@ -102,6 +103,15 @@ export interface H5File {
   writeRows(path: string, start: number, data: Uint8Array): void;
   /** Changes the shape of a chunked dataset (within its maximum shape). */
   resize(path: string, shape: number[]): void;
+  /**
+   * Optional (the native engine's read-only files): where the header of the object at `path`
+   * is, for {@link knownAt} on this same open file; undefined when not known without reading.
+   */
+  addressOf?(path: string): number | undefined;
+  /** Optional: the object at `path` has its header at `addr` ({@link addressOf} of this file); looking it up starts there. */
+  knownAt?(path: string, addr: number): void;
+  /** Optional: runs `fn`, which reads many objects once each (a scan over runs), without caching them beyond its own use. */
+  scan?<T>(fn: () => T): T;
 }
 
 /** Decodes a string-typed value (fixed or variable length) as UTF-8 text, e.g. an attribute. */
@@ -110,7 +120,8 @@ export function dataToStrings(d: H5Data): string[] | undefined {
   if (d.strings) return d.strings.map((b) => b.toString('utf8'));
   const n = d.bytes.length / d.type.size;
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(stripPadding(d.bytes.subarray(i * d.type.size, (i + 1) * d.type.size), d.type.pad).toString('utf8'));
+  // Attribute texts (class names, recall types) repeat on every run's objects: one copy each.
+  for (let i = 0; i < n; i++) out.push(internShort(stripPadding(d.bytes.subarray(i * d.type.size, (i + 1) * d.type.size), d.type.pad).toString('utf8')));
   return out;
 }
 
@@ -139,6 +150,15 @@ const sharedStringAttrs = new Map<string, WriteData>();
 export function attrText(f: H5File, path: string, name: string): string | undefined {
   const d = f.readAttr(path, name);
   if (!d) return undefined;
+  // The native engine hands out one value for the same attribute bytes (a class name or recall
+  // type on every run's objects): decoded once, not once per run.
+  const known = attrTexts.get(d);
+  if (known !== undefined) return known;
   if (d.shape === null && d.type.class === 'string') return ''; // PyTables writes '' as a NULL dataspace
-  return dataToStrings(d)?.[0];
+  const text = dataToStrings(d)?.[0];
+  if (text !== undefined) attrTexts.set(d, text);
+  return text;
 }
+
+// Values are never changed in place (a new value replaces an attribute), so a text stays right.
+const attrTexts = new WeakMap<H5Data, string>();

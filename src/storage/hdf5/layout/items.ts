@@ -38,15 +38,24 @@ function wanted(key: string, filter: ItemFilter): boolean {
  * file's order; dotted names for nested groups. `skip` names children that are not items (a
  * parameter's tables, a pickle's protocol).
  */
-export function readItems(f: H5File, leafPath: string, filter: ItemFilter = {}, skip: ReadonlySet<string> = new Set()): Record<string, TypedValue> {
+export function readItems(f: H5File, leafPath: string, filter: ItemFilter = {}, skip: ReadonlySet<string> = NO_NAMES): Record<string, TypedValue> {
   const out: Record<string, TypedValue> = {};
   // With loadOnly, look the wanted children up directly (one HDF5 call each tells whether and
   // what they are) instead of listing the leaf first; items then come in loadOnly's order.
-  const names = filter.loadOnly ? [...new Set(filter.loadOnly.map((n) => n.split('.')[0]!))] : f.childNames(leafPath);
+  const names = filter.loadOnly ? topNames(filter.loadOnly) : f.childNames(leafPath);
   for (const name of names) {
     if (!skip.has(name)) readChildInto(f, joinPath(leafPath, name), name, filter, out);
   }
   return out;
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
+let lastTop: { of: readonly string[]; names: string[] } | undefined;
+
+/** The distinct first parts of `loadOnly`'s names (remembered for the same list: a scan asks per leaf). */
+function topNames(loadOnly: readonly string[]): string[] {
+  if (lastTop?.of !== loadOnly) lastTop = { of: loadOnly, names: [...new Set(loadOnly.map((n) => n.split('.')[0]!))] };
+  return lastTop.names;
 }
 
 function readChildInto(f: H5File, path: string, key: string, filter: ItemFilter, out: Record<string, TypedValue>): void {

@@ -47,7 +47,16 @@ export type LeafData =
 
 /** HDF5 path of a node: `nodePath('t', 'results.z')` → `/t/results/z`; `''` is the trajectory group. */
 export function nodePath(traj: string, fullName: string): string {
-  return fullName === '' ? joinPath('/', traj) : joinPath('/', traj, ...fullName.split('.'));
+  if (fullName === '') return joinPath('/', traj);
+  // By hand (split/join or replaceAll allocate several times the result): called per leaf of a scan.
+  let path = joinPath('/', traj);
+  let from = 0;
+  for (let dot = fullName.indexOf('.'); ; dot = fullName.indexOf('.', from)) {
+    const part = dot < 0 ? fullName.slice(from) : fullName.slice(from, dot);
+    if (part !== '') path = `${path}/${part}`;
+    if (dot < 0) return path;
+    from = dot + 1;
+  }
 }
 
 /** The trajectories in a file: the groups directly below `/`, in PyTables' (name) order. */
@@ -313,12 +322,11 @@ function isParameterClass(className: string, fullName: string): boolean {
 }
 
 /**
- * Reads the data of the leaf `fullName` of class `className` (as {@link scanTree} reported it).
+ * Reads the data of the leaf `fullName` of class `className` (as {@link scanTree} reported it) at HDF5 path `path`.
  * Values that cannot be read are `unsupported` typed values, never errors.
  * @example readLeaf(f, 't', 'results.runs.run_00000000.z', 'Result', { loadOnly: ['z'] })
  */
-export function readLeaf(f: H5File, traj: string, fullName: string, className: string, filter: ItemFilter = {}): LeafData {
-  const path = nodePath(traj, fullName);
+export function readLeaf(f: H5File, traj: string, fullName: string, className: string, filter: ItemFilter = {}, path = nodePath(traj, fullName)): LeafData {
   // exists(), not typeOf(): after a scan the parent's child list answers it without HDF5
   if (!f.exists(path)) {
     throw new NotFoundError(`The leaf '${fullName}' of trajectory '${traj}' is not in '${f.path}'.`, { file: f.path, path: fullName });

@@ -29,7 +29,7 @@ import { decodePickle } from './pickle/decode.js';
 import { encodePickle } from './pickle/encode.js';
 import { type ArrayColumn, arrayColumn, isArrayValued } from './array-column.js';
 import { appendTableRows, createTable, readTable, tableColumns, tableRows } from './table.js';
-import { DATA_COLL_TYPE, DATA_SCALAR_TYPE, STORE, columnAttr, recallCell, recallName, scalarH5Type, scalarToElement, unsupported } from './typemap.js';
+import { DATA_COLL_TYPE, DATA_SCALAR_TYPE, STORE, columnAttr, recallColumn, recallName, scalarH5Type, scalarToElement, unsupported } from './typemap.js';
 
 /** A parameter's data: its default value and, when explored, the value of every run. */
 export interface ParameterData {
@@ -94,7 +94,7 @@ function readColumnCells(f: H5File, path: string, where: string): TypedValue[] {
   const member = t.type.members.find((m) => m.name === 'data');
   if (!member) return [unsupported(`${where}: the table '${path}' has no column 'data'`)];
   const recall = { coll: attrText(f, path, columnAttr('data', 'COLL_TYPE')), scalar: attrText(f, path, columnAttr('data', 'SCALAR_TYPE')) };
-  return (t.columns.data ?? []).map((cell, i) => recallCell(cell, member.type, recall, t.nrows > 1 ? `${where} (run ${i})` : where));
+  return recallColumn(t.columns.data ?? [], member.type, recall, (i) => (t.nrows > 1 ? `${where} (run ${i})` : where));
 }
 
 function readIdxColumn(f: H5File, path: string): number[] {

@@ -15,6 +15,7 @@ import {
   fixedString, floatType, intType, isComplexType, typedArrayClassOf,
 } from '../engine/h5types.js';
 import { maxOf } from '../../../fold.js';
+import { internShort } from '../../../intern.js';
 
 // pypet's attribute names and values
 export const STORE = 'SRVC_STORE';
@@ -93,7 +94,8 @@ function elementToScalar(raw: unknown, scalar: ScalarType, where: string): unkno
     if (typeof raw === 'number' || typeof raw === 'bigint') return raw !== 0 && raw !== 0n;
     return bad();
   }
-  if (STR_TYPES.has(scalar)) return Buffer.isBuffer(raw) ? raw.toString('utf8') : bad();
+  // (a string parameter explored over a few choices repeats them in every run)
+  if (STR_TYPES.has(scalar)) return Buffer.isBuffer(raw) ? internShort(raw.toString('utf8')) : bad();
   if (BYTES_TYPES.has(scalar)) return Buffer.isBuffer(raw) ? Buffer.from(raw) : bad();
   if (COMPLEX_TYPES.has(scalar)) {
     if (raw && typeof raw === 'object' && 'r' in raw && 'i' in raw) {
@@ -195,6 +197,30 @@ export function recallValue(t: H5Type, shape: number[], src: ElementSource, reca
     if (e instanceof TypeMismatchError) return unsupported(e.message);
     throw e;
   }
+}
+
+/**
+ * {@link recallCell} for every cell of a column: scalar cells of a numeric column share one type
+ * object and skip the per-cell dispatch (an explored range of a million runs is such a column).
+ */
+export function recallColumn(cells: readonly unknown[], t: H5Type, recall: Recall, where: (i: number) => string): TypedValue[] {
+  const declared = isScalarType(recall.scalar) ? recall.scalar : undefined;
+  const scalar = declared ?? numpyScalarOf(t);
+  const coll = recall.coll ?? 'COLL_SCALAR';
+  if ((t.class !== 'int' && t.class !== 'float') || coll !== 'COLL_SCALAR' || !scalar || !(INT_TYPES.has(scalar) || FLOAT_TYPES.has(scalar))) {
+    return cells.map((cell, i) => recallCell(cell, t, recall, where(i)));
+  }
+  const type: ValueType = { kind: 'scalar', scalar };
+  const out = new Array<TypedValue>(cells.length);
+  for (let i = 0; i < cells.length; i++) {
+    try {
+      out[i] = { value: elementToScalar(cells[i], scalar, where(i)), type };
+    } catch (e) {
+      if (!(e instanceof TypeMismatchError)) throw e;
+      out[i] = unsupported(e.message);
+    }
+  }
+  return out;
 }
 
 /** Like {@link recallValue} for one decoded table cell (possibly an HDF5 array member). */

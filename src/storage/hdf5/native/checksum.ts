@@ -9,6 +9,9 @@ import { CorruptError } from './read/byte-source.js';
 
 const rot = (x: number, k: number): number => (x << k) | (x >>> (32 - k));
 
+// Not a closure inside lookup3: one per call was most of what reading an object header allocated.
+const word = (key: Uint8Array, at: number): number => key[at]! | (key[at + 1]! << 8) | (key[at + 2]! << 16) | (key[at + 3]! << 24);
+
 /** lookup3 `hashlittle` of bytes `[start, end)` of `key`, as an unsigned 32-bit number. */
 export function lookup3(key: Uint8Array, start = 0, end = key.length, initval = 0): number {
   let length = end - start;
@@ -16,11 +19,10 @@ export function lookup3(key: Uint8Array, start = 0, end = key.length, initval = 
   let b = a;
   let c = a;
   let i = start;
-  const word = (at: number): number => (key[at]! | (key[at + 1]! << 8) | (key[at + 2]! << 16) | (key[at + 3]! << 24));
   while (length > 12) {
-    a = (a + word(i)) | 0;
-    b = (b + word(i + 4)) | 0;
-    c = (c + word(i + 8)) | 0;
+    a = (a + word(key, i)) | 0;
+    b = (b + word(key, i + 4)) | 0;
+    c = (c + word(key, i + 8)) | 0;
     // mix(a, b, c)
     a = (a - c) | 0; a ^= rot(c, 4); c = (c + b) | 0;
     b = (b - a) | 0; b ^= rot(a, 6); a = (a + c) | 0;

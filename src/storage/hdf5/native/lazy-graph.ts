@@ -44,6 +44,10 @@ const DATASET_BYTES = 700;
 const GROUP_BYTES = 400;
 const ATTRIBUTE_BYTES = 120;
 const LINK_BYTES = 48;
+/** Groups with at most this many links keep them in a plain Map (see {@link LazyGraph.linksOf}). */
+const FEW_LINKS = 16;
+/** Budget of the cache for objects parsed during a scan (see {@link LazyGraph.scan}). */
+const SCAN_BYTES = 64 * 1024;
 
 /** Options of {@link openLazyNativeFile}. */
 export interface LazyOpenOptions {
@@ -71,7 +75,14 @@ export function openLazyNativeFile(path: string, options: LazyOpenOptions = {}):
     graph.checkFirstObjects(root as LazyGroup);
     graph.opened = true;
     // Read-only, so never appended to; whether an object has two links is not known until read.
-    return { path, root, multiLinked: true, close: () => src.close() };
+    return {
+      path,
+      root,
+      multiLinked: true,
+      close: () => src.close(),
+      linkTo: (addr, at) => new LazyHardLink(graph, addr, at),
+      scan: (fn) => graph.scan(fn),
+    };
   } catch (e) {
     src.close();
     throw asFormatError(path, e);
@@ -86,6 +97,8 @@ class LazyGraph {
   private readonly bigGroups: MetadataCache<number, NNode>;
   /** Set once open has checked the first objects: later failures become typed errors here. */
   opened = false;
+  /** While a scan runs: where the objects it parses go instead of {@link cache}. */
+  private scanned: MetadataCache<number, NNode> | undefined;
 
   constructor(
     private readonly src: ByteSource,
@@ -98,16 +111,17 @@ class LazyGraph {
 
   /** The object whose header is at `addr` (named `path`), from the cache or parsed now. */
   node(addr: number, path: string): NNode {
-    const hit = this.cache.get(addr) ?? this.bigGroups.get(addr);
+    const hit = this.cache.get(addr) ?? this.bigGroups.get(addr) ?? this.scanned?.get(addr);
     if (hit !== undefined) return hit;
+    const cache = this.scanned ?? this.cache;
     try {
       const obj = this.objects.read(addr, path);
       if (obj.kind === 'dataset') {
-        this.cache.set(addr, obj.dataset, DATASET_BYTES + ATTRIBUTE_BYTES * obj.dataset.attrs.size);
+        cache.set(addr, obj.dataset, DATASET_BYTES + ATTRIBUTE_BYTES * obj.dataset.attrs.size);
         return obj.dataset;
       }
       const group = new LazyGroup(this, addr, path, obj.attrs, obj.store);
-      this.cache.set(addr, group, GROUP_BYTES + ATTRIBUTE_BYTES * obj.attrs.size);
+      cache.set(addr, group, GROUP_BYTES + ATTRIBUTE_BYTES * obj.attrs.size);
       return group;
     } catch (e) {
       throw this.failure(e, path);
@@ -119,6 +133,15 @@ class LazyGraph {
     try {
       const raw = this.objects.links(store, group.path);
       const prefix = group.path === '/' ? '/' : `${group.path}/`;
+      if (raw.length <= FEW_LINKS) {
+        // A Map of its links (made once) for a small group: the packed form below makes a link
+        // object on every look-up, and a scan looks up each run's few links several times.
+        const links = new Map<string, NLink>();
+        for (const { name, link } of raw) links.set(name, link.kind === 'hard' ? new LazyHardLink(this, link.addr, prefix + name) : link);
+        this.cache.resize(group.addr, GROUP_BYTES + ATTRIBUTE_BYTES * group.attrs.size + LINK_BYTES * raw.length);
+        this.scanned?.resize(group.addr, GROUP_BYTES + ATTRIBUTE_BYTES * group.attrs.size + LINK_BYTES * raw.length);
+        return links;
+      }
       const names = new Array<string>(raw.length);
       const addrs = new Float64Array(raw.length);
       let other: Map<number, NLink> | undefined;
@@ -129,11 +152,24 @@ class LazyGraph {
         else (other ??= new Map()).set(i, link);
       }
       const bytes = GROUP_BYTES + ATTRIBUTE_BYTES * group.attrs.size + LINK_BYTES * raw.length;
-      if (raw.length <= MANY_LINKS) this.cache.resize(group.addr, bytes);
-      else if (this.cache.delete(group.addr)) this.bigGroups.set(group.addr, group, bytes);
+      if (raw.length <= MANY_LINKS) {
+        this.cache.resize(group.addr, bytes);
+        this.scanned?.resize(group.addr, bytes);
+      } else if (this.cache.delete(group.addr) || this.scanned?.delete(group.addr)) this.bigGroups.set(group.addr, group, bytes);
       return new PackedLinks(this, prefix, names, addrs, other);
     } catch (e) {
       throw this.failure(e, group.path);
+    }
+  }
+
+  /** See {@link NativeSource.scan}: objects parsed by `fn` go to a small cache of their own. */
+  scan<T>(fn: () => T): T {
+    if (this.scanned) return fn();
+    this.scanned = new MetadataCache(SCAN_BYTES);
+    try {
+      return fn();
+    } finally {
+      this.scanned = undefined;
     }
   }
 
@@ -194,7 +230,8 @@ class LazyHardLink {
 
   constructor(
     private readonly graph: LazyGraph,
-    private readonly addr: number,
+    /** Where the object's header is (see `hardLinkAddress` in `reader.ts`). */
+    readonly addr: number,
     private readonly path: string,
   ) {}
 

@@ -19,7 +19,7 @@ import { baseName, parentOf } from '../engine/paths.js';
 import { type NDataset, type NGroup, type NLink, type NNode, NativeUnsupportedError, type StoredChunks, newGroup } from './model.js';
 import { appendCommit, appendCommitsEnabled } from './append-commit.js';
 import { OwnedData, packSmall } from './owned-data.js';
-import { type NativeSource, openNativeFile } from './reader.js';
+import { type NativeSource, hardLinkAddress, openNativeFile } from './reader.js';
 import { sharedReadSources } from './shared-sources.js';
 import { elementCount } from './write/plan.js';
 import { StoredObjects } from './stored-objects.js';
@@ -38,6 +38,8 @@ const MAX_ATTRIBUTE_BYTES = 65_000;
  * object (1M+ paths for 100k runs), so the cache is emptied when it reaches this size.
  */
 const PATH_CACHE_LIMIT = 20_000;
+/** {@link PATH_CACHE_LIMIT} during a scan over runs (`NativeH5File.scan`). */
+const SCAN_PATH_CACHE_LIMIT = 64;
 
 export class NativeH5File implements H5File {
   readonly path: string;
@@ -51,6 +53,12 @@ export class NativeH5File implements H5File {
   /** Sorted child names per group object, computed on demand and dropped when links change. */
   private readonly sortedNames = new WeakMap<NGroup, string[]>();
   private readonly pathCache = new Map<string, NLink>();
+  /** The size at which {@link pathCache} is emptied (smaller during a {@link scan}). */
+  private pathLimit = PATH_CACHE_LIMIT;
+  /** The path and link {@link knownAt} set last (kept when the path cache is emptied for room). */
+  private placed: [string, NLink] | undefined;
+  private lastPath = '';
+  private lastLink: NLink | undefined;
   private heldBytes = 0;
   /** With appending commits: what changed since the last write (undefined when this file is always written whole). */
   private changes: ChangeSet | undefined;
@@ -163,7 +171,7 @@ export class NativeH5File implements H5File {
       this.source = undefined;
       this.stored?.close();
       this.root = newGroup();
-      this.pathCache.clear();
+      this.forgetPaths();
     }
   }
 
@@ -205,7 +213,7 @@ export class NativeH5File implements H5File {
   private evict(changedNames: ReadonlyMap<NGroup, ReadonlySet<string>> | undefined): void {
     if (!this.stored) return;
     this.heldBytes = evictCommitted(this.root, this.stored, changedNames, (d) => this.keptData(d));
-    this.pathCache.clear();
+    this.forgetPaths();
   }
 
   private live(): void {
@@ -232,8 +240,24 @@ export class NativeH5File implements H5File {
    */
   private linkAt(path: string, depth = 0): NLink | undefined {
     this.live();
-    const hit = this.pathCache.get(path);
-    if (hit !== undefined) return hit;
+    // The same path is usually asked for several times in a row (its attributes one by one):
+    // comparing with the last one is cheaper than hashing it again.
+    if (path === this.lastPath && this.lastLink !== undefined) return this.lastLink;
+    const hit = this.pathCache.get(path) ?? this.findLink(path, depth);
+    this.lastPath = path;
+    this.lastLink = hit;
+    return hit;
+  }
+
+  /** Empties the cache of looked-up paths. */
+  private forgetPaths(): void {
+    this.pathCache.clear();
+    this.placed = undefined;
+    this.lastPath = '';
+    this.lastLink = undefined;
+  }
+
+  private findLink(path: string, depth: number): NLink | undefined {
     if (depth > 40) this.fail('Too many soft links (a cycle?)', path);
     if (path === '/' || path === '') return { kind: 'hard', node: this.root };
     const parentLink = this.linkAt(parentOf(path), depth);
@@ -241,7 +265,15 @@ export class NativeH5File implements H5File {
     if (parent?.kind !== 'group') return undefined;
     const link = parent.links.get(baseName(path));
     if (link !== undefined) {
-      if (this.pathCache.size >= PATH_CACHE_LIMIT) this.pathCache.clear();
+      if (this.pathCache.size >= this.pathLimit) {
+        const placed = this.placed;
+        this.forgetPaths();
+        // The object last placed by knownAt stays: what is looked up now is most likely below it.
+        if (placed !== undefined) {
+          this.pathCache.set(placed[0], placed[1]);
+          this.placed = placed;
+        }
+      }
       this.pathCache.set(path, link);
     }
     return link;
@@ -276,6 +308,45 @@ export class NativeH5File implements H5File {
     const node = this.nodeAt(path);
     if (node === undefined) this.fail('No such group or dataset', path);
     return node;
+  }
+
+  /**
+   * Where the header of the object at `path` is, when this read-only file knows it without
+   * reading more (the object is reached by a hard link). {@link knownAt} on this same open file
+   * takes it back.
+   */
+  addressOf(path: string): number | undefined {
+    const link = this.linkAt(path);
+    return link === undefined ? undefined : hardLinkAddress(link);
+  }
+
+  /**
+   * Tells this read-only file that the object at `path` has its header at `addr` (which
+   * {@link addressOf} gave for `path` on this file): looking up `path` and what lies below it
+   * then starts there instead of at the root.
+   */
+  knownAt(path: string, addr: number): void {
+    this.live();
+    const link = this.source?.linkTo?.(addr, path);
+    if (link === undefined || this.writable) return;
+    if (this.pathCache.size >= this.pathLimit) this.forgetPaths();
+    this.pathCache.set(path, link);
+    this.placed = [path, link];
+    this.lastLink = undefined;
+  }
+
+  /** Runs `fn`, a scan over many objects each read once (see `NativeSource.scan`). */
+  scan<T>(fn: () => T): T {
+    this.live();
+    // The paths of a scan are asked for a few times each, one run after the other: a small
+    // path cache serves it, where the full one would hold links to objects no longer needed.
+    const limit = this.pathLimit;
+    this.pathLimit = Math.min(limit, SCAN_PATH_CACHE_LIMIT);
+    try {
+      return this.source?.scan ? this.source.scan(fn) : fn();
+    } finally {
+      this.pathLimit = limit;
+    }
   }
 
   // -------------------------------------------------------------------------------------------

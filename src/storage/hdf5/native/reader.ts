@@ -19,7 +19,7 @@
  */
 import { FormatError, H5TrajError } from '../../../errors.js';
 import { checkHdf5File } from '../engine/file-check.js';
-import { type NGroup, type NNode, NativeUnsupportedError, storedAt } from './model.js';
+import { type NGroup, type NLink, type NNode, NativeUnsupportedError, storedAt } from './model.js';
 import { ByteSource, CorruptError } from './read/byte-source.js';
 import { ChecksumError } from './checksum.js';
 import { ObjectReader } from './read/object-reader.js';
@@ -34,6 +34,23 @@ export interface NativeSource {
   readonly multiLinked: boolean;
   /** Closes the file; reading dataset data afterwards throws a StateError. */
   close(): void;
+  /**
+   * On-demand sources (`lazy-graph.ts`): a hard link to the object whose header is at `addr`
+   * (an address {@link hardLinkAddress} gave for this source), named `path` in messages.
+   */
+  linkTo?(addr: number, path: string): NLink;
+  /**
+   * On-demand sources: runs `fn` with the objects it parses kept in a small cache of their own,
+   * so that a scan over many runs, which reads each run's objects once, neither pushes out the
+   * metadata the rest of the file needs nor keeps what it read alive.
+   */
+  scan?<T>(fn: () => T): T;
+}
+
+/** The header address a hard link of an on-demand source leads to, if known without reading it. */
+export function hardLinkAddress(link: NLink): number | undefined {
+  const addr = link.kind === 'hard' ? (link as { addr?: unknown }).addr : undefined;
+  return typeof addr === 'number' ? addr : undefined;
 }
 
 /**

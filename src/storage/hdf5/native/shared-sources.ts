@@ -31,6 +31,8 @@ export class SharedReadSources {
       path: shared.source.path,
       root: shared.source.root,
       multiLinked: shared.source.multiLinked,
+      ...(shared.source.linkTo ? { linkTo: shared.source.linkTo } : {}),
+      ...(shared.source.scan ? { scan: shared.source.scan } : {}),
       close: () => {
         if (released) return;
         released = true;

@@ -73,7 +73,8 @@ export class ObjectReader {
   /** The links of a group, sorted by name in HDF5's (byte) order. */
   links(store: LinkStore, path: string): RawLink[] {
     let raw: RawLink[];
-    if (store.kind === 'symbols') raw = symbolTableLinks(this.src, store.btree, store.heap);
+    // A symbol table lists its names in byte order, which symbolTableLinks checks: no sort.
+    if (store.kind === 'symbols') return symbolTableLinks(this.src, store.btree, store.heap);
     else {
       raw = store.compact.slice();
       if (store.heap !== UNDEF && store.nameIndex !== UNDEF) {
