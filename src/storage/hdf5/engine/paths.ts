@@ -13,6 +13,9 @@ export function baseName(path: string): string {
 
 /** Joins HDF5 path parts: `joinPath('/t', 'a/b')` → `/t/a/b`. */
 export function joinPath(...parts: string[]): string {
-  const s = parts.filter((p) => p !== '').join('/').replace(/\/+/g, '/');
+  // A loop, and the regular expression only when needed: storing a run joins a few dozen paths.
+  let s = '';
+  for (const p of parts) if (p !== '') s = s === '' ? p : `${s}/${p}`;
+  if (s.includes('//')) s = s.replace(/\/+/g, '/');
   return s.startsWith('/') ? s : `/${s}`;
 }
