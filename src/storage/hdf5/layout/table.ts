@@ -96,13 +96,13 @@ export function readTable(f: H5File, path: string, rows?: [number, number]): Tab
 /**
  * One buffer that rows are encoded into before `writeRows` copies them into the table: writing
  * a million rows in blocks would otherwise leave a dead block of bytes per call, which V8 frees
- * late (issue 13). It grows to the biggest block written (blocks of rows are a few MB).
+ * late (issue 13). It grows to the biggest block written, up to 8 MiB (blocks of rows are a few MB).
  */
 let scratch = new Uint8Array(0);
 
 function encodeRows(data: Columns, type: H5Type & { class: 'compound' }, rows: number): Uint8Array {
   const bytes = rows * type.size;
-  if (bytes > scratch.length && bytes <= 64 * 1024 * 1024) scratch = new Uint8Array(bytes);
+  if (bytes > scratch.length && bytes <= 8 * 1024 * 1024) scratch = new Uint8Array(bytes);
   return encodeColumns(data, type, rows, scratch);
 }
 

@@ -25,7 +25,7 @@ import { elementCount } from './write/plan.js';
 import { StoredObjects } from './stored-objects.js';
 import { ChangeSet } from './change-set.js';
 import { countHeld, evictCommitted, materialize } from './evict.js';
-import { StoredRows } from './stored-rows.js';
+import { StoredRows, releaseChunkBuffers } from './stored-rows.js';
 import { writeNativeFile } from './writer.js';
 import { EMPTY_ATTRS, attributeBytes, attributeValue, deleteAttribute, setAttribute } from './attribute-sets.js';
 
@@ -182,6 +182,7 @@ export class NativeH5File implements H5File {
       this.stored?.close();
       this.root = newGroup();
       this.pathCache.clear();
+      releaseChunkBuffers();
     }
   }
 

@@ -22,7 +22,12 @@ import type { FileSink } from './write/file-sink.js';
  * written in blocks peaked at 0.8 GB of dead buffers, issue 13). Bounded: {@link POOL_BYTES}.
  */
 const pools = new Map<number, Uint8Array[]>();
-const POOL_BYTES = 64 * 1024 * 1024;
+const POOL_BYTES = 8 * 1024 * 1024;
+
+/** Lets the pooled chunk buffers go (a file closed: its writer needs them no more). */
+export function releaseChunkBuffers(): void {
+  pools.clear();
+}
 
 function takeBuffer(size: number): Uint8Array | undefined {
   return pools.get(size)?.pop();
