@@ -21,6 +21,8 @@
  *   that was never reported durable, which resume runs again. Entries waiting to be committed
  *   are committed once they hold `commitBytes` of data, and while a commit is in flight
  *   {@link CommitScheduler.backPressure} holds the runs back, so memory stays bounded.
+ * - After each commit the journal is cut to the entries still waiting (`keepOnly`), so it never
+ *   holds more than the runs between two commits (issue 13: bounded journal).
  * - A failed commit loses nothing durable: its runs are in the journal (or were never reported
  *   durable). A synchronous one's entries go back, first, for the next try; a failed promise
  *   stops the exploration (`onCommitFailed`), and {@link CommitScheduler.finish} throws its
@@ -40,6 +42,8 @@ export interface JournalSink {
   append(entry: JournalEntry): void;
   sync(): void;
   readonly unsynced: number;
+  /** Makes the journal hold only these entries, durably (after a commit wrote the others). */
+  keepOnly(entries: readonly JournalEntry[]): void;
 }
 
 export interface CommitSchedulerOptions {
@@ -191,27 +195,30 @@ export class CommitScheduler {
     }
     if (!written) return this.committed(entries);
     this.inFlight = true;
-    const settled = written.then(
-      () => {
-        this.lastWriteMs = this.now() - started;
-        this.inFlight = false;
+    const failed = (e: Error): void => {
+      this.failure ??= e;
+      this.inFlight = false;
+      this.forget(entries);
+      this.options.onCommitFailed?.(e);
+    };
+    const settled = written.then(() => {
+      this.lastWriteMs = this.now() - started;
+      this.inFlight = false;
+      try {
         this.committed(entries);
-      },
-      (e: Error) => {
-        this.failure ??= e;
-        this.inFlight = false;
-        this.forget(entries);
-        this.options.onCommitFailed?.(e);
-      },
-    );
+      } catch (e) {
+        failed(e as Error); // the journal could not be cut: it is still whole, for resume
+      }
+    }, failed);
     this.settled = settled;
     this.written.push(settled);
   }
 
-  /** Entries now in the file: those that skipped the journal are durable. */
+  /** Entries now in the file: those that skipped the journal are durable, and the journal keeps only the others waiting. */
   private committed(entries: readonly JournalEntry[]): void {
     for (const e of entries) if (this.direct.has(e)) this.options.onDurable?.(e);
     this.forget(entries);
+    this.options.journal.keepOnly(this.pending.filter((e) => !this.direct.has(e)));
   }
 
   private forget(entries: readonly JournalEntry[]): void {

@@ -31,6 +31,7 @@ import type { RunFunction } from './run-executor.js';
 import type { RunModule } from './run-module.js';
 import { describeRuns, fileShard, resumedShard, selectedRuns, type ShardRecord } from './shard.js';
 import { readPipeline } from './pipeline.js';
+import { RunResults } from './run-results.js';
 import { prepareToOpen } from '../storage/hdf5/engine/open-file.js';
 import { recoverAfterCrash } from '../storage/hdf5/transactions/transaction.js';
 import { HDF5_SERVICE_OPTIONS } from '../storage/hdf5/layout/settings.js';
@@ -172,7 +173,7 @@ export class Environment {
   private async runLocked(fn: RunFunction | RunModule, args: unknown[], journalPath: string): Promise<[number, unknown][]> {
     const traj = this.trajectory;
     this.recoverJournal(journalPath);
-    const results: [number, unknown][] = [];
+    const results = new RunResults();
     const onSigint = (): void => {
       this.interrupted = true;
       this.stop();
@@ -196,7 +197,7 @@ export class Environment {
         });
         if (this.stopRequested || !this.postprocessing) break;
         const before = traj.v_length;
-        await this.postprocessing(traj, [...results]);
+        await this.postprocessing(traj, results.list());
         if (traj.v_length === before) break;
         if (this.selection) {
           throw new StateError(
@@ -209,9 +210,9 @@ export class Environment {
     } finally {
       process.off('SIGINT', onSigint);
     }
-    results.sort((a, b) => a[0] - b[0]);
-    if (this.failures.length > 0 && !this.options.accept_failures) throw runsFailed(this.failures, results);
-    return results;
+    const answer = results.list();
+    if (this.failures.length > 0 && !this.options.accept_failures) throw runsFailed(this.failures, answer);
+    return answer;
   }
 
   /**
@@ -281,9 +282,9 @@ export class Environment {
   }
 
   /** Records a run's outcome for `run`'s answer: reused, a return value, or a failure. */
-  private record(entry: JournalEntry, results: [number, unknown][]): void {
+  private record(entry: JournalEntry, results: RunResults): void {
     if (entry.kind === 'run' && entry.reused) this.reused.push(entry.idx);
-    else if (entry.kind === 'run') results.push([entry.idx, entry.returned]);
+    else if (entry.kind === 'run') results.add(entry.idx, entry.returned);
     else {
       this.failures.push(entry);
       if (this.options.stop_on_error) this.stop();

@@ -42,7 +42,15 @@ function toWireInner(v: object, seen: WeakSet<object>): unknown {
   }
   if (v instanceof Set) return new Set([...v].map((x) => toWire(x, seen)));
   if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, toWire(x, seen)]));
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toWire(x, seen)]));
+  // A loop, not Object.fromEntries(Object.entries(…)): every finished run's records pass here.
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const x = toWire((v as Record<string, unknown>)[k], seen);
+    // A key named __proto__ is data here, as Object.fromEntries makes it, not the prototype.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+    else out[k] = x;
+  }
+  return out;
 }
 
 /** Restores a value made by {@link toWire}. */

@@ -30,8 +30,20 @@ export function nodeAdded(state: TrajectoryState, node: NNNode): void {
 
 /** A node was detached: it leaves the index and the explored parameters. */
 export function nodeRemoved(state: TrajectoryState, node: NNNode): void {
-  state.index.get(node.v_name)?.delete(node);
+  forget(state.index, node.v_name, node);
   state.explored.delete(node.v_full_name);
+}
+
+/**
+ * Removes `member` from the index entry `name`, and the entry once it is empty: every run
+ * adds a group named after it (`run_00000003`) that leaves the tree when the run is stored,
+ * and an empty Set left behind per run cost ~0.25 KB each, 250 MB at a million runs (issue 13).
+ */
+function forget<T>(index: Map<string, Set<T>>, name: string, member: T): void {
+  const set = index.get(name);
+  if (set === undefined) return;
+  set.delete(member);
+  if (set.size === 0) index.delete(name);
 }
 
 /** A link `name` was set in `holder`: index it (and note it as the run's while a run executes). */
@@ -44,7 +56,7 @@ export function linkAdded(state: TrajectoryState, holder: NNGroupNode, name: str
 
 /** A link `name` was deleted from `holder`. */
 export function linkRemoved(state: TrajectoryState, holder: NNGroupNode, name: string): void {
-  state.linkIndex.get(name)?.delete(holder);
+  forget(state.linkIndex, name, holder);
 }
 
 /**

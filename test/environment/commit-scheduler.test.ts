@@ -10,14 +10,23 @@ const failure = (idx: number): JournalEntry => ({ kind: 'failure', idx, message:
 class FakeJournal implements JournalSink {
   appended: number[] = [];
   durable: number[] = [];
+  /** What the journal holds now. */
+  held: number[] = [];
   append(entry: JournalEntry): void {
     this.appended.push(entry.idx);
+    this.held.push(entry.idx);
   }
   sync(): void {
     this.durable = [...this.appended];
   }
   get unsynced(): number {
     return this.appended.length - this.durable.length;
+  }
+  /** What each cut left in the journal. */
+  kept: number[][] = [];
+  keepOnly(entries: readonly JournalEntry[]): void {
+    this.held = entries.map((e) => e.idx);
+    this.kept.push([...this.held]);
   }
 }
 
@@ -152,6 +161,35 @@ test('a commit is due once MAX_PENDING runs wait, however recent the last checkp
   assert.equal(commits.map((c) => c.length), [MAX_PENDING, MAX_PENDING]);
   assert.equal(commits[1]![0], MAX_PENDING, 'in run order');
   return scheduler.finish().then(() => assert.equal(commits.map((c) => c.length), [MAX_PENDING, MAX_PENDING, 5]));
+});
+
+test('after each commit the journal keeps only the runs still waiting (bounded journal)', async () => {
+  const n = 2 * MAX_PENDING + 5;
+  const { journal, commits, finished, scheduler } = setup(n, { checkpointMs: 3_600_000 });
+  let most = 0;
+  for (let i = 0; i < n; i++) {
+    finished(i, 1);
+    most = Math.max(most, journal.held.length);
+  }
+  assert.equal(commits.map((c) => c.length), [MAX_PENDING, MAX_PENDING]);
+  assert.equal(journal.kept, [[], []], 'cut to nothing after each commit');
+  assert.ok(most <= MAX_PENDING, `the journal held at most ${most} entries`);
+  assert.equal(journal.held, [2 * MAX_PENDING, 2 * MAX_PENDING + 1, 2 * MAX_PENDING + 2, 2 * MAX_PENDING + 3, 2 * MAX_PENDING + 4]);
+  assert.ok(await scheduler.finish());
+  assert.equal(journal.held, [], 'empty once everything is committed');
+});
+
+test('runs waiting behind an earlier run stay in the journal when it is cut', () => {
+  // Run 1 finishes last: runs 2 and 3 wait for it (commits follow run order) and stay journaled.
+  const { journal, commits, finished } = setup(4);
+  finished(2, 1);
+  finished(3, 2);
+  finished(0, 1500);
+  assert.equal(commits, [[0]]);
+  assert.equal(journal.held, [2, 3], 'the waiting runs are kept');
+  finished(1, 3000);
+  assert.equal(commits, [[0], [1, 2, 3]]);
+  assert.equal(journal.held, []);
 });
 
 /** Big entries: runs 0..n-1 whose size the test gives (bytes of array data). */

@@ -9,6 +9,7 @@ import { runOnWorkers } from '../../src/environment/pool.js';
 import { JournalWriter, readJournal, type JournalEntry } from '../../src/environment/journal.js';
 import { subtreeRecords } from '../../src/trajectory/records.js';
 import { toWire } from '../../src/environment/wire.js';
+import { trajectoryState } from '../../src/trajectory/state.js';
 import { run, flaky } from './fixtures/multiply.js';
 import { tempDir } from '../helpers.js';
 
@@ -37,6 +38,17 @@ function sharedGroups(entries: JournalEntry[]): string[] {
   const names = entries.flatMap((e) => (e.kind === 'run' ? e.records : [])).filter((r) => !r.fullName.includes('.run_')).map((r) => r.fullName);
   return [...new Set(names)].sort();
 }
+
+test('runs leave no name-index entries behind (issue 13: memory flat over a million runs)', async () => {
+  const t = makeTraj();
+  const before = [...trajectoryState(t).index.keys()].sort();
+  for (let i = 0; i < 6; i++) assert.is((await executeRun(t, i, run, [], 'abcdef0123')).kind, 'run');
+  const after = [...trajectoryState(t).index.keys()].sort();
+  // The shared groups (`runs`, its leaves' names are per run) stay; nothing named after a run does.
+  assert.equal(after.filter((n) => n.startsWith('run_')), [], 'no run_… entries left');
+  assert.equal(after.filter((n) => !before.includes(n)).sort(), ['runs'], 'only the group shared by all runs is new');
+  assert.ok([...trajectoryState(t).index.values()].every((s) => s.size > 0), 'no empty entries');
+});
 
 test('a run is executed as its run: results land under it, are captured, and leave memory', async () => {
   const t = makeTraj();

@@ -19,9 +19,9 @@ import { joinPath, type H5File } from './engine/h5file.js';
 import { listTrajectories, nodePath, writeGroupNode, writeLeaf, writeLink, writeNodeAnnotations } from './layout/nodes.js';
 import {
   appendRuns,
+  completedRunsIn,
   createRuns,
   forEachRun,
-  readRuns,
   runCount,
   updateRuns,
   type RunInfo,
@@ -288,8 +288,7 @@ function writeFailures(f: H5File, traj: string, failures: readonly RunFailure[])
  */
 function completedInFile(f: H5File, name: string, indices: readonly number[]): Set<number> {
   if (indices.length === 0) return new Set();
-  const rows = readRuns(f, name, [indices[0]!, indices[indices.length - 1]! + 1]);
-  return new Set(rows.filter((r) => r.completed).map((r) => r.idx));
+  return new Set(completedRunsIn(f, name, [indices[0]!, indices[indices.length - 1]! + 1]));
 }
 
 /**

@@ -8,11 +8,10 @@
 import { StorageError } from '../../errors.js';
 import type { RunFailure } from '../../trajectory/storage-service.js';
 import type { H5File } from './engine/h5file.js';
-import { type H5Type, decodeColumns } from './engine/h5types.js';
 import { readExplorations, readInfo } from './layout/overview.js';
 import { joinPath } from './engine/paths.js';
 import { FAILURES_TABLE } from './store.js';
-import { numberColumn, readTable, textColumn } from './layout/table.js';
+import { intColumn, numberColumn, readTable, textColumn } from './layout/table.js';
 
 /** A stored trajectory as its overview tables describe it. */
 export interface StoredSummary {
@@ -81,30 +80,6 @@ export function readCompleted(f: H5File, traj: string, length: number, blockRows
   return out;
 }
 
-type Compound = H5Type & { class: 'compound' };
-
-/**
- * One column of `rows` table rows as numbers: integer columns read straight through a DataView
- * (2M generic decodes are half of `info`'s time on a 1M-run table), others decoded.
- */
-function intColumn(bytes: Uint8Array, table: Compound, member: Compound['members'][number], rows: number): Float64Array {
-  const out = new Float64Array(rows);
-  const t = member.type;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const read =
-    t.class !== 'int' ? undefined
-    : t.size === 4 ? (at: number) => (t.signed ? view.getInt32(at, true) : view.getUint32(at, true))
-    : t.size === 1 ? (at: number) => (t.signed ? view.getInt8(at) : view.getUint8(at))
-    : t.size === 2 ? (at: number) => (t.signed ? view.getInt16(at, true) : view.getUint16(at, true))
-    : undefined;
-  if (read === undefined) {
-    const col = decodeColumns(bytes, { ...table, members: [member] }, rows)[member.name]!;
-    for (let r = 0; r < rows; r++) out[r] = Number(col[r]);
-    return out;
-  }
-  for (let r = 0; r < rows; r++) out[r] = read(r * table.size + member.offset);
-  return out;
-}
 
 /**
  * The failures table of `traj`: the latest failure of each run for which `open(idx)` holds (a

@@ -99,7 +99,10 @@ export interface H5File {
    * makes it. The native engine writes it; h5wasm cannot (it throws a StorageError saying so).
    */
   createByteSequences(path: string, items: readonly Buffer[]): void;
-  /** Overwrites rows `[start, start + count)` of a dataset's first dimension with encoded bytes. */
+  /**
+   * Overwrites rows `[start, start + count)` of a dataset's first dimension with encoded bytes;
+   * `data` is read during the call only (callers reuse the buffer).
+   */
   writeRows(path: string, start: number, data: Uint8Array): void;
   /** Changes the shape of a chunked dataset (within its maximum shape). */
   resize(path: string, shape: number[]): void;

@@ -241,9 +241,31 @@ function fitBytes(b: Buffer, size: number): Buffer {
   return b.subarray(0, end);
 }
 
+/**
+ * Writes an ASCII string's bytes at `at` (the caller checked they fit); false, having written
+ * nothing that matters, when it holds another character (then it needs UTF-8 encoding). Table
+ * cells are mostly short ASCII: a Buffer per cell was most of the garbage of a million-row table.
+ */
+function writeAscii(out: Uint8Array, at: number, v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c > 0x7f) return false;
+    out[at + i] = c;
+  }
+  return true;
+}
+
 function encodeAt(view: DataView, out: Uint8Array, at: number, t: H5Type, v: unknown, what: string): void {
   switch (t.class) {
     case 'int': {
+      // Safe integers of up to 4 bytes need no BigInt: DataView's setters wrap them modulo 2^(8·size)
+      // as BigInt.asUintN does (a million-row table has millions of such cells).
+      if (typeof v === 'number' && Number.isSafeInteger(v) && t.size <= 4) {
+        if (t.size === 4) view.setUint32(at, v >>> 0, true);
+        else if (t.size === 2) view.setUint16(at, v & 0xffff, true);
+        else view.setUint8(at, v & 0xff);
+        return;
+      }
       const b = toBigInt(v, what);
       switch (t.size) {
         case 1: view.setUint8(at, Number(BigInt.asUintN(8, b))); return;
@@ -261,6 +283,10 @@ function encodeAt(view: DataView, out: Uint8Array, at: number, t: H5Type, v: unk
     }
     case 'string': {
       if (t.vlen) throw new StorageError('Variable-length strings cannot be written inside a record.');
+      if (typeof v === 'string' && v.length <= t.size && writeAscii(out, at, v)) {
+        out.fill(t.pad === 'spacepad' ? 0x20 : 0, at + v.length, at + t.size);
+        return;
+      }
       const b = typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.isBuffer(v) || v instanceof Uint8Array ? Buffer.from(v) : undefined;
       if (!b) throw new StorageError(`${what} must be a string or bytes, but it is ${String(v)}.`);
       out.set(fitBytes(b, t.size), at);
@@ -306,10 +332,15 @@ export function encodeElements(values: readonly unknown[], t: H5Type, what = 'a 
   return out;
 }
 
-/** Encodes a table given column-wise (`columns[name][row]`) as records of compound type `t`. */
-export function encodeColumns(columns: Record<string, readonly unknown[]>, t: H5Type & { class: 'compound' }, rows: number): Uint8Array {
-  const out = new Uint8Array(rows * t.size);
-  const view = new DataView(out.buffer);
+/**
+ * Encodes a table given column-wise (`columns[name][row]`) as records of compound type `t`,
+ * into `scratch` if given and big enough (the answer is then a view of it).
+ */
+export function encodeColumns(columns: Record<string, readonly unknown[]>, t: H5Type & { class: 'compound' }, rows: number, scratch?: Uint8Array): Uint8Array {
+  // Into `scratch` when it is big enough (zeroed first: padding bytes are zero): for bytes that
+  // are copied away at once, such as rows handed to `writeRows`.
+  const out = scratch !== undefined && scratch.length >= rows * t.size ? scratch.subarray(0, rows * t.size).fill(0) : new Uint8Array(rows * t.size);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   for (const m of t.members) {
     const col = columns[m.name];
     if (!col || col.length !== rows) {

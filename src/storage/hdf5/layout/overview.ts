@@ -8,7 +8,7 @@ import { FormatError, StorageError } from '../../../errors.js';
 import { type H5File, attrText, joinPath, stringAttr } from '../engine/h5file.js';
 import { F64, I32, fixedString } from '../engine/h5types.js';
 import {
-  type TableColumn, appendTableRows, createTable, numberColumn, readTable, resizeTable, tableRows, textColumn, writeTableRows, readTableColumns,
+  type TableColumn, appendTableRows, createTable, intColumn, numberColumn, readTable, resizeTable, tableRows, textColumn, writeTableRows, readTableColumns,
 } from './table.js';
 import { maxOf } from '../../../fold.js';
 import type { TrajectoryIdentity } from '../../../trajectory/state.js';
@@ -154,7 +154,7 @@ export function createRuns(f: H5File, traj: string, runs: Iterable<RunInfo>, tra
   ensureOverview(f, traj);
   const path = overviewPath(traj, 'runs');
   let start: number | undefined;
-  for (const block of blocks(runs, RUN_BLOCK_ROWS)) {
+  for (const block of blocks(runs, RUN_WRITE_ROWS)) {
     if (start === undefined) {
       checkRunOrder(f, block, 0, (i, idx) => `Row ${i} of overview/runs must hold run ${i}, not run ${idx}.`);
       createTable(f, path, runColumns(timeWidth(trajTime)), runsToColumns(block), { title: 'runs' });
@@ -170,7 +170,7 @@ export function createRuns(f: H5File, traj: string, runs: Iterable<RunInfo>, tra
 export function appendRuns(f: H5File, traj: string, runs: Iterable<RunInfo>): void {
   const path = requireTable(f, traj, 'runs');
   let start = tableRows(f, path);
-  for (const block of blocks(runs, RUN_BLOCK_ROWS)) start = appendRunBlock(f, path, block, start);
+  for (const block of blocks(runs, RUN_WRITE_ROWS)) start = appendRunBlock(f, path, block, start);
 }
 
 function appendRunBlock(f: H5File, path: string, block: readonly RunInfo[], start: number): number {
@@ -217,13 +217,16 @@ export function runCount(f: H5File, traj: string): number {
   return tableRows(f, requireTable(f, traj, 'runs'));
 }
 
-/** Rows of `overview/runs` written at a time: ~46 MB of pypet's 709-byte rows. */
-const RUN_BLOCK_ROWS = 65_536;
 /**
  * Rows of `overview/runs` read at a time by {@link forEachRun}: ~12 MB (bigger blocks were no
  * faster and raised a 1M-run load's peak memory by their garbage).
  */
 const READ_BLOCK_ROWS = 16_384;
+/**
+ * Rows of `overview/runs` encoded at a time when writing (~5.8 MB): each block's encoding is
+ * garbage once its rows are in the table, and V8 frees such buffers late (issue 13).
+ */
+const RUN_WRITE_ROWS = 8_192;
 
 /**
  * Calls `each` with every row of `overview/runs`, in order, reading a block of rows at a time:
@@ -234,6 +237,27 @@ export function forEachRun(f: H5File, traj: string, each: (run: RunInfo) => void
   for (let start = 0; start < rows; start += blockRows) {
     for (const run of readRuns(f, traj, [start, Math.min(rows, start + blockRows)])) each(run);
   }
+}
+
+/**
+ * The indices of the completed runs among rows `[start, end)` of `overview/runs`, reading only
+ * the two integer columns it needs (a commit checks the span of runs it writes).
+ */
+export function completedRunsIn(f: H5File, traj: string, rows: [number, number]): number[] {
+  const path = requireTable(f, traj, 'runs');
+  const type = f.datasetInfo(path).type;
+  const idxMember = type.class === 'compound' ? type.members.find((m) => m.name === 'idx') : undefined;
+  const doneMember = type.class === 'compound' ? type.members.find((m) => m.name === 'completed') : undefined;
+  if (type.class !== 'compound' || !idxMember || !doneMember) {
+    throw new FormatError(`overview/runs of '${traj}' in '${f.path}' has no columns idx and completed; it is not pypet's run table.`, { file: f.path, path });
+  }
+  const d = f.readDataset(path, rows);
+  const n = d.shape?.[0] ?? 0;
+  const idx = intColumn(d.bytes, type, idxMember, n);
+  const done = intColumn(d.bytes, type, doneMember, n);
+  const out: number[] = [];
+  for (let r = 0; r < n; r++) if (done[r] !== 0) out.push(idx[r]!);
+  return out;
 }
 
 /** Reads `overview/runs` (or rows `[start, end)`). */

@@ -93,11 +93,24 @@ export function readTable(f: H5File, path: string, rows?: [number, number]): Tab
   return { type, nrows, columns: decodeColumns(d.bytes, type, nrows) };
 }
 
+/**
+ * One buffer that rows are encoded into before `writeRows` copies them into the table: writing
+ * a million rows in blocks would otherwise leave a dead block of bytes per call, which V8 frees
+ * late (issue 13). It grows to the biggest block written, up to 8 MiB (blocks of rows are a few MB).
+ */
+let scratch = new Uint8Array(0);
+
+function encodeRows(data: Columns, type: H5Type & { class: 'compound' }, rows: number): Uint8Array {
+  const bytes = rows * type.size;
+  if (bytes > scratch.length && bytes <= 8 * 1024 * 1024) scratch = new Uint8Array(bytes);
+  return encodeColumns(data, type, rows, scratch);
+}
+
 /** Overwrites rows starting at `start` (every column must be given). */
 export function writeTableRows(f: H5File, path: string, start: number, data: Columns): void {
   const type = tableType(f, path);
   const rows = rowCount(data, type.members, path);
-  f.writeRows(path, start, encodeColumns(data, type, rows));
+  f.writeRows(path, start, encodeRows(data, type, rows));
 }
 
 /** Appends rows and keeps PyTables' NROWS attribute in step. */
@@ -107,7 +120,7 @@ export function appendTableRows(f: H5File, path: string, data: Columns): void {
   if (rows === 0) return;
   const start = tableRows(f, path);
   f.resize(path, [start + rows]);
-  f.writeRows(path, start, encodeColumns(data, type, rows));
+  f.writeRows(path, start, encodeRows(data, type, rows));
   setRowCount(f, path, start + rows);
 }
 
@@ -196,4 +209,27 @@ export function numberColumn(t: TableData, name: string): number[] {
   const col = t.columns[name];
   if (!col) throw new StorageError(`The table has no column '${name}'; it has ${Object.keys(t.columns).join(', ')}.`);
   return col.map((v) => Number(v));
+}
+
+/**
+ * One column of `rows` table rows as numbers: integer columns read straight through a DataView
+ * (2M generic decodes are half of `info`'s time on a 1M-run table), others decoded.
+ */
+export function intColumn(bytes: Uint8Array, table: H5Type & { class: 'compound' }, member: (H5Type & { class: 'compound' })['members'][number], rows: number): Float64Array {
+  const out = new Float64Array(rows);
+  const t = member.type;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const read =
+    t.class !== 'int' ? undefined
+    : t.size === 4 ? (at: number) => (t.signed ? view.getInt32(at, true) : view.getUint32(at, true))
+    : t.size === 1 ? (at: number) => (t.signed ? view.getInt8(at) : view.getUint8(at))
+    : t.size === 2 ? (at: number) => (t.signed ? view.getInt16(at, true) : view.getUint16(at, true))
+    : undefined;
+  if (read === undefined) {
+    const col = decodeColumns(bytes, { ...table, members: [member] }, rows)[member.name]!;
+    for (let r = 0; r < rows; r++) out[r] = Number(col[r]);
+    return out;
+  }
+  for (let r = 0; r < rows; r++) out[r] = read(r * table.size + member.offset);
+  return out;
 }

@@ -25,7 +25,7 @@ import { elementCount } from './write/plan.js';
 import { StoredObjects } from './stored-objects.js';
 import { ChangeSet } from './change-set.js';
 import { countHeld, evictCommitted, materialize } from './evict.js';
-import { StoredRows } from './stored-rows.js';
+import { StoredRows, releaseChunkBuffers } from './stored-rows.js';
 import { writeNativeFile } from './writer.js';
 import { EMPTY_ATTRS, attributeBytes, attributeValue, deleteAttribute, setAttribute } from './attribute-sets.js';
 
@@ -40,6 +40,14 @@ const MAX_ATTRIBUTE_BYTES = 65_000;
 const PATH_CACHE_LIMIT = 20_000;
 /** {@link PATH_CACHE_LIMIT} during a scan over runs (`NativeH5File.scan`). */
 const SCAN_PATH_CACHE_LIMIT = 64;
+
+/**
+ * A new file (a transaction's temporary copy) whose graph has taken this many bytes of dataset
+ * contents since its last write is written out so far and continued by appending commits (see
+ * {@link NativeH5File.spillIfBig}): the first store of a million-run trajectory builds a 0.7 GB
+ * `overview/runs` table, which must not be held whole in memory (issue 13).
+ */
+export const SPILL_BYTES = 32 * 1024 * 1024;
 
 export class NativeH5File implements H5File {
   readonly path: string;
@@ -66,7 +74,11 @@ export class NativeH5File implements H5File {
   private sourceIsTarget = false;
 
   /** With appending commits: the committed objects kept on disk, re-read on demand. */
-  private readonly stored: StoredObjects | undefined;
+  private stored: StoredObjects | undefined;
+  /** Whether this is a new file that may be written out before it is complete (see {@link spillIfBig}). */
+  private spills = false;
+  /** Bytes of dataset contents given since the last write (for {@link spillIfBig}). */
+  private unwrittenBytes = 0;
 
   private constructor(path: string, mode: OpenMode, root: NGroup, source: NativeSource | undefined, target: string | undefined, stored?: StoredObjects) {
     this.path = path;
@@ -109,7 +121,13 @@ export class NativeH5File implements H5File {
    * undefined) and which {@link close} writes to `target`, leaving `source` untouched.
    */
   static openCopy(source: string | undefined, target: string): NativeH5File {
-    if (source === undefined) return new NativeH5File(target, 'w', newGroup(), undefined, target);
+    if (source === undefined) {
+      const f = new NativeH5File(target, 'w', newGroup(), undefined, target);
+      // Only a copy's target (a transaction's temporary file, renamed once complete) may be
+      // seen half-written; a file opened with 'w' is the caller's own path.
+      f.spills = appendCommitsEnabled();
+      return f;
+    }
     const stored = appendCommitsEnabled() && source === target ? new StoredObjects(source) : undefined;
     const src = openNativeFile(source, { addresses: stored !== undefined, stored });
     const f = new NativeH5File(target, 'a', src.root, src, target, stored);
@@ -172,6 +190,7 @@ export class NativeH5File implements H5File {
       this.stored?.close();
       this.root = newGroup();
       this.forgetPaths();
+      releaseChunkBuffers();
     }
   }
 
@@ -490,6 +509,7 @@ export class NativeH5File implements H5File {
       data: new OwnedData(packSmall(value.data), value.data.length, true),
     };
     this.addLink(path, { kind: 'hard', node }, 'a dataset');
+    this.spillIfBig(value.data.length);
   }
 
   createByteSequences(path: string, items: readonly Buffer[]): void {
@@ -555,6 +575,31 @@ export class NativeH5File implements H5File {
     }
     if (count === 0) return;
     this.owned(d).write(start * rowBytes, data);
+    this.spillIfBig(data.length);
+  }
+
+  /**
+   * A new file that has taken {@link SPILL_BYTES} of dataset contents since its last write is
+   * written to its target as it is now, and from then on changed as a file read from there: its
+   * next writes (and {@link close}) append what changed, and its committed tables and big groups
+   * stay on disk (`evict.ts`, `stored-rows.ts`). Nobody reads the target before the file is
+   * closed (it is a transaction's temporary copy), so a half-built version there is harmless.
+   */
+  private spillIfBig(bytes: number): void {
+    this.unwrittenBytes += bytes;
+    if (!this.spills || this.unwrittenBytes < SPILL_BYTES || this.target === undefined) return;
+    this.unwrittenBytes = 0;
+    if (this.changes === undefined) {
+      writeNativeFile(this.target, this.root, { recordAddresses: true });
+      this.stored = new StoredObjects(this.target);
+      this.changes = new ChangeSet((path) => this.linkAt(path));
+      this.sourceIsTarget = true;
+      this.dirty = false;
+      this.evict(undefined);
+      return;
+    }
+    this.writeTo(this.target);
+    this.dirty = false;
   }
 
   resize(path: string, shape: number[]): void {

@@ -14,6 +14,34 @@ import type { NData, StoredChunks } from './model.js';
 import type { ChunkRecord } from './write/btree1.js';
 import type { FileSink } from './write/file-sink.js';
 
+/**
+ * Chunk buffers written out and free to hold the next changed chunks, per chunk size. Each
+ * commit changes about as many chunks as the last: a fresh 32 KiB buffer for each would be
+ * garbage a moment later, and V8 frees array buffers only when it collects their (small) JS
+ * objects, which it may put off while hundreds of MB of them pile up (a million-run table
+ * written in blocks peaked at 0.8 GB of dead buffers, issue 13). Bounded: {@link POOL_BYTES}.
+ */
+const pools = new Map<number, Uint8Array[]>();
+const POOL_BYTES = 8 * 1024 * 1024;
+
+/** Lets the pooled chunk buffers go (a file closed: its writer needs them no more). */
+export function releaseChunkBuffers(): void {
+  pools.clear();
+}
+
+function takeBuffer(size: number): Uint8Array | undefined {
+  return pools.get(size)?.pop();
+}
+
+function giveBack(buffers: Iterable<Uint8Array>, size: number): void {
+  let pool = pools.get(size);
+  if (pool === undefined) pools.set(size, (pool = []));
+  for (const b of buffers) {
+    if ((pool.length + 1) * size > POOL_BYTES) return;
+    pool.push(b);
+  }
+}
+
 export class StoredRows implements NData {
   /** Where chunk k is stored, for the chunks the file holds (row order, from row 0). */
   private chunks: readonly { address: number; nbytes: number }[];
@@ -47,6 +75,12 @@ export class StoredRows implements NData {
     return stored.chunks.length === Math.ceil(used / chunkBytes) && stored.chunks.every((c) => c.nbytes === chunkBytes);
   }
 
+  /**
+   * Bytes of the chunks the last {@link writeChunks} added past those the file held (the table
+   * grew): unlike a changed chunk, such a chunk leaves no old version behind.
+   */
+  addedBytes = 0;
+
   /** Bytes of changed chunks held in memory. */
   get heldBytes(): number {
     return this.dirty.size * this.chunkBytes;
@@ -68,7 +102,15 @@ export class StoredRows implements NData {
   private changing(k: number): Uint8Array {
     let d = this.dirty.get(k);
     if (d === undefined) {
-      d = this.chunk(k); // a copy of its own: read from the file, or new zeros
+      // A copy of its own: read from the file, or zeros (in a buffer written out before, if any).
+      const c = this.chunks[k];
+      const reused = takeBuffer(this.chunkBytes);
+      if (reused === undefined) d = this.chunk(k);
+      else if (c === undefined) d = reused.fill(0);
+      else {
+        d = reused;
+        this.source().readInto(c.address, this.chunkBytes, d, 0);
+      }
       this.dirty.set(k, d);
     }
     return d;
@@ -145,13 +187,17 @@ export class StoredRows implements NData {
   writeChunks(sink: FileSink, rank: number): ChunkRecord[] {
     const records: ChunkRecord[] = [];
     const count = this.chunkCount;
+    this.addedBytes = 0;
     for (let k = 0; k < count; k++) {
       const offset = [k * this.chunkRows, ...Array<number>(rank - 1).fill(0)];
       const stored = this.dirty.has(k) ? undefined : this.chunks[k];
       const address = stored?.address ?? sink.write(this.chunk(k));
+      if (k >= this.chunks.length) this.addedBytes += this.chunkBytes;
       records.push({ offset, nbytes: this.chunkBytes, filterMask: 0, address });
     }
     this.chunks = records.map((r) => ({ address: r.address, nbytes: r.nbytes }));
+    // Written (the sink copied or wrote them): free for the next changed chunks.
+    giveBack(this.dirty.values(), this.chunkBytes);
     this.dirty.clear();
     return records;
   }

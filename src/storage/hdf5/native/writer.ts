@@ -127,7 +127,8 @@ export interface GraphWriterOptions {
   };
   /**
    * Hears, per object written, the bytes written for it alone (its header, data, chunk index,
-   * symbol table; not the objects it links to): an appending commit counts what old versions leave behind.
+   * symbol table; not the objects it links to, nor the chunks a growing table kept on disk
+   * added): an appending commit counts what old versions leave behind.
    */
   written?: (node: NNode, bytes: number) => void;
 }
@@ -147,6 +148,8 @@ export class GraphWriter {
   private readonly tables = new Map<NGroup, SymbolTable>();
   /** Bytes written for the objects below the one being written (for {@link GraphWriterOptions.written}). */
   private below = 0;
+  /** Bytes of new table chunks the dataset just written added (not a new version of anything). */
+  private grown = 0;
 
   constructor(
     private readonly sink: FileSink,
@@ -176,7 +179,8 @@ export class GraphWriter {
     this.below = 0;
     info.address = node.kind === 'group' ? this.writeGroup(node, info) : this.writeDataset(node, info);
     const bytes = this.sink.pos - start;
-    this.options.written?.(node, bytes - this.below);
+    this.options.written?.(node, bytes - this.below - this.grown);
+    this.grown = 0;
     this.below = outer + bytes;
     return info.address;
   }
@@ -276,6 +280,7 @@ export class GraphWriter {
     } else if (ds.chunks && this.options.appending && ds.data instanceof StoredRows) {
       // A table kept on disk: only its changed chunks are in memory, and written.
       address = writeChunkBTree(this.sink, ds.data.writeChunks(this.sink, ds.chunks.length), elementSize);
+      this.grown = ds.data.addedBytes;
     } else {
       const elements = this.elements(ds, elementSize);
       if (ds.chunks) address = this.writeChunks(ds, elements, ds.chunks, elementSize);

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { F64, I32 } from '../../../../src/storage/hdf5/engine/h5types.js';
-import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';
+import { NativeH5File, SPILL_BYTES } from '../../../../src/storage/hdf5/native/native-file.js';
 import { runName } from '../../../../src/tree/names.js';
 import { forceCommitMode, tempDir } from '../../../helpers.js';
 
@@ -154,6 +154,46 @@ test('a writer opening a file with many runs reads only its top, and appends to 
   } finally {
     r.close();
   }
+});
+
+test('a new file that takes more than SPILL_BYTES is written out as it grows and completed by appending', () => {
+  // A transaction's copy of a file that does not exist yet, as the first store of a trajectory makes it.
+  const target = path.join(dir, 'spilled.h5');
+  const f = NativeH5File.openCopy(undefined, target);
+  const BLOCK = 1 << 20; // rows of two int32: 8 MiB a block
+  const blocks = Math.ceil((2.5 * SPILL_BYTES) / (8 * BLOCK));
+  f.createGroup('/runs');
+  f.createDataset('/table', { type: I32, shape: [0, 2], data: new Uint8Array(0) }, { maxshape: [null, 2], chunks: [4096, 2] });
+  let sizeSeen = 0;
+  for (let b = 0; b < blocks; b++) {
+    f.resize('/table', [(b + 1) * BLOCK, 2]);
+    f.writeRows('/table', b * BLOCK, i32Rows(b * BLOCK, BLOCK));
+    for (let i = b * 20; i < (b + 1) * 20; i++) f.createGroup(`/runs/${runName(i)}`);
+    if (fs.existsSync(target)) sizeSeen = fs.statSync(target).size;
+  }
+  // Written out before close: the table's stored chunks stay on disk (StoredRows), not in memory.
+  assert.ok(sizeSeen >= SPILL_BYTES, `the file on disk before close: ${sizeSeen} bytes`);
+  assert.ok(f.memoryBytes < SPILL_BYTES, `bytes held: ${f.memoryBytes}`);
+  f.close();
+  const n = blocks * BLOCK;
+  const r = NativeH5File.open(target, 'r');
+  try {
+    assert.equal(r.datasetInfo('/table').shape, [n, 2]);
+    for (const at of [0, BLOCK - 1, BLOCK, n - 1]) assert.equal(readI32(r, '/table', [at, at + 1]), [at * 10, at * 10 + 1], `row ${at}`);
+    assert.equal(r.childNames('/runs').length, blocks * 20);
+  } finally {
+    r.close();
+  }
+  const code = [
+    'import h5py, json, sys, numpy as np',
+    'f = h5py.File(sys.argv[1], "r")',
+    't = f["table"][:]',
+    'ok = bool(np.array_equal(t[:, 0], np.arange(len(t), dtype=np.int64) * 10) and np.array_equal(t[:, 1], t[:, 0] + 1))',
+    'print(json.dumps({"rows": len(t), "ok": ok, "runs": len(f["runs"])}))',
+  ].join('\n');
+  const out = spawnSync(PYTHON, ['-c', code, target], { encoding: 'utf8' });
+  assert.is(out.status, 0, out.stderr);
+  assert.equal(JSON.parse(out.stdout), { rows: n, ok: true, runs: blocks * 20 });
 });
 
 test.run();
