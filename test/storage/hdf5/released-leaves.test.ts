@@ -6,14 +6,12 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { tempDir } from '../../helpers.js';
 import { Result, Trajectory, runName } from '../../../src/index.js';
 import { LAZY_RUNS_MIN } from '../../../src/trajectory/lazy-runs.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-released-'));
-test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('h5traj-released-');
 const N = LAZY_RUNS_MIN + 10;
 
 const file = path.join(dir, 'runs.hdf5');

@@ -8,14 +8,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { tempDir } from '../../../helpers.js';
 import { Result, Trajectory, runName } from '../../../../src/index.js';
 import { groupState, type NNGroupNode } from '../../../../src/tree/group.js';
 import { headerReads } from '../../../../src/storage/hdf5/native/read/object-header.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-scan-runs-'));
-test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('h5traj-scan-runs-');
 const N = 1500;
 
 /** A stored trajectory of `n` runs, each with result `out` (items a, b, arr) like the W1 benchmark's. */
