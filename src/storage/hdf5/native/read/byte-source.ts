@@ -87,9 +87,19 @@ export class ByteSource {
     let b = this.blocks.get(index);
     if (!b) {
       const at = index * BLOCK;
-      b = Buffer.allocUnsafe(Math.min(BLOCK, this.size - at));
-      fs.readSync(this.openFd(), b, 0, b.length, at);
-      if (this.blocks.size >= MAX_BLOCKS) this.blocks.delete(this.blocks.keys().next().value as number);
+      const len = Math.min(BLOCK, this.size - at);
+      // The block dropped for room is read into again: a scan over a million runs reads the
+      // whole file through here, and a new buffer per block (external memory to V8) forced a
+      // full garbage collection every 64 MB read. Views of a block must not outlive the parse
+      // that asked for them (see bytes()), so the oldest of MAX_BLOCKS is free to reuse.
+      let recycled: Buffer | undefined;
+      if (this.blocks.size >= MAX_BLOCKS) {
+        const oldest = this.blocks.keys().next().value as number;
+        recycled = this.blocks.get(oldest);
+        this.blocks.delete(oldest);
+      }
+      b = recycled !== undefined && recycled.length === len ? recycled : Buffer.allocUnsafe(len);
+      fs.readSync(this.openFd(), b, 0, len, at);
       this.blocks.set(index, b);
     }
     this.lastIndex = index;
@@ -99,7 +109,8 @@ export class ByteSource {
 
   /**
    * Metadata bytes `[addr, addr + len)`. Usually a view into the cache: copy what outlives the
-   * parse, or it keeps a whole block alive (note that `Buffer#slice` does not copy).
+   * parse (note that `Buffer#slice` does not copy), as a block dropped from the cache is read
+   * into again for another part of the file.
    */
   bytes(addr: number, len: number): Buffer {
     const at = this.check(addr, len);
