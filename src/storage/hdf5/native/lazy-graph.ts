@@ -165,10 +165,12 @@ class LazyGraph {
   scan<T>(fn: () => T): T {
     if (this.scanned) return fn();
     this.scanned = new RecentObjects(SCAN_OBJECTS);
+    this.src.recycle = true;
     try {
       return fn();
     } finally {
       this.scanned = undefined;
+      this.src.recycle = false;
     }
   }
 
