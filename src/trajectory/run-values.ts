@@ -71,13 +71,15 @@ export function valuesFromRuns(traj: TrajectoryCore, name: string, options: From
   const released = readStoredLeaves(traj, runs, name, autoLoad, onlyStored);
   try {
     for (let idx = 0, next = 0; idx < state.runs.length; idx++) {
-      const rn = runName(idx);
+      // The runs listed before the loop: one a search below loaded meanwhile is passed over.
+      while (released && next < released.runs.length && released.runs[next]! < idx) next++;
+      const listed = released !== undefined && released.runs[next] === idx;
+      // A listed run's name as storage gave it back: the Map returned holds no second copy.
+      const rn = listed ? released.names[next]! : runName(idx);
       state.idx = idx;
       let item: unknown = missing;
       const stored = onlyStored(rn);
-      // The runs listed before the loop: one a search below loaded meanwhile is passed over.
-      while (released && next < released.runs.length && released.runs[next]! < idx) next++;
-      if (stored && released && released.runs[next] === idx) {
+      if (stored && listed) {
         const leaf = released.leaves[next++];
         if (leaf) item = opts.fast_access ? leaf._fastAccess() : leaf;
       }
@@ -100,7 +102,7 @@ export function valuesFromRuns(traj: TrajectoryCore, name: string, options: From
 
 /**
  * The leaves `name` of the runs only in storage, read from it in one call (the runs in index
- * order, `leaves[i]` that of `runs[i]`), or undefined when the service cannot read them so.
+ * order, `leaves[i]` and `names[i]` those of `runs[i]`), or undefined when the service cannot read them so.
  */
 function readStoredLeaves(
   traj: TrajectoryCore,
@@ -108,7 +110,7 @@ function readStoredLeaves(
   name: string,
   withData: boolean,
   onlyStored: (rn: string) => boolean,
-): { runs: Int32Array; leaves: (NNLeafNode | undefined)[] } | undefined {
+): { runs: Int32Array; names: string[]; leaves: (NNLeafNode | undefined)[] } | undefined {
   const service = traj.v_storage_service;
   if (!runs || !service || (!service.readReleasedLeaves && !service.readReleasedLeaf)) return undefined;
   const n = trajectoryState(traj).runs.length;
@@ -123,7 +125,7 @@ function readStoredLeaves(
   const leaves = service.readReleasedLeaves
     ? service.readReleasedLeaves(traj, under, names, name, withData)
     : names.map((rn) => service.readReleasedLeaf!(traj, under, `${rn}.${name}`, withData));
-  return { runs: indices.subarray(0, names.length), leaves };
+  return { runs: indices.subarray(0, names.length), names, leaves };
 }
 
 /** The group at the path `parts` (no shortcuts) below `from`, loaded if allowed, or undefined. */

@@ -150,9 +150,11 @@ export interface StorageService<T extends TrajectoryCore = TrajectoryCore> {
   /**
    * {@link readReleasedLeaf} for many groups at once: entry `i` is the leaf at `relative` below
    * the stored group `under.groups[i]`, or undefined. One call checks the file once and may walk
-   * `under` once in name order instead of looking each path up from the file's root.
+   * `under` once in name order instead of looking each path up from the file's root. An entry
+   * of `groups` may be replaced by storage's own copy of the same name, so that a caller keeping
+   * the names (a million run names) does not hold them twice.
    */
-  readReleasedLeaves?(traj: T, under: string, groups: readonly string[], relative: string, withData: boolean): (NNLeafNode | undefined)[];
+  readReleasedLeaves?(traj: T, under: string, groups: string[], relative: string, withData: boolean): (NNLeafNode | undefined)[];
   /** The values of some items of a stored Result, read without adding nodes to the tree. */
   readResultItems?(traj: T, fullName: string, className: string, items: readonly string[]): Map<string, unknown>;
   /**

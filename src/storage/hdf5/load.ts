@@ -279,15 +279,27 @@ function recallWhere(f: H5File, path: string, leaf: NNLeafNode): void {
   if (state.storedIn === f && state.storedAt >= 0) f.knownAt?.(path, state.storedAt);
 }
 
-/** {@link readReleasedLeaf} for `relative` below each of the stored groups `under.groups[i]`. */
-export function readReleasedLeaves(f: H5File, traj: Trajectory, under: string, groups: readonly string[], relative: string, withData: boolean): (NNLeafNode | undefined)[] {
+/**
+ * {@link readReleasedLeaf} for `relative` below each of the stored groups `under.groups[i]`. With
+ * a file that keeps its link names (the native engine), an entry of `groups` that the file lists
+ * becomes the file's own string (see `StorageService.readReleasedLeaves`).
+ */
+export function readReleasedLeaves(f: H5File, traj: Trajectory, under: string, groups: string[], relative: string, withData: boolean): (NNLeafNode | undefined)[] {
   const base = nodePath(traj.v_name, under);
   const parts = ['', ...relative.split('.')];
   const classFor = classResolver(traj);
-  const read = () =>
-    groups.map((g) => {
+  const read = () => {
+    // The file's names in name order (asked of a file that scans: it keeps them, h5wasm would
+    // list them anew), walked alongside `groups`, which a scan over runs gives in
+    // the same order; a name out of order is merely not replaced.
+    const listed = f.scan && f.exists(base) ? f.childNames(base) : [];
+    let at = 0;
+    return groups.map((g, i) => {
+      while (at < listed.length && listed[at]! < g) at++;
+      if (listed[at] === g) groups[i] = listed[at]!;
       parts[0] = g;
       return releasedLeaf(f, traj, base, under, parts, withData, classFor);
     });
+  };
   return f.scan ? f.scan(read) : read();
 }

@@ -130,7 +130,7 @@ export class HDF5StorageService implements StorageService {
     return readReleasedLeaf(this.read(), traj, under, relative, withData);
   }
 
-  readReleasedLeaves(traj: Trajectory, under: string, groups: readonly string[], relative: string, withData: boolean): (NNLeafNode | undefined)[] {
+  readReleasedLeaves(traj: Trajectory, under: string, groups: string[], relative: string, withData: boolean): (NNLeafNode | undefined)[] {
     return readReleasedLeaves(this.read(), traj, under, groups, relative, withData);
   }
 

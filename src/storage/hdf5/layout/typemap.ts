@@ -181,7 +181,7 @@ export function recallValue(t: H5Type, shape: number[], src: ElementSource, reca
       const scalar = declared ?? numpyScalarOf(t);
       if (!scalar) return unsupported(`${where} holds ${describeH5Type(t)}, which h5traj cannot read as a scalar`);
       const raw = src.elements ? src.elements[0] : decodeElement(src.bytes ?? new Uint8Array(0), 0, t);
-      return { value: elementToScalar(raw, scalar, where), type: { kind: 'scalar', scalar } };
+      return { value: elementToScalar(raw, scalar, where), type: scalarTypeOf(scalar) };
     }
     if (coll === 'COLL_LIST' || coll === 'COLL_TUPLE') {
       const kind = coll === 'COLL_LIST' ? 'list' : 'tuple';
@@ -199,6 +199,18 @@ export function recallValue(t: H5Type, shape: number[], src: ElementSource, reca
   }
 }
 
+const SHARED_SCALAR_TYPES = new Map<ScalarType, ValueType>();
+
+/**
+ * The type of a scalar of `scalar`, one object per scalar type: a million runs' results each read
+ * with a float item need not hold a million equal type objects (types are never changed in place).
+ */
+function scalarTypeOf(scalar: ScalarType): ValueType {
+  let type = SHARED_SCALAR_TYPES.get(scalar);
+  if (type === undefined) SHARED_SCALAR_TYPES.set(scalar, (type = Object.freeze({ kind: 'scalar', scalar })));
+  return type;
+}
+
 /**
  * {@link recallCell} for every cell of a column: scalar cells of a numeric column share one type
  * object and skip the per-cell dispatch (an explored range of a million runs is such a column).
@@ -210,7 +222,7 @@ export function recallColumn(cells: readonly unknown[], t: H5Type, recall: Recal
   if ((t.class !== 'int' && t.class !== 'float') || coll !== 'COLL_SCALAR' || !scalar || !(INT_TYPES.has(scalar) || FLOAT_TYPES.has(scalar))) {
     return cells.map((cell, i) => recallCell(cell, t, recall, where(i)));
   }
-  const type: ValueType = { kind: 'scalar', scalar };
+  const type = scalarTypeOf(scalar);
   const out = new Array<TypedValue>(cells.length);
   for (let i = 0; i < cells.length; i++) {
     try {

@@ -19,7 +19,7 @@ import { StateError, UnsupportedDataError } from '../../../errors.js';
 import type { NDataset, NGroup, NLink, NNode } from './model.js';
 import { NativeUnsupportedError } from './model.js';
 import { ByteSource, CorruptError } from './read/byte-source.js';
-import { MetadataCache } from './read/metadata-cache.js';
+import { MetadataCache, RecentObjects } from './read/metadata-cache.js';
 import { type LinkStore, ObjectReader, compareNames } from './read/object-reader.js';
 import { type NativeSource, asFormatError } from './reader.js';
 import { readSuperblock } from './read/superblock.js';
@@ -46,8 +46,8 @@ const ATTRIBUTE_BYTES = 120;
 const LINK_BYTES = 48;
 /** Groups with at most this many links keep them in a plain Map (see {@link LazyGraph.linksOf}). */
 const FEW_LINKS = 16;
-/** Budget of the cache for objects parsed during a scan (see {@link LazyGraph.scan}). */
-const SCAN_BYTES = 64 * 1024;
+/** Objects parsed during a scan kept for reuse (see {@link LazyGraph.scan}): a few runs' worth. */
+const SCAN_OBJECTS = 32;
 
 /** Options of {@link openLazyNativeFile}. */
 export interface LazyOpenOptions {
@@ -98,7 +98,7 @@ class LazyGraph {
   /** Set once open has checked the first objects: later failures become typed errors here. */
   opened = false;
   /** While a scan runs: where the objects it parses go instead of {@link cache}. */
-  private scanned: MetadataCache<number, NNode> | undefined;
+  private scanned: RecentObjects<NNode> | undefined;
 
   constructor(
     private readonly src: ByteSource,
@@ -113,15 +113,16 @@ class LazyGraph {
   node(addr: number, path: string): NNode {
     const hit = this.cache.get(addr) ?? this.bigGroups.get(addr) ?? this.scanned?.get(addr);
     if (hit !== undefined) return hit;
-    const cache = this.scanned ?? this.cache;
     try {
       const obj = this.objects.read(addr, path);
       if (obj.kind === 'dataset') {
-        cache.set(addr, obj.dataset, DATASET_BYTES + ATTRIBUTE_BYTES * obj.dataset.attrs.size);
+        if (this.scanned) this.scanned.set(addr, obj.dataset);
+        else this.cache.set(addr, obj.dataset, DATASET_BYTES + ATTRIBUTE_BYTES * obj.dataset.attrs.size);
         return obj.dataset;
       }
       const group = new LazyGroup(this, addr, path, obj.attrs, obj.store);
-      cache.set(addr, group, GROUP_BYTES + ATTRIBUTE_BYTES * obj.attrs.size);
+      if (this.scanned) this.scanned.set(addr, group);
+      else this.cache.set(addr, group, GROUP_BYTES + ATTRIBUTE_BYTES * obj.attrs.size);
       return group;
     } catch (e) {
       throw this.failure(e, path);
@@ -139,7 +140,6 @@ class LazyGraph {
         const links = new Map<string, NLink>();
         for (const { name, link } of raw) links.set(name, link.kind === 'hard' ? new LazyHardLink(this, link.addr, prefix + name) : link);
         this.cache.resize(group.addr, GROUP_BYTES + ATTRIBUTE_BYTES * group.attrs.size + LINK_BYTES * raw.length);
-        this.scanned?.resize(group.addr, GROUP_BYTES + ATTRIBUTE_BYTES * group.attrs.size + LINK_BYTES * raw.length);
         return links;
       }
       const names = new Array<string>(raw.length);
@@ -154,7 +154,6 @@ class LazyGraph {
       const bytes = GROUP_BYTES + ATTRIBUTE_BYTES * group.attrs.size + LINK_BYTES * raw.length;
       if (raw.length <= MANY_LINKS) {
         this.cache.resize(group.addr, bytes);
-        this.scanned?.resize(group.addr, bytes);
       } else if (this.cache.delete(group.addr) || this.scanned?.delete(group.addr)) this.bigGroups.set(group.addr, group, bytes);
       return new PackedLinks(this, prefix, names, addrs, other);
     } catch (e) {
@@ -165,11 +164,13 @@ class LazyGraph {
   /** See {@link NativeSource.scan}: objects parsed by `fn` go to a small cache of their own. */
   scan<T>(fn: () => T): T {
     if (this.scanned) return fn();
-    this.scanned = new MetadataCache(SCAN_BYTES);
+    this.scanned = new RecentObjects(SCAN_OBJECTS);
+    this.src.recycle = true;
     try {
       return fn();
     } finally {
       this.scanned = undefined;
+      this.src.recycle = false;
     }
   }
 

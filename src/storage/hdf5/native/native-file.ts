@@ -60,7 +60,7 @@ export class NativeH5File implements H5File {
   private isClosed = false;
   /** Sorted child names per group object, computed on demand and dropped when links change. */
   private readonly sortedNames = new WeakMap<NGroup, string[]>();
-  private readonly pathCache = new Map<string, NLink>();
+  private pathCache = new Map<string, NLink>();
   /** The size at which {@link pathCache} is emptied (smaller during a {@link scan}). */
   private pathLimit = PATH_CACHE_LIMIT;
   /** The path and link {@link knownAt} set last (kept when the path cache is emptied for room). */
@@ -270,7 +270,10 @@ export class NativeH5File implements H5File {
 
   /** Empties the cache of looked-up paths. */
   private forgetPaths(): void {
-    this.pathCache.clear();
+    // A new Map, not clear(): V8 links a cleared Map's old table to its new one, so an old table
+    // already moved to the old generation would keep every later entry alive through scavenges
+    // (a scan clears this cache every few runs: that chain promoted ~1 kB per run).
+    this.pathCache = new Map();
     this.placed = undefined;
     this.lastPath = '';
     this.lastLink = undefined;

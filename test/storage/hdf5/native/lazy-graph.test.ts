@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { UnsupportedDataError } from '../../../../src/errors.js';
-import { MetadataCache } from '../../../../src/storage/hdf5/native/read/metadata-cache.js';
+import { MetadataCache, RecentObjects } from '../../../../src/storage/hdf5/native/read/metadata-cache.js';
 import { openLazyNativeFile } from '../../../../src/storage/hdf5/native/lazy-graph.js';
 import { NativeUnsupportedError } from '../../../../src/storage/hdf5/native/model.js';
 import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';
@@ -37,6 +37,23 @@ test('the cache evicts the least recently used entries past its budget, keeps th
   assert.ok(c.delete(4));
   assert.not.ok(c.delete(4));
   assert.is(c.bytes, 0);
+});
+
+test('a scan keeps the objects it parsed last in a ring: the oldest goes when a new one comes, a deleted one is gone', () => {
+  const r = new RecentObjects<string>(3);
+  r.set(10, 'a');
+  r.set(20, 'b');
+  r.set(30, 'c');
+  assert.equal([r.get(10), r.get(20), r.get(30)], ['a', 'b', 'c']);
+  r.set(40, 'd'); // overwrites the oldest, 10
+  assert.is(r.get(10), undefined);
+  assert.equal([r.get(20), r.get(30), r.get(40)], ['b', 'c', 'd']);
+  assert.ok(r.delete(30));
+  assert.not.ok(r.delete(30));
+  assert.is(r.get(30), undefined);
+  assert.is(r.get(-1), undefined, 'an empty slot answers no key');
+  r.set(50, 'e'); // the slot after 40's: 20 goes
+  assert.equal([r.get(20), r.get(40), r.get(50)], [undefined, 'd', 'e']);
 });
 
 // A chunked, growable dataset in a file whose format floor is HDF5 1.10 gets a version-4 layout,

@@ -5,7 +5,7 @@
  * size, filter mask and position, for groups the two bound the names in the child.
  */
 import { BTREE1, SIG, UNDEF } from '../format.js';
-import { ByteSource, CorruptError } from './byte-source.js';
+import { ByteSource, CorruptError, Cursor } from './byte-source.js';
 
 export function forEachLeafChild(
   src: ByteSource,
@@ -28,7 +28,10 @@ export function forEachLeafChild(
     // Children sit exactly one level below their parent, so the depth is bounded by the root's level.
     if (expectedLevel >= 0 && level !== expectedLevel) throw new CorruptError(`the B-tree node at address ${at} has level ${level}, not ${expectedLevel}`);
     const entries = head.u16();
-    const c = src.cursor(at + BTREE1.headerSize(O), entries * (keySize + O) + keySize);
+    // Over a copy: visiting the children reads other blocks, and the block cache may reuse this
+    // node's block meanwhile (see ByteSource.recycle).
+    const len = entries * (keySize + O) + keySize;
+    const c = new Cursor(Buffer.from(src.bytes(at + BTREE1.headerSize(O), len)), O, src.lengthSize);
     let left = c.take(keySize);
     for (let i = 0; i < entries; i++) {
       const child = c.addr();

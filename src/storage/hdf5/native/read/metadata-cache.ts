@@ -100,3 +100,51 @@ export class MetadataCache<K, V> {
     while (this.total > this.budget && this.oldest !== undefined && this.oldest !== this.newest) this.delete(this.oldest.key);
   }
 }
+
+/**
+ * The last {@link RecentObjects.capacity} objects parsed during a scan over runs, in a ring of
+ * two fixed arrays. A {@link MetadataCache} there churns: each insertion evicts, and V8's Map
+ * tables, rehashed every few hundred deletions, keep pointing at entries from an older
+ * generation's dead table, so every parsed object survived scavenges (~1 kB promoted per run).
+ * A ring overwrites its slots in place and lets go of what it drops at once.
+ */
+export class RecentObjects<V> {
+  private readonly keys: Float64Array;
+  private readonly values: (V | undefined)[];
+  private next = 0;
+
+  constructor(readonly capacity: number) {
+    this.keys = new Float64Array(capacity).fill(-1);
+    this.values = new Array<V | undefined>(capacity).fill(undefined);
+  }
+
+  private indexOf(key: number): number {
+    // Newest first: what a scan asks for again is what it parsed last.
+    for (let k = 1; k <= this.capacity; k++) {
+      const i = (this.next - k + this.capacity) % this.capacity;
+      if (this.keys[i] === key) return i;
+    }
+    return -1;
+  }
+
+  get(key: number): V | undefined {
+    const i = this.indexOf(key);
+    return i < 0 ? undefined : this.values[i];
+  }
+
+  /** Adds `value` for `key` (a key not held: the caller asked {@link get} first), dropping the oldest. */
+  set(key: number, value: V): void {
+    this.keys[this.next] = key;
+    this.values[this.next] = value;
+    this.next = (this.next + 1) % this.capacity;
+  }
+
+  /** Removes `key`; whether it was held. */
+  delete(key: number): boolean {
+    const i = this.indexOf(key);
+    if (i < 0) return false;
+    this.keys[i] = -1;
+    this.values[i] = undefined;
+    return true;
+  }
+}

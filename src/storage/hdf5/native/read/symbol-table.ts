@@ -58,7 +58,9 @@ function localHeap(src: ByteSource, addr: number): Buffer {
   c.skip(3); // reserved
   const size = c.len();
   const freeList = c.len();
-  const data = src.bytes(c.addr(), size);
+  // A copy: the caller walks the group's B-tree nodes while it reads names here, and a block of
+  // the cache may be read into again meanwhile (see ByteSource.bytes).
+  const data = Buffer.from(src.bytes(c.addr(), size));
   checkFreeList(data, freeList, src.lengthSize, addr);
   return data;
 }

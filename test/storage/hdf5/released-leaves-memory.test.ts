@@ -1,0 +1,65 @@
+/**
+ * What a Result read lazily from a run still on disk keeps in memory: W2 (issue 13) collects one
+ * result of each of a million runs, so every byte a collected Result retains counts a megabyte.
+ * The bound has a wide margin over today's ~600 bytes (node, state, proxy, items, full name, the
+ * returned Map's entry) but fails if a Result keeps its run's group, a copy of its path pieces or
+ * of the objects the scan read. On h5wasm the bound is looser: its read cache (`wasm-file.ts`)
+ * keeps up to 60,000 objects whole, so the few thousand runs' objects it read are counted too.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Result, Trajectory } from '../../../src/index.js';
+import { LAZY_RUNS_MIN } from '../../../src/trajectory/lazy-runs.js';
+import { engineName } from '../../../src/storage/hdf5/engine/open-file.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-released-mem-'));
+test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+const N = 3 * LAZY_RUNS_MIN;
+
+const file = path.join(dir, 'runs.hdf5');
+{
+  const t = new Trajectory('t', { add_time: false, filename: file });
+  t.f_add_parameter('x', 0);
+  t.f_explore({ x: [...Array(N).keys()] });
+  for (const _ of t.f_iter_runs()) t.f_add_result('out', { a: t.v_idx * 0.5, b: t.v_idx });
+  t.f_store();
+}
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const used = (): number => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+};
+
+/** A skeleton of the file, the `out` of every run collected and its item `a` loaded. */
+function collect(t: Trajectory): Map<string, Result> {
+  const nodes = t.f_get_from_runs('out') as Map<string, Result>;
+  t.f_load_items([...nodes.values()], { load_only: ['a'] });
+  return nodes;
+}
+
+const LIMIT = engineName() === 'native' ? 1200 : 6000;
+
+test(`a Result collected by f_get_from_runs and filled by f_load_items keeps under ${LIMIT} bytes`, () => {
+  // Once first, so that code compiled and caches filled on first use are not counted.
+  const warm = new Trajectory('t', { add_time: false, filename: file });
+  warm.f_load({ load_parameters: 2, load_results: 1 });
+  collect(warm);
+  const t = new Trajectory('t', { add_time: false, filename: file });
+  t.f_load({ load_parameters: 2, load_results: 1 });
+  const before = used();
+  const nodes = collect(t);
+  const perResult = (used() - before) / N;
+  assert.is(nodes.size, N);
+  assert.ok([...nodes.values()].every((r, i) => r.f_get('a') === i * 0.5 && !r.f_contains('b')));
+  assert.ok(perResult < LIMIT, `${perResult.toFixed(0)} bytes per collected Result`);
+});
+
+test.run();
