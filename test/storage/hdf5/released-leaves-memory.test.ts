@@ -8,17 +8,15 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { tempDir } from '../../helpers.js';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Result, Trajectory } from '../../../src/index.js';
 import { LAZY_RUNS_MIN } from '../../../src/trajectory/lazy-runs.js';
 import { engineName } from '../../../src/storage/hdf5/engine/open-file.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-released-mem-'));
-test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('h5traj-released-mem-');
 const N = 3 * LAZY_RUNS_MIN;
 
 const file = path.join(dir, 'runs.hdf5');

@@ -6,12 +6,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { tempDir } from '../../../helpers.js';
 import { ByteSource } from '../../../../src/storage/hdf5/native/read/byte-source.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-bytes-'));
-test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('h5traj-bytes-');
 const BLOCK = 64 * 1024;
 const BLOCKS = 100; // more than the cache's 64
 const file = path.join(dir, 'bytes.bin');
