@@ -15,7 +15,7 @@ const BLOCK = 64 * 1024;
 const BLOCKS = 100; // more than the cache's 64
 const file = path.join(dir, 'bytes.bin');
 const content = Buffer.alloc(BLOCKS * BLOCK + 123);
-for (let i = 0; i < content.length; i += 4) content.writeUInt32LE(i, i); // each word names its offset
+for (let i = 0; i + 4 <= content.length; i += 4) content.writeUInt32LE(i, i); // each word names its offset
 fs.writeFileSync(file, content);
 
 /** Reads 8 bytes in each block, forwards then backwards, checking each against the file. */
