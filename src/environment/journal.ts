@@ -81,13 +81,17 @@ export function readJournal(path: string): { entries: JournalEntry[]; validBytes
 /** Where {@link JournalWriter.keepOnly} writes the next journal before renaming it over the journal. */
 const nextPathOf = (path: string): string => `${path}.next`;
 
-/** One entry as a frame (see the file comment). */
-function frame(entry: JournalEntry): Buffer {
-  const payload = v8.serialize(toWire(entry));
-  const header = Buffer.alloc(8);
-  header.writeUInt32LE(payload.length, 0);
-  header.writeUInt32LE(zlib.crc32(payload), 4);
-  return Buffer.concat([header, payload]);
+/** One entry's serialized payload: its frame is `[length][crc32]` and these bytes. */
+function payloadOf(entry: JournalEntry): Buffer {
+  return v8.serialize(toWire(entry));
+}
+
+/** Copies one frame (header and `payload`) into `out` at `at`; returns the end. `out` must have room. */
+function putFrame(out: Buffer, at: number, payload: Buffer): number {
+  out.writeUInt32LE(payload.length, at);
+  out.writeUInt32LE(zlib.crc32(payload), at + 4);
+  payload.copy(out, at + 8);
+  return at + 8 + payload.length;
 }
 
 /**
@@ -103,7 +107,12 @@ export class JournalWriter {
   private pending = 0;
   /** Bytes of the journal written so far (gathered frames not included). */
   private offset: number;
-  private gathered: Buffer[] = [];
+  /**
+   * Frames not written yet, in one buffer kept from append to append (a Buffer per frame and a
+   * concatenation per write were ~3 KB of short-lived memory per W1 run, which piled up between
+   * collections: issue 13).
+   */
+  private gathered = Buffer.allocUnsafe(GATHER_BYTES);
   private gatheredBytes = 0;
 
   /** Opens (creating) the journal; a torn tail from a crash is cut off first. */
@@ -134,9 +143,14 @@ export class JournalWriter {
 
   /** Appends one entry (not yet durable). */
   append(entry: JournalEntry): void {
-    const bytes = frame(entry);
-    this.gathered.push(bytes);
-    this.gatheredBytes += bytes.length;
+    const payload = payloadOf(entry);
+    const need = this.gatheredBytes + 8 + payload.length;
+    if (need > this.gathered.length) {
+      // Only a frame bigger than the whole buffer makes it grow; it shrinks back once written.
+      this.writeGathered();
+      if (8 + payload.length > this.gathered.length) this.gathered = Buffer.allocUnsafe(8 + payload.length);
+    }
+    this.gatheredBytes = putFrame(this.gathered, this.gatheredBytes, payload);
     this.pending += 1;
     if (this.gatheredBytes >= GATHER_BYTES) this.writeGathered();
   }
@@ -144,12 +158,13 @@ export class JournalWriter {
   /** Writes the gathered frames (not yet durable). */
   private writeGathered(): void {
     if (this.gatheredBytes === 0) return;
-    const bytes = this.gathered.length === 1 ? this.gathered[0]! : Buffer.concat(this.gathered, this.gatheredBytes);
-    this.gathered = [];
+    const n = this.gatheredBytes;
     this.gatheredBytes = 0;
     durableStep('journal-append', this.path);
-    fs.writeSync(this.fd, bytes, 0, bytes.length, this.offset);
-    this.offset += bytes.length;
+    let done = 0;
+    while (done < n) done += fs.writeSync(this.fd, this.gathered, done, n - done, this.offset + done);
+    this.offset += n;
+    if (this.gathered.length > GATHER_BYTES) this.gathered = Buffer.allocUnsafe(GATHER_BYTES);
   }
 
   /**
@@ -161,7 +176,6 @@ export class JournalWriter {
    */
   keepOnly(entries: readonly JournalEntry[]): void {
     // Frames gathered and not written yet are of these entries or of committed ones.
-    this.gathered = [];
     this.gatheredBytes = 0;
     this.pending = 0;
     if (entries.length === 0) {
@@ -172,7 +186,10 @@ export class JournalWriter {
       fs.fsyncSync(this.fd);
     } else {
       const next = nextPathOf(this.path);
-      const bytes = Buffer.concat([MAGIC, ...entries.map(frame)]);
+      const payloads = entries.map(payloadOf);
+      const bytes = Buffer.allocUnsafe(payloads.reduce((n, p) => n + 8 + p.length, MAGIC.length));
+      MAGIC.copy(bytes, 0);
+      payloads.reduce((at, p) => putFrame(bytes, at, p), MAGIC.length);
       durableStep('write', next);
       const fd = fs.openSync(next, 'w+');
       try {

@@ -76,10 +76,12 @@ test('killed between two commits, the journal holds only the runs after the last
     'runs = t["overview"]["runs"]',
     'done = int((runs["completed"][:] == 1).sum())',
     'g = t["results"]["runs"]',
-    'z = {i: float(g["run_%08d" % i]["z"]["z"][()]) for i in [0, 19999, 20000, 24999, 25000, 29999]}',
+    'z = {i: float(g["run_%08d" % i]["z"]["z"][()]) for i in json.loads(sys.argv[2])}',
     'print(json.dumps({"runs": len(runs), "done": done, "groups": len(g), "z": z}))',
   ].join('\n');
-  const out = spawnSync(PYTHON, ['-c', code, file], { encoding: 'utf8' });
+  // The first and last run, and the runs on each side of the last commit and of the kill.
+  const probe = [0, 2 * MAX_PENDING - 1, 2 * MAX_PENDING, killAt - 1, killAt, RUNS - 1];
+  const out = spawnSync(PYTHON, ['-c', code, file, JSON.stringify(probe)], { encoding: 'utf8' });
   assert.is(out.status, 0, out.stderr);
   const got = JSON.parse(out.stdout) as { runs: number; done: number; groups: number; z: Record<string, number> };
   assert.equal({ runs: got.runs, done: got.done, groups: got.groups }, { runs: RUNS, done: RUNS, groups: RUNS });
