@@ -11,7 +11,7 @@ import type { H5File } from './engine/h5file.js';
 import { readExplorations, readInfo } from './layout/overview.js';
 import { joinPath } from './engine/paths.js';
 import { FAILURES_TABLE } from './store.js';
-import { intColumn, numberColumn, readTable, textColumn } from './layout/table.js';
+import { numericColumn, numberColumn, readTable, textColumn } from './layout/table.js';
 
 /** A stored trajectory as its overview tables describe it. */
 export interface StoredSummary {
@@ -70,8 +70,8 @@ export function readCompleted(f: H5File, traj: string, length: number, blockRows
   for (let start = 0; start < rows; start += blockRows) {
     const end = Math.min(rows, start + blockRows);
     const bytes = f.readDataset(path, [start, end]).bytes;
-    const idx = intColumn(bytes, type, idxColumn, end - start);
-    const done = intColumn(bytes, type, column, end - start);
+    const idx = numericColumn(bytes, type, idxColumn, end - start);
+    const done = numericColumn(bytes, type, column, end - start);
     for (let r = 0; r < end - start; r++) {
       const i = idx[r]!;
       if (i >= 0 && i < length && done[r] === 1) out[i] = 1;

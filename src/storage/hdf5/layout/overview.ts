@@ -8,7 +8,7 @@ import { FormatError, StorageError } from '../../../errors.js';
 import { type H5File, attrText, joinPath, stringAttr } from '../engine/h5file.js';
 import { F64, I32, fixedString } from '../engine/h5types.js';
 import {
-  type TableColumn, appendTableRows, createTable, intColumn, numberColumn, readTable, resizeTable, tableRows, textColumn, writeTableRows, readTableColumns,
+  type TableColumn, appendTableRows, createTable, numericColumn, numberColumn, readTable, resizeTable, tableRows, textColumn, writeTableRows, readTableColumns,
 } from './table.js';
 import { maxOf } from '../../../fold.js';
 import type { TrajectoryIdentity } from '../../../trajectory/state.js';
@@ -253,8 +253,8 @@ export function completedRunsIn(f: H5File, traj: string, rows: [number, number])
   }
   const d = f.readDataset(path, rows);
   const n = d.shape?.[0] ?? 0;
-  const idx = intColumn(d.bytes, type, idxMember, n);
-  const done = intColumn(d.bytes, type, doneMember, n);
+  const idx = numericColumn(d.bytes, type, idxMember, n);
+  const done = numericColumn(d.bytes, type, doneMember, n);
   const out: number[] = [];
   for (let r = 0; r < n; r++) if (done[r] !== 0) out.push(idx[r]!);
   return out;
