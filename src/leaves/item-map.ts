@@ -1,9 +1,11 @@
 /**
- * The items of a Result, with a Map's interface but sized for the common case: a Result holds a
- * few items, and a trajectory of a million runs holds a million Results. An empty one costs one
- * small object (a Map costs ~200 bytes even empty); up to {@link SMALL} items live in one flat
- * array `[name, value, name, value, …]` of exactly their size; beyond that a real Map takes over,
- * so lookups stay O(1) for results with many items.
+ * The items of a Result, sized for the common case: a Result holds a few items, and a trajectory
+ * of a million runs holds a million Results (f_get_from_runs then f_load_items with one item
+ * each). {@link ItemSlots}: a single item lives in two fields of the Result itself, with no
+ * object of its own; two or more go to an {@link ItemMap}, with a Map's interface: up to
+ * {@link SMALL} items in one flat array `[name, value, name, value, …]` of exactly their size
+ * (a Map costs ~200 bytes even empty), beyond that a real Map, so lookups stay O(1) for results
+ * with many items.
  */
 import type { TypedValue } from '../values/types.js';
 
@@ -94,4 +96,79 @@ export class ItemMap {
   [Symbol.iterator](): IterableIterator<[string, TypedValue]> {
     return this.entries();
   }
+}
+
+/**
+ * Where a Result keeps its items: none (both undefined), one (`_itemName` and its value in
+ * `_item`), or several (`_itemName` undefined, `_item` an {@link ItemMap}). The functions below
+ * are the only code that reads or writes these fields.
+ */
+export interface ItemSlots {
+  _itemName: string | undefined;
+  _item: TypedValue | ItemMap | undefined;
+}
+
+function many(slots: ItemSlots): ItemMap | undefined {
+  return slots._item instanceof ItemMap ? slots._item : undefined;
+}
+
+/** The number of items. */
+export function itemCount(slots: ItemSlots): number {
+  const map = many(slots);
+  return map ? map.size : slots._item === undefined ? 0 : 1;
+}
+
+/** The value of item `name`, or undefined. */
+export function itemGet(slots: ItemSlots, name: string): TypedValue | undefined {
+  const map = many(slots);
+  if (map) return map.get(name);
+  return slots._itemName === name ? (slots._item as TypedValue | undefined) : undefined;
+}
+
+export function itemHas(slots: ItemSlots, name: string): boolean {
+  return itemGet(slots, name) !== undefined;
+}
+
+/** Sets an item; a new name goes last. */
+export function itemSet(slots: ItemSlots, name: string, value: TypedValue): void {
+  const map = many(slots);
+  if (map) {
+    map.set(name, value);
+  } else if (slots._item === undefined || slots._itemName === name) {
+    slots._itemName = name;
+    slots._item = value;
+  } else {
+    slots._item = new ItemMap().set(slots._itemName!, slots._item as TypedValue).set(name, value);
+    slots._itemName = undefined;
+  }
+}
+
+/** Removes an item; whether it was there. */
+export function itemDelete(slots: ItemSlots, name: string): boolean {
+  const map = many(slots);
+  if (!map) {
+    if (slots._item === undefined || slots._itemName !== name) return false;
+    itemClear(slots);
+    return true;
+  }
+  const deleted = map.delete(name);
+  // Back to the fields when one is left, as if it had been set alone.
+  if (map.size === 1) {
+    const [only, value] = map.entries().next().value as [string, TypedValue];
+    slots._itemName = only;
+    slots._item = value;
+  }
+  return deleted;
+}
+
+export function itemClear(slots: ItemSlots): void {
+  slots._itemName = undefined;
+  slots._item = undefined;
+}
+
+/** The items in order, as `[name, value]` pairs. */
+export function* itemEntries(slots: ItemSlots): IterableIterator<[string, TypedValue]> {
+  const map = many(slots);
+  if (map) yield* map.entries();
+  else if (slots._item !== undefined) yield [slots._itemName!, slots._item as TypedValue];
 }

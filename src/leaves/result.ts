@@ -11,7 +11,7 @@ import { checkOptions, optionNames, type OptionSpec } from '../options.js';
 import { type AcceptRules, isPlainObject, toTypedValue } from '../values/coerce.js';
 import { Typed } from '../values/markers.js';
 import type { DTypeHint, TypedValue } from '../values/types.js';
-import { ItemMap } from './item-map.js';
+import { type ItemMap, type ItemSlots, itemClear, itemCount, itemDelete, itemEntries, itemGet, itemHas, itemSet } from './item-map.js';
 
 export interface ResultOptions extends LeafOptions {
   dtype?: DTypeHint;
@@ -20,18 +20,20 @@ export interface ResultOptions extends LeafOptions {
 const RESULT_OPTIONS: OptionSpec = { known: optionNames<ResultOptions>({ comment: true, dtype: true }) };
 
 /** pypet's standard result. */
-export class Result extends NNLeafNode {
+export class Result extends NNLeafNode implements ItemSlots {
   /** Natural naming: any other property is an item. */
   [item: string]: any;
 
-  /** The items (a Map's interface, small for the few items a Result usually holds). */
-  _items = new ItemMap();
-  protected _dtype: DTypeHint | undefined;
+  /** The items (see `item-map.ts`: one item needs no object of its own). */
+  _itemName: string | undefined = undefined;
+  _item: TypedValue | ItemMap | undefined = undefined;
+  /** Set only when given (most results have none; see {@link NNNode}'s comment field). */
+  declare protected _dtype: DTypeHint | undefined;
 
   constructor(fullName: string, value?: unknown, options: ResultOptions = {}) {
     super(fullName, options.comment ?? '');
     if (new.target === Result || new.target === PickleResult) checkOptions(`${new.target.name} '${fullName}'`, options, RESULT_OPTIONS);
-    this._dtype = options.dtype;
+    if (options.dtype !== undefined) this._dtype = options.dtype;
     const proxy = new Proxy(this, RESULT_HANDLER);
     if (value !== undefined) proxy.f_set(value);
     return proxy;
@@ -69,12 +71,12 @@ export class Result extends NNLeafNode {
     }
     const hint = value instanceof Typed ? undefined : this._dtype;
     if (this.v_stored) this.f_get_root()?._storedLeafChanging(this, `item '${name}'`);
-    this._items.set(name, toTypedValue(value, this._accepts, `Item '${name}' of result '${this.v_full_name}'`, hint));
+    itemSet(this, name, toTypedValue(value, this._accepts, `Item '${name}' of result '${this.v_full_name}'`, hint));
   }
 
   /** Sets an item with a known type (used when loading). */
   _setTyped(name: string, value: TypedValue): void {
-    this._items.set(name, value);
+    itemSet(this, name, value);
   }
 
   /**
@@ -83,19 +85,19 @@ export class Result extends NNLeafNode {
    */
   f_get(...names: string[]): any {
     if (names.length === 0) {
-      if (this._items.size === 1) return [...this._items.values()][0]!.value;
-      const own = this._items.get(this.v_name);
+      if (itemCount(this) === 1) return itemEntries(this).next().value![1].value;
+      const own = itemGet(this, this.v_name);
       if (own) return own.value;
       throw new NotFoundError(
-        `Result '${this.v_full_name}' has ${this._items.size} items (${[...this._items.keys()].join(', ') || 'none'}); name the one you want.`,
+        `Result '${this.v_full_name}' has ${itemCount(this)} items (${this.f_keys().join(', ') || 'none'}); name the one you want.`,
         { path: this.v_full_name },
       );
     }
     const values = names.map((n) => {
-      const item = this._items.get(n);
+      const item = itemGet(this, n);
       if (!item) {
         throw new NotFoundError(
-          `Result '${this.v_full_name}' has no item '${n}'; its items are: ${[...this._items.keys()].join(', ') || 'none'}.`,
+          `Result '${this.v_full_name}' has no item '${n}'; its items are: ${this.f_keys().join(', ') || 'none'}.`,
           { path: `${this.v_full_name}.${n}` },
         );
       }
@@ -106,41 +108,46 @@ export class Result extends NNLeafNode {
 
   /** The item names. */
   f_keys(): string[] {
-    return [...this._items.keys()];
+    return Array.from(itemEntries(this), ([name]) => name);
   }
 
   /** All items as an object (values). */
   f_to_dict(): Record<string, unknown> {
-    return Object.fromEntries([...this._items].map(([k, v]) => [k, v.value]));
+    return Object.fromEntries(Array.from(itemEntries(this), ([k, v]) => [k, v.value]));
+  }
+
+  /** One item with its type, or undefined. */
+  _typedItem(name: string): TypedValue | undefined {
+    return itemGet(this, name);
   }
 
   /** Items with their types, for storage. */
   _typedItems(): [string, TypedValue][] {
-    return [...this._items];
+    return [...itemEntries(this)];
   }
 
   /** Whether an item exists. */
   f_contains(name: string): boolean {
-    return this._items.has(name);
+    return itemHas(this, name);
   }
 
   /** Removes items by name. */
   f_remove(...names: string[]): void {
-    if (this.v_stored && names.some((n) => this._items.has(n))) this.f_get_root()?._storedLeafChanging(this, `the removal of item '${names.find((n) => this._items.has(n))}'`);
-    for (const n of names) this._items.delete(n);
+    if (this.v_stored && names.some((n) => itemHas(this, n))) this.f_get_root()?._storedLeafChanging(this, `the removal of item '${names.find((n) => itemHas(this, n))}'`);
+    for (const n of names) itemDelete(this, n);
   }
 
   f_is_empty(): boolean {
-    return this._items.size === 0;
+    return this._item === undefined;
   }
 
   f_empty(): void {
-    this._items.clear();
+    itemClear(this);
   }
 
   _fastAccess(): unknown {
-    if (this._items.size === 1) {
-      const own = this._items.get(this.v_name);
+    if (itemCount(this) === 1) {
+      const own = itemGet(this, this.v_name);
       if (own) return own.value;
     }
     return this;
@@ -148,7 +155,7 @@ export class Result extends NNLeafNode {
 
   /** pypet's `f_val_to_str`: `a=1, b='x'` (Python reprs; cut at 1024 characters). */
   f_val_to_str(): string {
-    const text = [...this._items].map(([k, v]) => `${k}=${pythonRepr(v.value, v.type)}`).join(', ');
+    const text = Array.from(itemEntries(this)).map(([k, v]) => `${k}=${pythonRepr(v.value, v.type)}`).join(', ');
     return text.length > 1024 ? `${text.slice(0, 1021)}...` : text;
   }
 
@@ -169,7 +176,8 @@ export class PickleResult extends Result {
 const RESULT_HANDLER: ProxyHandler<Result> = {
   get(target, prop, receiver) {
     if (typeof prop === 'symbol' || prop in target) return Reflect.get(target, prop, receiver);
-    if (target._items.has(prop)) return target._items.get(prop)!.value;
+    const item = itemGet(target, prop);
+    if (item) return item.value;
     if (!isValidName(prop)) return undefined;
     return target.f_get(prop);
   },
@@ -181,6 +189,6 @@ const RESULT_HANDLER: ProxyHandler<Result> = {
     return true;
   },
   has(target, prop) {
-    return typeof prop === 'symbol' || prop in target || target._items.has(prop);
+    return typeof prop === 'symbol' || prop in target || itemHas(target, prop);
   },
 };

@@ -14,8 +14,11 @@ export interface LeafOptions {
 }
 
 export abstract class NNLeafNode extends NNNode {
-  /** The class name stored in a file when it names a class h5traj does not have (kept for dumps). */
-  _className: string | undefined;
+  /**
+   * The class name stored in a file when it names a class h5traj does not have (kept for dumps).
+   * Declared only: set on the few leaves that need it, so the others carry no field for it.
+   */
+  declare _className: string | undefined;
 
   get v_is_leaf(): boolean {
     return true;

@@ -99,7 +99,8 @@ export abstract class NNNode {
   /** Set when the node is attached; the root's full name is ''. */
   protected _fullName: string;
   protected _name: string;
-  protected _comment = '';
+  /** On the prototype ('') until a node gets a comment: a million results without one need no field for it. */
+  declare protected _comment: string;
   readonly [NODE_STATE]: NodeState = { parent: undefined, root: undefined, stored: false, annotations: undefined, storedAt: -1, storedIn: undefined };
 
   constructor(fullName: string, comment = '') {
@@ -107,7 +108,7 @@ export abstract class NNNode {
     const dot = fullName.lastIndexOf('.');
     // Shared: a million runs' results all called `out` need not hold a million copies of it.
     this._name = dot < 0 ? fullName : internShort(fullName.slice(dot + 1));
-    this._comment = checkedComment(comment, fullName);
+    if (comment !== '') this._comment = checkedComment(comment, fullName);
   }
 
   /** The node's own name. */
@@ -243,3 +244,6 @@ export abstract class NNNode {
     this._fullName = loc === '' ? this._name : `${loc}.${this._name}`;
   }
 }
+
+// The comment of a node that was given none (see NNNode's `_comment`).
+(NNNode.prototype as unknown as { _comment: string })._comment = '';

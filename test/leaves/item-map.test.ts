@@ -1,6 +1,7 @@
 /**
  * A Result's item map behaves as a Map (insertion order, replacing keeps the place, deleting,
- * clearing) while small and after it grows past the flat array into a real Map.
+ * clearing) while small and after it grows past the flat array into a real Map; a Result with a
+ * single item keeps it without one.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -54,6 +55,26 @@ test('a Result keeps its items in order through the item map', () => {
   assert.is(r.f_keys().length, 11);
   assert.is(r.i7, 7);
   assert.equal(r.f_get('i0', 'i11'), [0, 11]);
+});
+
+test('a Result with one item keeps it in its own fields; a second moves both to an item map, removing one moves it back', () => {
+  const r = new Result('out', { a: 1 });
+  assert.is(r._itemName, 'a');
+  assert.not.ok(r._item instanceof ItemMap, 'one item needs no item map');
+  r.f_set_single('b', 2);
+  assert.ok(r._item instanceof ItemMap);
+  assert.equal(r.f_keys(), ['a', 'b']);
+  r.f_remove('a');
+  assert.not.ok(r._item instanceof ItemMap);
+  assert.equal(r.f_to_dict(), { b: 2 });
+  assert.is(r.b, 2);
+  assert.ok('b' in r && !('a' in r));
+  r.f_remove('b');
+  assert.ok(r.f_is_empty());
+  assert.equal(r.f_keys(), []);
+  r.f_set(7);
+  assert.is(r.f_get(), 7);
+  assert.is(r._fastAccess(), 7);
 });
 
 test.run();

@@ -89,11 +89,11 @@ test('results: single item, named items, dict as one item, typed items', () => {
   assert.equal(out.f_keys(), ['a', 'n', 'arr']);
   assert.is(traj.out, out, 'a multi-item result is returned as the result under fast access');
   assert.is(out.a, 1.5);
-  assert.equal(out._items.get('n')!.type, { kind: 'scalar', scalar: 'int' });
+  assert.equal(out._typedItem('n')!.type, { kind: 'scalar', scalar: 'int' });
   assert.equal(out.f_get('a', 'n'), [1.5, 3]);
   const d = traj.f_add_result('d', { d: { x: 1, y: 'two' } });
   assert.equal(traj.d, { x: 1, y: 'two' });
-  assert.equal(d._items.get('d')!.type.kind, 'dict');
+  assert.equal(d._typedItem('d')!.type.kind, 'dict');
   throwsKind(() => out.f_get('nope'), NotFoundError, /has no item 'nope'; its items are: a, n, arr/);
   throwsKind(() => out.f_get(), NotFoundError, /has 3 items/);
   out.f_set_single('b', 'text');

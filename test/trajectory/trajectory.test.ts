@@ -226,8 +226,8 @@ test('collections: parameters, config, derived parameters, results, explored', (
 test('adding a typed tuple and lists in results', () => {
   const t = new Trajectory('t', { add_time: false });
   const r = t.f_add_result('items', { tup: tuple(1.0, 2.0), ints: typed([1, 2], 'int') });
-  assert.equal(r._items.get('tup')!.type, { kind: 'tuple', scalar: 'float' });
-  assert.equal(r._items.get('ints')!.type, { kind: 'list', scalar: 'int' });
+  assert.equal(r._typedItem('tup')!.type, { kind: 'tuple', scalar: 'float' });
+  assert.equal(r._typedItem('ints')!.type, { kind: 'list', scalar: 'int' });
 });
 
 test.run();
