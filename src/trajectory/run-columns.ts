@@ -60,19 +60,24 @@ export class PooledText {
   }
 }
 
-/** `length` codes of {@link PackedText} that are no length. */
-const PLACEHOLDER = 0xffff_ffff;
-const DERIVED = 0xffff_fffe;
+/** What {@link PackedText} holds for a run: the placeholder, the derived value, or stored text. */
+const PLACEHOLDER = 0;
+const DERIVED = 1;
+const STORED = 2;
 
 /**
- * Strings nearly every run has its own of, as UTF-8 in one buffer (8 bytes per run plus the
- * text). A value equal to `derive(i)` (a pure function of the run's other columns, such as a
- * runtime from its two timestamps) is not stored at all. Replaced values leave garbage behind,
- * which is squeezed out once it outweighs the live text.
+ * Strings nearly every run has its own of, as UTF-8 in one buffer. A value equal to `derive(i)`
+ * (a pure function of the run's other columns, such as a runtime from its two timestamps) is not
+ * stored at all: such a run costs one byte (what it holds), and the 8 bytes per run of where its
+ * text is are allocated only once some run's text is stored (a million runs loaded from a file
+ * whose start times and runtimes are all derived hold 1 MB per column, not 9 MB). Replaced values
+ * leave garbage behind, which is squeezed out once it outweighs the live text.
  */
 export class PackedText {
-  private start: Uint32Array;
-  private length: Uint32Array;
+  private kind: Uint8Array;
+  /** Where stored text is (runs of kind STORED); empty until the first text is stored. */
+  private start = new Uint32Array(0);
+  private length = new Uint32Array(0);
   private bytes = Buffer.alloc(0);
   private used = 0;
   private garbage = 0;
@@ -82,56 +87,65 @@ export class PackedText {
     capacity: number,
     private readonly derive?: (i: number) => string,
   ) {
-    this.start = new Uint32Array(capacity);
-    this.length = new Uint32Array(capacity).fill(PLACEHOLDER);
+    this.kind = new Uint8Array(capacity);
   }
 
-  /** Grows the storage to `capacity` runs (new ones hold the placeholder); 0 empties the column. */
+  /** Grows (or shrinks) the storage to `capacity` runs (new ones hold the placeholder); 0 empties the column. */
   setCapacity(capacity: number): void {
-    const before = this.length.length;
-    this.start = grown(this.start, capacity);
-    this.length = grown(this.length, capacity);
-    if (capacity > before) this.length.fill(PLACEHOLDER, before);
+    this.kind = grown(this.kind, capacity);
+    if (this.start.length > 0) {
+      this.start = grown(this.start, capacity);
+      this.length = grown(this.length, capacity);
+    }
     if (capacity === 0) {
       this.bytes = Buffer.alloc(0);
       this.used = this.garbage = 0;
     }
   }
 
+  /** Drops the room kept for more text, when the runs are all there (e.g. after loading). */
+  fit(): void {
+    if (this.used - this.garbage < this.bytes.length) this.squeeze(0);
+  }
+
   clear(i: number): void {
     this.release(i);
-    this.length[i] = PLACEHOLDER;
+    this.kind[i] = PLACEHOLDER;
   }
 
   get(i: number): string {
-    const n = this.length[i]!;
-    if (n === PLACEHOLDER) return this.placeholder;
-    if (n === DERIVED) return this.derive!(i);
+    const kind = this.kind[i]!;
+    if (kind === PLACEHOLDER) return this.placeholder;
+    if (kind === DERIVED) return this.derive!(i);
     const s = this.start[i]!;
-    return this.bytes.toString('utf8', s, s + n);
+    return this.bytes.toString('utf8', s, s + this.length[i]!);
   }
 
   set(i: number, value: string): void {
     this.release(i);
     if (value === this.placeholder) {
-      this.length[i] = PLACEHOLDER;
+      this.kind[i] = PLACEHOLDER;
       return;
     }
     if (this.derive && this.derive(i) === value) {
-      this.length[i] = DERIVED;
+      this.kind[i] = DERIVED;
       return;
     }
     const n = Buffer.byteLength(value, 'utf8');
     if (this.used + n > this.bytes.length) this.makeRoom(n);
+    if (this.start.length < this.kind.length) {
+      this.start = grown(this.start, this.kind.length);
+      this.length = grown(this.length, this.kind.length);
+    }
     this.bytes.write(value, this.used, 'utf8');
+    this.kind[i] = STORED;
     this.start[i] = this.used;
     this.length[i] = n;
     this.used += n;
   }
 
   private release(i: number): void {
-    const n = this.length[i]!;
-    if (n !== PLACEHOLDER && n !== DERIVED) this.garbage += n;
+    if (this.kind[i] === STORED) this.garbage += this.length[i]!;
   }
 
   /** Room for `n` more bytes: squeezes out garbage when it is most of the buffer, else doubles it. */
@@ -141,12 +155,16 @@ export class PackedText {
     if (size > 0xffff_fff0) {
       throw new RangeError(`The run table cannot hold more than 4 GiB of text in one column (it needs ${size} bytes).`);
     }
-    // Copy the live text in run order into a new buffer: garbage goes, the buffer fits again.
-    const next = Buffer.allocUnsafe(size);
+    this.squeeze(size);
+  }
+
+  /** Copies the live text in run order into a new buffer of `size` bytes (at least the live text): garbage goes. */
+  private squeeze(size: number): void {
+    const next = Buffer.allocUnsafe(Math.max(size, this.used - this.garbage));
     let at = 0;
-    for (let i = 0; i < this.length.length; i++) {
+    for (let i = 0; i < this.kind.length; i++) {
+      if (this.kind[i] !== STORED) continue;
       const len = this.length[i]!;
-      if (len === PLACEHOLDER || len === DERIVED) continue;
       this.bytes.copy(next, at, this.start[i]!, this.start[i]! + len);
       this.start[i] = at;
       at += len;

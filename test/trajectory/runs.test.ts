@@ -91,15 +91,16 @@ test('replaceAll takes rows one at a time and refuses a row out of order', () =>
   throwsKind(() => t.append({ ...placeholderRun(0), name: 'run_0' }), InvalidArgumentError, /cannot be 'run_0'/);
 });
 
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const used = () => {
+  gc();
+  gc(); // a second pass frees what the first one only found (the text buffers left behind)
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+
 test('a million completed runs take tens of megabytes, not one record each', () => {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  const used = () => {
-    gc();
-    gc(); // a second pass frees what the first one only found (the text buffers left behind)
-    const m = process.memoryUsage();
-    return m.heapUsed + m.arrayBuffers;
-  };
   const before = used();
   const t = new RunTable();
   const n = 1_000_000;
@@ -110,6 +111,32 @@ test('a million completed runs take tens of megabytes, not one record each', () 
   // Columns: ~41 bytes per run, plus the summaries' text with room to grow: ~75 bytes in all.
   // One frozen record per run with its own strings took ~355.
   assert.ok(bytes < 150 * n, `the table takes ${(bytes / n).toFixed(0)} bytes per run`);
+});
+
+test('a million runs appended as loading does, then fitted, keep no room to grow and no text positions for derived times', () => {
+  const before = used();
+  const t = new RunTable();
+  const n = 1_000_000;
+  // As a load appends the rows of a file: start times and runtimes are what the timestamps give.
+  t.replaceAll((function* () {
+    for (let i = 0; i < n; i++) yield { idx: i, name: runName(i), ...done(i, `x: ${i}`) };
+  })());
+  t.fit();
+  const bytes = used() - before;
+  assert.equal(t.get(n - 1), { idx: n - 1, name: runName(n - 1), ...done(n - 1, `x: ${n - 1}`) });
+  assert.equal(t.get(12_345), { idx: 12_345, name: runName(12_345), ...done(12_345, 'x: 12345') });
+  // Per run: completed 1, two timestamps 16, hexsha id 4, three text kinds 3, the summary's
+  // position 8 and its ~6 bytes of text: ~38 bytes (before: ~65, with room to grow and the
+  // positions of derived text).
+  assert.ok(bytes < 45 * n, `the table takes ${(bytes / n).toFixed(0)} bytes per run`);
+  // Still a table that grows: appending after fitting keeps every value.
+  t.append({ idx: n, name: runName(n), ...done(n, 'x: new') });
+  t.update(0, { runtime: 'forever', time: 'then' });
+  assert.is(t.get(n).parameter_summary, 'x: new');
+  assert.is(t.get(0).runtime, 'forever');
+  assert.is(t.get(0).time, 'then');
+  assert.is(t.get(1).runtime, formatRuntime(0.25));
+  assert.is(t.get(n - 1).parameter_summary, `x: ${n - 1}`);
 });
 
 test.run();
