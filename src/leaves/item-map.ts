@@ -1,13 +1,13 @@
 /**
  * The items of a Result, sized for the common case: a Result holds a few items, and a trajectory
  * of a million runs holds a million Results (f_get_from_runs then f_load_items with one item
- * each). {@link ItemSlots}: a single item lives in two fields of the Result itself, with no
+ * each). {@link ItemSlots}: a single item lives in three fields of the Result itself, with no
  * object of its own; two or more go to an {@link ItemMap}, with a Map's interface: up to
  * {@link SMALL} items in one flat array `[name, value, name, value, …]` of exactly their size
  * (a Map costs ~200 bytes even empty), beyond that a real Map, so lookups stay O(1) for results
  * with many items.
  */
-import type { TypedValue } from '../values/types.js';
+import type { TypedValue, ValueType } from '../values/types.js';
 
 /** Items kept in the flat array at most; a Result with more gets a Map. */
 const SMALL = 8;
@@ -99,34 +99,43 @@ export class ItemMap {
 }
 
 /**
- * Where a Result keeps its items: none (both undefined), one (`_itemName` and its value in
- * `_item`), or several (`_itemName` undefined, `_item` an {@link ItemMap}). The functions below
- * are the only code that reads or writes these fields.
+ * Where a Result keeps its items: none (all three undefined), one (`_itemName`, its value in
+ * `_item` and its type in `_itemType`: no object of its own, not even a {@link TypedValue}), or
+ * several (`_item` an {@link ItemMap}, the other two undefined). The functions below are the only
+ * code that reads or writes these fields.
  */
 export interface ItemSlots {
   _itemName: string | undefined;
-  _item: TypedValue | ItemMap | undefined;
+  _item: unknown;
+  _itemType: ValueType | undefined;
 }
 
 function many(slots: ItemSlots): ItemMap | undefined {
-  return slots._item instanceof ItemMap ? slots._item : undefined;
+  return slots._itemType === undefined && slots._item instanceof ItemMap ? slots._item : undefined;
 }
 
 /** The number of items. */
 export function itemCount(slots: ItemSlots): number {
-  const map = many(slots);
-  return map ? map.size : slots._item === undefined ? 0 : 1;
+  if (slots._itemType !== undefined) return 1;
+  return many(slots)?.size ?? 0;
 }
 
-/** The value of item `name`, or undefined. */
+/** Item `name` with its type (a new object for a single item), or undefined. */
 export function itemGet(slots: ItemSlots, name: string): TypedValue | undefined {
-  const map = many(slots);
-  if (map) return map.get(name);
-  return slots._itemName === name ? (slots._item as TypedValue | undefined) : undefined;
+  if (slots._itemType !== undefined) return slots._itemName === name ? { value: slots._item, type: slots._itemType } : undefined;
+  return many(slots)?.get(name);
+}
+
+/** The value of item `name`, or `missing` when there is none (no object made). */
+export function itemValue<M>(slots: ItemSlots, name: string, missing: M): unknown {
+  if (slots._itemType !== undefined) return slots._itemName === name ? slots._item : missing;
+  const item = many(slots)?.get(name);
+  return item === undefined ? missing : item.value;
 }
 
 export function itemHas(slots: ItemSlots, name: string): boolean {
-  return itemGet(slots, name) !== undefined;
+  if (slots._itemType !== undefined) return slots._itemName === name;
+  return many(slots)?.has(name) ?? false;
 }
 
 /** Sets an item; a new name goes last. */
@@ -134,12 +143,14 @@ export function itemSet(slots: ItemSlots, name: string, value: TypedValue): void
   const map = many(slots);
   if (map) {
     map.set(name, value);
-  } else if (slots._item === undefined || slots._itemName === name) {
+  } else if (slots._itemType === undefined || slots._itemName === name) {
     slots._itemName = name;
-    slots._item = value;
+    slots._item = value.value;
+    slots._itemType = value.type;
   } else {
-    slots._item = new ItemMap().set(slots._itemName!, slots._item as TypedValue).set(name, value);
+    slots._item = new ItemMap().set(slots._itemName!, { value: slots._item, type: slots._itemType }).set(name, value);
     slots._itemName = undefined;
+    slots._itemType = undefined;
   }
 }
 
@@ -147,16 +158,16 @@ export function itemSet(slots: ItemSlots, name: string, value: TypedValue): void
 export function itemDelete(slots: ItemSlots, name: string): boolean {
   const map = many(slots);
   if (!map) {
-    if (slots._item === undefined || slots._itemName !== name) return false;
+    if (slots._itemType === undefined || slots._itemName !== name) return false;
     itemClear(slots);
     return true;
   }
   const deleted = map.delete(name);
   // Back to the fields when one is left, as if it had been set alone.
   if (map.size === 1) {
-    const [only, value] = map.entries().next().value as [string, TypedValue];
-    slots._itemName = only;
-    slots._item = value;
+    const [only, item] = map.entries().next().value as [string, TypedValue];
+    itemClear(slots);
+    itemSet(slots, only, item);
   }
   return deleted;
 }
@@ -164,11 +175,11 @@ export function itemDelete(slots: ItemSlots, name: string): boolean {
 export function itemClear(slots: ItemSlots): void {
   slots._itemName = undefined;
   slots._item = undefined;
+  slots._itemType = undefined;
 }
 
 /** The items in order, as `[name, value]` pairs. */
 export function* itemEntries(slots: ItemSlots): IterableIterator<[string, TypedValue]> {
-  const map = many(slots);
-  if (map) yield* map.entries();
-  else if (slots._item !== undefined) yield [slots._itemName!, slots._item as TypedValue];
+  if (slots._itemType !== undefined) yield [slots._itemName!, { value: slots._item, type: slots._itemType }];
+  else yield* many(slots)?.entries() ?? [];
 }

@@ -10,12 +10,15 @@ import { pythonRepr } from '../values/python-repr.js';
 import { checkOptions, optionNames, type OptionSpec } from '../options.js';
 import { type AcceptRules, isPlainObject, toTypedValue } from '../values/coerce.js';
 import { Typed } from '../values/markers.js';
-import type { DTypeHint, TypedValue } from '../values/types.js';
-import { type ItemMap, type ItemSlots, itemClear, itemCount, itemDelete, itemEntries, itemGet, itemHas, itemSet } from './item-map.js';
+import type { DTypeHint, TypedValue, ValueType } from '../values/types.js';
+import { type ItemSlots, itemClear, itemCount, itemDelete, itemEntries, itemGet, itemHas, itemSet, itemValue } from './item-map.js';
 
 export interface ResultOptions extends LeafOptions {
   dtype?: DTypeHint;
 }
+
+/** What {@link itemValue} gives for an item that is not there. */
+const MISSING = Symbol('missing');
 
 const RESULT_OPTIONS: OptionSpec = { known: optionNames<ResultOptions>({ comment: true, dtype: true }) };
 
@@ -26,7 +29,8 @@ export class Result extends NNLeafNode implements ItemSlots {
 
   /** The items (see `item-map.ts`: one item needs no object of its own). */
   _itemName: string | undefined = undefined;
-  _item: TypedValue | ItemMap | undefined = undefined;
+  _item: unknown = undefined;
+  _itemType: ValueType | undefined = undefined;
   /** Set only when given (most results have none; see {@link NNNode}'s comment field). */
   declare protected _dtype: DTypeHint | undefined;
 
@@ -86,22 +90,22 @@ export class Result extends NNLeafNode implements ItemSlots {
   f_get(...names: string[]): any {
     if (names.length === 0) {
       if (itemCount(this) === 1) return itemEntries(this).next().value![1].value;
-      const own = itemGet(this, this.v_name);
-      if (own) return own.value;
+      const own = itemValue(this, this.v_name, MISSING);
+      if (own !== MISSING) return own;
       throw new NotFoundError(
         `Result '${this.v_full_name}' has ${itemCount(this)} items (${this.f_keys().join(', ') || 'none'}); name the one you want.`,
         { path: this.v_full_name },
       );
     }
     const values = names.map((n) => {
-      const item = itemGet(this, n);
-      if (!item) {
+      const value = itemValue(this, n, MISSING);
+      if (value === MISSING) {
         throw new NotFoundError(
           `Result '${this.v_full_name}' has no item '${n}'; its items are: ${this.f_keys().join(', ') || 'none'}.`,
           { path: `${this.v_full_name}.${n}` },
         );
       }
-      return item.value;
+      return value;
     });
     return values.length === 1 ? values[0] : values;
   }
@@ -138,7 +142,7 @@ export class Result extends NNLeafNode implements ItemSlots {
   }
 
   f_is_empty(): boolean {
-    return this._item === undefined;
+    return itemCount(this) === 0;
   }
 
   f_empty(): void {
@@ -147,8 +151,8 @@ export class Result extends NNLeafNode implements ItemSlots {
 
   _fastAccess(): unknown {
     if (itemCount(this) === 1) {
-      const own = itemGet(this, this.v_name);
-      if (own) return own.value;
+      const own = itemValue(this, this.v_name, MISSING);
+      if (own !== MISSING) return own;
     }
     return this;
   }
@@ -176,8 +180,8 @@ export class PickleResult extends Result {
 const RESULT_HANDLER: ProxyHandler<Result> = {
   get(target, prop, receiver) {
     if (typeof prop === 'symbol' || prop in target) return Reflect.get(target, prop, receiver);
-    const item = itemGet(target, prop);
-    if (item) return item.value;
+    const value = itemValue(target, prop, MISSING);
+    if (value !== MISSING) return value;
     if (!isValidName(prop)) return undefined;
     return target.f_get(prop);
   },
