@@ -24,14 +24,20 @@ export function nodeAdded(state: TrajectoryState, node: NNNode): void {
       state.presets.delete(node.v_full_name);
       node.f_set(value);
     }
-    if (node.v_explored) state.explored.set(node.v_full_name, node);
+    if (node.v_explored && state.explored.get(node.v_full_name) !== node) {
+      state.runs.pinSummaries();
+      state.explored.set(node.v_full_name, node);
+    }
   }
 }
 
 /** A node was detached: it leaves the index and the explored parameters. */
 export function nodeRemoved(state: TrajectoryState, node: NNNode): void {
   forget(state.index, node.v_name, node);
-  state.explored.delete(node.v_full_name);
+  if (state.explored.has(node.v_full_name)) {
+    state.runs.pinSummaries();
+    state.explored.delete(node.v_full_name);
+  }
 }
 
 /**

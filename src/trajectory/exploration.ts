@@ -68,6 +68,7 @@ export function explore(traj: TrajectoryCore, buildDict: Record<string, readonly
   }
   const length = checkLengths(entries, state.explored.size > 0 ? state.runs.length : undefined);
   const done: BaseParameter[] = [];
+  state.runs.pinSummaries();
   try {
     for (const [p, values] of entries) {
       p.f_unlock();

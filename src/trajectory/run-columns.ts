@@ -103,6 +103,19 @@ export class PackedText {
     }
   }
 
+  /**
+   * Stores the text of every run whose value is derived, as it is now: before what `derive`
+   * reads changes in a way that would change the values of runs already recorded.
+   */
+  pinDerived(): void {
+    for (let i = 0; i < this.kind.length; i++) {
+      if (this.kind[i] !== DERIVED) continue;
+      const value = this.derive!(i);
+      this.kind[i] = PLACEHOLDER; // (so that set() stores it rather than finding it derived)
+      this.store(i, value);
+    }
+  }
+
   /** Drops the room kept for more text, when the runs are all there (e.g. after loading). */
   fit(): void {
     if (this.used - this.garbage < this.bytes.length) this.squeeze(0);
@@ -131,6 +144,10 @@ export class PackedText {
       this.kind[i] = DERIVED;
       return;
     }
+    this.store(i, value);
+  }
+
+  private store(i: number, value: string): void {
     const n = Buffer.byteLength(value, 'utf8');
     if (this.used + n > this.bytes.length) this.makeRoom(n);
     if (this.start.length < this.kind.length) {

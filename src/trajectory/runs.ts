@@ -67,10 +67,26 @@ export class RunTable {
   private readonly time = new PackedText(PLACEHOLDER.time, 0, (i) => this.formatStart(this.timestamp[i]!));
   private lastStart = { second: NaN, text: '' };
   private readonly runtime = new PackedText(PLACEHOLDER.runtime, 0, (i) => formatRuntime(this.finish[i]! - this.timestamp[i]!));
-  private readonly summary = new PackedText(PLACEHOLDER.parameter_summary, 0);
+  // With `summaryOf` (the trajectory's summary of a run's explored values), a run's summary
+  // equal to it is not stored either: a million summaries are ~40 MB of text.
+  private readonly summary: PackedText;
 
-  constructor() {
+  /**
+   * `summaryOf(idx)`: the parameter summary run `idx` has by its explored values now; the owner
+   * calls {@link pinSummaries} before a change of the explored parameters would change it.
+   */
+  constructor(summaryOf?: (idx: number) => string) {
+    this.summary = new PackedText(PLACEHOLDER.parameter_summary, 0, summaryOf);
     this.resize(1);
+  }
+
+  /**
+   * Keeps the parameter summaries the runs have now: called before the explored parameters
+   * change (one is added to an exploration with runs, or leaves the tree), since the summaries
+   * of runs recorded before do not change with them.
+   */
+  pinSummaries(): void {
+    this.summary.pinDerived();
   }
 
   get length(): number {

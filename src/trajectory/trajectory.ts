@@ -106,7 +106,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
       idx: -1,
       singleRun: false,
       runAdded: { nodes: [], links: [] },
-      runs: new RunTable(),
+      runs: new RunTable((idx) => parameterSummary(this, idx)),
       explored: new Map(),
       presets: new Map(),
       index: new Map(),

@@ -139,4 +139,35 @@ test('a million runs appended as loading does, then fitted, keep no room to grow
   assert.is(t.get(n - 1).parameter_summary, `x: ${n - 1}`);
 });
 
+test('summaries equal to the derived one are not stored, and pinning keeps what they were before the derivation changes', () => {
+  const labels = ['a', 'b', 'c', 'd'];
+  const t = new RunTable((i) => `x: ${labels[i]}`);
+  t.resize(4);
+  assert.is(t.get(2).parameter_summary, placeholderRun(2).parameter_summary, 'a run that never ran keeps the placeholder');
+  for (let i = 0; i < 3; i++) t.update(i, done(i, `x: ${labels[i]}`));
+  t.update(1, { parameter_summary: 'x: other' });
+  labels[0] = 'changed';
+  assert.is(t.get(0).parameter_summary, 'x: changed', 'derived: follows its source until pinned');
+  t.pinSummaries();
+  labels[0] = labels[2] = 'later';
+  assert.is(t.get(0).parameter_summary, 'x: changed');
+  assert.is(t.get(1).parameter_summary, 'x: other');
+  assert.is(t.get(2).parameter_summary, 'x: c');
+  assert.is(t.get(3).parameter_summary, placeholderRun(3).parameter_summary);
+});
+
+test('a million summaries that are what the explored values give take no text', () => {
+  const before = used();
+  const t = new RunTable((i) => `x: ${i}`);
+  const n = 1_000_000;
+  t.replaceAll((function* () {
+    for (let i = 0; i < n; i++) yield { idx: i, name: runName(i), ...done(i, `x: ${i}`) };
+  })());
+  t.fit();
+  const bytes = used() - before;
+  assert.is(t.get(n - 1).parameter_summary, `x: ${n - 1}`);
+  // completed 1, two timestamps 16, hexsha id 4, three text kinds 3: 24 bytes per run.
+  assert.ok(bytes < 30 * n, `the table takes ${(bytes / n).toFixed(0)} bytes per run`);
+});
+
 test.run();

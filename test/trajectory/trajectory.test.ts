@@ -141,6 +141,25 @@ test('parameter summaries render values as Python would', () => {
   assert.is(t._parameterSummary(0), `x: 1.0,   label: "it's",   parameters.g.x: 3`);
 });
 
+test('a run keeps the parameter summary it was recorded with when the explored parameters change later', () => {
+  const t = new Trajectory('t', { add_time: false });
+  t.f_add_parameter('x', 1.0);
+  t.f_add_parameter('y', 1, { dtype: 'int' });
+  t.f_add_parameter('g.z', 0, { dtype: 'int' });
+  t.f_explore({ x: [1, 2.5] });
+  // Recorded but not completed: an exploration without completed runs may gain a parameter.
+  t._updateRun(0, { parameter_summary: t._parameterSummary(0) });
+  t._updateRun(1, { parameter_summary: 'given by hand' });
+  t.f_explore({ y: [5, 6] }); // a second explored parameter of the same length
+  assert.is(t.f_get_run_information(0).parameter_summary, 'x: 1.0');
+  assert.is(t.f_get_run_information(1).parameter_summary, 'given by hand');
+  t._updateRun(0, { parameter_summary: t._parameterSummary(0) });
+  assert.is(t.f_get_run_information(0).parameter_summary, 'x: 1.0,   y: 5');
+  t.parameters.f_remove_child('y');
+  assert.is(t.f_get_run_information(0).parameter_summary, 'x: 1.0,   y: 5', 'removing an explored parameter does not change it');
+  assert.is(t._parameterSummary(0), 'x: 1.0');
+});
+
 test('single-run views: f_as_run, v_idx, f_iter_runs, f_restore_default', () => {
   const t = grid();
   t.f_as_run(4);
