@@ -116,6 +116,11 @@ export class PackedText {
     }
   }
 
+  /** Bytes of text stored (live, not derived, not placeholders). */
+  get storedBytes(): number {
+    return this.used - this.garbage;
+  }
+
   /** Drops the room kept for more text, when the runs are all there (e.g. after loading). */
   fit(): void {
     if (this.used - this.garbage < this.bytes.length) this.squeeze(0);

@@ -45,10 +45,15 @@ export function* iterRuns(traj: TrajectoryCore, options: IterRunsOptions): Gener
   }
 }
 
-/** pypet's summary of a run's explored values, e.g. `x: 1.0,   y: 1`. */
-export function parameterSummary(traj: TrajectoryCore, idx: number): string {
+/**
+ * pypet's summary of a run's explored values, e.g. `x: 1.0,   y: 1`; with `order` (full names),
+ * the parameters named there come first, in that order.
+ */
+export function parameterSummary(traj: TrajectoryCore, idx: number, order?: readonly string[]): string {
   let summary = '';
-  for (const [full, p] of trajectoryState(traj).explored) {
+  const explored = trajectoryState(traj).explored;
+  const ordered = order ? orderedExplored(explored, order) : explored;
+  for (const [full, p] of ordered) {
     const range = p.f_get_range(false);
     const short = p.v_name;
     const label = summary.includes(short) ? full : short;
@@ -57,4 +62,15 @@ export function parameterSummary(traj: TrajectoryCore, idx: number): string {
     summary += `${summary ? ',   ' : ''}${label}: ${repr}`;
   }
   return summary;
+}
+
+/** The entries of `explored`, those named in `order` first and in that order. */
+function orderedExplored<P>(explored: ReadonlyMap<string, P>, order: readonly string[]): [string, P][] {
+  const out: [string, P][] = [];
+  for (const full of order) {
+    const p = explored.get(full);
+    if (p !== undefined) out.push([full, p]);
+  }
+  if (out.length < explored.size) for (const entry of explored) if (!order.includes(entry[0])) out.push(entry);
+  return out;
 }

@@ -118,6 +118,11 @@ export class RunTable {
     for (const c of [this.time, this.runtime, this.summary]) c.fit();
   }
 
+  /** Bytes of run text the table stores: start times, runtimes and summaries it cannot derive. */
+  storedTextBytes(): number {
+    return this.time.storedBytes + this.runtime.storedBytes + this.summary.storedBytes;
+  }
+
   /** Adds a run at the end; its `idx` must be the next index, its `name` that index's run name. */
   append(record: RunInformation): RunInformation {
     if (record.idx !== this.n || record.name !== runName(this.n)) {

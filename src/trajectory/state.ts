@@ -54,6 +54,13 @@ export interface TrajectoryState {
   runAdded: { nodes: NNNode[]; links: [NNGroupNode, string][] };
   readonly runs: RunTable;
   readonly explored: Map<string, BaseParameter>;
+  /**
+   * The order of the explored parameters in the parameter summaries of the runs loaded from a
+   * file (its `overview/explorations`), which may differ from `explored`'s (tree order after a
+   * load); the run table derives those summaries in it instead of storing them. Undefined:
+   * `explored`'s order. Set only as the run table is replaced (its derived summaries would change).
+   */
+  summaryOrder: readonly string[] | undefined;
   readonly presets: Map<string, unknown>;
   /** Every node by name (shortcut search). */
   readonly index: Map<string, Set<NNNode>>;

@@ -131,6 +131,53 @@ test('a run group loaded while a run executes is not recorded as something the r
   assert.equal(state.runAdded.nodes, []);
 });
 
+test('a loaded run table derives the stored summaries (explored parameters in the file\'s order) instead of holding their text', () => {
+  const file = path.join(dir, 'summaries.hdf5');
+  const t = new Trajectory('t', { add_time: false, filename: file });
+  t.f_add_parameter('x', 0.5);
+  t.f_add_parameter('mode', 'a');
+  // Explored as x, then mode: a load rebuilds the explored parameters in tree order (mode, x).
+  t.f_explore({ x: [0.5, 1, 0.5, 1], mode: ['a', 'a', 'b', 'b'] });
+  for (const _ of t.f_iter_runs()) t._updateRun(t.v_idx, { completed: 1, timestamp: 1e9, finish_timestamp: 1e9 + 1.5, parameter_summary: t._parameterSummary(t.v_idx) });
+  t._updateRun(3, { parameter_summary: 'written by hand' });
+  t.f_store();
+  const back = skeleton(file);
+  const summaries = [0, 1, 2, 3].map((i) => back.f_get_run_information(i).parameter_summary);
+  assert.equal(summaries, ["x: 0.5,   mode: 'a'", "x: 1.0,   mode: 'a'", "x: 0.5,   mode: 'b'", 'written by hand']);
+  assert.is(back._parameterSummary(0), "mode: 'a',   x: 0.5", 'runs after the load list them in tree order, as pypet');
+  assert.is(trajectoryState(back).runs.storedTextBytes(), 'written by hand'.length, 'only the summary not derived is held as text');
+});
+
+test('results collected from runs still in storage hold no objects of their own besides the result and its node state', () => {
+  const t = skeleton(big);
+  const nodes = [...t.f_get_from_runs('out').values()] as Result[];
+  t.f_load_items(nodes, { load_only: ['a'] });
+  assert.equal([nodes[10]!.a, nodes[11]!.f_get('a')], [5, 5.5]);
+  // The objects reachable within a few steps from one result and not from another one.
+  const near = (from: object): Set<object> => {
+    const seen = new Set<object>();
+    let layer: object[] = [from];
+    for (let depth = 0; depth < 4; depth++) {
+      const next: object[] = [];
+      for (const o of layer) {
+        if (seen.has(o) || ArrayBuffer.isView(o)) continue;
+        seen.add(o);
+        for (const key of Reflect.ownKeys(o)) {
+          const v = Object.getOwnPropertyDescriptor(o, key)?.value as unknown;
+          if (v !== null && (typeof v === 'object' || typeof v === 'function')) next.push(v as object);
+        }
+      }
+      layer = next;
+    }
+    return seen;
+  };
+  const shared = near(nodes[11]!);
+  const own = [...near(nodes[10]!)].filter((o) => !shared.has(o));
+  // The result (its Proxy) and its node state: no item map, no item object (issue 13: a million
+  // collected results each held five objects, ~450 bytes).
+  assert.is(own.length, 2, `objects of one result: ${own.map((o) => o.constructor?.name).join(', ')}`);
+});
+
 test('below the threshold a skeleton load puts every run group in memory, as pypet does', () => {
   const t = skeleton(storedFile(5));
   assert.is(inMemory(t), 5);

@@ -124,8 +124,10 @@ export function loadTrajectory(f: H5File, traj: Trajectory, options: LoadOptions
     nodeState(traj).stored = false;
     return;
   }
-  // Row by row into the columnar run table: no record per run is kept.
+  // Row by row into the columnar run table: no record per run is kept. Their summaries list the
+  // explored parameters in the file's order, which the table derives them in.
   state.runs.replaceAll([]);
+  state.summaryOrder = explorations;
   forEachRun(f, name, (row) => state.runs.append(fromRunRow(row)));
   state.runs.fit();
   for (const p of state.explored.values()) p.f_lock();
