@@ -72,6 +72,16 @@ export interface NodeState {
 }
 
 /**
+ * Where nodes read from storage outside the tree were: below the group `under.<group>` (e.g.
+ * `results.runs.run_00000003`), at `relative` (e.g. `out`). One object serves all the nodes of
+ * one read, each keeping only its group's name (a string its reader holds anyway).
+ */
+export interface OutsidePlace {
+  readonly under: string;
+  readonly relative: string;
+}
+
+/**
  * A node's shared state (see {@link NodeState} for who may change what).
  * @example if (!nodeState(leaf).stored) toWrite.push(leaf);
  */
@@ -97,7 +107,10 @@ export function checkedComment(comment: string, name: string, trajectory = false
 
 export abstract class NNNode {
   /** Set when the node is attached; the root's full name is ''. */
+  /** The full name; for a node placed outside the tree (see `_placeOutside`), the name of the group it was read from. */
   protected _fullName: string;
+  /** Set by `_placeOutside`: the rest of the full name, shared by the nodes of one read. */
+  protected _outside: OutsidePlace | undefined = undefined;
   protected _name: string;
   /** On the prototype ('') until a node gets a comment: a million results without one need no field for it. */
   declare protected _comment: string;
@@ -118,24 +131,28 @@ export abstract class NNNode {
 
   /** The dotted name from the root, e.g. `parameters.group.x`. */
   get v_full_name(): string {
-    return this._fullName;
+    const outside = this._outside;
+    return outside === undefined ? this._fullName : `${outside.under}.${this._fullName}.${outside.relative}`;
   }
 
   /** The full name of the parent ('' under the root). */
   get v_location(): string {
-    const dot = this._fullName.lastIndexOf('.');
-    return dot < 0 ? '' : this._fullName.slice(0, dot);
+    const full = this.v_full_name;
+    const dot = full.lastIndexOf('.');
+    return dot < 0 ? '' : full.slice(0, dot);
   }
 
   /** Number of names in the full name (0 for the root). */
   get v_depth(): number {
-    return this._fullName === '' ? 0 : this._fullName.split('.').length;
+    const full = this.v_full_name;
+    return full === '' ? 0 : full.split('.').length;
   }
 
   /** The branch (first name of the full name); '' for the root. */
   get v_branch(): string {
-    const dot = this._fullName.indexOf('.');
-    return dot < 0 ? this._fullName : this._fullName.slice(0, dot);
+    const full = this.v_full_name;
+    const dot = full.indexOf('.');
+    return dot < 0 ? full : full.slice(0, dot);
   }
 
   /** Whether the node is a leaf (parameter or result). */
@@ -143,12 +160,12 @@ export abstract class NNNode {
 
   /** Whether the node is the root (the trajectory). */
   get v_is_root(): boolean {
-    return this._fullName === '' && this[NODE_STATE].parent === undefined;
+    return this._fullName === '' && this._outside === undefined && this[NODE_STATE].parent === undefined;
   }
 
   /** The run group this node hangs below (`run_00000003`, `run_ALL`), or `trajectory`. */
   get v_run_branch(): string {
-    for (const part of this._fullName.split('.')) if (isRunGroupName(part)) return part;
+    for (const part of this.v_full_name.split('.')) if (isRunGroupName(part)) return part;
     return 'trajectory';
   }
 
@@ -158,7 +175,7 @@ export abstract class NNNode {
 
   /** @throws InvalidArgumentError for a comment ending in NUL (see {@link checkedComment}). */
   set v_comment(comment: string) {
-    this._comment = this._fullName === '' ? checkedComment(comment, this.v_name, true) : checkedComment(comment, this._fullName);
+    this._comment = this._fullName === '' ? checkedComment(comment, this.v_name, true) : checkedComment(comment, this.v_full_name);
   }
 
   /** Whether the node has been stored to (or loaded from) disk. */
@@ -232,8 +249,21 @@ export abstract class NNNode {
    * the key), and attaching (`_attach` then sets the full name).
    */
   _rename(name: string): void {
+    this._outside = undefined;
     this._fullName = name;
     this._name = name;
+  }
+
+  /**
+   * Gives a node that is not in the tree the full name `${place.under}.${group}.${place.relative}`
+   * without a string of its own: a million results read from a million run groups would each
+   * hold one (~50 bytes). Attaching the node to a tree gives it its own full name again. Only
+   * storage calls it, for nodes it reads outside the tree.
+   * @example leaf._placeOutside({ under: 'results.runs', relative: 'out' }, 'run_00000003');
+   */
+  _placeOutside(place: OutsidePlace, group: string): void {
+    this._outside = place;
+    this._fullName = group;
   }
 
   /** Re-homes the node (used when attaching); only the tree calls it. */
@@ -241,6 +271,7 @@ export abstract class NNNode {
     this[NODE_STATE].parent = parent;
     this[NODE_STATE].root = root;
     const loc = parent.v_full_name;
+    this._outside = undefined;
     this._fullName = loc === '' ? this._name : `${loc}.${this._name}`;
   }
 }

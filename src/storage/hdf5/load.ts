@@ -7,7 +7,7 @@ import { BaseParameter, Parameter } from '../../leaves/parameter.js';
 import { Result } from '../../leaves/result.js';
 import { groupState, type NNGroupNode } from '../../tree/group.js';
 import type { LeafConstructor, NNLeafNode } from '../../tree/leaf-node.js';
-import { nodeState, type NNNode } from '../../tree/node.js';
+import { nodeState, type NNNode, type OutsidePlace } from '../../tree/node.js';
 import { applyLeafData, attachRecord, recordToLeaf, resolveFullName } from '../../trajectory/records.js';
 import type { Trajectory } from '../../trajectory/trajectory.js';
 import { PYPET_FORMAT_VERSION } from '../../trajectory/pypet-version.js';
@@ -244,6 +244,7 @@ function releasedLeaf(
   parts: readonly string[],
   withData: boolean,
   classFor: (className: string) => LeafConstructor,
+  place?: OutsidePlace,
 ): NNLeafNode | undefined {
   let path = base;
   for (const part of parts) {
@@ -259,6 +260,8 @@ function releasedLeaf(
   const record = fromFileRecord(rec, data);
   if (record.type !== 'leaf') return undefined;
   const leaf = recordToLeaf(record, classFor);
+  // Its full name from the group's name (parts[0]) and what the leaves of one read share.
+  if (place) leaf._placeOutside(place, parts[0]!);
   // Outside the tree but of this trajectory: its root answers run views and auto-loading.
   const state = nodeState(leaf);
   state.root = traj;
@@ -291,6 +294,7 @@ export function readReleasedLeaves(f: H5File, traj: Trajectory, under: string, g
   const base = nodePath(traj.v_name, under);
   const parts = ['', ...relative.split('.')];
   const classFor = classResolver(traj);
+  const place: OutsidePlace | undefined = under === '' ? undefined : { under, relative };
   const read = () => {
     // The file's names in name order (asked of a file that scans: it keeps them, h5wasm would
     // list them anew), walked alongside `groups`, which a scan over runs gives in
@@ -300,8 +304,8 @@ export function readReleasedLeaves(f: H5File, traj: Trajectory, under: string, g
     return groups.map((g, i) => {
       while (at < listed.length && listed[at]! < g) at++;
       if (listed[at] === g) groups[i] = listed[at]!;
-      parts[0] = g;
-      return releasedLeaf(f, traj, base, under, parts, withData, classFor);
+      parts[0] = groups[i]!;
+      return releasedLeaf(f, traj, base, under, parts, withData, classFor, place);
     });
   };
   return f.scan ? f.scan(read) : read();
