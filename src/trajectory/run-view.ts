@@ -5,6 +5,7 @@
  */
 import { runName, translatePart } from '../tree/names.js';
 import { pythonRepr } from '../values/python-repr.js';
+import type { ValueType } from '../values/types.js';
 import { trajectoryState, type TrajectoryCore } from './state.js';
 
 /**
@@ -57,7 +58,7 @@ export function parameterSummary(traj: TrajectoryCore, idx: number, order?: read
     const range = p.f_get_range(false);
     const short = p.v_name;
     const label = summary.includes(short) ? full : short;
-    let repr = pythonRepr(range[idx], p.v_value_type);
+    let repr = memoRepr(range[idx], p.v_value_type);
     if (repr.length >= 512) repr = repr.slice(0, 509) + '...';
     summary += `${summary ? ',   ' : ''}${label}: ${repr}`;
   }
@@ -73,4 +74,30 @@ function orderedExplored<P>(explored: ReadonlyMap<string, P>, order: readonly st
   }
   if (out.length < explored.size) for (const entry of explored) if (!order.includes(entry[0])) out.push(entry);
   return out;
+}
+
+/**
+ * Reprs of explored values, per value type, for values that repeat: a million runs' summaries
+ * (derived again for every row of a loaded run table, see `runs.ts`) repeat a few thousand
+ * distinct values, and Python's float repr is the costly part. Bounded: a type's memo is emptied
+ * when it holds {@link REPR_MEMO_MAX} values.
+ */
+const reprMemo = new WeakMap<ValueType, Map<unknown, string>>();
+const REPR_MEMO_MAX = 16_384;
+
+function memoRepr(value: unknown, type: ValueType | undefined): string {
+  // (-0 is the key 0 in a Map, but its repr is not 0's.)
+  const primitive = typeof value === 'string' || typeof value === 'boolean' || typeof value === 'bigint' || (typeof value === 'number' && !Object.is(value, -0));
+  if (type === undefined || !primitive) {
+    return pythonRepr(value, type);
+  }
+  let memo = reprMemo.get(type);
+  if (!memo) reprMemo.set(type, (memo = new Map()));
+  let repr = memo.get(value);
+  if (repr === undefined) {
+    repr = pythonRepr(value, type);
+    if (memo.size >= REPR_MEMO_MAX) memo.clear();
+    memo.set(value, repr);
+  }
+  return repr;
 }

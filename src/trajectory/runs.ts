@@ -124,14 +124,15 @@ export class RunTable {
   }
 
   /** Adds a run at the end; its `idx` must be the next index, its `name` that index's run name. */
-  append(record: RunInformation): RunInformation {
+  append(record: RunInformation): void {
     if (record.idx !== this.n || record.name !== runName(this.n)) {
       throw new InvalidArgumentError(
         `Run ${this.n} of the run table cannot be '${record.name}' (index ${record.idx}); runs are kept in index order as ${runName(this.n)}, ${runName(this.n + 1)}, ….`,
       );
     }
     this.setLength(this.n + 1);
-    return this.write(record.idx, record);
+    // No record made back: a load appends a million rows (and a record derives its text).
+    this.set(record.idx, record);
   }
 
   /** Updates one run's record. */
@@ -189,6 +190,11 @@ export class RunTable {
   }
 
   private write(i: number, patch: RunPatch): RunInformation {
+    this.set(i, patch);
+    return this.record(i);
+  }
+
+  private set(i: number, patch: RunPatch): void {
     // Text derived from the timestamps is read before they change, so it stays what it was.
     const moved = patch.timestamp !== undefined || patch.finish_timestamp !== undefined;
     const time = patch.time ?? (moved ? this.time.get(i) : undefined);
@@ -200,7 +206,6 @@ export class RunTable {
     if (runtime !== undefined) this.runtime.set(i, runtime);
     if (patch.parameter_summary !== undefined) this.summary.set(i, patch.parameter_summary);
     if (patch.short_environment_hexsha !== undefined) this.hexsha.set(i, patch.short_environment_hexsha);
-    return this.record(i);
   }
 
   /** Sets the number of runs; storage grows by half again at a time, so appending is amortized O(1). */

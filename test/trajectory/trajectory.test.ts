@@ -139,6 +139,11 @@ test('parameter summaries render values as Python would', () => {
   t.f_add_parameter('g.x', 1, { dtype: 'int' });
   t.f_explore({ x: [1, 2.5], label: ["it's", 'b'], 'g.x': [3, 4] });
   assert.is(t._parameterSummary(0), `x: 1.0,   label: "it's",   parameters.g.x: 3`);
+  // Reprs are remembered per value: 0 and -0 are one Map key, but not one repr.
+  const z = new Trajectory('z', { add_time: false });
+  z.f_add_parameter('x', 1.0);
+  z.f_explore({ x: [0, -0, 0, -0, 0.1] });
+  assert.equal([0, 1, 2, 3, 4].map((i) => z._parameterSummary(i)), ['x: 0.0', 'x: -0.0', 'x: 0.0', 'x: -0.0', 'x: 0.1']);
 });
 
 test('a run keeps the parameter summary it was recorded with when the explored parameters change later', () => {
