@@ -186,6 +186,9 @@ const RESULT_HANDLER: ProxyHandler<Result> = {
     return target.f_get(prop);
   },
   set(target, prop, value, receiver) {
+    // The result's own fields (its items' slots, written by its methods through the proxy) are
+    // set on the target directly: through the receiver, every write took V8's slow path.
+    if (typeof prop === 'string' && Object.hasOwn(target, prop)) return Reflect.set(target, prop, value);
     if (typeof prop === 'symbol' || prop in target || !isValidName(prop)) {
       return Reflect.set(target, prop, value, receiver);
     }

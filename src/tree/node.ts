@@ -175,7 +175,9 @@ export abstract class NNNode {
 
   /** @throws InvalidArgumentError for a comment ending in NUL (see {@link checkedComment}). */
   set v_comment(comment: string) {
-    this._comment = this._fullName === '' ? checkedComment(comment, this.v_name, true) : checkedComment(comment, this.v_full_name);
+    const checked = this._fullName === '' ? checkedComment(comment, this.v_name, true) : checkedComment(comment, this.v_full_name);
+    // Unchanged (e.g. '' given to a node without a comment, as loading does): no field of its own.
+    if (checked !== this._comment) this._comment = checked;
   }
 
   /** Whether the node has been stored to (or loaded from) disk. */
