@@ -219,21 +219,37 @@ export function recallColumn(cells: readonly unknown[], t: H5Type, recall: Recal
   const declared = isScalarType(recall.scalar) ? recall.scalar : undefined;
   const scalar = declared ?? numpyScalarOf(t);
   const coll = recall.coll ?? 'COLL_SCALAR';
-  if ((t.class !== 'int' && t.class !== 'float') || coll !== 'COLL_SCALAR' || !scalar || !(INT_TYPES.has(scalar) || FLOAT_TYPES.has(scalar))) {
+  const numeric = (t.class === 'int' || t.class === 'float') && scalar !== undefined && (INT_TYPES.has(scalar) || FLOAT_TYPES.has(scalar));
+  const text = t.class === 'string' && !t.vlen && scalar !== undefined && STR_TYPES.has(scalar);
+  if (coll !== 'COLL_SCALAR' || !scalar || !(numeric || text)) {
     return cells.map((cell, i) => recallCell(cell, t, recall, where(i)));
   }
   const type = scalarTypeOf(scalar);
   const out = new Array<TypedValue>(cells.length);
+  // Runs repeat their explored values (a grid of a million runs has a few thousand): each
+  // distinct value is recalled once and its typed value shared, instead of one object per run.
+  const seen = new Map<unknown, TypedValue>();
   for (let i = 0; i < cells.length; i++) {
-    try {
-      out[i] = { value: elementToScalar(cells[i], scalar, where(i)), type };
-    } catch (e) {
-      if (!(e instanceof TypeMismatchError)) throw e;
-      out[i] = unsupported(e.message);
+    const cell = cells[i];
+    // The key: the number (not -0, which a Map takes for 0), or the text's bytes as latin1.
+    const key = text ? (Buffer.isBuffer(cell) ? cell.toString('latin1') : undefined) : Object.is(cell, -0) ? undefined : cell;
+    let tv = key === undefined ? undefined : seen.get(key);
+    if (tv === undefined) {
+      try {
+        tv = { value: elementToScalar(cell, scalar, where(i)), type };
+      } catch (e) {
+        if (!(e instanceof TypeMismatchError)) throw e;
+        tv = unsupported(e.message);
+      }
+      if (key !== undefined && seen.size < RECALL_MEMO_MAX) seen.set(key, tv);
     }
+    out[i] = tv;
   }
   return out;
 }
+
+/** Distinct values {@link recallColumn} remembers at most. */
+const RECALL_MEMO_MAX = 65_536;
 
 /** Like {@link recallValue} for one decoded table cell (possibly an HDF5 array member). */
 export function recallCell(raw: unknown, t: H5Type, recall: Recall, where: string): TypedValue {
