@@ -55,7 +55,7 @@ function analysis(filename: string, name: string): void {
   const exampleTauRef = traj.tau_ref;
   const exampleV = traj.results.neuron.crun.V as NDArray;
   assert.equal([exampleI, exampleTauRef, traj.results.neuron.crun.nspikes], [0.13, 5.0, 51]);
-  assert.equal(traj.results.neuron.crun._items.get('nspikes').type, { kind: 'scalar', scalar: 'int' }); // an int, as in pypet's file
+  assert.equal(traj.results.neuron.crun._typedItem('nspikes').type, { kind: 'scalar', scalar: 'int' }); // an int, as in pypet's file
   assert.is(exampleV.length, 10000);
   assert.equal((exampleV.get(-1) as number), 0.0386113);
   assert.equal([0, 1, 2, 3, 4].map((i) => exampleV.get(i)), [0.0, 0.013000000000000001, 0.025870000000000004, 0.0386113, 0.051225187000000005]);
