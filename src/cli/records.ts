@@ -5,7 +5,8 @@
  * The results are read here rather than by `f_to_records({ results, auto_load })`, which looks
  * every name up on its own: for `out.a,out.b,out.c` it loads the run group and the whole leaf
  * `out` (its 100-element array too) three times per run. Here each run group is loaded once as
- * a skeleton, each leaf once with only the items asked for, and the group is dropped afterwards.
+ * a skeleton, each leaf once with only the items asked for, and the group is dropped afterwards;
+ * when the names are exact paths, a block of runs is read per storage call (`RunResultReader.scan`).
  * The values and their rendering as cells are the same as `f_to_records` gives.
  */
 import { NotFoundError } from '../errors.js';
