@@ -28,8 +28,8 @@ import { readDataChild, writeDataChild } from './items.js';
 import { decodePickle } from './pickle/decode.js';
 import { encodePickle } from './pickle/encode.js';
 import { type ArrayColumn, arrayColumn, isArrayValued } from './array-column.js';
-import { appendTableRows, createTable, readTable, tableColumns, tableRows } from './table.js';
-import { DATA_COLL_TYPE, DATA_SCALAR_TYPE, STORE, columnAttr, recallColumn, recallName, scalarH5Type, scalarToElement, unsupported } from './typemap.js';
+import { appendTableRows, createTable, readTable, readTableColumns, tableColumns, tableRows } from './table.js';
+import { DATA_COLL_TYPE, DATA_SCALAR_TYPE, STORE, columnAttr, recallColumn, recallName, recallTextColumn, scalarH5Type, scalarToElement, unsupported } from './typemap.js';
 
 /** A parameter's data: its default value and, when explored, the value of every run. */
 export interface ParameterData {
@@ -90,10 +90,13 @@ export function readParameter(f: H5File, leafPath: string, className: string, wh
 }
 
 function readColumnCells(f: H5File, path: string, where: string): TypedValue[] {
-  const t = readTable(f, path);
-  const member = t.type.members.find((m) => m.name === 'data');
+  const member = tableColumns(f, path).find((m) => m.name === 'data');
   if (!member) return [unsupported(`${where}: the table '${path}' has no column 'data'`)];
   const recall = { coll: attrText(f, path, columnAttr('data', 'COLL_TYPE')), scalar: attrText(f, path, columnAttr('data', 'SCALAR_TYPE')) };
+  // Text straight from the table's bytes: a million runs' cells as Buffers would cost ~150 MB.
+  const text = recallTextColumn(() => readTableColumns(f, path).text('data'), member.type, recall);
+  if (text) return text;
+  const t = readTable(f, path);
   return recallColumn(t.columns.data ?? [], member.type, recall, (i) => (t.nrows > 1 ? `${where} (run ${i})` : where));
 }
 

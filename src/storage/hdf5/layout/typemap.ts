@@ -214,6 +214,8 @@ function scalarTypeOf(scalar: ScalarType): ValueType {
 /**
  * {@link recallCell} for every cell of a column: scalar cells of a numeric column share one type
  * object and skip the per-cell dispatch (an explored range of a million runs is such a column).
+ * `where(i)` is asked for only when cell `i` cannot be read: naming every cell would make a
+ * million strings for nothing.
  */
 export function recallColumn(cells: readonly unknown[], t: H5Type, recall: Recall, where: (i: number) => string): TypedValue[] {
   const declared = isScalarType(recall.scalar) ? recall.scalar : undefined;
@@ -223,16 +225,37 @@ export function recallColumn(cells: readonly unknown[], t: H5Type, recall: Recal
     return cells.map((cell, i) => recallCell(cell, t, recall, where(i)));
   }
   const type = scalarTypeOf(scalar);
+  const float = FLOAT_TYPES.has(scalar);
   const out = new Array<TypedValue>(cells.length);
   for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    // The common cells inline (what elementToScalar gives them); the rest through it.
+    if (typeof cell === 'number' && (float || Number.isInteger(cell))) {
+      out[i] = { value: cell, type };
+      continue;
+    }
     try {
-      out[i] = { value: elementToScalar(cells[i], scalar, where(i)), type };
+      out[i] = { value: elementToScalar(cell, scalar, where(i)), type };
     } catch (e) {
       if (!(e instanceof TypeMismatchError)) throw e;
       out[i] = unsupported(e.message);
     }
   }
   return out;
+}
+
+/**
+ * A column of fixed-length strings recalled as `str` scalars (a string parameter's explored
+ * values), from its cells already decoded as text: one shared type object, and the text of each
+ * cell interned (a few choices repeat in every run), with no Buffer per cell. Undefined when the
+ * column is not such a column; read it with {@link recallColumn} then.
+ */
+export function recallTextColumn(text: () => string[], t: H5Type, recall: Recall): TypedValue[] | undefined {
+  const declared = isScalarType(recall.scalar) ? recall.scalar : undefined;
+  const scalar = declared ?? numpyScalarOf(t);
+  if (t.class !== 'string' || t.vlen || (recall.coll ?? 'COLL_SCALAR') !== 'COLL_SCALAR' || !scalar || !STR_TYPES.has(scalar)) return undefined;
+  const type = scalarTypeOf(scalar);
+  return text().map((s) => ({ value: internShort(s), type }));
 }
 
 /** Like {@link recallValue} for one decoded table cell (possibly an HDF5 array member). */
