@@ -38,8 +38,12 @@ interface ExactPlan {
   leaves: Map<string, string[] | 'all'>;
 }
 
-/** Runs read by one storage call of {@link RunResultReader.scan} at most. */
-const SCAN_MAX_RUNS = 4096;
+/**
+ * Runs read by one storage call of {@link RunResultReader.scan} at most. A block's leaves live
+ * until its values are handed out, long enough for V8 to move them to the old generation: at a
+ * million runs, blocks of 4096 peaked at 760 MB RSS in 27 s, blocks of 512 at 490 MB in 34 s (load 4).
+ */
+const SCAN_MAX_RUNS = 512;
 /** Bytes of values one block of {@link RunResultReader.scan} holds at most (estimated from the block before). */
 const SCAN_MAX_BYTES = 8 << 20;
 
