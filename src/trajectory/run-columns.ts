@@ -134,14 +134,26 @@ export class PackedText {
     if (n !== PLACEHOLDER && n !== DERIVED) this.garbage += n;
   }
 
+  /**
+   * Shrinks the storage to `capacity` runs and the text buffer to the live text (after loading,
+   * when doubling has left up to half of it unused: 30 MB at a million runs).
+   */
+  fit(capacity: number): void {
+    this.setCapacity(capacity);
+    if (this.bytes.length > this.used - this.garbage) this.repack(this.used - this.garbage);
+  }
+
   /** Room for `n` more bytes: squeezes out garbage when it is most of the buffer, else doubles it. */
   private makeRoom(n: number): void {
-    const live = this.used - this.garbage;
-    const size = Math.max(4096, 2 * (live + n));
+    const size = Math.max(4096, 2 * (this.used - this.garbage + n));
     if (size > 0xffff_fff0) {
       throw new RangeError(`The run table cannot hold more than 4 GiB of text in one column (it needs ${size} bytes).`);
     }
-    // Copy the live text in run order into a new buffer: garbage goes, the buffer fits again.
+    this.repack(size);
+  }
+
+  /** Copies the live text in run order into a new buffer of `size` bytes: garbage goes. */
+  private repack(size: number): void {
     const next = Buffer.allocUnsafe(size);
     let at = 0;
     for (let i = 0; i < this.length.length; i++) {

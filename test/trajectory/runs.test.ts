@@ -91,15 +91,39 @@ test('replaceAll takes rows one at a time and refuses a row out of order', () =>
   throwsKind(() => t.append({ ...placeholderRun(0), name: 'run_0' }), InvalidArgumentError, /cannot be 'run_0'/);
 });
 
-test('a million completed runs take tens of megabytes, not one record each', () => {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  const used = () => {
-    gc();
-    gc(); // a second pass frees what the first one only found (the text buffers left behind)
-    const m = process.memoryUsage();
-    return m.heapUsed + m.arrayBuffers;
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const used = () => {
+  gc();
+  gc(); // a second pass frees what the first one only found (the text buffers left behind)
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+
+test('fit after loading gives back the room left for growth and keeps every run', () => {
+  const n = 300_000;
+  const t = new RunTable();
+  const rows = function* (): Generator<RunInformation> {
+    for (let i = 0; i < n; i++) yield { idx: i, name: runName(i), ...done(i, `x: ${i},   y: ${i % 1000}`) };
   };
+  t.replaceAll([]);
+  for (const r of rows()) t.append(r);
+  const grownBytes = used();
+  t.fit();
+  const freed = grownBytes - used();
+  // Columns grown by half again and text doubled: tens of bytes per run to give back.
+  assert.ok(freed > 10 * n, `fit gave back ${(freed / n).toFixed(1)} bytes per run`);
+  assert.is(t.length, n);
+  for (const i of [0, 1, 4097, n - 1]) assert.equal(t.get(i), { idx: i, name: runName(i), ...done(i, `x: ${i},   y: ${i % 1000}`) });
+  // The table still grows and updates after fitting.
+  t.append({ idx: n, name: runName(n), ...done(n) });
+  t.update(3, { parameter_summary: 'changed' });
+  assert.is(t.get(n).parameter_summary, done(n).parameter_summary);
+  assert.is(t.get(3).parameter_summary, 'changed');
+  assert.is(t.get(n - 1).parameter_summary, `x: ${n - 1},   y: 999`);
+});
+
+test('a million completed runs take tens of megabytes, not one record each', () => {
   const before = used();
   const t = new RunTable();
   const n = 1_000_000;

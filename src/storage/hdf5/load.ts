@@ -127,6 +127,7 @@ export function loadTrajectory(f: H5File, traj: Trajectory, options: LoadOptions
   // Row by row into the columnar run table: no record per run is kept.
   state.runs.replaceAll([]);
   forEachRun(f, name, (row) => state.runs.append(fromRunRow(row)));
+  state.runs.fit();
   for (const p of state.explored.values()) p.f_lock();
   nodeState(traj).stored = true;
 }
