@@ -139,7 +139,7 @@ export class PackedText {
    * when doubling has left up to half of it unused: 30 MB at a million runs).
    */
   fit(capacity: number): void {
-    this.setCapacity(capacity);
+    if (this.start.length !== capacity) this.setCapacity(capacity);
     if (this.bytes.length > this.used - this.garbage) this.repack(this.used - this.garbage);
   }
 

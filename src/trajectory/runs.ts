@@ -95,11 +95,12 @@ export class RunTable {
    */
   fit(): void {
     const n = Math.max(this.n, 1);
-    if (this.completed.length === n) return;
-    this.completed = grown(this.completed, n);
-    this.timestamp = grown(this.timestamp, n);
-    this.finish = grown(this.finish, n);
-    this.hexsha.setCapacity(n);
+    if (this.completed.length !== n) {
+      this.completed = grown(this.completed, n);
+      this.timestamp = grown(this.timestamp, n);
+      this.finish = grown(this.finish, n);
+      this.hexsha.setCapacity(n);
+    }
     for (const c of [this.time, this.runtime, this.summary]) c.fit(n);
   }
 
