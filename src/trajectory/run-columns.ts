@@ -80,7 +80,7 @@ export class PackedText {
   constructor(
     private readonly placeholder: string,
     capacity: number,
-    private readonly derive?: (i: number) => string,
+    private readonly derive?: (i: number) => string | undefined,
   ) {
     this.start = new Uint32Array(capacity);
     this.length = new Uint32Array(capacity).fill(PLACEHOLDER);
@@ -106,7 +106,7 @@ export class PackedText {
   get(i: number): string {
     const n = this.length[i]!;
     if (n === PLACEHOLDER) return this.placeholder;
-    if (n === DERIVED) return this.derive!(i);
+    if (n === DERIVED) return this.derive!(i) ?? this.placeholder;
     const s = this.start[i]!;
     return this.bytes.toString('utf8', s, s + n);
   }

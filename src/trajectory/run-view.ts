@@ -45,6 +45,15 @@ export function* iterRuns(traj: TrajectoryCore, options: IterRunsOptions): Gener
   }
 }
 
+/**
+ * {@link parameterSummary} when the explored ranges in memory reach run `idx`, else undefined
+ * (ranges not loaded, or a run past them): what the run table compares a run's summary with.
+ */
+export function derivedSummary(traj: TrajectoryCore, idx: number): string | undefined {
+  for (const p of trajectoryState(traj).explored.values()) if (!p.v_explored || idx >= p.f_get_range_length()) return undefined;
+  return parameterSummary(traj, idx);
+}
+
 /** pypet's summary of a run's explored values, e.g. `x: 1.0,   y: 1`. */
 export function parameterSummary(traj: TrajectoryCore, idx: number): string {
   let summary = '';

@@ -67,9 +67,15 @@ export class RunTable {
   private readonly time = new PackedText(PLACEHOLDER.time, 0, (i) => this.formatStart(this.timestamp[i]!));
   private lastStart = { second: NaN, text: '' };
   private readonly runtime = new PackedText(PLACEHOLDER.runtime, 0, (i) => formatRuntime(this.finish[i]! - this.timestamp[i]!));
-  private readonly summary = new PackedText(PLACEHOLDER.parameter_summary, 0);
+  private readonly summary: PackedText;
 
-  constructor() {
+  /**
+   * `deriveSummary(i)`: run i's parameter summary as the explored ranges give it (undefined when
+   * they cannot): a run's summary equal to it is not stored (issue 13: a million W1 summaries
+   * were ~40 MB of text, in a buffer that doubles as it fills).
+   */
+  constructor(deriveSummary?: (i: number) => string | undefined) {
+    this.summary = new PackedText(PLACEHOLDER.parameter_summary, 0, deriveSummary);
     this.resize(1);
   }
 

@@ -64,7 +64,7 @@ import {
 } from './bookkeeping.js';
 import { collectBranch, isEmpty, lockBranch, removeItems } from './collect.js';
 import { newIdentity } from './identity.js';
-import { iterRuns, parameterSummary, viewRun, type IterRunsOptions } from './run-view.js';
+import { derivedSummary, iterRuns, parameterSummary, viewRun, type IterRunsOptions } from './run-view.js';
 import { defaultBackupName, migrate, nodesToStore, serviceLoadOptions } from './storage-calls.js';
 
 export { DEFAULT_PYTHON_VERSION } from './identity.js';
@@ -106,7 +106,7 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
       idx: -1,
       singleRun: false,
       runAdded: { nodes: [], links: [] },
-      runs: new RunTable(),
+      runs: new RunTable((i) => derivedSummary(this, i)),
       explored: new Map(),
       presets: new Map(),
       index: new Map(),
