@@ -21,8 +21,9 @@ export interface RunValue {
  *
  * The branch is the first of `results.runs` and `derived_parameters.runs` in which some run (of
  * all runs, selected or not) has the name: looking stops at the first run that has it. Then the
- * selected runs are read one at a time with the export's reader, which loads one run's group at a
- * time and only the items named. Names that are not below `<branch>.runs.run_XXXXXXXX` (pypet's
+ * selected runs are read with the export's reader: a block of runs per storage call when the
+ * name is exactly a path below the run groups, else one run's group at a time; only the items
+ * named are read. Names that are not below `<branch>.runs.run_XXXXXXXX` (pypet's
  * `results.neuron.run_XXXXXXXX`) go through `f_get_from_runs` with auto-load, which returns the
  * values of all runs at once: that layout is not streamed.
  */
@@ -36,11 +37,7 @@ export function resultValues(traj: Trajectory, name: string, runs: RunSelection)
 }
 
 function* streamed(reader: RunResultReader, runs: RunSelection): Generator<RunValue> {
-  for (let idx = 0; idx < runs.length; idx++) {
-    if (!runs.has(idx)) continue;
-    const [value] = reader.read(idx);
-    if (value !== undefined) yield { idx, value };
-  }
+  for (const { idx, values } of reader.scan(runs)) if (values[0] !== undefined) yield { idx, value: values[0] };
 }
 
 /** `f_get_from_runs` for `name`, or for result `out` when `name` is `out.a` and `a` an item. */

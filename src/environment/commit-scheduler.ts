@@ -36,11 +36,14 @@ import type { JournalEntry } from './journal.js';
 export const SYNC_EVERY = 500;
 /**
  * Entries waiting for a commit that force one, however recent the last checkpoint. The waiting
- * runs (their records, trajectory nodes and what the commit builds) are most of the live heap,
- * and V8 lets the heap grow to a few times what is live: W1 at 1M peaked at 894–950 MB RSS with
- * 10,000 and 774 MB with 5,000, in the same time (at 300k: 592, 544 and 520 MB with 3,000).
+ * runs (their records, and the objects a commit builds of them: ~5 KB a W1 run together) are
+ * live until the commit, and V8 lets the heap grow to about four times what is live. A commit's
+ * cost is flat in the runs it carries above a few hundred (W1 at 100k: the same CPU time with
+ * 1,000, 2,000 or 5,000), so fewer is nearly free: W1 at 1M peaked at 894–950 MB RSS with
+ * 10,000 and 774 MB with 5,000; at 300k, 501 MB with 5,000 and 382 MB with 2,000 (with the
+ * run-order gate's Map gone too).
  */
-export const MAX_PENDING = 5_000;
+export const MAX_PENDING = 2_000;
 
 /** The journal as the scheduler uses it (a `JournalWriter`). */
 export interface JournalSink {
@@ -54,7 +57,7 @@ export interface JournalSink {
 export interface CommitSchedulerOptions {
   journal: JournalSink;
   /** The runs of this step in the order they are dispatched: commits follow this order. */
-  order: readonly number[];
+  order: ArrayLike<number>;
   /** Sync the journal at least this often (milliseconds; 0: after every entry). */
   syncMs: number;
   /** Commit at least this often (milliseconds; 0: after every entry). */

@@ -17,7 +17,7 @@ import { toWire } from './wire.js';
 export interface RunStep {
   traj: Trajectory;
   /** The run indices to run, in order. */
-  todo: number[];
+  todo: Uint32Array;
   fn: RunFunction | RunModule;
   args: unknown[];
   /** The environment's hexsha, recorded with each run. */

@@ -32,7 +32,7 @@ export interface ExplorationStep {
   fn: RunFunction | RunModule;
   args: unknown[];
   /** The runs to run, in order. */
-  pending: number[];
+  pending: Uint32Array;
   ncores: number;
   /** The environment's hexsha, recorded with each run. */
   hexsha: string;
@@ -99,7 +99,7 @@ export async function runExplorationStep(step: ExplorationStep): Promise<void> {
 }
 
 /** With the `reuse` option: hands the runs that can take over stored results to `onEntry`; returns the others. */
-function reuseRuns(traj: Trajectory, todo: number[], reuse: boolean | string[] | undefined, onEntry: (entry: JournalEntry) => unknown): number[] {
+function reuseRuns(traj: Trajectory, todo: Uint32Array, reuse: boolean | string[] | undefined, onEntry: (entry: JournalEntry) => unknown): Uint32Array {
   if (!reuse) return todo;
   const reusable = findReusableRuns(traj, todo, Array.isArray(reuse) ? reuse : []);
   for (const entry of reusable) onEntry({ ...entry, reused: true });

@@ -22,12 +22,12 @@ const RUNS_PER_WORKER = 2;
 export async function runOnWorkers(
   n: number,
   init: WorkerInit,
-  indices: number[],
+  indices: ArrayLike<number>,
   onResult: (entry: CompletedRunEntry | RunFailure) => void | Promise<void>,
   shouldStop: () => boolean,
 ): Promise<void> {
-  const queue = [...indices];
-  const workers = Array.from({ length: Math.min(n, Math.max(1, queue.length)) }, () => spawnModuleWorker('./worker', init));
+  let next = 0; // the next run of `indices` to hand out
+  const workers = Array.from({ length: Math.min(n, Math.max(1, indices.length)) }, () => spawnModuleWorker('./worker', init));
   try {
     await Promise.all(
       workers.map(
@@ -37,7 +37,7 @@ export async function runOnWorkers(
             let closed = false;
             const dispatch = (): void => {
               while (!closed && inFlight < RUNS_PER_WORKER) {
-                const idx = shouldStop() ? undefined : queue.shift();
+                const idx = shouldStop() || next === indices.length ? undefined : indices[next++];
                 if (idx === undefined) {
                   if (inFlight === 0) {
                     closed = true;

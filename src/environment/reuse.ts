@@ -122,7 +122,7 @@ function runRecords(skeleton: Skeleton, idx: number): NodeRecord[] {
  * For the pending runs of `traj`, entries that reuse results of completed runs with the same
  * parameter values, found in `traj` itself and in the trajectories of `files`.
  */
-export function findReusableRuns(traj: Trajectory, pending: readonly number[], files: readonly string[]): CompletedRunEntry[] {
+export function findReusableRuns(traj: Trajectory, pending: Iterable<number>, files: readonly string[]): CompletedRunEntry[] {
   const sources = new Map<string, Source>();
   completedRuns(traj, sources);
   for (const file of files) {

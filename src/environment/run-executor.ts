@@ -27,8 +27,18 @@ function isPerRun(node: NNNode): boolean {
   return inRunSubtree(node.v_full_name);
 }
 
-/** The nodes the executing run added that are still in the tree, and a test for "new and not stored". */
-function runAdditions(traj: Trajectory): { added: Set<NNNode>; fresh: (n: NNNode | undefined) => boolean } {
+/** What {@link runAdditions} finds. */
+interface RunAdditions {
+  added: Set<NNNode>;
+  fresh: (n: NNNode | undefined) => boolean;
+}
+
+/**
+ * The nodes the executing run added that are still in the tree, and a test for "new and not
+ * stored". Found once per run (each node's name is resolved from the root), for its records and
+ * for cleaning up after it.
+ */
+function runAdditions(traj: Trajectory): RunAdditions {
   // Nodes the run attached and did not remove again (removing a group removes what is below it).
   const added = new Set(trajectoryState(traj).runAdded.nodes.filter((n) => resolveFullName(traj, n.v_full_name) === n));
   // Loaded nodes (auto-load during the run) are attached already stored: they are not new.
@@ -41,8 +51,7 @@ function runAdditions(traj: Trajectory): { added: Set<NNNode>; fresh: (n: NNNode
  * tree (results, derived parameters, groups, links, with their annotations as they are now), as
  * the records of each new subtree, plus the links it set in groups that existed before.
  */
-function runRecords(traj: Trajectory): NodeRecord[] {
-  const { added, fresh } = runAdditions(traj);
+function runRecords(traj: Trajectory, { added, fresh }: RunAdditions): NodeRecord[] {
   const records: NodeRecord[] = [];
   const links: NodeRecord[] = [];
   for (const top of [...added].filter((n) => fresh(n) && !fresh(nodeState(n).parent))) {
@@ -67,8 +76,7 @@ function runRecords(traj: Trajectory): NodeRecord[] {
  * marked stored, so later runs add below it without recording it again, and a later run adding
  * the same leaf fails as it would outside a run. A failed run leaves nothing behind.
  */
-function forgetRunAdditions(traj: Trajectory, completed: boolean): void {
-  const { added } = runAdditions(traj);
+function forgetRunAdditions(traj: Trajectory, completed: boolean, { added }: RunAdditions): void {
   for (const node of added) {
     const state = nodeState(node);
     const parentAdded = state.parent !== undefined && added.has(state.parent);
@@ -101,6 +109,7 @@ export async function executeRun(
   state.singleRun = true;
   state.runAdded = { nodes: [], links: [] };
   let completed = false;
+  let additions: RunAdditions | undefined;
   try {
     let returned: unknown;
     try {
@@ -119,7 +128,8 @@ export async function executeRun(
     }
     let records: NodeRecord[];
     try {
-      records = runRecords(traj);
+      additions = runAdditions(traj);
+      records = runRecords(traj, additions);
     } catch (e) {
       return { kind: 'failure', idx, message: (e as Error).message, stack: (e as Error).stack ?? '', timestamp: start };
     }
@@ -144,7 +154,7 @@ export async function executeRun(
     return checked;
   } finally {
     state.singleRun = false;
-    forgetRunAdditions(traj, completed);
+    forgetRunAdditions(traj, completed, additions ?? runAdditions(traj));
     traj.f_restore_default();
   }
 }

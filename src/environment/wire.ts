@@ -15,37 +15,45 @@ type Tagged =
   | { [TAG]: 'buffer'; bytes: Uint8Array }
   | { [TAG]: 'tuple'; items: unknown[] };
 
+/**
+ * Nesting depth from which {@link toWire} remembers the objects on its path: a cycle nests
+ * without end, so it is still found (one turn past this depth), while the shallow records of
+ * every finished run pass without a WeakSet update per object (issue 13: journal time).
+ */
+const CYCLE_CHECK_DEPTH = 32;
+
 /** A structured-clone-safe copy of a value of the value model (records included). */
-export function toWire(v: unknown, seen: WeakSet<object> = new WeakSet()): unknown {
+export function toWire(v: unknown, seen: WeakSet<object> = new WeakSet(), depth = 0): unknown {
   if (v === null || typeof v !== 'object') return v;
+  if (depth < CYCLE_CHECK_DEPTH) return toWireInner(v, seen, depth + 1);
   // Cyclic data cannot be stored; say so instead of recursing until the stack overflows.
   if (seen.has(v)) throw new TypeError('it contains a cycle (an object that contains itself)');
   seen.add(v);
   try {
-    return toWireInner(v, seen);
+    return toWireInner(v, seen, depth + 1);
   } finally {
     seen.delete(v);
   }
 }
 
-function toWireInner(v: object, seen: WeakSet<object>): unknown {
+function toWireInner(v: object, seen: WeakSet<object>, depth: number): unknown {
   if (v instanceof NDArray) {
-    const data = ArrayBuffer.isView(v.data) ? v.data : (v.data as unknown[]).map((x) => toWire(x, seen));
+    const data = ArrayBuffer.isView(v.data) ? v.data : (v.data as unknown[]).map((x) => toWire(x, seen, depth));
     return { [TAG]: 'nd', dtype: v.dtype, shape: [...v.shape], data } satisfies Tagged;
   }
   if (v instanceof Complex) return { [TAG]: 'complex', re: v.re, im: v.im } satisfies Tagged;
   if (Buffer.isBuffer(v)) return { [TAG]: 'buffer', bytes: new Uint8Array(v) } satisfies Tagged;
   if (ArrayBuffer.isView(v)) return v;
   if (Array.isArray(v)) {
-    const items = v.map((x) => toWire(x, seen));
+    const items = v.map((x) => toWire(x, seen, depth));
     return isTuple(v) ? ({ [TAG]: 'tuple', items } satisfies Tagged) : items;
   }
-  if (v instanceof Set) return new Set([...v].map((x) => toWire(x, seen)));
-  if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, toWire(x, seen)]));
+  if (v instanceof Set) return new Set([...v].map((x) => toWire(x, seen, depth)));
+  if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, toWire(x, seen, depth)]));
   // A loop, not Object.fromEntries(Object.entries(…)): every finished run's records pass here.
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) {
-    const x = toWire((v as Record<string, unknown>)[k], seen);
+    const x = toWire((v as Record<string, unknown>)[k], seen, depth);
     // A key named __proto__ is data here, as Object.fromEntries makes it, not the prototype.
     if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
     else out[k] = x;
@@ -116,12 +124,24 @@ function eachView(
 /** Typed arrays at least this big cross a thread by moving their buffer (see {@link transferList}); smaller ones are cloned. */
 export const TRANSFER_BYTES = 64 * 1024;
 
-/** Bytes of the typed arrays in a value (e.g. a run's records): what storing it writes as data. */
+/**
+ * Bytes of the typed arrays in a value (e.g. a run's records): what storing it writes as data.
+ * Its own walk, not {@link eachView}'s: it runs on every finished run, and a closure and a key
+ * list per object visited were ~6 KB of garbage per W1 run (issue 13: GC time and peak memory).
+ */
 export function dataBytes(v: unknown): number {
+  return bytesOf(v, new Set());
+}
+
+function bytesOf(v: unknown, seen: Set<object>): number {
+  if (v === null || typeof v !== 'object') return 0;
+  if (ArrayBuffer.isView(v)) return v.byteLength;
+  if (seen.has(v)) return 0;
+  seen.add(v);
   let n = 0;
-  eachView(v, (view) => {
-    n += view.byteLength;
-  });
+  if (Array.isArray(v)) for (let i = 0; i < v.length; i++) n += bytesOf(v[i], seen);
+  else if (v instanceof Map || v instanceof Set) for (const x of v.values()) n += bytesOf(x, seen);
+  else for (const k in v) if (Object.hasOwn(v, k)) n += bytesOf((v as Record<string, unknown>)[k], seen);
   return n;
 }
 

@@ -85,7 +85,7 @@ export class PackedText {
   constructor(
     private readonly placeholder: string,
     capacity: number,
-    private readonly derive?: (i: number) => string,
+    private readonly derive?: (i: number) => string | undefined,
   ) {
     this.kind = new Uint8Array(capacity);
   }
@@ -111,8 +111,8 @@ export class PackedText {
     for (let i = 0; i < this.kind.length; i++) {
       if (this.kind[i] !== DERIVED) continue;
       const value = this.derive!(i);
-      this.kind[i] = PLACEHOLDER; // (so that set() stores it rather than finding it derived)
-      this.store(i, value);
+      this.kind[i] = PLACEHOLDER;
+      if (value !== undefined && value !== this.placeholder) this.store(i, value);
     }
   }
 
@@ -121,8 +121,12 @@ export class PackedText {
     return this.used - this.garbage;
   }
 
-  /** Drops the room kept for more text, when the runs are all there (e.g. after loading). */
-  fit(): void {
+  /**
+   * Shrinks the storage to `capacity` runs and the text buffer to the live text (after loading,
+   * when doubling has left up to half of it unused: 30 MB at a million runs).
+   */
+  fit(capacity: number): void {
+    if (this.kind.length !== capacity) this.setCapacity(capacity);
     if (this.used - this.garbage < this.bytes.length) this.squeeze(0);
   }
 
@@ -134,7 +138,7 @@ export class PackedText {
   get(i: number): string {
     const kind = this.kind[i]!;
     if (kind === PLACEHOLDER) return this.placeholder;
-    if (kind === DERIVED) return this.derive!(i);
+    if (kind === DERIVED) return this.derive!(i) ?? this.placeholder;
     const s = this.start[i]!;
     return this.bytes.toString('utf8', s, s + this.length[i]!);
   }
@@ -172,8 +176,7 @@ export class PackedText {
 
   /** Room for `n` more bytes: squeezes out garbage when it is most of the buffer, else doubles it. */
   private makeRoom(n: number): void {
-    const live = this.used - this.garbage;
-    const size = Math.max(4096, 2 * (live + n));
+    const size = Math.max(4096, 2 * (this.used - this.garbage + n));
     if (size > 0xffff_fff0) {
       throw new RangeError(`The run table cannot hold more than 4 GiB of text in one column (it needs ${size} bytes).`);
     }

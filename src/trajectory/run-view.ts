@@ -47,6 +47,15 @@ export function* iterRuns(traj: TrajectoryCore, options: IterRunsOptions): Gener
 }
 
 /**
+ * {@link parameterSummary} (in `order`) when the explored ranges in memory reach run `idx`, else
+ * undefined (ranges not loaded, or a run past them): what the run table compares a run's summary with.
+ */
+export function derivedSummary(traj: TrajectoryCore, idx: number, order?: readonly string[]): string | undefined {
+  for (const p of trajectoryState(traj).explored.values()) if (!p.v_explored || idx >= p.f_get_range_length()) return undefined;
+  return parameterSummary(traj, idx, order);
+}
+
+/**
  * pypet's summary of a run's explored values, e.g. `x: 1.0,   y: 1`; with `order` (full names),
  * the parameters named there come first, in that order.
  */

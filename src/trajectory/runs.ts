@@ -68,16 +68,17 @@ export class RunTable {
   private readonly time = new PackedText(PLACEHOLDER.time, 0, (i) => this.formatStart(this.timestamp[i]!));
   private lastStart = { second: NaN, text: '' };
   private readonly runtime = new PackedText(PLACEHOLDER.runtime, 0, (i) => formatRuntime(this.finish[i]! - this.timestamp[i]!));
-  // With `summaryOf` (the trajectory's summary of a run's explored values), a run's summary
-  // equal to it is not stored either: a million summaries are ~40 MB of text.
+  // A run's summary equal to what its explored values give is not stored either (issue 13: a
+  // million W1 summaries were ~40 MB of text, in a buffer that doubles as it fills).
   private readonly summary: PackedText;
 
   /**
-   * `summaryOf(idx)`: the parameter summary run `idx` has by its explored values now; the owner
-   * calls {@link pinSummaries} before a change of the explored parameters would change it.
+   * `deriveSummary(i)`: run i's parameter summary as the explored ranges give it now (undefined
+   * when they cannot); the owner calls {@link pinSummaries} before a change of the explored
+   * parameters would change it.
    */
-  constructor(summaryOf?: (idx: number) => string) {
-    this.summary = new PackedText(PLACEHOLDER.parameter_summary, 0, summaryOf);
+  constructor(deriveSummary?: (i: number) => string | undefined) {
+    this.summary = new PackedText(PLACEHOLDER.parameter_summary, 0, deriveSummary);
     this.resize(1);
   }
 
@@ -103,20 +104,22 @@ export class RunTable {
   replaceAll(records: Iterable<RunInformation>): void {
     this.setLength(0);
     for (const r of records) this.append(r);
+    this.fit();
   }
 
   /**
-   * Drops the room kept for more runs and more text: for a table that is complete for now (just
-   * loaded), whose storage grew by half again at a time (a million runs loaded kept ~40% more).
+   * Shrinks the columns to the runs held: growing by half again while loading leaves up to a
+   * third of each column unused, and doubling up to half of the text (~45 MB at a million runs).
    */
   fit(): void {
-    if (this.completed.length > this.n) {
-      this.completed = grown(this.completed, this.n);
-      this.timestamp = grown(this.timestamp, this.n);
-      this.finish = grown(this.finish, this.n);
-      for (const c of [this.time, this.hexsha, this.runtime, this.summary]) c.setCapacity(this.n);
+    const n = Math.max(this.n, 1);
+    if (this.completed.length !== n) {
+      this.completed = grown(this.completed, n);
+      this.timestamp = grown(this.timestamp, n);
+      this.finish = grown(this.finish, n);
+      this.hexsha.setCapacity(n);
     }
-    for (const c of [this.time, this.runtime, this.summary]) c.fit();
+    for (const c of [this.time, this.runtime, this.summary]) c.fit(n);
   }
 
   /** Bytes of run text the table stores: start times, runtimes and summaries it cannot derive. */

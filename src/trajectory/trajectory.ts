@@ -64,7 +64,7 @@ import {
 } from './bookkeeping.js';
 import { collectBranch, isEmpty, lockBranch, removeItems } from './collect.js';
 import { newIdentity } from './identity.js';
-import { iterRuns, parameterSummary, viewRun, type IterRunsOptions } from './run-view.js';
+import { derivedSummary, iterRuns, parameterSummary, viewRun, type IterRunsOptions } from './run-view.js';
 import { defaultBackupName, migrate, nodesToStore, serviceLoadOptions } from './storage-calls.js';
 
 export { DEFAULT_PYTHON_VERSION } from './identity.js';
@@ -106,7 +106,8 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
       idx: -1,
       singleRun: false,
       runAdded: { nodes: [], links: [] },
-      runs: new RunTable((idx) => parameterSummary(this, idx, this[TRAJECTORY_STATE].summaryOrder)),
+      // A loaded table's summaries list the explored parameters in the file's order (summaryOrder).
+      runs: new RunTable((i) => derivedSummary(this, i, this[TRAJECTORY_STATE].summaryOrder)),
       summaryOrder: undefined,
       explored: new Map(),
       presets: new Map(),

@@ -1,6 +1,8 @@
 /** Parallel runs are committed in run order (so serial and parallel files are the same). */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { MAX_HELD, RunOrderGate } from '../../src/environment/commit-order.js';
 import type { JournalEntry } from '../../src/environment/journal.js';
 
@@ -47,6 +49,25 @@ test('many fast runs finishing between two commits keep their order: only runs b
   const taken = gate.takeReady(pending);
   assert.equal(ids(taken), order.slice(0, 1200), 'the whole ready prefix, in run order');
   assert.is(pending.length, 300, 'the runs behind the gap wait');
+});
+
+test('a gate over a million runs holds a few bytes per run, not a Map entry each (issue 13)', () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const used = (): number => {
+    gc();
+    gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const runs = 1_000_000;
+  const order = Uint32Array.from({ length: runs }, (_, i) => i);
+  const before = used();
+  const gate = new RunOrderGate(order);
+  const held = used() - before;
+  // A Map from run to place took ~28 bytes a run, held for the whole exploration.
+  assert.ok(held < 6 * runs, `the gate holds ${(held / runs).toFixed(1)} bytes a run`);
+  assert.equal(ids(gate.takeReady([entry(1), entry(0)])), [0, 1], 'and still orders the runs');
 });
 
 test.run();

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { NDArray } from '../../src/index.js';
-import { buffersIn, dataBytes, toWire, transferList } from '../../src/environment/wire.js';
+import { buffersIn, dataBytes, fromWire, toWire, transferList } from '../../src/environment/wire.js';
 
 const BIG = 1 << 16;
 
@@ -44,6 +44,19 @@ test('with copy, the sender keeps its arrays and copies move', () => {
   assert.is(got.records[0]!.data[BIG - 1], 2);
   assert.is(big.length, BIG, 'the original is untouched');
   port1.close();
+});
+
+test('toWire finds a cycle however deep it starts, and takes deep acyclic values whole', () => {
+  const nest = (depth: number, inner: unknown): unknown => (depth === 0 ? inner : { next: nest(depth - 1, inner) });
+  const loop: Record<string, unknown> = { a: 1 };
+  loop.self = { back: loop };
+  assert.throws(() => toWire(loop), /cycle/);
+  assert.throws(() => toWire(nest(100, loop)), /cycle/);
+  const shared = { x: 1 };
+  const deep = nest(100, [shared, shared]);
+  let back = fromWire(toWire(deep)) as Record<string, unknown>;
+  for (let i = 0; i < 100; i++) back = back.next as Record<string, unknown>;
+  assert.equal(back, [{ x: 1 }, { x: 1 }], 'an object reached twice, not on its own path, is no cycle');
 });
 
 test.run();

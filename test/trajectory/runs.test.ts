@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { InvalidArgumentError, NotFoundError } from '../../src/index.js';
+import { InvalidArgumentError, NotFoundError, Trajectory } from '../../src/index.js';
 import { RunTable, formatRuntime, formatTime, placeholderRun, type RunInformation } from '../../src/trajectory/runs.js';
 import { runName } from '../../src/tree/names.js';
 import { throwsKind } from '../helpers.js';
@@ -100,6 +100,29 @@ const used = () => {
   return m.heapUsed + m.arrayBuffers;
 };
 
+test('fit after loading gives back the room left for growth and keeps every run', () => {
+  const n = 300_000;
+  const t = new RunTable();
+  const rows = function* (): Generator<RunInformation> {
+    for (let i = 0; i < n; i++) yield { idx: i, name: runName(i), ...done(i, `x: ${i},   y: ${i % 1000}`) };
+  };
+  t.replaceAll([]);
+  for (const r of rows()) t.append(r);
+  const grownBytes = used();
+  t.fit();
+  const freed = grownBytes - used();
+  // Columns grown by half again and text doubled: tens of bytes per run to give back.
+  assert.ok(freed > 10 * n, `fit gave back ${(freed / n).toFixed(1)} bytes per run`);
+  assert.is(t.length, n);
+  for (const i of [0, 1, 4097, n - 1]) assert.equal(t.get(i), { idx: i, name: runName(i), ...done(i, `x: ${i},   y: ${i % 1000}`) });
+  // The table still grows and updates after fitting.
+  t.append({ idx: n, name: runName(n), ...done(n) });
+  t.update(3, { parameter_summary: 'changed' });
+  assert.is(t.get(n).parameter_summary, done(n).parameter_summary);
+  assert.is(t.get(3).parameter_summary, 'changed');
+  assert.is(t.get(n - 1).parameter_summary, `x: ${n - 1},   y: 999`);
+});
+
 test('a million completed runs take tens of megabytes, not one record each', () => {
   const before = used();
   const t = new RunTable();
@@ -168,6 +191,22 @@ test('a million summaries that are what the explored values give take no text', 
   assert.is(t.get(n - 1).parameter_summary, `x: ${n - 1}`);
   // completed 1, two timestamps 16, hexsha id 4, three text kinds 3: 24 bytes per run.
   assert.ok(bytes < 30 * n, `the table takes ${(bytes / n).toFixed(0)} bytes per run`);
+});
+
+test('summaries the explored ranges give are not stored as text; other summaries are', () => {
+  const n = 1_000_000;
+  const traj = new Trajectory('summaries', { add_time: false });
+  traj.f_add_parameter('x', 0.0);
+  traj.f_explore({ x: Array.from({ length: n }, (_, i) => 0.25 * i) });
+  const before = used();
+  for (let i = 0; i < n; i++) traj._updateRun(i, { completed: 1, parameter_summary: traj._parameterSummary(i) });
+  const bytes = used() - before;
+  // Stored as text they took ~13 bytes a run, in a buffer doubling as it fills (W1: ~40 MB at 1M).
+  assert.ok(bytes < 4 * n, `the summaries take ${(bytes / n).toFixed(1)} bytes a run`);
+  assert.is(traj.f_get_run_information(7).parameter_summary, 'x: 1.75');
+  traj._updateRun(8, { parameter_summary: 'x: 2.0 (from another writer)' });
+  assert.is(traj.f_get_run_information(8).parameter_summary, 'x: 2.0 (from another writer)');
+  assert.is(traj.f_get_run_information(9).parameter_summary, 'x: 2.25');
 });
 
 test.run();

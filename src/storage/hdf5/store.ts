@@ -19,7 +19,7 @@ import { joinPath, type H5File } from './engine/h5file.js';
 import { listTrajectories, nodePath, writeGroupNode, writeLeaf, writeLink, writeNodeAnnotations } from './layout/nodes.js';
 import {
   appendRuns,
-  completedRunsIn,
+  forEachCompletedRun,
   createRuns,
   forEachRun,
   runCount,
@@ -288,7 +288,9 @@ function writeFailures(f: H5File, traj: string, failures: readonly RunFailure[])
  */
 function completedInFile(f: H5File, name: string, indices: readonly number[]): Set<number> {
   if (indices.length === 0) return new Set();
-  return new Set(completedRunsIn(f, name, [indices[0]!, indices[indices.length - 1]! + 1]));
+  const done = new Set<number>();
+  forEachCompletedRun(f, name, [indices[0]!, indices[indices.length - 1]! + 1], (idx) => done.add(idx));
+  return done;
 }
 
 /**

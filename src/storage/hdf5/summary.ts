@@ -5,13 +5,12 @@
  * run table (709 bytes a run, a 1M-run file's run table is 0.7 GB); here the run table is read in
  * blocks of rows and only its `completed` column is decoded, and no run group is opened.
  */
-import { StorageError } from '../../errors.js';
 import type { RunFailure } from '../../trajectory/storage-service.js';
 import type { H5File } from './engine/h5file.js';
-import { readExplorations, readInfo } from './layout/overview.js';
+import { forEachCompletedRun, readExplorations, readInfo } from './layout/overview.js';
 import { joinPath } from './engine/paths.js';
 import { FAILURES_TABLE } from './store.js';
-import { numericColumn, numberColumn, readTable, textColumn } from './layout/table.js';
+import { numberColumn, readTable, textColumn } from './layout/table.js';
 
 /** A stored trajectory as its overview tables describe it. */
 export interface StoredSummary {
@@ -31,12 +30,9 @@ export interface StoredSummary {
   hasShardRecords: boolean;
 }
 
-/** Rows of the run table decoded at a time: ~46 MB of pypet's 709-byte rows. */
-const BLOCK_ROWS = 65_536;
-
 /**
  * Reads the summary of the trajectory `traj` from the overview tables of `f`.
- * @throws FormatError / StorageError when the overview tables are missing or not tables.
+ * @throws FormatError when the overview tables are missing or not pypet's tables.
  * @example
  * const s = readSummary(f, 'W1'); // s.completed.reduce((n, c) => n + c, 0) runs completed
  */
@@ -55,31 +51,18 @@ export function readSummary(f: H5File, traj: string): StoredSummary {
   };
 }
 
-/** The `completed` column of the run table (1 per completed run, `length` entries), read a block of rows at a time. */
-export function readCompleted(f: H5File, traj: string, length: number, blockRows = BLOCK_ROWS): Uint8Array {
-  const path = joinPath('/', traj, 'overview', 'runs');
+/**
+ * The `completed` column of the run table as 1 per completed run (`length` entries; runs the
+ * table lacks are 0), read a block of rows at a time by {@link forEachCompletedRun}.
+ */
+export function readCompleted(f: H5File, traj: string, length: number, blockRows?: number): Uint8Array {
   const out = new Uint8Array(length);
-  if (!f.exists(path)) return out;
-  const { type, shape } = f.datasetInfo(path);
-  const column = type.class === 'compound' ? type.members.find((m) => m.name === 'completed') : undefined;
-  const idxColumn = type.class === 'compound' ? type.members.find((m) => m.name === 'idx') : undefined;
-  if (type.class !== 'compound' || !column || !idxColumn || !shape || shape.length !== 1) {
-    throw new StorageError(`'${path}' in '${f.path}' is not pypet's run table (a table with the columns idx and completed).`, { file: f.path, path });
-  }
-  const rows = shape[0] ?? 0;
-  for (let start = 0; start < rows; start += blockRows) {
-    const end = Math.min(rows, start + blockRows);
-    const bytes = f.readDataset(path, [start, end]).bytes;
-    const idx = numericColumn(bytes, type, idxColumn, end - start);
-    const done = numericColumn(bytes, type, column, end - start);
-    for (let r = 0; r < end - start; r++) {
-      const i = idx[r]!;
-      if (i >= 0 && i < length && done[r] === 1) out[i] = 1;
-    }
-  }
+  if (!f.exists(joinPath('/', traj, 'overview', 'runs'))) return out;
+  forEachCompletedRun(f, traj, undefined, (i) => {
+    if (i >= 0 && i < length) out[i] = 1;
+  }, blockRows);
   return out;
 }
-
 
 /**
  * The failures table of `traj`: the latest failure of each run for which `open(idx)` holds (a

@@ -6,7 +6,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import path from 'node:path';
 import { openH5 } from '../../../src/storage/hdf5/engine/open-file.js';
-import { forEachRun, readRuns } from '../../../src/storage/hdf5/layout/overview.js';
+import { forEachCompletedRun, forEachRun, readRuns } from '../../../src/storage/hdf5/layout/overview.js';
+import { createTable } from '../../../src/storage/hdf5/layout/table.js';
+import { I32 } from '../../../src/storage/hdf5/engine/h5types.js';
+import { FormatError } from '../../../src/errors.js';
 import { readCompleted } from '../../../src/storage/hdf5/summary.js';
 import { Environment, type Trajectory } from '../../../src/index.js';
 import { tempDir } from '../../cli/cli-files.js';
@@ -42,6 +45,41 @@ test('readCompleted in blocks marks exactly the completed runs', async () => {
     for (const block of [1, 5, 64]) assert.equal([...readCompleted(f, 't', 23, block)], expected, `blocks of ${block}`);
     // a table shorter than the exploration: the runs it lacks are not completed
     assert.equal([...readCompleted(f, 't', 25, 5)], [...expected, 0, 0]);
+  } finally {
+    f.close();
+  }
+});
+
+test('forEachCompletedRun gives the completed runs of a span of rows, in blocks', async () => {
+  const f = await openH5(file);
+  try {
+    for (const block of [1, 4, 64]) {
+      const seen: number[] = [];
+      forEachCompletedRun(f, 't', [6, 19], (idx) => seen.push(idx), block);
+      assert.equal(seen, [6, 7, 9, 10, 11, 12, 14, 15, 16, 17], `blocks of ${block}`);
+    }
+  } finally {
+    f.close();
+  }
+});
+
+// One rule for `completed` wherever it is read (info and commits): pypet tests the value's truth,
+// so a value other than 0 and 1 counts as completed, and a table without the column is an error.
+test('a completed value other than 0 or 1 counts as completed, as in pypet; a table without the column is a FormatError', async () => {
+  const odd = path.join(tempDir(), 'odd.hdf5');
+  const w = await openH5(odd, 'w');
+  w.ensureGroup('/u/overview');
+  createTable(w, '/u/overview/runs', [{ name: 'idx', type: I32 }, { name: 'completed', type: I32 }], { idx: [0, 1, 2, 3], completed: [1, 0, 2, -1] });
+  w.ensureGroup('/v/overview');
+  createTable(w, '/v/overview/runs', [{ name: 'idx', type: I32 }], { idx: [0] });
+  w.close();
+  const f = await openH5(odd);
+  try {
+    assert.equal([...readCompleted(f, 'u', 4)], [1, 0, 1, 1]);
+    const seen: number[] = [];
+    forEachCompletedRun(f, 'u', undefined, (idx) => seen.push(idx));
+    assert.equal(seen, [0, 2, 3]);
+    assert.throws(() => readCompleted(f, 'v', 1), (e: unknown) => e instanceof FormatError && /has no columns idx and completed/.test((e as Error).message));
   } finally {
     f.close();
   }

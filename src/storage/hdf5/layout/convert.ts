@@ -24,11 +24,14 @@ export function toLeafWrite(record: LeafRecord): LeafWrite {
   };
   const data = record.data;
   if (data?.kind === 'parameter') {
-    write.data = {
-      kind: 'parameter',
-      value: data.value,
-      ...(data.range ? { range: data.range.map((v) => ({ value: v, type: rangeValueType(v, data.value) })) } : {}),
-    };
+    // A scalar parameter's explored values all have the default's type: they go as they are,
+    // without a TypedValue each (a million of them were ~50 MB of heap, issue 13).
+    const range = !data.range
+      ? {}
+      : data.value.type.kind === 'scalar'
+        ? { rangeValues: data.range }
+        : { range: data.range.map((v) => ({ value: v, type: rangeValueType(v, data.value) })) };
+    write.data = { kind: 'parameter', value: data.value, ...range };
   } else if (data?.kind === 'result') {
     write.data = { kind: 'result', items: Object.fromEntries(data.items) };
   }

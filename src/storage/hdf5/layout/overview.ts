@@ -242,24 +242,35 @@ export function forEachRun(f: H5File, traj: string, each: (run: RunInfo) => void
 }
 
 /**
- * The indices of the completed runs among rows `[start, end)` of `overview/runs`, reading only
- * the two integer columns it needs (a commit checks the span of runs it writes).
+ * Rows of `overview/runs` decoded at a time by {@link forEachCompletedRun}: ~46 MB of pypet's
+ * 709-byte rows, of which only two integer columns are decoded.
  */
-export function completedRunsIn(f: H5File, traj: string, rows: [number, number]): number[] {
+const COMPLETED_BLOCK_ROWS = 65_536;
+
+/**
+ * Calls `each` with the index of every completed run among rows `[start, end)` of
+ * `overview/runs` (all rows without `rows`), reading a block of rows at a time and decoding only
+ * the columns `idx` and `completed` (`h5traj info`; a commit checks the span of runs it writes).
+ * A run is completed when its `completed` is not 0: pypet writes 0 or 1 and tests the value's
+ * truth (`all(info['completed'] for …)`), so any other value counts as Python counts it.
+ * @throws FormatError when the table is missing or lacks the columns `idx` and `completed`.
+ */
+export function forEachCompletedRun(f: H5File, traj: string, rows: [number, number] | undefined, each: (idx: number) => void, blockRows = COMPLETED_BLOCK_ROWS): void {
   const path = requireTable(f, traj, 'runs');
-  const type = f.datasetInfo(path).type;
+  const { type, shape } = f.datasetInfo(path);
   const idxMember = type.class === 'compound' ? type.members.find((m) => m.name === 'idx') : undefined;
   const doneMember = type.class === 'compound' ? type.members.find((m) => m.name === 'completed') : undefined;
-  if (type.class !== 'compound' || !idxMember || !doneMember) {
+  if (type.class !== 'compound' || !idxMember || !doneMember || shape?.length !== 1) {
     throw new FormatError(`overview/runs of '${traj}' in '${f.path}' has no columns idx and completed; it is not pypet's run table.`, { file: f.path, path });
   }
-  const d = f.readDataset(path, rows);
-  const n = d.shape?.[0] ?? 0;
-  const idx = numericColumn(d.bytes, type, idxMember, n);
-  const done = numericColumn(d.bytes, type, doneMember, n);
-  const out: number[] = [];
-  for (let r = 0; r < n; r++) if (done[r] !== 0) out.push(idx[r]!);
-  return out;
+  const [first, end] = rows ?? [0, shape[0]!];
+  for (let start = first; start < end; start += blockRows) {
+    const stop = Math.min(end, start + blockRows);
+    const bytes = f.readDataset(path, [start, stop]).bytes;
+    const idx = numericColumn(bytes, type, idxMember, stop - start);
+    const done = numericColumn(bytes, type, doneMember, stop - start);
+    for (let r = 0; r < stop - start; r++) if (done[r] !== 0) each(idx[r]!);
+  }
 }
 
 /** Reads `overview/runs` (or rows `[start, end)`). */

@@ -28,17 +28,34 @@ import { readDataChild, writeDataChild } from './items.js';
 import { decodePickle } from './pickle/decode.js';
 import { encodePickle } from './pickle/encode.js';
 import { type ArrayColumn, arrayColumn, isArrayValued } from './array-column.js';
-import { appendTableRows, createTable, readTable, tableColumns, tableRows } from './table.js';
-import { DATA_COLL_TYPE, DATA_SCALAR_TYPE, STORE, columnAttr, recallColumn, recallName, scalarH5Type, scalarToElement, unsupported } from './typemap.js';
+import { appendTableRows, createTable, readTable, readTableColumns, tableColumns, tableRows } from './table.js';
+import { DATA_COLL_TYPE, DATA_SCALAR_TYPE, STORE, columnAttr, recallColumn, recallName, recallTextColumn, scalarH5Type, scalarToElement, unsupported } from './typemap.js';
 
 /** A parameter's data: its default value and, when explored, the value of every run. */
 export interface ParameterData {
   value: TypedValue;
   range?: TypedValue[];
+  /**
+   * Writing: the explored values as they are, each of `value`'s type, instead of `range` (see
+   * {@link typedRange}). A million-run parameter's range as TypedValues was a million wrapper
+   * objects, ~50 MB of heap live while the first store wrote it (issue 13: V8 then let the heap
+   * grow to several times that for the rest of the exploration).
+   */
+  rangeValues?: readonly unknown[];
   /** The pickle protocol of a PickleParameter. */
   protocol?: number;
   /** The leaf has no data (pypet's empty parameter, `f_add_parameter('p')`); `value` is then None. */
   empty?: true;
+}
+
+/** The explored values as TypedValues (from `range`, or `rangeValues` with the default's type); undefined when not explored. */
+function typedRange(data: ParameterData): TypedValue[] | undefined {
+  return data.range ?? data.rangeValues?.map((value) => ({ value, type: data.value.type }));
+}
+
+/** The explored values themselves; undefined when not explored. */
+function rangeValuesOf(data: ParameterData): readonly unknown[] | undefined {
+  return data.rangeValues ?? data.range?.map((r) => r.value);
 }
 
 /** Attribute recording the class h5traj was asked to store when the file says another one. */
@@ -90,10 +107,13 @@ export function readParameter(f: H5File, leafPath: string, className: string, wh
 }
 
 function readColumnCells(f: H5File, path: string, where: string): TypedValue[] {
-  const t = readTable(f, path);
-  const member = t.type.members.find((m) => m.name === 'data');
+  const member = tableColumns(f, path).find((m) => m.name === 'data');
   if (!member) return [unsupported(`${where}: the table '${path}' has no column 'data'`)];
   const recall = { coll: attrText(f, path, columnAttr('data', 'COLL_TYPE')), scalar: attrText(f, path, columnAttr('data', 'SCALAR_TYPE')) };
+  // Text straight from the table's bytes: a million runs' cells as Buffers would cost ~150 MB.
+  const text = recallTextColumn(() => readTableColumns(f, path).text('data'), member.type, recall);
+  if (text) return text;
+  const t = readTable(f, path);
   return recallColumn(t.columns.data ?? [], member.type, recall, (i) => (t.nrows > 1 ? `${where} (run ${i})` : where));
 }
 
@@ -147,7 +167,8 @@ export function writeParameter(f: H5File, leafPath: string, className: string, d
   if (isArrayValued(value)) {
     if (className === 'Parameter' && f.writesShapedColumns) {
       const cell = arrayColumn([value], where);
-      const cells = data.range && arrayColumn(data.range, `${where} (its explored values)`);
+      const range = typedRange(data);
+      const cells = range && arrayColumn(range, `${where} (its explored values)`);
       if ('cells' in cell && (cells === undefined || 'cells' in cells)) {
         writeCellTable(f, joinPath(leafPath, 'data'), cell);
         if (cells) writeCellTable(f, joinPath(leafPath, 'explored_data'), cells);
@@ -163,17 +184,20 @@ export function writeParameter(f: H5File, leafPath: string, className: string, d
   }
   const scalar = value.type.scalar;
   writeColumnTable(f, joinPath(leafPath, 'data'), [value.value], scalar, where);
-  if (data.range) writeColumnTable(f, joinPath(leafPath, 'explored_data'), data.range.map((r) => r.value), scalar, where);
+  const values = rangeValuesOf(data);
+  if (values) writeColumnTable(f, joinPath(leafPath, 'explored_data'), values, scalar, where);
   return { className };
 }
 
 const chunkRowsFor = (rows: number) => Math.max(1, Math.min(rows, 4096));
 
-function writeColumnTable(f: H5File, path: string, values: unknown[], scalar: Parameters<typeof scalarH5Type>[0], where: string): void {
+function writeColumnTable(f: H5File, path: string, values: readonly unknown[], scalar: Parameters<typeof scalarH5Type>[0], where: string): void {
   const type = scalarH5Type(scalar, values, where, 'column');
   // Chunks sized to the values: a 1-row `data` table must not allocate 32 KiB (a table grows by
   // adding chunks when a range is extended).
-  createTable(f, path, [{ name: 'data', type }], { data: values.map(scalarToElement) }, { pytables: false, chunkRows: chunkRowsFor(values.length) });
+  // Copied only when a value needs converting (a million-value range is usually numbers or text).
+  const elements = values.some((v) => scalarToElement(v) !== v) ? values.map(scalarToElement) : values;
+  createTable(f, path, [{ name: 'data', type }], { data: elements }, { pytables: false, chunkRows: chunkRowsFor(values.length) });
   f.writeAttr(path, STORE, stringAttr('TABLE'));
   f.writeAttr(path, columnAttr('data', 'COLL_TYPE'), stringAttr('COLL_SCALAR'));
   f.writeAttr(path, columnAttr('data', 'SCALAR_TYPE'), stringAttr(recallName(scalar)));
@@ -209,9 +233,10 @@ function ensureNestedGroup(f: H5File, path: string): void {
 
 function writeArrayLayout(f: H5File, leafPath: string, data: ParameterData, where: string): void {
   writeDataChild(f, joinPath(leafPath, `data${RR}`), data.value, where);
-  if (!data.range) return;
+  const range = typedRange(data);
+  if (!range) return;
   const seen = new Map<string, number>();
-  const idx = data.range.map((tv, run) => {
+  const idx = range.map((tv, run) => {
     const key = contentKey(tv);
     let n = seen.get(key);
     if (n === undefined) {
@@ -246,10 +271,11 @@ function writePickleParameter(f: H5File, leafPath: string, data: ParameterData, 
   f.writeAttr(p, STORE, stringAttr('ARRAY'));
   f.writeAttr(p, DATA_COLL_TYPE, stringAttr('COLL_SCALAR'));
   f.writeAttr(p, DATA_SCALAR_TYPE, stringAttr('int'));
-  if (!data.range) return;
+  const range = typedRange(data);
+  if (!range) return;
   // pypet stores each distinct object (by identity) once; primitives compare by value.
   const seen = new Map<unknown, number>();
-  const idx = data.range.map((tv, run) => {
+  const idx = range.map((tv, run) => {
     let n = seen.get(tv.value);
     if (n === undefined) {
       n = seen.size;
@@ -281,7 +307,7 @@ function countChildren(f: H5File, path: string, prefix: string): number {
  * @throws StorageError when a new value does not fit the stored column (e.g. a longer string).
  */
 export function extendParameterRange(f: H5File, leafPath: string, className: string, data: ParameterData, from: number, where: string): void {
-  const range = data.range ?? [];
+  const range = typedRange(data) ?? [];
   const added = range.slice(from);
   if (added.length === 0) return;
   const kind = data.value.type.kind;

@@ -214,6 +214,8 @@ function scalarTypeOf(scalar: ScalarType): ValueType {
 /**
  * {@link recallCell} for every cell of a column: scalar cells of a numeric column share one type
  * object and skip the per-cell dispatch (an explored range of a million runs is such a column).
+ * `where(i)` is asked for only when cell `i` cannot be read: naming every cell would make a
+ * million strings for nothing.
  */
 export function recallColumn(cells: readonly unknown[], t: H5Type, recall: Recall, where: (i: number) => string): TypedValue[] {
   const declared = isScalarType(recall.scalar) ? recall.scalar : undefined;
@@ -225,6 +227,7 @@ export function recallColumn(cells: readonly unknown[], t: H5Type, recall: Recal
     return cells.map((cell, i) => recallCell(cell, t, recall, where(i)));
   }
   const type = scalarTypeOf(scalar);
+  const float = FLOAT_TYPES.has(scalar);
   const out = new Array<TypedValue>(cells.length);
   // Runs repeat their explored values (a grid of a million runs has a few thousand): each
   // distinct value is recalled once and its typed value shared, instead of one object per run.
@@ -235,11 +238,16 @@ export function recallColumn(cells: readonly unknown[], t: H5Type, recall: Recal
     const key = text ? (Buffer.isBuffer(cell) ? cell.toString('latin1') : undefined) : Object.is(cell, -0) ? undefined : cell;
     let tv = key === undefined ? undefined : seen.get(key);
     if (tv === undefined) {
-      try {
-        tv = { value: elementToScalar(cell, scalar, where(i)), type };
-      } catch (e) {
-        if (!(e instanceof TypeMismatchError)) throw e;
-        tv = unsupported(e.message);
+      if (typeof cell === 'number' && (float || Number.isInteger(cell))) {
+        // the common cells inline (what elementToScalar gives them); the rest through it
+        tv = { value: cell, type };
+      } else {
+        try {
+          tv = { value: elementToScalar(cell, scalar, where(i)), type };
+        } catch (e) {
+          if (!(e instanceof TypeMismatchError)) throw e;
+          tv = unsupported(e.message);
+        }
       }
       if (key !== undefined && seen.size < RECALL_MEMO_MAX) seen.set(key, tv);
     }
@@ -248,8 +256,30 @@ export function recallColumn(cells: readonly unknown[], t: H5Type, recall: Recal
   return out;
 }
 
-/** Distinct values {@link recallColumn} remembers at most. */
+/** Distinct values {@link recallColumn} and {@link recallTextColumn} remember at most. */
 const RECALL_MEMO_MAX = 65_536;
+
+/**
+ * A column of fixed-length strings recalled as `str` scalars (a string parameter's explored
+ * values), from its cells already decoded as text: one shared type object, and one typed value
+ * per distinct text (a few choices repeat in every run), with no Buffer per cell. Undefined when
+ * the column is not such a column; read it with {@link recallColumn} then.
+ */
+export function recallTextColumn(text: () => string[], t: H5Type, recall: Recall): TypedValue[] | undefined {
+  const declared = isScalarType(recall.scalar) ? recall.scalar : undefined;
+  const scalar = declared ?? numpyScalarOf(t);
+  if (t.class !== 'string' || t.vlen || (recall.coll ?? 'COLL_SCALAR') !== 'COLL_SCALAR' || !scalar || !STR_TYPES.has(scalar)) return undefined;
+  const type = scalarTypeOf(scalar);
+  const seen = new Map<string, TypedValue>();
+  return text().map((s) => {
+    let tv = seen.get(s);
+    if (tv === undefined) {
+      tv = { value: internShort(s), type };
+      if (seen.size < RECALL_MEMO_MAX) seen.set(s, tv);
+    }
+    return tv;
+  });
+}
 
 /** Like {@link recallValue} for one decoded table cell (possibly an HDF5 array member). */
 export function recallCell(raw: unknown, t: H5Type, recall: Recall, where: string): TypedValue {

@@ -29,6 +29,11 @@ type Attrs = Map<string, H5Data>;
  */
 const sharedAttrSets = new WeakSet<Attrs>();
 const attrSetsAfter = new WeakMap<Attrs, Map<string, WeakMap<H5Data, Attrs>>>();
+/** Whether `attrs` is a shared attribute set, which is never changed (so what is derived from it may be kept). */
+export function isSharedAttrSet(attrs: ReadonlyMap<string, H5Data>): boolean {
+  return sharedAttrSets.has(attrs as Attrs);
+}
+
 /** The attribute set new objects start with (shared, so never changed). */
 export const EMPTY_ATTRS: Attrs = new Map();
 sharedAttrSets.add(EMPTY_ATTRS);

@@ -42,6 +42,7 @@ import { StoredLink } from './stored-objects.js';
 import { RESERVED, SLOT, emptySlot, superblock } from './write/superblock.js';
 import { type SymbolEntry, type SymbolTable, writeSymbolTable } from './write/symbol-table.js';
 import type { H5Data } from '../engine/h5file.js';
+import { isSharedAttrSet } from './attribute-sets.js';
 
 /** Groups with more links are written as old-style groups when they can be (see the top). */
 const MAX_COMPACT_LINKS = 16;
@@ -103,6 +104,20 @@ function sortedEntries<T>(map: ReadonlyMap<string, T>): [string, T][] {
   }
   if (astral) return entries.sort((a, b) => Buffer.compare(Buffer.from(a[0], 'utf8'), Buffer.from(b[0], 'utf8')));
   return sorted ? entries : entries.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+}
+
+/**
+ * The attributes of a shared attribute set in HDF5's order, sorted once per set: the datasets of
+ * a million runs share a handful of sets, and sorting each object's attributes anew was ~4 KB of
+ * garbage per W1 run (issue 13: GC time).
+ */
+const sortedSharedAttrs = new WeakMap<ReadonlyMap<string, H5Data>, [string, H5Data][]>();
+
+function sortedAttributes(attrs: ReadonlyMap<string, H5Data>): [string, H5Data][] {
+  if (!isSharedAttrSet(attrs)) return sortedEntries(attrs);
+  let sorted = sortedSharedAttrs.get(attrs);
+  if (sorted === undefined) sortedSharedAttrs.set(attrs, (sorted = sortedEntries(attrs)));
+  return sorted;
 }
 
 /** How a {@link GraphWriter} relates to the file it writes. */
@@ -310,7 +325,7 @@ export class GraphWriter {
       h.end(at);
     }
     if (node.attrs.size > 0) {
-      for (const [name, value] of sortedEntries(node.attrs)) {
+      for (const [name, value] of sortedAttributes(node.attrs)) {
         const at = h.open(MSG.ATTRIBUTE, 0);
         writeAttribute(h.w, name, encodeDatatype(value.type), value.shape, this.attributeData(value));
         h.end(at);
