@@ -60,6 +60,16 @@ export class PooledText {
   }
 }
 
+/**
+ * How a {@link PackedText} column's values can be derived: `derive(i)` (undefined when it cannot
+ * be), and optionally `isDerived(i, text)`, the same as `derive(i) === text` but building nothing
+ * (a load asks it of every row).
+ */
+export interface Derivation {
+  derive(i: number): string | undefined;
+  isDerived?(i: number, text: string): boolean;
+}
+
 /** What {@link PackedText} holds for a run: the placeholder, the derived value, or stored text. */
 const PLACEHOLDER = 0;
 const DERIVED = 1;
@@ -81,13 +91,21 @@ export class PackedText {
   private bytes = Buffer.alloc(0);
   private used = 0;
   private garbage = 0;
+  private readonly derive: ((i: number) => string | undefined) | undefined;
+  private readonly isDerived: (i: number, text: string) => boolean = (i, text) => this.derive !== undefined && this.derive(i) === text;
 
   constructor(
     private readonly placeholder: string,
     capacity: number,
-    private readonly derive?: (i: number) => string | undefined,
+    derivation?: Derivation | ((i: number) => string | undefined),
   ) {
     this.kind = new Uint8Array(capacity);
+    if (typeof derivation === 'function') this.derive = derivation;
+    else if (derivation !== undefined) {
+      this.derive = (i) => derivation.derive(i);
+      const test = derivation.isDerived;
+      if (test) this.isDerived = (i, text) => test.call(derivation, i, text);
+    }
   }
 
   /** Grows (or shrinks) the storage to `capacity` runs (new ones hold the placeholder); 0 empties the column. */
@@ -149,7 +167,7 @@ export class PackedText {
       this.kind[i] = PLACEHOLDER;
       return;
     }
-    if (this.derive && this.derive(i) === value) {
+    if (this.isDerived(i, value)) {
       this.kind[i] = DERIVED;
       return;
     }

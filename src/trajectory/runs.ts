@@ -6,7 +6,7 @@
  */
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import { runIndexOf, runName } from '../tree/names.js';
-import { PackedText, PooledText, grown } from './run-columns.js';
+import { PackedText, PooledText, grown, type Derivation } from './run-columns.js';
 
 /** What pypet records about each run. */
 export interface RunInformation {
@@ -73,12 +73,12 @@ export class RunTable {
   private readonly summary: PackedText;
 
   /**
-   * `deriveSummary(i)`: run i's parameter summary as the explored ranges give it now (undefined
-   * when they cannot); the owner calls {@link pinSummaries} before a change of the explored
+   * `summaries`: run i's parameter summary as the explored ranges give it now (undefined when
+   * they cannot); the owner calls {@link pinSummaries} before a change of the explored
    * parameters would change it.
    */
-  constructor(deriveSummary?: (i: number) => string | undefined) {
-    this.summary = new PackedText(PLACEHOLDER.parameter_summary, 0, deriveSummary);
+  constructor(summaries?: Derivation | ((i: number) => string | undefined)) {
+    this.summary = new PackedText(PLACEHOLDER.parameter_summary, 0, summaries);
     this.resize(1);
   }
 
@@ -129,7 +129,7 @@ export class RunTable {
 
   /** Adds a run at the end; its `idx` must be the next index, its `name` that index's run name. */
   append(record: RunInformation): void {
-    if (record.idx !== this.n || record.name !== runName(this.n)) {
+    if (record.idx !== this.n || !isRunName(record.name, this.n)) {
       throw new InvalidArgumentError(
         `Run ${this.n} of the run table cannot be '${record.name}' (index ${record.idx}); runs are kept in index order as ${runName(this.n)}, ${runName(this.n + 1)}, ….`,
       );
@@ -276,4 +276,10 @@ export function formatRuntime(seconds: number): string {
   const us = rest % 1e6;
   const base = `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}${us ? '.' + String(us).padStart(6, '0') : ''}`;
   return days ? `${days} day${days === 1 ? '' : 's'}, ${base}` : base;
+}
+
+/** Whether `name` is {@link runName} of `idx`, found without making that name (a load asks it of every row). */
+function isRunName(name: string, idx: number): boolean {
+  const digits = idx < 1e8 ? 8 : String(idx).length;
+  return name.length === 4 + digits && runIndexOf(name) === idx;
 }

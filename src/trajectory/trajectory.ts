@@ -64,7 +64,8 @@ import {
 } from './bookkeeping.js';
 import { collectBranch, isEmpty, lockBranch, removeItems } from './collect.js';
 import { newIdentity } from './identity.js';
-import { derivedSummary, iterRuns, parameterSummary, viewRun, type IterRunsOptions } from './run-view.js';
+import { iterRuns, viewRun, type IterRunsOptions } from './run-view.js';
+import { derivedSummary, isDerivedSummary, parameterSummary } from './run-summary.js';
 import { defaultBackupName, migrate, nodesToStore, serviceLoadOptions } from './storage-calls.js';
 
 export { DEFAULT_PYTHON_VERSION } from './identity.js';
@@ -107,7 +108,10 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
       singleRun: false,
       runAdded: { nodes: [], links: [] },
       // A loaded table's summaries list the explored parameters in the file's order (summaryOrder).
-      runs: new RunTable((i) => derivedSummary(this, i, this[TRAJECTORY_STATE].summaryOrder)),
+      runs: new RunTable({
+        derive: (i) => derivedSummary(this, i, this[TRAJECTORY_STATE].summaryOrder),
+        isDerived: (i, text) => isDerivedSummary(this, i, text, this[TRAJECTORY_STATE].summaryOrder),
+      }),
       summaryOrder: undefined,
       explored: new Map(),
       presets: new Map(),

@@ -94,12 +94,15 @@ const RUN_NAME_PATTERN = /^run_(\d{8,})$/;
 export function runIndexOf(name: string): number | undefined {
   // By hand, as RUN_NAME_PATTERN reads it: asked for every run of a scan, where a match object
   // per call was garbage.
+  // (and the number from its digits: a slice per call was garbage too)
   if (name.length < 12 || !name.startsWith('run_')) return undefined;
+  let idx = 0;
   for (let i = 4; i < name.length; i++) {
     const c = name.charCodeAt(i);
     if (c < 48 || c > 57) return undefined;
+    idx = idx * 10 + (c - 48);
   }
-  return Number(name.slice(4));
+  return idx;
 }
 
 /** Whether a name is a run group name (`run_XXXXXXXX`, `run_ALL`). */

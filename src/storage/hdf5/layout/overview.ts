@@ -285,17 +285,21 @@ export function readRuns(f: H5File, traj: string, rows?: [number, number]): RunI
   const summary = t.text('parameter_summary');
   const hexsha = t.text('short_environment_hexsha');
   const completed = t.number('completed');
-  return idx.map((_, i) => ({
-    idx: idx[i]!,
-    name: name[i]!,
-    time: time[i]!,
-    timestamp: ts[i]!,
-    finish_timestamp: fts[i]!,
-    runtime: runtime[i]!,
-    parameter_summary: summary[i]!,
-    short_environment_hexsha: hexsha[i]!,
-    completed: completed[i] !== 0,
-  }));
+  const out = new Array<RunInfo>(idx.length);
+  for (let i = 0; i < idx.length; i++) {
+    out[i] = {
+      idx: idx[i]!,
+      name: name[i]!,
+      time: time[i]!,
+      timestamp: ts[i]!,
+      finish_timestamp: fts[i]!,
+      runtime: runtime[i]!,
+      parameter_summary: summary[i]!,
+      short_environment_hexsha: hexsha[i]!,
+      completed: completed[i] !== 0,
+    };
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

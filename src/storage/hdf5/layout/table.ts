@@ -140,8 +140,8 @@ export interface TableColumns {
   nrows: number;
   /** A fixed-length string column as text (padding removed, UTF-8), or a numeric one as text. */
   text(name: string): string[];
-  /** A numeric column as JS numbers (int64 beyond 2^53 loses precision). */
-  number(name: string): number[];
+  /** A numeric column as JS numbers (int64 beyond 2^53 loses precision), in a typed array (no number object per cell). */
+  number(name: string): Float64Array;
 }
 
 /**
@@ -160,10 +160,10 @@ export function readTableColumns(f: H5File, path: string, rows?: [number, number
     if (!m) throw new StorageError(`The table '${path}' has no column '${name}'; it has ${type.members.map((x) => x.name).join(', ')}.`, { file: f.path, path });
     return m;
   };
-  const number = (name: string): number[] => Array.from(numericColumn(d.bytes, type, member(name), nrows));
+  const number = (name: string): Float64Array => numericColumn(d.bytes, type, member(name), nrows);
   const text = (name: string): string[] => {
     const m = member(name);
-    if (m.type.class !== 'string' || m.type.vlen) return number(name).map(String);
+    if (m.type.class !== 'string' || m.type.vlen) return Array.from(number(name), String);
     const size = m.type.size;
     const padByte = m.type.pad === 'spacepad' ? 0x20 : 0;
     const zeros = padByte === 0 ? Buffer.alloc(size) : undefined;
@@ -211,7 +211,8 @@ export function numericColumn(bytes: Uint8Array, table: H5Type & { class: 'compo
   const read =
     t.class === 'float' && t.size === 8 ? (at: number) => view.getFloat64(at, true)
     : t.class !== 'int' ? undefined
-    : t.size === 8 ? (at: number) => Number(t.signed ? view.getBigInt64(at, true) : view.getBigUint64(at, true))
+    // int64 from its two halves (a BigInt per cell was garbage); as Number(BigInt) beyond 2^53
+    : t.size === 8 ? (at: number) => (t.signed ? view.getInt32(at + 4, true) : view.getUint32(at + 4, true)) * 4294967296 + view.getUint32(at, true)
     : t.size === 4 ? (at: number) => (t.signed ? view.getInt32(at, true) : view.getUint32(at, true))
     : t.size === 1 ? (at: number) => (t.signed ? view.getInt8(at) : view.getUint8(at))
     : t.size === 2 ? (at: number) => (t.signed ? view.getInt16(at, true) : view.getUint16(at, true))
