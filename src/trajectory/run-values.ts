@@ -68,19 +68,17 @@ export function valuesFromRuns(traj: TrajectoryCore, name: string, options: From
     if (groupState(runs).lazy?.has(rn)) return true;
     return autoLoad && !groupState(runs).children.has(rn) && !groupState(runs).links.has(rn);
   };
-  const released = readStoredLeaves(traj, runs, name, autoLoad, onlyStored);
+  const released = runs && nodeState(traj).stored ? StoredLeaves.of(traj, runs, name, autoLoad, onlyStored) : undefined;
   try {
-    for (let idx = 0, next = 0; idx < state.runs.length; idx++) {
-      // The runs listed before the loop: one a search below loaded meanwhile is passed over.
-      while (released && next < released.runs.length && released.runs[next]! < idx) next++;
-      const listed = released !== undefined && released.runs[next] === idx;
+    for (let idx = 0; idx < state.runs.length; idx++) {
+      const listed = released !== undefined && released.lists(idx);
       // A listed run's name as storage gave it back: the Map returned holds no second copy.
-      const rn = listed ? released.names[next]! : runName(idx);
+      const rn = listed ? released.name : runName(idx);
       state.idx = idx;
       let item: unknown = missing;
       const stored = onlyStored(rn);
       if (stored && listed) {
-        const leaf = released.leaves[next++];
+        const leaf = released.leaf;
         if (leaf) item = opts.fast_access ? leaf._fastAccess() : leaf;
       }
       if (item === missing) {
@@ -101,32 +99,68 @@ export function valuesFromRuns(traj: TrajectoryCore, name: string, options: From
 }
 
 /**
- * The leaves `name` of the runs only in storage, read from it in one call (the runs in index
- * order, `leaves[i]` and `names[i]` those of `runs[i]`), or undefined when the service cannot read them so.
+ * The leaves `name` of the runs only in storage, read from it a block of runs at a time as the
+ * runs are asked for in index order ({@link lists}): a block's run names (made to ask storage,
+ * then replaced by its own strings) die young, where a million made at once outlived the scan
+ * (~40 MB at 1M runs). A run is listed when it is only in storage as its block is read; one a
+ * search loaded before is passed over (the tree answers for it).
  */
-function readStoredLeaves(
-  traj: TrajectoryCore,
-  runs: NNGroupNode | undefined,
-  name: string,
-  withData: boolean,
-  onlyStored: (rn: string) => boolean,
-): { runs: Int32Array; names: string[]; leaves: (NNLeafNode | undefined)[] } | undefined {
-  const service = traj.v_storage_service;
-  if (!runs || !service || (!service.readReleasedLeaves && !service.readReleasedLeaf)) return undefined;
-  const n = trajectoryState(traj).runs.length;
-  const indices = new Int32Array(n);
-  const names: string[] = [];
-  for (let idx = 0; idx < n; idx++) {
-    const rn = runName(idx);
-    if (onlyStored(rn)) indices[names.push(rn) - 1] = idx;
+class StoredLeaves {
+  /** The listed runs of the current block, with their names and leaves. */
+  private runs = new Int32Array(BLOCK_RUNS);
+  private names: string[] = [];
+  private leaves: (NNLeafNode | undefined)[] = [];
+  private next = 0;
+  /** The first run after the current block. */
+  private end = 0;
+  /** The listed run's name and leaf, after {@link lists} said yes. */
+  name = '';
+  leaf: NNLeafNode | undefined;
+
+  private constructor(
+    private readonly read: (groups: string[]) => (NNLeafNode | undefined)[],
+    private readonly total: number,
+    private readonly onlyStored: (rn: string) => boolean,
+  ) {}
+
+  /** Undefined when the service cannot read leaves so. */
+  static of(traj: TrajectoryCore, runs: NNGroupNode, name: string, withData: boolean, onlyStored: (rn: string) => boolean): StoredLeaves | undefined {
+    const service = traj.v_storage_service;
+    if (!service || (!service.readReleasedLeaves && !service.readReleasedLeaf)) return undefined;
+    const under = runs.v_full_name;
+    const read = service.readReleasedLeaves
+      ? (groups: string[]) => service.readReleasedLeaves!(traj, under, groups, name, withData)
+      : (groups: string[]) => groups.map((rn) => service.readReleasedLeaf!(traj, under, `${rn}.${name}`, withData));
+    return new StoredLeaves(read, trajectoryState(traj).runs.length, onlyStored);
   }
-  if (names.length === 0) return undefined; // (all in memory: storage is not asked)
-  const under = runs.v_full_name;
-  const leaves = service.readReleasedLeaves
-    ? service.readReleasedLeaves(traj, under, names, name, withData)
-    : names.map((rn) => service.readReleasedLeaf!(traj, under, `${rn}.${name}`, withData));
-  return { runs: indices.subarray(0, names.length), names, leaves };
+
+  /** Whether run `idx` (asked in increasing order) is listed; then {@link name} and {@link leaf} are its. */
+  lists(idx: number): boolean {
+    while (idx >= this.end && this.end < this.total) this.readBlock();
+    while (this.next < this.names.length && this.runs[this.next]! < idx) this.next++;
+    if (this.next >= this.names.length || this.runs[this.next] !== idx) return false;
+    this.name = this.names[this.next]!;
+    this.leaf = this.leaves[this.next++];
+    return true;
+  }
+
+  private readBlock(): void {
+    const start = this.end;
+    this.end = Math.min(this.total, start + BLOCK_RUNS);
+    const names: string[] = [];
+    for (let idx = start; idx < this.end; idx++) {
+      const rn = runName(idx);
+      if (this.onlyStored(rn)) this.runs[names.push(rn) - 1] = idx;
+    }
+    this.names = names;
+    this.next = 0;
+    // (all in memory: storage is not asked)
+    this.leaves = names.length === 0 ? [] : this.read(names);
+  }
 }
+
+/** Runs whose stored leaves {@link StoredLeaves} reads per storage call. */
+const BLOCK_RUNS = 4096;
 
 /** The group at the path `parts` (no shortcuts) below `from`, loaded if allowed, or undefined. */
 function groupAt(traj: TrajectoryCore, from: NNGroupNode, parts: string[], autoLoad: boolean): NNGroupNode | undefined {

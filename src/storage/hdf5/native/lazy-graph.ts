@@ -132,27 +132,27 @@ class LazyGraph {
   /** The links of `group`, read now (the group keeps them while it is cached). */
   linksOf(group: LazyGroup, store: LinkStore): Map<string, NLink> {
     try {
-      const raw = this.objects.links(store, group.path);
+      // Read into columns, without a link object each (a `runs` group has a million links).
+      const names: string[] = [];
+      const hard: number[] = [];
+      let other: Map<number, NLink> | undefined;
+      this.objects.forEachLink(store, group.path, (name, addr, link) => {
+        if (link !== undefined) (other ??= new Map()).set(names.length, link);
+        hard.push(addr);
+        names.push(name);
+      });
       const prefix = group.path === '/' ? '/' : `${group.path}/`;
-      if (raw.length <= FEW_LINKS) {
+      if (names.length <= FEW_LINKS) {
         // A Map of its links (made once) for a small group: the packed form below makes a link
         // object on every look-up, and a scan looks up each run's few links several times.
         const links = new Map<string, NLink>();
-        for (const { name, link } of raw) links.set(name, link.kind === 'hard' ? new LazyHardLink(this, link.addr, prefix + name) : link);
-        this.cache.resize(group.addr, GROUP_BYTES + ATTRIBUTE_BYTES * group.attrs.size + LINK_BYTES * raw.length);
+        names.forEach((name, i) => links.set(name, other?.get(i) ?? new LazyHardLink(this, hard[i]!, prefix + name)));
+        this.cache.resize(group.addr, GROUP_BYTES + ATTRIBUTE_BYTES * group.attrs.size + LINK_BYTES * names.length);
         return links;
       }
-      const names = new Array<string>(raw.length);
-      const addrs = new Float64Array(raw.length);
-      let other: Map<number, NLink> | undefined;
-      for (let i = 0; i < raw.length; i++) {
-        const { name, link } = raw[i]!;
-        names[i] = name;
-        if (link.kind === 'hard') addrs[i] = link.addr;
-        else (other ??= new Map()).set(i, link);
-      }
-      const bytes = GROUP_BYTES + ATTRIBUTE_BYTES * group.attrs.size + LINK_BYTES * raw.length;
-      if (raw.length <= MANY_LINKS) {
+      const addrs = new Float64Array(hard);
+      const bytes = GROUP_BYTES + ATTRIBUTE_BYTES * group.attrs.size + LINK_BYTES * names.length;
+      if (names.length <= MANY_LINKS) {
         this.cache.resize(group.addr, bytes);
       } else if (this.cache.delete(group.addr) || this.scanned?.delete(group.addr)) this.bigGroups.set(group.addr, group, bytes);
       return new PackedLinks(this, prefix, names, addrs, other);

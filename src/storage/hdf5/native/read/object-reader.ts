@@ -17,7 +17,7 @@ import { Interner } from '../intern.js';
 import { type RawLink, decodeDataspace, decodeFilters, decodeLayout, decodeLink, seekDenseStorage } from './messages.js';
 import { MSG, SIG, UNDEF } from '../format.js';
 import { ObjectHeader } from './object-header.js';
-import { symbolTableLinks } from './symbol-table.js';
+import { forEachSymbolTableLink, symbolTableLinks } from './symbol-table.js';
 
 /**
  * Where a group keeps its links, taken from its object header so that the links can be listed
@@ -68,6 +68,19 @@ export class ObjectReader {
     }
     if (h.has(MSG.DATATYPE)) throw new NativeUnsupportedError('committed (named) datatypes', path);
     throw new CorruptError(`the object at '${path}' (address ${addr}) is neither a group nor a dataset`);
+  }
+
+  /**
+   * Calls `each` with the links of a group in name order, as {@link links} lists them: a hard
+   * link's address (`target` undefined), else the link. A symbol table's links are read one by
+   * one without an object each (a `runs` group of a million).
+   */
+  forEachLink(store: LinkStore, path: string, each: (name: string, addr: number, link: RawLink['link'] | undefined) => void): void {
+    if (store.kind === 'symbols') {
+      forEachSymbolTableLink(this.src, store.btree, store.heap, (name, addr, target) => each(name, addr, target === undefined ? undefined : { kind: 'soft', target }));
+      return;
+    }
+    for (const { name, link } of this.links(store, path)) each(name, link.kind === 'hard' ? link.addr : UNDEF, link.kind === 'hard' ? undefined : link);
   }
 
   /** The links of a group, sorted by name in HDF5's (byte) order. */
