@@ -293,6 +293,11 @@ class PackedLinks extends Map<string, NLink> {
     return this.names.values();
   }
 
+  /** The names in byte order (see `namesInOrder` in model.ts), never changed. */
+  get namesInOrder(): readonly string[] {
+    return this.names;
+  }
+
   override *values(): MapIterator<NLink> {
     for (let i = 0; i < this.names.length; i++) yield this.at(i);
   }

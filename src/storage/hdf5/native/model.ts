@@ -30,6 +30,14 @@ export interface NGroup {
   links: Map<string, NLink>;
 }
 
+/**
+ * The link names of a group's links in byte order, when its link map keeps them as one array
+ * (a read-only file's big group): a caller listing them need not copy and sort a million names.
+ */
+export function namesInOrder(links: Map<string, NLink>): readonly string[] | undefined {
+  return (links as Partial<{ namesInOrder: readonly string[] }>).namesInOrder;
+}
+
 /** The chunks of a dataset as stored (possibly compressed), for copying without decoding. */
 export interface NRawChunks {
   /** Body of the source's filter pipeline message, re-emitted verbatim. */

@@ -16,7 +16,7 @@ import { replaceThroughTemp } from '../../atomic.js';
 import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, WriteData } from '../engine/h5file.js';
 import { VLEN_BYTES, isVariableLength } from '../engine/h5types.js';
 import { baseName, parentOf } from '../engine/paths.js';
-import { type NDataset, type NGroup, type NLink, type NNode, NativeUnsupportedError, type StoredChunks, newGroup } from './model.js';
+import { type NDataset, type NGroup, type NLink, type NNode, NativeUnsupportedError, type StoredChunks, namesInOrder, newGroup } from './model.js';
 import { appendCommit, appendCommitsEnabled } from './append-commit.js';
 import { OwnedData, packSmall } from './owned-data.js';
 import { type NativeSource, hardLinkAddress, openNativeFile } from './reader.js';
@@ -390,7 +390,8 @@ export class NativeH5File implements H5File {
     const group = this.groupAt(path);
     let names = this.sortedNames.get(group);
     if (!names) {
-      names = [...group.links.keys()].sort(compareBytes);
+      // (a read-only file's big group keeps its names in order already: no copy of a million)
+      names = (namesInOrder(group.links) as string[] | undefined) ?? [...group.links.keys()].sort(compareBytes);
       this.sortedNames.set(group, names);
     }
     return names;
