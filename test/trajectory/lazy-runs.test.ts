@@ -119,6 +119,32 @@ test('adding below a run group still in storage loads it instead of making a sec
   assert.equal([run4.out.f_get('a'), run4.extra], [2, 42]);
 });
 
+test('f_get_from_runs reads the stored runs a bounded block per storage call, each run once', () => {
+  const t = skeleton(big);
+  const service = t.v_storage_service!;
+  const read = service.readReleasedLeaves!.bind(service);
+  const blocks: number[] = [];
+  const given = new Set<string>();
+  service.readReleasedLeaves = (traj, under, groups, relative, withData) => {
+    blocks.push(groups.length);
+    const leaves = read(traj, under, groups, relative, withData);
+    for (const g of groups) given.add(g);
+    return leaves;
+  };
+  // Run 5's group is in memory: the tree answers for it, storage is not asked.
+  t.f_get(`results.runs.${runName(5)}.out`);
+  const values = t.f_get_from_runs('out', { fast_access: false });
+  assert.is(values.size, N);
+  const last = values.get(runName(1999)) as Result;
+  t.f_load_items([last], { load_only: ['a'] });
+  assert.equal([last.v_full_name, last.a], [`results.runs.${runName(1999)}.out`, 999.5]);
+  // Blocks of a few hundred runs (their run names die young), together every stored run once.
+  assert.ok(blocks.length > 1 && Math.max(...blocks) <= 512, `blocks of ${blocks.join(', ')} runs`);
+  assert.is(blocks.reduce((a, b) => a + b, 0), N - 1);
+  assert.not.ok(given.has(runName(5)));
+  assert.ok(given.has(runName(1234)) && values.has(runName(1234)), 'run 1234 was read through storage');
+});
+
 test('a run group loaded while a run executes is not recorded as something the run added', () => {
   const t = skeleton(big);
   const state = trajectoryState(t);
