@@ -7,15 +7,13 @@
  * W1 export allocates (a fifth more scavenges, each promoting what was still held). A line here
  * allocates its cells' text and the line itself.
  */
+import { numberText } from '../values/text.js';
 
 /** A record cell's text: empty for null/undefined, true/false as words, other objects as JSON. */
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
-  // A finite number as JSON writes it, which is the text String gives, without V8's
-  // number-to-string cache: the cache holds each string it made long enough for V8 to promote
-  // it to the old generation, so at a million runs the cells themselves piled up there.
-  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : String(value);
+  if (typeof value === 'number') return numberText(value); // not String(value): see numberText
   if (typeof value === 'bigint' || typeof value === 'boolean') return String(value);
   if (value instanceof Date) return String(value.getTime());
   return JSON.stringify(value) ?? '';
