@@ -5,8 +5,8 @@
  * Workloads: W1 (store through f_store), W1env (through the Environment), W1busy (5 ms of work
  * per run; compare --ncores 1 and 2), W2 (load skeleton + collect `a`; needs the W1 file of the
  * same n and implementation), W2info (`h5traj info` on that file), W3 (20 × 8 MB arrays), W5
- * (`h5traj run` of bench/w5_module.mjs: --n runs of a 4 MB result, default 400; serial or
- * --ncores 2). W1/W2 take n = 1000 … 1,000,000 (WORKLOADS.md's grids); at 1,000,000 pass `--reps 1`.
+ * (the built `h5traj run` of bench/w5_module.mjs, so `npm run build` first: --n runs of a 4 MB
+ * result, default 400; serial or --ncores 2). W1/W2 take n = 1000 … 1,000,000 (WORKLOADS.md's grids); at 1,000,000 pass `--reps 1`.
  * `--impl` picks who does the work: h5traj (the default), h5py (raw h5py, WORKLOADS.md's `perrun`
  * floor layout: W1, W2 and W5, whose floor is w5_floor.py) or pypet (pypet 0.7: W1, W2), the peers
  * run by `/usr/bin/python3` (H5TRAJ_PYTHON) with pypet's source on PYTHONPATH (`--pypet DIR`,

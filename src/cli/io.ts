@@ -3,7 +3,7 @@
  * (`| head`) ends the program quietly; colours only on a TTY and never with NO_COLOR.
  */
 import stringWidth from 'string-width';
-import { jsonReplacer as valueReplacer } from '../values/text.js';
+import { numberText, jsonReplacer as valueReplacer } from '../values/text.js';
 
 /** Thrown (and caught by the CLI) when stdout was closed by the reader. */
 export class PipeClosed extends Error {}
@@ -96,5 +96,6 @@ export function* alignedLines(head: string[], widths: readonly number[], rows: I
 /** One cell's text: empty for null/undefined; a line break shown as \n so a row stays one line. */
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return numberText(value); // not String(value): see numberText
   return String(value).replace(/\r?\n/g, '\\n');
 }

@@ -75,7 +75,10 @@ export function splitAndCheck(fullName: string): string[] {
 
 /** `run_%08d`. */
 export function runName(idx: number): string {
-  return `run_${String(idx).padStart(8, '0')}`;
+  // JSON.stringify, not String: V8 keeps what String(number) makes in its number-to-string cache,
+  // long enough to promote it to the old generation, and a pass over a million runs made
+  // millions of such strings (garbage that waited there for a full collection).
+  return `run_${JSON.stringify(idx).padStart(8, '0')}`;
 }
 
 /** pypet buckets runs in sets of 1000: `run_set_%05d`. */

@@ -115,4 +115,35 @@ test('Ctrl-C stops cleanly with exit code 130; --resume completes every run exac
   assert.equal(fs.readdirSync(dir).filter((f) => f.startsWith('int.hdf5.') || f.startsWith('.int')), [], 'no lock, journal or temp left');
 });
 
+/** A module (`.mjs` or `.ts`) whose runs store whether they ran in a worker thread and whether the TypeScript loader was registered there. */
+function loaderProbe(ext: 'mjs' | 'ts'): string {
+  const file = path.join(dir, `loader-probe.${ext}`);
+  const any = ext === 'ts' ? ': any' : '';
+  fs.writeFileSync(file, `
+import { isMainThread } from 'node:worker_threads';
+export const name = 'probe';
+export function setup(traj${any}) {
+  traj.f_add_parameter('k', 0, { dtype: 'int' });
+  traj.f_explore({ k: [0, 1, 2, 3] });
+}
+export function run(traj${any}) {
+  traj.f_add_result('where', { worker: !isMainThread, loader: globalThis[Symbol.for('h5traj.typescript-loader')] === true });
+}
+`);
+  return file;
+}
+
+test('--ncores 2: workers register the TypeScript loader only for a TypeScript module (a .mjs one runs without it)', () => {
+  // The loader (esbuild's transform) costs each worker ~60 MB; a plain JavaScript module needs none.
+  for (const [ext, expected] of [['mjs', false], ['ts', true]] as const) {
+    const file = path.join(dir, `loader-${ext}.hdf5`);
+    const r = h5traj(['run', loaderProbe(ext), '--file', file, '--ncores', '2', '--quiet']);
+    assert.is(r.code, 0, r.stderr);
+    const t = new Trajectory('probe', { add_time: false, filename: file });
+    t.f_load({ name: 'probe', load_parameters: 2, load_results: 2 });
+    const seen = [...t.f_get_from_runs('where').values()].map((w) => [w.f_get('worker'), w.f_get('loader')]);
+    assert.equal(seen, [[true, expected], [true, expected], [true, expected], [true, expected]], `${ext} module`);
+  }
+});
+
 test.run();

@@ -1,6 +1,6 @@
 /** `h5traj export FILE --format csv|jsonl`: one record per run, streamed to stdout or a file. */
-import { stringify } from 'csv-stringify/sync';
 import { withReadOptions, type CliCommand, type CommonArgs } from '../command.js';
+import { csvHeader, csvLine } from '../csv.js';
 import { UsageError } from '../exit-codes.js';
 import { filterFromOption, runSelection, WHERE_OPTION } from '../filter.js';
 import { watchInterrupts } from '../interrupt.js';
@@ -21,12 +21,7 @@ interface ExportArgs extends CommonArgs {
 type Formatter = (record: Record<string, unknown>) => string;
 
 function csvFormatter(columns: string[]): { header: string; line: Formatter } {
-  // csv-stringify's defaults would write true as 1 and false as an empty cell.
-  const options = { cast: { boolean: (v: boolean) => String(v), bigint: (v: bigint) => v.toString() }, eof: false };
-  return {
-    header: stringify([columns], options),
-    line: (record) => stringify([columns.map((c) => record[c] ?? null)], options),
-  };
+  return { header: csvHeader(columns), line: (record) => csvLine(columns, record) };
 }
 
 const jsonlLine: Formatter = (record) => JSON.stringify(record, jsonReplacer);
