@@ -17,9 +17,8 @@ import { writeCommit } from '../../../../src/storage/hdf5/store.js';
 import { compactFile, unreachableBytes } from '../../../../src/storage/hdf5/compact.js';
 import type { OverviewMemory } from '../../../../src/storage/hdf5/layout/overview-tables.js';
 import { runName } from '../../../../src/tree/names.js';
-import { forceCommitMode, tempDir } from '../../../helpers.js';
+import { forceCommitMode, runH5py, runH5pyJson, tempDir } from '../../../helpers.js';
 
-const PYTHON = '/usr/bin/python3';
 const RUNS = 50;
 const dir = tempDir('h5traj-append-');
 
@@ -53,9 +52,7 @@ function h5pyView(file: string): { groups: string[]; completed: number[]; z: num
     'print(json.dumps({"groups": groups, "completed": [int(c) for c in t["overview/runs"]["completed"]],',
     '  "z": [float(runs[g]["z"]["z"][()]) for g in groups]}))',
   ].join('\n');
-  const r = spawnSync(PYTHON, ['-c', code, file], { encoding: 'utf8' });
-  assert.is(r.status, 0, `h5py reads ${file}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as { groups: string[]; completed: number[]; z: number[] };
+  return runH5pyJson<{ groups: string[]; completed: number[]; z: number[] }>(code, file);
 }
 
 function h5dumpReads(file: string): void {
@@ -165,9 +162,7 @@ test('the last of 40 commits into a growing file append no more bytes than 1.5 t
     '    g = f["sim/results/runs"]',
     '    print(len(g), float(g["run_00000799"]["z"]["z"][()]))',
   ].join('\n');
-  const r = spawnSync(PYTHON, ['-c', code, file], { encoding: 'utf8' });
-  assert.is(r.status, 0, r.stderr);
-  assert.is(r.stdout.trim(), `${perCommit * commits + 301} 7990.0`);
+  assert.is(runH5py(code, file).trim(), `${perCommit * commits + 301} 7990.0`);
   h5dumpReads(file);
 });
 
