@@ -10,36 +10,19 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { FormatError, Trajectory } from '../../../../src/index.js';
-import { leafToRecord } from '../../../../src/trajectory/records.js';
-import type { Commit } from '../../../../src/trajectory/storage-service.js';
 import { HeldFileWriter } from '../../../../src/storage/hdf5/transactions/held-writer.js';
 import { writeCommit } from '../../../../src/storage/hdf5/store.js';
 import { compactFile, unreachableBytes } from '../../../../src/storage/hdf5/compact.js';
 import type { OverviewMemory } from '../../../../src/storage/hdf5/layout/overview-tables.js';
 import { runName } from '../../../../src/tree/names.js';
 import { forceCommitMode, runH5py, runH5pyJson, tempDir } from '../../../helpers.js';
+import { runCommit, storeExploration } from './run-commits.js';
 
 const RUNS = 50;
 const dir = tempDir('h5traj-append-');
 
 forceCommitMode(test, 'append');
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-/** A trajectory exploring x = 0 … n−1, stored with no run completed. */
-function storeExploration(file: string, n: number): Trajectory {
-  const t = new Trajectory('sim', { add_time: false, filename: file });
-  t.f_add_parameter('x', 0);
-  t.f_explore({ x: Array.from({ length: n }, (_, i) => i) });
-  t.f_store();
-  return t;
-}
-
-/** The commit of run i: result z = 10·i and an array filled with i. */
-function runCommit(t: Trajectory, i: number): Commit {
-  const scratch = new Trajectory('scratch', { add_time: false });
-  const leaf = scratch.f_add_result(`runs.${runName(i)}.z`, { z: 10 * i, arr: new Float64Array(3).fill(i) });
-  return { runs: [{ idx: i, info: { ...t.f_get_run_information(i), completed: 1 }, records: [leafToRecord(leaf)] }], failures: [], nodes: [] };
-}
 
 /** What h5py sees: the run groups, the completed flags of the run table, and each run's z. */
 function h5pyView(file: string): { groups: string[]; completed: number[]; z: number[] } {
