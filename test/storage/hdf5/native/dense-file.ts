@@ -11,6 +11,7 @@
  * order. Each later round adds 10 subgroups to `/dense`, 12 attributes to `sim` and makes
  * `sim/results/runs` dense again. {@link expectedView} is what h5py must then see.
  */
+import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';
 import { ByteSource } from '../../../../src/storage/hdf5/native/read/byte-source.js';
 import { ObjectHeader } from '../../../../src/storage/hdf5/native/read/object-header.js';
 import { seekDenseStorage } from '../../../../src/storage/hdf5/native/read/messages.js';
@@ -115,9 +116,26 @@ export interface Storage {
   attrs: 'compact' | 'dense';
 }
 
-/** How the objects at the h5py paths `paths` of `file` store their links and attributes. */
+/** Where the headers of the objects at `paths` of `file` are (read by the native reader; '/' is the root). */
+function addresses(file: string, paths: readonly string[]): number[] {
+  const f = NativeH5File.open(file, 'r');
+  const src = new ByteSource(file);
+  try {
+    const root = readSuperblock(src).rootAddr;
+    return paths.map((p) => {
+      const addr = p === '/' ? root : f.addressOf(p);
+      if (addr === undefined) throw new Error(`'${p}' in ${file} is not reached by a hard link`);
+      return addr;
+    });
+  } finally {
+    src.close();
+    f.close();
+  }
+}
+
+/** How the objects at `paths` of `file` store their links and attributes. */
 export function storageOf(file: string, ...paths: string[]): Record<string, Storage> {
-  const addrs = runH5pyJson<number[]>('import h5py, json, sys\nf = h5py.File(sys.argv[1], "r")\nprint(json.dumps([h5py.h5o.get_info(f[p].id).addr for p in sys.argv[2:]]))', file, ...paths);
+  const addrs = addresses(file, paths);
   const src = new ByteSource(file);
   try {
     readSuperblock(src);
@@ -143,7 +161,7 @@ export function storageOf(file: string, ...paths: string[]): Record<string, Stor
  * (`write/symbol-table-append.ts`). Undefined when the group keeps its links otherwise.
  */
 export function heapFreeSpace(file: string, path: string): [number, number] | undefined {
-  const [addr] = runH5pyJson<number[]>('import h5py, json, sys\nprint(json.dumps([h5py.h5o.get_info(h5py.File(sys.argv[1], "r")[sys.argv[2]].id).addr]))', file, path);
+  const [addr] = addresses(file, [path]);
   const src = new ByteSource(file);
   try {
     readSuperblock(src);
