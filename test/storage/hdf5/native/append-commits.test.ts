@@ -169,4 +169,20 @@ test('a torn superblock switch is repaired by the next writer, back to the versi
   h5dumpReads(file);
 });
 
+test('a torn superblock is not rolled back from a recovery record older than the last write to the file', () => {
+  const file = path.join(dir, 'torn-stale.hdf5');
+  const t = storeExploration(file, 3);
+  t.v_storage_service!.commit(t, runCommit(t, 0));
+  t.v_storage_service!.commit(t, runCommit(t, 1));
+  // Another writer (as libhdf5 does) extends the file after commit 1; then its superblock write tears.
+  fs.appendFileSync(file, Buffer.alloc(4096, 0x11));
+  const fd = fs.openSync(file, 'r+');
+  fs.writeSync(fd, Buffer.alloc(16, 0xab), 0, 16, 36);
+  fs.closeSync(fd);
+  const before = fs.readFileSync(file);
+  const again = new Trajectory('sim', { add_time: false, filename: file });
+  assert.throws(() => again.v_storage_service!.commit(t, runCommit(t, 2)), (e: unknown) => e instanceof FormatError);
+  assert.ok(fs.readFileSync(file).equals(before), 'the file is left byte for byte as it was');
+});
+
 test.run();
