@@ -8,14 +8,13 @@
  * say so, as test/storage/hdf5/h5py-compat.test.ts does); the pypet checks run only where pypet
  * 0.7 imports (see test/pypet-examples/pypet-view.ts).
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Trajectory } from '../../src/index.js';
 import { NDArray } from '../../src/values/ndarray.js';
-import { inTempDir } from '../helpers.js';
+import { inTempDir, pythonProblem } from '../helpers.js';
 import { PYTHON, pypetEnv, pypetTest, run } from '../pypet-examples/pypet-view.js';
 
 const LOADER = fileURLToPath(new URL('../../scripts/loader/register.mjs', import.meta.url));
@@ -44,8 +43,8 @@ function assertShape(line: Record<string, unknown>, impl: string, workload: stri
 }
 
 test('python3-h5py is installed (the raw h5py floor of the benchmark needs it)', () => {
-  const r = spawnSync(PYTHON, ['-c', 'import h5py, numpy'], { encoding: 'utf8' });
-  assert.ok(r.status === 0, `'${PYTHON} -c "import h5py, numpy"' failed (${r.error?.message ?? r.stderr.trim()}); install it with: apt-get install -y python3-h5py`);
+  const problem = pythonProblem('import h5py, numpy');
+  assert.ok(problem === '', `${problem}\ninstall it with: apt-get install -y python3-h5py`);
 });
 
 test('w_data.py gives the numbers of data.ts: U[0..4] and the grid values of runs at both grid sizes', async () => {

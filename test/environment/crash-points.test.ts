@@ -19,12 +19,12 @@ import { fileURLToPath } from 'node:url';
 import { Environment, Trajectory } from '../../src/index.js';
 import { leafToRecord } from '../../src/trajectory/records.js';
 import { tempDir } from './env-helpers.js';
+import { pythonProblem } from '../helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHILD = fileURLToPath(new URL('./fixtures/crash-point-child.mjs', import.meta.url));
 const RUN_MODULE = fileURLToPath(new URL('./fixtures/crash-point-run.mjs', import.meta.url));
 const CLI = path.join(ROOT, 'dist/cli/main.js');
-const PYTHON = '/usr/bin/python3';
 const XS = [1, 2, 3, 4];
 
 interface Outcome {
@@ -58,8 +58,7 @@ function runWithCrash(args: string[], cwd: string, crashAt?: number): Outcome {
 /** h5py opens the file and reads every trajectory's run table (empty when fine). */
 function h5pyProblem(file: string): string {
   const code = 'import h5py,sys\nf=h5py.File(sys.argv[1],"r")\nfor t in f: len(f[t]["overview"]["runs"])';
-  const r = spawnSync(PYTHON, ['-c', code, file], { encoding: 'utf8' });
-  return r.status === 0 ? '' : `h5py cannot open ${file}: ${r.stderr || r.error}`;
+  return pythonProblem(code, file);
 }
 
 /** Files in `dir` other than the given ones (temporaries, locks, journals left behind). */

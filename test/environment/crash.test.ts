@@ -7,20 +7,20 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Trajectory } from '../../src/index.js';
 import { journalPathFor, readJournal } from '../../src/environment/journal.js';
 import { tempDir } from './env-helpers.js';
+import { pythonProblem } from '../helpers.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/crash-child.ts', import.meta.url));
 const LOADER = fileURLToPath(new URL('../../scripts/loader/register.mjs', import.meta.url));
 // More runs than ten kills, each after at most 30 new durable runs, can finish.
 const RUNS = 400;
 const MAX_RUNS_PER_LIFE = 30;
-const PYTHON = '/usr/bin/python3';
 
 /** A small seeded PRNG, so a failing schedule can be replayed. */
 function lcg(seed: number): () => number {
@@ -59,15 +59,13 @@ function runChild(file: string, killAfterRuns?: number): Promise<{ durable: numb
   });
 }
 
+/** Empty when h5py opens the file and reads its run table, else why it cannot. */
 function h5pyOpens(file: string): string {
-  const r = spawnSync(PYTHON, ['-c', 'import h5py,sys; f=h5py.File(sys.argv[1],"r"); print(len(f["crashy/overview/runs"]))', file], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) return `h5py could not open ${file}: ${r.stderr || r.error}`;
-  return '';
+  return pythonProblem('import h5py,sys; f=h5py.File(sys.argv[1],"r"); print(len(f["crashy/overview/runs"]))', file);
 }
 
 test('h5py is installed for the crash test (apt-get install python3-h5py)', () => {
-  const r = spawnSync(PYTHON, ['-c', 'import h5py'], { encoding: 'utf8' });
-  assert.is(r.status, 0, 'install Debian python3-h5py: the crash test checks files with a real HDF5 reader');
+  assert.is(pythonProblem('import h5py'), '', 'install Debian python3-h5py: the crash test checks files with a real HDF5 reader');
 });
 
 test('kill -9 at 10 random moments: files stay readable, durable runs survive, resume finishes exactly once', async () => {

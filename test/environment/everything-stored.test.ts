@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,12 +13,12 @@ import { Environment, RunsFailedError, Trajectory, runName, type NNGroupNode } f
 import { journalPathFor, type CompletedRunEntry } from '../../src/environment/journal.js';
 import { SharedNodeClaims } from '../../src/environment/run-executor.js';
 import { comparableManifest, loadAll, tempDir } from './env-helpers.js';
+import { runH5py } from '../helpers.js';
 import { flaky, postprocess, run } from './fixtures/probe.js';
 
 const MODULE = fileURLToPath(new URL('./fixtures/probe.ts', import.meta.url));
 const CHILD = fileURLToPath(new URL('./fixtures/probe-child.ts', import.meta.url));
 const LOADER = fileURLToPath(new URL('../../scripts/loader/register.mjs', import.meta.url));
-const PYTHON = '/usr/bin/python3';
 
 function probeEnv(file: string, options: Partial<ConstructorParameters<typeof Environment>[0]> = {}, runs = 4): Environment {
   const env = new Environment({ trajectory: 'probe', filename: file, progress: 'quiet', ...options });
@@ -120,9 +120,7 @@ test('h5py sees results/neuron/run_00000000 in pypet layout', async () => {
     'print(a(f["probe/derived_parameters/dp/run_00000001"], "SRVC_INIT_CLASS_NAME"), a(f["probe/results/summary/total"], "SRVC_INIT_CLASS_NAME"))',
     'print(sorted(f["probe/results"].keys()))',
   ].join('\n');
-  const r = spawnSync(PYTHON, ['-c', script, file], { encoding: 'utf8' });
-  assert.is(r.status, 0, `h5py (apt-get install python3-h5py) could not read the file: ${r.stderr}`);
-  assert.equal(r.stdout.trim().split('\n'), [
+  assert.equal(runH5py(script, file).trim().split('\n'), [
     'Result 1 2.0',
     'Parameter Result',
     "['links', 'neuron', 'other', 'run_00000000', 'run_00000001', 'run_00000002', 'run_00000003', 'run_set_00000', 'runs', 'summary']",

@@ -15,10 +15,10 @@ import { Environment, type Trajectory } from '../../src/index.js';
 import { MAX_PENDING } from '../../src/environment/commit-scheduler.js';
 import { journalPathFor, journalsBeside, readJournal } from '../../src/environment/journal.js';
 import { tempDir } from './env-helpers.js';
+import { runH5pyJson } from '../helpers.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/journal-child.ts', import.meta.url));
 const LOADER = fileURLToPath(new URL('../../scripts/loader/register.mjs', import.meta.url));
-const PYTHON = '/usr/bin/python3';
 const RUNS = 3 * MAX_PENDING;
 
 const run = (traj: Trajectory): void => {
@@ -81,9 +81,7 @@ test('killed between two commits, the journal holds only the runs after the last
   ].join('\n');
   // The first and last run, and the runs on each side of the last commit and of the kill.
   const probe = [0, 2 * MAX_PENDING - 1, 2 * MAX_PENDING, killAt - 1, killAt, RUNS - 1];
-  const out = spawnSync(PYTHON, ['-c', code, file, JSON.stringify(probe)], { encoding: 'utf8' });
-  assert.is(out.status, 0, out.stderr);
-  const got = JSON.parse(out.stdout) as { runs: number; done: number; groups: number; z: Record<string, number> };
+  const got = runH5pyJson<{ runs: number; done: number; groups: number; z: Record<string, number> }>(code, file, JSON.stringify(probe));
   assert.equal({ runs: got.runs, done: got.done, groups: got.groups }, { runs: RUNS, done: RUNS, groups: RUNS });
   for (const [i, z] of Object.entries(got.z)) assert.is(z, 2 * Number(i), `run ${i}`);
 });

@@ -11,7 +11,7 @@
  * need it are not registered (they are not counted as passed) and one line on stderr says how
  * many were left out. `H5TRAJ_REQUIRE_PYPET=1` turns a missing pypet into a failing test instead.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,9 +20,9 @@ import * as assert from 'uvu/assert';
 import { trajectoryManifest } from '../../src/cli/manifest.js';
 import { openTrajectory, trajectoryNames } from '../../src/cli/open.js';
 import { stringifyManifest } from '../../src/cli/manifest-values.js';
-import { inTempDir } from '../helpers.js';
+import { PYTHON, inTempDir, python } from '../helpers.js';
 
-export const PYTHON = '/usr/bin/python3';
+export { PYTHON };
 export const PYPET_SOURCE = process.env.H5TRAJ_PYPET_SOURCE || '/tmp/ex-pypet';
 const VIEW_SCRIPT = fileURLToPath(new URL('../../scripts/pypet-view.py', import.meta.url));
 
@@ -57,9 +57,12 @@ export const PYPET_AVAILABLE = PYPET_PROBLEM === undefined;
 
 /** Why pypet 0.7 cannot be imported, or undefined when it can. */
 function pypetImportProblem(): string | undefined {
-  const r = spawnSync(PYTHON, ['-c', 'import pypet, tables, pandas, scipy; print(pypet.__version__)'], { encoding: 'utf8', env: pypetEnv() });
-  if (r.status === 0 && r.stdout.trim() === '0.7.0') return undefined;
-  return (r.stderr || r.stdout || r.error?.message || '').trim().split('\n').at(-1) ?? 'no output';
+  try {
+    const version = python(['-c', 'import pypet, tables, pandas, scipy; print(pypet.__version__)'], { env: pypetEnv() }).trim();
+    return version === '0.7.0' ? undefined : `pypet is version ${version || '(none printed)'}, not 0.7.0`;
+  } catch (e) {
+    return (e as Error).message.trim().split('\n').at(-1);
+  }
 }
 
 let leftOut = 0;

@@ -6,7 +6,6 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Complex, type TypedValue } from '../../../src/values/types.js';
@@ -18,9 +17,8 @@ import { createRuns, writeExplorations, writeInfo } from '../../../src/storage/h
 import { placeholderRun } from '../../../src/trajectory/runs.js';
 import { resolveSettings, writeHdf5Settings } from '../../../src/storage/hdf5/layout/settings.js';
 import { toRunRow } from '../../../src/storage/hdf5/layout/convert.js';
-import { tempDir } from '../../helpers.js';
+import { pythonProblem, runH5pyJson, tempDir } from '../../helpers.js';
 
-const PYTHON = '/usr/bin/python3';
 const dir = tempDir('h5traj-h5py-');
 const file = join(dir, 'pypet_layout.h5');
 const T = 'compat';
@@ -75,8 +73,8 @@ print(json.dumps(out, default=lambda x: x.tolist()))  # subarray cells are ndarr
 `;
 
 test('python3-h5py is installed (needed to check files against an independent HDF5 reader)', () => {
-  const r = spawnSync(PYTHON, ['-c', 'import h5py'], { encoding: 'utf8' });
-  assert.ok(r.status === 0, `'${PYTHON} -c "import h5py"' failed (${r.error?.message ?? r.stderr.trim()}); install it with: apt-get install -y python3-h5py hdf5-tools`);
+  const problem = pythonProblem('import h5py');
+  assert.ok(problem === '', `${problem}\ninstall it with: apt-get install -y python3-h5py hdf5-tools`);
 });
 
 test('a trajectory written by h5traj has the attributes, types and values pypet expects (checked with h5py)', async () => {
@@ -112,9 +110,7 @@ test('a trajectory written by h5traj has the attributes, types and values pypet 
   writeLink(f, T, 'results.link', 'results.r');
   f.close();
 
-  const r = spawnSync(PYTHON, ['-c', SCRIPT, file, T], { encoding: 'utf8' });
-  assert.is(r.status, 0, `h5py could not read the file: ${r.stderr}`);
-  const o = JSON.parse(r.stdout);
+  const o = runH5pyJson(SCRIPT, file, T);
   const a = (p: string, n: string) => o.attrs[p][n] ?? null;
 
   // leaf markers: SRVC_LEAF is an integer 1 (truthy for PyTables); class names are UTF-8 strings

@@ -6,7 +6,6 @@
  * and the others are refused with a StorageError naming the engine's limit.
  * CI installs python3-pandas and python3-tables; without them this test fails, it is never skipped.
  */
-import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +16,8 @@ import { readPandas } from '../../../src/storage/hdf5/layout/pandas-read.js';
 import { writePandas } from '../../../src/storage/hdf5/layout/pandas-write.js';
 import { engineName, openH5Sync } from '../../../src/storage/hdf5/engine/open-file.js';
 import { Column, DataFrame, Index, Series } from '../../../src/values/frame.js';
-import { tempDir } from '../../helpers.js';
+import { runH5py, tempDir } from '../../helpers.js';
 
-const PYTHON = '/usr/bin/python3';
 const FRAMES = fileURLToPath(new URL('../../fixtures/pandas/frames.h5', import.meta.url));
 const KEYS = ['frame_types', 'frame_range', 'frame_float_labels', 'series_float', 'series_str', 'series_dt', 'series_int_index', 'freq', 'freq_month'];
 const dir = tempDir('h5traj-pandas-write-');
@@ -73,9 +71,7 @@ test('frames and series h5traj writes load in pandas equal to the ones pandas wr
     '    assert type(x.index) is type(y.index) or (x.index.dtype == y.index.dtype), k',
     '    print(k, type(y).__name__)',
   ].join('\n');
-  const r = spawnSync(PYTHON, ['-c', script, FRAMES, file, ...written], { encoding: 'utf8' });
-  assert.is(r.status, 0, r.stderr || r.error?.message);
-  assert.equal(r.stdout.trim().split('\n'), written.map((k) => `${k} ${original.get(k) instanceof DataFrame ? 'DataFrame' : 'Series'}`));
+  assert.equal(runH5py(script, FRAMES, file, ...written).trim().split('\n'), written.map((k) => `${k} ${original.get(k) instanceof DataFrame ? 'DataFrame' : 'Series'}`));
 });
 
 test('a frame built in JavaScript (text index, int64, float64 with NaN, datetimes with NaT) loads in pandas with those dtypes', () => {
@@ -93,12 +89,10 @@ test('a frame built in JavaScript (text index, int64, float64 with NaN, datetime
   } finally {
     f.close();
   }
-  const r = spawnSync(PYTHON, ['-c', 'import sys, pandas as pd; d = pd.read_hdf(sys.argv[1], "df"); print(dict(d.dtypes.astype(str)), list(d.index), d["n"].tolist(), str(d["when"][0]), d["when"].isna().tolist())', file], { encoding: 'utf8' });
-  assert.is(r.status, 0, r.stderr);
-  assert.is(r.stdout.trim(), "{'n': 'int64', 'x': 'float64', 'when': 'datetime64[ns]'} ['a', 'b'] [1, 2] 2024-02-29 12:00:00 [False, True]");
-  const ints = spawnSync(PYTHON, ['-c', 'import sys, pandas as pd; d = pd.read_hdf(sys.argv[1], "ints"); print(d.index.name, list(d.index), list(d.columns), list(d.dtypes.astype(str)), d.values.tolist())', file], { encoding: 'utf8' });
-  assert.is(ints.status, 0, ints.stderr);
-  assert.is(ints.stdout.trim(), "i [5, 6] [20, 10, 30] ['int64', 'float64', 'int64'] [[1.0, 0.5, 3.0], [2.0, 1.0, 4.0]]");
+  const df1 = runH5py('import sys, pandas as pd; d = pd.read_hdf(sys.argv[1], "df"); print(dict(d.dtypes.astype(str)), list(d.index), d["n"].tolist(), str(d["when"][0]), d["when"].isna().tolist())', file);
+  assert.is(df1.trim(), "{'n': 'int64', 'x': 'float64', 'when': 'datetime64[ns]'} ['a', 'b'] [1, 2] 2024-02-29 12:00:00 [False, True]");
+  const ints = runH5py('import sys, pandas as pd; d = pd.read_hdf(sys.argv[1], "ints"); print(d.index.name, list(d.index), list(d.columns), list(d.dtypes.astype(str)), d.values.tolist())', file);
+  assert.is(ints.trim(), "i [5, 6] [20, 10, 30] ['int64', 'float64', 'int64'] [[1.0, 0.5, 3.0], [2.0, 1.0, 4.0]]");
 });
 
 test('what the fixed format cannot hold is a StorageError naming the item', () => {

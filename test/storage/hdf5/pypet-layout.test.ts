@@ -8,7 +8,6 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,9 +18,8 @@ import { openH5 } from '../../../src/storage/hdf5/engine/open-file.js';
 import { OverviewRows, createOverviewTables, type OverviewMemory } from '../../../src/storage/hdf5/layout/overview-tables.js';
 import { resolveSettings, writeHdf5Settings } from '../../../src/storage/hdf5/layout/settings.js';
 import type { LeafRecord } from '../../../src/trajectory/records.js';
-import { throwsKind, tempDir } from '../../helpers.js';
+import { pythonProblem, runH5pyJson, throwsKind, tempDir } from '../../helpers.js';
 
-const PYTHON = '/usr/bin/python3';
 const FIXTURES = fileURLToPath(new URL('../../fixtures/pypet/', import.meta.url));
 const dir = tempDir('h5traj-pypet-layout-');
 
@@ -32,13 +30,6 @@ const configHdf5 = (m: Manifest) => ({
   leaves: m.leaves.filter((l) => l.full_name.startsWith('config.hdf5')),
   groups: m.groups.filter((g) => g.full_name.startsWith('config.hdf5')),
 });
-
-/** Runs a Python script on a file and parses what it prints as JSON. */
-function python(script: string, ...args: string[]): any {
-  const r = spawnSync(PYTHON, ['-c', script, ...args], { encoding: 'utf8' });
-  assert.is(r.status, 0, `python failed: ${r.error?.message ?? r.stderr}`);
-  return JSON.parse(r.stdout);
-}
 
 // Every overview table of a trajectory: column names, dtypes, and rows as text.
 const TABLES = String.raw`
@@ -78,8 +69,8 @@ function exploredGrid(file: string, service?: HDF5StorageService): Trajectory {
 const sortRows = (rows: unknown[][]) => rows.map((r) => JSON.stringify(r)).sort();
 
 test('python3-h5py and python3-tables are installed (needed to read files as pypet does)', () => {
-  const r = spawnSync(PYTHON, ['-c', 'import h5py, tables'], { encoding: 'utf8' });
-  assert.ok(r.status === 0, `'${PYTHON} -c "import h5py, tables"' failed (${r.error?.message ?? r.stderr.trim()}); install them with: apt-get install -y python3-h5py python3-tables`);
+  const problem = pythonProblem('import h5py, tables');
+  assert.ok(problem === '', `${problem}\ninstall them with: apt-get install -y python3-h5py python3-tables`);
 });
 
 test('a trajectory with an HDF5 file gets the 16 config.hdf5 leaves pypet adds: names, values, types, comments', () => {
@@ -100,7 +91,7 @@ test('the leaves are stored, load back once (not twice) into a new trajectory, a
   assert.equal(configHdf5(trajectoryManifest(back) as unknown as Manifest), configHdf5(fixture('params_basic')));
   back.f_add_result('r', 1);
   back.f_store(); // the loaded leaves count as stored: nothing is written twice
-  const names = python(String.raw`
+  const names = runH5pyJson(String.raw`
 import h5py, json, sys
 f = h5py.File(sys.argv[1], 'r'); out = []
 f['t/config/hdf5'].visit(lambda n: out.append(n) if 'SRVC_LEAF' in f['t/config/hdf5/' + n].attrs else None)
@@ -129,7 +120,7 @@ test('HDF5StorageService takes pypet options; they become the config leaves and 
   assert.is(traj.f_get('config.hdf5.overview.results_overview').f_get(), true);
   assert.is(traj.f_get('config.hdf5.complevel').f_get(), 4);
   traj.f_store();
-  const tables = python(TABLES, file, 't');
+  const tables = runH5pyJson(TABLES, file, 't');
   const settings = tables.hdf5_settings as { columns: string[]; rows: unknown[][] };
   const row = Object.fromEntries(settings.columns.map((c, i) => [c, settings.rows[0]![i]]));
   assert.equal(row, {
@@ -162,7 +153,7 @@ test("the Environment passes pypet's service options on: large_overview_tables f
     traj.f_add_result('z', (traj.f_get('x').f_get() as number) * 2, { comment: 'double' });
     traj.f_add_derived_parameter('d', 1.5);
   });
-  const tables = python(TABLES, file, 't');
+  const tables = runH5pyJson(TABLES, file, 't');
   assert.equal(sortRows(tables.results_overview.rows), sortRows([0, 1, 2].map((i) => [`results.runs.run_0000000${i}`, 'z', `z=${(i + 1) * 2}.0`, 'double'])));
   assert.equal(tables.derived_parameters_overview.rows.length, 3);
   // purge off: every run keeps the comment; the summary still lists it once
@@ -176,8 +167,8 @@ test("the Environment passes pypet's service options on: large_overview_tables f
 test('overview tables (read with h5py) have the columns, dtypes and rows pypet writes for the same trajectory', () => {
   const file = join(dir, 'explored_grid.h5');
   exploredGrid(file).f_store();
-  const ours = python(TABLES, file, 'explored_grid');
-  const theirs = python(TABLES, join(FIXTURES, 'explored_grid.hdf5'), 'explored_grid');
+  const ours = runH5pyJson(TABLES, file, 'explored_grid');
+  const theirs = runH5pyJson(TABLES, join(FIXTURES, 'explored_grid.hdf5'), 'explored_grid');
   assert.equal(Object.keys(ours).sort(), Object.keys(theirs).sort());
   for (const name of Object.keys(theirs)) {
     assert.equal(ours[name].columns, theirs[name].columns, `${name}: columns`);
@@ -187,7 +178,7 @@ test('overview tables (read with h5py) have the columns, dtypes and rows pypet w
   }
   assert.is(theirs.explored_parameters_overview.rows.length, 2);
   // pypet writes a branch only when something is in it (an empty one would load as a group)
-  const groups = (f: string) => python("import h5py, json, sys; print(json.dumps(sorted(h5py.File(sys.argv[1], 'r')['explored_grid'])))", f);
+  const groups = (f: string) => runH5pyJson("import h5py, json, sys; print(json.dumps(sorted(h5py.File(sys.argv[1], 'r')['explored_grid'])))", f);
   assert.equal(groups(file), groups(join(FIXTURES, 'explored_grid.hdf5')));
 });
 
@@ -204,13 +195,13 @@ test('summary tables: a repeated comment is written once per branch and listed o
   later.f_load({ load_all: 1 });
   later.f_add_result('e', 3.5, { comment: 'same' });
   later.f_store();
-  const tables = python(TABLES, file, 't');
+  const tables = runH5pyJson(TABLES, file, 't');
   assert.equal(sortRows(tables.results_summary.rows), sortRows([
     ['results', 'a', 'a=1.5', sha1('same'), 'same'],
     ['results', 'c', "c='text'", sha1('other'), 'other'],
   ]));
   assert.equal(tables.derived_parameters_summary.rows.map((r: unknown[]) => r[1]), ['d']);
-  const comments = python(String.raw`
+  const comments = runH5pyJson(String.raw`
 import h5py, json, sys
 f = h5py.File(sys.argv[1], 'r')
 print(json.dumps({p: f['t/' + p].attrs.get('SRVC_INIT_COMMENT', b'').decode() for p in ['results/a', 'results/g/b', 'results/c', 'results/e', 'derived_parameters/d']}))`, file);
@@ -249,7 +240,7 @@ test('with the switches off: no overview tables, the flags say 0, and every comm
   traj.f_add_result('a', 1, { comment: 'same' });
   traj.f_add_result('b', 2, { comment: 'same' });
   traj.f_store();
-  const tables = python(TABLES, file, 'explored_grid');
+  const tables = runH5pyJson(TABLES, file, 'explored_grid');
   assert.equal(Object.keys(tables).sort(), ['explorations', 'hdf5_settings', 'info', 'runs']);
   const s = tables.hdf5_settings as { columns: string[]; rows: unknown[][] };
   for (const flag of ['config_overview', 'parameters_overview', 'explored_parameters_overview', 'results_summary', 'derived_parameters_summary', 'purge_duplicate_comments']) {
@@ -268,8 +259,8 @@ test('string annotations read in PyTables as numpy.str_, as pypet’s own, and h
   traj.f_add_parameter('x', 1, { dtype: 'int' });
   traj.f_get('x').v_annotations.unit = 'äöü λ ';
   traj.f_store();
-  const ours = python(ANNOTATIONS, file, '/t', '/t/parameters/x');
-  const theirs = python(ANNOTATIONS, join(FIXTURES, 'params_basic.hdf5'), '/params_basic', '/params_basic/parameters/py/str_ascii_note');
+  const ours = runH5pyJson(ANNOTATIONS, file, '/t', '/t/parameters/x');
+  const theirs = runH5pyJson(ANNOTATIONS, join(FIXTURES, 'params_basic.hdf5'), '/params_basic', '/params_basic/parameters/py/str_ascii_note');
   assert.equal(ours['/t'], theirs['/params_basic']);
   assert.equal(ours['/t/parameters/x'].SRVC_AN_unit, ['numpy.str_', 'äöü λ ']);
   assert.equal(theirs['/params_basic/parameters/py/str_ascii_note'].SRVC_AN_unicode_ann[0], 'numpy.str_');
@@ -283,7 +274,7 @@ test('string annotations read in PyTables as numpy.str_, as pypet’s own, and h
 
 /** Python's `hashlib.sha1(text.encode()).hexdigest()`, as pypet computes it. */
 function sha1(text: string): string {
-  return python('import hashlib, json, sys; print(json.dumps(hashlib.sha1(sys.argv[1].encode()).hexdigest()))', text) as string;
+  return runH5pyJson('import hashlib, json, sys; print(json.dumps(hashlib.sha1(sys.argv[1].encode()).hexdigest()))', text) as string;
 }
 
 test.run();

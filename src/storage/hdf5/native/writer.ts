@@ -29,7 +29,7 @@ import { isVariableLength } from '../engine/h5types.js';
 import { type ChunkRecord, forEachChunk, writeChunkBTree } from './write/btree1.js';
 import { MSG, MSG_FLAG, UNDEF } from './format.js';
 import {
-  FILL_CHUNKED, FILL_CONTIGUOUS, GROUP_INFO, HeaderBuilder, LINK_INFO,
+  ATTRIBUTE_INFO, FILL_CHUNKED, FILL_CONTIGUOUS, GROUP_INFO, HeaderBuilder, LINK_INFO,
   externalLinkValue, isAscii, writeAttribute, writeChunkedLayout, writeContiguousLayout, writeDataspace, writeLink, writeRefCount,
 } from './write/object-header.js';
 import { GlobalHeapWriter } from './write/global-heap.js';
@@ -325,6 +325,8 @@ export class GraphWriter {
       h.end(at);
     }
     if (node.attrs.size > 0) {
+      // libhdf5 counts the attributes from this message (see ATTRIBUTE_INFO).
+      h.message(MSG.ATTRIBUTE_INFO, MSG_FLAG.DONT_SHARE, ATTRIBUTE_INFO);
       for (const [name, value] of sortedAttributes(node.attrs)) {
         const at = h.open(MSG.ATTRIBUTE, 0);
         writeAttribute(h.w, name, encodeDatatype(value.type), value.shape, this.attributeData(value));

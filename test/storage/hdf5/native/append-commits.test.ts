@@ -10,37 +10,19 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { FormatError, Trajectory } from '../../../../src/index.js';
-import { leafToRecord } from '../../../../src/trajectory/records.js';
-import type { Commit } from '../../../../src/trajectory/storage-service.js';
 import { HeldFileWriter } from '../../../../src/storage/hdf5/transactions/held-writer.js';
 import { writeCommit } from '../../../../src/storage/hdf5/store.js';
 import { compactFile, unreachableBytes } from '../../../../src/storage/hdf5/compact.js';
 import type { OverviewMemory } from '../../../../src/storage/hdf5/layout/overview-tables.js';
 import { runName } from '../../../../src/tree/names.js';
-import { forceCommitMode, tempDir } from '../../../helpers.js';
+import { forceCommitMode, runH5py, runH5pyJson, tempDir } from '../../../helpers.js';
+import { runCommit, storeExploration } from './run-commits.js';
 
-const PYTHON = '/usr/bin/python3';
 const RUNS = 50;
 const dir = tempDir('h5traj-append-');
 
 forceCommitMode(test, 'append');
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-/** A trajectory exploring x = 0 … n−1, stored with no run completed. */
-function storeExploration(file: string, n: number): Trajectory {
-  const t = new Trajectory('sim', { add_time: false, filename: file });
-  t.f_add_parameter('x', 0);
-  t.f_explore({ x: Array.from({ length: n }, (_, i) => i) });
-  t.f_store();
-  return t;
-}
-
-/** The commit of run i: result z = 10·i and an array filled with i. */
-function runCommit(t: Trajectory, i: number): Commit {
-  const scratch = new Trajectory('scratch', { add_time: false });
-  const leaf = scratch.f_add_result(`runs.${runName(i)}.z`, { z: 10 * i, arr: new Float64Array(3).fill(i) });
-  return { runs: [{ idx: i, info: { ...t.f_get_run_information(i), completed: 1 }, records: [leafToRecord(leaf)] }], failures: [], nodes: [] };
-}
 
 /** What h5py sees: the run groups, the completed flags of the run table, and each run's z. */
 function h5pyView(file: string): { groups: string[]; completed: number[]; z: number[] } {
@@ -53,9 +35,7 @@ function h5pyView(file: string): { groups: string[]; completed: number[]; z: num
     'print(json.dumps({"groups": groups, "completed": [int(c) for c in t["overview/runs"]["completed"]],',
     '  "z": [float(runs[g]["z"]["z"][()]) for g in groups]}))',
   ].join('\n');
-  const r = spawnSync(PYTHON, ['-c', code, file], { encoding: 'utf8' });
-  assert.is(r.status, 0, `h5py reads ${file}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as { groups: string[]; completed: number[]; z: number[] };
+  return runH5pyJson<{ groups: string[]; completed: number[]; z: number[] }>(code, file);
 }
 
 function h5dumpReads(file: string): void {
@@ -165,9 +145,7 @@ test('the last of 40 commits into a growing file append no more bytes than 1.5 t
     '    g = f["sim/results/runs"]',
     '    print(len(g), float(g["run_00000799"]["z"]["z"][()]))',
   ].join('\n');
-  const r = spawnSync(PYTHON, ['-c', code, file], { encoding: 'utf8' });
-  assert.is(r.status, 0, r.stderr);
-  assert.is(r.stdout.trim(), `${perCommit * commits + 301} 7990.0`);
+  assert.is(runH5py(code, file).trim(), `${perCommit * commits + 301} 7990.0`);
   h5dumpReads(file);
 });
 
@@ -189,6 +167,22 @@ test('a torn superblock switch is repaired by the next writer, back to the versi
   assert.equal(view.groups, [runName(0), runName(2)], 'the torn commit 1 is gone, commits 0 and 2 are there');
   assert.equal(view.completed, [1, 0, 1]);
   h5dumpReads(file);
+});
+
+test('a torn superblock is not rolled back from a recovery record older than the last write to the file', () => {
+  const file = path.join(dir, 'torn-stale.hdf5');
+  const t = storeExploration(file, 3);
+  t.v_storage_service!.commit(t, runCommit(t, 0));
+  t.v_storage_service!.commit(t, runCommit(t, 1));
+  // Another writer (as libhdf5 does) extends the file after commit 1; then its superblock write tears.
+  fs.appendFileSync(file, Buffer.alloc(4096, 0x11));
+  const fd = fs.openSync(file, 'r+');
+  fs.writeSync(fd, Buffer.alloc(16, 0xab), 0, 16, 36);
+  fs.closeSync(fd);
+  const before = fs.readFileSync(file);
+  const again = new Trajectory('sim', { add_time: false, filename: file });
+  assert.throws(() => again.v_storage_service!.commit(t, runCommit(t, 2)), (e: unknown) => e instanceof FormatError);
+  assert.ok(fs.readFileSync(file).equals(before), 'the file is left byte for byte as it was');
 });
 
 test.run();

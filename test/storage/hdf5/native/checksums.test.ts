@@ -18,10 +18,9 @@ import { Trajectory } from '../../../../src/index.js';
 import { WasmH5File, initH5 } from '../../../../src/storage/hdf5/wasm/wasm-file.js';
 import { openH5Sync } from '../../../../src/storage/hdf5/engine/open-file.js';
 import { openNativeFile } from '../../../../src/storage/hdf5/native/reader.js';
-import { throwsKind, tempDir } from '../../../helpers.js';
+import { runH5py, throwsKind, tempDir } from '../../../helpers.js';
 import { h5pyReads } from '../../../../scripts/fuzz/harness.js';
 
-const PYTHON = '/usr/bin/python3';
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/pypet/', import.meta.url));
 const dir = tempDir('h5traj-checksums-');
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -47,8 +46,7 @@ with h5py.File(d + '/latest.h5', 'a', libver='latest') as f:
     for i in range(5):
         f['grows'].attrs['b%d' % i] = np.arange(40.0) + i
 `;
-const made = spawnSync(PYTHON, ['-c', H5PY_SCRIPT, dir], { encoding: 'utf8' });
-if (made.status !== 0) throw new Error(`h5py could not write the test file (is python3-h5py installed?): ${made.stderr}`);
+runH5py(H5PY_SCRIPT, dir); // h5py writes the test file (python3-h5py is required)
 const latest = join(dir, 'latest.h5');
 
 // A trajectory file the native writer made.

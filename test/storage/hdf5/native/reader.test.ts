@@ -9,7 +9,6 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,10 +18,9 @@ import { type H5Data, stringAttr } from '../../../../src/storage/hdf5/engine/h5f
 import { compoundType, decodeNumeric, F64, I32, I64, encodeElements, fixedString, typedArrayClassOf } from '../../../../src/storage/hdf5/engine/h5types.js';
 import { type NGroup, type NNode, NativeUnsupportedError, sourceTypeBytes } from '../../../../src/storage/hdf5/native/model.js';
 import { openNativeFile } from '../../../../src/storage/hdf5/native/reader.js';
-import { throwsKind, tempDir } from '../../../helpers.js';
+import { runH5py, throwsKind, tempDir } from '../../../helpers.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/pypet/', import.meta.url));
-const PYTHON = '/usr/bin/python3';
 const dir = tempDir('h5traj-native-reader-');
 await initH5();
 
@@ -228,8 +226,7 @@ with h5py.File(d + '/vlen_sequence.h5', 'w') as f:
     f.attrs.create('seq', seq, dtype=h5py.vlen_dtype('<i4'))
 `;
 
-const made = spawnSync(PYTHON, ['-c', H5PY_SCRIPT, dir], { encoding: 'utf8' });
-if (made.status !== 0) throw new Error(`h5py could not write the test files (is python3-h5py installed?): ${made.stderr}`);
+runH5py(H5PY_SCRIPT, dir); // h5py writes the test files (python3-h5py is required)
 const wasmFile = join(dir, 'h5wasm.h5');
 writeWasmFile(wasmFile);
 

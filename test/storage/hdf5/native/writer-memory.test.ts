@@ -7,15 +7,13 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { F64, I32 } from '../../../../src/storage/hdf5/engine/h5types.js';
 import { NativeH5File, SPILL_BYTES } from '../../../../src/storage/hdf5/native/native-file.js';
 import { runName } from '../../../../src/tree/names.js';
-import { forceCommitMode, tempDir } from '../../../helpers.js';
+import { forceCommitMode, runH5pyJson, tempDir } from '../../../helpers.js';
 
-const PYTHON = '/usr/bin/python3';
 const dir = tempDir('h5traj-writer-memory-');
 
 forceCommitMode(test, 'append');
@@ -128,9 +126,7 @@ test('changing objects that left memory: the next commit writes their new versio
     'print(json.dumps({"runs": len(f["runs"]), "y": float(f["runs/run_00000003/y"][0]), "x59": [float(v) for v in f["runs/run_00000059/x"][:]],',
     '  "rows": [[int(v) for v in r] for r in f["table"][:3]]}))',
   ].join('\n');
-  const out = spawnSync(PYTHON, ['-c', code, file], { encoding: 'utf8' });
-  assert.is(out.status, 0, out.stderr);
-  assert.equal(JSON.parse(out.stdout), { runs: 60, y: 33, x59: [59, 29.5], rows: [[0, 1], [-1, -2], [20, 21]] });
+  assert.equal(runH5pyJson(code, file), { runs: 60, y: 33, x59: [59, 29.5], rows: [[0, 1], [-1, -2], [20, 21]] });
 });
 
 test('a writer opening a file with many runs reads only its top, and appends to it', () => {
@@ -191,9 +187,7 @@ test('a new file that takes more than SPILL_BYTES is written out as it grows and
     'ok = bool(np.array_equal(t[:, 0], np.arange(len(t), dtype=np.int64) * 10) and np.array_equal(t[:, 1], t[:, 0] + 1))',
     'print(json.dumps({"rows": len(t), "ok": ok, "runs": len(f["runs"])}))',
   ].join('\n');
-  const out = spawnSync(PYTHON, ['-c', code, target], { encoding: 'utf8' });
-  assert.is(out.status, 0, out.stderr);
-  assert.equal(JSON.parse(out.stdout), { rows: n, ok: true, runs: blocks * 20 });
+  assert.equal(runH5pyJson(code, target), { rows: n, ok: true, runs: blocks * 20 });
 });
 
 test.run();

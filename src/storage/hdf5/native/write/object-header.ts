@@ -83,6 +83,13 @@ export function writeDataspace(w: ByteWriter, shape: readonly number[] | null, m
 
 /** Link info message: no creation order, compact storage (no fractal heap, no name index). */
 export const LINK_INFO = new ByteWriter(18).u8(0).u8(0).u64(UNDEF).u64(UNDEF).finish();
+/**
+ * Attribute info message: no creation order, compact storage (no fractal heap, no name index).
+ * Written in every header that has attributes, as libhdf5 does: libhdf5 counts a version-2
+ * header's attributes from this message (`H5O_attr_count_real`), so without it `H5Aget_num_attrs`,
+ * `H5Oget_info` and h5py's `len(attrs)` say 0, and h5repack copies none of the attributes.
+ */
+export const ATTRIBUTE_INFO = new ByteWriter(18).u8(0).u8(0).u64(UNDEF).u64(UNDEF).finish();
 /** Group info message with the default phase-change values (8 compact / 6 dense links). */
 export const GROUP_INFO = Uint8Array.of(0, 0);
 

@@ -105,7 +105,8 @@ export function switchSuperblock(fd: number, path: string, old: Uint8Array, next
 /**
  * Puts back the superblock an interrupted switch tore, from the recovery record (call holding
  * the file's lock, before parsing it). Does nothing, and returns false, when the superblock is
- * whole or the file has no valid record; true when it repaired the file.
+ * whole, the file has no valid record, or the record is older than the file's last write (the
+ * file is longer than the record's new superblock says); true when it repaired the file.
  */
 export function repairTornSuperblock(path: string): boolean {
   let fd: number;
@@ -120,7 +121,13 @@ export function repairTornSuperblock(path: string): boolean {
     const record = head.subarray(SLOT, SLOT + RECORD_SIZE);
     if (lookup3(record, 0, RECORD_SIZE - 4) !== record.readUInt32LE(RECORD_SIZE - 4)) return false;
     const old = record.subarray(12, 12 + SUPERBLOCK_SIZE);
-    if (parseSuperblock(old) === undefined) return false;
+    const next = parseSuperblock(record.subarray(12 + SUPERBLOCK_SIZE, 12 + 2 * SUPERBLOCK_SIZE));
+    if (parseSuperblock(old) === undefined || next === undefined) return false;
+    // The record belongs to the torn write only if nobody wrote past the end of file the record's
+    // new superblock gives: an h5traj commit ends the file exactly there, while another writer
+    // (h5py, libhdf5) extends it. Putting back a stale record's superblock would silently drop
+    // that writer's data and the commit before it, so the file is left as it is and fails to open.
+    if (fs.fstatSync(fd).size > next.eof) return false;
     durableStep('write', path);
     fs.writeSync(fd, old, 0, old.length, 0);
     durableStep('fsync', path);
