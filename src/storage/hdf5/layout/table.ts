@@ -17,7 +17,8 @@ export interface TableColumn {
 }
 
 /** Column-wise table data: `{ column: values[] }`, all columns of equal length. */
-export type Columns = Record<string, readonly unknown[]>;
+/** Values by column name; a typed array serves for a numeric column. */
+export type Columns = Record<string, ArrayLike<unknown>>;
 
 /** Options of {@link createTable}. */
 export interface TableOptions {
