@@ -16,8 +16,7 @@ export interface TableColumn {
   type: H5Type;
 }
 
-/** Column-wise table data: `{ column: values[] }`, all columns of equal length. */
-/** Values by column name; a typed array serves for a numeric column. */
+/** Column-wise table data: `{ column: values[] }`, all columns of equal length (a typed array serves for a numeric column). */
 export type Columns = Record<string, ArrayLike<unknown>>;
 
 /** Options of {@link createTable}. */
