@@ -2,7 +2,8 @@
  * A chunked dataset's B-tree (`btree1.ts`) in an appending commit, at a cost of O(log N) nodes
  * plus the chunks that changed, instead of the whole tree: a growing table (a trajectory's
  * `overview/runs`, 21,700 chunks at a million runs) changes only its last chunks per commit, and
- * writing its whole tree each time made a million-run exploration's file ~0.8 GB bigger (issue 13).
+ * writing its whole tree (~0.9 MB there) each time made W1 through the Environment at a million
+ * runs write 3.77 GB instead of 3.59 GB (issue 13).
  *
  * The chunks before the first changed one keep their nodes. The nodes on the path from the root
  * to that chunk are read back, and written anew past the end of the file: the leaf with its
