@@ -5,6 +5,7 @@
  */
 import type { Commit } from '../trajectory/storage-service.js';
 import type { NodeRecord } from '../trajectory/records.js';
+import { trajectoryState } from '../trajectory/state.js';
 import type { Trajectory } from '../trajectory/trajectory.js';
 import type { BackgroundWriter } from './background-writer.js';
 import type { JournalEntry } from './journal.js';
@@ -24,9 +25,13 @@ function commitOf(traj: Trajectory, entries: readonly JournalEntry[], nodes: Nod
   return commit.runs.length === 0 && commit.failures.length === 0 && nodes.length === 0 ? undefined : commit;
 }
 
-/** Marks the committed runs completed in memory. */
+/**
+ * Marks the committed runs completed in memory; the commit wrote their rows, so the next
+ * `f_store` need not (it writes only the rows changed since).
+ */
 function applyCommit(traj: Trajectory, commit: Commit): void {
-  for (const r of commit.runs) traj._updateRun(r.idx, r.info);
+  const runs = trajectoryState(traj).runs;
+  for (const r of commit.runs) runs.update(r.idx, r.info, true);
 }
 
 /** Writes journaled entries and nodes into the file (atomically) and marks the runs completed in memory. */

@@ -190,14 +190,14 @@ export abstract class BaseParameter extends NNLeafNode {
    * position and both types. The parameter is locked afterwards.
    */
   _explore(values: readonly unknown[]): void {
-    this._range = this._checkRange(values, 0);
+    this._range = numberRange(this._checkRange(values, 0));
     this._locked = true;
   }
 
   /** Appends values to the range (pypet's `f_expand`). */
   _expand(values: readonly unknown[]): void {
     const extra = this._checkRange(values, this._range?.length ?? 0);
-    this._range = [...(this._range ?? []), ...extra];
+    this._range = numberRange([...(this._range ?? []), ...extra]);
     this._locked = true;
   }
 
@@ -237,6 +237,28 @@ export abstract class BaseParameter extends NNLeafNode {
       return tv.value;
     });
   }
+}
+
+/**
+ * A range of numbers, in an Array class of its own. Optimized code that reads arrays of several
+ * elements kinds at one site (a run's parameter summary reads every explored range there: x's
+ * doubles, a string parameter's objects) turns each array it reads into the most general kind
+ * of the arrays seen, and so a plain array of a million unboxed doubles became a million boxed
+ * numbers, 12 MB more for the trajectory's life (issue 13). Arrays of another class are never
+ * turned into plain arrays' kinds. Arrays derived from it (`map`, `slice`) are plain arrays.
+ */
+class NumberRange extends Array<number> {
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+}
+
+/** `values` as a {@link NumberRange} when all are numbers, else as they are. */
+function numberRange(values: unknown[]): unknown[] {
+  for (const v of values) if (typeof v !== 'number') return values;
+  const out = new NumberRange();
+  for (const v of values as number[]) out.push(v);
+  return out;
 }
 
 /** Explored values follow the default's element type (an int parameter explores ints). */

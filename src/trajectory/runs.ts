@@ -61,6 +61,12 @@ export class RunTable {
   private completed = new Uint8Array(0);
   private timestamp = new Float64Array(0);
   private finish = new Float64Array(0);
+  /**
+   * 1 for a run changed since the table was last stored ({@link markStored}): a store writes
+   * those rows only, without reading the stored table back (issue 13: comparing a million stored
+   * rows took 6.5 s and ~200 MB at the end of an exploration).
+   */
+  private changed = new Uint8Array(0);
   private readonly hexsha = new PooledText(PLACEHOLDER.short_environment_hexsha, 0);
   // Start times and runtimes are nearly always the formatted start timestamp and the formatted
   // difference of the two timestamps: stored only when not (e.g. a file written in another
@@ -117,6 +123,7 @@ export class RunTable {
       this.completed = grown(this.completed, n);
       this.timestamp = grown(this.timestamp, n);
       this.finish = grown(this.finish, n);
+      this.changed = grown(this.changed, n);
       this.hexsha.setCapacity(n);
     }
     for (const c of [this.time, this.runtime, this.summary]) c.fit(n);
@@ -127,7 +134,10 @@ export class RunTable {
     return this.time.storedBytes + this.runtime.storedBytes + this.summary.storedBytes;
   }
 
-  /** Adds a run at the end; its `idx` must be the next index, its `name` that index's run name. */
+  /**
+   * Adds a run read from the stored table at the end; its `idx` must be the next index, its
+   * `name` that index's run name.
+   */
   append(record: RunInformation): void {
     if (record.idx !== this.n || !isRunName(record.name, this.n)) {
       throw new InvalidArgumentError(
@@ -137,12 +147,28 @@ export class RunTable {
     this.setLength(this.n + 1);
     // No record made back: a load appends a million rows (and a record derives its text).
     this.set(record.idx, record);
+    this.changed[record.idx] = 0; // a loaded row: the stored table holds it
   }
 
-  /** Updates one run's record. */
-  update(idx: number, patch: RunPatch): RunInformation {
+  /**
+   * Updates one run's record; `stored`: the stored row already holds it (a commit wrote it), so
+   * the next store need not write it again.
+   */
+  update(idx: number, patch: RunPatch, stored = false): RunInformation {
     this.check(idx);
-    return this.write(idx, patch);
+    const record = this.write(idx, patch);
+    if (stored) this.changed[idx] = 0;
+    return record;
+  }
+
+  /** The runs changed since the table was last stored, ascending. */
+  *changedRuns(): Generator<number> {
+    for (let i = 0; i < this.n; i++) if (this.changed[i] === 1) yield i;
+  }
+
+  /** Records that the stored table now holds every run as it is here. */
+  markStored(): void {
+    this.changed.fill(0);
   }
 
   /** The record of a run (made on demand, frozen). */
@@ -199,6 +225,7 @@ export class RunTable {
   }
 
   private set(i: number, patch: RunPatch): void {
+    this.changed[i] = 1;
     // Text derived from the timestamps is read before they change, so it stays what it was.
     const moved = patch.timestamp !== undefined || patch.finish_timestamp !== undefined;
     const time = patch.time ?? (moved ? this.time.get(i) : undefined);
@@ -226,6 +253,7 @@ export class RunTable {
       this.completed = grown(this.completed, next);
       this.timestamp = grown(this.timestamp, next);
       this.finish = grown(this.finish, next);
+      this.changed = grown(this.changed, next);
       for (const c of [this.time, this.hexsha, this.runtime, this.summary]) c.setCapacity(next);
     }
     for (let i = this.n; i < n; i++) this.clear(i);
@@ -240,6 +268,7 @@ export class RunTable {
   }
 
   private clear(i: number): void {
+    this.changed[i] = 1;
     this.completed[i] = 0;
     this.timestamp[i] = PLACEHOLDER.timestamp;
     this.finish[i] = PLACEHOLDER.finish_timestamp;

@@ -67,6 +67,19 @@ test('writing a float parameter explored over 1M values fits in 60 MB of heap (n
   assert.is(r.status, 0, `the child ran out of heap or failed: ${r.stderr.slice(0, 400)}`);
 });
 
+test('storing a float range and summarizing runs leave it unboxed (a million doubles stay 8 MB, not boxed numbers)', () => {
+  // The table encoder's element loads, and the parameter summary's, see arrays of every kind; V8
+  // answered by generalising the range it read to boxed numbers, for the trajectory's life (issue 13).
+  const child = fileURLToPath(new URL('../fixtures/store-range-kind.ts', import.meta.url));
+  const loader = fileURLToPath(new URL('../../../scripts/loader/register.mjs', import.meta.url));
+  const file = join(dir, 'range-kind.hdf5');
+  // The engine does not matter here (the child writes with the default one).
+  const { H5TRAJ_ENGINE: _engine, ...env } = process.env;
+  const r = spawnSync(process.execPath, ['--allow-natives-syntax', '--import', loader, child, file, '100000'], { encoding: 'utf8', env });
+  assert.is(r.status, 0, r.stderr.slice(0, 400));
+  assert.equal(JSON.parse(r.stdout), { before: true, stored: true, summarized: true, length: true });
+});
+
 test('a result item holding a list of 1M strings is written and read back whole', async () => {
   const file = join(dir, 'result.hdf5');
   const f = await openH5(file, 'w');

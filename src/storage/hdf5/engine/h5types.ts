@@ -336,7 +336,7 @@ export function encodeElements(values: readonly unknown[], t: H5Type, what = 'a 
  * Encodes a table given column-wise (`columns[name][row]`) as records of compound type `t`,
  * into `scratch` if given and big enough (the answer is then a view of it).
  */
-export function encodeColumns(columns: Record<string, readonly unknown[]>, t: H5Type & { class: 'compound' }, rows: number, scratch?: Uint8Array): Uint8Array {
+export function encodeColumns(columns: Record<string, ArrayLike<unknown>>, t: H5Type & { class: 'compound' }, rows: number, scratch?: Uint8Array): Uint8Array {
   // Into `scratch` when it is big enough (zeroed first: padding bytes are zero): for bytes that
   // are copied away at once, such as rows handed to `writeRows`.
   const out = scratch !== undefined && scratch.length >= rows * t.size ? scratch.subarray(0, rows * t.size).fill(0) : new Uint8Array(rows * t.size);

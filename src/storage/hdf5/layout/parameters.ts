@@ -23,7 +23,7 @@ import { NDArray } from '../../../values/ndarray.js';
 import { jsonReplacer } from '../../../values/text.js';
 import type { TypedValue } from '../../../values/types.js';
 import { type H5File, attrText, joinPath, parentOf, stringAttr } from '../engine/h5file.js';
-import { I32, I64, encodeElements, fixedString } from '../engine/h5types.js';
+import { type H5Type, I32, I64, encodeElements, fixedString } from '../engine/h5types.js';
 import { readDataChild, writeDataChild } from './items.js';
 import { decodePickle } from './pickle/decode.js';
 import { encodePickle } from './pickle/encode.js';
@@ -196,11 +196,29 @@ function writeColumnTable(f: H5File, path: string, values: readonly unknown[], s
   // Chunks sized to the values: a 1-row `data` table must not allocate 32 KiB (a table grows by
   // adding chunks when a range is extended).
   // Copied only when a value needs converting (a million-value range is usually numbers or text).
-  const elements = values.some((v) => scalarToElement(v) !== v) ? values.map(scalarToElement) : values;
+  const elements = numericCopy(type, values) ?? (values.some((v) => scalarToElement(v) !== v) ? values.map(scalarToElement) : values);
   createTable(f, path, [{ name: 'data', type }], { data: elements }, { pytables: false, chunkRows: chunkRowsFor(values.length) });
   f.writeAttr(path, STORE, stringAttr('TABLE'));
   f.writeAttr(path, columnAttr('data', 'COLL_TYPE'), stringAttr('COLL_SCALAR'));
   f.writeAttr(path, columnAttr('data', 'SCALAR_TYPE'), stringAttr(recallName(scalar)));
+}
+
+/**
+ * Numbers of a numeric column as a Float64Array (which holds every JS number exactly), so that
+ * encoding reads a typed array, not the parameter's own range: the encoder's element loads see
+ * arrays of every kind, and V8 answers such a polymorphic load by generalising the array it
+ * reads, turning a million-value range of unboxed doubles into a million boxed numbers (~8 MB
+ * more for as long as the trajectory lives, issue 13). Undefined when a value is not a number.
+ */
+function numericCopy(type: H5Type, values: readonly unknown[]): Float64Array | undefined {
+  if ((type.class !== 'float' && type.class !== 'int') || values.length < 2) return undefined;
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== 'number') return undefined;
+    out[i] = v;
+  }
+  return out;
 }
 
 /** A table of array cells (`layout/array-column.ts`) with pypet's column attributes. */

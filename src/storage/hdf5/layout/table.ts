@@ -16,8 +16,8 @@ export interface TableColumn {
   type: H5Type;
 }
 
-/** Column-wise table data: `{ column: values[] }`, all columns of equal length. */
-export type Columns = Record<string, readonly unknown[]>;
+/** Column-wise table data: `{ column: values[] }`, all columns of equal length (a typed array serves for a numeric column). */
+export type Columns = Record<string, ArrayLike<unknown>>;
 
 /** Options of {@link createTable}. */
 export interface TableOptions {

@@ -11,7 +11,8 @@
  */
 import type { ByteSource } from './read/byte-source.js';
 import type { NData, StoredChunks } from './model.js';
-import type { ChunkRecord } from './write/btree1.js';
+import { type ChunkRecord, writeChunkBTree } from './write/btree1.js';
+import { appendChunkBTree } from './write/btree1-append.js';
 import type { FileSink } from './write/file-sink.js';
 
 /**
@@ -48,6 +49,11 @@ export class StoredRows implements NData {
   /** Chunks changed since the last write, whole (zero-padded past the last row). */
   private readonly dirty = new Map<number, Uint8Array>();
   private readonly chunkBytes: number;
+  /**
+   * The B-tree {@link writeChunks} wrote last (its root, and how many chunks it indexes, the
+   * first of them those of {@link chunks}), for the next commit to change only its right part.
+   */
+  private tree: { root: number; chunks: number } | undefined;
 
   /**
    * @param source the file the chunks are in, as it is now (it grows with each commit)
@@ -176,18 +182,23 @@ export class StoredRows implements NData {
       return;
     }
     this.chunks = stored.chunks;
+    this.tree = undefined;
     this.dirty.clear();
   }
 
   /**
    * An appending commit: writes the changed chunks and those the file does not hold, links the
-   * others where they are, and returns the records of all chunks (for the chunk B-tree) of a
-   * dataset of rank `rank`. The changed chunks then leave memory.
+   * others where they are, and writes the B-tree over all chunks of a dataset of rank `rank`
+   * (elements of `elementSize` bytes), returning its address. Only the part of the tree from the
+   * first changed chunk on is new when this table wrote the tree before (`btree1-append.ts`).
+   * The changed chunks then leave memory.
    */
-  writeChunks(sink: FileSink, rank: number): ChunkRecord[] {
+  writeChunks(sink: FileSink, rank: number, elementSize: number): number {
     const records: ChunkRecord[] = [];
     const count = this.chunkCount;
     this.addedBytes = 0;
+    let first = this.chunks.length;
+    for (const k of this.dirty.keys()) first = Math.min(first, k);
     for (let k = 0; k < count; k++) {
       const offset = [k * this.chunkRows, ...Array<number>(rank - 1).fill(0)];
       const stored = this.dirty.has(k) ? undefined : this.chunks[k];
@@ -199,6 +210,12 @@ export class StoredRows implements NData {
     // Written (the sink copied or wrote them): free for the next changed chunks.
     giveBack(this.dirty.values(), this.chunkBytes);
     this.dirty.clear();
-    return records;
+    const tree = this.tree;
+    let root: number | undefined;
+    if (tree !== undefined && first >= count && tree.chunks === count) root = tree.root;
+    else if (tree !== undefined) root = appendChunkBTree(sink, this.source(), tree.root, records, first, elementSize);
+    root ??= writeChunkBTree(sink, records, elementSize);
+    this.tree = { root, chunks: count };
+    return root;
   }
 }

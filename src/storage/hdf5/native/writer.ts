@@ -294,7 +294,7 @@ export class GraphWriter {
       address = this.copyChunks(raw.chunks, ds.chunks.length, elementSize);
     } else if (ds.chunks && this.options.appending && ds.data instanceof StoredRows) {
       // A table kept on disk: only its changed chunks are in memory, and written.
-      address = writeChunkBTree(this.sink, ds.data.writeChunks(this.sink, ds.chunks.length), elementSize);
+      address = ds.data.writeChunks(this.sink, ds.chunks.length, elementSize);
       this.grown = ds.data.addedBytes;
     } else {
       const elements = this.elements(ds, elementSize);

@@ -75,7 +75,7 @@ export interface ChunkRecord {
   address: number;
 }
 
-interface Key {
+export interface ChunkKey {
   nbytes: number;
   filterMask: number;
   offset: readonly number[];
@@ -91,16 +91,23 @@ export function writeChunkBTree(sink: FileSink, chunks: readonly ChunkRecord[], 
   const lastChunk = chunks[chunks.length - 1];
   if (!lastChunk) return UNDEF;
   const rank = lastChunk.offset.length;
-  const kind: TreeKind<Key> = { ...BTREE1.CHUNK, keySize: 8 + 8 * (rank + 1), writeKey: writeChunkKey };
-  const keys = chunks.map((c): Key => ({ nbytes: c.nbytes, filterMask: c.filterMask, offset: c.offset, last: 0 }));
-  const finalKey: Key = { nbytes: 0, filterMask: 0, offset: lastChunk.offset, last: elementSize };
+  const kind: TreeKind<ChunkKey> = { ...BTREE1.CHUNK, keySize: 8 + 8 * (rank + 1), writeKey: writeChunkKey };
+  const keys = chunks.map((c): ChunkKey => ({ nbytes: c.nbytes, filterMask: c.filterMask, offset: c.offset, last: 0 }));
+  const finalKey: ChunkKey = { nbytes: 0, filterMask: 0, offset: lastChunk.offset, last: elementSize };
   return writeBTree(sink, kind, keys, chunks.map((c) => c.address), finalKey);
 }
 
-function writeChunkKey(w: ByteWriter, k: Key): void {
+function writeChunkKey(w: ByteWriter, k: ChunkKey): void {
   w.u32(k.nbytes).u32(k.filterMask);
   for (const o of k.offset) w.u64(o);
   w.u64(k.last);
+}
+
+/** A chunk key's bytes as a tree node stores them (for `btree1-append.ts`). */
+export function chunkKeyBytes(k: ChunkKey): Uint8Array {
+  const w = new ByteWriter(8 + 8 * (k.offset.length + 1));
+  writeChunkKey(w, k);
+  return w.finish();
 }
 
 /**
