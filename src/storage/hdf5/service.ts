@@ -149,13 +149,14 @@ export class HDF5StorageService implements StorageService {
   store(traj: Trajectory, options: StoreOptions): void {
     const fresh = options.overwrite_file ?? false;
     if (fresh) nodeState(traj).stored = false;
-    this.write(
-      (f) => {
-        if (!nodeState(traj).stored) writeNewTrajectory(f, traj, this.overview, this.settings, options.only_init ?? false);
-        else writeTrajectoryUpdates(f, traj, this.overview);
-      },
+    const afterWrite = this.write(
+      (f) =>
+        nodeState(traj).stored
+          ? writeTrajectoryUpdates(f, traj, this.overview)
+          : writeNewTrajectory(f, traj, this.overview, this.settings, options.only_init ?? false),
       { fresh },
     );
+    afterWrite();
   }
 
   storeItems(traj: Trajectory, items: NNNode[], options: StoreItemsOptions): void {

@@ -88,6 +88,14 @@ function withOverview(f: H5File, traj: string, memory: OverviewMemory, write: (r
   rows.flush();
 }
 
+/**
+ * What a store marks in memory (changed runs and nodes now stored), to call once its write is in
+ * the file and not before: a write that fails after the rows went into it (a later item that
+ * cannot be stored, a full disk when the file is closed or renamed) leaves the file as it was, so
+ * memory must keep those changes to store them again on the next try.
+ */
+export type AfterWrite = () => void;
+
 function markStored(node: NNNode): void {
   const mark = (n: NNNode) => {
     const state = nodeState(n);
@@ -102,7 +110,7 @@ function markStored(node: NNNode): void {
  * Writes a trajectory that is not yet in the file, with the settings and overview tables its
  * `config.hdf5` leaves ask for (`fallback` where it has none).
  */
-export function writeNewTrajectory(f: H5File, traj: Trajectory, memory: OverviewMemory, fallback: Hdf5Settings, onlyInit = false): void {
+export function writeNewTrajectory(f: H5File, traj: Trajectory, memory: OverviewMemory, fallback: Hdf5Settings, onlyInit = false): AfterWrite {
   if (listTrajectories(f).includes(traj.v_name)) {
     throw new StorageError(
       `The file '${f.path}' already holds a trajectory named '${traj.v_name}'; load it with f_load, or store under another name.`,
@@ -112,20 +120,20 @@ export function writeNewTrajectory(f: H5File, traj: Trajectory, memory: Overview
   writeGroupNode(f, traj.v_name, '', { comment: traj.v_comment, annotations: Object.fromEntries(traj.v_annotations.typedEntries()) });
   writeInfo(f, traj.v_name, infoOf(traj));
   createRuns(f, traj.v_name, runRows(traj, 0), traj.v_time);
-  trajectoryState(traj).runs.markStored();
   writeExplorations(f, traj.v_name, [...trajectoryState(traj).explored.keys()]);
   const settings = settingsOf(traj, fallback);
   writeHdf5Settings(f, traj.v_name, settings);
   createOverviewTables(f, traj.v_name, settings);
-  if (!onlyInit) {
-    withOverview(f, traj.v_name, memory, (rows) => writeRecords(f, traj.v_name, withoutBareBranches(traj, iterSubtreeRecords(traj)), rows));
-    markStored(traj);
-  }
-  nodeState(traj).stored = true;
+  if (!onlyInit) withOverview(f, traj.v_name, memory, (rows) => writeRecords(f, traj.v_name, withoutBareBranches(traj, iterSubtreeRecords(traj)), rows));
+  return () => {
+    trajectoryState(traj).runs.markStored();
+    if (!onlyInit) markStored(traj);
+    nodeState(traj).stored = true;
+  };
 }
 
 /** Writes what changed in a trajectory already in the file (new nodes, new items, runs). */
-export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, memory: OverviewMemory): void {
+export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, memory: OverviewMemory): AfterWrite {
   const name = traj.v_name;
   writeGroupNode(f, name, '', { comment: traj.v_comment, annotations: Object.fromEntries(traj.v_annotations.typedEntries()) });
   writeInfo(f, name, infoOf(traj));
@@ -135,7 +143,6 @@ export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, memory: Over
   }
   writeChangedRuns(f, traj, onDisk);
   if (traj.v_length > onDisk) appendRuns(f, name, runRows(traj, onDisk));
-  trajectoryState(traj).runs.markStored();
   writeExplorations(f, name, [...trajectoryState(traj).explored.keys()]);
   const records: NodeRecord[] = [];
   const annotated: NNNode[] = [];
@@ -143,7 +150,10 @@ export function writeTrajectoryUpdates(f: H5File, traj: Trajectory, memory: Over
   withOverview(f, name, memory, (rows) => writeRecords(f, name, records, rows));
   // Annotations set on stored nodes (`node.v_annotations.info = …`) are written, as pypet adds new ones.
   for (const node of annotated) writeNodeAnnotations(f, name, node.v_full_name, nodeState(node).annotations?.typedEntries() ?? []);
-  markStored(traj);
+  return () => {
+    trajectoryState(traj).runs.markStored();
+    markStored(traj);
+  };
 }
 
 /**

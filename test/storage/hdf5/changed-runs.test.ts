@@ -62,14 +62,14 @@ test('a store writes the changed rows only, reads no unchanged one, and nothing 
   traj._updateRun(11, { completed: 1, timestamp: 102, finish_timestamp: 103 });
   traj._updateRun(4000, { completed: 1, timestamp: 104, finish_timestamp: 105 });
   let f = counting(await openH5(file, 'a'));
-  writeTrajectoryUpdates(f.file, traj, new Map());
+  writeTrajectoryUpdates(f.file, traj, new Map())();
   f.file.close();
   assert.is(f.written, 3, 'the three changed rows are written');
   // Only the completed flags of the changed runs' span are read (a guard against un-completing).
   assert.ok(f.read <= 4000 - 10 + 1, `rows read: ${f.read}`);
 
   f = counting(await openH5(file, 'a'));
-  writeTrajectoryUpdates(f.file, traj, new Map());
+  writeTrajectoryUpdates(f.file, traj, new Map())();
   f.file.close();
   assert.equal([f.read, f.written], [0, 0], 'a store with no run changed touches no row');
 
@@ -109,6 +109,31 @@ test('after an Environment run no run is left to store: its commits wrote every 
   const rows = readRuns(back, 't');
   back.close();
   assert.ok(rows.every((r) => r.completed), 'every row is stored completed');
+});
+
+test('a store that fails after writing the rows keeps them changed, and the next store writes them', async () => {
+  const file = path.join(dir, 'failed-store.hdf5');
+  const traj = explored(file, 3);
+  traj.f_store();
+  traj._updateRun(1, { completed: 1, timestamp: 100, finish_timestamp: 101 });
+  traj.f_add_result('late', 7);
+  // The write fails once its changes are made (as a full disk does when the file is closed or
+  // renamed): the file is left as it was.
+  const service = traj.v_storage_service as unknown as { write: (change: (f: H5File) => unknown, o?: object) => unknown };
+  const write = service.write.bind(service);
+  service.write = (change, o) => write((f) => { change(f); throw new Error('disk full'); }, o);
+  assert.throws(() => traj.f_store(), /disk full/);
+  service.write = write;
+  assert.equal([...trajectoryState(traj).runs.changedRuns()], [1], 'run 1 is still to be stored');
+
+  traj.f_store();
+  const back = await openH5(file);
+  const rows = readRuns(back, 't', [0, 3]);
+  back.close();
+  assert.equal(rows.map((r) => [r.completed, r.timestamp]), [[false, 42], [true, 100], [false, 42]]);
+  const loaded = new Trajectory('t', { add_time: false, filename: file });
+  loaded.f_load({ load_results: 2 });
+  assert.is(loaded.f_get('results.late').f_get(), 7, 'the result added before the failed store is stored by the next');
 });
 
 test.run();

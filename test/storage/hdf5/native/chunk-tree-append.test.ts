@@ -11,9 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { I32 } from '../../../../src/storage/hdf5/engine/h5types.js';
 import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';
-import { forceCommitMode, tempDir } from '../../../helpers.js';
+import { forceCommitMode, runH5pyJson, tempDir } from '../../../helpers.js';
 
-const PYTHON = '/usr/bin/python3';
 const dir = tempDir('h5traj-chunk-tree-');
 forceCommitMode(test, 'append');
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -25,9 +24,7 @@ const expected = (n: number): number[] => [...new Int32Array(rows(0, n).buffer)]
 /** The table as h5py reads it, flattened. */
 function h5pyTable(file: string): number[] {
   const code = 'import h5py, json, sys\nf = h5py.File(sys.argv[1], "r")\nprint(json.dumps(f["table"][:].ravel().tolist()))';
-  const r = spawnSync(PYTHON, ['-c', code, file], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  assert.is(r.status, 0, `h5py reads ${file}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as number[];
+  return runH5pyJson<number[]>(code, file);
 }
 
 function h5dumpReads(file: string): void {
