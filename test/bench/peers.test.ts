@@ -3,7 +3,7 @@
  * w2_pypet.py) measure the same work as h5traj's: w_data.py gives the numbers data.mjs gives
  * (U[k] and each run's grid values), the raw h5py floor stores exactly the values h5traj stores,
  * W2's check notices a wrong `a`, and `npm run bench -- --impl …` prints each peer's figures in
- * measure.ts's JSON shape. The scripts are run as child processes (tests never import scripts/).
+ * measure.mjs's JSON shape. The scripts are run as child processes (tests never import scripts/).
  * Needs /usr/bin/python3 with h5py (CI installs python3-h5py; without it these tests fail and
  * say so, as test/storage/hdf5/h5py-compat.test.ts does); the pypet checks run only where pypet
  * 0.7 imports (see test/pypet-examples/pypet-view.ts).
