@@ -22,7 +22,7 @@ import type { OverviewMemory } from '../src/storage/hdf5/layout/overview-tables.
 import { writeCommit } from '../src/storage/hdf5/store.js';
 import { leafToRecord } from '../src/trajectory/records.js';
 import type { Commit } from '../src/trajectory/storage-service.js';
-import { uniform } from './bench/data.js';
+import { uniform } from './bench/data.mjs';
 
 function opt(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

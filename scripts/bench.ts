@@ -11,10 +11,12 @@
  * floor layout: W1, W2 and W5, whose floor is w5_floor.py) or pypet (pypet 0.7: W1, W2), the peers
  * run by `/usr/bin/python3` (H5TRAJ_PYTHON) with pypet's source on PYTHONPATH (`--pypet DIR`,
  * else H5TRAJ_PYPET_SOURCE, else /tmp/ex-pypet); `all` measures each implementation that has the
- * workload, one after another. Each repetition's JSON carries max_rss_mb and the load average,
+ * workload, one after another. h5traj is measured as a user runs it, built: `npm run build` first
+ * (a dist/ older than src/ is refused). Each repetition's JSON carries max_rss_mb and the load average,
  * since the machine may be shared. The workloads are described in bench/WORKLOADS.md.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,9 +59,23 @@ function pypetEnv(): NodeJS.ProcessEnv {
   return { ...process.env, PYTHONPATH: [pypetSource, process.env.PYTHONPATH].filter(Boolean).join(':') };
 }
 
+/**
+ * Why the built library cannot be measured, or '' when it can: h5traj's measurements run dist/
+ * (what a user runs, see bench/measure.mjs), so a dist/ missing or older than a file of src/ would
+ * give figures of other code than the sources.
+ */
+function builtLibraryProblem(): string {
+  const index = here('../dist/index.js');
+  if (!fs.existsSync(index)) return `${index} is missing: the benchmark measures the built library, so run npm run build first.`;
+  const built = fs.statSync(index).mtimeMs;
+  const src = here('../src');
+  const newer = (fs.readdirSync(src, { recursive: true }) as string[]).find((f) => fs.statSync(path.join(src, f)).mtimeMs > built);
+  return newer === undefined ? '' : `${index} is older than src/${newer}: the benchmark measures the built library, so run npm run build first.`;
+}
+
 function h5trajCommand(): Command {
   return {
-    argv: [process.execPath, '--import', here('./loader/register.mjs'), here('./bench/measure.ts'), workload, n, fileOf('h5traj'), ncores],
+    argv: [process.execPath, here('./bench/measure.mjs'), workload, n, fileOf('h5traj'), ncores],
     env: workload === 'W5' ? { ...process.env, NRUNS: n } : process.env, // w5_module.mjs reads its run count from NRUNS
   };
 }
@@ -98,6 +114,11 @@ for (const which of impls) {
     process.exit(2);
   }
   const command = commandFor(which);
+  const problem = which === 'h5traj' && command ? builtLibraryProblem() : '';
+  if (problem) {
+    console.error(problem);
+    process.exit(2);
+  }
   if (!command) {
     console.error(`--impl ${which} has no ${workload}; it has ${Object.keys(PEERS[which]!).join(', ')}`);
     process.exit(2);

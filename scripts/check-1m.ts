@@ -1,6 +1,6 @@
 /**
  * `node --import ./scripts/loader/register.mjs scripts/check-1m.ts FILE [options]`: the reader
- * checks of issue 13 on a big W1 file (made by `scripts/bench/measure.ts W1 1000000 FILE`), each in
+ * checks of issue 13 on a big W1 file (made by `node scripts/bench/measure.mjs W1 1000000 FILE`), each in
  * a fresh process under `/usr/bin/time`, printed as one JSON object: wall seconds, peak RSS, exit
  * code, and what each reader reported. It measures, it does not judge; the goals (info ≤ 1 s and
  * ≤ 500 MB, h5py lookup ≤ 50 ms) are printed beside the figures.

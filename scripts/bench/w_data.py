@@ -1,9 +1,9 @@
 """The deterministic data of W1/W2 (WORKLOADS.md beside this file) for the Python peers of
 `npm run bench` (raw h5py and pypet 0.7), written once so that every peer stores the numbers
-data.ts gives h5traj, and the one JSON line each peer prints (the shape measure.ts prints).
+data.mjs gives h5traj, and the one JSON line each peer prints (the shape measure.mjs prints).
 
 Pure Python on purpose (no numpy, no h5py): test/bench/bench-data.test.ts runs it with any
-python3 to check its values against data.ts.
+python3 to check its values against data.mjs.
 
 `python3 w_data.py N [RUN...]` prints U[0..4] and the grid values of the given runs as JSON
 (what that test compares)."""

@@ -1,9 +1,9 @@
 /**
  * The benchmark's Python peers (scripts/bench/w_data.py, w1_h5py.py, w2_h5py.py, w1_pypet.py,
- * w2_pypet.py) measure the same work as h5traj's: w_data.py gives the numbers data.ts gives
+ * w2_pypet.py) measure the same work as h5traj's: w_data.py gives the numbers data.mjs gives
  * (U[k] and each run's grid values), the raw h5py floor stores exactly the values h5traj stores,
  * W2's check notices a wrong `a`, and `npm run bench -- --impl …` prints each peer's figures in
- * measure.ts's JSON shape. The scripts are run as child processes (tests never import scripts/).
+ * measure.mjs's JSON shape. The scripts are run as child processes (tests never import scripts/).
  * Needs /usr/bin/python3 with h5py (CI installs python3-h5py; without it these tests fail and
  * say so, as test/storage/hdf5/h5py-compat.test.ts does); the pypet checks run only where pypet
  * 0.7 imports (see test/pypet-examples/pypet-view.ts).
@@ -19,9 +19,9 @@ import { PYTHON, pypetEnv, pypetTest, run } from '../pypet-examples/pypet-view.j
 
 const LOADER = fileURLToPath(new URL('../../scripts/loader/register.mjs', import.meta.url));
 const BENCH = fileURLToPath(new URL('../../scripts/bench.ts', import.meta.url));
-const DATA_TS = fileURLToPath(new URL('../../scripts/bench/data.ts', import.meta.url));
+const DATA = fileURLToPath(new URL('../../scripts/bench/data.mjs', import.meta.url));
 const W_DATA = fileURLToPath(new URL('../../scripts/bench/w_data.py', import.meta.url));
-const INDEX = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
+const DIST_INDEX = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
 /** `npm run bench -- ARGS`, its exit code, its JSON lines and stderr. */
 async function bench(args: string[]): Promise<{ code: number; lines: Record<string, unknown>[]; stderr: string }> {
@@ -47,15 +47,15 @@ test('python3-h5py is installed (the raw h5py floor of the benchmark needs it)',
   assert.ok(problem === '', `${problem}\ninstall it with: apt-get install -y python3-h5py`);
 });
 
-test('w_data.py gives the numbers of data.ts: U[0..4] and the grid values of runs at both grid sizes', async () => {
+test('w_data.py gives the numbers of data.mjs: U[0..4] and the grid values of runs at both grid sizes', async () => {
   for (const [n, runs] of [[1000, [0, 1, 24, 25, 249, 250, 999]], [10000, [0, 1, 99, 100, 2499, 2500, 9999]]] as const) {
     const py = await run(PYTHON, [W_DATA, String(n), ...runs.map(String)], process.env);
     assert.is(py.code, 0, py.stderr);
     const fromPython = JSON.parse(py.stdout) as { u: number[]; runs: [number, number, string][]; grid_tail: unknown[][] };
-    // data.ts in a child process, through the public API it explores with.
-    const js = await run(process.execPath, ['--import', LOADER, '--input-type=module', '-e', `
-      const { uniform, w1Parameters } = await import(${JSON.stringify(DATA_TS)});
-      const { Trajectory } = await import(${JSON.stringify(INDEX)});
+    // data.mjs in a child process, through the built public API it explores with (as measured).
+    const js = await run(process.execPath, ['--input-type=module', '-e', `
+      const { uniform, w1Parameters } = await import(${JSON.stringify(DATA)});
+      const { Trajectory } = await import(${JSON.stringify(DIST_INDEX)});
       const traj = new Trajectory('W1', { add_time: false });
       w1Parameters(traj, ${n});
       const [x, y, mode] = ['x', 'y', 'mode'].map((p) => traj.f_get(p).f_get_range());

@@ -1,8 +1,13 @@
-/** The deterministic data of the benchmark workloads (docs/benchmarks.md). */
-import { cartesian_product, type Trajectory } from '../../src/index.js';
+/**
+ * The deterministic data of the benchmark workloads (docs/benchmarks.md). Plain JavaScript on the
+ * built library (dist/), like the measuring process (measure.mjs) that uses it and the W1env run
+ * module it also is: a benchmark measures what a user runs, without the TypeScript loader that
+ * running the sources needs (it alone added ~50 MB to a measured peak). Types: data.d.mts.
+ */
+import { cartesian_product } from '../../dist/index.js';
 
 /** The uniform sequence U[k]: a 32-bit LCG from seed 12345. */
-export function uniform(count: number): Float64Array {
+export function uniform(count) {
   const u = new Float64Array(count);
   let s = 12345;
   for (let k = 0; k < count; k++) {
@@ -13,7 +18,7 @@ export function uniform(count: number): Float64Array {
 }
 
 /** Adds W1's parameters and explores the grid for N runs (mode slowest, x fastest). */
-export function w1Parameters(traj: Trajectory, n: number): void {
+export function w1Parameters(traj, n) {
   const ny = n <= 1000 ? 10 : 25;
   const nx = n / (4 * ny);
   traj.f_add_parameter('x', 0.0);
@@ -30,17 +35,17 @@ export function w1Parameters(traj: Trajectory, n: number): void {
 const U100 = uniform(100);
 
 /** W1's run: result `out` with a, b, c and arr. */
-export function w1Run(traj: Trajectory): void {
+export function w1Run(traj) {
   const i = traj.v_idx;
-  const x: number = traj.x;
+  const x = traj.x;
   const y = Number(traj.y);
   const arr = new Float64Array(100);
-  for (let k = 0; k < 100; k++) arr[k] = i + U100[k]!;
+  for (let k = 0; k < 100; k++) arr[k] = i + U100[k];
   traj.f_add_result('out', { a: x * y, b: x + y / 8, c: i / 3, arr }, { comment: 'W1 result' });
 }
 
 /** W1's run plus about 5 ms of CPU work (the parallel speed-up measurement). */
-export function w1BusyRun(traj: Trajectory): void {
+export function w1BusyRun(traj) {
   const end = performance.now() + 5;
   let acc = 0;
   while (performance.now() < end) acc += Math.sqrt(acc + 1);
