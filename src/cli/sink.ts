@@ -128,7 +128,8 @@ export function fileSink(target: string): LineSink {
     fd = undefined;
   };
   const chunker = new Chunker(async (chunk) => {
-    if (fd !== undefined && chunk.length > 0) fs.writeSync(fd, chunk);
+    // write(2) may write less than asked (a nearly full disk); the rest is written, or its error thrown.
+    for (let done = 0; fd !== undefined && done < chunk.length; ) done += fs.writeSync(fd, chunk, done, chunk.length - done);
     await nextTurn();
     checkInterrupt();
   });

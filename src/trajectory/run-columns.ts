@@ -6,6 +6,7 @@
  * hexsha), {@link PackedText} for values nearly every run has its own of (parameter summaries,
  * runtimes), kept as UTF-8 in one growing buffer.
  */
+import { InvalidArgumentError } from '../errors.js';
 
 /** Grows a typed array to `capacity` elements, keeping its contents (new elements are 0). */
 export function grown<A extends Uint8Array | Uint32Array | Float64Array>(a: A, capacity: number): A {
@@ -196,7 +197,7 @@ export class PackedText {
   private makeRoom(n: number): void {
     const size = Math.max(4096, 2 * (this.used - this.garbage + n));
     if (size > 0xffff_fff0) {
-      throw new RangeError(`The run table cannot hold more than 4 GiB of text in one column (it needs ${size} bytes).`);
+      throw new InvalidArgumentError(`The run table cannot hold more than 4 GiB of text in one column (it needs ${size} bytes).`);
     }
     this.squeeze(size);
   }

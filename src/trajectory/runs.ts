@@ -51,7 +51,8 @@ export type RunPatch = Partial<Omit<RunInformation, 'idx' | 'name'>>;
  * The runs of a trajectory, in index order, kept as columns: a million runs cost ~24 MB here,
  * run or not, while their text is what the table derives (start times and runtimes from the
  * timestamps, summaries from the explored values), ~60 MB when every summary is kept as text
- * (typed arrays, shared or packed text), not a million records of ~0.35 KB. A run's index is its position
+ * (typed arrays, shared or packed text), not a million records of ~0.35 KB. A run's index is its
+ * position
  * and its name is {@link runName} of it, so neither is stored. Records are made on demand and
  * frozen, so a caller cannot corrupt the table through one; nothing here recurses or spreads
  * over the runs.
