@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StorageError } from '../errors.js';
 import { removeTemp, replaceWithTemp, tempPathFor } from '../storage/atomic.js';
-import { checkInterrupt } from './interrupt.js';
+import { checkInterrupt, waitForInterruptInTests } from './interrupt.js';
 import { PipeClosed, stdoutClosed } from './io.js';
 
 const CHUNK = 64 * 1024;
@@ -131,6 +131,7 @@ export function fileSink(target: string): LineSink {
     // write(2) may write less than asked (a nearly full disk); the rest is written, or its error thrown.
     for (let done = 0; fd !== undefined && done < chunk.length; ) done += fs.writeSync(fd, chunk, done, chunk.length - done);
     await nextTurn();
+    await waitForInterruptInTests();
     checkInterrupt();
   });
   return {

@@ -32,18 +32,19 @@ export function h5trajClosingEarly(args: string[]): Promise<AsyncResult> {
 }
 
 /**
- * Runs `h5traj ...args` and sends it SIGINT (Ctrl-C) as soon as `ready()` says the command is
- * busy streaming (polled every 50 ms), so the signal reaches it mid-work.
+ * Runs `h5traj ...args` and sends it SIGINT (Ctrl-C) as soon as `ready(stderr)` says the command
+ * is busy streaming (polled every 50 ms), so the signal reaches it mid-work. `env` is added to
+ * the command's environment (e.g. {@link INTERRUPT_PAUSE_ENV}, which holds it mid-stream until the signal).
  */
-export function h5trajInterrupted(args: string[], ready: () => boolean): Promise<AsyncResult> {
+export function h5trajInterrupted(args: string[], ready: (stderr: string) => boolean, env: NodeJS.ProcessEnv = {}): Promise<AsyncResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const poll = setInterval(() => {
-      if (!ready()) return;
+      if (!ready(stderr)) return;
       clearInterval(poll);
       child.kill('SIGINT');
     }, 50);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Trajectory } from '../../src/index.js';
 import { FIXTURES, h5traj } from './cli-helpers.js';
 import { tempDir, writeBig, writeW1 } from './cli-files.js';
+import { INTERRUPT_PAUSE_ENV } from '../../src/cli/interrupt.js';
 import { h5trajInterrupted } from './cli-spawn.js';
 
 const ENV_RUN = path.join(FIXTURES, 'env_run.hdf5');
@@ -147,8 +148,12 @@ test('a failed export leaves an existing --out file as it was', () => {
 
 test('Ctrl-C stops an export with exit 130, no temporary file and no partial output file', async () => {
   const target = path.join(dir, 'interrupted.csv');
-  const streaming = () => fs.readdirSync(dir).some((f) => f.startsWith('.interrupted.csv.') && (fs.statSync(path.join(dir, f), { throwIfNoEntry: false })?.size ?? 0) > 0);
-  const r = await h5trajInterrupted(['export', BIG, '--format', 'csv', '--results', 'z', '--out', target], streaming);
+  // The export waits after its first chunk until the signal comes (INTERRUPT_PAUSE_ENV): the
+  // test sends it on that event, with part of the output already in the temporary file.
+  const streaming = (stderr: string) =>
+    stderr.includes('h5traj: waiting for Ctrl-C') &&
+    fs.readdirSync(dir).some((f) => f.startsWith('.interrupted.csv.') && (fs.statSync(path.join(dir, f), { throwIfNoEntry: false })?.size ?? 0) > 0);
+  const r = await h5trajInterrupted(['export', BIG, '--format', 'csv', '--results', 'z', '--out', target], streaming, { [INTERRUPT_PAUSE_ENV]: '600000' });
   assert.is(r.code, 130, `${r.code} ${r.signal} ${r.stderr}`);
   assert.match(r.stderr, /interrupted/);
   assert.not.ok(fs.existsSync(target));
