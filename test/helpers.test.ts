@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { pythonProblem, runH5py, runH5pyJson } from './helpers.js';
+import { python, pythonProblem, runH5py, runH5pyJson } from './helpers.js';
 
 const TEST = fileURLToPath(new URL('.', import.meta.url));
 
@@ -16,6 +16,10 @@ test('runH5pyJson returns what the script printed, parsed; runH5py the text', ()
   assert.equal(runH5pyJson('import json, sys\nprint(json.dumps({"args": sys.argv[1:], "n": 1.5}))', 'a', 'b c'), { args: ['a', 'b c'], n: 1.5 });
   assert.is(runH5py('import sys; print(sys.argv[1])', 'x'), 'x\n');
   assert.is(pythonProblem('import h5py'), '', 'h5py imports (apt-get install python3-h5py)');
+});
+
+test("python writes the input option to the script's stdin", () => {
+  assert.is(python(['-c', 'import sys; print(sys.stdin.read()[::-1])'], { input: 'abc' }), 'cba\n');
 });
 
 test('a failing script is an Error naming its first line, its arguments, its exit status and its stderr', () => {
@@ -29,13 +33,32 @@ test('a failing script is an Error naming its first line, its arguments, its exi
   assert.match(pythonProblem('import no_such_module_here'), /exited with status 1:\n[\s\S]*ModuleNotFoundError: No module named 'no_such_module_here'$/);
 });
 
+/**
+ * A child_process call (spawn, execFile, exec, sync or not) whose command is the PYTHON constant,
+ * a local `PY`, or a literal python3 path: a script run that way has no error naming the script and
+ * its stderr, and misses the helper's buffer size.
+ */
+const RUNS_PYTHON = /\b(?:spawn|execFile|exec)(?:Sync)?\(\s*(?:PYTHON\b|PY\b|(['"`])(?:\/usr\/bin\/)?python3\1)/;
+
+test('the check below finds each way of running Python directly, and not other commands', () => {
+  for (const call of ["spawnSync(PYTHON, ['-c', code])", "execFileSync(PY, ['-c', code], { input })", "execSync(PYTHON + ' x.py')",
+    "spawnSync('/usr/bin/python3', ['-c', code])", 'execFileSync("python3", [script])', "spawn(\n  '/usr/bin/python3', [])", 'execFileSync(`python3`, [])']) {
+    assert.ok(RUNS_PYTHON.test(call), call);
+  }
+  for (const call of ["spawnSync('h5dump', [file])", 'spawnSync(process.execPath, [CLI])', "spawnSync('bash', ['-c', 'python3 x'])", "execFileSync(PYTHONPATH, [])", "spawnSync('python3-config', [])"]) {
+    assert.not.ok(RUNS_PYTHON.test(call), call);
+  }
+});
+
 test('test files run Python scripts only through test/helpers.ts', () => {
   const found: string[] = [];
+  // helpers.ts runs Python for everyone; this file holds the check's samples above.
+  const allowed = [join(TEST, 'helpers.ts'), fileURLToPath(import.meta.url)];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const file = join(dir, entry.name);
       if (entry.isDirectory()) walk(file);
-      else if (/\.(ts|mjs)$/.test(entry.name) && file !== join(TEST, 'helpers.ts') && /spawnSync\(PYTHON\b/.test(readFileSync(file, 'utf8'))) found.push(relative(TEST, file));
+      else if (/\.(ts|mjs)$/.test(entry.name) && !allowed.includes(file) && RUNS_PYTHON.test(readFileSync(file, 'utf8'))) found.push(relative(TEST, file));
     }
   };
   walk(TEST);

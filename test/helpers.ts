@@ -84,9 +84,10 @@ export function forceCommitMode(suite: Test, mode: 'append' | 'rewrite'): void {
  */
 export const PYTHON = '/usr/bin/python3';
 
-/** How to run {@link python}: the environment (default: this process's). */
+/** How to run {@link python}: the environment (default: this process's) and what to write to its stdin (default: nothing). */
 export interface PythonOptions {
   env?: NodeJS.ProcessEnv;
+  input?: string;
 }
 
 /**
@@ -96,7 +97,7 @@ export interface PythonOptions {
  * @example const out = python([join(SCRIPTS, 'gen.py'), dir], { env: pypetEnv() });
  */
 export function python(argv: readonly string[], options: PythonOptions = {}): string {
-  const r = spawnSync(PYTHON, argv, { encoding: 'utf8', maxBuffer: 1 << 28, env: options.env });
+  const r = spawnSync(PYTHON, argv, { encoding: 'utf8', maxBuffer: 1 << 28, env: options.env, input: options.input });
   if (r.error === undefined && r.status === 0) return r.stdout;
   const script = argv[0] === '-c' ? `script ${JSON.stringify(firstLine(argv[1] ?? ''))}` : `${argv[0]}`;
   const args = argv.slice(argv[0] === '-c' ? 2 : 1);

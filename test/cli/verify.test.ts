@@ -4,13 +4,13 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openH5 } from '../../src/storage/hdf5/engine/open-file.js';
 import { resizeRuns } from '../../src/storage/hdf5/layout/overview.js';
 import { FIXTURES, h5traj } from './cli-helpers.js';
 import { tempDir, writeEmptyRuns, writeW1 } from './cli-files.js';
+import { runH5pyJson } from '../helpers.js';
 
 let dir = '';
 let W1 = '';
@@ -40,7 +40,7 @@ def visit(name, obj):
     if isinstance(obj, h5py.Dataset) and name.startswith(sys.argv[2]): out['/' + name] = h5py.h5o.get_info(obj.id).addr
 with h5py.File(sys.argv[1], 'r') as f: f.visititems(visit)
 print(json.dumps(out))`;
-  return new Map(Object.entries(JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, file, prefix], { encoding: 'utf8' })) as Record<string, number>));
+  return new Map(Object.entries(runH5pyJson<Record<string, number>>(script, file, prefix)));
 }
 
 interface Report { ok: boolean; problems: string[]; trajectories: { name: string; runs: number; completed: number; explored: number }[] }

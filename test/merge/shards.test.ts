@@ -8,7 +8,6 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Environment, MergeError, StateError, Trajectory, runName } from '../../src/index.js';
@@ -17,6 +16,7 @@ import { run as multiply } from '../environment/fixtures/multiply.js';
 import { comparableManifest } from '../environment/env-helpers.js';
 import { bytesOf, grid, loadAll, loadParameters, runExploration, tempDir } from './merge-helpers.js';
 import { SEEDED_RUNS, importSeeded, type Seen } from './seeded.js';
+import { runH5py, runH5pyJson } from '../helpers.js';
 
 const dir = tempDir('h5traj-shards-');
 const seeded = await importSeeded(dir);
@@ -200,9 +200,7 @@ test('2 shards merged in either order: the comments and the summary tables are w
       'out["comments"] = sorted(found)',
       'print(json.dumps(out))',
     ].join('\n');
-    const r = spawnSync('/usr/bin/python3', ['-c', code, file], { encoding: 'utf8' });
-    assert.is(r.status, 0, r.stderr);
-    return r.stdout;
+    return runH5py(code, file);
   };
   const expected = view(whole);
   assert.match(expected, /run_00000004\/late/, 'the late comment is kept on run 4');
@@ -220,11 +218,7 @@ z = [k for k in range(len(runs)) if f'run_{k:08d}' in t['results/runs']]
 comments = [k for k in z if 'SRVC_INIT_COMMENT' in t[f'results/runs/run_{k:08d}/z'].attrs]
 print(json.dumps({'completed': runs['completed'].tolist(), 'x': t['parameters/x/explored_data'][:]['data'].tolist(), 'z': z, 'comments': comments}))
 `;
-  const read = (file: string) => {
-    const r = spawnSync('/usr/bin/python3', ['-c', script(file)], { encoding: 'utf8' });
-    assert.is(r.status, 0, r.stderr);
-    return JSON.parse(r.stdout);
-  };
+  const read = (file: string) => runH5pyJson(script(file));
   const shard = read(files[1]!);
   assert.equal(shard.completed, [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
   assert.equal(shard.x, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);

@@ -4,12 +4,12 @@
  * padding, scientific notation, nan/inf, integers, booleans, strings, complex, n-d, empty, 0-d,
  * long rows wrapped at 75 characters and arrays of more than 1000 elements summarized.
  */
-import { spawnSync } from 'node:child_process';
 import { inspect } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Complex, NDArray, Parameter } from '../../src/index.js';
 import { pythonRepr } from '../../src/values/python-repr.js';
+import { runH5pyJson } from '../helpers.js';
 
 const f64 = (...v: number[]) => new NDArray('float64', [v.length], new Float64Array(v));
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -57,9 +57,7 @@ const CASES: [string, NDArray][] = [
 
 test('String, util.inspect and the repr pypet prints equal numpy str() and repr()', () => {
   const script = `import json, numpy as np\nprint(json.dumps([[str(a), repr(a)] for a in [${CASES.map((c) => c[0]).join(', ')}]]))`;
-  const r = spawnSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8' });
-  assert.is(r.status, 0, r.stderr || 'install Debian python3-numpy');
-  const numpy = JSON.parse(r.stdout) as [string, string][];
+  const numpy = runH5pyJson<[string, string][]>(script); // needs Debian python3-numpy
   CASES.forEach(([expr, arr], i) => {
     const [str, repr] = numpy[i]!;
     assert.is(String(arr), str, `str(${expr})`);

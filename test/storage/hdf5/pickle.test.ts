@@ -1,6 +1,5 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { isFrozenSet, isTuple, markFrozenSet, markTuple, tuple, typed } from '..
 import { NDArray } from '../../../src/values/ndarray.js';
 import { Complex, normalizeInteger, type ValueType } from '../../../src/values/types.js';
 import { FormatError, InvalidArgumentError, TypeMismatchError } from '../../../src/errors.js';
+import { python } from '../../helpers.js';
 
 // Fixtures are made by scripts/gen-pickle-fixtures.py with CPython's own pickle module.
 const DIR = fileURLToPath(new URL('../../fixtures/pickles/', import.meta.url));
@@ -41,13 +41,12 @@ function untag(t: unknown): unknown {
   }
 }
 
-const PY = '/usr/bin/python3';
 /** Python's repr of each pickle, loaded by CPython's own pickle.loads. */
 function pythonLoads(pickles: Buffer[]): string[] {
   const code = 'import json,pickle,sys\n'
     + 'print(json.dumps([repr(pickle.loads(bytes.fromhex(h))) for h in json.load(sys.stdin)]))';
-  const out = execFileSync(PY, ['-c', code], { input: JSON.stringify(pickles.map((b) => b.toString('hex'))) });
-  return JSON.parse(out.toString('utf8')) as string[];
+  const out = python(['-c', code], { input: JSON.stringify(pickles.map((b) => b.toString('hex'))) });
+  return JSON.parse(out) as string[];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,23 +5,22 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';
-import { tempDir } from '../../../helpers.js';
+import { runH5py, tempDir } from '../../../helpers.js';
 
 const dir = tempDir('h5traj-chunk-rows-');
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 const file = join(dir, 'chunks.h5');
-execFileSync('/usr/bin/python3', ['-c', `
+runH5py(`
 import h5py, numpy as np
 with h5py.File(${JSON.stringify(file)}, 'w') as f:
     f.create_dataset('whole2d', data=np.arange(103 * 3, dtype='f8').reshape(103, 3), chunks=(10, 3))
     f.create_dataset('whole1d', data=np.arange(50, dtype='i4'), chunks=(7,), maxshape=(None,))
     f.create_dataset('part2d', data=np.arange(103 * 4, dtype='f8').reshape(103, 4), chunks=(10, 2))
     f.create_dataset('zipped', data=np.arange(103 * 3, dtype='f8').reshape(103, 3), chunks=(10, 3), compression='gzip')
-`]);
+`);
 
 const RANGES: [number, number][] = [[0, 103], [0, 1], [9, 11], [10, 20], [17, 94], [95, 103], [100, 103], [40, 40], [99, 200]];
 

@@ -9,13 +9,12 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { constants } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';
 import { StorageError } from '../../../../src/index.js';
-import { throwsKind, tempDir } from '../../../helpers.js';
+import { runH5py, throwsKind, tempDir } from '../../../helpers.js';
 
 const dir = tempDir('h5traj-large-');
 const file = path.join(dir, 'large.h5');
@@ -43,8 +42,7 @@ test.before(() => {
     'f["contiguous"][-3:] = [7, 8, 9]',
     'f.close()',
   ].join('\n');
-  const r = spawnSync('/usr/bin/python3', ['-c', code, file], { encoding: 'utf8' });
-  assert.is(r.status, 0, r.stderr || 'install Debian python3-h5py');
+  runH5py(code, file);
 });
 
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
