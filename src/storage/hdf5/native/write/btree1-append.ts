@@ -20,8 +20,7 @@
  */
 import { BTREE1, SIG, UNDEF } from '../format.js';
 import type { ByteSource } from '../read/byte-source.js';
-import { ByteWriter } from './byte-writer.js';
-import { type ChunkRecord, chunkKeyBytes } from './btree1.js';
+import { type ChunkRecord, type TreeKind, chunkKeyBytes, writeTreeLevel } from './btree1.js';
 import type { FileSink } from './file-sink.js';
 
 const FANOUT = 2 * BTREE1.CHUNK.k;
@@ -102,25 +101,9 @@ export function appendChunkBTree(sink: FileSink, src: ByteSource, root: number, 
   const finalKey = keyOf(last, elementSize);
 
   // Bottom up: each path node's entries before the path, then the new nodes below.
-  const nodeSize = BTREE1.nodeSize(BTREE1.CHUNK.k, keySize, 8);
-  const w = new ByteWriter(nodeSize);
-  const writeLevel = (level: number, left: number, entries: readonly Entry[]): Entry[] => {
-    const count = Math.ceil(entries.length / FANOUT);
-    const base = sink.pos;
-    const out: Entry[] = [];
-    for (let n = 0; n < count; n++) {
-      const from = n * FANOUT;
-      const to = Math.min(entries.length, from + FANOUT);
-      w.reset();
-      w.ascii(SIG.BTREE1).u8(BTREE1.CHUNK.type).u8(level).u16(to - from);
-      w.u64(n === 0 ? left : base + (n - 1) * nodeSize).u64(n < count - 1 ? base + (n + 1) * nodeSize : UNDEF);
-      for (let i = from; i < to; i++) w.bytes(entries[i]!.key).u64(entries[i]!.child);
-      w.bytes(to < entries.length ? entries[to]!.key : finalKey);
-      w.zeros(nodeSize - w.length);
-      out.push({ key: entries[from]!.key, child: sink.write(w.view()) });
-    }
-    return out;
-  };
+  const kind: TreeKind<Uint8Array> = { ...BTREE1.CHUNK, keySize, writeKey: (w, key) => void w.bytes(key) };
+  const writeLevel = (level: number, left: number, entries: readonly Entry[]): Entry[] =>
+    writeTreeLevel(sink, kind, level, left, entries.map((e) => e.key), entries.map((e) => e.child), finalKey).map((node) => ({ key: node.firstKey, child: node.address }));
   for (let d = path.length - 1; d >= 0; d--) {
     const { node, j } = path[d]!;
     below = writeLevel(node.level, node.left, d === path.length - 1 ? below : [...node.entries.slice(0, j), ...below]);

@@ -37,34 +37,49 @@ export interface TreeKind<Key> {
  * one child.
  */
 export function writeBTree<Key>(sink: FileSink, kind: TreeKind<Key>, keys: readonly Key[], children: readonly number[], finalKey: Key): number {
+  // Each level: the children's first keys and addresses; the level above indexes this one.
+  for (let level = 0; ; level++) {
+    const nodes = writeTreeLevel(sink, kind, level, UNDEF, keys, children, finalKey);
+    if (nodes.length === 1) return nodes[0]!.address;
+    keys = nodes.map((node) => node.firstKey);
+    children = nodes.map((node) => node.address);
+  }
+}
+
+/** A node just written, as the level above indexes it: its first key and its address. */
+export interface WrittenNode<Key> {
+  firstKey: Key;
+  address: number;
+}
+
+/**
+ * Writes one level of a tree over `children` (`keys[i]` left of child i, `finalKey` right of the
+ * last one), in full nodes left to right, each pointing at its neighbours. The first node's left
+ * sibling is `left`: none in a new tree, the kept left neighbour when an appending commit writes
+ * a tree's rightmost nodes anew (`btree1-append.ts`, `symbol-table-append.ts`).
+ */
+export function writeTreeLevel<Key>(sink: FileSink, kind: TreeKind<Key>, level: number, left: number, keys: readonly Key[], children: readonly number[], finalKey: Key): WrittenNode<Key>[] {
   const fanout = 2 * kind.k;
   const nodeSize = BTREE1.nodeSize(kind.k, kind.keySize, 8);
   const w = new ByteWriter(nodeSize);
-  // Each level: the children's first keys and addresses; the level above indexes this one.
-  for (let level = 0; ; level++) {
-    const count = Math.ceil(children.length / fanout);
-    const base = sink.pos;
-    const upKeys: Key[] = [];
-    const upChildren: number[] = [];
-    for (let n = 0; n < count; n++) {
-      const from = n * fanout;
-      const to = Math.min(children.length, from + fanout);
-      w.reset();
-      w.bytes(TREE).u8(kind.type).u8(level).u16(to - from);
-      w.u64(n > 0 ? base + (n - 1) * nodeSize : UNDEF).u64(n < count - 1 ? base + (n + 1) * nodeSize : UNDEF);
-      for (let i = from; i < to; i++) {
-        kind.writeKey(w, keys[i]!);
-        w.u64(children[i]!);
-      }
-      kind.writeKey(w, to < keys.length ? keys[to]! : finalKey);
-      w.zeros(nodeSize - w.length);
-      upKeys.push(keys[from]!);
-      upChildren.push(sink.write(w.view()));
+  const count = Math.ceil(children.length / fanout);
+  const base = sink.pos;
+  const out: WrittenNode<Key>[] = [];
+  for (let n = 0; n < count; n++) {
+    const from = n * fanout;
+    const to = Math.min(children.length, from + fanout);
+    w.reset();
+    w.bytes(TREE).u8(kind.type).u8(level).u16(to - from);
+    w.u64(n > 0 ? base + (n - 1) * nodeSize : left).u64(n < count - 1 ? base + (n + 1) * nodeSize : UNDEF);
+    for (let i = from; i < to; i++) {
+      kind.writeKey(w, keys[i]!);
+      w.u64(children[i]!);
     }
-    if (count === 1) return upChildren[0]!;
-    keys = upKeys;
-    children = upChildren;
+    kind.writeKey(w, to < children.length ? keys[to]! : finalKey);
+    w.zeros(nodeSize - w.length);
+    out.push({ firstKey: keys[from]!, address: sink.write(w.view()) });
   }
+  return out;
 }
 
 /** A stored chunk: its offset in elements, size in bytes, filter mask and address. */

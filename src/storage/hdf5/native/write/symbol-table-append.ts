@@ -16,7 +16,8 @@ import { BTREE1, LOCAL_HEAP, MSG, SIG, SYMBOL_TABLE_NODE, UNDEF } from '../forma
 import { ObjectHeader } from '../read/object-header.js';
 import { ByteWriter } from './byte-writer.js';
 import type { FileSink } from './file-sink.js';
-import { type SymbolEntry, type SymbolTable, heapSpare, heapHeader, padded, writeEntry } from './symbol-table.js';
+import { writeTreeLevel } from './btree1.js';
+import { GROUP_TREE, type SymbolEntry, type SymbolTable, heapSpare, heapHeader, padded, writeEntry } from './symbol-table.js';
 
 const GROUP_FANOUT = 2 * BTREE1.GROUP.k;
 const TREE_NODE_SIZE = BTREE1.nodeSize(BTREE1.GROUP.k, 8, 8);
@@ -178,34 +179,11 @@ export function appendToSymbolTable(sink: FileSink, src: ByteSource, header: num
     const node = path[d]!;
     const keys = [...node.keys.slice(0, -1), ...below.slice(1).map((b) => b.firstKey)];
     const children = [...node.children.slice(0, -1), ...below.map((b) => b.address)];
-    below = writeLevel(sink, node.level, node.left, keys, children, finalKey);
+    below = writeTreeLevel(sink, GROUP_TREE, node.level, node.left, keys, children, finalKey);
   }
   // A root that split gets new levels above it.
   for (let level = path[0]!.level + 1; below.length > 1; level++) {
-    below = writeLevel(sink, level, UNDEF, below.map((b) => b.firstKey), below.map((b) => b.address), finalKey);
+    below = writeTreeLevel(sink, GROUP_TREE, level, UNDEF, below.map((b) => b.firstKey), below.map((b) => b.address), finalKey);
   }
   return { btree: below[0]!.address, heap: newHeap };
-}
-
-/**
- * Writes one level's rightmost nodes over `children` (full nodes, left to right; the first one's
- * left sibling is `left`) and returns each node's address and first key, for the level above.
- */
-function writeLevel(sink: FileSink, level: number, left: number, keys: readonly number[], children: readonly number[], finalKey: number): { address: number; firstKey: number }[] {
-  const count = Math.ceil(children.length / GROUP_FANOUT);
-  const base = sink.pos;
-  const w = new ByteWriter(TREE_NODE_SIZE);
-  const out: { address: number; firstKey: number }[] = [];
-  for (let n = 0; n < count; n++) {
-    const from = n * GROUP_FANOUT;
-    const to = Math.min(children.length, from + GROUP_FANOUT);
-    w.reset();
-    w.ascii(SIG.BTREE1).u8(BTREE1.GROUP.type).u8(level).u16(to - from);
-    w.u64(n === 0 ? left : base + (n - 1) * TREE_NODE_SIZE).u64(n < count - 1 ? base + (n + 1) * TREE_NODE_SIZE : UNDEF);
-    for (let i = from; i < to; i++) w.u64(keys[i]!).u64(children[i]!);
-    w.u64(to < children.length ? keys[to]! : finalKey);
-    w.zeros(TREE_NODE_SIZE - w.length);
-    out.push({ address: sink.write(w.view()), firstKey: keys[from]! });
-  }
-  return out;
 }

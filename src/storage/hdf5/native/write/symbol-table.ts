@@ -48,7 +48,7 @@ const HEAP_HEADER = LOCAL_HEAP.headerSize(8, 8);
 const FREE_LIST_END = LOCAL_HEAP.FREE_LIST_END;
 const SNOD = signatureBytes(SIG.SYMBOL_TABLE_NODE);
 const HEAP = signatureBytes(SIG.LOCAL_HEAP);
-const GROUP_TREE: TreeKind<number> = { ...BTREE1.GROUP, keySize: 8, writeKey: (w, offset) => void w.u64(offset) };
+export const GROUP_TREE: TreeKind<number> = { ...BTREE1.GROUP, keySize: 8, writeKey: (w, offset) => void w.u64(offset) };
 
 /** Heap bytes of a name or value: with the NUL, padded to a multiple of 8. */
 export const padded = (n: number): number => Math.ceil((n + 1) / 8) * 8;
