@@ -340,6 +340,12 @@ export class Cursor {
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** The 8-byte file address at `at` in `b`, or {@link UNDEF} when all its bits are set. */
+export function addressAt(b: Buffer, at: number): number {
+  const v = b.readBigUInt64LE(at);
+  return v === 0xffffffffffffffffn ? UNDEF : Number(v);
+}
+
 /**
  * Bytes `[start, end)` of `buf` as a name. Names HDF5 writes are ASCII or UTF-8 (h5py, pypet);
  * bytes that are neither are damage, which would otherwise read as U+FFFD and name another node.

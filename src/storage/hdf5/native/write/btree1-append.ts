@@ -19,7 +19,7 @@
  * is not the chunk the caller has there) returns undefined, and the caller writes the whole tree.
  */
 import { BTREE1, SIG, UNDEF } from '../format.js';
-import type { ByteSource } from '../read/byte-source.js';
+import { type ByteSource, addressAt } from '../read/byte-source.js';
 import { type ChunkRecord, type TreeKind, chunkKeyBytes, writeTreeLevel } from './btree1.js';
 import type { FileSink } from './file-sink.js';
 
@@ -39,11 +39,6 @@ interface TreeNode {
   entries: Entry[];
 }
 
-const address = (b: Buffer, at: number): number => {
-  const v = b.readBigUInt64LE(at);
-  return v === 0xffffffffffffffffn ? UNDEF : Number(v);
-};
-
 /** The chunk offset along the first dimension in a stored key (after its size and filter mask). */
 const rowOffset = (key: Uint8Array): number => Number(Buffer.from(key.buffer, key.byteOffset, key.byteLength).readBigUInt64LE(8));
 
@@ -56,9 +51,9 @@ function readNode(src: ByteSource, at: number, keySize: number): TreeNode | unde
   const entries: Entry[] = [];
   for (let i = 0; i < n; i++) {
     const at = HEADER + i * (keySize + 8);
-    entries.push({ key: b.subarray(at, at + keySize), child: address(b, at + keySize) });
+    entries.push({ key: b.subarray(at, at + keySize), child: addressAt(b, at + keySize) });
   }
-  return { level: b[5]!, left: address(b, 8), entries };
+  return { level: b[5]!, left: addressAt(b, 8), entries };
 }
 
 /**

@@ -11,7 +11,7 @@
  * Kept simple on purpose: anything else (a name that sorts before the last stored one, a changed
  * member, a heap laid out otherwise) returns undefined, and the caller writes the whole table.
  */
-import { ByteSource } from '../read/byte-source.js';
+import { ByteSource, addressAt } from '../read/byte-source.js';
 import { BTREE1, LOCAL_HEAP, MSG, SIG, SYMBOL_TABLE_NODE, UNDEF } from '../format.js';
 import { ObjectHeader } from '../read/object-header.js';
 import { ByteWriter } from './byte-writer.js';
@@ -26,7 +26,6 @@ const NODE_ENTRIES = SYMBOL_TABLE_NODE.ENTRIES;
 const NODE_SIZE = SYMBOL_TABLE_NODE.size(8);
 const HEAP_HEADER = LOCAL_HEAP.headerSize(8, 8);
 const FREE_LIST_END = LOCAL_HEAP.FREE_LIST_END;
-const UNDEF_ADDRESS = 0xffffffffffffffffn;
 
 interface TreeNode {
   level: number;
@@ -36,10 +35,6 @@ interface TreeNode {
   children: number[];
 }
 
-const addr = (b: Buffer, at: number): number => {
-  const v = b.readBigUInt64LE(at);
-  return v === UNDEF_ADDRESS ? UNDEF : Number(v);
-};
 
 function readTreeNode(src: ByteSource, at: number): TreeNode | undefined {
   const b = src.bytes(at, TREE_NODE_SIZE);
@@ -49,11 +44,11 @@ function readTreeNode(src: ByteSource, at: number): TreeNode | undefined {
   const keys: number[] = [];
   const children: number[] = [];
   for (let i = 0; i < n; i++) {
-    keys.push(addr(b, 24 + i * 16));
-    children.push(addr(b, 32 + i * 16));
+    keys.push(addressAt(b, 24 + i * 16));
+    children.push(addressAt(b, 32 + i * 16));
   }
-  keys.push(addr(b, 24 + n * 16));
-  return { level: b[5]!, left: addr(b, 8), keys, children };
+  keys.push(addressAt(b, 24 + n * 16));
+  return { level: b[5]!, left: addressAt(b, 8), keys, children };
 }
 
 /** The name at `offset` of the heap data at `data` (NUL-terminated), or undefined when it does not end in reach. */
@@ -82,7 +77,7 @@ export function appendToSymbolTable(sink: FileSink, src: ByteSource, header: num
   if (hh.toString('latin1', 0, 4) !== SIG.LOCAL_HEAP || hh[4] !== LOCAL_HEAP.VERSION) return undefined;
   const size = Number(hh.readBigUInt64LE(8));
   const freeHead = Number(hh.readBigUInt64LE(16));
-  const data = addr(hh, 24);
+  const data = addressAt(hh, 24);
   let tail = size; // where the names end and the free space at the end begins
   let tailFree = 0;
   if (freeHead !== FREE_LIST_END && freeHead + 16 <= size) {
