@@ -106,6 +106,7 @@ export function appendCommit(path: string, root: NGroup, changed: ReadonlySet<NN
     writeUnreachable(sink.fd, path, sink.pos, rootAddress, unreachable);
     switching = true;
     switchSuperblock(sink.fd, path, state.bytes, superblock(sink.pos, rootAddress));
+    fixSiblings(sink);
   } catch (e) {
     // Once the switch began, the new superblock may be in place: what it reaches must stay.
     if (sink && !switching) restore(sink, path, state.eof);
@@ -117,6 +118,20 @@ export function appendCommit(path: string, root: NGroup, changed: ReadonlySet<NN
   }
   for (const [node, info] of plan.nodes) storedAt.set(node, info.address);
   return true;
+}
+
+/**
+ * Once the new version is in place: points the kept B-tree nodes left of the paths the commit
+ * wrote at the new nodes as their right siblings (`fixRightSibling` in `write/btree1.ts`).
+ * Best effort, not made durable: a sibling address left at the old node (a crash, a failed write)
+ * is what every version had before this existed, and readers find everything from the root down.
+ */
+function fixSiblings(sink: FileSink): void {
+  try {
+    sink.writeAfterSwitch();
+  } catch {
+    // The commit is in place; those nodes keep naming the old nodes, as before the switch.
+  }
 }
 
 /**

@@ -26,7 +26,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { I32 } from '../../../../src/storage/hdf5/engine/h5types.js';
-import { BTREE1, MSG, SIG, UNDEF } from '../../../../src/storage/hdf5/native/format.js';
+import { BTREE1, MSG, SIG, SYMBOL_TABLE_NODE, UNDEF } from '../../../../src/storage/hdf5/native/format.js';
 import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';
 import { ByteSource, addressAt } from '../../../../src/storage/hdf5/native/read/byte-source.js';
 import { decodeLayout } from '../../../../src/storage/hdf5/native/read/messages.js';
@@ -56,10 +56,9 @@ interface TreeShape {
  * Walks the v1 B-tree at `root` and checks what readers rely on: each node's signature, type and
  * level (one below its parent), 1 … 2K entries, a parent's key i equal to child i's first key
  * and its key i + 1 equal to the child's last key, each node's left sibling the node before it on
- * its level, and no right sibling for a level's last node. A kept node left of the path a commit
- * rewrote names the old version of its right neighbour (`btree1-append.ts`; one more per level
- * with each commit): such a right sibling must be a B-tree node of the same type and level that
- * is not in the tree, as libhdf5 loads it when it splits the node.
+ * its level, and its right sibling the node after it (none for a level's last node): libhdf5
+ * walks a level by right siblings (`H5B_get_info`, see {@link assertH5stat}) and updates them when
+ * it splits or removes nodes.
  */
 function walkTree(file: string, root: number, type: number, k: number, keySize: number): TreeShape {
   const src = new ByteSource(file);
@@ -95,17 +94,10 @@ function walkTree(file: string, root: number, type: number, k: number, keySize: 
       return { first: Buffer.from(key(0)), last: Buffer.from(key(n)) };
     };
     visit(root, undefined);
-    const inTree = new Set(levels.flat());
     levels.forEach((nodes, level) => {
       nodes.forEach((at, i) => {
         assert.is(lefts[level]![i], i === 0 ? UNDEF : nodes[i - 1], `level ${level}: node ${at}'s left sibling`);
-        const right = rights[level]![i]!;
-        if (i === nodes.length - 1) assert.is(right, UNDEF, `level ${level}: the last node has no right sibling`);
-        else if (right !== nodes[i + 1]) {
-          assert.not.ok(inTree.has(right), `level ${level}: node ${at}'s right sibling ${right} is another node of the tree`);
-          const old = src.bytes(right, 6);
-          assert.ok(old.toString('latin1', 0, 4) === SIG.BTREE1 && old[4] === type && old[5] === level, `level ${level}: node ${at}'s right sibling ${right} is an old version of its neighbour`);
-        }
+        assert.is(rights[level]![i], i === nodes.length - 1 ? UNDEF : nodes[i + 1], `level ${level}: node ${at}'s right sibling`);
       });
     });
     return { levels, children };
@@ -140,6 +132,20 @@ function keptNodes(before: TreeShape, after: TreeShape, level: number, upTo: num
   assert.equal(after.levels[level]!.slice(0, upTo), was, `level ${level}: the ${upTo} nodes left of the path were kept where they were`);
 }
 
+/**
+ * h5stat's sizes of the group B-trees and symbol table nodes (`Groups: B-tree/List`) and of the
+ * chunk B-trees (`Chunked datasets: Index`). libhdf5 counts B-tree nodes by walking each level
+ * along the right siblings (`H5B_get_info`, also behind `H5Oget_info`'s metadata sizes): with a
+ * kept node naming an old version as its right sibling it counted the old nodes instead.
+ */
+function assertH5stat(file: string, want: { groups: number; chunkIndex: number }, where: string): void {
+  const r = spawnSync('h5stat', ['-F', file], { encoding: 'utf8' });
+  assert.is(r.status, 0, `h5stat reads ${file}: ${r.stderr}`);
+  const groups = /Groups:\s*B-tree\/List: (\d+)/.exec(r.stdout)?.[1];
+  const chunkIndex = /Chunked datasets:\s*Index: (\d+)/.exec(r.stdout)?.[1];
+  assert.equal({ groups: Number(groups), chunkIndex: Number(chunkIndex) }, want, `h5stat's B-tree sizes ${where}`);
+}
+
 function h5dumpReads(args: string[], file: string): void {
   const r = spawnSync('h5dump', [...args, file], { encoding: 'utf8', maxBuffer: 1 << 28 });
   assert.is(r.status, 0, `h5dump ${args.join(' ')} reads ${file}: ${r.stderr}`);
@@ -170,6 +176,8 @@ function assertTable(file: string, want: Int32Array, where: string): void {
   const code = 'import h5py, json, sys\nf = h5py.File(sys.argv[1], "r")\nprint(json.dumps(f["table"][:].ravel().tolist()))';
   assert.equal(runH5pyJson<number[]>(code, file), [...want], `h5py reads the table ${where}`);
   h5dumpReads(['-d', '/table'], file);
+  const nodes = chunkTree(file).levels.flat().length;
+  assertH5stat(file, { groups: 0, chunkIndex: nodes * BTREE1.nodeSize(BTREE1.CHUNK.k, 32, 8) }, where);
   const f = NativeH5File.open(file, 'r');
   try {
     const bytes = f.readDataset('/table').bytes;
@@ -319,6 +327,9 @@ function assertGroup(file: string, n: number, where: string): void {
   assert.is(seen.found, n, `h5py finds every link by name ${where}`);
   assert.equal(seen.absent, [], `h5py finds no link that is not there ${where}`);
   h5dumpReads(['-H'], file);
+  const tree = groupTree(file);
+  const nodeBytes = tree.levels.flat().length * BTREE1.nodeSize(BTREE1.GROUP.k, 8, 8) + tree.children.length * SYMBOL_TABLE_NODE.size(8);
+  assertH5stat(file, { groups: nodeBytes, chunkIndex: 0 }, where);
   const f = NativeH5File.open(file, 'r');
   try {
     assert.equal(f.childNames('/g'), names, `h5traj lists the links ${where}`);

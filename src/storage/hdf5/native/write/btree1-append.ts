@@ -11,16 +11,16 @@
  * need), then each node above with its unchanged children followed by the new nodes below. The
  * nodes right of the path are left behind (every chunk they indexed is in the new nodes).
  * Nothing the stored version reaches is written over, so it stays whole until the superblock
- * switch. As in `symbol-table-append.ts`, a kept node left of the path still names the old
- * version of its right neighbour as its sibling; HDF5 finds and lists chunks from the root down
- * (siblings only matter to HDF5's own node splits).
+ * switch. As in `symbol-table-append.ts`, the kept node left of the path on each level names
+ * the path's old node as its right sibling until then; it is pointed at the new node after the
+ * switch (`fixRightSibling` in `btree1.ts`).
  *
  * Anything unexpected on the way (a node that is not a chunk node of this rank, a kept entry that
  * is not the chunk the caller has there) returns undefined, and the caller writes the whole tree.
  */
 import { BTREE1, SIG, UNDEF } from '../format.js';
 import { type ByteSource, addressAt } from '../read/byte-source.js';
-import { type ChunkRecord, type TreeKind, chunkKeyBytes, writeTreeLevel } from './btree1.js';
+import { type ChunkRecord, type TreeKind, chunkKeyBytes, fixRightSibling, writeTreeLevel } from './btree1.js';
 import type { FileSink } from './file-sink.js';
 
 const FANOUT = 2 * BTREE1.CHUNK.k;
@@ -102,6 +102,7 @@ export function appendChunkBTree(sink: FileSink, src: ByteSource, root: number, 
   for (let d = path.length - 1; d >= 0; d--) {
     const { node, j } = path[d]!;
     below = writeLevel(node.level, node.left, d === path.length - 1 ? below : [...node.entries.slice(0, j), ...below]);
+    fixRightSibling(sink, src, kind, node.level, node.left, node.entries[0]!.key, below[0]!.child);
   }
   // A root that split gets new levels above it.
   for (let level = path[0]!.node.level + 1; below.length > 1; level++) below = writeLevel(level, UNDEF, below);

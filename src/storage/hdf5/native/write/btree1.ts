@@ -18,6 +18,7 @@
  * file), and so do we.
  */
 import { BTREE1, SIG, UNDEF, signatureBytes } from '../format.js';
+import type { ByteSource } from '../read/byte-source.js';
 import { ByteWriter } from './byte-writer.js';
 import type { FileSink } from './file-sink.js';
 
@@ -81,6 +82,33 @@ export function writeTreeLevel<Key>(sink: FileSink, kind: TreeKind<Key>, level: 
   }
   return out;
 }
+
+/**
+ * An appending commit wrote a path node of `level` anew (the first of its new nodes at `right`);
+ * the kept node left of it, `left` (the stored path node's left sibling), still names the stored
+ * node as its right sibling. libhdf5 walks a level along right siblings (`H5B_get_info`: the
+ * B-tree sizes of `H5Oget_info` and h5stat, which counted old nodes; HDF5 1.6's `H5B_iterate`
+ * listed a group's links or a dataset's chunks that way) and updates siblings when it splits or
+ * removes nodes, so that address is set to `right`: after the superblock switch
+ * ({@link FileSink.afterSwitch}), as the stored version reaches the kept node too. Only when
+ * `left` is a node of this tree's type and level whose last key is `firstKey` (the stored path
+ * node's first key), i.e. really its left neighbour: it may not be in a file appended to without
+ * this fix and then changed by libhdf5 (splitting a node whose right sibling was an old node,
+ * libhdf5 sets that old node's left sibling, not the real neighbour's).
+ */
+export function fixRightSibling(sink: FileSink, src: ByteSource, kind: Omit<TreeKind<unknown>, 'writeKey'>, level: number, left: number, firstKey: Uint8Array, right: number): void {
+  if (left === UNDEF) return;
+  const header = BTREE1.headerSize(8);
+  const b = src.bytes(left, BTREE1.nodeSize(kind.k, kind.keySize, 8));
+  if (b.toString('latin1', 0, 4) !== SIG.BTREE1 || b[4] !== kind.type || b[5] !== level) return;
+  const n = b.readUInt16LE(6);
+  const last = header + n * (kind.keySize + 8);
+  if (n === 0 || n > 2 * kind.k || Buffer.compare(b.subarray(last, last + kind.keySize), firstKey) !== 0) return;
+  sink.afterSwitch(left + RIGHT_SIBLING, new ByteWriter(8).u64(right).finish());
+}
+
+/** Where a node's right-sibling address is (after the signature, type, level, entry count and left sibling). */
+const RIGHT_SIBLING = 16;
 
 /** A stored chunk: its offset in elements, size in bytes, filter mask and address. */
 export interface ChunkRecord {

@@ -98,6 +98,24 @@ export class FileSink {
     this.writeAt(address, bytes);
   }
 
+  /** Writes {@link afterSwitch} keeps for after the superblock switch. */
+  private readonly deferred: { address: number; bytes: Uint8Array }[] = [];
+
+  /**
+   * Keeps `bytes` to be written at `address` (in a node both the stored and the new version
+   * reach) once the new version is in place ({@link writeAfterSwitch}): before the switch, the
+   * stored version must stay as it was.
+   */
+  afterSwitch(address: number, bytes: Uint8Array): void {
+    this.deferred.push({ address, bytes });
+  }
+
+  /** Writes what {@link afterSwitch} kept (the caller switched the superblock). */
+  writeAfterSwitch(): void {
+    for (const d of this.deferred) this.writeAt(d.address, d.bytes);
+    this.deferred.length = 0;
+  }
+
   /** Puts back what {@link overwrite} replaced (after a failed commit: the file is then byte for byte as before). */
   undoOverwrites(): void {
     for (const r of this.replaced.reverse()) this.writeAt(r.address, r.bytes);

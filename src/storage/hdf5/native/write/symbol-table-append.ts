@@ -6,7 +6,8 @@
  * go into the free space at the end of the group's local heap, which the stored version declares
  * free and never reads, behind a new heap header (a full heap is copied once into one twice its
  * size). Nothing the stored version reaches is written over, so it stays whole until the
- * superblock switch.
+ * superblock switch; only after it is the right-sibling address of the kept node left of the
+ * path on each level pointed at the new node (`fixRightSibling` in `btree1.ts`).
  *
  * Kept simple on purpose: anything else (a name that sorts before the last stored one, a changed
  * member, a heap laid out otherwise) returns undefined, and the caller writes the whole table.
@@ -16,7 +17,7 @@ import { BTREE1, LOCAL_HEAP, MSG, SIG, SYMBOL_TABLE_NODE, UNDEF } from '../forma
 import { ObjectHeader } from '../read/object-header.js';
 import { ByteWriter } from './byte-writer.js';
 import type { FileSink } from './file-sink.js';
-import { writeTreeLevel } from './btree1.js';
+import { fixRightSibling, writeTreeLevel } from './btree1.js';
 import { GROUP_TREE, type SymbolEntry, type SymbolTable, heapSpare, heapHeader, padded, writeEntry } from './symbol-table.js';
 
 const GROUP_FANOUT = 2 * BTREE1.GROUP.k;
@@ -175,6 +176,7 @@ export function appendToSymbolTable(sink: FileSink, src: ByteSource, header: num
     const keys = [...node.keys.slice(0, -1), ...below.slice(1).map((b) => b.firstKey)];
     const children = [...node.children.slice(0, -1), ...below.map((b) => b.address)];
     below = writeTreeLevel(sink, GROUP_TREE, node.level, node.left, keys, children, finalKey);
+    fixRightSibling(sink, src, GROUP_TREE, node.level, node.left, new ByteWriter(8).u64(node.keys[0]!).finish(), below[0]!.address);
   }
   // A root that split gets new levels above it.
   for (let level = path[0]!.level + 1; below.length > 1; level++) {
