@@ -3,7 +3,9 @@
  * table's chunk index (`write/btree1-append.ts`) and an old-style group's name index
  * (`write/symbol-table-append.ts`). Commits grow each tree through a root split, a split of a
  * non-root node, and a split of a level-1 root (a third level), and after every commit h5py, h5dump
- * and h5traj read every row or link, and the tree in the file is walked and checked.
+ * and h5traj read every row or link, h5stat sizes the trees, and the tree in the file is walked
+ * and checked. Last, a trajectory's `results.runs` through the held writer's commits (as an
+ * Environment commits runs) splits its root at run 257.
  *
  * When the roots fill (the writers fill nodes completely, left to right; HDF5 does not require
  * half-full nodes):
@@ -25,7 +27,11 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Trajectory } from '../../../../src/index.js';
 import { I32 } from '../../../../src/storage/hdf5/engine/h5types.js';
+import type { OverviewMemory } from '../../../../src/storage/hdf5/layout/overview-tables.js';
+import { writeCommit } from '../../../../src/storage/hdf5/store.js';
+import { HeldFileWriter } from '../../../../src/storage/hdf5/transactions/held-writer.js';
 import { BTREE1, MSG, SIG, SYMBOL_TABLE_NODE, UNDEF } from '../../../../src/storage/hdf5/native/format.js';
 import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';
 import { ByteSource, addressAt } from '../../../../src/storage/hdf5/native/read/byte-source.js';
@@ -33,6 +39,7 @@ import { decodeLayout } from '../../../../src/storage/hdf5/native/read/messages.
 import { ObjectHeader } from '../../../../src/storage/hdf5/native/read/object-header.js';
 import { runName } from '../../../../src/tree/names.js';
 import { forceCommitMode, runH5py, runH5pyJson, tempDir } from '../../../helpers.js';
+import { runCommit, storeExploration } from './run-commits.js';
 
 const dir = tempDir('h5traj-root-split-');
 forceCommitMode(test, 'append');
@@ -305,8 +312,8 @@ function makeGroup(file: string, n: number): void {
   f.close();
 }
 
-function groupTree(file: string): TreeShape {
-  const btree = headerMessage(file, '/g', MSG.SYMBOL_TABLE, (h) => h.get(MSG.SYMBOL_TABLE).addr());
+function groupTree(file: string, group = '/g'): TreeShape {
+  const btree = headerMessage(file, group, MSG.SYMBOL_TABLE, (h) => h.get(MSG.SYMBOL_TABLE).addr());
   return walkTree(file, btree, BTREE1.GROUP.type, BTREE1.GROUP.k, 8);
 }
 
@@ -420,6 +427,61 @@ test('a group B-tree whose root splits twice in one appending commit (a level-0 
   const after = groupTree(g.file);
   assert.equal(widths(after), [33, 2, 1]);
   g.f.close();
+});
+
+// ---------------------------------------------------------------------------------------------
+// (c) Through the storage service: a trajectory's `results.runs`
+
+test('results.runs through the held writer\'s commits: its B-tree root splits at run 257, a level-0 node at run 513', () => {
+  // (`overview/runs` gets all its rows when the exploration is stored; commits change rows in
+  // place, so its chunk B-tree keeps its shape; only f_expand grows it, past chunk 64 at run 2,945.)
+  const file = path.join(dir, 'runs.hdf5');
+  const N = 600;
+  const t = storeExploration(file, N);
+  const writer = new HeldFileWriter();
+  const memory: OverviewMemory = new Map();
+  const view = (done: number, where: string): TreeShape => {
+    const code = [
+      'import h5py, json, sys',
+      't = h5py.File(sys.argv[1], "r")["sim"]',
+      'runs = t["results/runs"]',
+      'names = list(runs.keys())',
+      'print(json.dumps({"names": names, "z": [float(runs[n]["z"]["z"][()]) for n in names],',
+      '  "completed": int(sum(t["overview/runs"]["completed"]))}))',
+    ].join('\n');
+    const seen = runH5pyJson<{ names: string[]; z: number[]; completed: number }>(code, file);
+    const runs = Array.from({ length: done }, (_, i) => i);
+    assert.equal(seen.names, runs.map(runName), `h5py lists the run groups ${where}`);
+    assert.equal(seen.z, runs.map((i) => 10 * i), `h5py finds each run group by name and reads its result ${where}`);
+    assert.is(seen.completed, done, `h5py: completed runs ${where}`);
+    h5dumpReads(['-H'], file);
+    const back = new Trajectory('sim', { add_time: false, filename: file });
+    back.f_load({ load_parameters: 2, load_results: 2 });
+    for (const i of [0, done - 1]) assert.is(back.f_get(`results.runs.${runName(i)}.z`).z, 10 * i, `h5traj: run ${i} ${where}`);
+    assert.equal(Object.keys(back.f_get('results.runs').f_get_children()).sort(), Array.from({ length: done }, (_, i) => runName(i)), `h5traj: the run groups ${where}`);
+    return groupTree(file, '/sim/results/runs');
+  };
+  let done = 0;
+  const commitTo = (n: number): void => {
+    const runs = Array.from({ length: n - done }, (_, k) => runCommit(t, done + k).runs[0]!);
+    writer.write(file, (f) => writeCommit(f, 'sim', { runs, failures: [], nodes: [] }, memory));
+    done = n;
+  };
+  try {
+    commitTo(250); // more than 16 links: the group becomes an old-style group, written whole
+    assert.equal(widths(view(250, 'at 250 runs')), [1]);
+    commitTo(256);
+    assert.equal(widths(view(256, 'at 256 runs')), [1], '256 runs fill the root');
+    const before = groupTree(file, '/sim/results/runs');
+    commitTo(257);
+    const after = view(257, 'at 257 runs');
+    assert.equal(widths(after), [2, 1], 'run 257 splits the root');
+    assert.equal(after.children.slice(0, 31), before.children.slice(0, 31), 'a path was appended: the other symbol table nodes are kept');
+    commitTo(520);
+    assert.equal(widths(view(520, 'at 520 runs')), [3, 1], 'run 513 splits a level-0 node');
+  } finally {
+    writer.close();
+  }
 });
 
 test.run();
