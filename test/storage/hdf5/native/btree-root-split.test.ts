@@ -133,7 +133,7 @@ function headerMessage<T>(file: string, objectPath: string, type: number, read: 
 /** Node counts per level, leaves first: e.g. [2, 1] is two leaves under a level-1 root. */
 const widths = (shape: TreeShape): number[] => shape.levels.map((nodes) => nodes.length);
 
-/** Whether every node of `before`'s level `level` up to (not including) `upTo` is still in `after` at the same address. */
+/** Asserts that the first `upTo` nodes of `before`'s level `level` are still in `after`, at the same addresses (kept, not rewritten). */
 function keptNodes(before: TreeShape, after: TreeShape, level: number, upTo: number): void {
   const was = before.levels[level]!.slice(0, upTo);
   assert.equal(after.levels[level]!.slice(0, upTo), was, `level ${level}: the ${upTo} nodes left of the path were kept where they were`);
