@@ -40,6 +40,14 @@ const MAX_ATTRIBUTE_BYTES = 65_000;
 const PATH_CACHE_LIMIT = 20_000;
 /** {@link PATH_CACHE_LIMIT} during a scan over runs (`NativeH5File.scan`). */
 const SCAN_PATH_CACHE_LIMIT = 64;
+/**
+ * {@link PATH_CACHE_LIMIT} of a writable file. A store looks up each new path a few times in a
+ * row (the parent groups' paths stay cached, as the last ones looked up): a cache of 20,000
+ * paths kept each path string and Map entry alive through many scavenges, so V8 moved them to
+ * the old generation, where they stayed as garbage until a full GC; with the Map tables past
+ * 128 KiB (large objects, one per refill), that was ~80 MB of the peak of a 100k-run W1 store.
+ */
+const WRITE_PATH_CACHE_LIMIT = 512;
 
 /**
  * A new file (a transaction's temporary copy) whose graph has taken this many bytes of dataset
@@ -62,7 +70,7 @@ export class NativeH5File implements H5File {
   private readonly sortedNames = new WeakMap<NGroup, string[]>();
   private pathCache = new Map<string, NLink>();
   /** The size at which {@link pathCache} is emptied (smaller during a {@link scan}). */
-  private pathLimit = PATH_CACHE_LIMIT;
+  private pathLimit: number;
   /** The path and link {@link knownAt} set last (kept when the path cache is emptied for room). */
   private placed: [string, NLink] | undefined;
   private lastPath = '';
@@ -88,6 +96,7 @@ export class NativeH5File implements H5File {
     this.source = source;
     this.target = target;
     this.dirty = mode === 'w' || mode === 'x';
+    this.pathLimit = mode === 'r' ? PATH_CACHE_LIMIT : WRITE_PATH_CACHE_LIMIT;
     // Appending needs the graph's stored addresses to be those of the target (read from it), and
     // no object reached twice (a new version of it would leave its other link behind).
     if (appendCommitsEnabled() && source !== undefined && source.path === target && !source.multiLinked) {
