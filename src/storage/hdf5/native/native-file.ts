@@ -27,6 +27,7 @@ import { ChangeSet } from './change-set.js';
 import { countHeld, evictCommitted, materialize } from './evict.js';
 import { StoredRows, releaseChunkBuffers } from './stored-rows.js';
 import { writeNativeFile } from './writer.js';
+import type { WrittenAddresses } from './write/plan.js';
 import { EMPTY_ATTRS, attributeBytes, attributeValue, deleteAttribute, setAttribute } from './attribute-sets.js';
 
 /** HDF5 keeps an attribute in its object header, where a message holds at most 64 KiB. */
@@ -210,11 +211,12 @@ export class NativeH5File implements H5File {
   private writeTo(target: string): void {
     const changes = this.changes;
     if (changes !== undefined) {
-      const appended = !changes.mustRewrite && fs.existsSync(target) && appendCommit(target, this.root, changes.objects, changes.names);
+      const toCaller = this.stored !== undefined; // evict records the addresses of what stays
+      const appended = changes.mustRewrite || !fs.existsSync(target) ? undefined : appendCommit(target, this.root, changes.objects, changes.names, { addressesToCaller: toCaller });
       changes.written();
-      if (appended) {
+      if (appended !== undefined) {
         this.stored?.refresh();
-        this.evict(changes.names);
+        this.evict(changes.names, appended);
         changes.names.clear();
         return;
       }
@@ -224,12 +226,15 @@ export class NativeH5File implements H5File {
       if (this.stored) materialize(this.root);
     }
     // When appending, the next commits link unchanged objects at their addresses in this copy.
-    const write = (to: string): void => writeNativeFile(to, this.root, { recordAddresses: changes !== undefined });
+    let written: WrittenAddresses | undefined;
+    const write = (to: string): void => {
+      written = writeNativeFile(to, this.root, { recordAddresses: changes !== undefined, addressesToCaller: this.stored !== undefined });
+    };
     if (!fs.existsSync(target)) write(target);
     else replaceThroughTemp(target, write, { onError: (e) => e });
     if (changes !== undefined) {
       this.stored?.reopen();
-      this.evict(undefined);
+      this.evict(undefined, written);
     }
   }
 
@@ -238,9 +243,9 @@ export class NativeH5File implements H5File {
    * {@link memoryBytes} counts what stays. `changedNames` limits the big groups' links looked at
    * to those the commit wrote (all of them after a rewrite).
    */
-  private evict(changedNames: ReadonlyMap<NGroup, ReadonlySet<string>> | undefined): void {
+  private evict(changedNames: ReadonlyMap<NGroup, ReadonlySet<string>> | undefined, written?: WrittenAddresses): void {
     if (!this.stored) return;
-    this.heldBytes = evictCommitted(this.root, this.stored, changedNames, (d) => this.keptData(d));
+    this.heldBytes = evictCommitted(this.root, this.stored, changedNames, (d) => this.keptData(d), written);
     this.forgetPaths();
   }
 
@@ -603,12 +608,12 @@ export class NativeH5File implements H5File {
     if (!this.spills || this.unwrittenBytes < SPILL_BYTES || this.target === undefined) return;
     this.unwrittenBytes = 0;
     if (this.changes === undefined) {
-      writeNativeFile(this.target, this.root, { recordAddresses: true });
+      const written = writeNativeFile(this.target, this.root, { recordAddresses: true, addressesToCaller: true });
       this.stored = new StoredObjects(this.target);
       this.changes = new ChangeSet((path) => this.linkAt(path));
       this.sourceIsTarget = true;
       this.dirty = false;
-      this.evict(undefined);
+      this.evict(undefined, written);
       return;
     }
     this.writeTo(this.target);
