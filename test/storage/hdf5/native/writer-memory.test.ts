@@ -219,6 +219,8 @@ test('a new file written out in parts adds to a big group without listing it, al
     f.createDataset(`/runs/${runName(MEMBERS)}/x`, f64(MEMBERS));
     for (let i = MEMBERS + 1; i < 2 * MEMBERS; i++) member(i);
     part(1); // an appending commit: the last stored member changed, the others are new
+    f.createDataset(`/runs/${runName(2 * MEMBERS - 1)}/z`, f64(7));
+    part(2); // the last member changed, and nothing new
     f.createDataset(`/runs/${runName(0)}/y`, f64(-1)); // a member far from the last node: the table is written whole
     f.close();
   } finally {
@@ -230,6 +232,7 @@ test('a new file written out in parts adds to a big group without listing it, al
     assert.equal(r.childNames('/runs').length, 2 * MEMBERS);
     for (const i of [0, MEMBERS - 1, MEMBERS, MEMBERS + 1, 2 * MEMBERS - 1]) assert.equal(readF64(r, `/runs/${runName(i)}/x`), [i], runName(i));
     assert.equal(readF64(r, `/runs/${runName(0)}/y`), [-1]);
+    assert.equal(readF64(r, `/runs/${runName(2 * MEMBERS - 1)}/z`), [7]);
   } finally {
     r.close();
   }
@@ -239,9 +242,9 @@ test('a new file written out in parts adds to a big group without listing it, al
     'runs = f["runs"]',
     'names = list(runs.keys())',
     'ok = all(float(runs[n]["x"][0]) == i for i, n in enumerate(names))',
-    'print(json.dumps({"runs": len(names), "ok": ok, "last": names[-1], "y": float(runs[names[0]]["y"][0])}))',
+    'print(json.dumps({"runs": len(names), "ok": ok, "last": names[-1], "y": float(runs[names[0]]["y"][0]), "z": float(runs[names[-1]]["z"][0])}))',
   ].join('\n');
-  assert.equal(runH5pyJson(code, target), { runs: 2 * MEMBERS, ok: true, last: runName(2 * MEMBERS - 1), y: -1 });
+  assert.equal(runH5pyJson(code, target), { runs: 2 * MEMBERS, ok: true, last: runName(2 * MEMBERS - 1), y: -1, z: 7 });
 });
 
 test.run();
