@@ -18,7 +18,7 @@ import { durableStep } from '../../durable-step.js';
 import { type NGroup, type NNode, storedAt } from './model.js';
 import { ByteSource } from './read/byte-source.js';
 import { GraphWriter } from './writer.js';
-import { planWrite } from './write/plan.js';
+import { type WrittenAddresses, planWrite } from './write/plan.js';
 import { FileSink } from './write/file-sink.js';
 import { type SuperblockState, appendableState, superblock, switchSuperblock } from './write/superblock.js';
 import { readUnreachable, writeUnreachable } from './unreachable-count.js';
@@ -55,14 +55,22 @@ export function shouldAppend(eof: number, unreachable: number): boolean {
 /**
  * Writes the objects of `root`'s graph that `changed` holds (or that have no stored address)
  * past the end of `path`, the file the graph's stored addresses refer to, and switches its
- * superblock to them. Returns false, having written nothing, when the file cannot take an
- * appending commit (not written by the native writer, or its superblock is torn) or the policy
- * says to rewrite it ({@link shouldAppend}); the caller then rewrites it. `changed` must hold every ancestor of a changed object, and `changedNames`,
- * per changed group, the names of the links added or changed in it.
+ * superblock to them. Returns where it wrote each object (recorded in {@link storedAt} too,
+ * unless `addressesToCaller`: see {@link WrittenAddresses}), or undefined, having written
+ * nothing, when the file cannot take an appending commit (not written by the native writer, or
+ * its superblock is torn) or the policy says to rewrite it ({@link shouldAppend}); the caller
+ * then rewrites it. `changed` must hold every stored ancestor of a changed object, and
+ * `changedNames`, per changed stored group, the names of the links added or changed in it.
  * @throws StorageError when the graph cannot be stored (as the whole-file writer) or writing fails;
  *   the file is then still its old version.
  */
-export function appendCommit(path: string, root: NGroup, changed: ReadonlySet<NNode>, changedNames: ReadonlyMap<NGroup, ReadonlySet<string>>): boolean {
+export function appendCommit(
+  path: string,
+  root: NGroup,
+  changed: ReadonlySet<NNode>,
+  changedNames: ReadonlyMap<NGroup, ReadonlySet<string>>,
+  options: { addressesToCaller?: boolean } = {},
+): WrittenAddresses | undefined {
   const reused = (node: NNode): boolean => !changed.has(node) && storedAt.has(node);
   let fd: number;
   try {
@@ -78,8 +86,8 @@ export function appendCommit(path: string, root: NGroup, changed: ReadonlySet<NN
   } finally {
     fs.closeSync(fd);
   }
-  if (state === undefined || !storedAt.has(root) || !shouldAppend(state.eof, unreachable)) return false;
-  if (reused(root)) return true; // nothing changed
+  if (state === undefined || !storedAt.has(root) || !shouldAppend(state.eof, unreachable)) return undefined;
+  if (reused(root)) return new Map(); // nothing changed
   const plan = planWrite(root, reused);
   // Bytes past the end of file are what a crashed commit appended: nothing reaches them.
   if (fs.statSync(path).size > state.eof) {
@@ -116,8 +124,8 @@ export function appendCommit(path: string, root: NGroup, changed: ReadonlySet<NN
     sink?.close();
     source?.close();
   }
-  for (const [node, info] of plan.nodes) storedAt.set(node, info.address);
-  return true;
+  if (!options.addressesToCaller) for (const [node, info] of plan.nodes) storedAt.set(node, info.address);
+  return plan.nodes;
 }
 
 /**

@@ -4,14 +4,22 @@
  * names of its links added or changed. A change that the append path cannot follow (through a
  * soft link, or to an object with several hard links) asks for a whole rewrite instead.
  */
-import type { NGroup, NLink, NNode } from './model.js';
+import { type NGroup, type NLink, type NNode, storedAt } from './model.js';
 import { StoredGroupLinks } from './stored-group-links.js';
 import { StoredLink, multiLinkedNodes } from './stored-objects.js';
 
+/**
+ * Only objects already stored ({@link storedAt}) are recorded: a new object has no version to
+ * reuse, so the commit writes it anyway (it is reached through its stored ancestors, which are
+ * recorded), and a new group's links are all written and looked at. Recording every new object
+ * and name (a store of 100k runs creates 600k) made Sets and Maps of up to 5 MB that lived until
+ * the next commit, each growth leaving its old table as old-generation garbage (~55 MB of the
+ * peak of a 100k-run W1 store).
+ */
 export class ChangeSet {
-  /** The objects changed since the last write, with all their ancestors. */
+  /** The stored objects changed since the last write, with all their stored ancestors. */
   readonly objects = new Set<NNode>();
-  /** Per changed group, the names of its links added or changed since the last write. */
+  /** Per changed stored group, the names of its links added or changed since the last write. */
   readonly names = new Map<NGroup, Set<string>>();
   /**
    * A change went through a soft link, so its ancestors are unknown, or changed an object with
@@ -44,17 +52,13 @@ export class ChangeSet {
       this.markChild(last.group, path, cut + 1);
       return;
     }
-    changed.add(root);
+    if (storedAt.has(root)) changed.add(root);
     let parent: NNode = root;
     for (let from = 1; from < path.length; ) {
       const i = path.indexOf('/', from);
       const end = i < 0 ? path.length : i;
       if (end > from) {
-        if (parent.kind === 'group') {
-          let names = this.names.get(parent);
-          if (names === undefined) this.names.set(parent, (names = new Set()));
-          names.add(path.slice(from, end));
-        }
+        if (parent.kind === 'group') this.nameChanged(parent, path.slice(from, end));
         const link = this.linkAt(path.slice(0, end));
         if (link === undefined) return;
         if (link.kind !== 'hard') {
@@ -62,7 +66,7 @@ export class ChangeSet {
           return;
         }
         const node = this.changing(parent, path.slice(from, end), link);
-        changed.add(node);
+        if (storedAt.has(node)) changed.add(node);
         parent = node;
         if (end === cut && node.kind === 'group') this.lastMarked = { path: path.slice(0, cut), group: node };
       }
@@ -74,13 +78,22 @@ export class ChangeSet {
   private markChild(group: NGroup, path: string, from: number): void {
     const name = path.slice(from);
     if (name === '') return;
-    let names = this.names.get(group);
-    if (names === undefined) this.names.set(group, (names = new Set()));
-    names.add(name);
+    this.nameChanged(group, name);
     const link = group.links.get(name);
     if (link === undefined) return;
     if (link.kind !== 'hard') this.mustRewrite = true;
-    else this.objects.add(this.changing(group, name, link));
+    else {
+      const node = this.changing(group, name, link);
+      if (storedAt.has(node)) this.objects.add(node);
+    }
+  }
+
+  /** Records that the link `name` of `group` is added or changed, when `group` is stored. */
+  private nameChanged(group: NGroup, name: string): void {
+    if (!storedAt.has(group)) return;
+    let names = this.names.get(group);
+    if (names === undefined) this.names.set(group, (names = new Set()));
+    names.add(name);
   }
 
   /**

@@ -11,6 +11,7 @@ import type { NDataset, NGroup, NLink, NNode } from './model.js';
 import { storedAt } from './model.js';
 import { StoredLink, type StoredObjects } from './stored-objects.js';
 import { StoredGroupLinks } from './stored-group-links.js';
+import type { WrittenAddresses } from './write/plan.js';
 
 /**
  * Big groups whose links were all looked at once: since then their links are all on-disk links
@@ -23,7 +24,8 @@ const scanned = new WeakSet<NGroup>();
  * objects are stored by on-disk links, calls `kept` on every dataset left in memory, and returns
  * the sum of what it returns (the bytes of their contents still held). With `changedNames`, only
  * the named links of each big group are looked at (the others are on-disk links already);
- * without, all of them.
+ * without, all of them. `written` (see {@link WrittenAddresses}) has the addresses of a write
+ * that left them out of {@link storedAt}: those of the objects that stay are recorded there.
  * @throws Error when an object of the graph has no stored address (the graph was not written).
  */
 export function evictCommitted(
@@ -31,12 +33,25 @@ export function evictCommitted(
   stored: StoredObjects,
   changedNames: ReadonlyMap<NGroup, ReadonlySet<string>> | undefined,
   kept: (dataset: NDataset) => number,
+  written?: WrittenAddresses,
 ): number {
   let held = 0;
   const stack: { group: NGroup; prefix: string }[] = [{ group: root, prefix: '/' }];
   const seen = new Set<NNode>();
+  // The objects that stay in memory get their address in storedAt (for the next commit to link
+  // them when unchanged); those that leave are reached through their links' addresses.
+  const stays = (node: NNode): void => {
+    const address = written?.get(node)?.address;
+    if (address !== undefined) storedAt.set(node, address);
+  };
+  const addressOf = (node: NNode, path: string): number => {
+    const address = written?.get(node)?.address ?? storedAt.get(node);
+    if (address === undefined) throw new Error(`the object '${path}' was committed but has no stored address`);
+    return address;
+  };
   while (stack.length > 0) {
     const { group, prefix } = stack.pop()!;
+    stays(group);
     if (group.links.size > stored.manyLinks) {
       // Stored as a symbol table (as the writer stores big groups): its links are found on disk.
       const table = stored.symbolTable(addressOf(group, prefix));
@@ -61,7 +76,10 @@ export function evictCommitted(
       if (seen.has(node)) continue;
       seen.add(node);
       if (node.kind === 'group') stack.push({ group: node, prefix: `${prefix}${name}/` });
-      else held += kept(node);
+      else {
+        stays(node);
+        held += kept(node);
+      }
     }
   }
   return held;
@@ -102,9 +120,3 @@ export function countHeld(root: NGroup): number {
 }
 
 const linked = (link: NLink & { kind: 'hard' }): NNode => (link instanceof StoredLink ? link.pinned! : link.node);
-
-function addressOf(node: NNode, path: string): number {
-  const address = storedAt.get(node);
-  if (address === undefined) throw new Error(`the object '${path}' was committed but has no stored address`);
-  return address;
-}

@@ -27,6 +27,7 @@ import { ChangeSet } from './change-set.js';
 import { countHeld, evictCommitted, materialize } from './evict.js';
 import { StoredRows, releaseChunkBuffers } from './stored-rows.js';
 import { writeNativeFile } from './writer.js';
+import type { WrittenAddresses } from './write/plan.js';
 import { EMPTY_ATTRS, attributeBytes, attributeValue, deleteAttribute, setAttribute } from './attribute-sets.js';
 
 /** HDF5 keeps an attribute in its object header, where a message holds at most 64 KiB. */
@@ -40,14 +41,27 @@ const MAX_ATTRIBUTE_BYTES = 65_000;
 const PATH_CACHE_LIMIT = 20_000;
 /** {@link PATH_CACHE_LIMIT} during a scan over runs (`NativeH5File.scan`). */
 const SCAN_PATH_CACHE_LIMIT = 64;
+/**
+ * {@link PATH_CACHE_LIMIT} of a writable file. A store looks up each new path a few times in a
+ * row (the parent groups' paths stay cached, as the last ones looked up): a cache of 20,000
+ * paths kept each path string and Map entry alive through many scavenges, so V8 moved them to
+ * the old generation, where they stayed as garbage until a full GC; with the Map tables past
+ * 128 KiB (large objects, one per refill), that was ~80 MB of the peak of a 100k-run W1 store.
+ */
+const WRITE_PATH_CACHE_LIMIT = 512;
 
 /**
  * A new file (a transaction's temporary copy) whose graph has taken this many bytes of dataset
  * contents since its last write is written out so far and continued by appending commits (see
  * {@link NativeH5File.spillIfBig}): the first store of a million-run trajectory builds a 0.7 GB
- * `overview/runs` table, which must not be held whole in memory (issue 13).
+ * `overview/runs` table, which must not be held whole in memory (issue 13). 16 MiB, not 32:
+ * a growing table's buffer (copied larger at each growth) and the graph's objects live until
+ * the write, long enough for V8 to move them to the old generation, where they stay as garbage
+ * until a full GC; smaller parts cut the 100k-run W1 store's peak by ~70 MB at the same CPU time
+ * (a part is cheap: a commit adds to `results.runs` without rewriting its table). Not smaller:
+ * W1 at 10k runs (15 MB) is still written in one go (8 MiB made it ~10% slower).
  */
-export const SPILL_BYTES = 32 * 1024 * 1024;
+export const SPILL_BYTES = 16 * 1024 * 1024;
 
 export class NativeH5File implements H5File {
   readonly path: string;
@@ -62,7 +76,7 @@ export class NativeH5File implements H5File {
   private readonly sortedNames = new WeakMap<NGroup, string[]>();
   private pathCache = new Map<string, NLink>();
   /** The size at which {@link pathCache} is emptied (smaller during a {@link scan}). */
-  private pathLimit = PATH_CACHE_LIMIT;
+  private pathLimit: number;
   /** The path and link {@link knownAt} set last (kept when the path cache is emptied for room). */
   private placed: [string, NLink] | undefined;
   private lastPath = '';
@@ -88,6 +102,7 @@ export class NativeH5File implements H5File {
     this.source = source;
     this.target = target;
     this.dirty = mode === 'w' || mode === 'x';
+    this.pathLimit = mode === 'r' ? PATH_CACHE_LIMIT : WRITE_PATH_CACHE_LIMIT;
     // Appending needs the graph's stored addresses to be those of the target (read from it), and
     // no object reached twice (a new version of it would leave its other link behind).
     if (appendCommitsEnabled() && source !== undefined && source.path === target && !source.multiLinked) {
@@ -201,11 +216,12 @@ export class NativeH5File implements H5File {
   private writeTo(target: string): void {
     const changes = this.changes;
     if (changes !== undefined) {
-      const appended = !changes.mustRewrite && fs.existsSync(target) && appendCommit(target, this.root, changes.objects, changes.names);
+      const toCaller = this.stored !== undefined; // evict records the addresses of what stays
+      const appended = changes.mustRewrite || !fs.existsSync(target) ? undefined : appendCommit(target, this.root, changes.objects, changes.names, { addressesToCaller: toCaller });
       changes.written();
-      if (appended) {
+      if (appended !== undefined) {
         this.stored?.refresh();
-        this.evict(changes.names);
+        this.evict(changes.names, appended);
         changes.names.clear();
         return;
       }
@@ -215,12 +231,15 @@ export class NativeH5File implements H5File {
       if (this.stored) materialize(this.root);
     }
     // When appending, the next commits link unchanged objects at their addresses in this copy.
-    const write = (to: string): void => writeNativeFile(to, this.root, { recordAddresses: changes !== undefined });
+    let written: WrittenAddresses | undefined;
+    const write = (to: string): void => {
+      written = writeNativeFile(to, this.root, { recordAddresses: changes !== undefined, addressesToCaller: this.stored !== undefined });
+    };
     if (!fs.existsSync(target)) write(target);
     else replaceThroughTemp(target, write, { onError: (e) => e });
     if (changes !== undefined) {
       this.stored?.reopen();
-      this.evict(undefined);
+      this.evict(undefined, written);
     }
   }
 
@@ -229,9 +248,9 @@ export class NativeH5File implements H5File {
    * {@link memoryBytes} counts what stays. `changedNames` limits the big groups' links looked at
    * to those the commit wrote (all of them after a rewrite).
    */
-  private evict(changedNames: ReadonlyMap<NGroup, ReadonlySet<string>> | undefined): void {
+  private evict(changedNames: ReadonlyMap<NGroup, ReadonlySet<string>> | undefined, written?: WrittenAddresses): void {
     if (!this.stored) return;
-    this.heldBytes = evictCommitted(this.root, this.stored, changedNames, (d) => this.keptData(d));
+    this.heldBytes = evictCommitted(this.root, this.stored, changedNames, (d) => this.keptData(d), written);
     this.forgetPaths();
   }
 
@@ -594,12 +613,12 @@ export class NativeH5File implements H5File {
     if (!this.spills || this.unwrittenBytes < SPILL_BYTES || this.target === undefined) return;
     this.unwrittenBytes = 0;
     if (this.changes === undefined) {
-      writeNativeFile(this.target, this.root, { recordAddresses: true });
+      const written = writeNativeFile(this.target, this.root, { recordAddresses: true, addressesToCaller: true });
       this.stored = new StoredObjects(this.target);
       this.changes = new ChangeSet((path) => this.linkAt(path));
       this.sourceIsTarget = true;
       this.dirty = false;
-      this.evict(undefined);
+      this.evict(undefined, written);
       return;
     }
     this.writeTo(this.target);

@@ -33,7 +33,7 @@ import {
   externalLinkValue, isAscii, writeAttribute, writeChunkedLayout, writeContiguousLayout, writeDataspace, writeLink, writeRefCount,
 } from './write/object-header.js';
 import { GlobalHeapWriter } from './write/global-heap.js';
-import { type NodeInfo, type WritePlan, elementCount, planWrite } from './write/plan.js';
+import { type NodeInfo, type WritePlan, type WrittenAddresses, elementCount, planWrite } from './write/plan.js';
 import { FileSink } from './write/file-sink.js';
 import type { ByteSource } from './read/byte-source.js';
 import { appendToSymbolTable } from './write/symbol-table-append.js';
@@ -61,7 +61,7 @@ const MAX_COMPACT_LINKS = 16;
  *   maxshape: null, chunks: null, data: memoryData(new Uint8Array(new Float64Array([1, 2]).buffer)) } });
  * writeNativeFile('out.h5', root);
  */
-export function writeNativeFile(path: string, root: NGroup, options: { recordAddresses?: boolean } = {}): void {
+export function writeNativeFile(path: string, root: NGroup, options: WriteFileOptions = {}): WrittenAddresses {
   const plan = planWrite(root);
   let sink: FileSink;
   try {
@@ -78,7 +78,7 @@ export function writeNativeFile(path: string, root: NGroup, options: { recordAdd
     sink.flush();
     done = true;
     // A writer that appends its next commits to this file links unchanged objects by address.
-    if (options.recordAddresses) for (const [node, info] of plan.nodes) storedAt.set(node, info.address);
+    if (options.recordAddresses && !options.addressesToCaller) for (const [node, info] of plan.nodes) storedAt.set(node, info.address);
   } catch (e) {
     if (e instanceof StorageError) throw e;
     throw new StorageError(`Writing '${path}' failed: ${(e as Error).message}`, { file: path, cause: e });
@@ -86,6 +86,18 @@ export function writeNativeFile(path: string, root: NGroup, options: { recordAdd
     sink.close();
     if (!done) fs.rmSync(path, { force: true });
   }
+  return plan.nodes;
+}
+
+/** Options of {@link writeNativeFile}. */
+export interface WriteFileOptions {
+  /**
+   * Record where the objects went ({@link storedAt}) and where table chunks went (in their
+   * data), for a writer that appends its next commits to the file.
+   */
+  recordAddresses?: boolean;
+  /** With `recordAddresses`: leave the objects' addresses to the caller (see {@link WrittenAddresses}). */
+  addressesToCaller?: boolean;
 }
 
 /**

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { F64, I32 } from '../../../../src/storage/hdf5/engine/h5types.js';
 import { NativeH5File, SPILL_BYTES } from '../../../../src/storage/hdf5/native/native-file.js';
+import { StoredGroupLinks } from '../../../../src/storage/hdf5/native/stored-group-links.js';
 import { runName } from '../../../../src/tree/names.js';
 import { forceCommitMode, runH5pyJson, tempDir } from '../../../helpers.js';
 
@@ -188,6 +189,62 @@ test('a new file that takes more than SPILL_BYTES is written out as it grows and
     'print(json.dumps({"rows": len(t), "ok": ok, "runs": len(f["runs"])}))',
   ].join('\n');
   assert.equal(runH5pyJson(code, target), { rows: n, ok: true, runs: blocks * 20 });
+});
+
+test('a new file written out in parts adds to a big group without listing it, also when a part ends inside a member', () => {
+  // A store written out every SPILL_BYTES (as a first f_store of many runs is) can end a part
+  // between two leaves of one run: the next part writes that run group anew. Its entry is in the
+  // last node of the stored symbol table, which an appending commit writes anew anyway; it used to
+  // make the commit list the whole group back from the file and write its table whole (O(N) per part).
+  const target = path.join(dir, 'parts.h5');
+  const MEMBERS = 300;
+  const listed = { count: 0 };
+  const proto = StoredGroupLinks.prototype as unknown as { all: (...a: unknown[]) => unknown };
+  const all = proto.all;
+  proto.all = function (this: unknown, ...a: unknown[]) {
+    listed.count++;
+    return all.apply(this, a);
+  };
+  try {
+    const f = NativeH5File.openCopy(undefined, target);
+    const part = (k: number) => f.createDataset(`/pad${k}`, { type: F64, shape: [SPILL_BYTES / 8], data: new Uint8Array(SPILL_BYTES) });
+    const member = (i: number) => {
+      f.createGroup(`/runs/${runName(i)}`);
+      f.createDataset(`/runs/${runName(i)}/x`, f64(i));
+    };
+    f.createGroup('/runs');
+    for (let i = 0; i < MEMBERS; i++) member(i);
+    f.createGroup(`/runs/${runName(MEMBERS)}`);
+    part(0); // written out whole, with the last member half made
+    f.createDataset(`/runs/${runName(MEMBERS)}/x`, f64(MEMBERS));
+    for (let i = MEMBERS + 1; i < 2 * MEMBERS; i++) member(i);
+    part(1); // an appending commit: the last stored member changed, the others are new
+    f.createDataset(`/runs/${runName(2 * MEMBERS - 1)}/z`, f64(7));
+    part(2); // the last member changed, and nothing new
+    f.createDataset(`/runs/${runName(0)}/y`, f64(-1)); // a member far from the last node: the table is written whole
+    f.close();
+  } finally {
+    proto.all = all;
+  }
+  assert.equal(listed.count, 1, 'only the commit that changed a member outside the last node listed the group');
+  const r = NativeH5File.open(target, 'r');
+  try {
+    assert.equal(r.childNames('/runs').length, 2 * MEMBERS);
+    for (const i of [0, MEMBERS - 1, MEMBERS, MEMBERS + 1, 2 * MEMBERS - 1]) assert.equal(readF64(r, `/runs/${runName(i)}/x`), [i], runName(i));
+    assert.equal(readF64(r, `/runs/${runName(0)}/y`), [-1]);
+    assert.equal(readF64(r, `/runs/${runName(2 * MEMBERS - 1)}/z`), [7]);
+  } finally {
+    r.close();
+  }
+  const code = [
+    'import h5py, json, sys',
+    'f = h5py.File(sys.argv[1], "r")',
+    'runs = f["runs"]',
+    'names = list(runs.keys())',
+    'ok = all(float(runs[n]["x"][0]) == i for i, n in enumerate(names))',
+    'print(json.dumps({"runs": len(names), "ok": ok, "last": names[-1], "y": float(runs[names[0]]["y"][0]), "z": float(runs[names[-1]]["z"][0])}))',
+  ].join('\n');
+  assert.equal(runH5pyJson(code, target), { runs: 2 * MEMBERS, ok: true, last: runName(2 * MEMBERS - 1), y: -1, z: 7 });
 });
 
 test.run();

@@ -30,6 +30,14 @@ export interface NodeInfo {
   address: number;
 }
 
+/**
+ * Where a write put each object it wrote. A writer whose graph leaves memory after the write
+ * (`evict.ts`) records in `storedAt` (`model.ts`) only the addresses of the objects that stay: recording
+ * all of them (600k for a 100k-run store) grew a WeakMap whose dropped keys only a full GC
+ * clears, each growth leaving its old table (up to 17 MB) as old-generation garbage.
+ */
+export type WrittenAddresses = ReadonlyMap<NNode, { readonly address: number }>;
+
 export interface WritePlan {
   nodes: Map<NNode, NodeInfo>;
   /**

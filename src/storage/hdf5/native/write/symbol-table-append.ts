@@ -9,8 +9,15 @@
  * superblock switch; only after it is the right-sibling address of the kept node left of the
  * path on each level pointed at the new node (`fixRightSibling` in `btree1.ts`).
  *
- * Kept simple on purpose: anything else (a name that sorts before the last stored one, a changed
- * member, a heap laid out otherwise) returns undefined, and the caller writes the whole table.
+ * A changed member in the last symbol table node (a run group a commit wrote while it was being
+ * stored, which the next commit writes anew) has its entry replaced there: that node is written
+ * anew anyway. Without this, a first store big enough to be written out in parts
+ * (`native-file.ts`, spills) rewrote the whole table of `results.runs` at each part, reading all
+ * its links back (O(N) per part; ~40 MB of garbage at 100k runs).
+ *
+ * Kept simple on purpose: anything else (a name that sorts before the last stored one and is not
+ * in the last node, a changed soft link, a heap laid out otherwise) returns undefined, and the
+ * caller writes the whole table.
  */
 import { ByteSource, addressAt } from '../read/byte-source.js';
 import { BTREE1, LOCAL_HEAP, MSG, SIG, SYMBOL_TABLE_NODE, UNDEF } from '../format.js';
@@ -60,12 +67,13 @@ function heapName(src: ByteSource, data: number, size: number, offset: number): 
 }
 
 /**
- * Adds `added` (sorted by name, ASCII names) to the stored old-style group whose object header is
- * at `header` in `src`, writing through `sink` (appending, plus the heap's free space in place).
+ * Adds `changes` (sorted by name, ASCII names) to the stored old-style group whose object header
+ * is at `header` in `src`, writing through `sink` (appending, plus the heap's free space in
+ * place): new names, and members of its last symbol table node written anew.
  * Returns the new Symbol Table message's addresses, or undefined when this cannot be done here.
  */
-export function appendToSymbolTable(sink: FileSink, src: ByteSource, header: number, added: readonly SymbolEntry[]): SymbolTable | undefined {
-  if (added.length === 0) return undefined;
+export function appendToSymbolTable(sink: FileSink, src: ByteSource, header: number, changes: readonly SymbolEntry[]): SymbolTable | undefined {
+  if (changes.length === 0) return undefined;
   const h = new ObjectHeader(src);
   h.read(header, 'a group');
   if (!h.has(MSG.SYMBOL_TABLE)) return undefined;
@@ -105,11 +113,23 @@ export function appendToSymbolTable(sink: FileSink, src: ByteSource, header: num
   if (snod.toString('latin1', 0, 4) !== SIG.SYMBOL_TABLE_NODE || snod[4] !== SYMBOL_TABLE_NODE.VERSION) return undefined;
   const count = snod.readUInt16LE(6);
   if (count === 0 || count > NODE_ENTRIES) return undefined;
-  const lastOffset = Number(snod.readBigUInt64LE(SYMBOL_TABLE_NODE.HEADER_SIZE + (count - 1) * ENTRY_SIZE));
+  const entryOffset = (i: number): number => Number(snod.readBigUInt64LE(SYMBOL_TABLE_NODE.HEADER_SIZE + i * ENTRY_SIZE));
+  const lastOffset = entryOffset(count - 1);
   const lastName = heapName(src, data, size, lastOffset);
   if (lastName === undefined) return undefined;
-  // Every added name must sort after the stored ones (byte order; names are ASCII).
-  if (Buffer.compare(Buffer.from(added[0]!.name, 'latin1'), lastName) <= 0) return undefined;
+  // Names up to the last stored one (byte order; names are ASCII) must be members of the last
+  // node, whose entries they replace; the others are added after it.
+  let split = 0;
+  while (split < changes.length && Buffer.compare(Buffer.from(changes[split]!.name, 'latin1'), lastName) <= 0) split++;
+  const replaced = new Map<number, SymbolEntry & { address: number }>();
+  for (let i = count - 1, j = split - 1; j >= 0; j--) {
+    const e = changes[j]!;
+    const name = Buffer.from(e.name, 'latin1');
+    while (i >= 0 && Buffer.compare(heapName(src, data, size, entryOffset(i)) ?? Buffer.alloc(0), name) > 0) i--;
+    if (i < 0 || 'soft' in e || !name.equals(heapName(src, data, size, entryOffset(i)) ?? Buffer.alloc(0))) return undefined;
+    replaced.set(i, e);
+  }
+  const added = changes.slice(split);
 
   // The new names (and soft link values) as heap bytes.
   const values = added.map((e) => ('soft' in e ? Buffer.from(e.soft, 'utf8') : null));
@@ -133,7 +153,10 @@ export function appendToSymbolTable(sink: FileSink, src: ByteSource, header: num
   const used = start + k;
   let newData: number;
   let newSize: number;
-  if (inPlace) {
+  if (added.length === 0) {
+    newData = data; // no new names: the heap stays as it is
+    newSize = size;
+  } else if (inPlace) {
     sink.overwrite(data + start, names.view(), src.bytes(data + start, k));
     sink.overwrite(data + used, new ByteWriter(16).u64(FREE_LIST_END).u64(size - used).finish(), src.bytes(data + used, 16));
     newData = data;
@@ -145,11 +168,20 @@ export function appendToSymbolTable(sink: FileSink, src: ByteSource, header: num
     segment.zeros(newSize - segment.length);
     newData = sink.write(segment.view());
   }
-  const newHeap = sink.write(heapHeader(newSize, used, newData));
+  const newHeap = added.length === 0 ? heap : sink.write(heapHeader(newSize, used, newData));
 
-  // Symbol table nodes: the stored last node's entries, then the added ones, 8 to a node.
-  const entries: Buffer[] = [];
-  for (let i = 0; i < count; i++) entries.push(snod.subarray(SYMBOL_TABLE_NODE.HEADER_SIZE + i * ENTRY_SIZE, SYMBOL_TABLE_NODE.HEADER_SIZE + (i + 1) * ENTRY_SIZE));
+  // Symbol table nodes: the stored last node's entries (those replaced written anew), then the
+  // added ones, 8 to a node.
+  const entries: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const e = replaced.get(i);
+    if (e === undefined) entries.push(snod.subarray(SYMBOL_TABLE_NODE.HEADER_SIZE + i * ENTRY_SIZE, SYMBOL_TABLE_NODE.HEADER_SIZE + (i + 1) * ENTRY_SIZE));
+    else {
+      const w = new ByteWriter(ENTRY_SIZE);
+      writeEntry(w, e, entryOffset(i), 0);
+      entries.push(w.finish());
+    }
+  }
   const lastOffsets: number[] = []; // the heap offset of each new node's last name
   const offsets = [...Array<number>(count).fill(-1), ...nameOffsets];
   offsets[count - 1] = lastOffset;
@@ -167,7 +199,7 @@ export function appendToSymbolTable(sink: FileSink, src: ByteSource, header: num
     lastOffsets.push(offsets[to - 1]!);
   }
   const nodesAt = sink.write(nodes.view());
-  const finalKey = nameOffsets[nameOffsets.length - 1]!;
+  const finalKey = nameOffsets[nameOffsets.length - 1] ?? lastOffset;
 
   // The rightmost path, bottom up: each node's last child is replaced by the new nodes below.
   let below = Array.from({ length: nodeCount }, (_, n) => ({ address: nodesAt + n * NODE_SIZE, firstKey: n === 0 ? leaf.keys[leaf.keys.length - 2]! : lastOffsets[n - 1]! }));
