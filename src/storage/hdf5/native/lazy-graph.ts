@@ -19,6 +19,7 @@ import { StateError, UnsupportedDataError } from '../../../errors.js';
 import type { NDataset, NGroup, NLink, NNode } from './model.js';
 import { NativeUnsupportedError } from './model.js';
 import { ByteSource, CorruptError } from './read/byte-source.js';
+import { youngList } from './read/young.js';
 import { MetadataCache, RecentObjects } from './read/metadata-cache.js';
 import { type LinkStore, ObjectReader, compareNames } from './read/object-reader.js';
 import { type NativeSource, asFormatError } from './reader.js';
@@ -132,9 +133,10 @@ class LazyGraph {
   /** The links of `group`, read now (the group keeps them while it is cached). */
   linksOf(group: LazyGroup, store: LinkStore): Map<string, NLink> {
     try {
-      // Read into columns, without a link object each (a `runs` group has a million links).
-      const names: string[] = [];
-      const hard: number[] = [];
+      // Read into columns, without a link object each (a `runs` group has a million links),
+      // made young (see read/young.ts: these lists were pretenured once open had kept some).
+      const names = youngList<string>();
+      const hard = youngList<number>();
       let other: Map<number, NLink> | undefined;
       this.objects.forEachLink(store, group.path, (name, addr, link) => {
         if (link !== undefined) (other ??= new Map()).set(names.length, link);
