@@ -3,7 +3,7 @@
  * the tree creates them through constructors the root provides (pypet's `v_standard_parameter`,
  * `v_standard_result`, `v_standard_leaf`), so `tree/` does not depend on `leaves/`.
  */
-import { NNNode } from './node.js';
+import { NNNode, NODE_STATE, type NodeState } from './node.js';
 
 /** Options every leaf constructor accepts. */
 export interface LeafOptions {
@@ -14,6 +14,24 @@ export interface LeafOptions {
 }
 
 export abstract class NNLeafNode extends NNNode {
+  /**
+   * A leaf is its own state: its {@link NodeState} fields are fields of the leaf object, not of
+   * an object of their own, which cost 72 bytes a leaf (72 MB for the million results W2
+   * collects, issue 13). They are set here, not declared, so that they are not part of the
+   * leaf's type; natural naming on results passes them by (`NODE_STATE_FIELDS`).
+   */
+  constructor(fullName: string, comment = '') {
+    super(fullName, comment);
+    const self = this as unknown as NodeState & { [NODE_STATE]: NodeState };
+    self.parent = undefined;
+    self.root = undefined;
+    self.stored = false;
+    self.annotations = undefined;
+    self.storedAt = -1;
+    self.storedIn = undefined;
+    self[NODE_STATE] = self;
+  }
+
   /**
    * The class name stored in a file when it names a class h5traj does not have (kept for dumps).
    * Declared only: set on the few leaves that need it, so the others carry no field for it.

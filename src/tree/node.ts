@@ -72,6 +72,18 @@ export interface NodeState {
 }
 
 /**
+ * The names of {@link NodeState}'s fields. A leaf is its own state (see `leaf-node.ts`), so these
+ * are fields of the leaf object, which natural naming must not take for items: a result's item
+ * may be called `root` (see `result.ts`).
+ */
+export const NODE_STATE_FIELDS: ReadonlySet<string> = new Set<keyof NodeState>(['parent', 'root', 'stored', 'annotations', 'storedAt', 'storedIn']);
+
+/** A node's state before it is placed anywhere. */
+export function newNodeState(): NodeState {
+  return { parent: undefined, root: undefined, stored: false, annotations: undefined, storedAt: -1, storedIn: undefined };
+}
+
+/**
  * Where nodes read from storage outside the tree were: below the group `under.<group>` (e.g.
  * `results.runs.run_00000003`), at `relative` (e.g. `out`). One object serves all the nodes of
  * one read, each keeping only its group's name (a string its reader holds anyway).
@@ -114,7 +126,8 @@ export abstract class NNNode {
   protected _name: string;
   /** On the prototype ('') until a node gets a comment: a million results without one need no field for it. */
   declare protected _comment: string;
-  readonly [NODE_STATE]: NodeState = { parent: undefined, root: undefined, stored: false, annotations: undefined, storedAt: -1, storedIn: undefined };
+  /** Set by the subclass: a group's own state object, a leaf itself (see `leaf-node.ts`). */
+  declare readonly [NODE_STATE]: NodeState;
 
   constructor(fullName: string, comment = '') {
     this._fullName = fullName;

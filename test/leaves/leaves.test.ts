@@ -110,4 +110,21 @@ test('PickleResult holds JSON-like items', () => {
   assert.instance(r, Result);
 });
 
+test('a result item may be called like a field of the leaf state (root, parent, stored, annotations, storedAt, storedIn)', () => {
+  // A leaf keeps its tree state in fields of its own (leaf-node.ts); natural naming passes them by.
+  const traj = t();
+  const r = traj.f_add_result('r', { root: 2, parent: 'p', stored: true, annotations: [1], storedAt: 7, storedIn: 'f' }) as Result;
+  assert.equal([r.root, r.parent, r.stored, r.annotations, r.storedAt, r.storedIn], [2, 'p', true, [1], 7, 'f']);
+  assert.ok('root' in r && 'storedIn' in r);
+  r.root = 3;
+  assert.is(r.f_get('root'), 3);
+  assert.equal(r.f_keys().sort(), ['annotations', 'parent', 'root', 'stored', 'storedAt', 'storedIn']);
+  // The state itself is untouched: the leaf is in the tree, not yet stored.
+  assert.is(r.v_stored, false);
+  assert.is(r.f_get_root(), traj);
+  const empty = traj.f_add_result('e', 1) as Result;
+  assert.not.ok('root' in empty);
+  throwsKind(() => empty.parent, NotFoundError, /has no item 'parent'/);
+});
+
 test.run();
