@@ -14,20 +14,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { tempDir } from '../../../helpers.js';
+import { inYoungGeneration, trainSurvival } from '../../../young.js';
 import { Trajectory } from '../../../../src/index.js';
 import { ByteSource } from '../../../../src/storage/hdf5/native/read/byte-source.js';
 import { ObjectReader } from '../../../../src/storage/hdf5/native/read/object-reader.js';
 import { openLazyNativeFile } from '../../../../src/storage/hdf5/native/lazy-graph.js';
 import type { NGroup } from '../../../../src/storage/hdf5/native/model.js';
-
-setFlagsFromString('--allow-natives-syntax');
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
-// eslint-disable-next-line @typescript-eslint/no-implied-eval -- V8's natives syntax only parses in code compiled after the flag
-const inYoungGeneration = new Function('o', 'return %InYoungGeneration(o)') as (o: object) => boolean;
 
 const RUNS = 1200;
 const file = path.join(tempDir('h5traj-young-parse-'), 'runs.hdf5');
@@ -75,13 +68,8 @@ test('objects parsed from headers are young after V8 saw many parsed objects sur
   try {
     const reader = new ObjectReader(src);
     const parse = (i: number) => addrs[i]!.map((addr) => reader.read(addr, `/t/results/runs/${i}`));
-    // What opening a file does: parsed objects kept (a cache) while scavenges run, again and again.
-    const kept: unknown[] = [];
-    for (let round = 0; round < 6; round++) {
-      for (let i = 0; i < RUNS - 2; i++) kept.push(parse(i));
-      gc({ type: 'minor' });
-      gc({ type: 'minor' });
-    }
+    // What opening a file does: parsed objects kept (a cache) while scavenges run.
+    const kept = trainSurvival(parse, RUNS - 2);
     const a = reachable(parse(RUNS - 2));
     const b = reachable(parse(RUNS - 1));
     const old = [...a].filter(([o]) => !b.has(o) && !inYoungGeneration(o)).map(([, at]) => at);
