@@ -5,7 +5,7 @@
  */
 import { InvalidNameError, NotFoundError } from '../errors.js';
 import { NNLeafNode, type LeafOptions } from '../tree/leaf-node.js';
-import { NODE_STATE_FIELDS } from '../tree/node.js';
+import { NODE_STATE, NODE_STATE_FIELDS } from '../tree/node.js';
 import { isValidName } from '../tree/names.js';
 import { pythonRepr } from '../values/python-repr.js';
 import { checkOptions, optionNames, type OptionSpec } from '../options.js';
@@ -188,6 +188,8 @@ function isOwnName(target: Result, prop: string): boolean {
 
 const RESULT_HANDLER: ProxyHandler<Result> = {
   get(target, prop, receiver) {
+    // The leaf's state is the leaf itself (see leaf-node.ts): the target, not this proxy.
+    if (prop === NODE_STATE) return target;
     if (typeof prop === 'symbol' || isOwnName(target, prop)) return Reflect.get(target, prop, receiver);
     const value = itemValue(target, prop, MISSING);
     if (value !== MISSING) return value;

@@ -243,12 +243,15 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
   /** Loads the data of individual leaves (names or nodes). */
   f_load_items(items: (string | NNNode)[], options: LoadItemsOptions = {}): void {
     checkOptions('traj.f_load_items()', options, LOAD_ITEMS_OPTIONS);
-    // One pass: a million items mapped, then filtered, left two arrays of a million as garbage.
-    const leaves: NNLeafNode[] = [];
+    // One pass into an array of the right size: a million items mapped, then filtered, left
+    // arrays of a million (and the ones a growing array leaves behind) as garbage.
+    const leaves: NNLeafNode[] = new Array(items.length);
+    let n = 0;
     for (const item of items) {
       const node = this._node(item);
-      if (node.v_is_leaf) leaves.push(node as NNLeafNode);
+      if (node.v_is_leaf) leaves[n++] = node as NNLeafNode;
     }
+    leaves.length = n;
     this._service().loadItems(this, leaves, options);
   }
 

@@ -3,6 +3,7 @@
  * the tree creates them through constructors the root provides (pypet's `v_standard_parameter`,
  * `v_standard_result`, `v_standard_leaf`), so `tree/` does not depend on `leaves/`.
  */
+import type { Annotations } from './annotations.js';
 import { NNNode, NODE_STATE, type NodeState } from './node.js';
 
 /** Options every leaf constructor accepts. */
@@ -22,14 +23,12 @@ export abstract class NNLeafNode extends NNNode {
    */
   constructor(fullName: string, comment = '') {
     super(fullName, comment);
-    const self = this as unknown as NodeState & { [NODE_STATE]: NodeState };
+    const self = this as unknown as NodeState;
     self.parent = undefined;
     self.root = undefined;
     self.stored = false;
-    self.annotations = undefined;
     self.storedAt = -1;
     self.storedIn = undefined;
-    self[NODE_STATE] = self;
   }
 
   /**
@@ -69,3 +68,26 @@ export abstract class NNLeafNode extends NNNode {
 /** A leaf class: `new Cls(fullName, value?, options?)`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each leaf class narrows its own options
 export type LeafConstructor = new (fullName: string, value?: unknown, options?: any) => NNLeafNode;
+
+// A leaf's state is the leaf (see the constructor): a getter, not a field pointing to itself, which
+// cost 8 bytes a leaf. A result's proxy answers it with its target (see `result.ts`).
+Object.defineProperty(NNLeafNode.prototype, NODE_STATE, {
+  get(this: NNLeafNode): NodeState {
+    return this as unknown as NodeState;
+  },
+});
+
+/**
+ * A leaf's annotations, kept beside it: most leaves have none, and a field for them cost 8 bytes
+ * a leaf. Keyed by the leaf's state, which is the leaf object itself behind any proxy.
+ */
+const LEAF_ANNOTATIONS = new WeakMap<object, Annotations>();
+Object.defineProperty(NNLeafNode.prototype, 'annotations', {
+  get(this: object): Annotations | undefined {
+    return LEAF_ANNOTATIONS.get(this);
+  },
+  set(this: object, value: Annotations | undefined) {
+    if (value === undefined) LEAF_ANNOTATIONS.delete(this);
+    else LEAF_ANNOTATIONS.set(this, value);
+  },
+});

@@ -55,7 +55,7 @@ export const NODE_STATE = Symbol('h5traj.node');
  * - `stored`: whether storage holds the node. The storage service sets it when it writes or loads
  *   the node; the trajectory's `f_migrate` resets it; the run executor marks what a completed run
  *   added outside its own subtree. Everyone else only reads it.
- * - `annotations`: created on first use by `v_annotations`; storage and records read them, and
+ * - `annotations`: created on first use by `v_annotations` (a leaf keeps them beside it, see `leaf-node.ts`); storage and records read them, and
  *   loading sets them.
  * - `storedAt`, `storedIn`: where the storage service that read the node found it (an opaque
  *   number, -1 for none) in which open file (its own object), so that loading the node's data
