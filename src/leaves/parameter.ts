@@ -7,7 +7,7 @@
  * evaluating anything.
  */
 import { ParameterLockedError, StateError, TypeMismatchError } from '../errors.js';
-import { NNLeafNode, type LeafOptions } from '../tree/leaf-node.js';
+import { NNLeafNode, hideNodeState, type LeafOptions } from '../tree/leaf-node.js';
 import { type AcceptRules, toTypedValue } from '../values/coerce.js';
 import { sameType } from '../values/compare.js';
 import { describeJs, refuseHoles } from '../values/ndarray.js';
@@ -32,6 +32,7 @@ export abstract class BaseParameter extends NNLeafNode {
 
   constructor(fullName: string, value?: unknown, options: ParameterOptions = {}) {
     super(fullName, options.comment ?? '');
+    hideNodeState(this);
     // A class of your own may take more options; h5traj's own classes know theirs.
     if (new.target === Parameter || new.target === ArrayParameter || new.target === PickleParameter) {
       checkOptions(`${new.target.name} '${fullName}'`, options, PARAMETER_OPTIONS);

@@ -209,4 +209,19 @@ const RESULT_HANDLER: ProxyHandler<Result> = {
   has(target, prop) {
     return typeof prop === 'symbol' || isOwnName(target, prop) || itemHas(target, prop);
   },
+  // The leaf's state fields (see leaf-node.ts) are not listed: listing, spreading or JSON of a
+  // result does not walk into its tree (its parent, its trajectory).
+  ownKeys(target) {
+    return Reflect.ownKeys(target).filter((key) => typeof key !== 'string' || !NODE_STATE_FIELDS.has(key));
+  },
+  getOwnPropertyDescriptor(target, prop) {
+    return typeof prop === 'string' && NODE_STATE_FIELDS.has(prop) ? undefined : Reflect.getOwnPropertyDescriptor(target, prop);
+  },
+  // A subclass field with the name of a state field would overwrite the leaf's state.
+  defineProperty(target, prop, descriptor) {
+    if (typeof prop === 'string' && NODE_STATE_FIELDS.has(prop)) {
+      throw new InvalidNameError(`The field '${prop}' of ${target.constructor.name} '${target.v_full_name}' has the name of a field h5traj keeps in every leaf; name it otherwise.`, { path: target.v_full_name });
+    }
+    return Reflect.defineProperty(target, prop, descriptor);
+  },
 };

@@ -9,7 +9,6 @@ import { runName } from '../tree/names.js';
 import type { NNLeafNode } from '../tree/leaf-node.js';
 import { nodeState, type NNNode } from '../tree/node.js';
 import { releaseRunGroup, runGroup, runsGroup } from './run-groups.js';
-import { runMap } from './run-map.js';
 import { trajectoryState, type TrajectoryCore } from './state.js';
 
 /** Options of {@link Trajectory.f_get_from_runs}. */
@@ -45,12 +44,8 @@ export function valuesFromRuns(traj: TrajectoryCore, name: string, options: From
     const group = groupAt(traj, branch, parts.slice(0, k), autoLoad);
     if (group) named.push([group, parts.slice(k)]);
   }
-  if (!runs && named.length === 0) return new Map();
-  // The entries, in run order, sized for every run and cut to what was found (see run-map.ts).
-  const total = state.runs.length;
-  const keys: (string | number)[] = new Array(total);
-  const values: unknown[] = new Array(total);
-  let found = 0;
+  const out = new Map<string | number, any>();
+  if (!runs && named.length === 0) return out;
   const saved = state.idx;
   const opts: GetOptions = { fast_access: options.fast_access ?? false, auto_load: autoLoad };
   if (options.shortcuts !== undefined) opts.shortcuts = options.shortcuts;
@@ -95,17 +90,12 @@ export function valuesFromRuns(traj: TrajectoryCore, name: string, options: From
       for (const [group, rest] of named) {
         if (item === missing) item = find(group, [rn, ...rest].join('.'), { ...opts, shortcuts: false });
       }
-      if (item !== missing) {
-        keys[found] = options.use_indices ? idx : rn;
-        values[found++] = item;
-      }
+      if (item !== missing) out.set(options.use_indices ? idx : rn, item);
     }
   } finally {
     state.idx = saved;
   }
-  keys.length = found;
-  values.length = found;
-  return runMap(keys, values, total);
+  return out;
 }
 
 /**

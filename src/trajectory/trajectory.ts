@@ -247,8 +247,9 @@ export class Trajectory extends NNGroupNode implements GroupRoot, TrajectoryCore
     // arrays of a million (and the ones a growing array leaves behind) as garbage.
     const leaves: NNLeafNode[] = new Array(items.length);
     let n = 0;
-    for (const item of items) {
-      const node = this._node(item);
+    for (let k = 0; k < items.length; k++) {
+      if (!(k in items)) continue; // a hole of a sparse array, as map and filter skipped them
+      const node = this._node(items[k]!);
       if (node.v_is_leaf) leaves[n++] = node as NNLeafNode;
     }
     leaves.length = n;

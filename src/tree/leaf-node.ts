@@ -4,7 +4,7 @@
  * `v_standard_result`, `v_standard_leaf`), so `tree/` does not depend on `leaves/`.
  */
 import type { Annotations } from './annotations.js';
-import { NNNode, NODE_STATE, type NodeState } from './node.js';
+import { NNNode, NODE_STATE, NODE_STATE_FIELDS, type NodeState } from './node.js';
 
 /** Options every leaf constructor accepts. */
 export interface LeafOptions {
@@ -19,7 +19,9 @@ export abstract class NNLeafNode extends NNNode {
    * A leaf is its own state: its {@link NodeState} fields are fields of the leaf object, not of
    * an object of their own, which cost 72 bytes a leaf (72 MB for the million results W2
    * collects, issue 13). They are set here, not declared, so that they are not part of the
-   * leaf's type; natural naming on results passes them by (`NODE_STATE_FIELDS`).
+   * leaf's type; natural naming on results passes them by (`NODE_STATE_FIELDS`), and listing a
+   * leaf's keys does not show them (a result's proxy leaves them out, a parameter makes them not
+   * enumerable: {@link hideNodeState}). A class of your own cannot use these names for fields.
    */
   constructor(fullName: string, comment = '') {
     super(fullName, comment);
@@ -91,3 +93,17 @@ Object.defineProperty(NNLeafNode.prototype, 'annotations', {
     else LEAF_ANNOTATIONS.set(this, value);
   },
 });
+
+/** Not enumerable, and not redefinable: a field of a subclass with such a name is refused. */
+const HIDDEN = Object.fromEntries([...NODE_STATE_FIELDS].filter((name) => name !== 'annotations').map((name) => [name, { enumerable: false, configurable: false }]));
+
+/**
+ * Makes a leaf's state fields not enumerable, so that `Object.keys`, spreading or JSON of the
+ * leaf do not walk into its tree (its parent, its trajectory), and not configurable, so that a
+ * subclass declaring a field `root` fails when constructed instead of overwriting the leaf's
+ * state. For leaves without a proxy doing both (parameters): a result's proxy does it without a
+ * cost per result.
+ */
+export function hideNodeState(leaf: NNLeafNode): void {
+  Object.defineProperties(leaf, HIDDEN);
+}

@@ -58,7 +58,7 @@ export const NODE_STATE = Symbol('h5traj.node');
  * - `annotations`: created on first use by `v_annotations` (a leaf keeps them beside it, see `leaf-node.ts`); storage and records read them, and
  *   loading sets them.
  * - `storedAt`, `storedIn`: where the storage service that read the node found it (an opaque
- *   number, -1 for none) in which open file (its own object), so that loading the node's data
+ *   number the service encodes as it likes, -1 for none) in which open file (its own object), so that loading the node's data
  *   later need not look it up again; only that service sets and reads them, and ignores them
  *   once the file is another.
  */
