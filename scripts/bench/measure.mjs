@@ -54,7 +54,10 @@ async function w2() {
   const t1 = performance.now();
   const nodes = traj.f_get_from_runs('out');
   traj.f_load_items([...nodes.values()], { load_only: ['a'] });
-  const a = Float64Array.from(nodes.values(), (r) => r.f_get('a'));
+  // (Filled in place: Float64Array.from(iterator, fn) first gathers a million boxed numbers.)
+  const a = new Float64Array(nodes.size);
+  let k = 0;
+  for (const r of nodes.values()) a[k++] = r.f_get('a');
   const t2 = performance.now();
   const x = traj.f_get('x').f_get_range();
   const y = traj.f_get('y').f_get_range();

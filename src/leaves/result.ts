@@ -5,6 +5,7 @@
  */
 import { InvalidNameError, NotFoundError } from '../errors.js';
 import { NNLeafNode, type LeafOptions } from '../tree/leaf-node.js';
+import { NODE_STATE, NODE_STATE_FIELDS } from '../tree/node.js';
 import { isValidName } from '../tree/names.js';
 import { pythonRepr } from '../values/python-repr.js';
 import { checkOptions, optionNames, type OptionSpec } from '../options.js';
@@ -177,9 +178,19 @@ export class PickleResult extends Result {
   }
 }
 
+/**
+ * Whether `prop` is the result's own (a field, a method): natural naming leaves it alone. The
+ * fields of the leaf's state are not (see `NODE_STATE_FIELDS`): `res.root` is an item `root`.
+ */
+function isOwnName(target: Result, prop: string): boolean {
+  return prop in target && !NODE_STATE_FIELDS.has(prop);
+}
+
 const RESULT_HANDLER: ProxyHandler<Result> = {
   get(target, prop, receiver) {
-    if (typeof prop === 'symbol' || prop in target) return Reflect.get(target, prop, receiver);
+    // The leaf's state is the leaf itself (see leaf-node.ts): the target, not this proxy.
+    if (prop === NODE_STATE) return target;
+    if (typeof prop === 'symbol' || isOwnName(target, prop)) return Reflect.get(target, prop, receiver);
     const value = itemValue(target, prop, MISSING);
     if (value !== MISSING) return value;
     if (!isValidName(prop)) return undefined;
@@ -188,14 +199,29 @@ const RESULT_HANDLER: ProxyHandler<Result> = {
   set(target, prop, value, receiver) {
     // The result's own fields (its items' slots, written by its methods through the proxy) are
     // set on the target directly: through the receiver, every write took V8's slow path.
-    if (typeof prop === 'string' && Object.hasOwn(target, prop)) return Reflect.set(target, prop, value);
-    if (typeof prop === 'symbol' || prop in target || !isValidName(prop)) {
+    if (typeof prop === 'string' && Object.hasOwn(target, prop) && !NODE_STATE_FIELDS.has(prop)) return Reflect.set(target, prop, value);
+    if (typeof prop === 'symbol' || isOwnName(target, prop) || !isValidName(prop)) {
       return Reflect.set(target, prop, value, receiver);
     }
     target.f_set_single(prop, value);
     return true;
   },
   has(target, prop) {
-    return typeof prop === 'symbol' || prop in target || itemHas(target, prop);
+    return typeof prop === 'symbol' || isOwnName(target, prop) || itemHas(target, prop);
+  },
+  // The leaf's state fields (see leaf-node.ts) are not listed: listing, spreading or JSON of a
+  // result does not walk into its tree (its parent, its trajectory).
+  ownKeys(target) {
+    return Reflect.ownKeys(target).filter((key) => typeof key !== 'string' || !NODE_STATE_FIELDS.has(key));
+  },
+  getOwnPropertyDescriptor(target, prop) {
+    return typeof prop === 'string' && NODE_STATE_FIELDS.has(prop) ? undefined : Reflect.getOwnPropertyDescriptor(target, prop);
+  },
+  // A subclass field with the name of a state field would overwrite the leaf's state.
+  defineProperty(target, prop, descriptor) {
+    if (typeof prop === 'string' && NODE_STATE_FIELDS.has(prop)) {
+      throw new InvalidNameError(`The field '${prop}' of ${target.constructor.name} '${target.v_full_name}' has the name of a field h5traj keeps in every leaf; name it otherwise.`, { path: target.v_full_name });
+    }
+    return Reflect.defineProperty(target, prop, descriptor);
   },
 };

@@ -17,7 +17,7 @@ import {
 import { groupState, type GroupState } from './group-state.js';
 import type { LeafConstructor, NNLeafNode } from './leaf-node.js';
 import type { Branch } from './names.js';
-import { NNNode, NODE_STATE, checkedComment, nodeState, type TreeRoot } from './node.js';
+import { NNNode, NODE_STATE, checkedComment, newNodeState, nodeState, type TreeRoot } from './node.js';
 import { checkOptions } from '../options.js';
 import { LinkMap } from './links.js';
 import { GROUP_HANDLER } from './natural-naming.js';
@@ -51,7 +51,8 @@ export class NNGroupNode extends NNNode {
     // Natural naming: unknown property names are looked up in the tree.
     const proxy = new Proxy(this, GROUP_HANDLER);
     // The link map reports the proxy, the object every other part of the tree holds.
-    Object.assign(this[NODE_STATE], { children: new Map<string, NNNode>(), links: new LinkMap(proxy), lazy: undefined });
+    const state: GroupState = { ...newNodeState(), children: new Map<string, NNNode>(), links: new LinkMap(proxy), lazy: undefined };
+    (this as { [NODE_STATE]: GroupState })[NODE_STATE] = state;
     return proxy;
   }
 

@@ -55,10 +55,10 @@ export const NODE_STATE = Symbol('h5traj.node');
  * - `stored`: whether storage holds the node. The storage service sets it when it writes or loads
  *   the node; the trajectory's `f_migrate` resets it; the run executor marks what a completed run
  *   added outside its own subtree. Everyone else only reads it.
- * - `annotations`: created on first use by `v_annotations`; storage and records read them, and
+ * - `annotations`: created on first use by `v_annotations` (a leaf keeps them beside it, see `leaf-node.ts`); storage and records read them, and
  *   loading sets them.
  * - `storedAt`, `storedIn`: where the storage service that read the node found it (an opaque
- *   number, -1 for none) in which open file (its own object), so that loading the node's data
+ *   number the service encodes as it likes, -1 for none) in which open file (its own object), so that loading the node's data
  *   later need not look it up again; only that service sets and reads them, and ignores them
  *   once the file is another.
  */
@@ -69,6 +69,18 @@ export interface NodeState {
   annotations: Annotations | undefined;
   storedAt: number;
   storedIn: object | undefined;
+}
+
+/**
+ * The names of {@link NodeState}'s fields. A leaf is its own state (see `leaf-node.ts`), so these
+ * are fields of the leaf object, which natural naming must not take for items: a result's item
+ * may be called `root` (see `result.ts`).
+ */
+export const NODE_STATE_FIELDS: ReadonlySet<string> = new Set<keyof NodeState>(['parent', 'root', 'stored', 'annotations', 'storedAt', 'storedIn']);
+
+/** A node's state before it is placed anywhere. */
+export function newNodeState(): NodeState {
+  return { parent: undefined, root: undefined, stored: false, annotations: undefined, storedAt: -1, storedIn: undefined };
 }
 
 /**
@@ -114,7 +126,8 @@ export abstract class NNNode {
   protected _name: string;
   /** On the prototype ('') until a node gets a comment: a million results without one need no field for it. */
   declare protected _comment: string;
-  readonly [NODE_STATE]: NodeState = { parent: undefined, root: undefined, stored: false, annotations: undefined, storedAt: -1, storedIn: undefined };
+  /** Set by the subclass: a group's own state object, a leaf itself (see `leaf-node.ts`). */
+  declare readonly [NODE_STATE]: NodeState;
 
   constructor(fullName: string, comment = '') {
     this._fullName = fullName;

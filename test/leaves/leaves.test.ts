@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { throwsKind } from '../helpers.js';
 import {
   Trajectory, Parameter, ArrayParameter, PickleParameter, Result, PickleResult, NDArray, Complex, typed, tuple, isTuple,
-  ParameterLockedError, TypeMismatchError, NotFoundError, StateError,
+  ParameterLockedError, TypeMismatchError, NotFoundError, StateError, InvalidNameError,
 } from '../../src/index.js';
 
 const t = () => new Trajectory('t', { add_time: false });
@@ -108,6 +108,61 @@ test('PickleResult holds JSON-like items', () => {
   const r = traj.f_add_result(PickleResult, 'p', { obj: { nested: [1, { a: 2 }] } });
   assert.equal(r.obj, { nested: [1, { a: 2 }] });
   assert.instance(r, Result);
+});
+
+test('a result item may be called like a field of the leaf state (root, parent, stored, annotations, storedAt, storedIn)', () => {
+  // A leaf keeps its tree state in fields of its own (leaf-node.ts); natural naming passes them by.
+  const traj = t();
+  const r = traj.f_add_result('r', { root: 2, parent: 'p', stored: true, annotations: [1], storedAt: 7, storedIn: 'f' }) as Result;
+  assert.equal([r.root, r.parent, r.stored, r.annotations, r.storedAt, r.storedIn], [2, 'p', true, [1], 7, 'f']);
+  assert.ok('root' in r && 'storedIn' in r);
+  r.root = 3;
+  assert.is(r.f_get('root'), 3);
+  assert.equal(r.f_keys().sort(), ['annotations', 'parent', 'root', 'stored', 'storedAt', 'storedIn']);
+  // The state itself is untouched: the leaf is in the tree, not yet stored.
+  assert.is(r.v_stored, false);
+  assert.is(r.f_get_root(), traj);
+  const empty = traj.f_add_result('e', 1) as Result;
+  assert.not.ok('root' in empty);
+  throwsKind(() => empty.parent, NotFoundError, /has no item 'parent'/);
+});
+
+test('listing, spreading or JSON of a leaf does not walk into its tree, and does not throw', () => {
+  // A leaf is its own state (leaf-node.ts): its parent and trajectory are fields it does not list.
+  const traj = t();
+  traj.f_add_parameter('p', 1.5, { comment: 'a parameter' });
+  const p = traj.f_get('parameters.p') as Parameter;
+  const r = traj.f_add_result('z', 42) as Result;
+  r.v_annotations.f_set({ unit: 'ms' });
+  const state = ['parent', 'root', 'stored', 'storedAt', 'storedIn', 'annotations'];
+  for (const leaf of [p, r]) {
+    const keys = Object.keys(leaf);
+    assert.ok(keys.every((k) => !state.includes(k)), keys.join(', '));
+    const json = JSON.stringify(leaf);
+    assert.not.match(json, /"(parent|root|stored|storedIn)"/);
+    assert.ok(json.length < 400, json);
+    assert.is(Object.keys({ ...leaf }).length, keys.length);
+    assert.is(Object.entries(leaf).length, keys.length);
+  }
+  // The state is there all the same.
+  assert.is(p.f_get_root(), traj);
+  assert.is(r.f_get_root(), traj);
+  assert.is(r.f_get_annotations('unit'), 'ms');
+});
+
+test("a class of your own cannot declare a field with the name of a leaf's state field", () => {
+  class Rooted extends Result {
+    root = 'mine';
+  }
+  class Parented extends Parameter {
+    parent = 'mine';
+  }
+  throwsKind(() => new Rooted('r', 1), InvalidNameError, /The field 'root' of Rooted 'r' has the name of a field h5traj keeps in every leaf/);
+  assert.throws(() => new Parented('p', 1), /Cannot redefine property: parent/);
+  class Fine extends Result {
+    unit = 'ms';
+  }
+  assert.is(new Fine('f', 1).unit, 'ms');
 });
 
 test.run();

@@ -55,4 +55,15 @@ test('f_load_items fills the collected leaves with their stored items, load_only
   assert.ok(leaves.every(([i, r]) => r.f_get('a') === i * 0.25));
 });
 
+test('f_load_items passes over the holes of a sparse array', () => {
+  const t = new Trajectory('t', { add_time: false, filename: file });
+  t.f_load({ load_parameters: 2, load_results: 1 });
+  const nodes = t.f_get_from_runs('out', { use_indices: true });
+  const leaf = nodes.get(8) as Result;
+  const sparse: Result[] = [];
+  sparse[3] = leaf;
+  t.f_load_items(sparse, { load_only: ['s'] });
+  assert.is(leaf.f_get('s'), 's8');
+});
+
 test.run();

@@ -19,6 +19,7 @@ import { StateError, UnsupportedDataError } from '../../../errors.js';
 import type { NDataset, NGroup, NLink, NNode } from './model.js';
 import { NativeUnsupportedError } from './model.js';
 import { ByteSource, CorruptError } from './read/byte-source.js';
+import { youngCopy, youngList } from './read/young.js';
 import { MetadataCache, RecentObjects } from './read/metadata-cache.js';
 import { type LinkStore, ObjectReader, compareNames } from './read/object-reader.js';
 import { type NativeSource, asFormatError } from './reader.js';
@@ -132,9 +133,10 @@ class LazyGraph {
   /** The links of `group`, read now (the group keeps them while it is cached). */
   linksOf(group: LazyGroup, store: LinkStore): Map<string, NLink> {
     try {
-      // Read into columns, without a link object each (a `runs` group has a million links).
-      const names: string[] = [];
-      const hard: number[] = [];
+      // Read into columns, without a link object each (a `runs` group has a million links),
+      // made young (see read/young.ts: these lists were pretenured once open had kept some).
+      const names = youngList<string>();
+      const hard = youngList<number>();
       let other: Map<number, NLink> | undefined;
       this.objects.forEachLink(store, group.path, (name, addr, link) => {
         if (link !== undefined) (other ??= new Map()).set(names.length, link);
@@ -155,7 +157,9 @@ class LazyGraph {
       if (names.length <= MANY_LINKS) {
         this.cache.resize(group.addr, bytes);
       } else if (this.cache.delete(group.addr) || this.scanned?.delete(group.addr)) this.bigGroups.set(group.addr, group, bytes);
-      return new PackedLinks(this, prefix, names, addrs, other);
+      // An exact copy of the names: the list grew by doubling, and a runs group keeps it (2.4 MB
+      // of spare room at 1M runs).
+      return new PackedLinks(this, prefix, names.length > MANY_LINKS ? youngCopy(names) : names, addrs, other);
     } catch (e) {
       throw this.failure(e, group.path);
     }

@@ -1,10 +1,14 @@
 /**
  * Decoders for the small object header messages: dataspace, data layout, filter pipeline, link,
  * link info and attribute info. Each takes the message body's cursor and returns plain data.
+ *
+ * What they return is made by class constructors and array builtins, never by object or array
+ * literals: see `young.ts` for why (V8 pretenures literal sites that a cache taught to survive).
  */
 import { NativeUnsupportedError } from '../model.js';
 import { DATASPACE, DATASPACE_HAS_MAX, LAYOUT, LINK, LINK_FLAG, UNDEF, align8 } from '../format.js';
 import { CorruptError, Cursor } from './byte-source.js';
+import { youngCopy } from './young.js';
 
 /** A dataspace: `shape` `[]` for a scalar, `null` for NULL; `maxshape` entries `null` = unlimited. */
 export interface Space {
@@ -15,15 +19,27 @@ export interface Space {
 export function decodeDataspace(c: Cursor): Space {
   const flags = c.buf[c.pos + 2] ?? 0;
   const shape = decodeShape(c);
-  if (!shape) return { shape: null, maxshape: null };
-  if (!(flags & DATASPACE_HAS_MAX)) return { shape, maxshape: [...shape] };
-  const maxshape: (number | null)[] = [];
+  if (!shape) return new DecodedSpace(null, null);
+  if (!(flags & DATASPACE_HAS_MAX)) return new DecodedSpace(shape, shape.slice());
+  const maxshape = MAX_DIMS;
+  maxshape.length = 0;
   for (let i = 0; i < shape.length; i++) {
     const d = c.len();
     maxshape.push(d === UNDEF ? null : d);
   }
-  return { shape, maxshape };
+  return new DecodedSpace(shape, youngCopy(maxshape));
 }
+
+class DecodedSpace implements Space {
+  constructor(
+    readonly shape: number[] | null,
+    readonly maxshape: (number | null)[] | null,
+  ) {}
+}
+
+// Scratch lists, copied out (`youngCopy`) when done: nothing here recurses.
+const DIMS: number[] = [];
+const MAX_DIMS: (number | null)[] = [];
 
 /** The shape of a dataspace message (all an attribute needs), leaving the cursor after it. */
 export function decodeShape(c: Cursor): number[] | null {
@@ -38,13 +54,14 @@ export function decodeShape(c: Cursor): number[] | null {
   } else kind = c.u8();
   if (kind === DATASPACE.NULL) return null;
   if (flags & ~3) throw new CorruptError(`a dataspace message has flags ${flags}`);
-  const shape: number[] = [];
+  const shape = DIMS;
+  shape.length = 0;
   for (let i = 0; i < rank; i++) {
     const d = c.len();
     if (d === UNDEF) throw new CorruptError('a dataspace has an undefined dimension');
     shape.push(d);
   }
-  return shape;
+  return youngCopy(shape);
 }
 
 /**
@@ -52,10 +69,30 @@ export function decodeShape(c: Cursor): number[] | null {
  * Version 4 encodes compact and contiguous storage as version 3 does; only its chunk indexes
  * (and virtual datasets) are new, and those are not handled.
  */
-export type Layout =
-  | { kind: 'compact'; data: Uint8Array }
-  | { kind: 'contiguous'; addr: number }
-  | { kind: 'chunked'; btree: number; chunk: number[] };
+export type Layout = CompactLayout | ContiguousLayout | ChunkedLayout;
+
+export class CompactLayout {
+  readonly kind = 'compact';
+  constructor(readonly data: Uint8Array) {}
+}
+
+export class ContiguousLayout {
+  readonly kind = 'contiguous';
+  constructor(readonly addr: number) {}
+}
+
+export class ChunkedLayout {
+  readonly kind = 'chunked';
+  constructor(
+    readonly btree: number,
+    readonly chunk: number[],
+  ) {}
+}
+
+/** A layout's chunk dimensions: all but the trailing element-size one of `dims` (scratch). */
+function chunkDims(dims: number[]): number[] {
+  return youngCopy(dims, dims.length - 1);
+}
 
 export function decodeLayout(c: Cursor, where: string): Layout {
   const version = c.u8();
@@ -65,28 +102,30 @@ export function decodeLayout(c: Cursor, where: string): Layout {
     const cls = c.u8();
     c.skip(5);
     const addr = cls === LAYOUT.CONTIGUOUS || cls === LAYOUT.CHUNKED ? c.addr() : UNDEF;
-    const dims: number[] = [];
+    const dims = DIMS;
+    dims.length = 0;
     for (let i = 0; i < ndims; i++) dims.push(c.u32());
-    if (cls === LAYOUT.COMPACT) return { kind: 'compact', data: c.copy(c.u32()) };
-    if (cls === LAYOUT.CONTIGUOUS) return { kind: 'contiguous', addr };
-    if (cls === LAYOUT.CHUNKED) return { kind: 'chunked', btree: addr, chunk: dims.slice(0, -1) };
+    if (cls === LAYOUT.COMPACT) return new CompactLayout(c.copy(c.u32()));
+    if (cls === LAYOUT.CONTIGUOUS) return new ContiguousLayout(addr);
+    if (cls === LAYOUT.CHUNKED) return new ChunkedLayout(addr, chunkDims(dims));
     throw new CorruptError(`a data layout message has class ${cls}`);
   }
   const cls = c.u8();
   switch (cls) {
     case LAYOUT.COMPACT:
-      return { kind: 'compact', data: c.copy(c.u16()) };
+      return new CompactLayout(c.copy(c.u16()));
     case LAYOUT.CONTIGUOUS:
-      return { kind: 'contiguous', addr: c.addr() };
+      return new ContiguousLayout(c.addr());
     case LAYOUT.CHUNKED: {
       if (version === 4) {
         throw new NativeUnsupportedError('chunked storage with the chunk indexes of data layout version 4 (HDF5 1.10+, e.g. h5py libver="latest")', where);
       }
       const ndims = c.u8();
       const btree = c.addr();
-      const dims: number[] = [];
+      const dims = DIMS;
+      dims.length = 0;
       for (let i = 0; i < ndims; i++) dims.push(c.u32());
-      return { kind: 'chunked', btree, chunk: dims.slice(0, -1) };
+      return new ChunkedLayout(btree, chunkDims(dims));
     }
     case LAYOUT.VIRTUAL:
       throw new NativeUnsupportedError('virtual datasets', where);
@@ -95,11 +134,13 @@ export function decodeLayout(c: Cursor, where: string): Layout {
   }
 }
 
-export interface Filter {
-  id: number;
-  name: string;
-  flags: number;
-  values: number[];
+export class Filter {
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    readonly flags: number,
+    readonly values: number[],
+  ) {}
 }
 
 /** The filters of a filter pipeline message, in the order they were applied when writing. */
@@ -108,7 +149,7 @@ export function decodeFilters(c: Cursor): Filter[] {
   if (version !== 1 && version !== 2) throw new CorruptError(`a filter pipeline message has version ${version}`);
   const n = c.u8();
   if (version === 1) c.skip(6);
-  const filters: Filter[] = [];
+  const filters = Array.from<Filter>({ length: n });
   for (let i = 0; i < n; i++) {
     const id = c.u16();
     const nameLength = version === 1 || id >= 256 ? c.u16() : 0;
@@ -120,18 +161,31 @@ export function decodeFilters(c: Cursor): Filter[] {
       const end = raw.indexOf(0);
       name = raw.toString('latin1', 0, end < 0 ? raw.length : end);
     }
-    const values: number[] = [];
-    for (let v = 0; v < nvalues; v++) values.push(c.u32());
+    const values = Array.from({ length: nvalues }, () => c.u32());
     if (version === 1 && nvalues % 2 === 1) c.skip(4);
-    filters.push({ id, name, flags, values });
+    filters[i] = new Filter(id, name, flags, values);
   }
   return filters;
 }
 
+export class HardTarget {
+  readonly kind = 'hard';
+  constructor(readonly addr: number) {}
+}
+
+/**
+ * Soft and external links are rare, and the graph keeps them as they are read, as plain data
+ * (compared with what a writer made), so they stay literals.
+ */
+export type SoftTarget = { kind: 'soft'; target: string };
+export type ExternalTarget = { kind: 'external'; file: string; path: string };
+
 /** A link as stored in a Link message (compact or dense groups) or a symbol table entry. */
-export interface RawLink {
-  name: string;
-  link: { kind: 'hard'; addr: number } | { kind: 'soft'; target: string } | { kind: 'external'; file: string; path: string };
+export class RawLink {
+  constructor(
+    readonly name: string,
+    readonly link: HardTarget | SoftTarget | ExternalTarget,
+  ) {}
 }
 
 export function decodeLink(c: Cursor, where: string): RawLink {
@@ -144,16 +198,16 @@ export function decodeLink(c: Cursor, where: string): RawLink {
   const name = c.text(c.uint(1 << (flags & LINK_FLAG.NAME_WIDTH)));
   switch (type) {
     case LINK.HARD:
-      return { name, link: { kind: 'hard', addr: c.addr() } };
+      return new RawLink(name, new HardTarget(c.addr()));
     case LINK.SOFT:
-      return { name, link: { kind: 'soft', target: c.text(c.u16()) } };
+      return new RawLink(name, { kind: 'soft', target: c.text(c.u16()) });
     case LINK.EXTERNAL: {
       const value = c.sub(c.u16());
       const vflags = value.u8();
       if (vflags >> 4 !== 0) throw new CorruptError(`an external link has version ${vflags >> 4}`);
       const file = value.cstring();
       const path = value.cstring();
-      return { name, link: { kind: 'external', file, path } };
+      return new RawLink(name, { kind: 'external', file, path });
     }
     default:
       throw new NativeUnsupportedError(`user-defined links (type ${type})`, `${where}/${name}`);

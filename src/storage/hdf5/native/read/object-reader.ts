@@ -5,7 +5,8 @@
  * pieces, so each structure is decoded by the same code whichever way the file is opened.
  */
 import type { H5Data } from '../../engine/h5file.js';
-import { type NDataset, NativeUnsupportedError } from '../model.js';
+import type { H5Type } from '../../engine/h5types.js';
+import { type NData, type NDataset, NativeUnsupportedError } from '../model.js';
 import { type ByteSource, CorruptError, type Cursor } from './byte-source.js';
 import { type AttributeContext, type RawAttribute, decodeAttribute, denseAttributes } from './attributes.js';
 import { forEachRecord } from './btree2.js';
@@ -14,24 +15,82 @@ import { type DataFile, FileData } from './file-data.js';
 import { FractalHeap } from './fractal-heap.js';
 import { GlobalHeap } from './global-heap.js';
 import { Interner } from '../intern.js';
-import { type RawLink, decodeDataspace, decodeFilters, decodeLayout, decodeLink, seekDenseStorage } from './messages.js';
+import { type Filter, type RawLink, decodeDataspace, decodeFilters, decodeLayout, decodeLink, seekDenseStorage } from './messages.js';
 import { MSG, SIG, UNDEF } from '../format.js';
 import { ObjectHeader } from './object-header.js';
 import { forEachSymbolTableLink, symbolTableLinks } from './symbol-table.js';
+import { youngCopy } from './young.js';
 
 /**
  * Where a group keeps its links, taken from its object header so that the links can be listed
  * later without reading the header again: an old-style symbol table (B-tree + local heap), or
  * link messages in the header plus, for dense storage, a fractal heap named by a v2 B-tree.
+ * (Everything parsed here is made by a constructor or an array builtin, not a literal: see young.ts.)
  */
-export type LinkStore =
-  | { kind: 'symbols'; btree: number; heap: number }
-  | { kind: 'messages'; compact: RawLink[]; heap: number; nameIndex: number };
+export type LinkStore = SymbolTableStore | MessageStore;
+
+export class SymbolTableStore {
+  readonly kind = 'symbols';
+  constructor(
+    readonly btree: number,
+    readonly heap: number,
+  ) {}
+}
+
+export class MessageStore {
+  readonly kind = 'messages';
+  constructor(
+    readonly compact: RawLink[],
+    readonly heap: number,
+    readonly nameIndex: number,
+  ) {}
+}
 
 /** One object as read from its header. */
-export type ParsedObject =
-  | { kind: 'group'; attrs: Map<string, H5Data>; store: LinkStore; refCount: number }
-  | { kind: 'dataset'; dataset: NDataset; refCount: number };
+export type ParsedObject = ParsedGroup | ParsedDataset;
+
+export class ParsedGroup {
+  readonly kind = 'group';
+  constructor(
+    readonly attrs: Map<string, H5Data>,
+    readonly store: LinkStore,
+    readonly refCount: number,
+  ) {}
+}
+
+export class ParsedDataset {
+  readonly kind = 'dataset';
+  constructor(
+    readonly dataset: NDataset,
+    readonly refCount: number,
+  ) {}
+}
+
+/** A dataset read from a file (the graph's {@link NDataset}). */
+class StoredDataset implements NDataset {
+  readonly kind = 'dataset';
+  fillValue?: Uint8Array;
+
+  constructor(
+    public attrs: Map<string, H5Data>,
+    public type: H5Type,
+    public shape: number[] | null,
+    public maxshape: (number | null)[] | null,
+    public chunks: number[] | null,
+    fillValue: Uint8Array | undefined,
+    public data: NData,
+  ) {
+    if (fillValue) this.fillValue = fillValue;
+  }
+}
+
+/** A filter pipeline message: its body (re-emitted as read) and its filters. */
+class StoredPipeline {
+  constructor(
+    readonly body: Uint8Array,
+    readonly filters: Filter[],
+  ) {}
+}
 
 export class ObjectReader {
   readonly src: ByteSource;
@@ -42,6 +101,7 @@ export class ObjectReader {
   // One header reader for all objects: everything is taken from it before the next read.
   private readonly header: ObjectHeader;
   private readonly attributeScratch: RawAttribute[] = [];
+  private readonly linkScratch: RawLink[] = [];
 
   constructor(src: ByteSource) {
     this.src = src;
@@ -61,10 +121,10 @@ export class ObjectReader {
     h.read(addr, path);
     if (h.has(MSG.SYMBOL_TABLE) || h.has(MSG.LINK_INFO)) {
       const attrs = this.attributes(path);
-      return { kind: 'group', attrs, store: this.linkStore(path), refCount: h.refCount };
+      return new ParsedGroup(attrs, this.linkStore(path), h.refCount);
     }
     if (h.has(MSG.DATATYPE) && h.has(MSG.DATASPACE) && h.has(MSG.LAYOUT)) {
-      return { kind: 'dataset', dataset: this.dataset(path), refCount: h.refCount };
+      return new ParsedDataset(this.dataset(path), h.refCount);
     }
     if (h.has(MSG.DATATYPE)) throw new NativeUnsupportedError('committed (named) datatypes', path);
     throw new CorruptError(`the object at '${path}' (address ${addr}) is neither a group nor a dataset`);
@@ -121,13 +181,14 @@ export class ObjectReader {
     if (h.has(MSG.SYMBOL_TABLE)) {
       const c = h.get(MSG.SYMBOL_TABLE);
       const btree = c.addr();
-      return { kind: 'symbols', btree, heap: c.addr() };
+      return new SymbolTableStore(btree, c.addr());
     }
-    const compact: RawLink[] = [];
+    const compact = this.linkScratch; // reused: nothing here recurses
+    compact.length = 0;
     for (let i = h.next(MSG.LINK, -1); i >= 0; i = h.next(MSG.LINK, i)) compact.push(decodeLink(h.cursor(i), path));
     const info = seekDenseStorage(h.get(MSG.LINK_INFO), 'link info');
     const heap = info.addr();
-    return { kind: 'messages', compact, heap, nameIndex: info.addr() };
+    return new MessageStore(youngCopy(compact), heap, info.addr());
   }
 
   private attributes(path: string): Map<string, H5Data> {
@@ -157,16 +218,12 @@ export class ObjectReader {
     if (layout.kind === 'chunked' && layout.chunk.length !== (shape?.length ?? -1)) {
       throw new CorruptError(`the chunks of '${path}' have ${layout.chunk.length} dimensions, its dataspace ${shape?.length ?? 'none'}`);
     }
-    const pipeline = h.has(MSG.FILTERS) ? { body: this.body(h.get(MSG.FILTERS)), filters: decodeFilters(h.get(MSG.FILTERS)) } : undefined;
+    const pipeline = h.has(MSG.FILTERS) ? new StoredPipeline(this.body(h.get(MSG.FILTERS)), decodeFilters(h.get(MSG.FILTERS))) : undefined;
     const fillValue = h.has(MSG.FILL) ? this.body(h.get(MSG.FILL)) : undefined;
     const attrs = this.attributes(path);
-    const chunks = layout.kind === 'chunked' ? [...layout.chunk] : null;
+    const chunks = layout.kind === 'chunked' ? layout.chunk.slice() : null;
     const data = new FileData(this.file, path, type, shape, layout, pipeline, fillValue);
-    // One literal per variant, so that no dataset grows a property afterwards (out-of-object
-    // property storage for 40,000 datasets).
-    return fillValue
-      ? { kind: 'dataset', attrs, type, shape, maxshape, chunks, fillValue, data }
-      : { kind: 'dataset', attrs, type, shape, maxshape, chunks, data };
+    return new StoredDataset(attrs, type, shape, maxshape, chunks, fillValue, data);
   }
 }
 

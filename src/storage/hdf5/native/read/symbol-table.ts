@@ -6,13 +6,14 @@
 import { BTREE1, CACHE_TYPE, LOCAL_HEAP, SIG, SYMBOL_TABLE_NODE, UNDEF } from '../format.js';
 import { ByteSource, CorruptError, Cursor, utf8Name } from './byte-source.js';
 import { forEachLeafChild } from './btree1.js';
-import type { RawLink } from './messages.js';
+import { HardTarget, RawLink, type SoftTarget } from './messages.js';
+import { youngList } from './young.js';
 
 /** The links of an old-style group whose B-tree and local heap are at `btree` and `heapAddr` (its Symbol Table message). */
 export function symbolTableLinks(src: ByteSource, btree: number, heapAddr: number): RawLink[] {
-  const links: RawLink[] = [];
+  const links = youngList<RawLink>(); // (not a literal: see young.ts)
   forEachSymbolTableLink(src, btree, heapAddr, (name, addr, target) => {
-    links.push({ name, link: target === undefined ? { kind: 'hard', addr } : { kind: 'soft', target } });
+    links.push(new RawLink(name, target === undefined ? new HardTarget(addr) : { kind: 'soft', target }));
   });
   return links;
 }
@@ -162,9 +163,9 @@ export function findInSymbolTable(src: ByteSource, btree: number, heapAddr: numb
       e.skip(4);
       const scratch = e.sub(16);
       if (!nameAt(src, heap, offset).equals(want)) continue;
-      if (cacheType === 2) return { kind: 'soft', target: nameAt(src, heap, scratch.u32()).toString('utf8') };
+      if (cacheType === 2) return { kind: 'soft', target: nameAt(src, heap, scratch.u32()).toString('utf8') } satisfies SoftTarget;
       if (addr === UNDEF) throw new CorruptError(`the symbol table entry '${name}' has no object address`);
-      return { kind: 'hard', addr };
+      return new HardTarget(addr);
     }
     return undefined;
   }
