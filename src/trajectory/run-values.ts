@@ -35,6 +35,7 @@ export function valuesFromRuns(traj: TrajectoryCore, name: string, options: From
   // loaded as a skeleton would come back as empty leaves.
   const autoLoad = options.auto_load ?? traj.v_auto_load;
   const state = trajectoryState(traj);
+  const out = new Map<string | number, any>();
   const branch = groupState(traj).children.get(where) as NNGroupNode;
   const load = autoLoad ? 'node' : false;
   const runs = runsGroup(traj, where, load);
@@ -44,7 +45,6 @@ export function valuesFromRuns(traj: TrajectoryCore, name: string, options: From
     const group = groupAt(traj, branch, parts.slice(0, k), autoLoad);
     if (group) named.push([group, parts.slice(k)]);
   }
-  const out = new Map<string | number, any>();
   if (!runs && named.length === 0) return out;
   const saved = state.idx;
   const opts: GetOptions = { fast_access: options.fast_access ?? false, auto_load: autoLoad };

@@ -289,14 +289,14 @@ export function smallAddress(addr: number): number {
 }
 
 /** The address {@link smallAddress} gave `stored` for, or -1 for none. */
-export function addressOf(stored: number): number {
+export function fromSmallAddress(stored: number): number {
   return stored < -1 ? stored + 2 ** 32 : stored;
 }
 
 /** Tells `f` where the leaf at `path` is, if the leaf remembers it of this same file (see {@link rememberWhere}). */
 function recallWhere(f: H5File, path: string, leaf: NNLeafNode): void {
   const state = nodeState(leaf);
-  const addr = addressOf(state.storedAt);
+  const addr = fromSmallAddress(state.storedAt);
   if (state.storedIn === f && addr >= 0) f.knownAt?.(path, addr);
 }
 

@@ -5,12 +5,12 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addressOf, smallAddress } from '../../../src/storage/hdf5/load.js';
+import { fromSmallAddress, smallAddress } from '../../../src/storage/hdf5/load.js';
 
 test('addresses round-trip, and those below 4 GiB are 32-bit integers', () => {
   for (const addr of [-1, 0, 96, 2 ** 31 - 1, 2 ** 31, 3_700_000_000, 2 ** 32 - 2, 2 ** 32 - 1, 2 ** 32, 5e9, 2 ** 40 + 8]) {
     const kept = smallAddress(addr);
-    assert.is(addressOf(kept), addr, String(addr));
+    assert.is(fromSmallAddress(kept), addr, String(addr));
     if (addr < 2 ** 32 - 1) assert.ok(kept === (kept | 0), `${addr} is kept as ${kept}`);
   }
 });

@@ -16,12 +16,20 @@
  * trains V8 as opening a file does and checks that a fresh parse makes nothing old.
  */
 
-/** The first `n` entries of `scratch` (all by default) as a new array made young (see above). */
+/**
+ * The first `n` entries of `scratch` (all by default) as a new array made young (see above), of
+ * exactly that length: what a parse keeps (a shape, a group's links) is filled in a reused scratch
+ * list and copied out, since an array filled by `push` keeps spare room (16 slots and more), which
+ * every object a metadata cache holds would carry.
+ */
 export function youngCopy<T>(scratch: readonly T[], n = scratch.length): T[] {
   return scratch.slice(0, n);
 }
 
-/** A new empty array to push to, made young (see above): `[]` is a literal site. */
+/**
+ * A new empty array to push to, made young (see above): `[]` is a literal site. For lists dropped
+ * after use, or long ones, whose spare room is at most half of them.
+ */
 export function youngList<T>(): T[] {
   return Array.of<T>();
 }
