@@ -9,24 +9,26 @@
 import { InvalidArgumentError } from '../errors.js';
 
 /** Grows a typed array to `capacity` elements, keeping its contents (new elements are 0). */
-export function grown<A extends Uint8Array | Uint32Array | Float64Array>(a: A, capacity: number): A {
+export function grown<A extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(a: A, capacity: number): A {
   const next = new (a.constructor as new (n: number) => A)(capacity);
   next.set(a.subarray(0, Math.min(a.length, capacity)));
   return next;
 }
 
 /**
- * Strings drawn from a small set: each run holds a 4-byte id into a pool of distinct values.
- * Id 0 is the placeholder, the value of a run that never ran.
+ * Strings drawn from a small set: each run holds an id into a pool of distinct values, in one
+ * byte while the pool has at most 256 values (one hexsha, a few start times), widened to two
+ * and then four bytes when it grows past that. Id 0 is the placeholder, the value of a run that
+ * never ran.
  */
 export class PooledText {
   // The pool only grows (until the column is emptied): it is meant for a few distinct values.
-  private ids: Uint32Array;
+  private ids: Uint8Array | Uint16Array | Uint32Array;
   private readonly pool: string[];
   private readonly index: Map<string, number>;
 
   constructor(placeholder: string, capacity: number) {
-    this.ids = new Uint32Array(capacity);
+    this.ids = new Uint8Array(capacity);
     this.pool = [placeholder];
     this.index = new Map([[placeholder, 0]]);
   }
@@ -35,6 +37,7 @@ export class PooledText {
   setCapacity(capacity: number): void {
     this.ids = grown(this.ids, capacity);
     if (capacity === 0) {
+      this.ids = new Uint8Array(0);
       this.pool.length = 1;
       this.index.clear();
       this.index.set(this.pool[0]!, 0);
@@ -56,6 +59,8 @@ export class PooledText {
       id = this.pool.length;
       this.pool.push(value);
       this.index.set(value, id);
+      if (id === 0x100) this.ids = Uint16Array.from(this.ids);
+      else if (id === 0x10000) this.ids = Uint32Array.from(this.ids);
     }
     this.ids[i] = id;
   }

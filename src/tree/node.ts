@@ -123,9 +123,13 @@ export abstract class NNNode {
   protected _fullName: string;
   /** Set by `_placeOutside`: the rest of the full name, shared by the nodes of one read. */
   protected _outside: OutsidePlace | undefined = undefined;
-  protected _name: string;
-  /** On the prototype ('') until a node gets a comment: a million results without one need no field for it. */
-  declare protected _comment: string;
+  /**
+   * The node's name, or its name and comment together when it has a comment. A comment is not a
+   * field of its own: pypet stores a result's comment only in its first run, so the first result
+   * read had one, and V8, which sizes a class's objects by the fields its first few objects got,
+   * then gave every result read after it room for one (8 MB for a million results, issue 13).
+   */
+  protected _name: string | NameAndComment;
   /** Set by the subclass: a group's own state object, a leaf itself (see `leaf-node.ts`). */
   declare readonly [NODE_STATE]: NodeState;
 
@@ -133,13 +137,20 @@ export abstract class NNNode {
     this._fullName = fullName;
     const dot = fullName.lastIndexOf('.');
     // Shared: a million runs' results all called `out` need not hold a million copies of it.
-    this._name = dot < 0 ? fullName : internShort(fullName.slice(dot + 1));
-    if (comment !== '') this._comment = checkedComment(comment, fullName);
+    const name = dot < 0 ? fullName : internShort(fullName.slice(dot + 1));
+    this._name = comment === '' ? name : new NameAndComment(name, checkedComment(comment, fullName));
   }
 
   /** The node's own name. */
   get v_name(): string {
-    return this._name;
+    const n = this._name;
+    return typeof n === 'string' ? n : n.name;
+  }
+
+  /** The comment ('' when none). */
+  protected get _comment(): string {
+    const n = this._name;
+    return typeof n === 'string' ? '' : n.comment;
   }
 
   /** The dotted name from the root, e.g. `parameters.group.x`. */
@@ -189,8 +200,11 @@ export abstract class NNNode {
   /** @throws InvalidArgumentError for a comment ending in NUL (see {@link checkedComment}). */
   set v_comment(comment: string) {
     const checked = this._fullName === '' ? checkedComment(comment, this.v_name, true) : checkedComment(comment, this.v_full_name);
-    // Unchanged (e.g. '' given to a node without a comment, as loading does): no field of its own.
-    if (checked !== this._comment) this._comment = checked;
+    // Unchanged (e.g. '' given to a node without a comment, as loading does): nothing made.
+    if (checked === this._comment) return;
+    const n = this._name;
+    const name = typeof n === 'string' ? n : n.name;
+    this._name = checked === '' ? name : new NameAndComment(name, checked);
   }
 
   /** Whether the node has been stored to (or loaded from) disk. */
@@ -266,7 +280,8 @@ export abstract class NNNode {
   _rename(name: string): void {
     this._outside = undefined;
     this._fullName = name;
-    this._name = name;
+    const comment = this._comment;
+    this._name = comment === '' ? name : new NameAndComment(name, comment);
   }
 
   /**
@@ -287,9 +302,16 @@ export abstract class NNNode {
     this[NODE_STATE].root = root;
     const loc = parent.v_full_name;
     this._outside = undefined;
-    this._fullName = loc === '' ? this._name : `${loc}.${this._name}`;
+    const n = this._name;
+    const name = typeof n === 'string' ? n : n.name;
+    this._fullName = loc === '' ? name : `${loc}.${name}`;
   }
 }
 
-// The comment of a node that was given none (see NNNode's `_comment`).
-(NNNode.prototype as unknown as { _comment: string })._comment = '';
+/** The name and comment of a node that has a comment (see {@link NNNode}'s `_name`). */
+class NameAndComment {
+  constructor(
+    readonly name: string,
+    readonly comment: string,
+  ) {}
+}

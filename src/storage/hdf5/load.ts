@@ -15,7 +15,7 @@ import type { LoadItemsOptions, LoadMode, LoadOptions } from '../../trajectory/s
 import { fromFileLeafData, fromFileRecord, fromRunRow } from './layout/convert.js';
 import type { H5File } from './engine/h5file.js';
 import { listTrajectories, nodePath, readLeaf, readNodeRecord, scanTree, type NodeRecord as FileRecord } from './layout/nodes.js';
-import { readExplorations, readInfo, forEachRun } from './layout/overview.js';
+import { readExplorations, readInfo, forEachRun, runCount } from './layout/overview.js';
 import { trajectoryState } from '../../trajectory/state.js';
 import { deferRunGroups } from '../../trajectory/lazy-runs.js';
 
@@ -127,6 +127,7 @@ export function loadTrajectory(f: H5File, traj: Trajectory, options: LoadOptions
   // Row by row into the columnar run table: no record per run is kept. Their summaries list the
   // explored parameters in the file's order, which the table derives them in.
   state.runs.replaceAll([]);
+  state.runs.reserve(runCount(f, name));
   state.summaryOrder = explorations;
   forEachRun(f, name, (row) => state.runs.append(fromRunRow(row)));
   state.runs.fit();

@@ -89,8 +89,13 @@ export interface H5File {
   deleteAttr(path: string, name: string): void;
   /** Type, shape and layout of a dataset. */
   datasetInfo(path: string): DatasetInfo;
-  /** Reads a dataset, or rows `[start, end)` of its first dimension. */
-  readDataset(path: string, rows?: [number, number]): H5Data;
+  /**
+   * Reads a dataset, or rows `[start, end)` of its first dimension. With `scratch`, an engine may
+   * return the rows' bytes as a view of it (when it is large enough): the caller decodes them
+   * before its next read into the same scratch. A loop over the blocks of a big table then makes
+   * no buffer per block (see `forEachRun` in `layout/overview.ts` for why that matters).
+   */
+  readDataset(path: string, rows?: [number, number], scratch?: Uint8Array): H5Data;
   /** Creates a dataset holding `value` (contiguous, or chunked when `layout.chunks` is given). */
   createDataset(path: string, value: WriteData, layout?: DatasetLayout): void;
   /**

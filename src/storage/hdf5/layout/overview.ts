@@ -238,8 +238,13 @@ const RUN_WRITE_ROWS = 1_024;
  */
 export function forEachRun(f: H5File, traj: string, each: (run: RunInfo) => void, blockRows = READ_BLOCK_ROWS): void {
   const rows = runCount(f, traj);
+  // Every block is read into this one buffer. A buffer per block (1.5 MB) was garbage that V8
+  // frees only at its next collection, ~50 blocks later; once glibc serves such sizes from its
+  // heap (see `RunTable.reserve`), those dead blocks left ~40 MB of that heap resident for the
+  // rest of the process, which reading a million runs' results then came on top of (issue 13).
+  const scratch = rows > 0 ? new Uint8Array(Math.min(rows, blockRows) * f.datasetInfo(requireTable(f, traj, 'runs')).type.size) : undefined;
   for (let start = 0; start < rows; start += blockRows) {
-    for (const run of readRuns(f, traj, [start, Math.min(rows, start + blockRows)])) each(run);
+    for (const run of readRuns(f, traj, [start, Math.min(rows, start + blockRows)], scratch)) each(run);
   }
 }
 
@@ -275,9 +280,9 @@ export function forEachCompletedRun(f: H5File, traj: string, rows: [number, numb
   }
 }
 
-/** Reads `overview/runs` (or rows `[start, end)`). */
-export function readRuns(f: H5File, traj: string, rows?: [number, number]): RunInfo[] {
-  const t = readTableColumns(f, requireTable(f, traj, 'runs'), rows);
+/** Reads `overview/runs` (or rows `[start, end)`; their bytes into `scratch`, see {@link H5File.readDataset}). */
+export function readRuns(f: H5File, traj: string, rows?: [number, number], scratch?: Uint8Array): RunInfo[] {
+  const t = readTableColumns(f, requireTable(f, traj, 'runs'), rows, scratch);
   const idx = t.number('idx');
   const name = t.text('name');
   const time = t.text('time');

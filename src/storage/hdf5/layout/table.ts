@@ -150,9 +150,9 @@ export interface TableColumns {
  * `overview/runs` cost in {@link readTable}.
  * @throws StorageError for a column the table does not have.
  */
-export function readTableColumns(f: H5File, path: string, rows?: [number, number]): TableColumns {
+export function readTableColumns(f: H5File, path: string, rows?: [number, number], scratch?: Uint8Array): TableColumns {
   const type = tableType(f, path);
-  const d = f.readDataset(path, rows);
+  const d = f.readDataset(path, rows, scratch);
   const nrows = d.shape?.[0] ?? 0;
   const buf = Buffer.from(d.bytes.buffer, d.bytes.byteOffset, d.bytes.byteLength);
   const member = (name: string) => {

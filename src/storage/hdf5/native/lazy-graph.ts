@@ -152,7 +152,7 @@ class LazyGraph {
         this.cache.resize(group.addr, GROUP_BYTES + ATTRIBUTE_BYTES * group.attrs.size + LINK_BYTES * names.length);
         return links;
       }
-      const addrs = new Float64Array(hard);
+      const addrs = addressList(hard);
       const bytes = GROUP_BYTES + ATTRIBUTE_BYTES * group.attrs.size + LINK_BYTES * names.length;
       if (names.length <= MANY_LINKS) {
         this.cache.resize(group.addr, bytes);
@@ -229,6 +229,15 @@ class LazyGroup implements NGroup {
   }
 }
 
+/**
+ * Object addresses as 32-bit integers when all are below 4 GiB (half the bytes: 4 MB less for the
+ * million runs of a 3.7 GB file), else as doubles (exact up to 2^53).
+ */
+function addressList(addrs: readonly number[]): Float64Array | Uint32Array {
+  for (const a of addrs) if (a < 0 || a > 0xffffffff) return new Float64Array(addrs);
+  return new Uint32Array(addrs);
+}
+
 /** A hard link of the lazy graph: its object is read (or found in the cache) when followed. */
 class LazyHardLink {
   readonly kind = 'hard';
@@ -256,7 +265,7 @@ class PackedLinks extends Map<string, NLink> {
     private readonly graph: LazyGraph,
     private readonly prefix: string,
     private readonly names: string[],
-    private readonly addrs: Float64Array,
+    private readonly addrs: Float64Array | Uint32Array,
     private readonly other: Map<number, NLink> | undefined,
   ) {
     super();

@@ -61,8 +61,11 @@ export interface StoredChunks {
 export interface NData {
   /** All elements, decoded (filters undone). */
   read(): { bytes: Uint8Array; strings?: Buffer[] };
-  /** Elements of rows `[start, end)` along the first dimension, decoded. */
-  readRows?(start: number, end: number): { bytes: Uint8Array; strings?: Buffer[] };
+  /**
+   * Elements of rows `[start, end)` along the first dimension, decoded; into `scratch` when it
+   * is given and large enough (see {@link H5File.readDataset}).
+   */
+  readRows?(start: number, end: number, scratch?: Uint8Array): { bytes: Uint8Array; strings?: Buffer[] };
   /**
    * Present when the source stores the dataset chunked with filters (e.g. pypet's zlib): the
    * writer then copies the chunks and the pipeline as they are instead of decompressing.

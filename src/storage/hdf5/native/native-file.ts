@@ -489,16 +489,16 @@ export class NativeH5File implements H5File {
     return { type: d.type, shape, maxshape, chunks: d.chunks ? [...d.chunks] : null };
   }
 
-  readDataset(path: string, rows?: [number, number]): H5Data {
+  readDataset(path: string, rows?: [number, number], scratch?: Uint8Array): H5Data {
     try {
-      return this.readDatasetOf(this.datasetAt(path), rows);
+      return this.readDatasetOf(this.datasetAt(path), rows, scratch);
     } catch (e) {
       if (!(e instanceof NativeUnsupportedError)) throw e;
       throw new UnsupportedDataError(`Cannot read the dataset '${path}' of '${this.path}': ${e.message.replace(/^The native HDF5 engine does not handle /, 'h5traj cannot decode ')}`, { file: this.path, path, cause: e });
     }
   }
 
-  private readDatasetOf(d: NDataset, rows?: [number, number]): H5Data {
+  private readDatasetOf(d: NDataset, rows?: [number, number], scratch?: Uint8Array): H5Data {
     const { type, shape } = d;
     if (shape === null) return { type, shape: null, bytes: new Uint8Array(0) };
     if (!rows || shape.length === 0) return { type, shape: [...shape], ...d.data.read() };
@@ -507,7 +507,7 @@ export class NativeH5File implements H5File {
     const outShape = [end - start, ...shape.slice(1)];
     const rowItems = elementCount(shape.slice(1));
     if (d.data instanceof OwnedData) return { type, shape: outShape, ...d.data.rows(start, end, rowItems * type.size) };
-    if (d.data.readRows) return { type, shape: outShape, ...d.data.readRows(start, end) };
+    if (d.data.readRows) return { type, shape: outShape, ...d.data.readRows(start, end, scratch) };
     const all = d.data.read();
     if (all.strings) return { type, shape: outShape, bytes: all.bytes, strings: all.strings.slice(start * rowItems, end * rowItems) };
     return { type, shape: outShape, bytes: all.bytes.subarray(start * rowItems * type.size, end * rowItems * type.size) };

@@ -67,11 +67,11 @@ export class FileData implements NData {
     return this.region(0, shape && shape.length > 0 ? shape[0]! : 1);
   }
 
-  readRows(start: number, end: number): Values {
+  readRows(start: number, end: number, scratch?: Uint8Array): Values {
     const shape = this.shape;
     if (!shape || shape.length === 0) return this.read();
     const from = Math.max(0, Math.min(start, shape[0]!));
-    return this.region(from, Math.max(from, Math.min(end, shape[0]!)));
+    return this.region(from, Math.max(from, Math.min(end, shape[0]!)), scratch);
   }
 
   /**
@@ -109,8 +109,11 @@ export class FileData implements NData {
     return (this.chunkList ??= listChunks(this.file.src, layout.btree, shape?.length ?? 0));
   }
 
-  /** Rows `[start, end)` of the first dimension (the one element of a scalar when rank 0). */
-  private region(start: number, end: number): Values {
+  /**
+   * Rows `[start, end)` of the first dimension (the one element of a scalar when rank 0); the
+   * bytes of an unfiltered region are read into `scratch` when it is large enough.
+   */
+  private region(start: number, end: number, scratch?: Uint8Array): Values {
     return this.guard(() => {
       const { type, shape, layout } = this;
       const { src } = this.file;
@@ -136,25 +139,30 @@ export class FileData implements NData {
         if (layout.data.length < at + n * es) throw new Error(`its compact data has ${layout.data.length} bytes, fewer than its shape needs`);
         raw = layout.data.slice(at, at + n * es);
       } else if (layout.kind === 'contiguous') {
-        raw = layout.addr === UNDEF ? this.filled(n, es) : src.readRaw(layout.addr + at, n * es);
-      } else raw = this.assemble(start, end, n, es);
+        if (layout.addr === UNDEF) raw = this.filled(n, es, scratch);
+        else if (scratch !== undefined && scratch.length >= n * es) {
+          raw = scratch.subarray(0, n * es);
+          src.readInto(layout.addr + at, n * es, raw, 0);
+        } else raw = src.readRaw(layout.addr + at, n * es);
+      } else raw = this.assemble(start, end, n, es, scratch);
       if (isVariableLength(type)) return { bytes: new Uint8Array(0), strings: this.file.heap.strings(raw, n) };
       return { bytes: raw };
     });
   }
 
-  private filled(n: number, es: number): Uint8Array {
+  /** `n` elements of the fill value (zeros without one), in `scratch` when it is large enough. */
+  private filled(n: number, es: number, scratch?: Uint8Array): Uint8Array {
     const fill = this.fillValue && fillElement(this.fillValue);
-    const out = new Uint8Array(n * es);
+    const out = scratch !== undefined && scratch.length >= n * es ? scratch.subarray(0, n * es).fill(0) : new Uint8Array(n * es);
     if (fill && fill.length === es && fill.some((b) => b !== 0)) for (let i = 0; i < n; i++) out.set(fill, i * es);
     return out;
   }
 
-  private assemble(start: number, end: number, n: number, es: number): Uint8Array {
+  private assemble(start: number, end: number, n: number, es: number, scratch?: Uint8Array): Uint8Array {
     const { shape, layout, pipeline, where } = this;
     const { src } = this.file;
     if (layout.kind !== 'chunked' || !shape) throw new Error('not a chunked dataset');
-    const out = this.filled(n, es);
+    const out = this.filled(n, es, scratch);
     const lo = shape.map((_, k) => (k === 0 ? start : 0));
     const hi = shape.map((d, k) => (k === 0 ? end : d));
     // Unfiltered chunks of whole rows (a table's, a 1-D array's) hold their rows as contiguous
