@@ -209,4 +209,28 @@ test('summaries the explored ranges give are not stored as text; other summaries
   assert.is(traj.f_get_run_information(9).parameter_summary, 'x: 2.25');
 });
 
+test('reserve makes room for the rows a load appends: the columns are allocated once, at their final size', () => {
+  const t = new RunTable();
+  t.replaceAll([]);
+  t.reserve(1_000);
+  const columns = () => ['completed', 'timestamp', 'finish', 'changed'].map((k) => (t as unknown as Record<string, ArrayBufferView>)[k]);
+  const before = columns();
+  assert.ok(before.every((c) => (c as Float64Array).length === 1_000));
+  for (let i = 0; i < 1_000; i++) t.append({ idx: i, name: runName(i), ...done(i) });
+  assert.ok(columns().every((c, k) => c === before[k]), 'no column was grown while appending');
+  t.fit();
+  assert.equal(t.get(999), { idx: 999, name: 'run_00000999', ...done(999) });
+  assert.is(t.completedCount(), 1_000);
+});
+
+test('a pooled column (the hexsha) keeps every value as its pool passes 256 and 65,536 distinct values', () => {
+  const t = new RunTable();
+  const n = 70_000;
+  t.resize(n);
+  for (let i = 0; i < n; i++) t.update(i, { short_environment_hexsha: `h${i}` });
+  for (const i of [0, 1, 254, 255, 256, 1000, 65_534, 65_535, 65_536, n - 1]) assert.is(t.get(i).short_environment_hexsha, `h${i}`, `run ${i}`);
+  t.update(3, { short_environment_hexsha: 'h65999' });
+  assert.is(t.get(3).short_environment_hexsha, 'h65999');
+});
+
 test.run();

@@ -5,6 +5,7 @@ import {
   Trajectory, Parameter, ArrayParameter, Result, NodeExistsError, NotFoundError, NotUniqueNodeError,
   InvalidNameError, InvalidArgumentError, ParameterGroup, ResultGroup, ConfigGroup, NNGroupNode,
 } from '../../src/index.js';
+import { nodeState } from '../../src/tree/node.js';
 
 function traj(): Trajectory {
   return new Trajectory('t', { add_time: false });
@@ -144,6 +145,30 @@ test('node properties', () => {
   const r = t.f_add_result('runs.run_00000003.z', 1);
   assert.is(r.v_run_branch, 'run_00000003');
   assert.is(t.parameters.g.v_depth, 2);
+});
+
+test('a comment stays with its node through naming, attaching and clearing; it is kept with the name, not in a field of its own', () => {
+  const t = traj();
+  const r = new Result('', 5, { comment: 'made outside' });
+  t.results.z = r; // renamed (empty name), then attached
+  const z = t.f_get('results.z');
+  assert.is(z.v_name, 'z');
+  assert.is(z.v_full_name, 'results.z');
+  assert.is(z.v_comment, 'made outside');
+  assert.match(String(z), /made outside/);
+  z.v_comment = '';
+  assert.is(z.v_comment, '');
+  assert.is(z.v_name, 'z');
+  z.v_comment = 'again';
+  assert.is(z.v_comment, 'again');
+  const g = t.results.f_add_group(new ResultGroup('a.b', 'group comment'));
+  assert.is(g.v_name, 'b');
+  assert.is(t.f_get('results.a.b').v_comment, 'group comment');
+  t.v_comment = 'the trajectory';
+  assert.is(t.v_comment, 'the trajectory');
+  assert.is(t.v_name, 't');
+  // (A leaf is its own state object: these are its fields.)
+  assert.not.ok(Object.getOwnPropertyNames(nodeState(z)).includes('_comment'));
 });
 
 test('annotations on leaves, groups and the trajectory', () => {

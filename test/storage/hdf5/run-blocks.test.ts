@@ -38,6 +38,26 @@ test('forEachRun in blocks of 1, 5 and 64 rows gives every row of the table, in 
   }
 });
 
+test('forEachRun reads every block into one scratch buffer, not a buffer per block', async () => {
+  const f = await openH5(file);
+  try {
+    const scratches: (Uint8Array | undefined)[] = [];
+    const read = f.readDataset.bind(f);
+    f.readDataset = (p, rows, scratch) => {
+      if (p.endsWith('/overview/runs')) scratches.push(scratch);
+      return read(p, rows, scratch);
+    };
+    const seen: unknown[] = [];
+    forEachRun(f, 't', (run) => seen.push(run), 5);
+    assert.is(seen.length, 23);
+    assert.is(scratches.length, 5, 'five blocks of at most 5 rows');
+    assert.ok(scratches[0] instanceof Uint8Array && scratches[0].length === 5 * f.datasetInfo('/t/overview/runs').type.size, 'a scratch of one block');
+    assert.ok(scratches.every((s) => s === scratches[0]), 'the same scratch for every block');
+  } finally {
+    f.close();
+  }
+});
+
 test('readCompleted in blocks marks exactly the completed runs', async () => {
   const f = await openH5(file);
   try {

@@ -233,7 +233,7 @@ class LazyGroup implements NGroup {
  * Object addresses as 32-bit integers when all are below 4 GiB (half the bytes: 4 MB less for the
  * million runs of a 3.7 GB file), else as doubles (exact up to 2^53).
  */
-function addressList(addrs: readonly number[]): Float64Array | Uint32Array {
+export function addressList(addrs: readonly number[]): Float64Array | Uint32Array {
   for (const a of addrs) if (a < 0 || a > 0xffffffff) return new Float64Array(addrs);
   return new Uint32Array(addrs);
 }

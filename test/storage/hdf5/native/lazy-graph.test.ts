@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { UnsupportedDataError } from '../../../../src/errors.js';
 import { MetadataCache, RecentObjects } from '../../../../src/storage/hdf5/native/read/metadata-cache.js';
-import { openLazyNativeFile } from '../../../../src/storage/hdf5/native/lazy-graph.js';
+import { addressList, openLazyNativeFile } from '../../../../src/storage/hdf5/native/lazy-graph.js';
 import { NativeUnsupportedError } from '../../../../src/storage/hdf5/native/model.js';
 import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';
 import { tempDir } from '../../../helpers.js';
@@ -99,6 +99,17 @@ test('a feature only h5wasm reads, deep in a large group, is an UnsupportedDataE
   } finally {
     f.close();
   }
+});
+
+test("a big group's link addresses are kept in 32 bits while they fit, exactly as doubles past 4 GiB", () => {
+  const small = addressList([0, 96, 2 ** 31 + 5, 2 ** 32 - 1]);
+  assert.ok(small instanceof Uint32Array);
+  assert.equal([...small], [0, 96, 2 ** 31 + 5, 2 ** 32 - 1]);
+  const large = addressList([96, 2 ** 32, 2 ** 40 + 3]);
+  assert.ok(large instanceof Float64Array);
+  assert.equal([...large], [96, 2 ** 32, 2 ** 40 + 3]);
+  // (a soft link's place holds -1, which 32 bits without sign would turn into 4 GiB - 1)
+  assert.ok(addressList([96, -1]) instanceof Float64Array);
 });
 
 test.run();
