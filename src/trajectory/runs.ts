@@ -123,12 +123,7 @@ export class RunTable {
    * system (40-130 MB more peak RSS when W2 collected a million results, issue 13).
    */
   reserve(n: number): void {
-    if (n <= this.completed.length) return;
-    this.completed = grown(this.completed, n);
-    this.timestamp = grown(this.timestamp, n);
-    this.finish = grown(this.finish, n);
-    this.changed = grown(this.changed, n);
-    for (const c of [this.time, this.hexsha, this.runtime, this.summary]) c.setCapacity(n);
+    if (n > this.completed.length) this.setCapacity(n);
   }
 
   /**
@@ -266,16 +261,18 @@ export class RunTable {
       this.summary.clear(i);
     }
     const capacity = this.completed.length;
-    if (n > capacity || n === 0) {
-      const next = n === 0 ? 0 : Math.max(n, Math.floor(capacity * 1.5), 16);
-      this.completed = grown(this.completed, next);
-      this.timestamp = grown(this.timestamp, next);
-      this.finish = grown(this.finish, next);
-      this.changed = grown(this.changed, next);
-      for (const c of [this.time, this.hexsha, this.runtime, this.summary]) c.setCapacity(next);
-    }
+    if (n > capacity || n === 0) this.setCapacity(n === 0 ? 0 : Math.max(n, Math.floor(capacity * 1.5), 16));
     for (let i = this.n; i < n; i++) this.clear(i);
     this.n = n;
+  }
+
+  /** Gives every column room for `capacity` runs, keeping those it holds. */
+  private setCapacity(capacity: number): void {
+    this.completed = grown(this.completed, capacity);
+    this.timestamp = grown(this.timestamp, capacity);
+    this.finish = grown(this.finish, capacity);
+    this.changed = grown(this.changed, capacity);
+    for (const c of [this.time, this.hexsha, this.runtime, this.summary]) c.setCapacity(capacity);
   }
 
   /** {@link formatTime}, remembering the last second: runs that start in the same second share it. */
