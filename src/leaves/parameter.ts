@@ -206,7 +206,8 @@ export abstract class BaseParameter extends NNLeafNode {
   /** Appends values to the range (pypet's `f_expand`). */
   _expand(values: readonly unknown[]): void {
     const extra = this._checkRange(values, this._range?.length ?? 0);
-    this._range = numberRange([...(this._range ?? []), ...extra]);
+    // concat, not a spread: spreading a NumberRange takes the iterator path (see f_get_range).
+    this._range = numberRange((this._range ?? []).concat(extra));
     this._locked = true;
   }
 

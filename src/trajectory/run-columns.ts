@@ -17,7 +17,7 @@ export function grown<A extends Uint8Array | Uint16Array | Uint32Array | Float64
 
 /**
  * Strings drawn from a small set: each run holds an id into a pool of distinct values, in one
- * byte while the pool has at most 256 values (one hexsha, a few start times), widened to two
+ * byte while the pool has at most 256 values (a trajectory has one environment hexsha), widened to two
  * and then four bytes when it grows past that. Id 0 is the placeholder, the value of a run that
  * never ran.
  */
@@ -35,9 +35,8 @@ export class PooledText {
 
   /** Grows the storage to `capacity` runs; 0 empties the column, pool included. */
   setCapacity(capacity: number): void {
-    this.ids = grown(this.ids, capacity);
+    this.ids = capacity === 0 ? new Uint8Array(0) : grown(this.ids, capacity);
     if (capacity === 0) {
-      this.ids = new Uint8Array(0);
       this.pool.length = 1;
       this.index.clear();
       this.index.set(this.pool[0]!, 0);
@@ -59,8 +58,8 @@ export class PooledText {
       id = this.pool.length;
       this.pool.push(value);
       this.index.set(value, id);
-      if (id === 0x100) this.ids = Uint16Array.from(this.ids);
-      else if (id === 0x10000) this.ids = Uint32Array.from(this.ids);
+      if (id === 0x100) this.ids = new Uint16Array(this.ids);
+      else if (id === 0x10000) this.ids = new Uint32Array(this.ids);
     }
     this.ids[i] = id;
   }

@@ -117,10 +117,9 @@ export class RunTable {
   /**
    * Makes room for `n` runs before they are appended (a load knows its row count): the columns
    * are then allocated once, at their final size. Growing them by half again while loading freed
-   * a chain of ever larger buffers (up to 10 MB at a million runs), and each free of such a
-   * buffer raises glibc's threshold for serving allocations from its heap instead of mmap; the
-   * buffers of every later read then fragmented that heap, which is never given back to the
-   * system (40-130 MB more peak RSS when W2 collected a million results, issue 13).
+   * a chain of ever larger buffers (up to 10 MB at a million runs), which made glibc keep later
+   * transient buffers resident (docs/native-engine.md §6; 40-130 MB more peak RSS when W2
+   * collected a million results, issue 13). A hint only: appending grows the columns as needed.
    */
   reserve(n: number): void {
     if (n > this.completed.length) this.setCapacity(n);
@@ -132,13 +131,7 @@ export class RunTable {
    */
   fit(): void {
     const n = Math.max(this.n, 1);
-    if (this.completed.length !== n) {
-      this.completed = grown(this.completed, n);
-      this.timestamp = grown(this.timestamp, n);
-      this.finish = grown(this.finish, n);
-      this.changed = grown(this.changed, n);
-      this.hexsha.setCapacity(n);
-    }
+    if (this.completed.length !== n) this.setCapacity(n);
     for (const c of [this.time, this.runtime, this.summary]) c.fit(n);
   }
 

@@ -138,13 +138,12 @@ export abstract class NNNode {
     const dot = fullName.lastIndexOf('.');
     // Shared: a million runs' results all called `out` need not hold a million copies of it.
     const name = dot < 0 ? fullName : internShort(fullName.slice(dot + 1));
-    this._name = comment === '' ? name : new NameAndComment(name, checkedComment(comment, fullName));
+    this._name = withComment(name, checkedComment(comment, fullName));
   }
 
   /** The node's own name. */
   get v_name(): string {
-    const n = this._name;
-    return typeof n === 'string' ? n : n.name;
+    return nameOf(this._name);
   }
 
   /** The comment ('' when none). */
@@ -202,9 +201,7 @@ export abstract class NNNode {
     const checked = this._fullName === '' ? checkedComment(comment, this.v_name, true) : checkedComment(comment, this.v_full_name);
     // Unchanged (e.g. '' given to a node without a comment, as loading does): nothing made.
     if (checked === this._comment) return;
-    const n = this._name;
-    const name = typeof n === 'string' ? n : n.name;
-    this._name = checked === '' ? name : new NameAndComment(name, checked);
+    this._name = withComment(nameOf(this._name), checked);
   }
 
   /** Whether the node has been stored to (or loaded from) disk. */
@@ -280,8 +277,7 @@ export abstract class NNNode {
   _rename(name: string): void {
     this._outside = undefined;
     this._fullName = name;
-    const comment = this._comment;
-    this._name = comment === '' ? name : new NameAndComment(name, comment);
+    this._name = withComment(name, this._comment);
   }
 
   /**
@@ -302,8 +298,7 @@ export abstract class NNNode {
     this[NODE_STATE].root = root;
     const loc = parent.v_full_name;
     this._outside = undefined;
-    const n = this._name;
-    const name = typeof n === 'string' ? n : n.name;
+    const name = nameOf(this._name);
     this._fullName = loc === '' ? name : `${loc}.${name}`;
   }
 }
@@ -314,4 +309,14 @@ class NameAndComment {
     readonly name: string,
     readonly comment: string,
   ) {}
+}
+
+/** The name a node's `_name` holds. */
+function nameOf(packed: string | NameAndComment): string {
+  return typeof packed === 'string' ? packed : packed.name;
+}
+
+/** What a node's `_name` holds for `name` and `comment` (the name alone when there is no comment). */
+function withComment(name: string, comment: string): string | NameAndComment {
+  return comment === '' ? name : new NameAndComment(name, comment);
 }

@@ -2,6 +2,7 @@
  * Loading a trajectory from an open HDF5 file with pypet's load modes: nothing, skeleton (nodes
  * without data), data, and the "update" variants that only add what is not in memory yet.
  */
+import fs from 'node:fs';
 import { FormatError, InvalidArgumentError, NotFoundError, StateError } from '../../errors.js';
 import { BaseParameter, Parameter } from '../../leaves/parameter.js';
 import { Result } from '../../leaves/result.js';
@@ -15,7 +16,7 @@ import type { LoadItemsOptions, LoadMode, LoadOptions } from '../../trajectory/s
 import { fromFileLeafData, fromFileRecord, fromRunRow } from './layout/convert.js';
 import type { H5File } from './engine/h5file.js';
 import { listTrajectories, nodePath, readLeaf, readNodeRecord, scanTree, type NodeRecord as FileRecord } from './layout/nodes.js';
-import { readExplorations, readInfo, forEachRun, runCount } from './layout/overview.js';
+import { readExplorations, readInfo, forEachRun } from './layout/overview.js';
 import { trajectoryState } from '../../trajectory/state.js';
 import { deferRunGroups } from '../../trajectory/lazy-runs.js';
 
@@ -127,9 +128,11 @@ export function loadTrajectory(f: H5File, traj: Trajectory, options: LoadOptions
   // Row by row into the columnar run table: no record per run is kept. Their summaries list the
   // explored parameters in the file's order, which the table derives them in.
   state.runs.replaceAll([]);
-  state.runs.reserve(runCount(f, name));
   state.summaryOrder = explorations;
-  forEachRun(f, name, (row) => state.runs.append(fromRunRow(row)));
+  // Room for every row at once; a damaged row count is not believed past what the file can
+  // hold (the rows it does not have are then an error of the read, not gigabytes reserved).
+  const room = (rows: number, rowBytes: number) => state.runs.reserve(Math.min(rows, Math.floor(fs.statSync(f.path).size / Math.max(1, rowBytes))));
+  forEachRun(f, name, (row) => state.runs.append(fromRunRow(row)), undefined, room);
   state.runs.fit();
   for (const p of state.explored.values()) p.f_lock();
   nodeState(traj).stored = true;

@@ -90,10 +90,11 @@ export interface H5File {
   /** Type, shape and layout of a dataset. */
   datasetInfo(path: string): DatasetInfo;
   /**
-   * Reads a dataset, or rows `[start, end)` of its first dimension. With `scratch`, an engine may
-   * return the rows' bytes as a view of it (when it is large enough): the caller decodes them
-   * before its next read into the same scratch. A loop over the blocks of a big table then makes
-   * no buffer per block (see `forEachRun` in `layout/overview.ts` for why that matters).
+   * Reads a dataset, or rows `[start, end)` of its first dimension. With `rows` and `scratch`, an
+   * engine may return the rows' bytes as a view of `scratch` (when it is large enough; a whole
+   * read ignores it): the caller decodes them before its next read into the same scratch. A loop
+   * over the blocks of a big table then makes no buffer per block (docs/native-engine.md §6 says
+   * why that matters).
    */
   readDataset(path: string, rows?: [number, number], scratch?: Uint8Array): H5Data;
   /** Creates a dataset holding `value` (contiguous, or chunked when `layout.chunks` is given). */

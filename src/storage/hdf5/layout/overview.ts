@@ -234,15 +234,17 @@ const RUN_WRITE_ROWS = 1_024;
 
 /**
  * Calls `each` with every row of `overview/runs`, in order, reading a block of rows at a time:
- * a 1M-run table is 0.7 GB as stored, which is never held whole.
+ * a 1M-run table is 0.7 GB as stored, which is never held whole. `expect` is told first how many
+ * rows there are and how many bytes each takes (a load sizes its run table by them).
  */
-export function forEachRun(f: H5File, traj: string, each: (run: RunInfo) => void, blockRows = READ_BLOCK_ROWS): void {
-  const rows = runCount(f, traj);
-  // Every block is read into this one buffer. A buffer per block (1.5 MB) was garbage that V8
-  // frees only at its next collection, ~50 blocks later; once glibc serves such sizes from its
-  // heap (see `RunTable.reserve`), those dead blocks left ~40 MB of that heap resident for the
-  // rest of the process, which reading a million runs' results then came on top of (issue 13).
-  const scratch = rows > 0 ? new Uint8Array(Math.min(rows, blockRows) * f.datasetInfo(requireTable(f, traj, 'runs')).type.size) : undefined;
+export function forEachRun(f: H5File, traj: string, each: (run: RunInfo) => void, blockRows = READ_BLOCK_ROWS, expect?: (rows: number, rowBytes: number) => void): void {
+  const path = requireTable(f, traj, 'runs');
+  const rows = tableRows(f, path);
+  const rowBytes = f.datasetInfo(path).type.size;
+  expect?.(rows, rowBytes);
+  // Every block is read into this one buffer, not a buffer of its own (1.5 MB) left for V8 to
+  // free later: docs/native-engine.md §6 says what those cost (~40 MB of peak RSS at 1M runs).
+  const scratch = rows > 0 ? new Uint8Array(Math.min(rows, blockRows) * rowBytes) : undefined;
   for (let start = 0; start < rows; start += blockRows) {
     for (const run of readRuns(f, traj, [start, Math.min(rows, start + blockRows)], scratch)) each(run);
   }

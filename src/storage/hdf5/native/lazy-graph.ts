@@ -140,7 +140,8 @@ class LazyGraph {
       let other: Map<number, NLink> | undefined;
       this.objects.forEachLink(store, group.path, (name, addr, link) => {
         if (link !== undefined) (other ??= new Map()).set(names.length, link);
-        hard.push(addr);
+        // (a soft or external link's place is never read as an address: `other` answers for it)
+        hard.push(link === undefined ? addr : 0);
         names.push(name);
       });
       const prefix = group.path === '/' ? '/' : `${group.path}/`;

@@ -63,7 +63,7 @@ export interface NData {
   read(): { bytes: Uint8Array; strings?: Buffer[] };
   /**
    * Elements of rows `[start, end)` along the first dimension, decoded; into `scratch` when it
-   * is given and large enough (see {@link H5File.readDataset}).
+   * is given and large enough (see {@link H5File.readDataset}; a whole read takes none).
    */
   readRows?(start: number, end: number, scratch?: Uint8Array): { bytes: Uint8Array; strings?: Buffer[] };
   /**

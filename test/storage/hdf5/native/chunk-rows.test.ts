@@ -23,6 +23,9 @@ with h5py.File(${JSON.stringify(file)}, 'w') as f:
     f.create_dataset('contiguous', data=np.arange(103 * 3, dtype='f8').reshape(103, 3))
     d = f.create_dataset('sparse', shape=(50,), dtype='i4', chunks=(7,), fillvalue=-5)
     d[14:21] = np.arange(14, 21, dtype='i4')
+    d = f.create_dataset('sparse0', shape=(50,), dtype='i4', chunks=(7,))
+    d[14:21] = np.arange(14, 21, dtype='i4')
+    f.create_dataset('unwritten', shape=(50,), dtype='i4')
 `);
 
 const RANGES: [number, number][] = [[0, 103], [0, 1], [9, 11], [10, 20], [17, 94], [95, 103], [100, 103], [40, 40], [99, 200]];
@@ -49,11 +52,11 @@ test('row ranges of chunked datasets (whole-row chunks, partial chunks, filtered
 test('rows read into a scratch buffer equal rows read without one, and are a view of it when it is large enough', () => {
   const f = NativeH5File.open(file, 'r');
   try {
-    for (const name of ['whole2d', 'part2d', 'zipped', 'whole1d', 'contiguous', 'sparse']) {
+    for (const name of ['whole2d', 'part2d', 'zipped', 'whole1d', 'contiguous', 'sparse', 'sparse0', 'unwritten']) {
       for (const [s, e] of RANGES) {
         const want = Uint8Array.from(f.readDataset(`/${name}`, [s, e]).bytes);
-        // Left-over bytes of an earlier block must not show through (a sparse dataset's missing
-        // chunks read as its fill value, -5).
+        // Left-over bytes of an earlier block must not show through: a sparse dataset's missing
+        // chunks read as its fill value (-5, or 0 without one), a dataset never written as 0.
         const scratch = new Uint8Array(4096).fill(0xab);
         const d = f.readDataset(`/${name}`, [s, e], scratch);
         assert.equal([...d.bytes], [...want], `${name} rows [${s}, ${e})`);
@@ -66,6 +69,10 @@ test('rows read into a scratch buffer equal rows read without one, and are a vie
     }
     const sparse = new Int32Array(Uint8Array.from(f.readDataset('/sparse', [10, 24], new Uint8Array(4096).fill(1)).bytes).buffer);
     assert.equal([...sparse], [-5, -5, -5, -5, 14, 15, 16, 17, 18, 19, 20, -5, -5, -5]);
+    for (const [name, want] of [['sparse0', [0, 0, 0, 0, 14, 15, 16, 17, 18, 19, 20, 0, 0, 0]], ['unwritten', Array(14).fill(0)]] as const) {
+      const got = new Int32Array(Uint8Array.from(f.readDataset(`/${name}`, [10, 24], new Uint8Array(4096).fill(0xab)).bytes).buffer);
+      assert.equal([...got], want, `${name} from a used scratch`);
+    }
   } finally {
     f.close();
   }

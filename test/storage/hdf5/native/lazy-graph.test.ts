@@ -13,7 +13,7 @@ import { MetadataCache, RecentObjects } from '../../../../src/storage/hdf5/nativ
 import { addressList, openLazyNativeFile } from '../../../../src/storage/hdf5/native/lazy-graph.js';
 import { NativeUnsupportedError } from '../../../../src/storage/hdf5/native/model.js';
 import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';
-import { tempDir } from '../../../helpers.js';
+import { runH5py, tempDir } from '../../../helpers.js';
 
 const dir = tempDir('h5traj-lazy-graph-');
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -108,8 +108,33 @@ test("a big group's link addresses are kept in 32 bits while they fit, exactly a
   const large = addressList([96, 2 ** 32, 2 ** 40 + 3]);
   assert.ok(large instanceof Float64Array);
   assert.equal([...large], [96, 2 ** 32, 2 ** 40 + 3]);
-  // (a soft link's place holds -1, which 32 bits without sign would turn into 4 GiB - 1)
-  assert.ok(addressList([96, -1]) instanceof Float64Array);
+  assert.ok(addressList([96, -1]) instanceof Float64Array, 'nothing negative is kept in 32 bits without sign');
+});
+
+test("a big group with a soft link keeps its addresses in 32 bits, and both kinds of link resolve", () => {
+  const file = join(dir, 'soft-in-big.h5');
+  runH5py(`
+import h5py, numpy as np
+with h5py.File(${JSON.stringify(file)}, 'w') as f:
+    g = f.create_group('runs')
+    for i in range(40):
+        g.create_dataset('run_%08d' % i, data=np.float64(i))
+    g['alias'] = h5py.SoftLink('/runs/run_00000007')
+`);
+  const src = openLazyNativeFile(file);
+  try {
+    const runs = src.root.links.get('runs')!;
+    assert.is(runs.kind, 'hard');
+    const links = (runs as { node: { links: Map<string, { kind: string; target?: string; node?: unknown }> } }).node.links;
+    assert.is(links.size, 41);
+    assert.ok((links as unknown as { addrs: unknown }).addrs instanceof Uint32Array, 'the soft link did not turn the addresses into doubles');
+    assert.equal(links.get('alias'), { kind: 'soft', target: '/runs/run_00000007' });
+    const d = links.get('run_00000039')!.node as { kind: string; data: { read(): { bytes: Uint8Array } } };
+    assert.is(d.kind, 'dataset');
+    assert.is(new Float64Array(Uint8Array.from(d.data.read().bytes).buffer)[0], 39);
+  } finally {
+    src.close();
+  }
 });
 
 test.run();

@@ -111,7 +111,8 @@ export class FileData implements NData {
 
   /**
    * Rows `[start, end)` of the first dimension (the one element of a scalar when rank 0); the
-   * bytes of an unfiltered region are read into `scratch` when it is large enough.
+   * bytes of contiguous and chunked data are assembled in `scratch` when it is large enough
+   * (compact data is copied from its header, as before).
    */
   private region(start: number, end: number, scratch?: Uint8Array): Values {
     return this.guard(() => {
@@ -139,9 +140,10 @@ export class FileData implements NData {
         if (layout.data.length < at + n * es) throw new Error(`its compact data has ${layout.data.length} bytes, fewer than its shape needs`);
         raw = layout.data.slice(at, at + n * es);
       } else if (layout.kind === 'contiguous') {
+        const into = within(scratch, n * es);
         if (layout.addr === UNDEF) raw = this.filled(n, es, scratch);
-        else if (scratch !== undefined && scratch.length >= n * es) {
-          raw = scratch.subarray(0, n * es);
+        else if (into !== undefined) {
+          raw = into;
           src.readInto(layout.addr + at, n * es, raw, 0);
         } else raw = src.readRaw(layout.addr + at, n * es);
       } else raw = this.assemble(start, end, n, es, scratch);
@@ -153,7 +155,8 @@ export class FileData implements NData {
   /** `n` elements of the fill value (zeros without one), in `scratch` when it is large enough. */
   private filled(n: number, es: number, scratch?: Uint8Array): Uint8Array {
     const fill = this.fillValue && fillElement(this.fillValue);
-    const out = scratch !== undefined && scratch.length >= n * es ? scratch.subarray(0, n * es).fill(0) : new Uint8Array(n * es);
+    // (a scratch holds the bytes of an earlier read: they must not show through)
+    const out = within(scratch, n * es)?.fill(0) ?? new Uint8Array(n * es);
     if (fill && fill.length === es && fill.some((b) => b !== 0)) for (let i = 0; i < n; i++) out.set(fill, i * es);
     return out;
   }
@@ -184,6 +187,11 @@ export class FileData implements NData {
     }
     return out;
   }
+}
+
+/** The first `bytes` of `scratch` when it has that many, else undefined. */
+function within(scratch: Uint8Array | undefined, bytes: number): Uint8Array | undefined {
+  return scratch !== undefined && scratch.length >= bytes ? scratch.subarray(0, bytes) : undefined;
 }
 
 /** The value of a Fill Value message body (versions 1–3), when one is defined. */
