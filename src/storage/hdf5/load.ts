@@ -132,7 +132,13 @@ export function loadTrajectory(f: H5File, traj: Trajectory, options: LoadOptions
   // Room for every row at once; a damaged row count is not believed past what the file can
   // hold (the rows it does not have are then an error of the read, not gigabytes reserved).
   const room = (rows: number, rowBytes: number) => state.runs.reserve(Math.min(rows, Math.floor(fs.statSync(f.path).size / Math.max(1, rowBytes))));
-  forEachRun(f, name, (row) => state.runs.append(fromRunRow(row)), undefined, room);
+  try {
+    forEachRun(f, name, (row) => state.runs.append(fromRunRow(row)), undefined, room);
+  } catch (e) {
+    // A row out of place (a damaged table, or one of another program) names the file it is in.
+    if (!(e instanceof InvalidArgumentError)) throw e;
+    throw new FormatError(`overview/runs of '${name}' in '${f.path}' is not a run table h5traj can read: ${e.message}`, { file: f.path, path: `/${name}/overview/runs`, cause: e });
+  }
   state.runs.fit();
   for (const p of state.explored.values()) p.f_lock();
   nodeState(traj).stored = true;

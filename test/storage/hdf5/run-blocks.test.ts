@@ -11,8 +11,9 @@ import { createTable } from '../../../src/storage/hdf5/layout/table.js';
 import { I32 } from '../../../src/storage/hdf5/engine/h5types.js';
 import { FormatError } from '../../../src/errors.js';
 import { readCompleted } from '../../../src/storage/hdf5/summary.js';
-import { Environment, type Trajectory } from '../../../src/index.js';
+import { Environment, Trajectory } from '../../../src/index.js';
 import { tempDir } from '../../cli/cli-files.js';
+import { runH5py } from '../../helpers.js';
 
 const file = path.join(tempDir(), 'runs.hdf5');
 const env = new Environment({ trajectory: 't', filename: file, progress: 'quiet', accept_failures: true });
@@ -103,6 +104,27 @@ test('a completed value other than 0 or 1 counts as completed, as in pypet; a ta
   } finally {
     f.close();
   }
+});
+
+test('a run table whose row count is damaged is a FormatError naming the file; nothing is reserved for the rows it claims', () => {
+  const bad = path.join(tempDir(), 'bad-count.hdf5');
+  // The table claims 2^33 rows (8 GB for one column of run timestamps) but stores none.
+  runH5py(`
+import h5py, shutil, sys
+shutil.copy(sys.argv[1], sys.argv[2])
+with h5py.File(sys.argv[2], 'a') as f:
+    d = f['t/overview/runs']; dt = d.dtype; attrs = dict(d.attrs)
+    del f['t/overview/runs']
+    n = f.create_dataset('t/overview/runs', shape=(2**33,), maxshape=(None,), dtype=dt, chunks=(64,))
+    for k, v in attrs.items(): n.attrs[k] = v
+`, file, bad);
+  const t = new Trajectory('t', { filename: bad, add_time: false });
+  const before = process.resourceUsage().maxRSS;
+  assert.throws(
+    () => t.f_load({ load_parameters: 2, load_results: 1 }),
+    (e: unknown) => e instanceof FormatError && (e as FormatError).message.includes(bad) && /overview\/runs of 't'.*Run 0 of the run table cannot be ''/.test((e as Error).message),
+  );
+  assert.ok(process.resourceUsage().maxRSS - before < 200_000, 'no room for 2^33 rows was reserved (a RangeError or gigabytes before)');
 });
 
 test.run();
