@@ -25,9 +25,72 @@ export function valueToString(v: unknown, maxLength = 64): string {
   else if (typeof v === 'bigint' || typeof v === 'boolean') s = String(v);
   else if (Buffer.isBuffer(v)) s = `b'${v.toString('latin1')}'`;
   else if (v instanceof Complex) s = v.toString();
-  else if (v instanceof NDArray) s = JSON.stringify(v.toNested(), jsonReplacer);
+  else if (v instanceof NDArray || Array.isArray(v) || isTypedArray(v)) s = jsonStart(v, maxLength);
   else s = JSON.stringify(v, jsonReplacer) ?? String(v);
   return s.length > maxLength ? s.slice(0, maxLength - 1) + '…' : s;
+}
+
+/** Any typed array (Float64Array, BigInt64Array, …): indexed elements and a length. */
+type TypedArray = ArrayBufferView & { readonly length: number; readonly [i: number]: number | bigint };
+
+function isTypedArray(v: unknown): v is TypedArray {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView);
+}
+
+/**
+ * The start of `JSON.stringify(v, jsonReplacer)` for an array, typed array or NDArray (an
+ * NDArray as its nested lists): all of it, or the first `limit` characters and more, written
+ * element by element. A preview of a run's array of a million numbers (the CLI's `get` shows
+ * one per run) wrote all of them and kept 60 characters: megabytes of text per run, which V8
+ * keeps with its large objects until a full collection (peak RSS grew by ~100 MiB over 120 runs
+ * holding 1 MiB each).
+ */
+function jsonStart(v: unknown, limit: number): string {
+  let out = '';
+  const element = (x: unknown): string => JSON.stringify(x, jsonReplacer) ?? 'null';
+  // Each walk returns false once `out` is long enough: the rest is never written.
+  const ndarray = (a: NDArray, dim: number, offset: number): boolean => {
+    if (a.shape.length === 0) {
+      out += element(a.at(0));
+      return out.length <= limit;
+    }
+    const stride = a.shape.slice(dim + 1).reduce((x, y) => x * y, 1);
+    out += '[';
+    for (let i = 0; i < a.shape[dim]!; i++) {
+      if (i > 0) out += ',';
+      if (dim === a.shape.length - 1) out += element(a.at(offset + i));
+      else if (!ndarray(a, dim + 1, offset + i * stride)) return false;
+      if (out.length > limit) return false;
+    }
+    out += ']';
+    return true;
+  };
+  const walk = (x: unknown): boolean => {
+    if (x instanceof NDArray) return ndarray(x, 0, 0);
+    if (isTypedArray(x)) {
+      // (JSON writes a typed array as an object keyed by index)
+      out += '{';
+      for (let i = 0; i < x.length; i++) {
+        out += `${i > 0 ? ',' : ''}"${i}":${element(x[i])}`;
+        if (out.length > limit) return false;
+      }
+      out += '}';
+      return true;
+    }
+    if (!Array.isArray(x)) {
+      out += element(x);
+      return out.length <= limit;
+    }
+    out += '[';
+    for (let i = 0; i < x.length; i++) {
+      if (i > 0) out += ',';
+      if (!walk(x[i])) return false;
+    }
+    out += ']';
+    return out.length <= limit;
+  };
+  walk(v);
+  return out;
 }
 
 /** JSON.stringify replacer for the value model (bigint, Buffer, Complex, NDArray, NaN). */
