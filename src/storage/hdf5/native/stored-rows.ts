@@ -51,7 +51,8 @@ export class StoredRows implements NData {
   private readonly chunkBytes: number;
   /**
    * The B-tree {@link writeChunks} wrote last (its root, and how many chunks it indexes, the
-   * first of them those of {@link chunks}), for the next commit to change only its right part.
+   * first of them those of {@link chunks}), for the next commit to change only the nodes over the
+   * chunks it writes.
    */
   private tree: { root: number; chunks: number } | undefined;
 
@@ -189,19 +190,21 @@ export class StoredRows implements NData {
   /**
    * An appending commit: writes the changed chunks and those the file does not hold, links the
    * others where they are, and writes the B-tree over all chunks of a dataset of rank `rank`
-   * (elements of `elementSize` bytes), returning its address. Only the part of the tree from the
-   * first changed chunk on is new when this table wrote the tree before (`btree1-append.ts`).
+   * (elements of `elementSize` bytes), returning its address. Only the nodes over the chunks
+   * written (and the path to the last one when the table grew or shrank) are new when this table
+   * wrote the tree before (`btree1-append.ts`).
    * The changed chunks then leave memory.
    */
   writeChunks(sink: FileSink, rank: number, elementSize: number): number {
     const records: ChunkRecord[] = [];
     const count = this.chunkCount;
     this.addedBytes = 0;
-    let first = this.chunks.length;
-    for (const k of this.dirty.keys()) first = Math.min(first, k);
+    // The chunks written anew, in order: the changed ones and those the file does not hold.
+    const changed: number[] = [];
     for (let k = 0; k < count; k++) {
       const offset = [k * this.chunkRows, ...Array<number>(rank - 1).fill(0)];
       const stored = this.dirty.has(k) ? undefined : this.chunks[k];
+      if (stored === undefined) changed.push(k);
       const address = stored?.address ?? sink.write(this.chunk(k));
       if (k >= this.chunks.length) this.addedBytes += this.chunkBytes;
       records.push({ offset, nbytes: this.chunkBytes, filterMask: 0, address });
@@ -212,8 +215,8 @@ export class StoredRows implements NData {
     this.dirty.clear();
     const tree = this.tree;
     let root: number | undefined;
-    if (tree !== undefined && first >= count && tree.chunks === count) root = tree.root;
-    else if (tree !== undefined) root = appendChunkBTree(sink, this.source(), tree.root, records, first, elementSize);
+    if (tree !== undefined && changed.length === 0 && tree.chunks === count) root = tree.root;
+    else if (tree !== undefined) root = appendChunkBTree(sink, this.source(), tree.root, records, { changed, stored: tree.chunks, rows: this.chunkRows }, elementSize);
     root ??= writeChunkBTree(sink, records, elementSize);
     this.tree = { root, chunks: count };
     return root;
