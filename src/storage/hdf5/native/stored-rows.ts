@@ -9,7 +9,10 @@
  * written, and an appending commit writes only those chunks (`writer.ts`), after which they
  * leave memory again. Reading rows reads the chunks they lie in.
  */
+import { MSG, UNDEF } from './format.js';
 import type { ByteSource } from './read/byte-source.js';
+import { decodeLayout } from './read/messages.js';
+import { ObjectHeader } from './read/object-header.js';
 import type { NData, StoredChunks } from './model.js';
 import { type ChunkRecord, writeChunkBTree } from './write/btree1.js';
 import { appendChunkBTree } from './write/btree1-append.js';
@@ -43,6 +46,18 @@ function giveBack(buffers: Iterable<Uint8Array>, size: number): void {
   }
 }
 
+/**
+ * The chunk B-tree's root named by the data layout message of the dataset whose object header is
+ * at `header` in `src`, if it is chunked: the tree its stored chunks were listed from.
+ */
+export function chunkTreeRoot(src: ByteSource, header: number, path: string): number | undefined {
+  const h = new ObjectHeader(src);
+  h.read(header, path);
+  if (!h.has(MSG.LAYOUT)) return undefined;
+  const layout = decodeLayout(h.get(MSG.LAYOUT), path);
+  return layout.kind === 'chunked' ? layout.btree : undefined;
+}
+
 export class StoredRows implements NData {
   /** Where chunk k is stored, for the chunks the file holds (row order, from row 0). */
   private chunks: readonly { address: number; nbytes: number }[];
@@ -60,6 +75,8 @@ export class StoredRows implements NData {
    * @param source the file the chunks are in, as it is now (it grows with each commit)
    * @param stored the chunks (all of the same size: `chunkRows` rows of `rowBytes` bytes)
    * @param used the bytes of data (whole rows)
+   * @param treeRoot the chunk B-tree that indexes exactly `stored`, when known
+   *   ({@link chunkTreeRoot}): then the first commit too writes only a path of it
    */
   constructor(
     private readonly source: () => ByteSource,
@@ -67,9 +84,11 @@ export class StoredRows implements NData {
     private readonly chunkRows: number,
     private readonly rowBytes: number,
     private used: number,
+    treeRoot?: number,
   ) {
     this.chunks = stored.chunks;
     this.chunkBytes = chunkRows * rowBytes;
+    if (treeRoot !== undefined && treeRoot !== UNDEF) this.tree = { root: treeRoot, chunks: stored.chunks.length };
   }
 
   /**

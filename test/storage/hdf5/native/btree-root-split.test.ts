@@ -80,7 +80,7 @@ class GrowingTable {
 
 test('a chunk B-tree grown by appending commits: its root splits, a leaf splits, the level-1 root splits', () => {
   const t = new GrowingTable(path.join(dir, 'chunks.h5'), 60);
-  t.growTo(62); // the first commit learns the tree (writes it whole): one leaf, the root
+  t.growTo(62); // one leaf, the root
   let before = chunkTree(t.file);
   assert.equal(widths(before), [1]);
 

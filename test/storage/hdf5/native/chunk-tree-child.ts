@@ -1,9 +1,9 @@
 /**
  * Child process of `chunk-tree-middle.test.ts`: opens FILE (a table written by `makeTable`) for
  * appending commits and makes two of them, so that the test can crash it at each durable step
- * (`H5TRAJ_CRASH_AT`, see `src/storage/durable-step.ts`): the first changes row 5 (the writer
- * learns the chunk B-tree, writing it whole), the second rows 2,500 … 2,510 in the middle of the
- * table (a path of the tree, and sibling fixes after the superblock switch).
+ * (`H5TRAJ_CRASH_AT`, see `src/storage/durable-step.ts`): the first changes row 5 (in the first
+ * leaf), the second rows 2,500 … 2,510 in the middle of the table (each a path of the chunk
+ * B-tree, and sibling fixes after the superblock switch).
  * Usage: node --import ./scripts/loader/register.mjs chunk-tree-child.ts FILE
  */
 import { NativeH5File } from '../../../../src/storage/hdf5/native/native-file.js';

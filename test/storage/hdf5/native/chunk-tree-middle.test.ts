@@ -122,8 +122,8 @@ class Table {
 test('commits changing chunks in the middle of a 5,000-chunk table write the paths to them, not the leaves right of them', () => {
   const t = new Table(path.join(dir, 'middle.h5'));
   assert.equal(widths(t.tree), [79, 2, 1], 'a three-level tree');
-  // The first commit learns the tree (writes it whole).
-  t.commit('learning the tree', [[10, 1]], [79, 2, 1]);
+  // The first commit after opening the file too: the tree is read from the stored layout.
+  t.commit('changing row 10 (the first commit)', [[10, 1]], [1, 1, 1]);
   t.commit(`changing rows ${MIDDLE.from}–${MIDDLE.from + MIDDLE.count - 1} (leaf 39)`, [[MIDDLE.from, MIDDLE.count]], [1, 1, 1]);
   t.commit('changing rows 0–3 (the first leaf)', [[0, 4]], [1, 1, 1]);
   t.commit('changing rows 4992–4999 (the last leaf)', [[4992, 8]], [1, 1, 1]);
@@ -152,6 +152,31 @@ test('commits changing chunks in the middle of a 5,000-chunk table write the pat
   want.set([7, 8], 2 * 2600);
   want.set(new Int32Array(rows(4500, 300).buffer), 2 * 4500);
   assertTable(t.file, want, 'after h5py changed it');
+
+  // h5traj commits into the tree libhdf5 changed (its split nodes are half full): paths again.
+  const eof = fs.statSync(t.file).size;
+  const f = NativeH5File.openCopy(t.file, t.file);
+  for (const [from, count] of [[1000, 11], [4700, 3]] as const) {
+    f.writeRows('/table', from, marked(from, count));
+    want.set(new Int32Array(marked(from, count).buffer), 2 * from);
+  }
+  f.checkpoint();
+  f.close();
+  assertTable(t.file, want, 'after h5traj changed rows libhdf5 wrote and rows before them');
+  const fresh = chunkTree(t.file).levels.map((nodes) => nodes.filter((at) => at >= eof).length);
+  assert.equal(fresh, [2, 2, 1], 'a path to each changed leaf in the tree libhdf5 changed');
+  // And grows it: the tail path gets h5traj's final key.
+  const g = NativeH5File.openCopy(t.file, t.file);
+  g.resize('/table', [4810, 2]);
+  g.writeRows('/table', 4800, rows(4800, 10));
+  g.writeRows('/table', 20, marked(20, 1));
+  g.checkpoint();
+  g.close();
+  const grown = new Int32Array(2 * 4810);
+  grown.set(want);
+  grown.set(new Int32Array(rows(4800, 10).buffer), 2 * 4800);
+  grown.set(new Int32Array(marked(20, 1).buffer), 2 * 20);
+  assertTable(t.file, grown, 'after h5traj grew the table libhdf5 changed');
 });
 
 /** Runs the child's two commits into `file`, crashing at durable step `crashAt` if given; returns how many steps it announced. */

@@ -187,7 +187,9 @@ export function appendChunkBTree(sink: FileSink, src: ByteSource, root: number, 
       for (let m = 0; m < n; m++) {
         const from = m * FANOUT;
         const to = Math.min(entries.length, from + FANOUT);
-        const rightKey = to < entries.length ? keys[to]! : v.tail ? finalKey : v.node.rightKey;
+        // The tail's key right of its last child is the new final key when the table grew or was
+        // cut (the whole tail path is new); else the stored one, as the kept children below have it.
+        const rightKey = to < entries.length ? keys[to]! : v.tail && resized ? finalKey : v.node.rightKey;
         encodeNode(w, kind, v.node.level, m > 0 ? first + (m - 1) * nodeSize : left, m < n - 1 ? first + (m + 1) * nodeSize : right, keys, children, from, to, rightKey);
         sink.write(w.view());
         v.written.push({ key: keys[from]!, child: first + m * nodeSize });
