@@ -1,13 +1,17 @@
 /**
  * The cost of a commit as the file grows (issue 13: the last commit into a big file should cost
  * at most 1.5× the first into an empty one, the same runs added). Stores an exploration of
- * `--commits × --runs-per-commit` runs, then commits W1's runs (result `out`: a, b, c and 100
- * floats) in order, `--runs-per-commit` at a time, timing each commit, and prints JSON: the
- * first and last commits' times (and the medians of the first and last three), their ratio, the
- * bytes the file grew by in each, and the final file size.
+ * `--commits × --runs-per-commit` runs (or `--runs`, more), then commits W1's runs (result `out`:
+ * a, b, c and 100 floats) in order, `--runs-per-commit` at a time, timing each commit, and prints
+ * JSON: the first and last commits' times (and the medians of the first and last three), their
+ * ratio, the bytes the file grew by in each, and the final file size.
  *
  *   node --import ./scripts/loader/register.mjs scripts/bench-commit-cost.ts \
- *     [--commits 100] [--runs-per-commit 100] [--mode append|rewrite] [--via held|service]
+ *     [--commits 100] [--runs-per-commit 100] [--runs N] [--mode append|rewrite] [--via held|service]
+ *
+ * `--runs` explores more runs than the commits complete: `overview/runs` gets all N rows at the
+ * first store, so each commit changes rows in the middle of a big table (a long exploration's
+ * early commits; 1M runs: 21,740 chunks of 46 rows).
  *
  * `--mode` sets `H5TRAJ_COMMITS` (append: copy-on-write commits; rewrite: the whole file per
  * commit). `--via held` commits as the Environment's writer thread does (the parsed file is kept
@@ -30,15 +34,15 @@ function opt(name: string, fallback: string): string {
 }
 const commits = Number(opt('commits', '100'));
 const perCommit = Number(opt('runs-per-commit', '100'));
+const n = Number(opt('runs', String(commits * perCommit)));
 const mode = opt('mode', 'append');
 const via = opt('via', 'held');
-if (!['append', 'rewrite'].includes(mode) || !['held', 'service'].includes(via) || !(commits >= 2) || !(perCommit >= 1)) {
-  process.stderr.write('usage: bench-commit-cost.ts [--commits N≥2] [--runs-per-commit N≥1] [--mode append|rewrite] [--via held|service]\n');
+if (!['append', 'rewrite'].includes(mode) || !['held', 'service'].includes(via) || !(commits >= 2) || !(perCommit >= 1) || !(n >= commits * perCommit)) {
+  process.stderr.write('usage: bench-commit-cost.ts [--commits N≥2] [--runs-per-commit N≥1] [--runs N≥commits×runs-per-commit] [--mode append|rewrite] [--via held|service]\n');
   process.exit(2);
 }
 process.env.H5TRAJ_COMMITS = mode;
 
-const n = commits * perCommit;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'h5traj-commit-cost-'));
 const file = path.join(dir, 'commits.hdf5');
 const U100 = uniform(100);
@@ -92,6 +96,7 @@ console.log(
     via,
     commits,
     runs_per_commit: perCommit,
+    runs: n,
     first_commit_s: seconds[0],
     last_commit_s: seconds[seconds.length - 1],
     first3_median_s: first3,
@@ -99,6 +104,7 @@ console.log(
     ratio_last_to_first: Number((last3 / first3).toFixed(2)),
     first_commit_bytes: grew[0],
     last_commit_bytes: grew[grew.length - 1],
+    median_commit_bytes: [...grew].sort((a, b) => a - b)[grew.length >> 1],
     file_bytes: fs.statSync(file).size,
     max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
     load_avg_1m: Number(os.loadavg()[0]!.toFixed(2)),

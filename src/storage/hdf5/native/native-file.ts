@@ -16,7 +16,7 @@ import { replaceThroughTemp } from '../../atomic.js';
 import type { DatasetInfo, DatasetLayout, H5Data, H5File, NodeType, OpenMode, WriteData } from '../engine/h5file.js';
 import { VLEN_BYTES, isVariableLength } from '../engine/h5types.js';
 import { baseName, parentOf } from '../engine/paths.js';
-import { type NDataset, type NGroup, type NLink, type NNode, NativeUnsupportedError, type StoredChunks, namesInOrder, newGroup } from './model.js';
+import { type NDataset, type NGroup, type NLink, type NNode, NativeUnsupportedError, type StoredChunks, namesInOrder, newGroup, storedAt } from './model.js';
 import { appendCommit, appendCommitsEnabled } from './append-commit.js';
 import { OwnedData, packSmall } from './owned-data.js';
 import { type NativeSource, hardLinkAddress, openNativeFile } from './reader.js';
@@ -25,7 +25,7 @@ import { elementCount } from './write/plan.js';
 import { StoredObjects } from './stored-objects.js';
 import { ChangeSet } from './change-set.js';
 import { countHeld, evictCommitted, materialize } from './evict.js';
-import { StoredRows, releaseChunkBuffers } from './stored-rows.js';
+import { StoredRows, chunkTreeRoot, releaseChunkBuffers } from './stored-rows.js';
 import { writeNativeFile } from './writer.js';
 import type { WrittenAddresses } from './write/plan.js';
 import { EMPTY_ATTRS, attributeBytes, attributeValue, deleteAttribute, setAttribute } from './attribute-sets.js';
@@ -570,7 +570,10 @@ export class NativeH5File implements H5File {
     const rowBytes = d.type.size * elementCount(d.shape.slice(1));
     const used = elementCount(d.shape) * d.type.size;
     if (d.chunks.some((c, i) => i > 0 && c !== d.shape![i]) || !StoredRows.covers(stored, d.chunks[0]!, rowBytes, used)) return undefined;
-    return new StoredRows(() => objects.source(), stored, d.chunks[0]!, rowBytes, used);
+    // The stored header's chunk B-tree indexes exactly these chunks: commits write paths of it.
+    const header = storedAt.get(d);
+    const root = header === undefined ? undefined : chunkTreeRoot(objects.source(), header, `the table whose header is at ${header}`);
+    return new StoredRows(() => objects.source(), stored, d.chunks[0]!, rowBytes, used, root);
   }
 
   /** The dataset's data as a buffer this file owns and may change. */

@@ -9,7 +9,10 @@
  * written, and an appending commit writes only those chunks (`writer.ts`), after which they
  * leave memory again. Reading rows reads the chunks they lie in.
  */
+import { MSG, UNDEF } from './format.js';
 import type { ByteSource } from './read/byte-source.js';
+import { decodeLayout } from './read/messages.js';
+import { ObjectHeader } from './read/object-header.js';
 import type { NData, StoredChunks } from './model.js';
 import { type ChunkRecord, writeChunkBTree } from './write/btree1.js';
 import { appendChunkBTree } from './write/btree1-append.js';
@@ -43,6 +46,18 @@ function giveBack(buffers: Iterable<Uint8Array>, size: number): void {
   }
 }
 
+/**
+ * The chunk B-tree's root named by the data layout message of the dataset whose object header is
+ * at `header` in `src`, if it is chunked: the tree its stored chunks were listed from.
+ */
+export function chunkTreeRoot(src: ByteSource, header: number, path: string): number | undefined {
+  const h = new ObjectHeader(src);
+  h.read(header, path);
+  if (!h.has(MSG.LAYOUT)) return undefined;
+  const layout = decodeLayout(h.get(MSG.LAYOUT), path);
+  return layout.kind === 'chunked' ? layout.btree : undefined;
+}
+
 export class StoredRows implements NData {
   /** Where chunk k is stored, for the chunks the file holds (row order, from row 0). */
   private chunks: readonly { address: number; nbytes: number }[];
@@ -51,7 +66,8 @@ export class StoredRows implements NData {
   private readonly chunkBytes: number;
   /**
    * The B-tree {@link writeChunks} wrote last (its root, and how many chunks it indexes, the
-   * first of them those of {@link chunks}), for the next commit to change only its right part.
+   * first of them those of {@link chunks}), for the next commit to change only the nodes over the
+   * chunks it writes.
    */
   private tree: { root: number; chunks: number } | undefined;
 
@@ -59,6 +75,8 @@ export class StoredRows implements NData {
    * @param source the file the chunks are in, as it is now (it grows with each commit)
    * @param stored the chunks (all of the same size: `chunkRows` rows of `rowBytes` bytes)
    * @param used the bytes of data (whole rows)
+   * @param treeRoot the chunk B-tree that indexes exactly `stored`, when known
+   *   ({@link chunkTreeRoot}): then the first commit too writes only a path of it
    */
   constructor(
     private readonly source: () => ByteSource,
@@ -66,9 +84,11 @@ export class StoredRows implements NData {
     private readonly chunkRows: number,
     private readonly rowBytes: number,
     private used: number,
+    treeRoot?: number,
   ) {
     this.chunks = stored.chunks;
     this.chunkBytes = chunkRows * rowBytes;
+    if (treeRoot !== undefined && treeRoot !== UNDEF) this.tree = { root: treeRoot, chunks: stored.chunks.length };
   }
 
   /**
@@ -189,19 +209,21 @@ export class StoredRows implements NData {
   /**
    * An appending commit: writes the changed chunks and those the file does not hold, links the
    * others where they are, and writes the B-tree over all chunks of a dataset of rank `rank`
-   * (elements of `elementSize` bytes), returning its address. Only the part of the tree from the
-   * first changed chunk on is new when this table wrote the tree before (`btree1-append.ts`).
+   * (elements of `elementSize` bytes), returning its address. Only the nodes over the chunks
+   * written (and the path to the last one when the table grew or shrank) are new when this table
+   * wrote the tree before (`btree1-append.ts`).
    * The changed chunks then leave memory.
    */
   writeChunks(sink: FileSink, rank: number, elementSize: number): number {
     const records: ChunkRecord[] = [];
     const count = this.chunkCount;
     this.addedBytes = 0;
-    let first = this.chunks.length;
-    for (const k of this.dirty.keys()) first = Math.min(first, k);
+    // The chunks written anew, in order: the changed ones and those the file does not hold.
+    const changed: number[] = [];
     for (let k = 0; k < count; k++) {
       const offset = [k * this.chunkRows, ...Array<number>(rank - 1).fill(0)];
       const stored = this.dirty.has(k) ? undefined : this.chunks[k];
+      if (stored === undefined) changed.push(k);
       const address = stored?.address ?? sink.write(this.chunk(k));
       if (k >= this.chunks.length) this.addedBytes += this.chunkBytes;
       records.push({ offset, nbytes: this.chunkBytes, filterMask: 0, address });
@@ -212,8 +234,8 @@ export class StoredRows implements NData {
     this.dirty.clear();
     const tree = this.tree;
     let root: number | undefined;
-    if (tree !== undefined && first >= count && tree.chunks === count) root = tree.root;
-    else if (tree !== undefined) root = appendChunkBTree(sink, this.source(), tree.root, records, first, elementSize);
+    if (tree !== undefined && changed.length === 0 && tree.chunks === count) root = tree.root;
+    else if (tree !== undefined) root = appendChunkBTree(sink, this.source(), tree.root, records, { changed, stored: tree.chunks, rows: this.chunkRows }, elementSize);
     root ??= writeChunkBTree(sink, records, elementSize);
     this.tree = { root, chunks: count };
     return root;

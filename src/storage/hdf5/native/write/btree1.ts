@@ -69,18 +69,30 @@ export function writeTreeLevel<Key>(sink: FileSink, kind: TreeKind<Key>, level: 
   for (let n = 0; n < count; n++) {
     const from = n * fanout;
     const to = Math.min(children.length, from + fanout);
-    w.reset();
-    w.bytes(TREE).u8(kind.type).u8(level).u16(to - from);
-    w.u64(n > 0 ? base + (n - 1) * nodeSize : left).u64(n < count - 1 ? base + (n + 1) * nodeSize : UNDEF);
-    for (let i = from; i < to; i++) {
-      kind.writeKey(w, keys[i]!);
-      w.u64(children[i]!);
-    }
-    kind.writeKey(w, to < children.length ? keys[to]! : finalKey);
-    w.zeros(nodeSize - w.length);
+    const right = n < count - 1 ? base + (n + 1) * nodeSize : UNDEF;
+    encodeNode(w, kind, level, n > 0 ? base + (n - 1) * nodeSize : left, right, keys, children, from, to, to < children.length ? keys[to]! : finalKey);
     out.push({ firstKey: keys[from]!, address: sink.write(w.view()) });
   }
   return out;
+}
+
+/**
+ * Puts into `w` (reset first) the node of `level` over children `[from, to)` (`keys[i]` left of
+ * child i, `rightKey` right of the last one) with siblings `left` and `right`, at full size.
+ */
+export function encodeNode<Key>(
+  w: ByteWriter, kind: TreeKind<Key>, level: number, left: number, right: number,
+  keys: readonly Key[], children: readonly number[], from: number, to: number, rightKey: Key,
+): void {
+  w.reset();
+  w.bytes(TREE).u8(kind.type).u8(level).u16(to - from);
+  w.u64(left).u64(right);
+  for (let i = from; i < to; i++) {
+    kind.writeKey(w, keys[i]!);
+    w.u64(children[i]!);
+  }
+  kind.writeKey(w, rightKey);
+  w.zeros(BTREE1.nodeSize(kind.k, kind.keySize, 8) - w.length);
 }
 
 /**
@@ -107,7 +119,26 @@ export function fixRightSibling(sink: FileSink, src: ByteSource, kind: Omit<Tree
   sink.afterSwitch(left + RIGHT_SIBLING, new ByteWriter(8).u64(right).finish());
 }
 
-/** Where a node's right-sibling address is (after the signature, type, level, entry count and left sibling). */
+/**
+ * The mirror of {@link fixRightSibling}: an appending commit wrote a node of `level` anew in the
+ * middle of its level (the last of its new nodes at `left`), and the kept node right of it,
+ * `right` (the stored node's right sibling), still names the stored node as its left sibling.
+ * After the superblock switch that address is set to `left`; only when `right` is a node of this
+ * tree's type and level whose first key is `lastKey` (the stored node's key right of its last
+ * child), i.e. really its right neighbour.
+ */
+export function fixLeftSibling(sink: FileSink, src: ByteSource, kind: Omit<TreeKind<unknown>, 'writeKey'>, level: number, right: number, lastKey: Uint8Array, left: number): void {
+  if (right === UNDEF) return;
+  const header = BTREE1.headerSize(8);
+  const b = src.bytes(right, BTREE1.nodeSize(kind.k, kind.keySize, 8));
+  if (b.toString('latin1', 0, 4) !== SIG.BTREE1 || b[4] !== kind.type || b[5] !== level) return;
+  const n = b.readUInt16LE(6);
+  if (n === 0 || n > 2 * kind.k || Buffer.compare(b.subarray(header, header + kind.keySize), lastKey) !== 0) return;
+  sink.afterSwitch(right + LEFT_SIBLING, new ByteWriter(8).u64(left).finish());
+}
+
+/** Where a node's sibling addresses are (after the signature, type, level and entry count). */
+const LEFT_SIBLING = 8;
 const RIGHT_SIBLING = 16;
 
 /** A stored chunk: its offset in elements, size in bytes, filter mask and address. */
