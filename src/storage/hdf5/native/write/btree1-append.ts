@@ -25,7 +25,7 @@
 import { BTREE1, SIG, UNDEF } from '../format.js';
 import { type ByteSource, addressAt } from '../read/byte-source.js';
 import { ByteWriter } from './byte-writer.js';
-import { type ChunkRecord, type TreeKind, chunkKeyBytes, encodeNode, fixLeftSibling, fixRightSibling, writeTreeLevel } from './btree1.js';
+import { type ChunkRecord, type TreeKind, chunkKeyBytes, encodeNode, fixLeftSibling, fixRightSibling, storedNodeBytes, writeTreeLevel } from './btree1.js';
 import type { FileSink } from './file-sink.js';
 
 const FANOUT = 2 * BTREE1.CHUNK.k;
@@ -78,7 +78,10 @@ const rowOffset = (key: Uint8Array): number => Number(Buffer.from(key.buffer, ke
 
 function readNode(src: ByteSource, at: number, keySize: number): StoredNode | undefined {
   const size = BTREE1.nodeSize(BTREE1.CHUNK.k, keySize, 8);
-  const b = Buffer.from(src.bytes(at, size)); // a copy: the source may reuse its block
+  // (an address beyond the file: the caller writes the whole tree instead)
+  const stored = storedNodeBytes(src, at, size);
+  if (stored === undefined) return undefined;
+  const b = Buffer.from(stored); // a copy: the source may reuse its block
   if (b.toString('latin1', 0, 4) !== SIG.BTREE1 || b[4] !== BTREE1.CHUNK.type) return undefined;
   const n = b.readUInt16LE(6);
   if (n === 0 || n > FANOUT) return undefined;
