@@ -30,3 +30,19 @@ export function pushAll<T>(target: T[], items: Iterable<T>): T[] {
   for (const item of items) target.push(item);
   return target;
 }
+
+/**
+ * The first index in the ascending `xs` whose element is not below `x` (`xs.length` when all are):
+ * a binary search, for sorted lists of a million run names or chunk indices.
+ * @example lowerBound([1, 3, 5], 4) // 2
+ */
+export function lowerBound<T extends number | string>(xs: readonly T[], x: T): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -3,6 +3,7 @@
  * without data), data, and the "update" variants that only add what is not in memory yet.
  */
 import fs from 'node:fs';
+import { lowerBound } from '../../fold.js';
 import { FormatError, InvalidArgumentError, NotFoundError, StateError } from '../../errors.js';
 import { BaseParameter, Parameter } from '../../leaves/parameter.js';
 import { Result } from '../../leaves/result.js';
@@ -326,7 +327,7 @@ export function readReleasedLeaves(f: H5File, traj: Trajectory, under: string, g
     // the same order; a name out of order is merely not replaced.
     const listed = f.scan && f.exists(base) ? f.childNames(base) : [];
     // Start where the first group would be (a block of runs late in a million is found in ~20 steps).
-    let at = lowerBound(listed, groups[0]);
+    let at = groups[0] === undefined ? 0 : lowerBound(listed, groups[0]);
     return groups.map((g, i) => {
       while (at < listed.length && listed[at]! < g) at++;
       if (listed[at] === g) groups[i] = listed[at]!;
@@ -337,15 +338,3 @@ export function readReleasedLeaves(f: H5File, traj: Trajectory, under: string, g
   return f.scan ? f.scan(read) : read();
 }
 
-/** The first position in the sorted `names` whose name is not below `name` (`names.length` if none, 0 without a name). */
-function lowerBound(names: readonly string[], name: string | undefined): number {
-  if (name === undefined) return 0;
-  let lo = 0;
-  let hi = names.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (names[mid]! < name) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

@@ -22,6 +22,7 @@
  * the chunks the caller has there, a changed chunk whose key changed) returns undefined, and the
  * caller writes the whole tree.
  */
+import { lowerBound } from '../../../../fold.js';
 import { BTREE1, SIG, UNDEF } from '../format.js';
 import { type ByteSource, addressAt } from '../read/byte-source.js';
 import { ByteWriter } from './byte-writer.js';
@@ -92,18 +93,6 @@ function readNode(src: ByteSource, at: number, keySize: number): StoredNode | un
   }
   const last = HEADER + n * (keySize + 8);
   return { level: b[5]!, left: addressAt(b, 8), right: addressAt(b, 16), entries, rightKey: b.subarray(last, last + keySize) };
-}
-
-/** The first index in ascending `xs` not below `x`. */
-function lowerBound(xs: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

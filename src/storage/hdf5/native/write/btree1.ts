@@ -109,14 +109,7 @@ export function encodeNode<Key>(
  * libhdf5 sets that old node's left sibling, not the real neighbour's).
  */
 export function fixRightSibling(sink: FileSink, src: ByteSource, kind: Omit<TreeKind<unknown>, 'writeKey'>, level: number, left: number, firstKey: Uint8Array, right: number): void {
-  if (left === UNDEF) return;
-  const header = BTREE1.headerSize(8);
-  const b = storedNodeBytes(src, left, BTREE1.nodeSize(kind.k, kind.keySize, 8));
-  if (b === undefined || b.toString('latin1', 0, 4) !== SIG.BTREE1 || b[4] !== kind.type || b[5] !== level) return;
-  const n = b.readUInt16LE(6);
-  const last = header + n * (kind.keySize + 8);
-  if (n === 0 || n > 2 * kind.k || Buffer.compare(b.subarray(last, last + kind.keySize), firstKey) !== 0) return;
-  sink.afterSwitch(left + RIGHT_SIBLING, new ByteWriter(8).u64(right).finish());
+  if (isNeighbour(src, kind, level, left, 'last', firstKey)) sink.afterSwitch(left + RIGHT_SIBLING, new ByteWriter(8).u64(right).finish());
 }
 
 /**
@@ -128,13 +121,22 @@ export function fixRightSibling(sink: FileSink, src: ByteSource, kind: Omit<Tree
  * child), i.e. really its right neighbour.
  */
 export function fixLeftSibling(sink: FileSink, src: ByteSource, kind: Omit<TreeKind<unknown>, 'writeKey'>, level: number, right: number, lastKey: Uint8Array, left: number): void {
-  if (right === UNDEF) return;
-  const header = BTREE1.headerSize(8);
-  const b = storedNodeBytes(src, right, BTREE1.nodeSize(kind.k, kind.keySize, 8));
-  if (b === undefined || b.toString('latin1', 0, 4) !== SIG.BTREE1 || b[4] !== kind.type || b[5] !== level) return;
+  if (isNeighbour(src, kind, level, right, 'first', lastKey)) sink.afterSwitch(right + LEFT_SIBLING, new ByteWriter(8).u64(left).finish());
+}
+
+/**
+ * Whether the stored node at `at` is a node of `kind` and `level` whose `which` key (its first
+ * key, or its last: the key right of its last child) is `key`: the neighbour test of the two
+ * sibling fixes above. False for UNDEF and for an address whose node does not lie in the file.
+ */
+function isNeighbour(src: ByteSource, kind: Omit<TreeKind<unknown>, 'writeKey'>, level: number, at: number, which: 'first' | 'last', key: Uint8Array): boolean {
+  if (at === UNDEF) return false;
+  const b = storedNodeBytes(src, at, BTREE1.nodeSize(kind.k, kind.keySize, 8));
+  if (b === undefined || b.toString('latin1', 0, 4) !== SIG.BTREE1 || b[4] !== kind.type || b[5] !== level) return false;
   const n = b.readUInt16LE(6);
-  if (n === 0 || n > 2 * kind.k || Buffer.compare(b.subarray(header, header + kind.keySize), lastKey) !== 0) return;
-  sink.afterSwitch(right + LEFT_SIBLING, new ByteWriter(8).u64(left).finish());
+  if (n === 0 || n > 2 * kind.k) return false;
+  const from = BTREE1.headerSize(8) + (which === 'first' ? 0 : n * (kind.keySize + 8));
+  return Buffer.compare(b.subarray(from, from + kind.keySize), key) === 0;
 }
 
 /**
